@@ -1,0 +1,15 @@
+// Jest runs TypeScript through ts-jest as CommonJS. Nest 12 packages are ESM-only and jest's CommonJS runtime
+// cannot require them on Node 20, so no test imports Nest: e2e tests start the built app as a child process
+// (tests/support/app-process.ts) and talk to it over real sockets. jose (ESM) is transformed for token minting.
+const tsJest = ['ts-jest', { tsconfig: { allowJs: true, module: 'node20', moduleResolution: 'node16', experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, isolatedModules: true }, diagnostics: false }];
+const libs = ['event-store', 'domain', 'identity', 'command-handling', 'projections', 'realtime', 'rooms', 'safety', 'edge'];
+const moduleNameMapper = Object.fromEntries(libs.flatMap((l) => [[`^@haven/${l}$`, `<rootDir>/libs/${l}/src`], [`^@haven/${l}/(.*)$`, `<rootDir>/libs/${l}/src/$1`]]));
+const common = { testEnvironment: 'node', transform: { '^.+\\.(t|j)s$': tsJest }, transformIgnorePatterns: ['/node_modules/(?!(jose)/)'], moduleNameMapper, rootDir: __dirname };
+module.exports = {
+  projects: [
+    // deciders, mappers, pure code: no app, no database
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
+    // real stores, real app processes, real sockets
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/libs/**/*.test.ts'], testTimeout: 30000 },
+  ],
+};

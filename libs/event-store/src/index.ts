@@ -1,0 +1,3 @@
+export * from './event-store';
+export * from './sql-database';
+export * from './open-storage';
