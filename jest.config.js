@@ -6,6 +6,7 @@ const libs = ['event-store', 'domain', 'identity', 'command-handling', 'projecti
 const moduleNameMapper = Object.fromEntries(libs.flatMap((l) => [[`^@haven/${l}$`, `<rootDir>/libs/${l}/src`], [`^@haven/${l}/(.*)$`, `<rootDir>/libs/${l}/src/$1`]]));
 const common = { testEnvironment: 'node', transform: { '^.+\\.(t|j)s$': tsJest }, transformIgnorePatterns: ['/node_modules/(?!(jose)/)'], moduleNameMapper, rootDir: __dirname };
 module.exports = {
+  globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
     // deciders, mappers, pure code: no app, no database
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },

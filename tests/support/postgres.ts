@@ -3,31 +3,9 @@ import { Client } from 'pg';
 /** The PostgreSQL the integration tests use: DATABASE_URL, or the machine's local one. */
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-let reachable: Promise<boolean> | undefined;
-
-/**
- * Whether PostgreSQL answers. When it does not, PostgreSQL tests are skipped with a loud message,
- * except under CI=true, where an unreachable PostgreSQL fails the run.
- */
-export function postgresReachable(): Promise<boolean> {
-  reachable ??= (async () => {
-    const client = new Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return true;
-    } catch (error) {
-      if (process.env.CI === 'true') {
-        throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable and CI=true: failing. (${String(error)})`);
-      }
-      console.warn(`\n!!! PostgreSQL at ${TEST_DATABASE_URL} is unreachable: PostgreSQL tests are SKIPPED. Start it with ../shared/services-up.sh\n`);
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  })();
-  return reachable;
-}
+/** Set by tests/support/global-setup.js; `describe` when PostgreSQL answered, a loud skip when not. */
+export const describeWithPostgres: jest.Describe =
+  process.env.HAVEN_TEST_POSTGRES === 'down' ? describe.skip : describe;
 
 /** A fresh schema name per test file, so runs never see each other's rows. */
 export function uniqueSchema(prefix: string): string {
