@@ -1,5 +1,7 @@
 import type { EventStore } from './event-store';
+import { openPostgresStorage } from './postgres/open-postgres-storage';
 import type { SqlDatabase } from './sql-database';
+import { openSqliteStorage } from './sqlite/open-sqlite-storage';
 
 /** Which engines to use; read from the environment by the app, passed explicitly by tests. */
 export interface StorageConfig {
@@ -18,4 +20,29 @@ export interface Storage {
   events: EventStore;
   sql: SqlDatabase;
   close(): Promise<void>;
+}
+
+/** Injection token for the process's Storage (a plain symbol: this lib stays free of Nest). */
+export const STORAGE = Symbol('haven.storage');
+
+/** Where the SQLite file goes when `sqlitePath` is not set. */
+export const DEFAULT_SQLITE_PATH = './data/haven.sqlite';
+
+/** Opens the configured engine, creating and migrating its tables (and the SQLite file or PostgreSQL schema) if needed. */
+export async function openStorage(config: StorageConfig): Promise<Storage> {
+  switch (config.eventStore) {
+    case 'sqlite': {
+      return openSqliteStorage(config.sqlitePath ?? DEFAULT_SQLITE_PATH);
+    }
+    case 'postgres': {
+      if (!config.databaseUrl) throw new Error('eventStore "postgres" needs databaseUrl (DATABASE_URL)');
+      return openPostgresStorage(config.databaseUrl, { schema: config.postgresSchema });
+    }
+    case 'kurrentdb':
+      throw new Error('eventStore "kurrentdb" is not available yet: use "sqlite" or "postgres"');
+    default: {
+      const unknown: never = config.eventStore;
+      throw new Error(`unknown eventStore "${String(unknown)}"`);
+    }
+  }
 }

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { IdentityModule } from '@haven/identity';
+import { RealtimeModule } from '@haven/realtime';
+import { roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
+import { validateEnvironment, type Environment } from './config/environment';
+import { HealthController } from './health/health.controller';
+import { allReadModels } from './read-models';
+import { StorageModule } from './storage/storage.module';
+import { ClockModule } from './clock.module';
+import { TestClockController } from './test-clock/test-clock.controller';
+
+const isTest = process.env.NODE_ENV === 'test';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Environment, true>) => ({
+        pinoHttp: {
+          level: config.get('LOG_LEVEL'),
+          // health data: no bodies, tokens or invite codes in logs, ever
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'], remove: true },
+          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
+          autoLogging: { ignore: (req: { url?: string }) => req.url === '/health' },
+        },
+      }),
+    }),
+    TerminusModule,
+    ClockModule,
+    StorageModule,
+    IdentityModule,
+    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy] }),
+    RoomsModule,
+  ],
+  controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
+})
+export class AppModule {}

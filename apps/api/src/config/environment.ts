@@ -1,0 +1,60 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** Every setting the API reads from the environment, validated at start so a typo fails fast. */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['sqlite', 'postgres', 'kurrentdb'])
+  EVENT_STORE: 'sqlite' | 'postgres' | 'kurrentdb' = 'sqlite';
+
+  @IsString()
+  SQLITE_PATH = './data/haven.sqlite';
+
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  /** PostgreSQL schema for events and read models (tests give each app its own) */
+  @IsString()
+  POSTGRES_SCHEMA = 'public';
+
+  @IsOptional() @IsString()
+  KURRENTDB_URL?: string;
+
+  /** enables the socket.io Redis adapter (several API nodes) */
+  @IsOptional() @IsString()
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(32)
+  JWT_SECRET?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false })
+  JWKS_URL?: string;
+
+  @IsOptional() @IsString()
+  JWT_ISSUER?: string;
+
+  @IsOptional() @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** comma-separated origins allowed by CORS (HTTP and socket.io); empty allows none cross-origin */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { enableImplicitConversion: false, exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    throw new Error(`invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  return env;
+}

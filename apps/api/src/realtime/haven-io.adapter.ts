@@ -1,0 +1,46 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { Server, ServerOptions } from 'socket.io';
+
+/**
+ * socket.io with our CORS origins and, when REDIS_URL is set, the Redis adapter, so that socket operations
+ * (typing, presence, disconnecting a banned user's sockets) reach every API node. Durable events do not travel
+ * through Redis: every node follows the log itself.
+ */
+export class HavenIoAdapter extends IoAdapter {
+  private adapterConstructor?: ReturnType<typeof createAdapter>;
+  private clients: { quit(): Promise<unknown> }[] = [];
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly origins: string[],
+    private readonly redisUrl?: string,
+  ) {
+    super(app);
+  }
+
+  async connectToRedis(): Promise<void> {
+    if (!this.redisUrl) return;
+    const pub = createClient({ url: this.redisUrl });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    this.clients = [pub, sub];
+    this.adapterConstructor = createAdapter(pub, sub);
+  }
+
+  createIOServer(port: number, options?: ServerOptions): Server {
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: this.origins.length > 0 ? this.origins : false },
+    } as ServerOptions);
+    if (this.adapterConstructor) server.adapter(this.adapterConstructor);
+    return server;
+  }
+
+  async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,7 @@
+export * from './error-body';
+export * from './validation-failed.error';
+export * from './ws-reply';
+export * from './framework-error-body';
+export * from './validation';
+export * from './http-exception.filter';
+export * from './ws-exception.filter';

@@ -1,0 +1,5 @@
+import { createEvents } from './0001-create-events.migration';
+import type { PostgresMigration } from './postgres-migration';
+
+/** In order; never edit one that has shipped, add the next. */
+export const postgresMigrations: PostgresMigration[] = [createEvents];

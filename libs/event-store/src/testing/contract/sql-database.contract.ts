@@ -1,0 +1,81 @@
+import type { Storage } from '../../open-storage';
+import type { ContractHarness } from './contract-harness';
+
+async function withNotes(harness: ContractHarness): Promise<Storage> {
+  const storage = await harness.fresh();
+  await storage.sql.execute('CREATE TABLE contract_notes (id TEXT PRIMARY KEY, body TEXT NOT NULL, rank BIGINT NOT NULL)');
+  return storage;
+}
+
+const countNotes = async ({ sql }: Storage): Promise<number> =>
+  (await sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM contract_notes'))[0].n;
+
+export function sqlDatabaseContract(harness: ContractHarness): void {
+  describe('SqlDatabase beside the events', () => {
+    it('binds $n placeholders by number, reused and out of order, and leaves quoted text alone', async () => {
+      const { sql } = await withNotes(harness);
+      expect(await sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['n1', 'costs $1', 5])).toBe(1);
+      await sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($2, $1, $3)', ['second', 'n2', 7]);
+      const rows = await sql.query<{ id: string; body: string; rank: number; literal: string }>(
+        "SELECT id, body, rank, '$1' AS literal FROM contract_notes WHERE rank >= $1 AND id <> $2 AND rank < $1 + 10 ORDER BY id",
+        [5, 'none'],
+      );
+      expect(rows).toEqual([
+        { id: 'n1', body: 'costs $1', rank: 5, literal: '$1' },
+        { id: 'n2', body: 'second', rank: 7, literal: '$1' },
+      ]);
+      expect(await sql.execute('UPDATE contract_notes SET rank = rank + 1')).toBe(2);
+      expect(await countNotes({ sql } as Storage)).toBe(2);
+    });
+
+    it('commits a transaction when fn resolves and returns its value', async () => {
+      const storage = await withNotes(harness);
+      const value = await storage.sql.transaction(async (tx) => {
+        await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['t1', 'in tx', 1]);
+        const inside = await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM contract_notes');
+        return inside[0].n;
+      });
+      expect(value).toBe(1);
+      expect(await countNotes(storage)).toBe(1);
+    });
+
+    it('rolls a transaction back when fn throws, leaving none of its rows', async () => {
+      const storage = await withNotes(harness);
+      const failure = new Error('changed my mind');
+      await expect(
+        storage.sql.transaction(async (tx) => {
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['r1', 'gone', 1]);
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['r2', 'gone', 2]);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await countNotes(storage)).toBe(0);
+    });
+
+    it('keeps concurrent transactions apart: one rolling back does not undo the other', async () => {
+      const storage = await withNotes(harness);
+      const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+      const [committed, rolledBack] = await Promise.allSettled([
+        storage.sql.transaction(async (tx) => {
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['keep', 'kept', 1]);
+          await tick();
+          await tx.execute('UPDATE contract_notes SET rank = $1 WHERE id = $2', [2, 'keep']);
+        }),
+        storage.sql.transaction(async (tx) => {
+          await tick();
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['drop', 'dropped', 1]);
+          await tick();
+          throw new Error('abort');
+        }),
+        storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['plain', 'outside', 3]),
+      ]);
+      expect(committed.status).toBe('fulfilled');
+      expect(rolledBack.status).toBe('rejected');
+      const rows = await storage.sql.query<{ id: string; rank: number }>('SELECT id, rank FROM contract_notes ORDER BY id');
+      expect(rows).toEqual([
+        { id: 'keep', rank: 2 },
+        { id: 'plain', rank: 3 },
+      ]);
+    });
+  });
+}

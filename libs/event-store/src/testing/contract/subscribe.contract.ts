@@ -1,0 +1,76 @@
+import { follow, newEvent, newEvents, type ContractHarness } from './contract-harness';
+
+export function subscribeContract(harness: ContractHarness): void {
+  describe('subscribeToAll', () => {
+    it('catches up from the start, then delivers events appended later, in order', async () => {
+      const storage = await harness.fresh();
+      await storage.events.append('a', newEvents(3), 'no_stream');
+      const follower = follow(storage);
+      await follower.waitFor(3);
+      await storage.events.append('b', newEvents(2), 'no_stream');
+      await storage.events.append('a', [newEvent()], 2);
+      await follower.waitFor(6);
+
+      expect(follower.seen).toEqual(await storage.events.readAll({ after: 0 }));
+      expect(follower.subscription.position).toBe(await storage.events.headPosition());
+      await follower.subscription.stop();
+    });
+
+    it('starts after a given position', async () => {
+      const storage = await harness.fresh();
+      const { events } = await storage.events.append('a', newEvents(6), 'no_stream');
+      const follower = follow(storage, events[2].position);
+      await follower.waitFor(3);
+      expect(follower.seen.map((event) => event.id)).toEqual(events.slice(3).map((event) => event.id));
+      await follower.subscription.stop();
+    });
+
+    it('delivers nothing after stop() resolves', async () => {
+      const storage = await harness.fresh();
+      await storage.events.append('a', newEvents(2), 'no_stream');
+      const stopped = follow(storage);
+      await stopped.waitFor(2);
+      await stopped.subscription.stop();
+
+      await storage.events.append('a', newEvents(3), 1);
+      // a second follower seeing the new events gives the stopped one every chance to (wrongly) see them too
+      const witness = follow(storage);
+      await witness.waitFor(5);
+      await witness.subscription.stop();
+      expect(stopped.seen).toHaveLength(2);
+      expect(stopped.subscription.position).toBe(stopped.seen[1].position);
+    });
+
+    it('stops and reports the error when onEvent throws', async () => {
+      const storage = await harness.fresh();
+      await storage.events.append('a', newEvents(3), 'no_stream');
+      const delivered: number[] = [];
+      const failure = new Error('projection broke');
+      const reported = new Promise<unknown>((resolve) => {
+        const subscription = storage.events.subscribeToAll({
+          after: 0,
+          onEvent: (event) => {
+            delivered.push(event.position);
+            if (delivered.length === 2) throw failure;
+          },
+          onError: (error) => resolve({ error, position: subscription.position }),
+        });
+      });
+      const { error, position } = (await reported) as { error: unknown; position: number };
+      expect(error).toBe(failure);
+      expect(delivered).toHaveLength(2);
+      expect(position).toBe(delivered[0]);
+    });
+
+    it('sees events appended through another connection to the same store', async () => {
+      if (!harness.sibling) return;
+      const storage = await harness.fresh();
+      const other = await harness.sibling(storage);
+      const follower = follow(storage);
+      await other.events.append('elsewhere', newEvents(2), 'no_stream');
+      await follower.waitFor(2);
+      expect(follower.seen.map((event) => event.streamId)).toEqual(['elsewhere', 'elsewhere']);
+      await follower.subscription.stop();
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import { DomainError } from '@haven/domain';
+
+/** Stable codes of a refused credential; clients switch on them (e.g. sign in again on AUTH.TOKEN_EXPIRED). */
+export const AuthErrorCodes = {
+  missing: 'AUTH.TOKEN_MISSING',
+  malformed: 'AUTH.TOKEN_MALFORMED',
+  expired: 'AUTH.TOKEN_EXPIRED',
+  invalidSignature: 'AUTH.TOKEN_INVALID_SIGNATURE',
+  invalidClaims: 'AUTH.TOKEN_INVALID_CLAIMS',
+  /** the identity provider's key set could not be fetched: our fault, not the client's */
+  verifierUnavailable: 'AUTH.VERIFIER_UNAVAILABLE',
+} as const;
+
+export type AuthErrorCode = (typeof AuthErrorCodes)[keyof typeof AuthErrorCodes];
+
+/**
+ * A credential was refused. Edges answer it with 401 (503 for AUTH.VERIFIER_UNAVAILABLE) or a socket
+ * connect_error; `cause` keeps the library's error for server logs only, never for the client.
+ */
+export class AuthError extends DomainError {
+  constructor(
+    override readonly code: AuthErrorCode,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(code, message);
+    this.name = 'AuthError';
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}

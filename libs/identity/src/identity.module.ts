@@ -1,0 +1,35 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { HttpAuthGuard } from './http-auth.guard';
+import { createTokenVerifier, TOKEN_VERIFIER, type TokenVerifier } from './token-verifier';
+import { verifierConfigFromEnv } from './verifier-config';
+
+const verifierProviders = [
+  {
+    provide: TOKEN_VERIFIER,
+    inject: [ConfigService],
+    useFactory: (config: ConfigService): TokenVerifier => {
+      // throws on a bad or missing production configuration: the app refuses to start
+      const { options, usingDevSecret } = verifierConfigFromEnv((key) => config.get<string>(key));
+      if (usingDevSecret) {
+        new Logger('Identity').warn('JWT_SECRET and JWKS_URL are unset: verifying with the public DEV_JWT_SECRET');
+      }
+      return createTokenVerifier(options);
+    },
+  },
+];
+
+const guards = [HttpAuthGuard];
+
+/**
+ * Token verification for HTTP (HttpAuthGuard, @CurrentActor) and socket.io (inject TOKEN_VERIFIER into a
+ * gateway and `server.use(createSocketAuthMiddleware(verifier))`). Global so every context module can
+ * use the guard without importing this module.
+ */
+@Global()
+@Module({
+  imports: [ConfigModule],
+  providers: [...verifierProviders, ...guards],
+  exports: [TOKEN_VERIFIER, ...guards],
+})
+export class IdentityModule {}

@@ -1,0 +1,149 @@
+/// <reference types="jest" />
+// the app build (types: ["node"]) also compiles specs under libs, so they name their jest types themselves
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AuthError } from './auth-error';
+import { createTokenVerifier } from './token-verifier';
+
+const SECRET = 'a-test-secret-that-is-long-enough-for-hs256!';
+const key = new TextEncoder().encode(SECRET);
+
+function sign(claims: Record<string, unknown>, options: { exp?: number | string; secret?: Uint8Array } = {}) {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+  if (options.exp !== undefined) jwt.setExpirationTime(options.exp);
+  return jwt.sign(options.secret ?? key);
+}
+
+async function refusal(promise: Promise<unknown>): Promise<AuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AuthError);
+  return error as AuthError;
+}
+
+describe('token verifier (HS256)', () => {
+  const verifier = createTokenVerifier({ jwtSecret: SECRET });
+
+  it('accepts a good token and returns the actor', async () => {
+    const token = await sign({ sub: 'alice', role: 'participant' }, { exp: '1h' });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'alice', role: 'participant' });
+  });
+
+  it('scopes a family guest to its session', async () => {
+    const token = await sign({ sub: 'gran', role: 'family', familySessionId: 'fs-1' }, { exp: '1h' });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'gran', role: 'family', familySessionId: 'fs-1' });
+  });
+
+  it.each([undefined, '', '   '])('refuses a missing token (%p) with AUTH.TOKEN_MISSING', async (token) => {
+    expect((await refusal(verifier.verify(token as string))).code).toBe('AUTH.TOKEN_MISSING');
+  });
+
+  it.each(['not-a-jwt', 'a.b.c', 'x'.repeat(9000)])('refuses a malformed token with AUTH.TOKEN_MALFORMED', async (token) => {
+    expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_MALFORMED');
+  });
+
+  it('refuses an expired token with AUTH.TOKEN_EXPIRED', async () => {
+    const token = await sign({ sub: 'alice', role: 'participant' }, { exp: Math.floor(Date.now() / 1000) - 60 });
+    expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_EXPIRED');
+  });
+
+  it('refuses a token signed with another secret with AUTH.TOKEN_INVALID_SIGNATURE', async () => {
+    const other = new TextEncoder().encode('another-secret-that-is-also-long-enough!!');
+    const token = await sign({ sub: 'alice', role: 'admin' }, { exp: '1h', secret: other });
+    expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+  });
+
+  it('refuses an unsigned (alg none) token with AUTH.TOKEN_INVALID_SIGNATURE', async () => {
+    const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${encode({ alg: 'none' })}.${encode({ sub: 'alice', role: 'admin', exp: 9999999999 })}.`;
+    expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+  });
+
+  it.each([
+    ['an unknown role', { sub: 'alice', role: 'superuser' }],
+    ['no role', { sub: 'alice' }],
+    ['no subject', { role: 'participant' }],
+    ['the reserved system subject', { sub: 'system', role: 'admin' }],
+    ['a family role without a session', { sub: 'gran', role: 'family' }],
+  ])('refuses %s with AUTH.TOKEN_INVALID_CLAIMS', async (_name, claims) => {
+    const token = await sign(claims, { exp: '1h' });
+    expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
+  });
+
+  it('refuses a token without exp, which would never expire', async () => {
+    const token = await sign({ sub: 'alice', role: 'participant' });
+    expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
+  });
+
+  it('checks issuer and audience when configured', async () => {
+    const strict = createTokenVerifier({ jwtSecret: SECRET, issuer: 'https://idp.example', audience: 'haven' });
+    const wrong = await sign({ sub: 'alice', role: 'participant', iss: 'https://evil.example', aud: 'haven' }, { exp: '1h' });
+    const right = await sign({ sub: 'alice', role: 'participant', iss: 'https://idp.example', aud: 'haven' }, { exp: '1h' });
+    expect((await refusal(strict.verify(wrong))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
+    await expect(strict.verify(right)).resolves.toEqual({ userId: 'alice', role: 'participant' });
+  });
+
+  it('never puts the token in the error message', async () => {
+    const token = await sign({ sub: 'alice', role: 'participant' }, { exp: Math.floor(Date.now() / 1000) - 60 });
+    expect((await refusal(verifier.verify(token))).message).not.toContain(token);
+  });
+});
+
+describe('token verifier configuration', () => {
+  it('refuses to start with a secret shorter than 32 bytes', () => {
+    expect(() => createTokenVerifier({ jwtSecret: 'short' })).toThrow(/at least 32 bytes/);
+  });
+
+  it('refuses to start with neither a secret nor a JWKS URL', () => {
+    expect(() => createTokenVerifier({})).toThrow(/JWT_SECRET or JWKS_URL/);
+  });
+
+  it('refuses to start with both a secret and a JWKS URL', () => {
+    expect(() => createTokenVerifier({ jwtSecret: SECRET, jwksUrl: 'http://127.0.0.1/jwks' })).toThrow(/not both/);
+  });
+});
+
+describe('token verifier (JWKS)', () => {
+  let server: Server;
+  let url: string;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    privateKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  });
+
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it("accepts a token signed by the provider's key", async () => {
+    const token = await new SignJWT({ sub: 'carol', role: 'clinician' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    await expect(createTokenVerifier({ jwksUrl: url }).verify(token)).resolves.toEqual({ userId: 'carol', role: 'clinician' });
+  });
+
+  it('refuses an HS256 token, so the shared-secret path cannot be forged against a JWKS', async () => {
+    const token = await sign({ sub: 'carol', role: 'admin' }, { exp: '1h' });
+    expect((await refusal(createTokenVerifier({ jwksUrl: url }).verify(token))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+  });
+
+  it('answers AUTH.VERIFIER_UNAVAILABLE when the key set cannot be fetched', async () => {
+    const token = await new SignJWT({ sub: 'carol', role: 'clinician' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const unreachable = createTokenVerifier({ jwksUrl: 'http://127.0.0.1:1/jwks' });
+    expect((await refusal(unreachable.verify(token))).code).toBe('AUTH.VERIFIER_UNAVAILABLE');
+  });
+});

@@ -1,0 +1,30 @@
+/// <reference types="jest" />
+// the app build (types: ["node"]) also compiles specs under libs, so they name their jest types themselves
+import { DEV_JWT_SECRET } from './dev-jwt-secret';
+import { verifierConfigFromEnv } from './verifier-config';
+
+const envOf = (values: Record<string, string>) => (key: string) => values[key];
+const SECRET = 'a-production-secret-of-more-than-32-bytes';
+
+describe('verifier configuration from the environment', () => {
+  it('falls back to the dev secret outside production, and says so', () => {
+    expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'development' }))).toEqual({
+      options: { jwtSecret: DEV_JWT_SECRET, issuer: undefined, audience: undefined },
+      usingDevSecret: true,
+    });
+  });
+
+  it('uses JWT_SECRET or JWKS_URL with issuer and audience', () => {
+    const env = envOf({ NODE_ENV: 'production', JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'idp', JWT_AUDIENCE: 'haven' });
+    expect(verifierConfigFromEnv(env).options).toEqual({ jwksUrl: 'https://idp.example/jwks', issuer: 'idp', audience: 'haven' });
+    expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'production', JWT_SECRET: SECRET })).options.jwtSecret).toBe(SECRET);
+  });
+
+  it('refuses to start in production without a secret or JWKS URL', () => {
+    expect(() => verifierConfigFromEnv(envOf({ NODE_ENV: 'production', JWT_SECRET: '' }))).toThrow(/production needs JWT_SECRET/);
+  });
+
+  it('refuses the public dev secret in production', () => {
+    expect(() => verifierConfigFromEnv(envOf({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }))).toThrow(/DEV_JWT_SECRET/);
+  });
+});

@@ -1,0 +1,35 @@
+import { DEV_JWT_SECRET } from './dev-jwt-secret';
+import type { TokenVerifierOptions } from './token-verifier';
+
+export interface VerifierConfig {
+  options: TokenVerifierOptions;
+  /** true when no JWT_SECRET/JWKS_URL was set and the public dev secret is in use (worth a warning) */
+  usingDevSecret: boolean;
+}
+
+/**
+ * Chooses how tokens are verified from the environment: JWT_SECRET or JWKS_URL, JWT_ISSUER, JWT_AUDIENCE.
+ * Outside production a missing secret falls back to DEV_JWT_SECRET; production refuses to start without
+ * one and refuses the dev secret itself.
+ */
+export function verifierConfigFromEnv(read: (key: string) => string | undefined): VerifierConfig {
+  const get = (key: string) => {
+    const value = read(key)?.trim();
+    return value === '' ? undefined : value;
+  };
+  const production = get('NODE_ENV') === 'production';
+  const jwtSecret = get('JWT_SECRET');
+  const jwksUrl = get('JWKS_URL');
+  const claims = { issuer: get('JWT_ISSUER'), audience: get('JWT_AUDIENCE') };
+
+  if (production && jwtSecret === DEV_JWT_SECRET) {
+    throw new Error('identity: JWT_SECRET is the public DEV_JWT_SECRET; set a real secret in production');
+  }
+  if (jwtSecret || jwksUrl) {
+    return { options: { jwtSecret, jwksUrl, ...claims }, usingDevSecret: false };
+  }
+  if (production) {
+    throw new Error('identity: NODE_ENV=production needs JWT_SECRET (HS256, >= 32 bytes) or JWKS_URL');
+  }
+  return { options: { jwtSecret: DEV_JWT_SECRET, ...claims }, usingDevSecret: true };
+}

@@ -1,0 +1,39 @@
+import type { SqlExecutor } from '@haven/event-store';
+
+export async function migrateCheckpoints(db: SqlExecutor): Promise<void> {
+  await db.execute(
+    `create table if not exists read_model_checkpoints (name text primary key, position bigint not null)`,
+  );
+}
+
+export async function readCheckpoint(db: SqlExecutor, name: string): Promise<number> {
+  const rows = await db.query<{ position: number | string }>(
+    `select position from read_model_checkpoints where name = $1`,
+    [name],
+  );
+  return rows.length === 0 ? 0 : Number(rows[0].position);
+}
+
+export async function ensureCheckpoint(db: SqlExecutor, name: string): Promise<void> {
+  await db.execute(
+    `insert into read_model_checkpoints (name, position) values ($1, 0) on conflict (name) do nothing`,
+    [name],
+  );
+}
+
+/**
+ * Moves the checkpoint to `position` only if it is behind it; returns whether this caller won.
+ * Run first in the projection's transaction: when several API nodes follow the same log, the row lock
+ * makes exactly one of them apply each event, and a node that is behind skips what another applied.
+ */
+export async function claimCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<boolean> {
+  const changed = await tx.execute(
+    `update read_model_checkpoints set position = $2 where name = $1 and position < $2`,
+    [name, position],
+  );
+  return changed === 1;
+}
+
+export async function setCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<void> {
+  await tx.execute(`update read_model_checkpoints set position = $2 where name = $1`, [name, position]);
+}

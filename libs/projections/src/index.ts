@@ -1,0 +1,4 @@
+export * from './projection';
+export * from './checkpoints';
+export * from './project-event';
+export * from './rebuild-read-model';

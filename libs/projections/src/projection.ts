@@ -1,0 +1,16 @@
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+
+/**
+ * A read model: its tables live in the same database as the events, and its checkpoint is written in the
+ * same transaction as its rows, so a crash never leaves rows and checkpoint disagreeing.
+ */
+export interface Projection {
+  /** the read model's name; also its checkpoint key */
+  readonly name: string;
+  /** the tables it owns, emptied before a rebuild */
+  readonly tables: readonly string[];
+  /** creates its tables if missing (idempotent; run at start) */
+  migrate(db: SqlExecutor): Promise<void>;
+  /** applies one event inside the caller's transaction; events it does not care about are ignored */
+  apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
+}

@@ -1,0 +1,64 @@
+import type { Actor } from '@haven/domain';
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+
+/** socket.io room names: one per audience, so an emit reaches exactly who may see it. */
+export const channels = {
+  user: (userId: string) => `user:${userId}`,
+  room: (roomId: string) => `room:${roomId}`,
+  roomModerators: (roomId: string) => `room:${roomId}:moderators`,
+} as const;
+
+/** A change of which channels a user's sockets belong to, caused by an event (join, removal, ban...). */
+export interface ChannelMove {
+  userId: string;
+  channel: string;
+}
+
+/** How one event is delivered live. */
+export interface LiveRoute {
+  /** channels that receive the event */
+  to: string[];
+  /** moves applied before the emit (a joiner sees their own join) */
+  joinBefore: ChannelMove[];
+  /** moves applied after the emit (a removed member sees their removal, then nothing more) */
+  leaveAfter: ChannelMove[];
+}
+
+/**
+ * Each context's answer to "who sees this event". Live routing and catch-up filtering are both derived from
+ * the context's one audience function, so they cannot disagree.
+ */
+export interface DeliveryPolicy {
+  /** whether this context's audience rules cover the event */
+  owns(event: RecordedEvent): boolean;
+  /** the live route of an owned event; read models are already at (or past) its position */
+  route(event: RecordedEvent, db: SqlExecutor): Promise<LiveRoute>;
+  /**
+   * Catch-up: of these events (all owned by this context, in order), the ones this viewer may see, as the
+   * viewer should see them (e.g. a since-redacted message body replaced by a placeholder).
+   */
+  visibleTo(viewer: Actor, events: RecordedEvent[], db: SqlExecutor): Promise<RecordedEvent[]>;
+  /** the channels this viewer's sockets belong to at a position (read models are at least that far) */
+  channelsAt(viewer: Actor, position: number, db: SqlExecutor): Promise<string[]>;
+}
+
+/** The durable event as a client receives it on the `event` socket message. */
+export interface WireEvent {
+  position: number;
+  type: string;
+  streamId: string;
+  data: Record<string, unknown>;
+  actorId: string;
+  occurredAt: string;
+}
+
+export function toWireEvent(event: RecordedEvent): WireEvent {
+  return {
+    position: event.position,
+    type: event.type,
+    streamId: event.streamId,
+    data: event.data,
+    actorId: event.metadata.actorId,
+    occurredAt: event.metadata.occurredAt,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './delivery-policy';
+export * from './log-follower';
+export * from './realtime.tokens';
+export * from './realtime.gateway';
+export * from './realtime.module';
+export * from './sync.request.dto';

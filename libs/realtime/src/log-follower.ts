@@ -1,0 +1,146 @@
+import type { Server, Socket } from 'socket.io';
+import type { Actor } from '@haven/domain';
+import type { RecordedEvent, Storage, Subscription } from '@haven/event-store';
+import { migrateCheckpoints, ensureCheckpoint, readCheckpoint, projectEvent, type Projection } from '@haven/projections';
+import { channels, toWireEvent, type ChannelMove, type DeliveryPolicy } from './delivery-policy';
+
+const CATCH_UP_BATCH = 1000;
+
+export interface FollowerLogger {
+  error(message: string, context?: Record<string, unknown>): void;
+  log(message: string, context?: Record<string, unknown>): void;
+}
+
+/**
+ * The log, not the command handler, drives delivery. Every API node runs one follower: for each event, in
+ * position order, it updates the read models (each node applies an event only if no other node did) and then
+ * emits it to this node's sockets that may see it. Attaching a socket (with catch-up from its last position)
+ * runs in the same serial queue, so a client sees every event exactly once, in order, with no gap between
+ * catch-up and live.
+ */
+export class LogFollower {
+  private queue: Promise<unknown> = Promise.resolve();
+  private subscription?: Subscription;
+  private delivered = 0;
+  private failure?: unknown;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly projections: readonly Projection[],
+    private readonly policies: readonly DeliveryPolicy[],
+    private readonly logger: FollowerLogger,
+  ) {}
+
+  private server?: Server;
+
+  /** Creates read-model tables and starts following from the oldest checkpoint. */
+  async start(server: Server): Promise<void> {
+    this.server = server;
+    const { sql } = this.storage;
+    await migrateCheckpoints(sql);
+    for (const projection of this.projections) {
+      await projection.migrate(sql);
+      await ensureCheckpoint(sql, projection.name);
+    }
+    const checkpoints = await Promise.all(this.projections.map((p) => readCheckpoint(sql, p.name)));
+    const from = checkpoints.length === 0 ? await this.storage.events.headPosition() : Math.min(...checkpoints);
+    this.delivered = from;
+    this.subscription = this.storage.events.subscribeToAll({
+      after: from,
+      onEvent: (event) => this.serially(() => this.process(event)),
+      onError: (error) => {
+        this.failure = error;
+        this.logger.error('log follower stopped', { error: String(error) });
+      },
+    });
+  }
+
+  /** position of the last event this node has projected and delivered */
+  get position(): number {
+    return this.delivered;
+  }
+
+  get healthy(): boolean {
+    return this.subscription !== undefined && this.failure === undefined;
+  }
+
+  /** Resolves once this node has delivered up to `position` (e.g. so an ack is not ahead of the live event). */
+  async waitFor(position: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.delivered < position && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /**
+   * Puts a connected socket into the channels its user belongs to; with `after`, first sends every event
+   * after that position the user may see, then continues live.
+   */
+  attach(socket: Socket, actor: Actor, after: number | null): Promise<{ position: number; caughtUp: number }> {
+    return this.serially(async () => {
+      const { sql } = this.storage;
+      let caughtUp = 0;
+      if (after !== null && after < this.delivered) {
+        let cursor = after;
+        while (cursor < this.delivered) {
+          const batch = (await this.storage.events.readAll({ after: cursor, limit: CATCH_UP_BATCH })).filter(
+            (e) => e.position <= this.delivered,
+          );
+          if (batch.length === 0) break;
+          for (const event of await this.visibleTo(actor, batch)) {
+            socket.emit('event', toWireEvent(event));
+            caughtUp++;
+          }
+          cursor = batch[batch.length - 1].position;
+        }
+      }
+      const joined = new Set<string>([channels.user(actor.userId)]);
+      for (const policy of this.policies) {
+        for (const channel of await policy.channelsAt(actor, this.delivered, sql)) joined.add(channel);
+      }
+      socket.join([...joined]);
+      return { position: this.delivered, caughtUp };
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    await this.queue.catch(() => undefined);
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async process(event: RecordedEvent): Promise<void> {
+    await projectEvent(this.storage.sql, this.projections, event);
+    const owner = this.policies.find((policy) => policy.owns(event));
+    if (owner && this.server) {
+      const route = await owner.route(event, this.storage.sql);
+      this.move(route.joinBefore, 'join');
+      if (route.to.length > 0) this.server.local.to(route.to).emit('event', toWireEvent(event));
+      this.move(route.leaveAfter, 'leave');
+    }
+    this.delivered = event.position;
+  }
+
+  /** Moves this node's sockets only: every node follows the log and moves its own. */
+  private move(moves: ChannelMove[], kind: 'join' | 'leave'): void {
+    for (const { userId, channel } of moves) {
+      const sockets = this.server!.local.in(channels.user(userId));
+      if (kind === 'join') sockets.socketsJoin(channel);
+      else sockets.socketsLeave(channel);
+    }
+  }
+
+  private async visibleTo(actor: Actor, events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const owned = new Map<DeliveryPolicy, RecordedEvent[]>();
+    for (const event of events) {
+      const owner = this.policies.find((policy) => policy.owns(event));
+      if (owner) owned.set(owner, [...(owned.get(owner) ?? []), event]);
+    }
+    const visible: RecordedEvent[] = [];
+    for (const [policy, own] of owned) visible.push(...(await policy.visibleTo(actor, own, this.storage.sql)));
+    return visible.sort((a, b) => a.position - b.position);
+  }
+}

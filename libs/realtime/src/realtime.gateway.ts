@@ -1,0 +1,56 @@
+import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
+import { createSocketAuthMiddleware, socketActor, TOKEN_VERIFIER, type TokenVerifier } from '@haven/identity';
+import { LogFollower } from './log-follower';
+import { SyncRequestDto } from './sync.request.dto';
+
+/**
+ * The connection: verifies the token in the handshake, then attaches the socket to the log follower,
+ * resuming after `auth.lastPosition` when the client gives one. `ready` tells the client live delivery has begun.
+ */
+@WebSocketGateway()
+@UseFilters(new WsExceptionFilter())
+@UsePipes(createValidationPipe())
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
+  private readonly logger = new Logger(RealtimeGateway.name);
+  @WebSocketServer() server!: Server;
+
+  constructor(
+    private readonly follower: LogFollower,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+  ) {}
+
+  afterInit(server: Server): void {
+    server.use(createSocketAuthMiddleware(this.verifier));
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const actor = socketActor(socket)!;
+    const raw: unknown = socket.handshake.auth?.lastPosition;
+    const after = Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : null;
+    try {
+      const { position, caughtUp } = await this.follower.attach(socket, actor, after);
+      socket.emit('ready', { position, caughtUp });
+    } catch (error) {
+      this.logger.error(`attach failed: ${String(error)}`);
+      socket.emit('error', { ok: false, error: { code: 'INTERNAL', message: 'could not attach to live delivery', details: {} } });
+      socket.disconnect(true);
+    }
+  }
+
+  @SubscribeMessage('sync')
+  async sync(@ConnectedSocket() socket: Socket, @MessageBody() request: SyncRequestDto) {
+    const data = await this.follower.attach(socket, socketActor(socket)!, request.after);
+    return { ok: true, data };
+  }
+}

@@ -1,0 +1,131 @@
+import type { Actor } from '@haven/domain';
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import { channels, type ChannelMove, type DeliveryPolicy, type LiveRoute } from '@haven/realtime';
+import { roomEventAudience, type RoomAudience } from '../domain/room.audience';
+import type { RoomEvent } from '../domain/room.events';
+import {
+  coversPosition,
+  currentMembership,
+  isRoomEvent,
+  isStaffRole,
+  periodsOfUser,
+  roomIdOf,
+} from '../read-models/room-membership.projection';
+import { redactedAmong } from '../read-models/room-messages.projection';
+
+const asRoomEvent = (event: RecordedEvent) => event as unknown as RoomEvent & RecordedEvent;
+
+/**
+ * Who sees a room event, live and on catch-up, both from the one audience function of the rooms domain:
+ * live, as socket.io channels kept in step with membership events; on catch-up, by the membership period
+ * covering each event's position.
+ */
+export const roomDeliveryPolicy: DeliveryPolicy = {
+  owns: isRoomEvent,
+
+  async route(recorded, db): Promise<LiveRoute> {
+    const event = asRoomEvent(recorded);
+    const roomId = roomIdOf(recorded);
+    const audience = roomEventAudience(event, roomId);
+    const to = targetChannels(audience);
+    const { joinBefore, leaveAfter } = await channelMoves(event, roomId, db);
+    return { to, joinBefore, leaveAfter };
+  },
+
+  async visibleTo(viewer: Actor, events, db) {
+    const periods = await periodsOfUser(db, viewer.userId);
+    const visible: RecordedEvent[] = [];
+    for (const recorded of events) {
+      const roomId = roomIdOf(recorded);
+      const audience = roomEventAudience(asRoomEvent(recorded), roomId);
+      const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
+      const allowed =
+        audience.alsoUsers?.includes(viewer.userId) ||
+        (audience.to === 'members' && period !== undefined) ||
+        (audience.to === 'moderators' && period?.moderator === true);
+      if (allowed) visible.push(recorded);
+    }
+    return withRedactionsApplied(viewer, visible, periods, db);
+  },
+
+  async channelsAt(viewer, position, db) {
+    const periods = await periodsOfUser(db, viewer.userId);
+    return periods
+      .filter((p) => coversPosition(p, position))
+      .flatMap((p) => (p.moderator ? [channels.room(p.roomId), channels.roomModerators(p.roomId)] : [channels.room(p.roomId)]));
+  },
+};
+
+function targetChannels(audience: RoomAudience): string[] {
+  const base =
+    audience.to === 'members'
+      ? [channels.room(audience.roomId)]
+      : audience.to === 'moderators'
+        ? [channels.roomModerators(audience.roomId)]
+        : [];
+  return [...base, ...(audience.alsoUsers ?? []).map(channels.user)];
+}
+
+/** Sockets join before the emit (a joiner sees their join) and leave after it (a removed member sees why). */
+async function channelMoves(event: RoomEvent, roomId: string, db: SqlExecutor) {
+  const joinBefore: ChannelMove[] = [];
+  const leaveAfter: ChannelMove[] = [];
+  const room = channels.room(roomId);
+  const moderators = channels.roomModerators(roomId);
+  switch (event.type) {
+    case 'RoomCreated':
+      joinBefore.push({ userId: event.data.createdBy, channel: room }, { userId: event.data.createdBy, channel: moderators });
+      break;
+    case 'MemberJoined':
+      joinBefore.push({ userId: event.data.userId, channel: room });
+      if (isStaffRole(event.data.role)) joinBefore.push({ userId: event.data.userId, channel: moderators });
+      break;
+    case 'FacilitatorAppointed':
+      joinBefore.push({ userId: event.data.userId, channel: moderators });
+      break;
+    case 'FacilitatorRemoved': {
+      const membership = await currentMembership(db, roomId, event.data.userId);
+      if (!membership?.moderator) leaveAfter.push({ userId: event.data.userId, channel: moderators });
+      break;
+    }
+    case 'MemberLeft':
+    case 'MemberRemoved':
+    case 'MemberBanned':
+      leaveAfter.push({ userId: event.data.userId, channel: room }, { userId: event.data.userId, channel: moderators });
+      break;
+    default:
+      break;
+  }
+  return { joinBefore, leaveAfter };
+}
+
+/**
+ * On catch-up, a member must not read what a moderator has since redacted: the original MessagePosted (and any
+ * edit) of a redacted message goes out with its text removed. Moderators get the original, for review.
+ */
+async function withRedactionsApplied(
+  viewer: Actor,
+  events: RecordedEvent[],
+  periods: Awaited<ReturnType<typeof periodsOfUser>>,
+  db: SqlExecutor,
+): Promise<RecordedEvent[]> {
+  const byRoom = new Map<string, string[]>();
+  for (const e of events) {
+    if (e.type === 'MessagePosted' || e.type === 'MessageEdited') {
+      const roomId = roomIdOf(e);
+      byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), String(e.data.messageId)]);
+    }
+  }
+  const redacted = new Set<string>();
+  for (const [roomId, ids] of byRoom) {
+    const isModeratorNow = periods.some((p) => p.roomId === roomId && p.to === null && p.moderator);
+    if (isModeratorNow) continue;
+    for (const id of await redactedAmong(db, roomId, ids)) redacted.add(`${roomId}/${id}`);
+  }
+  if (redacted.size === 0) return events;
+  return events.map((e) =>
+    (e.type === 'MessagePosted' || e.type === 'MessageEdited') && redacted.has(`${roomIdOf(e)}/${String(e.data.messageId)}`)
+      ? { ...e, data: { ...e.data, text: null, contentWarning: null, redacted: true } }
+      : e,
+  );
+}

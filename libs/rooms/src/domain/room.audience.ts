@@ -1,0 +1,105 @@
+import type { DomainEvent } from '@haven/domain';
+import type { RoomEvent } from './room.events';
+
+/**
+ * Who receives a room event, live and on catch-up alike.
+ * - `to`: 'members' = everyone in the room; 'moderators' = the room's facilitators plus clinicians and admins who are
+ *   in the room; 'nobody' = only `alsoUsers`.
+ * - `alsoUsers`: added individually (their `user:<id>` channel), e.g. a target who is no longer a member.
+ * - `redactFor: 'non-moderators'`: members reached only through `to: 'members'` (not moderators, not in `alsoUsers`)
+ *   get `redactRoomEvent(event)` instead of the stored event.
+ */
+export type RoomAudience = {
+  roomId: string;
+  to: 'members' | 'moderators' | 'nobody';
+  alsoUsers?: string[];
+  redactFor?: 'non-moderators';
+};
+
+/** What delivery may know about later events; lets catch-up hide originals redacted since. */
+export interface RoomAudienceContext {
+  isRedacted?: (messageId: string) => boolean;
+}
+
+/*
+ * Choices:
+ * - Conversation and room changes (messages, edits, deletes, reactions, redaction placeholders, joins, leaves,
+ *   facilitator changes, lock, slow mode, settings) go to members.
+ * - A redacted original (MessagePosted/MessageEdited whose message is redacted by delivery time) goes to moderators
+ *   only; members get the MessageRedacted placeholder, without its reason or moderator.
+ * - Mutes, unmutes, unbans: moderators + the target. Reasons are private to them.
+ * - Removal and ban of a member: members see a neutral MemberLeft (same as a voluntary leave, so peers cannot tell);
+ *   moderators and the target see the full event. A ban of a former member: moderators + target only.
+ * - Reports and resolutions: moderators + reporter (never the reported author).
+ * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
+ *   itself only to that user.
+ */
+export function roomEventAudience(event: RoomEvent, roomId: string, context: RoomAudienceContext = {}): RoomAudience {
+  const members: RoomAudience = { roomId, to: 'members' };
+  const moderatorsAnd = (...users: string[]): RoomAudience => ({ roomId, to: 'moderators', alsoUsers: users });
+  switch (event.type) {
+    case 'RoomCreated':
+      return { ...members, alsoUsers: [event.data.createdBy] };
+    case 'MessagePosted':
+    case 'MessageEdited':
+      return context.isRedacted?.(event.data.messageId) ? { roomId, to: 'moderators' } : members;
+    case 'RoomRenamed':
+    case 'TopicChanged':
+    case 'JoinRuleChanged':
+    case 'RoomArchived':
+    case 'FacilitatorAppointed':
+    case 'FacilitatorRemoved':
+    case 'MessageDeleted':
+    case 'ReactionAdded':
+    case 'ReactionRemoved':
+    case 'SlowModeSet':
+    case 'RoomLocked':
+    case 'RoomUnlocked':
+      return members;
+    case 'MemberJoined':
+    case 'MemberLeft':
+      // the joiner may not be in the socket room yet; the leaver is no longer in it
+      return { ...members, alsoUsers: [event.data.userId] };
+    case 'MessageRedacted':
+      return { ...members, alsoUsers: [event.data.authorId], redactFor: 'non-moderators' };
+    case 'MemberRemoved':
+      return { ...members, alsoUsers: [event.data.userId], redactFor: 'non-moderators' };
+    case 'MemberBanned':
+      return event.data.wasMember
+        ? { ...members, alsoUsers: [event.data.userId], redactFor: 'non-moderators' }
+        : moderatorsAnd(event.data.userId);
+    case 'MemberMuted':
+    case 'MemberUnmuted':
+    case 'MemberUnbanned':
+    case 'MemberInvited':
+      return moderatorsAnd(event.data.userId);
+    case 'MessageReported':
+    case 'ReportResolved':
+      return moderatorsAnd(event.data.reporterId);
+    case 'ReadMarked':
+      return event.data.private ? { roomId, to: 'nobody', alsoUsers: [event.data.userId] } : members;
+    case 'ReadReceiptPrivacySet':
+      return { roomId, to: 'nobody', alsoUsers: [event.data.userId] };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * The form non-moderators get when the audience says `redactFor: 'non-moderators'`. Events without a redacted form
+ * are returned unchanged. `at` is the time to show (the event's own time).
+ */
+export function redactRoomEvent(event: RoomEvent): DomainEvent {
+  switch (event.type) {
+    case 'MemberRemoved':
+      return { type: 'MemberLeft', data: { userId: event.data.userId, leftAt: event.data.removedAt } };
+    case 'MemberBanned':
+      return { type: 'MemberLeft', data: { userId: event.data.userId, leftAt: event.data.bannedAt } };
+    case 'MessageRedacted':
+      return { type: 'MessageRedacted', data: { messageId: event.data.messageId, redactedAt: event.data.redactedAt } };
+    default:
+      return event;
+  }
+}

@@ -1,0 +1,102 @@
+import type { CommandContext } from '@haven/domain';
+
+/** What a room is for; it decides nothing in the rules today but readers group and label rooms by it. */
+export type RoomKind = 'peer_support' | 'group_therapy' | 'workshop';
+export const ROOM_KINDS: readonly RoomKind[] = ['peer_support', 'group_therapy', 'workshop'];
+
+/** open: any eligible user joins; invite_only: a facilitator invites first (staff need no invite); closed: nobody new. */
+export type JoinRule = 'open' | 'invite_only' | 'closed';
+export const JOIN_RULES: readonly JoinRule[] = ['open', 'invite_only', 'closed'];
+
+export type ReportOutcome =
+  | 'no_action'
+  | 'message_redacted'
+  | 'member_warned'
+  | 'member_muted'
+  | 'member_removed'
+  | 'member_banned';
+export const REPORT_OUTCOMES: readonly ReportOutcome[] = [
+  'no_action',
+  'message_redacted',
+  'member_warned',
+  'member_muted',
+  'member_removed',
+  'member_banned',
+];
+
+/** Every room command names its room: the handler routes it to the stream `room-<roomId>`. */
+type RoomCommandOf<Type extends string, Data> = {
+  type: Type;
+  data: { roomId: string } & Data;
+  context: CommandContext;
+};
+
+export type CreateRoom = RoomCommandOf<
+  'CreateRoom',
+  { name: string; topic: string; kind: RoomKind; capacity: number; joinRule: JoinRule }
+>;
+export type RenameRoom = RoomCommandOf<'RenameRoom', { name: string }>;
+export type ChangeTopic = RoomCommandOf<'ChangeTopic', { topic: string }>;
+export type ChangeJoinRule = RoomCommandOf<'ChangeJoinRule', { joinRule: JoinRule }>;
+export type ArchiveRoom = RoomCommandOf<'ArchiveRoom', Record<never, never>>;
+
+export type AppointFacilitator = RoomCommandOf<'AppointFacilitator', { userId: string }>;
+export type RemoveFacilitator = RoomCommandOf<'RemoveFacilitator', { userId: string }>;
+
+export type InviteToRoom = RoomCommandOf<'InviteToRoom', { userId: string }>;
+export type JoinRoom = RoomCommandOf<'JoinRoom', Record<never, never>>;
+export type LeaveRoom = RoomCommandOf<'LeaveRoom', Record<never, never>>;
+
+export type PostMessage = RoomCommandOf<
+  'PostMessage',
+  { messageId: string; text: string; contentWarning?: string | null; replyTo?: string | null }
+>;
+/** An edit replaces the text and the content warning together (omitted warning = none). */
+export type EditMessage = RoomCommandOf<'EditMessage', { messageId: string; text: string; contentWarning?: string | null }>;
+export type DeleteMessage = RoomCommandOf<'DeleteMessage', { messageId: string }>;
+export type AddReaction = RoomCommandOf<'AddReaction', { messageId: string; emoji: string }>;
+export type RemoveReaction = RoomCommandOf<'RemoveReaction', { messageId: string; emoji: string }>;
+
+export type MarkRead = RoomCommandOf<'MarkRead', { position: number }>;
+export type SetReadReceiptPrivacy = RoomCommandOf<'SetReadReceiptPrivacy', { private: boolean }>;
+
+export type MuteMember = RoomCommandOf<'MuteMember', { userId: string; durationSeconds: number; reason: string }>;
+export type UnmuteMember = RoomCommandOf<'UnmuteMember', { userId: string }>;
+/** Sent by the deadline processor as the system actor; `mutedUntil` names the mute it means to end. */
+export type ExpireMute = RoomCommandOf<'ExpireMute', { userId: string; mutedUntil: string }>;
+export type RemoveMember = RoomCommandOf<'RemoveMember', { userId: string; reason: string }>;
+export type BanMember = RoomCommandOf<'BanMember', { userId: string; reason: string }>;
+export type UnbanMember = RoomCommandOf<'UnbanMember', { userId: string }>;
+export type RedactMessage = RoomCommandOf<'RedactMessage', { messageId: string; reason: string }>;
+export type SetSlowMode = RoomCommandOf<'SetSlowMode', { intervalSeconds: number }>;
+export type LockRoom = RoomCommandOf<'LockRoom', { reason?: string | null }>;
+export type UnlockRoom = RoomCommandOf<'UnlockRoom', { reason?: string | null }>;
+
+export type ReportMessage = RoomCommandOf<'ReportMessage', { reportId: string; messageId: string; reason: string }>;
+export type ResolveReport = RoomCommandOf<'ResolveReport', { reportId: string; outcome: ReportOutcome; note?: string | null }>;
+
+export type RoomSettingsCommand = CreateRoom | RenameRoom | ChangeTopic | ChangeJoinRule | ArchiveRoom | AppointFacilitator | RemoveFacilitator;
+export type RoomMembershipCommand = InviteToRoom | JoinRoom | LeaveRoom | MarkRead | SetReadReceiptPrivacy;
+export type RoomMessageCommand = PostMessage | EditMessage | DeleteMessage | AddReaction | RemoveReaction;
+export type RoomModerationCommand =
+  | MuteMember
+  | UnmuteMember
+  | RemoveMember
+  | BanMember
+  | UnbanMember
+  | RedactMessage
+  | SetSlowMode
+  | LockRoom
+  | UnlockRoom;
+export type RoomReportCommand = ReportMessage | ResolveReport;
+/** Commands only the system actor sends when a deadline comes. */
+export type RoomDeadlineCommand = ExpireMute;
+
+export type RoomCommand =
+  | RoomSettingsCommand
+  | RoomMembershipCommand
+  | RoomMessageCommand
+  | RoomModerationCommand
+  | RoomReportCommand
+  | RoomDeadlineCommand;
+export type RoomCommandType = RoomCommand['type'];

@@ -1,0 +1,124 @@
+import type { DomainEvent, Role } from '@haven/domain';
+import type { JoinRule, ReportOutcome, RoomKind } from './room.commands';
+
+// Events carry user ids only. Bodies that are personal data (message text, reasons) sit in plainly named fields so
+// crypto-shredding can find them. Times are the decision's `now`, for readers that show or schedule them.
+
+export type RoomCreated = DomainEvent<
+  'RoomCreated',
+  {
+    roomId: string;
+    name: string;
+    topic: string;
+    kind: RoomKind;
+    capacity: number;
+    joinRule: JoinRule;
+    createdBy: string;
+    /** the creator's global role; the creator is the first member and facilitator */
+    creatorRole: Role;
+    createdAt: string;
+  }
+>;
+export type RoomRenamed = DomainEvent<'RoomRenamed', { name: string; by: string; renamedAt: string }>;
+export type TopicChanged = DomainEvent<'TopicChanged', { topic: string; by: string; changedAt: string }>;
+export type JoinRuleChanged = DomainEvent<'JoinRuleChanged', { joinRule: JoinRule; by: string; changedAt: string }>;
+export type RoomArchived = DomainEvent<'RoomArchived', { by: string; archivedAt: string }>;
+export type FacilitatorAppointed = DomainEvent<'FacilitatorAppointed', { userId: string; by: string; appointedAt: string }>;
+export type FacilitatorRemoved = DomainEvent<'FacilitatorRemoved', { userId: string; by: string; removedAt: string }>;
+
+export type MemberInvited = DomainEvent<'MemberInvited', { userId: string; by: string; invitedAt: string }>;
+/** `role` is the member's global role when joining; later moderation checks read it. */
+export type MemberJoined = DomainEvent<'MemberJoined', { userId: string; role: Role; joinedAt: string }>;
+export type MemberLeft = DomainEvent<'MemberLeft', { userId: string; leftAt: string }>;
+
+export type MessagePosted = DomainEvent<
+  'MessagePosted',
+  { messageId: string; authorId: string; text: string; contentWarning: string | null; replyTo: string | null; postedAt: string }
+>;
+export type MessageEdited = DomainEvent<
+  'MessageEdited',
+  { messageId: string; authorId: string; text: string; contentWarning: string | null; editedAt: string }
+>;
+export type MessageDeleted = DomainEvent<'MessageDeleted', { messageId: string; authorId: string; deletedAt: string }>;
+export type ReactionAdded = DomainEvent<'ReactionAdded', { messageId: string; userId: string; emoji: string; reactedAt: string }>;
+export type ReactionRemoved = DomainEvent<'ReactionRemoved', { messageId: string; userId: string; emoji: string; removedAt: string }>;
+
+export type ReadMarked = DomainEvent<'ReadMarked', { userId: string; position: number; private: boolean }>;
+export type ReadReceiptPrivacySet = DomainEvent<'ReadReceiptPrivacySet', { userId: string; private: boolean }>;
+
+export type MemberMuted = DomainEvent<
+  'MemberMuted',
+  { userId: string; reason: string; mutedUntil: string; by: string; mutedAt: string }
+>;
+export type MemberUnmuted = DomainEvent<
+  'MemberUnmuted',
+  { userId: string; by: string; reason: 'lifted' | 'expired'; unmutedAt: string }
+>;
+export type MemberRemoved = DomainEvent<'MemberRemoved', { userId: string; reason: string; by: string; removedAt: string }>;
+/** `wasMember`: whether the ban also took them out of the room (a former member can be banned too). */
+export type MemberBanned = DomainEvent<
+  'MemberBanned',
+  { userId: string; reason: string; by: string; bannedAt: string; wasMember: boolean }
+>;
+export type MemberUnbanned = DomainEvent<'MemberUnbanned', { userId: string; by: string; unbannedAt: string }>;
+/** The body stays in the original MessagePosted; this event never repeats it. */
+export type MessageRedacted = DomainEvent<
+  'MessageRedacted',
+  { messageId: string; authorId: string; reason: string; by: string; redactedAt: string }
+>;
+export type SlowModeSet = DomainEvent<'SlowModeSet', { intervalSeconds: number; by: string; setAt: string }>;
+export type RoomLocked = DomainEvent<'RoomLocked', { reason: string | null; by: string; lockedAt: string }>;
+export type RoomUnlocked = DomainEvent<'RoomUnlocked', { reason: string | null; by: string; unlockedAt: string }>;
+
+export type MessageReported = DomainEvent<
+  'MessageReported',
+  { reportId: string; messageId: string; authorId: string; reporterId: string; reason: string; reportedAt: string }
+>;
+export type ReportResolved = DomainEvent<
+  'ReportResolved',
+  {
+    reportId: string;
+    messageId: string;
+    reporterId: string;
+    outcome: ReportOutcome;
+    /** shown to the reporter as well as to moderators */
+    note: string | null;
+    by: string;
+    resolvedAt: string;
+  }
+>;
+
+export type RoomEvent =
+  | RoomCreated
+  | RoomRenamed
+  | TopicChanged
+  | JoinRuleChanged
+  | RoomArchived
+  | FacilitatorAppointed
+  | FacilitatorRemoved
+  | MemberInvited
+  | MemberJoined
+  | MemberLeft
+  | MessagePosted
+  | MessageEdited
+  | MessageDeleted
+  | ReactionAdded
+  | ReactionRemoved
+  | ReadMarked
+  | ReadReceiptPrivacySet
+  | MemberMuted
+  | MemberUnmuted
+  | MemberRemoved
+  | MemberBanned
+  | MemberUnbanned
+  | MessageRedacted
+  | SlowModeSet
+  | RoomLocked
+  | RoomUnlocked
+  | MessageReported
+  | ReportResolved;
+
+export type RoomEventType = RoomEvent['type'];
+
+/** The stream that holds one room's events. */
+export const roomStreamName = (roomId: string): string => `room-${roomId}`;

@@ -1,0 +1,92 @@
+import type { Actor, DomainError, Role } from '@haven/domain';
+import { RoomErrors } from './room.errors';
+import type { MemberState, MuteState, Room, RoomState } from './room.state';
+
+/** Staff by global role: exempt from lock and slow mode, joins invite-only rooms without an invite, creates rooms. */
+export const STAFF_ROLES: readonly Role[] = ['facilitator', 'clinician', 'admin'];
+export const isStaff = (role: Role | undefined): boolean => role !== undefined && STAFF_ROLES.includes(role);
+
+/**
+ * Clinicians and admins oversee every room: they administer and moderate without being members, so an escalation
+ * or a closed room never locks them out. Everyone else acts through room membership.
+ */
+export const isOverseer = (role: Role): boolean => role === 'clinician' || role === 'admin';
+
+export const toMs = (iso: string): number => Date.parse(iso);
+export const addSeconds = (iso: string, seconds: number): string => new Date(toMs(iso) + seconds * 1000).toISOString();
+
+export function requireRoom(state: RoomState): Room {
+  if (state.status === 'absent') throw RoomErrors.notFound();
+  return state;
+}
+
+/** The room exists and is not archived (archived rooms refuse every command). */
+export function requireActiveRoom(state: RoomState): Room {
+  const room = requireRoom(state);
+  if (room.status === 'archived') throw RoomErrors.archived(room.roomId);
+  return room;
+}
+
+export function requireMember(room: Room, actor: Actor): MemberState {
+  const member = room.members[actor.userId];
+  if (!member) throw RoomErrors.notAMember(room.roomId);
+  return member;
+}
+
+export const isRoomFacilitator = (room: Room, userId: string): boolean => room.members[userId]?.roomRole === 'facilitator';
+
+export const facilitatorCount = (room: Room): number =>
+  Object.values(room.members).filter((member) => member.roomRole === 'facilitator').length;
+
+/** Room facilitators and overseers administer and moderate the room. */
+export function requireModerator(room: Room, actor: Actor): void {
+  if (isOverseer(actor.role)) return;
+  requireMember(room, actor);
+  if (!isRoomFacilitator(room, actor.userId)) {
+    throw RoomErrors.forbidden('only the room facilitators, clinicians and admins can do this');
+  }
+}
+
+/** A facilitator moderates members, not other facilitators or staff; nobody moderates themselves. */
+export function requireMayModerate(room: Room, actor: Actor, targetId: string): void {
+  if (targetId === actor.userId) throw RoomErrors.forbidden('you cannot moderate yourself', { userId: targetId });
+  if (isOverseer(actor.role)) return;
+  if (isRoomFacilitator(room, targetId) || isStaff(room.knownRoles[targetId])) {
+    throw RoomErrors.forbidden('a facilitator cannot moderate another facilitator or staff; ask a clinician', {
+      userId: targetId,
+    });
+  }
+}
+
+/** Facilitators and staff keep speaking when the room is locked or slowed down: they are the ones calming it. */
+export const isExemptFromRoomLimits = (room: Room, userId: string, role: Role | undefined): boolean =>
+  isRoomFacilitator(room, userId) || isStaff(role);
+
+/** A mute blocks only until `mutedUntil`, whether or not ExpireMute has been appended yet. */
+export function activeMute(room: Room, userId: string, now: string): MuteState | null {
+  const mute = room.mutes[userId];
+  return mute && toMs(mute.mutedUntil) > toMs(now) ? mute : null;
+}
+
+/**
+ * Mute, lock and slow mode, in that order, as one refusal or null. Kept apart from membership on purpose: a
+ * crisis "needs help" path checks membership and skips exactly this function.
+ */
+export function speechRestriction(
+  room: Room,
+  userId: string,
+  role: Role | undefined,
+  now: string,
+  options: { slowMode: boolean },
+): DomainError | null {
+  const mute = activeMute(room, userId, now);
+  if (mute) return RoomErrors.muted(mute.mutedUntil, mute.reason);
+  const exempt = isExemptFromRoomLimits(room, userId, role);
+  if (room.locked && !exempt) return RoomErrors.locked();
+  const lastPostAt = room.members[userId]?.lastPostAt;
+  if (options.slowMode && room.slowModeSeconds > 0 && !exempt && lastPostAt) {
+    const retryAfterMs = toMs(lastPostAt) + room.slowModeSeconds * 1000 - toMs(now);
+    if (retryAfterMs > 0) return RoomErrors.slowMode(retryAfterMs, room.slowModeSeconds);
+  }
+  return null;
+}

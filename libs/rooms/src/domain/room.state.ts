@@ -1,0 +1,203 @@
+import type { Role } from '@haven/domain';
+import type { JoinRule, RoomKind } from './room.commands';
+import type { RoomEvent } from './room.events';
+
+export type RoomRole = 'member' | 'facilitator';
+
+export interface MemberState {
+  roomRole: RoomRole;
+  joinedAt: string;
+  /** for slow mode */
+  lastPostAt: string | null;
+  /** forward-only read receipt (a global log position) */
+  lastReadPosition: number;
+}
+
+export interface MuteState {
+  mutedUntil: string;
+  reason: string;
+}
+
+export interface MessageState {
+  authorId: string;
+  deleted: boolean;
+  redacted: boolean;
+  /** emoji -> user ids who reacted with it */
+  reactions: Record<string, string[]>;
+}
+
+export interface ReportState {
+  reporterId: string;
+  messageId: string;
+  status: 'open' | 'resolved';
+}
+
+export interface Room {
+  status: 'active' | 'archived';
+  roomId: string;
+  name: string;
+  topic: string;
+  kind: RoomKind;
+  capacity: number;
+  joinRule: JoinRule;
+  locked: boolean;
+  slowModeSeconds: number;
+  members: Record<string, MemberState>;
+  /** global role of everyone who has been in the room, as of their last join; moderation limits read it */
+  knownRoles: Record<string, Role>;
+  invites: Record<string, true>;
+  bans: Record<string, true>;
+  /** kept across leave/rejoin so leaving is no way around a mute */
+  mutes: Record<string, MuteState>;
+  /** kept across leave/rejoin: a preference, not a membership fact */
+  privateReceipts: Record<string, true>;
+  messages: Record<string, MessageState>;
+  reports: Record<string, ReportState>;
+}
+
+export type RoomState = { status: 'absent' } | Room;
+
+export const initialRoomState = (): RoomState => ({ status: 'absent' });
+
+const without = <V>(record: Record<string, V>, key: string): Record<string, V> => {
+  const { [key]: _removed, ...rest } = record;
+  return rest;
+};
+
+const withMessage = (room: Room, messageId: string, change: (message: MessageState) => MessageState): Room => {
+  const message = room.messages[messageId];
+  return message ? { ...room, messages: { ...room.messages, [messageId]: change(message) } } : room;
+};
+
+const withMember = (room: Room, userId: string, change: (member: MemberState) => MemberState): Room => {
+  const member = room.members[userId];
+  return member ? { ...room, members: { ...room.members, [userId]: change(member) } } : room;
+};
+
+/** Folds one event into the state. Pure: returns a new state, never touches the old one. */
+export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
+  if (event.type === 'RoomCreated') {
+    const { roomId, name, topic, kind, capacity, joinRule, createdBy, creatorRole, createdAt } = event.data;
+    return {
+      status: 'active',
+      roomId,
+      name,
+      topic,
+      kind,
+      capacity,
+      joinRule,
+      locked: false,
+      slowModeSeconds: 0,
+      members: { [createdBy]: { roomRole: 'facilitator', joinedAt: createdAt, lastPostAt: null, lastReadPosition: 0 } },
+      knownRoles: { [createdBy]: creatorRole },
+      invites: {},
+      bans: {},
+      mutes: {},
+      privateReceipts: {},
+      messages: {},
+      reports: {},
+    };
+  }
+  if (state.status === 'absent') return state;
+  const room = state;
+  switch (event.type) {
+    case 'RoomRenamed':
+      return { ...room, name: event.data.name };
+    case 'TopicChanged':
+      return { ...room, topic: event.data.topic };
+    case 'JoinRuleChanged':
+      return { ...room, joinRule: event.data.joinRule };
+    case 'RoomArchived':
+      return { ...room, status: 'archived' };
+    case 'FacilitatorAppointed':
+      return withMember(room, event.data.userId, (m) => ({ ...m, roomRole: 'facilitator' }));
+    case 'FacilitatorRemoved':
+      return withMember(room, event.data.userId, (m) => ({ ...m, roomRole: 'member' }));
+    case 'MemberInvited':
+      return { ...room, invites: { ...room.invites, [event.data.userId]: true } };
+    case 'MemberJoined': {
+      const { userId, role, joinedAt } = event.data;
+      return {
+        ...room,
+        members: { ...room.members, [userId]: { roomRole: 'member', joinedAt, lastPostAt: null, lastReadPosition: 0 } },
+        knownRoles: { ...room.knownRoles, [userId]: role },
+        invites: without(room.invites, userId),
+      };
+    }
+    case 'MemberLeft':
+    case 'MemberRemoved':
+      return { ...room, members: without(room.members, event.data.userId) };
+    case 'MessagePosted': {
+      const { messageId, authorId, postedAt } = event.data;
+      const posted: Room = {
+        ...room,
+        messages: { ...room.messages, [messageId]: { authorId, deleted: false, redacted: false, reactions: {} } },
+      };
+      return withMember(posted, authorId, (m) => ({ ...m, lastPostAt: postedAt }));
+    }
+    case 'MessageEdited':
+      return room;
+    case 'MessageDeleted':
+      return withMessage(room, event.data.messageId, (m) => ({ ...m, deleted: true }));
+    case 'ReactionAdded': {
+      const { userId, emoji } = event.data;
+      return withMessage(room, event.data.messageId, (m) => ({
+        ...m,
+        reactions: { ...m.reactions, [emoji]: [...(m.reactions[emoji] ?? []), userId] },
+      }));
+    }
+    case 'ReactionRemoved': {
+      const { userId, emoji } = event.data;
+      return withMessage(room, event.data.messageId, (m) => {
+        const left = (m.reactions[emoji] ?? []).filter((id) => id !== userId);
+        return { ...m, reactions: left.length ? { ...m.reactions, [emoji]: left } : without(m.reactions, emoji) };
+      });
+    }
+    case 'ReadMarked':
+      return withMember(room, event.data.userId, (m) => ({ ...m, lastReadPosition: event.data.position }));
+    case 'ReadReceiptPrivacySet':
+      return {
+        ...room,
+        privateReceipts: event.data.private
+          ? { ...room.privateReceipts, [event.data.userId]: true }
+          : without(room.privateReceipts, event.data.userId),
+      };
+    case 'MemberMuted':
+      return {
+        ...room,
+        mutes: { ...room.mutes, [event.data.userId]: { mutedUntil: event.data.mutedUntil, reason: event.data.reason } },
+      };
+    case 'MemberUnmuted':
+      return { ...room, mutes: without(room.mutes, event.data.userId) };
+    case 'MemberBanned':
+      return {
+        ...room,
+        members: without(room.members, event.data.userId),
+        invites: without(room.invites, event.data.userId),
+        bans: { ...room.bans, [event.data.userId]: true },
+      };
+    case 'MemberUnbanned':
+      return { ...room, bans: without(room.bans, event.data.userId) };
+    case 'MessageRedacted':
+      return withMessage(room, event.data.messageId, (m) => ({ ...m, redacted: true }));
+    case 'SlowModeSet':
+      return { ...room, slowModeSeconds: event.data.intervalSeconds };
+    case 'RoomLocked':
+      return { ...room, locked: true };
+    case 'RoomUnlocked':
+      return { ...room, locked: false };
+    case 'MessageReported': {
+      const { reportId, reporterId, messageId } = event.data;
+      return { ...room, reports: { ...room.reports, [reportId]: { reporterId, messageId, status: 'open' } } };
+    }
+    case 'ReportResolved': {
+      const report = room.reports[event.data.reportId];
+      if (!report) return room;
+      return { ...room, reports: { ...room.reports, [event.data.reportId]: { ...report, status: 'resolved' } } };
+    }
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError, type Actor } from '@haven/domain';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { findRoom, listRooms } from '../read-models/room-directory.projection';
+import { currentMembership, roomRoster } from '../read-models/room-membership.projection';
+import { messageHistory } from '../read-models/room-messages.projection';
+import { derivedId, RoomCommandsService } from '../room-commands.service';
+import { HistoryQuery } from './history.query';
+import { CreateRoomRequest } from './room-settings.requests';
+
+const STAFF = new Set(['facilitator', 'clinician', 'admin']);
+
+/** Room reads over HTTP (from read models), and room creation for admin tools that do not hold a socket. */
+@ApiTags('rooms')
+@ApiBearerAuth()
+@UseGuards(HttpAuthGuard)
+@Controller('rooms')
+export class RoomsController {
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    private readonly rooms: RoomCommandsService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a room (facilitators, clinicians, admins); same as the rooms.create socket message' })
+  async create(@CurrentActor() actor: Actor, @Body() { commandId, roomId, ...settings }: CreateRoomRequest) {
+    if (actor.role === 'family') throw new DomainError('ROOM.FAMILY_NOT_ALLOWED', 'family guests have no access to group rooms');
+    const id = roomId ?? derivedId(actor, commandId, 'room');
+    const ack = await this.rooms.execute('CreateRoom', { roomId: id, ...settings }, actor, commandId);
+    return { ok: true, data: { ...ack, roomId: id } };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Rooms a user can find (staff also see closed and archived ones)' })
+  async list(@CurrentActor() actor: Actor) {
+    if (actor.role === 'family') return { ok: true, data: [] };
+    return { ok: true, data: await listRooms(this.storage.sql, STAFF.has(actor.role)) };
+  }
+
+  @Get(':roomId')
+  @ApiOperation({ summary: 'One room' })
+  async show(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
+    const room = actor.role === 'family' ? null : await findRoom(this.storage.sql, roomId);
+    if (!room) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
+    return { ok: true, data: room };
+  }
+
+  @Get(':roomId/members')
+  @ApiOperation({ summary: 'The current members (members of the room only)' })
+  async members(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
+    await this.requireMember(actor, roomId);
+    return { ok: true, data: await roomRoster(this.storage.sql, roomId) };
+  }
+
+  @Get(':roomId/messages')
+  @ApiOperation({ summary: 'Message history, paged by position, with edits and redactions applied (members only)' })
+  async history(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: HistoryQuery) {
+    const membership = await this.requireMember(actor, roomId);
+    const page = { before: query.before, after: query.after, limit: query.limit ?? 50 };
+    return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator) };
+  }
+
+  private async requireMember(actor: Actor, roomId: string) {
+    const membership = await currentMembership(this.storage.sql, roomId, actor.userId);
+    if (!membership) throw new DomainError('ROOM.NOT_A_MEMBER', 'only members of this room can read it');
+    return membership;
+  }
+}

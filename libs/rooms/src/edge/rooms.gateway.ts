@@ -1,0 +1,170 @@
+import { UseFilters, UsePipes } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import type { Actor } from '@haven/domain';
+import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
+import { socketActor } from '@haven/identity';
+import { derivedId, RoomCommandsService } from '../room-commands.service';
+import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
+import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest } from './room-messaging.requests';
+import { MuteMemberRequest, ReasonedTargetRequest, RedactMessageRequest, SlowModeRequest, LockRequest, ReportMessageRequest, ResolveReportRequest } from './room-moderation.requests';
+
+const actorOf = (socket: Socket): Actor => socketActor(socket)!;
+const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
+
+/**
+ * Room commands over socket.io: each message is validated, turned into a command and acked with its result.
+ * Live events arrive separately, from the log, on `event`. See docs/PROTOCOL.md.
+ */
+@WebSocketGateway()
+@UseFilters(new WsExceptionFilter())
+@UsePipes(createValidationPipe())
+export class RoomsGateway {
+  constructor(private readonly rooms: RoomCommandsService) {}
+
+  @SubscribeMessage('rooms.create')
+  create(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, ...settings }: CreateRoomRequest) {
+    const actor = actorOf(s);
+    const id = roomId ?? derivedId(actor, commandId, 'room');
+    return ok(this.rooms.execute('CreateRoom', { roomId: id, ...settings }, actor, commandId).then((ack) => ({ ...ack, roomId: id })));
+  }
+
+  @SubscribeMessage('rooms.rename')
+  rename(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RenameRoomRequest) {
+    return ok(this.rooms.execute('RenameRoom', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.changeTopic')
+  changeTopic(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ChangeTopicRequest) {
+    return ok(this.rooms.execute('ChangeTopic', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.changeJoinRule')
+  changeJoinRule(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ChangeJoinRuleRequest) {
+    return ok(this.rooms.execute('ChangeJoinRule', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.archive')
+  archive(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RoomOnlyRequest) {
+    return ok(this.rooms.execute('ArchiveRoom', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.appointFacilitator')
+  appoint(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: TargetUserRequest) {
+    return ok(this.rooms.execute('AppointFacilitator', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.removeFacilitator')
+  removeFacilitator(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: TargetUserRequest) {
+    return ok(this.rooms.execute('RemoveFacilitator', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.invite')
+  invite(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: TargetUserRequest) {
+    return ok(this.rooms.execute('InviteToRoom', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.join')
+  join(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RoomOnlyRequest) {
+    return ok(this.rooms.execute('JoinRoom', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.leave')
+  leave(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RoomOnlyRequest) {
+    return ok(this.rooms.execute('LeaveRoom', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.post')
+  post(@ConnectedSocket() s: Socket, @MessageBody() { commandId, messageId, ...data }: PostMessageRequest) {
+    const actor = actorOf(s);
+    const id = messageId ?? derivedId(actor, commandId, 'message');
+    return ok(this.rooms.execute('PostMessage', { ...data, messageId: id }, actor, commandId).then((ack) => ({ ...ack, messageId: id })));
+  }
+
+  @SubscribeMessage('rooms.edit')
+  edit(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: EditMessageRequest) {
+    return ok(this.rooms.execute('EditMessage', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.delete')
+  delete(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MessageRefRequest) {
+    return ok(this.rooms.execute('DeleteMessage', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.react')
+  react(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReactionRequest) {
+    return ok(this.rooms.execute('AddReaction', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.unreact')
+  unreact(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReactionRequest) {
+    return ok(this.rooms.execute('RemoveReaction', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.markRead')
+  markRead(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MarkReadRequest) {
+    return ok(this.rooms.execute('MarkRead', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.setReadReceiptPrivacy')
+  receiptPrivacy(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReadReceiptPrivacyRequest) {
+    return ok(this.rooms.execute('SetReadReceiptPrivacy', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.mute')
+  mute(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MuteMemberRequest) {
+    return ok(this.rooms.execute('MuteMember', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.unmute')
+  unmute(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: TargetUserRequest) {
+    return ok(this.rooms.execute('UnmuteMember', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.remove')
+  remove(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReasonedTargetRequest) {
+    return ok(this.rooms.execute('RemoveMember', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.ban')
+  ban(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReasonedTargetRequest) {
+    return ok(this.rooms.execute('BanMember', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.unban')
+  unban(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: TargetUserRequest) {
+    return ok(this.rooms.execute('UnbanMember', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.redact')
+  redact(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RedactMessageRequest) {
+    return ok(this.rooms.execute('RedactMessage', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.setSlowMode')
+  slowMode(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: SlowModeRequest) {
+    return ok(this.rooms.execute('SetSlowMode', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.lock')
+  lock(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, reason }: LockRequest) {
+    return ok(this.rooms.execute('LockRoom', { roomId, reason: reason ?? null }, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.unlock')
+  unlock(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, reason }: LockRequest) {
+    return ok(this.rooms.execute('UnlockRoom', { roomId, reason: reason ?? null }, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.report')
+  report(@ConnectedSocket() s: Socket, @MessageBody() { commandId, reportId, ...data }: ReportMessageRequest) {
+    const actor = actorOf(s);
+    const id = reportId ?? derivedId(actor, commandId, 'report');
+    return ok(this.rooms.execute('ReportMessage', { ...data, reportId: id }, actor, commandId).then((ack) => ({ ...ack, reportId: id })));
+  }
+
+  @SubscribeMessage('rooms.resolveReport')
+  resolveReport(@ConnectedSocket() s: Socket, @MessageBody() { commandId, note, ...data }: ResolveReportRequest) {
+    return ok(this.rooms.execute('ResolveReport', { ...data, note: note ?? null }, actorOf(s), commandId));
+  }
+}

@@ -1,0 +1,14 @@
+export * from './domain';
+export * from './read-models/room-directory.projection';
+export * from './read-models/room-membership.projection';
+export * from './read-models/room-messages.projection';
+export * from './delivery/room-delivery.policy';
+export * from './room-commands.service';
+export * from './rooms.module';
+
+import { roomDirectoryProjection } from './read-models/room-directory.projection';
+import { roomMembershipProjection } from './read-models/room-membership.projection';
+import { roomMessagesProjection } from './read-models/room-messages.projection';
+
+/** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
+export const roomReadModels = [roomMembershipProjection, roomDirectoryProjection, roomMessagesProjection];

@@ -1,0 +1,129 @@
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { Projection } from '@haven/projections';
+import type { RoomEvent } from '../domain/room.events';
+import { isRoomEvent, roomIdOf } from './room-membership.projection';
+
+/**
+ * room_messages: a room's message history with edits, deletions and redactions applied.
+ * The original text of a redacted message stays in the row for moderators' review; queries for members blank it.
+ */
+export const roomMessagesProjection: Projection = {
+  name: 'room_messages',
+  tables: ['room_messages'],
+  async migrate(db) {
+    await db.execute(`create table if not exists room_messages (
+      room_id text not null, message_id text not null, position bigint not null, author_id text not null,
+      text text not null, content_warning text, reply_to text, posted_at text not null, edited_at text,
+      deleted integer not null, redacted integer not null, redaction_reason text, redacted_by text,
+      primary key (room_id, message_id))`);
+    await db.execute(`create index if not exists room_messages_by_position on room_messages (room_id, position)`);
+  },
+  async apply(tx, recorded) {
+    if (!isRoomEvent(recorded)) return;
+    const event = recorded as unknown as RoomEvent & RecordedEvent;
+    const roomId = roomIdOf(recorded);
+    switch (event.type) {
+      case 'MessagePosted': {
+        const d = event.data;
+        await tx.execute(
+          `insert into room_messages values ($1, $2, $3, $4, $5, $6, $7, $8, null, 0, 0, null, null)
+           on conflict (room_id, message_id) do nothing`,
+          [roomId, d.messageId, recorded.position, d.authorId, d.text, d.contentWarning, d.replyTo, d.postedAt],
+        );
+        return;
+      }
+      case 'MessageEdited':
+        await tx.execute(
+          `update room_messages set text = $3, content_warning = $4, edited_at = $5 where room_id = $1 and message_id = $2`,
+          [roomId, event.data.messageId, event.data.text, event.data.contentWarning, event.data.editedAt],
+        );
+        return;
+      case 'MessageDeleted':
+        // a deleted message keeps no text: the author took it back
+        await tx.execute(`update room_messages set deleted = 1, text = '' where room_id = $1 and message_id = $2`, [
+          roomId,
+          event.data.messageId,
+        ]);
+        return;
+      case 'MessageRedacted':
+        await tx.execute(
+          `update room_messages set redacted = 1, redaction_reason = $3, redacted_by = $4 where room_id = $1 and message_id = $2`,
+          [roomId, event.data.messageId, event.data.reason, event.data.by],
+        );
+        return;
+      default:
+        return;
+    }
+  },
+};
+
+export interface MessageView {
+  messageId: string;
+  position: number;
+  authorId: string;
+  /** null when deleted, or redacted and the reader is not a moderator */
+  text: string | null;
+  contentWarning: string | null;
+  replyTo: string | null;
+  postedAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  redacted: boolean;
+  /** moderators only */
+  redaction?: { reason: string | null; by: string | null };
+}
+
+export interface HistoryPage {
+  before?: number;
+  after?: number;
+  limit: number;
+}
+
+/** A page of history, oldest first: the `limit` messages before `before`, or after `after`, or the newest. */
+export async function messageHistory(db: SqlExecutor, roomId: string, page: HistoryPage, asModerator: boolean): Promise<MessageView[]> {
+  const rows =
+    page.after !== undefined
+      ? await db.query(`select * from room_messages where room_id = $1 and position > $2 order by position asc limit $3`, [
+          roomId,
+          page.after,
+          page.limit,
+        ])
+      : (
+          await db.query(`select * from room_messages where room_id = $1 and position < $2 order by position desc limit $3`, [
+            roomId,
+            page.before ?? Number.MAX_SAFE_INTEGER,
+            page.limit,
+          ])
+        ).reverse();
+  return rows.map((r) => toView(r, asModerator));
+}
+
+/** Which of these messages have been redacted since (for catch-up placeholders). */
+export async function redactedAmong(db: SqlExecutor, roomId: string, messageIds: string[]): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const placeholders = messageIds.map((_, i) => `$${i + 2}`).join(', ');
+  const rows = await db.query<{ message_id: string }>(
+    `select message_id from room_messages where room_id = $1 and redacted = 1 and message_id in (${placeholders})`,
+    [roomId, ...messageIds],
+  );
+  return new Set(rows.map((r) => r.message_id));
+}
+
+function toView(r: Record<string, unknown>, asModerator: boolean): MessageView {
+  const deleted = Number(r.deleted) === 1;
+  const redacted = Number(r.redacted) === 1;
+  const hidden = deleted || (redacted && !asModerator);
+  return {
+    messageId: String(r.message_id),
+    position: Number(r.position),
+    authorId: String(r.author_id),
+    text: hidden ? null : String(r.text),
+    contentWarning: hidden ? null : ((r.content_warning as string | null) ?? null),
+    replyTo: (r.reply_to as string | null) ?? null,
+    postedAt: String(r.posted_at),
+    editedAt: (r.edited_at as string | null) ?? null,
+    deleted,
+    redacted,
+    ...(asModerator && redacted ? { redaction: { reason: (r.redaction_reason as string) ?? null, by: (r.redacted_by as string) ?? null } } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { CLOCK, handleCommand, type Clock } from '@haven/command-handling';
+import type { Actor } from '@haven/domain';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
+import { roomDecider } from './domain/room.decider';
+import type { RoomCommand } from './domain/room.commands';
+import { roomStreamName } from './domain/room.events';
+
+/** What a client's ack carries after an accepted command. */
+export interface CommandAck {
+  /** position of the last appended event (null: nothing to do) */
+  position: number | null;
+  /** true when this commandId had been handled before: nothing new was appended */
+  replayed: boolean;
+  events: { id: string; type: string; position: number }[];
+}
+
+/**
+ * Runs room commands: the one path (read, fold, decide, append) for every room message and endpoint.
+ * The ack waits until this node has projected and delivered the events, so a client that reads a read model
+ * after its ack sees its own write.
+ */
+@Injectable()
+export class RoomCommandsService {
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly follower: LogFollower,
+  ) {}
+
+  async execute<T extends RoomCommand['type']>(
+    type: T,
+    data: Extract<RoomCommand, { type: T }>['data'],
+    actor: Actor,
+    commandId: string,
+  ): Promise<CommandAck> {
+    const command = { type, data, context: { actor, commandId, now: this.clock.now().toISOString() } } as RoomCommand;
+    const result = await handleCommand(this.storage.events, roomDecider, roomStreamName(data.roomId), command);
+    if (result.position !== null) await this.follower.waitFor(result.position);
+    return {
+      position: result.position,
+      replayed: result.replayed,
+      events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })),
+    };
+  }
+}
+
+/** A stable id derived from the actor's command id, so a retried create or post never makes a second one. */
+export function derivedId(actor: Actor, commandId: string, purpose: string): string {
+  const hex = createHash('sha256').update(`${purpose}\0${actor.userId}\0${commandId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStorage, toSqlitePlaceholders, type Storage } from '@haven/event-store';
+import { newEvent, runEventStoreContract } from '@haven/event-store/testing/event-store.contract';
+
+const directory = mkdtempSync(join(tmpdir(), 'haven-event-store-'));
+const pathOf = new Map<Storage, string>();
+let files = 0;
+
+async function openAt(path: string): Promise<Storage> {
+  const storage = await openStorage({ eventStore: 'sqlite', sqlitePath: path });
+  pathOf.set(storage, path);
+  return storage;
+}
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+runEventStoreContract('sqlite', () => openAt(join(directory, `store-${++files}`, 'haven.sqlite')), {
+  openSibling: (storage) => openAt(pathOf.get(storage)!),
+});
+
+describe('sqlite specifics', () => {
+  it('rewrites $n to ?n outside quoted text', () => {
+    expect(toSqlitePlaceholders(`SELECT $1, $12, '$1', "$2" FROM t WHERE a = $2`)).toBe(
+      `SELECT ?1, ?12, '$1', "$2" FROM t WHERE a = ?2`,
+    );
+  });
+
+  it('stores booleans as 0/1 and keeps the file across reopening', async () => {
+    const path = join(directory, 'reopen', 'nested', 'haven.sqlite');
+    const first = await openAt(path);
+    await first.sql.execute('CREATE TABLE flags (id TEXT PRIMARY KEY, on_duty INTEGER NOT NULL)');
+    await first.sql.execute('INSERT INTO flags VALUES ($1, $2), ($3, $4)', ['a', true, 'b', false]);
+    await first.events.append('s', [newEvent()], 'no_stream');
+    await first.close();
+
+    const again = await openAt(path);
+    expect(await again.sql.query('SELECT id, on_duty FROM flags ORDER BY id')).toEqual([
+      { id: 'a', on_duty: 1 },
+      { id: 'b', on_duty: 0 },
+    ]);
+    expect(await again.events.readStream('s')).toHaveLength(1);
+    expect(await again.sql.query('SELECT name FROM haven_migrations')).toEqual([{ name: '0001-create-events' }]);
+    await again.close();
+  });
+
+  it('refuses (instead of deadlocking) to use the shared connection from inside its own transaction', async () => {
+    const storage = await openAt(join(directory, 'reentry.sqlite'));
+    await expect(storage.sql.transaction(() => storage.events.append('s', [newEvent()], 'any'))).rejects.toThrow(
+      /transaction executor/,
+    );
+    expect(await storage.events.headPosition()).toBe(0);
+    await storage.close();
+  });
+
+  it('says kurrentdb is not available yet', async () => {
+    await expect(openStorage({ eventStore: 'kurrentdb' })).rejects.toThrow(/not available yet/);
+  });
+});

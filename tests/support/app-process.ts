@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_DATABASE_URL, uniqueSchema } from './postgres';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** Where an app keeps its data; reuse it to restart an app on the same data. */
+export interface AppData {
+  store: StoreKind;
+  env: Record<string, string>;
+}
+
+export function freshData(store: StoreKind): AppData {
+  if (store === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'haven-e2e-'));
+    return { store, env: { EVENT_STORE: 'sqlite', SQLITE_PATH: join(dir, 'haven.sqlite') } };
+  }
+  return { store, env: { EVENT_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, POSTGRES_SCHEMA: uniqueSchema('e2e') } };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The real API, built by `npm run build`, running as its own process. */
+export class AppProcess {
+  private output = '';
+  private exited: Promise<number | null>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly data: AppData,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** everything the process printed (for assertions on logs, and for failure messages) */
+  get logs(): string {
+    return this.output;
+  }
+
+  static async start(data: AppData, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        PORT: String(port),
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'warn',
+        ...data.env,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const app = new AppProcess(child, port, data);
+    await app.waitUntilHealthy();
+    return app;
+  }
+
+  private async waitUntilHealthy(timeoutMs = 20000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exitCode: number | null | undefined;
+    void this.exited.then((code) => (exitCode = code));
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) throw new Error(`app exited with ${exitCode} before it was healthy:\n${this.output}`);
+      try {
+        const response = await fetch(`${this.url}/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`app did not become healthy in ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** Graceful stop (SIGTERM); resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** Hard kill (SIGKILL), as a crashed node. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
