@@ -6,11 +6,13 @@ const libs = ['event-store', 'domain', 'identity', 'command-handling', 'projecti
 const moduleNameMapper = Object.fromEntries(libs.flatMap((l) => [[`^@haven/${l}$`, `<rootDir>/libs/${l}/src`], [`^@haven/${l}/(.*)$`, `<rootDir>/libs/${l}/src/$1`]]));
 const common = { testEnvironment: 'node', transform: { '^.+\\.(t|j)s$': tsJest }, transformIgnorePatterns: ['/node_modules/(?!(jose)/)'], moduleNameMapper, rootDir: __dirname };
 module.exports = {
+  // e2e tests start real app processes; unit tests finish in milliseconds either way
+  testTimeout: 30000,
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
     // deciders, mappers, pure code: no app, no database
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
     // real stores, real app processes, real sockets
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/libs/**/*.test.ts'], testTimeout: 30000 },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/libs/**/*.test.ts'] },
   ],
 };

@@ -38,7 +38,7 @@ async function freePort(): Promise<number> {
 /** The real API, built by `npm run build`, running as its own process. */
 export class AppProcess {
   private output = '';
-  private exited: Promise<number | null>;
+  private exited: Promise<number | string | null>;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -47,7 +47,7 @@ export class AppProcess {
   ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   }
 
   get url(): string {
@@ -81,7 +81,7 @@ export class AppProcess {
 
   private async waitUntilHealthy(timeoutMs = 20000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let exitCode: number | null | undefined;
+    let exitCode: number | string | null | undefined;
     void this.exited.then((code) => (exitCode = code));
     while (Date.now() < deadline) {
       if (exitCode !== undefined) throw new Error(`app exited with ${exitCode} before it was healthy:\n${this.output}`);
@@ -96,8 +96,11 @@ export class AppProcess {
     throw new Error(`app did not become healthy in ${timeoutMs} ms:\n${this.output}`);
   }
 
-  /** Graceful stop (SIGTERM); resolves with the exit code. */
-  async stop(): Promise<number | null> {
+  /**
+   * Graceful stop (SIGTERM); resolves with the exit code, or 'SIGTERM' when Nest re-raised the signal after its
+   * shutdown hooks ran (its normal way out).
+   */
+  async stop(): Promise<number | string | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     return this.exited;
   }

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { mintDevToken } from '@haven/identity';
+import { mintDevToken } from '@haven/identity/dev-token-minter';
 import type { Role } from '@haven/domain';
 import { TEST_JWT_SECRET, type AppProcess } from './app-process';
 

@@ -14,10 +14,17 @@ export interface ChannelMove {
   channel: string;
 }
 
+/** One emit: the event (or the form of it this audience may see) to these channels, minus those. */
+export interface Delivery {
+  to: string[];
+  except: string[];
+  event: RecordedEvent;
+}
+
 /** How one event is delivered live. */
 export interface LiveRoute {
-  /** channels that receive the event */
-  to: string[];
+  /** usually one; two when some receivers get a redacted form (e.g. members see a removal as a neutral leave) */
+  deliveries: Delivery[];
   /** moves applied before the emit (a joiner sees their own join) */
   joinBefore: ChannelMove[];
   /** moves applied after the emit (a removed member sees their removal, then nothing more) */

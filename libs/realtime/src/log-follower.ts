@@ -118,7 +118,9 @@ export class LogFollower {
     if (owner && this.server) {
       const route = await owner.route(event, this.storage.sql);
       this.move(route.joinBefore, 'join');
-      if (route.to.length > 0) this.server.local.to(route.to).emit('event', toWireEvent(event));
+      for (const { to, except, event: form } of route.deliveries) {
+        if (to.length > 0) this.server.local.to(to).except(except).emit('event', toWireEvent(form));
+      }
       this.move(route.leaveAfter, 'leave');
     }
     this.delivered = event.position;

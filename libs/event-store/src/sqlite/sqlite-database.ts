@@ -53,7 +53,10 @@ class DirectExecutor implements SqlExecutor {
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return this.prepare(sql).run(bind(params)).changes;
+    const statement = this.prepare(sql);
+    // better-sqlite3 refuses run() on a statement that returns rows (e.g. INSERT ... RETURNING)
+    if (statement.reader) return statement.all(bind(params)).length;
+    return statement.run(bind(params)).changes;
   }
 
   private prepare(sql: string): Database.Statement {

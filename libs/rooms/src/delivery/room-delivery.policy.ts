@@ -1,7 +1,7 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, type ChannelMove, type DeliveryPolicy, type LiveRoute } from '@haven/realtime';
-import { roomEventAudience, type RoomAudience } from '../domain/room.audience';
+import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute } from '@haven/realtime';
+import { redactRoomEvent, roomEventAudience, type RoomAudience } from '../domain/room.audience';
 import type { RoomEvent } from '../domain/room.events';
 import {
   coversPosition,
@@ -27,9 +27,8 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const event = asRoomEvent(recorded);
     const roomId = roomIdOf(recorded);
     const audience = roomEventAudience(event, roomId);
-    const to = targetChannels(audience);
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, db);
-    return { to, joinBefore, leaveAfter };
+    return { deliveries: deliveriesFor(audience, recorded), joinBefore, leaveAfter };
   },
 
   async visibleTo(viewer: Actor, events, db) {
@@ -39,11 +38,10 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const roomId = roomIdOf(recorded);
       const audience = roomEventAudience(asRoomEvent(recorded), roomId);
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
-      const allowed =
-        audience.alsoUsers?.includes(viewer.userId) ||
-        (audience.to === 'members' && period !== undefined) ||
-        (audience.to === 'moderators' && period?.moderator === true);
-      if (allowed) visible.push(recorded);
+      const named = audience.alsoUsers?.includes(viewer.userId) === true;
+      const moderator = period?.moderator === true;
+      if (named || (moderator && audience.to !== 'nobody')) visible.push(recorded);
+      else if (audience.to === 'members' && period) visible.push(audience.redactFor ? redactedForm(recorded) : recorded);
     }
     return withRedactionsApplied(viewer, visible, periods, db);
   },
@@ -56,14 +54,29 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 };
 
-function targetChannels(audience: RoomAudience): string[] {
-  const base =
-    audience.to === 'members'
-      ? [channels.room(audience.roomId)]
-      : audience.to === 'moderators'
-        ? [channels.roomModerators(audience.roomId)]
-        : [];
-  return [...base, ...(audience.alsoUsers ?? []).map(channels.user)];
+/** The audience as socket.io emits: full event to moderators and named users, the redacted form to other members. */
+function deliveriesFor(audience: RoomAudience, event: RecordedEvent): Delivery[] {
+  const named = (audience.alsoUsers ?? []).map(channels.user);
+  const room = channels.room(audience.roomId);
+  const moderators = channels.roomModerators(audience.roomId);
+  switch (audience.to) {
+    case 'nobody':
+      return [{ to: named, except: [], event }];
+    case 'moderators':
+      return [{ to: [moderators, ...named], except: [], event }];
+    case 'members':
+      return audience.redactFor
+        ? [
+            { to: [moderators, ...named], except: [], event },
+            { to: [room], except: [moderators, ...named], event: redactedForm(event) },
+          ]
+        : [{ to: [room, ...named], except: [], event }];
+  }
+}
+
+function redactedForm(event: RecordedEvent): RecordedEvent {
+  const form = redactRoomEvent(asRoomEvent(event));
+  return { ...event, type: form.type, data: form.data as Record<string, unknown> };
 }
 
 /** Sockets join before the emit (a joiner sees their join) and leave after it (a removed member sees why). */

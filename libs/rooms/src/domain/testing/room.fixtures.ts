@@ -39,7 +39,7 @@ export function command<T extends RoomCommandType>(
   now: string = T0,
 ): CommandOf<T> {
   commandSeq += 1;
-  return { type, data: { roomId: ROOM_ID, ...data }, context: { actor: by, commandId: `cmd-${commandSeq}`, now } } as CommandOf<T>;
+  return { type, data: { roomId: ROOM_ID, ...data }, context: { actor: by, commandId: `cmd-${commandSeq}`, now } } as unknown as CommandOf<T>;
 }
 
 export const event = <T extends RoomEventType>(type: T, data: EventOf<T>['data']): RoomEvent => ({ type, data }) as EventOf<T>;

@@ -1,0 +1,71 @@
+import { redactRoomEvent, roomEventAudience } from './room.audience';
+import type { RoomEvent } from './room.events';
+import { ROOM_ID, T0, event, joined, posted, roomCreated, users } from './testing/room.fixtures';
+
+const members = { roomId: ROOM_ID, to: 'members' };
+const moderatorsAnd = (...alsoUsers: string[]) => ({ roomId: ROOM_ID, to: 'moderators', alsoUsers });
+const onlyUser = (userId: string) => ({ roomId: ROOM_ID, to: 'nobody', alsoUsers: [userId] });
+
+const removed = event('MemberRemoved', { userId: 'alice', reason: 'off topic', by: 'fac-1', removedAt: T0 });
+const bannedMember = event('MemberBanned', { userId: 'alice', reason: 'threats', by: 'fac-1', bannedAt: T0, wasMember: true });
+const bannedFormer = event('MemberBanned', { userId: 'alice', reason: 'threats', by: 'fac-1', bannedAt: T0, wasMember: false });
+const redaction = event('MessageRedacted', { messageId: 'm1', authorId: 'alice', reason: 'graphic', by: 'fac-1', redactedAt: T0 });
+
+const cases: Array<[string, RoomEvent, object]> = [
+  ['RoomCreated', roomCreated(), { ...members, alsoUsers: ['fac-1'] }],
+  ['MessagePosted', posted('m1', users.alice), members],
+  ['MessageEdited', event('MessageEdited', { messageId: 'm1', authorId: 'alice', text: 'x', contentWarning: null, editedAt: T0 }), members],
+  ['MessageDeleted', event('MessageDeleted', { messageId: 'm1', authorId: 'alice', deletedAt: T0 }), members],
+  ['ReactionAdded', event('ReactionAdded', { messageId: 'm1', userId: 'bob', emoji: '💙', reactedAt: T0 }), members],
+  ['RoomLocked', event('RoomLocked', { reason: null, by: 'fac-1', lockedAt: T0 }), members],
+  ['SlowModeSet', event('SlowModeSet', { intervalSeconds: 5, by: 'fac-1', setAt: T0 }), members],
+  ['FacilitatorAppointed', event('FacilitatorAppointed', { userId: 'bob', by: 'fac-1', appointedAt: T0 }), members],
+  ['MemberJoined', joined(users.alice), { ...members, alsoUsers: ['alice'] }],
+  ['MemberLeft', event('MemberLeft', { userId: 'alice', leftAt: T0 }), { ...members, alsoUsers: ['alice'] }],
+  ['MessageRedacted', redaction, { ...members, alsoUsers: ['alice'], redactFor: 'non-moderators' }],
+  ['MemberRemoved', removed, { ...members, alsoUsers: ['alice'], redactFor: 'non-moderators' }],
+  ['MemberBanned (member)', bannedMember, { ...members, alsoUsers: ['alice'], redactFor: 'non-moderators' }],
+  ['MemberBanned (former member)', bannedFormer, moderatorsAnd('alice')],
+  ['MemberMuted', event('MemberMuted', { userId: 'alice', reason: 'x', mutedUntil: T0, by: 'fac-1', mutedAt: T0 }), moderatorsAnd('alice')],
+  ['MemberUnmuted', event('MemberUnmuted', { userId: 'alice', by: 'system', reason: 'expired', unmutedAt: T0 }), moderatorsAnd('alice')],
+  ['MemberUnbanned', event('MemberUnbanned', { userId: 'alice', by: 'fac-1', unbannedAt: T0 }), moderatorsAnd('alice')],
+  ['MemberInvited', event('MemberInvited', { userId: 'carol', by: 'fac-1', invitedAt: T0 }), moderatorsAnd('carol')],
+  ['MessageReported', event('MessageReported', { reportId: 'r1', messageId: 'm1', authorId: 'bob', reporterId: 'alice', reason: 'x', reportedAt: T0 }), moderatorsAnd('alice')],
+  ['ReportResolved', event('ReportResolved', { reportId: 'r1', messageId: 'm1', reporterId: 'alice', outcome: 'no_action', note: null, by: 'fac-1', resolvedAt: T0 }), moderatorsAnd('alice')],
+  ['ReadMarked (public)', event('ReadMarked', { userId: 'alice', position: 3, private: false }), members],
+  ['ReadMarked (private)', event('ReadMarked', { userId: 'alice', position: 3, private: true }), onlyUser('alice')],
+  ['ReadReceiptPrivacySet', event('ReadReceiptPrivacySet', { userId: 'alice', private: true }), onlyUser('alice')],
+];
+
+describe('roomEventAudience', () => {
+  it.each(cases)('%s', (_name, roomEvent, expected) => {
+    expect(roomEventAudience(roomEvent, ROOM_ID)).toEqual(expected);
+  });
+
+  it('never sends the reported author a report', () => {
+    const reportEvent = cases.find(([name]) => name === 'MessageReported')![1];
+    expect(roomEventAudience(reportEvent, ROOM_ID).alsoUsers).not.toContain('bob');
+  });
+
+  it('sends a since-redacted original only to moderators on catch-up', () => {
+    const isRedacted = (messageId: string) => messageId === 'm1';
+    expect(roomEventAudience(posted('m1', users.alice), ROOM_ID, { isRedacted })).toEqual({ roomId: ROOM_ID, to: 'moderators' });
+    expect(roomEventAudience(posted('m2', users.alice), ROOM_ID, { isRedacted })).toEqual(members);
+  });
+});
+
+describe('redactRoomEvent', () => {
+  it('shows members a removal or a ban as a plain leave', () => {
+    expect(redactRoomEvent(removed)).toEqual({ type: 'MemberLeft', data: { userId: 'alice', leftAt: T0 } });
+    expect(redactRoomEvent(bannedMember)).toEqual({ type: 'MemberLeft', data: { userId: 'alice', leftAt: T0 } });
+  });
+
+  it('shows a redaction placeholder without reason or moderator', () => {
+    expect(redactRoomEvent(redaction)).toEqual({ type: 'MessageRedacted', data: { messageId: 'm1', redactedAt: T0 } });
+  });
+
+  it('leaves other events as they are', () => {
+    const post = posted('m1', users.alice);
+    expect(redactRoomEvent(post)).toBe(post);
+  });
+});

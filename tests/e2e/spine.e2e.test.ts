@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { mintDevToken } from '@haven/identity/dev-token-minter';
+import { AppProcess, freshData, TEST_JWT_SECRET } from '../support/app-process';
+import { closeAllClients, connect, connectError, settle, tokenFor, type TestClient } from '../support/sockets';
+import { headPosition, STORES } from '../support/stores';
+
+const newRoom = (name = 'Tuesday evening group') => ({
+  commandId: randomUUID(),
+  name,
+  topic: 'coping between sessions',
+  kind: 'peer_support',
+  capacity: 10,
+  joinRule: 'open',
+});
+
+describe.each(STORES)('the spine on %s', (store) => {
+  let app: AppProcess;
+  afterEach(async () => {
+    closeAllClients();
+    await app?.stop();
+  });
+
+  it('creates a room, joins two users, posts a message the other user receives with its position; a repeated command id appends nothing', async () => {
+    app = await AppProcess.start(freshData(store));
+    const facilitator = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+
+    const created = await facilitator.send('rooms.create', newRoom());
+    expect(created).toMatchObject({ ok: true, data: { replayed: false } });
+    const roomId = created.ok && created.data.roomId;
+    expect((await alice.send('rooms.join', { commandId: randomUUID(), roomId })).ok).toBe(true);
+    expect((await bob.send('rooms.join', { commandId: randomUUID(), roomId })).ok).toBe(true);
+
+    const commandId = randomUUID();
+    const posted = await alice.send('rooms.post', { commandId, roomId, text: 'made it through today' });
+    expect(posted.ok).toBe(true);
+    const position = posted.ok ? posted.data.position : -1;
+
+    const received = await bob.waitForEvent((e) => e.type === 'MessagePosted');
+    expect(received).toMatchObject({ position, actorId: 'alice', data: { text: 'made it through today', authorId: 'alice' } });
+    expect(received.streamId).toBe(`room-${roomId}`);
+
+    const head = await headPosition(app.url);
+    const again = await alice.send('rooms.post', { commandId, roomId, text: 'made it through today' });
+    expect(again).toMatchObject({ ok: true, data: { replayed: true, position } });
+    expect(await headPosition(app.url)).toBe(head);
+    await settle();
+    expect(bob.events.filter((e) => e.type === 'MessagePosted')).toHaveLength(1);
+  });
+
+  it('refuses bad input with a structured error, stores nothing, and leaves other connections alone', async () => {
+    app = await AppProcess.start(freshData(store));
+    const facilitator = await connect(app, 'fran', 'facilitator');
+    const created = await facilitator.send('rooms.create', newRoom());
+    const roomId = created.ok && created.data.roomId;
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    await alice.send('rooms.join', { commandId: randomUUID(), roomId });
+    await bob.send('rooms.join', { commandId: randomUUID(), roomId });
+    const head = await headPosition(app.url);
+
+    const missing = await alice.send('rooms.post', { commandId: randomUUID(), roomId });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+    expect(missing.ok === false && missing.error.details.errors.map((e: { property: string }) => e.property)).toContain('text');
+
+    const unknownField = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hi', isAdmin: true });
+    expect(unknownField).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+
+    const notAnObject = await alice.send('rooms.post', 'just a string');
+    expect(notAnObject).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+
+    const tooLong = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'x'.repeat(4001) });
+    expect(tooLong).toMatchObject({ ok: false, error: { code: 'ROOM.MESSAGE_TOO_LONG' } });
+
+    const notMember = await connect(app, 'mallory', 'participant');
+    const refused = await notMember.send('rooms.post', { commandId: randomUUID(), roomId, text: 'let me in' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ROOM.NOT_A_MEMBER' } });
+
+    const httpBad = await fetch(`${app.url}/rooms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${facilitator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ commandId: 'x', name: '', extra: 1 }),
+    });
+    expect(httpBad.status).toBe(400);
+    expect(await httpBad.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+
+    expect(await headPosition(app.url)).toBe(head);
+    // the other user's connection still works
+    const after = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'still here' });
+    expect(after.ok).toBe(true);
+    await bob.waitForEvent((e) => e.type === 'MessagePosted' && e.data.text === 'still here');
+    expect(bob.socket.connected && alice.socket.connected).toBe(true);
+  });
+
+  it('refuses missing, malformed, expired and wrongly signed tokens at the handshake and over HTTP', async () => {
+    app = await AppProcess.start(freshData(store));
+    expect((await connectError(app, {})).data).toMatchObject({ code: 'AUTH.TOKEN_MISSING' });
+    expect((await connectError(app, { token: 'not-a-jwt' })).data).toMatchObject({ code: 'AUTH.TOKEN_MALFORMED' });
+    const wrongKey = await mintDevToken({ secret: 'another-secret-that-is-32-bytes-or-more!!', sub: 'eve', role: 'admin' });
+    expect((await connectError(app, { token: wrongKey })).data).toMatchObject({ code: 'AUTH.TOKEN_INVALID_SIGNATURE' });
+    const expired = await mintDevToken({ secret: TEST_JWT_SECRET, sub: 'eve', role: 'participant', expiresIn: '-1m' });
+    expect((await connectError(app, { token: expired })).data).toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
+
+    const noAuth = await fetch(`${app.url}/rooms`);
+    expect(noAuth.status).toBe(401);
+    expect(await noAuth.json()).toMatchObject({ ok: false, error: { code: 'AUTH.TOKEN_MISSING' } });
+    const ok = await fetch(`${app.url}/rooms`, { headers: { authorization: `Bearer ${await tokenFor('alice', 'participant')}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('after a restart on the same data, a client that reconnects with its last position receives exactly the events it missed', async () => {
+    const data = freshData(store);
+    app = await AppProcess.start(data);
+    const facilitator = await connect(app, 'fran', 'facilitator');
+    const created = await facilitator.send('rooms.create', newRoom());
+    const roomId = created.ok && created.data.roomId;
+    const alice = await connect(app, 'alice', 'participant');
+    let bob: TestClient = await connect(app, 'bob', 'participant');
+    await alice.send('rooms.join', { commandId: randomUUID(), roomId });
+    await bob.send('rooms.join', { commandId: randomUUID(), roomId });
+    await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'before bob left' });
+    await bob.waitForEvent((e) => e.data.text === 'before bob left');
+    const bobLast = bob.lastPosition();
+    bob.close();
+
+    const missed = [];
+    for (const text of ['one', 'two', 'three']) {
+      const ack = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text });
+      missed.push(ack.ok && ack.data.position);
+    }
+    // events bob may not see: another room he is not in
+    await facilitator.send('rooms.create', newRoom('staff only'));
+    closeAllClients();
+    expect([0, 'SIGTERM']).toContain(await app.stop());
+
+    app = await AppProcess.start(data);
+    bob = await connect(app, 'bob', 'participant', { lastPosition: bobLast });
+    await settle();
+    expect(bob.events.map((e) => e.position)).toEqual(missed);
+    expect(bob.events.map((e) => e.data.text)).toEqual(['one', 'two', 'three']);
+
+    const alice2 = await connect(app, 'alice', 'participant');
+    await alice2.send('rooms.post', { commandId: randomUUID(), roomId, text: 'live again' });
+    const live = await bob.waitForEvent((e) => e.data.text === 'live again');
+    expect(live.position).toBeGreaterThan(missed[2] as number);
+    expect(new Set(bob.events.map((e) => e.position)).size).toBe(bob.events.length);
+  });
+});
