@@ -11,6 +11,7 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
 import { createSocketAuthMiddleware, socketActor, TOKEN_VERIFIER, type TokenVerifier } from '@haven/identity';
+import { channels } from './delivery-policy';
 import { LogFollower } from './log-follower';
 import { SyncRequestDto } from './sync.request.dto';
 
@@ -41,10 +42,29 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     try {
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });
+      this.announcePresence(socket, true);
+      socket.on('disconnecting', () => void this.announceDeparture(socket));
     } catch (error) {
       this.logger.error(`attach failed: ${String(error)}`);
       socket.emit('error', { ok: false, error: { code: 'INTERNAL', message: 'could not attach to live delivery', details: {} } });
       socket.disconnect(true);
+    }
+  }
+
+  /** presence is ephemeral: told to the rooms the user's socket is in, never stored */
+  private announcePresence(socket: Socket, online: boolean): void {
+    const userId = socketActor(socket)!.userId;
+    for (const roomId of roomIdsOf(socket)) socket.to(channels.room(roomId)).emit('presence', { roomId, userId, online });
+  }
+
+  /** offline only when this was the user's last socket, on any node */
+  private async announceDeparture(socket: Socket): Promise<void> {
+    try {
+      const userId = socketActor(socket)!.userId;
+      const others = (await this.server.in(channels.user(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
+      if (others.length === 0) this.announcePresence(socket, false);
+    } catch {
+      // a node going away mid-fetch: presence is best effort
     }
   }
 
@@ -54,3 +74,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     return { ok: true, data };
   }
 }
+
+const roomIdsOf = (socket: Socket): string[] =>
+  [...socket.rooms].flatMap((name) => /^room:([^:]+)$/.exec(name)?.slice(1) ?? []);

@@ -42,3 +42,7 @@ export class TypingRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() roomId!: string;
   @ApiProperty() @IsBoolean() typing!: boolean;
 }
+
+export class PresenceRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() roomId!: string;
+}

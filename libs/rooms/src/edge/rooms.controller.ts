@@ -6,6 +6,9 @@ import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { findRoom, listRooms } from '../read-models/room-directory.projection';
 import { currentMembership, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
+import { moderationLog } from '../read-models/moderation-log.projection';
+import { roomReports } from '../read-models/moderation-queue.projection';
+import { ReportsQuery } from './reports.query';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { HistoryQuery } from './history.query';
 import { CreateRoomRequest } from './room-settings.requests';
@@ -60,6 +63,30 @@ export class RoomsController {
     const membership = await this.requireMember(actor, roomId);
     const page = { before: query.before, after: query.after, limit: query.limit ?? 50 };
     return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator) };
+  }
+
+  @Get(':roomId/reports')
+  @ApiOperation({ summary: "The room's moderation queue (the room's moderators, and clinicians/admins)" })
+  async reports(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: ReportsQuery) {
+    await this.requireModerator(actor, roomId);
+    return { ok: true, data: await roomReports(this.storage.sql, roomId, query.status) };
+  }
+
+  @Get(':roomId/moderation-log')
+  @ApiOperation({ summary: 'Who did what to whom, when and why (the room\'s moderators, and clinicians/admins)' })
+  async log(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
+    await this.requireModerator(actor, roomId);
+    return { ok: true, data: await moderationLog(this.storage.sql, roomId) };
+  }
+
+  /** clinicians and admins moderate any room (as the decider allows); facilitators the rooms they facilitate */
+  private async requireModerator(actor: Actor, roomId: string): Promise<void> {
+    if (actor.role === 'clinician' || actor.role === 'admin') {
+      if (!(await findRoom(this.storage.sql, roomId))) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
+      return;
+    }
+    const membership = await currentMembership(this.storage.sql, roomId, actor.userId);
+    if (!membership?.moderator) throw new DomainError('ROOM.FORBIDDEN', 'only moderators of this room can read this');
   }
 
   private async requireMember(actor: Actor, roomId: string) {

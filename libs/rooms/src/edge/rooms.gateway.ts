@@ -1,12 +1,13 @@
 import { UseFilters, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
-import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest } from './room-messaging.requests';
+import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
+import { RoomSignalsService } from '../room-signals.service';
 import { MuteMemberRequest, ReasonedTargetRequest, RedactMessageRequest, SlowModeRequest, LockRequest, ReportMessageRequest, ResolveReportRequest } from './room-moderation.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
@@ -20,7 +21,22 @@ const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work
 @UseFilters(new WsExceptionFilter())
 @UsePipes(createValidationPipe())
 export class RoomsGateway {
-  constructor(private readonly rooms: RoomCommandsService) {}
+  @WebSocketServer() server!: Server;
+
+  constructor(
+    private readonly rooms: RoomCommandsService,
+    private readonly signals: RoomSignalsService,
+  ) {}
+
+  @SubscribeMessage('rooms.typing')
+  typing(@ConnectedSocket() s: Socket, @MessageBody() { roomId, typing }: TypingRequest) {
+    return ok(this.signals.typing(s, actorOf(s), roomId, typing).then(() => ({})));
+  }
+
+  @SubscribeMessage('rooms.presence')
+  presence(@ConnectedSocket() s: Socket, @MessageBody() { roomId }: PresenceRequest) {
+    return ok(this.signals.online(this.server, actorOf(s), roomId).then((online) => ({ roomId, online })));
+  }
 
   @SubscribeMessage('rooms.create')
   create(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, ...settings }: CreateRoomRequest) {

@@ -1,0 +1,97 @@
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { Projection } from '@haven/projections';
+import type { RoomEvent } from '../domain/room.events';
+import { isRoomEvent, roomIdOf } from './room-membership.projection';
+
+/** moderation_log: who did what to whom, when and why, per room (one row per moderation event). */
+export const moderationLogProjection: Projection = {
+  name: 'moderation_log',
+  tables: ['moderation_log'],
+  async migrate(db) {
+    await db.execute(`create table if not exists moderation_log (
+      position bigint primary key, room_id text not null, action text not null, actor_id text not null,
+      target_user_id text, message_id text, reason text, detail text, at text not null)`);
+    await db.execute(`create index if not exists moderation_log_by_room on moderation_log (room_id, position)`);
+  },
+  async apply(tx, recorded) {
+    if (!isRoomEvent(recorded)) return;
+    const entry = logEntryOf(recorded as unknown as RoomEvent & RecordedEvent);
+    if (!entry) return;
+    await tx.execute(`insert into moderation_log values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (position) do nothing`, [
+      recorded.position,
+      roomIdOf(recorded),
+      recorded.type,
+      entry.actor,
+      entry.target ?? null,
+      entry.messageId ?? null,
+      entry.reason ?? null,
+      entry.detail ?? null,
+      entry.at,
+    ]);
+  },
+};
+
+interface LogEntry {
+  actor: string;
+  at: string;
+  target?: string;
+  messageId?: string;
+  reason?: string | null;
+  detail?: string;
+}
+
+function logEntryOf(event: RoomEvent): LogEntry | null {
+  switch (event.type) {
+    case 'MemberMuted':
+      return { actor: event.data.by, at: event.data.mutedAt, target: event.data.userId, reason: event.data.reason, detail: `until ${event.data.mutedUntil}` };
+    case 'MemberUnmuted':
+      return { actor: event.data.by, at: event.data.unmutedAt, target: event.data.userId, detail: event.data.reason };
+    case 'MemberRemoved':
+      return { actor: event.data.by, at: event.data.removedAt, target: event.data.userId, reason: event.data.reason };
+    case 'MemberBanned':
+      return { actor: event.data.by, at: event.data.bannedAt, target: event.data.userId, reason: event.data.reason };
+    case 'MemberUnbanned':
+      return { actor: event.data.by, at: event.data.unbannedAt, target: event.data.userId };
+    case 'MessageRedacted':
+      return { actor: event.data.by, at: event.data.redactedAt, target: event.data.authorId, messageId: event.data.messageId, reason: event.data.reason };
+    case 'SlowModeSet':
+      return { actor: event.data.by, at: event.data.setAt, detail: `${event.data.intervalSeconds} s` };
+    case 'RoomLocked':
+      return { actor: event.data.by, at: event.data.lockedAt, reason: event.data.reason };
+    case 'RoomUnlocked':
+      return { actor: event.data.by, at: event.data.unlockedAt, reason: event.data.reason };
+    case 'FacilitatorAppointed':
+      return { actor: event.data.by, at: event.data.appointedAt, target: event.data.userId };
+    case 'FacilitatorRemoved':
+      return { actor: event.data.by, at: event.data.removedAt, target: event.data.userId };
+    case 'ReportResolved':
+      return { actor: event.data.by, at: event.data.resolvedAt, messageId: event.data.messageId, reason: event.data.note, detail: event.data.outcome };
+    default:
+      return null;
+  }
+}
+
+export interface ModerationLogEntry {
+  position: number;
+  action: string;
+  actorId: string;
+  targetUserId: string | null;
+  messageId: string | null;
+  reason: string | null;
+  detail: string | null;
+  at: string;
+}
+
+export async function moderationLog(db: SqlExecutor, roomId: string): Promise<ModerationLogEntry[]> {
+  const rows = await db.query(`select * from moderation_log where room_id = $1 order by position`, [roomId]);
+  return rows.map((r) => ({
+    position: Number(r.position),
+    action: String(r.action),
+    actorId: String(r.actor_id),
+    targetUserId: (r.target_user_id as string | null) ?? null,
+    messageId: (r.message_id as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    detail: (r.detail as string | null) ?? null,
+    at: String(r.at),
+  }));
+}
