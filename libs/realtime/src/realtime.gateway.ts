@@ -57,12 +57,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     for (const roomId of roomIdsOf(socket)) socket.to(channels.room(roomId)).emit('presence', { roomId, userId, online });
   }
 
-  /** offline only when this was the user's last socket, on any node */
+  /** offline only when this was the user's last socket, on any node; rooms are read before the socket leaves them */
   private async announceDeparture(socket: Socket): Promise<void> {
+    const userId = socketActor(socket)!.userId;
+    const roomIds = roomIdsOf(socket);
     try {
-      const userId = socketActor(socket)!.userId;
       const others = (await this.server.in(channels.user(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
-      if (others.length === 0) this.announcePresence(socket, false);
+      if (others.length > 0) return;
+      for (const roomId of roomIds) this.server.to(channels.room(roomId)).emit('presence', { roomId, userId, online: false });
     } catch {
       // a node going away mid-fetch: presence is best effort
     }

@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { AppProcess, freshData, TEST_JWT_SECRET } from '../support/app-process';
+import { dumpTables } from '../support/read-model-dump';
+import { closeAllClients, connect, settle, type TestClient } from '../support/sockets';
+import { headPosition, STORES } from '../support/stores';
+
+const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'moderation_queue', 'moderation_log', 'mute_deadlines'];
+
+async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
+  const created = await facilitator.send('rooms.create', {
+    commandId: randomUUID(), name: 'Evening group', topic: 'check-in', kind: 'group_therapy', capacity: 10, joinRule: 'open',
+  });
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  for (const member of members) await member.send('rooms.join', { commandId: randomUUID(), roomId: created.data.roomId });
+  return created.data.roomId;
+}
+
+const get = async (app: AppProcess, path: string, token: string) => {
+  const response = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: (await response.json()) as any };
+};
+
+describe.each(STORES)('room read models, deadlines and signals on %s', (store) => {
+  let app: AppProcess;
+  afterEach(async () => {
+    closeAllClients();
+    await app?.stop();
+  });
+
+  it('ends a mute by itself when its time comes (the clock is moved, not waited for), once', async () => {
+    app = await AppProcess.start(freshData(store), { DEADLINE_POLL_MS: '100' });
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const roomId = await roomWith(fran, alice);
+    await fran.send('rooms.mute', { commandId: randomUUID(), roomId, userId: 'alice', durationSeconds: 600, reason: 'cool-down' });
+    const refused = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hello?' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ROOM.MUTED', details: { reason: 'cool-down' } } });
+
+    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 601_000 }) });
+    const ended = await alice.waitForEvent((e) => e.type === 'MemberUnmuted');
+    expect(ended).toMatchObject({ actorId: 'system', data: { userId: 'alice', reason: 'expired' } });
+    expect((await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'back' })).ok).toBe(true);
+    await settle(400);
+    expect(alice.events.filter((e) => e.type === 'MemberUnmuted')).toHaveLength(1);
+  });
+
+  it('relays typing and presence to the room only, and refuses typing from muted members and outsiders', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const carol = await connect(app, 'carol', 'participant');
+    const outsider = await connect(app, 'olga', 'participant');
+    const roomId = await roomWith(fran, alice, bob, carol);
+
+    const typingSeen = new Promise((resolve) => bob.socket.once('typing', resolve));
+    const outsiderSaw: unknown[] = [];
+    outsider.socket.on('typing', (t) => outsiderSaw.push(t));
+    expect(await alice.send('rooms.typing', { roomId, typing: true })).toMatchObject({ ok: true });
+    expect(await typingSeen).toEqual({ roomId, userId: 'alice', typing: true });
+
+    await fran.send('rooms.mute', { commandId: randomUUID(), roomId, userId: 'carol', durationSeconds: 600, reason: 'pause' });
+    expect(await carol.send('rooms.typing', { roomId, typing: true })).toMatchObject({ ok: false, error: { code: 'ROOM.MUTED' } });
+    expect(await outsider.send('rooms.typing', { roomId, typing: true })).toMatchObject({ ok: false, error: { code: 'ROOM.NOT_A_MEMBER' } });
+
+    const presence = await alice.send('rooms.presence', { roomId });
+    expect(presence).toMatchObject({ ok: true, data: { online: ['alice', 'bob', 'carol', 'fran'] } });
+    const wentOffline = new Promise((resolve) => alice.socket.on('presence', (p) => p.userId === 'bob' && !p.online && resolve(p)));
+    bob.close();
+    expect(await wentOffline).toEqual({ roomId, userId: 'bob', online: false });
+    await settle();
+    expect(outsiderSaw).toEqual([]);
+  });
+
+  it('keeps a moderation queue and a moderation log that only moderators read', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const roomId = await roomWith(fran, alice, bob);
+    const posted = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'something hurtful' });
+    const messageId = posted.ok && posted.data.messageId;
+    const reported = await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId, reason: 'unkind' });
+    const reportId = reported.ok && reported.data.reportId;
+
+    const open = await get(app, `/rooms/${roomId}/reports?status=open`, fran.token);
+    expect(open.body.data).toMatchObject([{ reportId, messageId, reporterId: 'alice', authorId: 'bob', reason: 'unkind', status: 'open' }]);
+    expect((await get(app, `/rooms/${roomId}/reports`, alice.token)).body).toMatchObject({ ok: false, error: { code: 'ROOM.FORBIDDEN' } });
+
+    await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId, reason: 'hurtful' });
+    await fran.send('rooms.resolveReport', { commandId: randomUUID(), roomId, reportId, outcome: 'message_redacted', note: 'thanks' });
+    await alice.waitForEvent((e) => e.type === 'ReportResolved');
+    expect((await get(app, `/rooms/${roomId}/reports?status=open`, fran.token)).body.data).toEqual([]);
+    const log = await get(app, `/rooms/${roomId}/moderation-log`, fran.token);
+    expect(log.body.data.map((e: { action: string }) => e.action)).toEqual(['MessageRedacted', 'ReportResolved']);
+    expect(log.body.data[0]).toMatchObject({ actorId: 'fran', targetUserId: 'bob', messageId, reason: 'hurtful' });
+    const clinician = await connect(app, 'dr-kim', 'clinician');
+    expect((await get(app, `/rooms/${roomId}/moderation-log`, clinician.token)).status).toBe(200);
+    expect((await get(app, `/rooms/${roomId}/moderation-log`, bob.token)).status).toBe(403);
+  });
+
+  it('rebuilds every read model from position 0 into exactly the live one, with a progress report', async () => {
+    const data = freshData(store);
+    app = await AppProcess.start(data);
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const roomId = await roomWith(fran, alice, bob);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ack = await (i % 2 ? alice : bob).send('rooms.post', { commandId: randomUUID(), roomId, text: `message ${i}` });
+      if (ack.ok) ids.push(ack.data.messageId);
+    }
+    await alice.send('rooms.edit', { commandId: randomUUID(), roomId, messageId: ids[1], text: 'edited' });
+    await bob.send('rooms.delete', { commandId: randomUUID(), roomId, messageId: ids[0] });
+    await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId: ids[3], reason: 'private details' });
+    await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId: ids[2], reason: 'rude' });
+    await fran.send('rooms.mute', { commandId: randomUUID(), roomId, userId: 'bob', durationSeconds: 600, reason: 'pause' });
+    await fran.send('rooms.remove', { commandId: randomUUID(), roomId, userId: 'alice', reason: 'left the program' });
+    const head = await headPosition(app.url);
+    closeAllClients();
+    await app.stop();
+
+    const live = await dumpTables(data, READ_MODEL_TABLES);
+    expect(live.room_messages).toHaveLength(20);
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...data.env },
+    });
+    expect(stdout).toMatch(new RegExp(`room_messages: ${head} events in [0-9.]+ s \\([0-9]+ events/s\\)`));
+    expect(await dumpTables(data, READ_MODEL_TABLES)).toEqual(live);
+  });
+});

@@ -1,0 +1,29 @@
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import type { AppData } from './app-process';
+
+/** Every row of the given tables, sorted, so a rebuilt read model can be compared with the live one. */
+export async function dumpTables(data: AppData, tables: string[]): Promise<Record<string, unknown[]>> {
+  const dump: Record<string, unknown[]> = {};
+  if (data.store === 'sqlite') {
+    const db = new Database(data.env.SQLITE_PATH, { readonly: true });
+    try {
+      for (const table of tables) dump[table] = normalise(db.prepare(`select * from ${table}`).all());
+    } finally {
+      db.close();
+    }
+    return dump;
+  }
+  const client = new Client({ connectionString: data.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"`);
+    for (const table of tables) dump[table] = normalise((await client.query(`select * from ${table}`)).rows);
+  } finally {
+    await client.end();
+  }
+  return dump;
+}
+
+const normalise = (rows: unknown[]): unknown[] =>
+  rows.map((row) => JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort();
