@@ -10,6 +10,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# a transitive dependency (@scarf/scarf) phones home from its install script unless told not to
+ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY nest-cli.json tsconfig.json ./
