@@ -129,7 +129,7 @@ export async function history(
   const params = new URLSearchParams(
     Object.entries(query)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, String(v)]),
+      .map(([k, v]): [string, string] => [k, String(v)]),
   );
   const suffix = params.toString() ? `?${params}` : '';
   const { status, body } = await httpGet(app, client, `/rooms/${roomId}/messages${suffix}`);

@@ -39,7 +39,10 @@ describe.each(STORES)('room membership on %s', (store) => {
     expect(event).toMatchObject({ actorId: 'fran', data: { ...settings, roomId, createdBy: 'fran', creatorRole: 'facilitator' } });
 
     const shown = await httpGet(app, alice, `/rooms/${roomId}`);
-    expect(shown).toMatchObject({ status: 200, body: { ok: true, data: { roomId, ...settings, archived: false, memberCount: 1, createdBy: 'fran' } } });
+    expect(shown).toMatchObject({
+      status: 200,
+      body: { ok: true, data: { roomId, ...settings, archived: false, memberCount: 1, createdBy: 'fran' } },
+    });
     const listed = await httpGet(app, alice, '/rooms');
     expect(listed.body.data.map((r: { roomId: string }) => r.roomId)).toContain(roomId);
 
@@ -142,7 +145,8 @@ describe.each(STORES)('room membership on %s', (store) => {
     expect(overSocket.ok).toBe(false);
     expect(['AUTH.FORBIDDEN', 'ROOM.FAMILY_NOT_ALLOWED']).toContain(!overSocket.ok && overSocket.error.code);
     const overHttp = await httpPost(app, gran, '/rooms', { commandId: 'gran-create-1', ...roomSettings() });
-    expect(overHttp).toMatchObject({ status: 403, body: { ok: false, error: { code: 'ROOM.FAMILY_NOT_ALLOWED' } } });
+    // a refused rule is 422 (libs/edge error-body statusForCode); only *.FORBIDDEN and *.NOT_A_MEMBER are 403
+    expect(overHttp).toMatchObject({ status: 422, body: { ok: false, error: { code: 'ROOM.FAMILY_NOT_ALLOWED' } } });
     expect(await headPosition(app.url)).toBe(head);
 
     await post(alice, roomId, 'my mum is visiting this weekend');
@@ -171,14 +175,12 @@ describe.each(STORES)('room membership on %s', (store) => {
     // Either the invite is refused, or it is stored but never shown to the family guest.
     if (!invite.ok) expect(invite.error.code).toBe('ROOM.FAMILY_NOT_ALLOWED');
     await refused(app, grandpa, 'rooms.join', { roomId }, 'ROOM.FAMILY_NOT_ALLOWED');
-    await settle();
-    // SERVER BUG: MemberInvited's audience is "moderators + invitee" with no role check, so the family guest's socket
-    // receives a room event naming a group room (and catch-up from 0 replays it), although family guests must see
-    // nothing of group rooms.
-    expect(grandpa.events).toEqual([]);
     const grandpaAgain = await connectFamily(app, 'grandpa', 'family-session-2', { lastPosition: before });
     await settle();
-    expect(grandpaAgain.events).toEqual([]);
+    // SERVER BUG: MemberInvited's audience is "moderators + invitee" (room.audience.ts) and InviteToRoom does not
+    // check the invitee's role, so the family guest's socket receives a MemberInvited event naming a group room, live
+    // and again on catch-up, although family guests must see nothing of group rooms (GET /rooms/:id answers 404).
+    expect({ live: grandpa.events, catchUp: grandpaAgain.events }).toEqual({ live: [], catchUp: [] });
   });
 
   it('a participant cannot create a room (AUTH.FORBIDDEN), over the socket or over HTTP', async () => {

@@ -1,6 +1,6 @@
 import { AppProcess, freshData } from '../../support/app-process';
 import { closeAllClients, connect, settle } from '../../support/sockets';
-import { STORES } from '../../support/stores';
+import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, createRoom, history, httpGet, joinAll, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
 // One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
@@ -46,7 +46,8 @@ describe.each(STORES)('room messages on %s', (store) => {
     ]);
 
     // a reply to a message that does not exist is refused
-    await refused(app, bob, 'rooms.post', { roomId, text: 'replying into the void', replyTo: '00000000-0000-4000-8000-000000000000' }, 'ROOM.MESSAGE_NOT_FOUND');
+    const nowhere = '00000000-0000-4000-8000-000000000000';
+    await refused(app, bob, 'rooms.post', { roomId, text: 'replying into the void', replyTo: nowhere }, 'ROOM.MESSAGE_NOT_FOUND');
   });
 
   it('an author edits and deletes their own message and the others see it; nobody else may change it (ROOM.NOT_AUTHOR)', async () => {
@@ -120,6 +121,7 @@ describe.each(STORES)('room messages on %s', (store) => {
     const seen = await waitInRoom(bob, roomId, 'ReadMarked', (e) => e.data.userId === 'alice');
     expect(seen.data).toMatchObject({ userId: 'alice', position: first.position, private: false });
 
+    const headBeforePrivate = await headPosition(app.url);
     await accepted(bob, 'rooms.setReadReceiptPrivacy', { roomId, private: true });
     expect((await waitInRoom(bob, roomId, 'ReadReceiptPrivacySet')).data).toMatchObject({ userId: 'bob', private: true });
     await accepted(bob, 'rooms.markRead', { roomId, position: first.position });
@@ -130,6 +132,10 @@ describe.each(STORES)('room messages on %s', (store) => {
       expect(roomEvents(other, roomId, 'ReadMarked').filter((e) => e.data.userId === 'bob')).toEqual([]);
       expect(roomEvents(other, roomId, 'ReadReceiptPrivacySet')).toEqual([]);
     }
+    // nor on catch-up
+    const aliceTablet = await connect(app, 'alice', 'participant', { lastPosition: headBeforePrivate });
+    await settle();
+    expect(roomEvents(aliceTablet, roomId)).toEqual([]);
 
     // public again: the next receipt is shared
     await accepted(bob, 'rooms.setReadReceiptPrivacy', { roomId, private: false });

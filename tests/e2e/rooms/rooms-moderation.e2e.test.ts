@@ -1,6 +1,6 @@
 import { AppProcess, freshData } from '../../support/app-process';
 import { closeAllClients, connect, settle, type TestClient } from '../../support/sockets';
-import { STORES } from '../../support/stores';
+import { headPosition, STORES } from '../../support/stores';
 import { accepted, createRoom, history, joinAll, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
 // One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
@@ -34,6 +34,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
     const reason = 'personal attacks on another member';
 
     const before = Date.now();
+    const headBeforeMute = await headPosition(app.url);
     await accepted(fran, 'rooms.mute', { roomId, userId: 'alice', durationSeconds: 600, reason });
     const muted = await waitInRoom(alice, roomId, 'MemberMuted');
     expect(muted).toMatchObject({ actorId: 'fran', data: { userId: 'alice', reason, by: 'fran', mutedUntil: expect.any(String) } });
@@ -49,6 +50,10 @@ describe.each(STORES)('room moderation on %s', (store) => {
     expect(everythingSeenBy(bob)).not.toContain(reason);
     expect(roomEvents(bob, roomId, 'MemberMuted')).toEqual([]);
     expect(roomEvents(bob, roomId, 'MessagePosted').map((e) => e.data.text)).toEqual(['anyone up for a walk after group?']);
+    // nor on catch-up: bob's other device, resuming from before the mute
+    const bobTablet = await connect(app, 'bob', 'participant', { lastPosition: headBeforeMute });
+    await settle();
+    expect(everythingSeenBy(bobTablet)).not.toContain(reason);
 
     await accepted(fran, 'rooms.unmute', { roomId, userId: 'alice' });
     expect((await waitInRoom(alice, roomId, 'MemberUnmuted')).data).toMatchObject({ userId: 'alice', reason: 'lifted', by: 'fran' });
@@ -109,6 +114,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   it('a banned member cannot rejoin (ROOM.BANNED) until unbanned; others see only a plain leave', async () => {
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
     const reason = 'selling medication to other members';
+    const headBeforeBan = await headPosition(app.url);
 
     await accepted(fran, 'rooms.ban', { roomId, userId: 'alice', reason });
     expect((await waitInRoom(alice, roomId, 'MemberBanned')).data).toMatchObject({ userId: 'alice', reason, by: 'fran', wasMember: true });
@@ -120,6 +126,11 @@ describe.each(STORES)('room moderation on %s', (store) => {
     await settle();
     expect(roomEvents(alice, roomId, 'MessagePosted')).toEqual([]);
     expect(everythingSeenBy(bob)).not.toContain(reason);
+    // catching up later, bob still sees only a plain leave
+    const bobTablet = await connect(app, 'bob', 'participant', { lastPosition: headBeforeBan });
+    await settle();
+    expect(roomEvents(bobTablet, roomId).map((e) => e.type)).toEqual(['MemberLeft', 'MessagePosted']);
+    expect(everythingSeenBy(bobTablet)).not.toContain(reason);
 
     await accepted(fran, 'rooms.unban', { roomId, userId: 'alice' });
     expect((await waitInRoom(alice, roomId, 'MemberUnbanned')).data).toMatchObject({ userId: 'alice', by: 'fran' });
@@ -129,6 +140,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
 
   it('a redaction hides the message from members without its reason; the facilitator still reviews the original', async () => {
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const headBeforePost = await headPosition(app.url);
     const { messageId } = await post(alice, roomId, 'here is where you can buy pills cheap', { contentWarning: 'substances' });
     await post(bob, roomId, 'please do not');
     const reason = 'drug sourcing';
@@ -153,6 +165,16 @@ describe.each(STORES)('room moderation on %s', (store) => {
       redacted: true,
       redaction: { reason, by: 'fran' },
     });
+
+    // a member catching up after the redaction never receives the original text or the reason
+    const bobTablet = await connect(app, 'bob', 'participant', { lastPosition: headBeforePost });
+    await settle();
+    const caughtUp = roomEvents(bobTablet, roomId);
+    expect(caughtUp.map((e) => e.type)).toEqual(['MessagePosted', 'MessagePosted', 'MessageRedacted']);
+    expect(caughtUp[0].data).toMatchObject({ messageId, text: null, contentWarning: null });
+    expect(caughtUp[2].data).toEqual({ messageId, redactedAt: expect.any(String) });
+    expect(everythingSeenBy(bobTablet)).not.toContain('pills');
+    expect(everythingSeenBy(bobTablet)).not.toContain(reason);
 
     await refused(app, bob, 'rooms.react', { roomId, messageId, emoji: '😮' }, 'ROOM.MESSAGE_REDACTED');
     await refused(app, alice, 'rooms.edit', { roomId, messageId, text: 'edited to get it back' }, 'ROOM.MESSAGE_REDACTED');
@@ -222,7 +244,17 @@ describe.each(STORES)('room moderation on %s', (store) => {
     await refused(app, bob, 'rooms.mute', { roomId, userId: 'fran', durationSeconds: 600, reason: 'revenge' }, 'ROOM.FORBIDDEN');
 
     await settle();
-    const changes = new Set(['MemberMuted', 'MemberRemoved', 'MemberBanned', 'MemberLeft', 'MessageRedacted', 'RoomLocked', 'SlowModeSet', 'RoomRenamed', 'RoomArchived']);
+    const changes = new Set([
+      'MemberMuted',
+      'MemberRemoved',
+      'MemberBanned',
+      'MemberLeft',
+      'MessageRedacted',
+      'RoomLocked',
+      'SlowModeSet',
+      'RoomRenamed',
+      'RoomArchived',
+    ]);
     for (const member of [alice, fran]) expect(roomEvents(member, roomId).filter((e) => changes.has(e.type))).toEqual([]);
     // the room is untouched: alice still posts
     await post(alice, roomId, 'still here, still fine');

@@ -1,6 +1,6 @@
 import { AppProcess, freshData } from '../../support/app-process';
 import { closeAllClients, connect, settle } from '../../support/sockets';
-import { STORES } from '../../support/stores';
+import { headPosition, STORES } from '../../support/stores';
 import { accepted, createRoom, joinAll, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
 // One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
@@ -29,6 +29,7 @@ describe.each(STORES)('message reports on %s', (store) => {
   it('a report reaches the facilitators live, never the reported author or other members', async () => {
     const { fran, alice, bob, carol, roomId, messageId } = await roomWithAMessage();
     const reason = 'belittling people in recovery';
+    const headBeforeReport = await headPosition(app.url);
 
     const { reportId } = await accepted<{ reportId: string }>(bob, 'rooms.report', { roomId, messageId, reason });
     const reported = await waitInRoom(fran, roomId, 'MessageReported');
@@ -43,6 +44,10 @@ describe.each(STORES)('message reports on %s', (store) => {
     expect(roomEvents(alice, roomId, 'MessageReported')).toEqual([]);
     expect(roomEvents(carol, roomId, 'MessageReported')).toEqual([]);
     expect(JSON.stringify(alice.events)).not.toContain(reason);
+    // nor on catch-up
+    const aliceTablet = await connect(app, 'alice', 'participant', { lastPosition: headBeforeReport });
+    await settle();
+    expect(roomEvents(aliceTablet, roomId)).toEqual([]);
 
     // the same reporter cannot pile on while their report is open
     const again = await refused(app, bob, 'rooms.report', { roomId, messageId, reason: 'again' }, 'ROOM.ALREADY_REPORTED');
