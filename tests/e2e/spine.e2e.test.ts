@@ -146,4 +146,15 @@ describe.each(STORES)('the spine on %s', (store) => {
     expect(live.position).toBeGreaterThan(missed[2] as number);
     expect(new Set(bob.events.map((e) => e.position)).size).toBe(bob.events.length);
   });
+
+  it('limits HTTP requests per client with a structured 429, and never the health check', async () => {
+    app = await AppProcess.start(freshData(store), { RATE_LIMIT_PER_MINUTE: '5' });
+    const headers = { authorization: `Bearer ${await tokenFor('alice', 'participant')}` };
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${app.url}/rooms`, { headers })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await fetch(`${app.url}/rooms`, { headers });
+    expect(await limited.json()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  });
 });

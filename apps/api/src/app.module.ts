@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
 import { RealtimeModule } from '@haven/realtime';
@@ -29,6 +31,11 @@ const isTest = process.env.NODE_ENV === 'test';
         },
       }),
     }),
+    // HTTP rate limit per client address; socket commands are bounded by their rules (slow mode) instead
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Environment, true>) => [{ ttl: 60_000, limit: config.get('RATE_LIMIT_PER_MINUTE') }],
+    }),
     TerminusModule,
     ClockModule,
     StorageModule,
@@ -37,5 +44,6 @@ const isTest = process.env.NODE_ENV === 'test';
     RoomsModule,
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
+  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
 })
 export class AppModule {}

@@ -7,6 +7,7 @@ import { channels } from '@haven/realtime';
 import { RoomErrors } from './domain/room.errors';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { currentMembership } from './read-models/room-membership.projection';
+import { findRoom } from './read-models/room-directory.projection';
 
 /**
  * Typing and presence: ephemeral signals, not events. They go through socket.io directly (and, with REDIS_URL,
@@ -20,7 +21,12 @@ export class RoomSignalsService {
   ) {}
 
   async typing(socket: Socket, actor: Actor, roomId: string, typing: boolean): Promise<void> {
-    await this.requireMember(actor, roomId);
+    const membership = await currentMembership(this.storage.sql, roomId, actor.userId);
+    if (!membership) throw RoomErrors.notAMember(roomId);
+    const room = await findRoom(this.storage.sql, roomId);
+    if (room?.archived) throw RoomErrors.archived(roomId);
+    // a locked room is read-only for members: no typing either (moderators may still speak)
+    if (room?.locked && !membership.moderator) throw RoomErrors.locked();
     const mute = await mutedNow(this.storage.sql, roomId, actor.userId, this.clock.now().toISOString());
     if (mute) throw RoomErrors.muted(mute.mutedUntil, mute.reason);
     socket.to(channels.room(roomId)).emit('typing', { roomId, userId: actor.userId, typing });

@@ -45,6 +45,10 @@ export class Environment {
   @IsString()
   CORS_ORIGINS = '';
 
+  /** HTTP requests per minute per client address */
+  @Type(() => Number) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }

@@ -74,9 +74,15 @@ function deliveriesFor(audience: RoomAudience, event: RecordedEvent): Delivery[]
   }
 }
 
+/**
+ * The redacted form also hides who acted: a removal shown as a neutral leave is "done by" the member who left,
+ * and a redaction placeholder by `moderation`, so peers learn neither the reason nor the moderator.
+ */
 function redactedForm(event: RecordedEvent): RecordedEvent {
   const form = redactRoomEvent(asRoomEvent(event));
-  return { ...event, type: form.type, data: form.data as Record<string, unknown> };
+  if (form === (event as unknown)) return event;
+  const actorId = form.type === 'MemberLeft' ? String(form.data.userId) : 'moderation';
+  return { ...event, type: form.type, data: form.data as Record<string, unknown>, metadata: { ...event.metadata, actorId } };
 }
 
 /** Sockets join before the emit (a joiner sees their join) and leave after it (a removed member sees why). */

@@ -35,5 +35,5 @@ export class ReportMessageRequest extends RoomCommandRequest {
 export class ResolveReportRequest extends RoomCommandRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() reportId!: string;
   @ApiProperty({ enum: REPORT_OUTCOMES }) @IsIn(REPORT_OUTCOMES) outcome!: ReportOutcome;
-  @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @Length(1, 1000) note?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) note?: string;
 }

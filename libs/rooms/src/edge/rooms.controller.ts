@@ -29,7 +29,6 @@ export class RoomsController {
   @Post()
   @ApiOperation({ summary: 'Create a room (facilitators, clinicians, admins); same as the rooms.create socket message' })
   async create(@CurrentActor() actor: Actor, @Body() { commandId, roomId, ...settings }: CreateRoomRequest) {
-    if (actor.role === 'family') throw new DomainError('ROOM.FAMILY_NOT_ALLOWED', 'family guests have no access to group rooms');
     const id = roomId ?? derivedId(actor, commandId, 'room');
     const ack = await this.rooms.execute('CreateRoom', { roomId: id, ...settings }, actor, commandId);
     return { ok: true, data: { ...ack, roomId: id } };
