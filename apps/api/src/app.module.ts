@@ -6,7 +6,8 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
 import { RealtimeModule } from '@haven/realtime';
-import { roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
+import { roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
+import { createSafetyDeliveryPolicy, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
 import { HealthController } from './health/health.controller';
 import { allReadModels } from './read-models';
@@ -15,6 +16,9 @@ import { ClockModule } from './clock.module';
 import { TestClockController } from './test-clock/test-clock.controller';
 
 const isTest = process.env.NODE_ENV === 'test';
+// read once at start: a clinic's bad phrase or resources file stops the start with a clear message
+const safetyConfig = safetyConfigFrom(process.env);
+const conversations = [roomConversationPort];
 
 @Module({
   imports: [
@@ -40,8 +44,9 @@ const isTest = process.env.NODE_ENV === 'test';
     ClockModule,
     StorageModule,
     IdentityModule,
-    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy] }),
+    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig)] }),
     RoomsModule,
+    SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
   providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],

@@ -7,3 +7,4 @@ export { openSqliteStorage } from './sqlite/open-sqlite-storage';
 export { PostgresDatabase } from './postgres/postgres-database';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { openPostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage';
+export { openKurrentDbStorage, type KurrentDbStorageOptions } from './kurrentdb/open-kurrentdb-storage';

@@ -1,4 +1,5 @@
 import type { EventStore } from './event-store';
+import { openKurrentDbStorage } from './kurrentdb/open-kurrentdb-storage';
 import { openPostgresStorage } from './postgres/open-postgres-storage';
 import type { SqlDatabase } from './sql-database';
 import { openSqliteStorage } from './sqlite/open-sqlite-storage';
@@ -38,8 +39,11 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       if (!config.databaseUrl) throw new Error('eventStore "postgres" needs databaseUrl (DATABASE_URL)');
       return openPostgresStorage(config.databaseUrl, { schema: config.postgresSchema });
     }
-    case 'kurrentdb':
-      throw new Error('eventStore "kurrentdb" is not available yet: use "sqlite" or "postgres"');
+    case 'kurrentdb': {
+      if (!config.kurrentdbUrl) throw new Error('eventStore "kurrentdb" needs kurrentdbUrl (KURRENTDB_URL)');
+      const { databaseUrl, postgresSchema } = config;
+      return openKurrentDbStorage(config.kurrentdbUrl, { sqlitePath: config.sqlitePath ?? DEFAULT_SQLITE_PATH, databaseUrl, postgresSchema });
+    }
     default: {
       const unknown: never = config.eventStore;
       throw new Error(`unknown eventStore "${String(unknown)}"`);

@@ -4,6 +4,8 @@ import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 /** socket.io room names: one per audience, so an emit reaches exactly who may see it. */
 export const channels = {
   user: (userId: string) => `user:${userId}`,
+  /** every socket of a global role, e.g. escalations to all clinicians */
+  role: (role: string) => `role:${role}`,
   room: (roomId: string) => `room:${roomId}`,
   roomModerators: (roomId: string) => `room:${roomId}:moderators`,
 } as const;

@@ -92,7 +92,7 @@ export class LogFollower {
           cursor = batch[batch.length - 1].position;
         }
       }
-      const joined = new Set<string>([channels.user(actor.userId)]);
+      const joined = new Set<string>([channels.user(actor.userId), channels.role(actor.role)]);
       for (const policy of this.policies) {
         for (const channel of await policy.channelsAt(actor, this.delivered, sql)) joined.add(channel);
       }

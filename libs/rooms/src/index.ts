@@ -8,6 +8,7 @@ export * from './read-models/mute-deadlines.projection';
 export * from './delivery/room-delivery.policy';
 export * from './room-commands.service';
 export * from './rooms.module';
+export * from './safety/room-conversation.port';
 
 import { roomDirectoryProjection } from './read-models/room-directory.projection';
 import { roomMembershipProjection } from './read-models/room-membership.projection';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { CLOCK, handleCommand, type Clock } from '@haven/command-handling';
+export { derivedId } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
@@ -45,10 +45,4 @@ export class RoomCommandsService {
       events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })),
     };
   }
-}
-
-/** A stable id derived from the actor's command id, so a retried create or post never makes a second one. */
-export function derivedId(actor: Actor, commandId: string, purpose: string): string {
-  const hex = createHash('sha256').update(`${purpose}\0${actor.userId}\0${commandId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,13 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { HELD_MESSAGE_RELEASE } from '@haven/safety/conversation-port';
+import { RoomHeldMessageRelease } from './safety/room-held-message.release';
 import { RoomsController } from './edge/rooms.controller';
 import { RoomsGateway } from './edge/rooms.gateway';
 import { MuteExpiryProcessor } from './mute-expiry.processor';
 import { RoomCommandsService } from './room-commands.service';
 import { RoomSignalsService } from './room-signals.service';
 
+/** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
+@Global()
 @Module({
   controllers: [RoomsController],
-  providers: [RoomCommandsService, RoomSignalsService, MuteExpiryProcessor, RoomsGateway],
-  exports: [RoomCommandsService],
+  providers: [
+    RoomCommandsService,
+    RoomSignalsService,
+    MuteExpiryProcessor,
+    RoomsGateway,
+    { provide: HELD_MESSAGE_RELEASE, useClass: RoomHeldMessageRelease },
+  ],
+  exports: [RoomCommandsService, HELD_MESSAGE_RELEASE],
 })
 export class RoomsModule {}

@@ -139,14 +139,11 @@ describe.each(STORES)('room membership on %s', (store) => {
     await joinAll(roomId, alice);
 
     await refused(app, gran, 'rooms.join', { roomId }, 'ROOM.FAMILY_NOT_ALLOWED');
+    // creating a room is for staff only, over the socket and over HTTP alike
+    await refused(app, gran, 'rooms.create', roomSettings({ name: 'family corner' }), 'AUTH.FORBIDDEN');
     const head = await headPosition(app.url);
-    // the socket answers AUTH.FORBIDDEN (staff only) where HTTP answers ROOM.FAMILY_NOT_ALLOWED: either is a refusal
-    const overSocket = await command(gran, 'rooms.create', roomSettings({ name: 'family corner' }));
-    expect(overSocket.ok).toBe(false);
-    expect(['AUTH.FORBIDDEN', 'ROOM.FAMILY_NOT_ALLOWED']).toContain(!overSocket.ok && overSocket.error.code);
     const overHttp = await httpPost(app, gran, '/rooms', { commandId: 'gran-create-1', ...roomSettings() });
-    // a refused rule is 422 (libs/edge error-body statusForCode); only *.FORBIDDEN and *.NOT_A_MEMBER are 403
-    expect(overHttp).toMatchObject({ status: 422, body: { ok: false, error: { code: 'ROOM.FAMILY_NOT_ALLOWED' } } });
+    expect(overHttp).toMatchObject({ status: 403, body: { ok: false, error: { code: 'AUTH.FORBIDDEN' } } });
     expect(await headPosition(app.url)).toBe(head);
 
     await post(alice, roomId, 'my mum is visiting this weekend');
@@ -177,9 +174,10 @@ describe.each(STORES)('room membership on %s', (store) => {
     await refused(app, grandpa, 'rooms.join', { roomId }, 'ROOM.FAMILY_NOT_ALLOWED');
     const grandpaAgain = await connectFamily(app, 'grandpa', 'family-session-2', { lastPosition: before });
     await settle();
-    // SERVER BUG: MemberInvited's audience is "moderators + invitee" (room.audience.ts) and InviteToRoom does not
-    // check the invitee's role, so the family guest's socket receives a MemberInvited event naming a group room, live
-    // and again on catch-up, although family guests must see nothing of group rooms (GET /rooms/:id answers 404).
+    // Regression guard. Found while writing this suite (a server bug at commit 017697d): MemberInvited's audience is
+    // "moderators + invitee" and InviteToRoom does not check the invitee's role, so the family guest's socket received
+    // a MemberInvited naming a group room, live and again on catch-up. Fixed since by excluding family sockets from
+    // room deliveries (libs/rooms/src/delivery/room-delivery.policy.ts).
     expect({ live: grandpa.events, catchUp: grandpaAgain.events }).toEqual({ live: [], catchUp: [] });
   });
 

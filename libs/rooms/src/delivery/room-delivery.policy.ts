@@ -32,6 +32,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 
   async visibleTo(viewer: Actor, events, db) {
+    if (viewer.role === 'family') return [];
     const periods = await periodsOfUser(db, viewer.userId);
     const visible: RecordedEvent[] = [];
     for (const recorded of events) {
@@ -54,8 +55,15 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 };
 
-/** The audience as socket.io emits: full event to moderators and named users, the redacted form to other members. */
+/**
+ * The audience as socket.io emits: full event to moderators and named users, the redacted form to other members.
+ * Family guests never see group rooms, whatever an event names (e.g. an invite sent to them by mistake).
+ */
 function deliveriesFor(audience: RoomAudience, event: RecordedEvent): Delivery[] {
+  return audienceDeliveries(audience, event).map((d) => ({ ...d, except: [...d.except, channels.role('family')] }));
+}
+
+function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Delivery[] {
   const named = (audience.alsoUsers ?? []).map(channels.user);
   const room = channels.room(audience.roomId);
   const moderators = channels.roomModerators(audience.roomId);

@@ -75,6 +75,12 @@ export type UnlockRoom = RoomCommandOf<'UnlockRoom', { reason?: string | null }>
 export type ReportMessage = RoomCommandOf<'ReportMessage', { reportId: string; messageId: string; reason: string }>;
 export type ResolveReport = RoomCommandOf<'ResolveReport', { reportId: string; outcome: ReportOutcome; note?: string | null }>;
 
+/** Sent by the safety context when staff release a message its screening held (see libs/safety). */
+export type ReleaseHeldMessage = RoomCommandOf<
+  'ReleaseHeldMessage',
+  { messageId: string; authorId: string; text: string; contentWarning: string | null; replyTo: string | null; edit: boolean }
+>;
+
 export type RoomSettingsCommand = CreateRoom | RenameRoom | ChangeTopic | ChangeJoinRule | ArchiveRoom | AppointFacilitator | RemoveFacilitator;
 export type RoomMembershipCommand = InviteToRoom | JoinRoom | LeaveRoom | MarkRead | SetReadReceiptPrivacy;
 export type RoomMessageCommand = PostMessage | EditMessage | DeleteMessage | AddReaction | RemoveReaction;
@@ -98,5 +104,6 @@ export type RoomCommand =
   | RoomMessageCommand
   | RoomModerationCommand
   | RoomReportCommand
-  | RoomDeadlineCommand;
+  | RoomDeadlineCommand
+  | ReleaseHeldMessage;
 export type RoomCommandType = RoomCommand['type'];

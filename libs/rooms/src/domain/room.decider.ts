@@ -6,6 +6,7 @@ import { decideRoomMembership } from './room-membership.decide';
 import { decideRoomMessages } from './room-messages.decide';
 import { decideExpireMute, decideRoomModeration } from './room-moderation.decide';
 import { decideRoomReports } from './room-reports.decide';
+import { decideReleaseHeldMessage } from './room-safety.decide';
 import { decideRoomSettings } from './room-settings.decide';
 
 /**
@@ -52,6 +53,8 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
         return decideRoomReports(command, state);
       case 'ExpireMute':
         return decideExpireMute(command, state);
+      case 'ReleaseHeldMessage':
+        return decideReleaseHeldMessage(command, state);
       default: {
         const _exhaustive: never = command;
         return _exhaustive;

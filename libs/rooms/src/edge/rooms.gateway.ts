@@ -8,6 +8,7 @@ import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
 import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
 import { RoomSignalsService } from '../room-signals.service';
+import { SafetyService } from '@haven/safety/safety.service';
 import { MuteMemberRequest, ReasonedTargetRequest, RedactMessageRequest, SlowModeRequest, LockRequest, ReportMessageRequest, ResolveReportRequest } from './room-moderation.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
@@ -26,6 +27,7 @@ export class RoomsGateway {
   constructor(
     private readonly rooms: RoomCommandsService,
     private readonly signals: RoomSignalsService,
+    private readonly safety: SafetyService,
   ) {}
 
   @SubscribeMessage('rooms.typing')
@@ -91,15 +93,21 @@ export class RoomsGateway {
   }
 
   @SubscribeMessage('rooms.post')
-  post(@ConnectedSocket() s: Socket, @MessageBody() { commandId, messageId, ...data }: PostMessageRequest) {
+  async post(@ConnectedSocket() s: Socket, @MessageBody() { commandId, messageId, ...data }: PostMessageRequest) {
     const actor = actorOf(s);
     const id = messageId ?? derivedId(actor, commandId, 'message');
+    // the crisis screening runs first: a flagged message is held and never reaches the room
+    const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: id, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: data.replyTo ?? null, edit: false }, commandId);
+    if (held) return { ok: true as const, data: { ...held, messageId: id } };
     return ok(this.rooms.execute('PostMessage', { ...data, messageId: id }, actor, commandId).then((ack) => ({ ...ack, messageId: id })));
   }
 
   @SubscribeMessage('rooms.edit')
-  edit(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: EditMessageRequest) {
-    return ok(this.rooms.execute('EditMessage', data, actorOf(s), commandId));
+  async edit(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: EditMessageRequest) {
+    const actor = actorOf(s);
+    const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: data.messageId, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: null, edit: true }, commandId);
+    if (held) return { ok: true as const, data: held };
+    return ok(this.rooms.execute('EditMessage', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.delete')

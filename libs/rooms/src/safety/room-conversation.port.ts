@@ -1,0 +1,19 @@
+import { channels } from '@haven/realtime';
+import type { ConversationPort } from '@haven/safety/conversation-port';
+import { RoomErrors } from '../domain/room.errors';
+import { coversPosition, currentMembership, periodsOfUser } from '../read-models/room-membership.projection';
+
+/** Group rooms as a conversation the crisis path plugs into: its moderators get the alerts. */
+export const roomConversationPort: ConversationPort = {
+  kind: 'room',
+  moderatorChannel: (roomId) => channels.roomModerators(roomId),
+  async isModeratorAt(db, userId, roomId, position) {
+    return (await periodsOfUser(db, userId)).some((p) => p.roomId === roomId && p.moderator && coversPosition(p, position));
+  },
+  async isModeratorNow(db, userId, roomId) {
+    return (await currentMembership(db, roomId, userId))?.moderator === true;
+  },
+  async requireMember(db, actor, roomId) {
+    if (!(await currentMembership(db, roomId, actor.userId))) throw RoomErrors.notAMember(roomId);
+  },
+};

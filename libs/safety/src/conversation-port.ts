@@ -1,0 +1,26 @@
+import type { Actor } from '@haven/domain';
+import type { SqlExecutor } from '@haven/event-store';
+import type { ConversationRef, HeldMessage } from './domain/safety-alert.events';
+
+/**
+ * What the safety path needs from a kind of conversation (rooms today; mentor channels and family sessions later).
+ * Each context provides one, so this lib imports nothing from them.
+ */
+export interface ConversationPort {
+  kind: ConversationRef['kind'];
+  /** the socket.io channel of the conversation's moderators (alerts go there live) */
+  moderatorChannel(id: string): string;
+  /** catch-up: was this user a moderator of the conversation when the event at `position` happened? */
+  isModeratorAt(db: SqlExecutor, userId: string, id: string, position: number): Promise<boolean>;
+  isModeratorNow(db: SqlExecutor, userId: string, id: string): Promise<boolean>;
+  /** throws the context's own "not a member" error: the help path is for the conversation's members only */
+  requireMember(db: SqlExecutor, actor: Actor, id: string): Promise<void>;
+}
+
+/** Posts a held message into its conversation once staff release it (DI token for the context's implementation). */
+export interface HeldMessageRelease {
+  release(actor: Actor, conversation: ConversationRef, held: HeldMessage, authorId: string, alertId: string): Promise<void>;
+}
+
+export const CONVERSATION_PORTS = Symbol('haven.safety.conversation-ports');
+export const HELD_MESSAGE_RELEASE = Symbol('haven.safety.held-message-release');

@@ -1,0 +1,57 @@
+import type { DomainEvent } from '@haven/domain';
+
+/** The conversation a safety alert came from; rooms today, mentor channels and family sessions later. */
+export interface ConversationRef {
+  kind: 'room';
+  id: string;
+}
+
+/** A message the screening step held back from the conversation; released only by a staff decision. */
+export interface HeldMessage {
+  messageId: string;
+  /** health data: kept only in the store and the safety queue, never logged */
+  text: string;
+  contentWarning: string | null;
+  replyTo: string | null;
+  /** an edit of an existing message rather than a new one */
+  edit: boolean;
+}
+
+export type AlertSource = 'screening' | 'help_request';
+export type AlertOutcome = 'released' | 'kept_held' | 'followed_up_privately';
+export const ALERT_OUTCOMES: readonly AlertOutcome[] = ['released', 'kept_held', 'followed_up_privately'];
+
+export type SafetyAlertRaised = DomainEvent<
+  'SafetyAlertRaised',
+  {
+    alertId: string;
+    conversation: ConversationRef;
+    userId: string;
+    source: AlertSource;
+    heldMessage: HeldMessage | null;
+    categories: string[];
+    raisedAt: string;
+    escalateAt: string;
+  }
+>;
+export type SafetyAlertAcknowledged = DomainEvent<'SafetyAlertAcknowledged', { alertId: string; conversation: ConversationRef; userId: string; by: string; acknowledgedAt: string }>;
+export type SafetyAlertEscalated = DomainEvent<'SafetyAlertEscalated', { alertId: string; conversation: ConversationRef; userId: string; escalatedAt: string }>;
+export type SafetyAlertResolved = DomainEvent<
+  'SafetyAlertResolved',
+  {
+    alertId: string;
+    conversation: ConversationRef;
+    userId: string;
+    outcome: AlertOutcome;
+    /** staff-only */
+    note: string;
+    /** repeated so the release step needs no second read */
+    heldMessage: HeldMessage | null;
+    by: string;
+    resolvedAt: string;
+  }
+>;
+
+export type SafetyEvent = SafetyAlertRaised | SafetyAlertAcknowledged | SafetyAlertEscalated | SafetyAlertResolved;
+
+export const safetyStreamName = (alertId: string) => `safety-${alertId}`;

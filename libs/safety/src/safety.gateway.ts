@@ -1,0 +1,30 @@
+import { UseFilters, UsePipes } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
+import { socketActor } from '@haven/identity';
+import { AlertRequest, HelpNowRequest, ResolveAlertRequest } from './safety.requests';
+import { SafetyService } from './safety.service';
+
+/** The crisis path over socket.io: "I need help now", and staff acknowledging and resolving alerts. */
+@WebSocketGateway()
+@UseFilters(new WsExceptionFilter())
+@UsePipes(createValidationPipe())
+export class SafetyGateway {
+  constructor(private readonly safety: SafetyService) {}
+
+  @SubscribeMessage('safety.helpNow')
+  async helpNow(@ConnectedSocket() s: Socket, @MessageBody() { commandId, conversationKind, conversationId }: HelpNowRequest) {
+    return { ok: true, data: await this.safety.helpNow(socketActor(s)!, { kind: conversationKind, id: conversationId }, commandId) };
+  }
+
+  @SubscribeMessage('safety.acknowledge')
+  async acknowledge(@ConnectedSocket() s: Socket, @MessageBody() { commandId, alertId }: AlertRequest) {
+    return { ok: true, data: await this.safety.acknowledge(socketActor(s)!, alertId, commandId) };
+  }
+
+  @SubscribeMessage('safety.resolve')
+  async resolve(@ConnectedSocket() s: Socket, @MessageBody() { commandId, alertId, outcome, note }: ResolveAlertRequest) {
+    return { ok: true, data: await this.safety.resolve(socketActor(s)!, alertId, outcome, note, commandId) };
+  }
+}

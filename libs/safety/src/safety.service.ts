@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { DomainError, type Actor } from '@haven/domain';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
+import { CONVERSATION_PORTS, HELD_MESSAGE_RELEASE, type ConversationPort, type HeldMessageRelease } from './conversation-port';
+import { safetyAlertDecider, type SafetyCommand } from './domain/safety-alert.decider';
+import { safetyStreamName, type AlertOutcome, type ConversationRef, type HeldMessage } from './domain/safety-alert.events';
+import { createCrisisScreen, type ScreenResult } from './screening/crisis-screen';
+import type { SafetyConfig } from './safety-config';
+import { findSafetyAlert } from './safety-queue.projection';
+
+export const SAFETY_CONFIG = Symbol('haven.safety.config');
+
+/** What the sender's ack says when the crisis path took their message or help request. */
+export interface HelpAck {
+  held: boolean;
+  alertId: string;
+  staffNotified: true;
+  message: string;
+  resources: { name: string; how: string }[];
+}
+
+/**
+ * The crisis path every conversation plugs into: screen a message before it reaches anyone; if it matches, hold it
+ * and raise an alert instead; "I need help now" raises one without a message. Only membership is checked here:
+ * never mutes, locks, slow mode or rate limits. Nothing of it is logged; it lives in the store.
+ */
+@Injectable()
+export class SafetyService {
+  private readonly screen: (text: string) => ScreenResult;
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SAFETY_CONFIG) private readonly config: SafetyConfig,
+    @Inject(CONVERSATION_PORTS) private readonly ports: ConversationPort[],
+    @Inject(HELD_MESSAGE_RELEASE) private readonly releaser: HeldMessageRelease,
+    private readonly follower: LogFollower,
+  ) {
+    this.screen = createCrisisScreen(config.list);
+  }
+
+  /** null: deliver as usual. Otherwise the message is held and an alert raised; the ack tells the sender where to turn. */
+  async holdIfFlagged(actor: Actor, conversation: ConversationRef, message: HeldMessage, commandId: string): Promise<HelpAck | null> {
+    const result = this.screen(`${message.text}\n${message.contentWarning ?? ''}`);
+    if (!result.flagged) return null;
+    return this.raise(actor, conversation, 'screening', message, result.categories, commandId);
+  }
+
+  async helpNow(actor: Actor, conversation: ConversationRef, commandId: string): Promise<HelpAck> {
+    return this.raise(actor, conversation, 'help_request', null, [], commandId);
+  }
+
+  async acknowledge(actor: Actor, alertId: string, commandId: string) {
+    await this.requireStaffFor(actor, alertId);
+    return this.execute({ type: 'AcknowledgeAlert', data: { alertId }, context: this.context(actor, commandId) }, alertId);
+  }
+
+  async resolve(actor: Actor, alertId: string, outcome: AlertOutcome, note: string, commandId: string) {
+    await this.requireStaffFor(actor, alertId);
+    const command: SafetyCommand = { type: 'ResolveAlert', data: { alertId, outcome, note }, context: this.context(actor, commandId) };
+    const result = await handleCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command);
+    const resolved = result.events.find((e) => e.type === 'SafetyAlertResolved');
+    // a repeated resolve (same commandId) releases again; the room refuses the duplicate message id, so it posts once
+    if (resolved && outcome === 'released') {
+      const { conversation, heldMessage, userId } = resolved.data as { conversation: ConversationRef; heldMessage: HeldMessage; userId: string };
+      await this.releaser.release(actor, conversation, heldMessage, userId, alertId).catch((error: unknown) => {
+        if (!(result.replayed && error instanceof DomainError)) throw error;
+      });
+    }
+    return this.acked(result);
+  }
+
+  async escalate(alertId: string, system: Actor) {
+    return this.execute({ type: 'EscalateAlert', data: { alertId }, context: this.context(system, `escalate:${alertId}`) }, alertId);
+  }
+
+  /** staff may act on an alert: clinicians and admins on every one, facilitators on their conversations' */
+  async requireStaffFor(actor: Actor, alertId: string): Promise<void> {
+    if (actor.role === 'clinician' || actor.role === 'admin') return;
+    const alert = await findSafetyAlert(this.storage.sql, alertId);
+    if (!alert) throw new DomainError('SAFETY.ALERT_NOT_FOUND', 'no such safety alert');
+    const port = this.portOf(alert.conversation.kind);
+    if (!(await port.isModeratorNow(this.storage.sql, actor.userId, alert.conversation.id))) {
+      throw new DomainError('SAFETY.FORBIDDEN', "only this conversation's moderators and clinicians act on its alerts");
+    }
+  }
+
+  private async raise(actor: Actor, conversation: ConversationRef, source: 'screening' | 'help_request', held: HeldMessage | null, categories: string[], commandId: string): Promise<HelpAck> {
+    await this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
+    const alertId = derivedId(actor, commandId, 'safety-alert');
+    await this.execute(
+      { type: 'RaiseAlert', data: { alertId, conversation, source, heldMessage: held, categories, escalateAfterSeconds: this.config.escalateAfterSeconds }, context: this.context(actor, commandId) },
+      alertId,
+    );
+    return { held: held !== null, alertId, staffNotified: true, ...this.config.resources };
+  }
+
+  private async execute(command: SafetyCommand, alertId: string) {
+    return this.acked(await handleCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command));
+  }
+
+  private async acked(result: CommandResult) {
+    if (result.position !== null) await this.follower.waitFor(result.position);
+    return { position: result.position, replayed: result.replayed, events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })) };
+  }
+
+  private context(actor: Actor, commandId: string) {
+    return { actor, commandId, now: this.clock.now().toISOString() };
+  }
+
+  private portOf(kind: string): ConversationPort {
+    const port = this.ports.find((p) => p.kind === kind);
+    if (!port) throw new DomainError('SAFETY.UNKNOWN_CONVERSATION', `no conversation of kind ${kind}`);
+    return port;
+  }
+}
