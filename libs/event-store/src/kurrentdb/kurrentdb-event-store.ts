@@ -61,8 +61,11 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 /**
  * Event store on KurrentDB; the client does the work, kurrentdb-mapping the translation.
  * Idempotent append: KurrentDB only deduplicates a retried batch at the same expected revision, so the stream is
- * read first and a batch already in it is answered from there. Gap: KurrentDB has no index of event ids across
- * streams, so an id reused in another stream is not detected (the SQL stores refuse it with DuplicateEventIdError).
+ * read first (one more stream read per append) and a batch already in it is answered from there. Gap: KurrentDB
+ * has no index of event ids across streams, so an id reused in another stream is not detected (the SQL stores
+ * refuse it with DuplicateEventIdError).
+ * Subscriptions page through readAll like the SQL adapters, woken by a live server subscription: the server drops
+ * a live subscriber that falls behind, and a slow projection must not end a subscription.
  */
 export class KurrentDbEventStore implements EventStore {
   readonly kind = 'kurrentdb' as const;

@@ -61,6 +61,12 @@ function resolved(
   };
 }
 
+/** A `$>` link record, as `$all` carries it in a `$ce-` stream when links are resolved. */
+function linkAt(position: number): NonNullable<AllStreamResolvedEvent['link']> {
+  const { event } = resolved(position, { streamId: '$ce-room', type: '$>' });
+  return { ...event!, type: '$>', isJson: false, data: new TextEncoder().encode('0@room-r1'), metadata: {} };
+}
+
 describe('kurrentdb mapping', () => {
   describe('positions', () => {
     it('uses the log offset of a self-committed event as the position, and reads from it back', () => {
@@ -92,8 +98,7 @@ describe('kurrentdb mapping', () => {
 
     it('takes a resolved event position from the event, or from the link when there is one', () => {
       expect(positionOf(resolved(321))).toBe(321);
-      const link = resolved(900, { streamId: '$ce-room', type: '$>' }).event!;
-      expect(positionOf({ ...resolved(321), link: { ...link, isJson: false, data: new Uint8Array(), metadata: undefined } })).toBe(900);
+      expect(positionOf({ ...resolved(321), link: linkAt(900) })).toBe(900);
     });
   });
 
@@ -204,8 +209,7 @@ describe('kurrentdb mapping', () => {
       expect(toHavenEvent(scope, resolved(6, { streamId: 't2-s' }))).toBeUndefined();
       expect(toHavenEvent(scope, resolved(7, { streamId: 't1-s', type: '$streamDeleted' }))).toBeUndefined();
       expect(toHavenEvent(scope, { commitPosition: 8n })).toBeUndefined();
-      const linked = resolved(9, { streamId: 't1-s' });
-      expect(toHavenEvent(scope, { ...linked, link: { ...linked.event!, isJson: false, data: new Uint8Array(), metadata: undefined } })).toBeUndefined();
+      expect(toHavenEvent(scope, { ...resolved(9, { streamId: 't1-s' }), link: linkAt(10) })).toBeUndefined();
     });
   });
 

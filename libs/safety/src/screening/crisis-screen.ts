@@ -17,9 +17,9 @@ const spaced = (text: string) => text.toLowerCase().normalize('NFKD').replace(/[
  * word boundaries, on purpose: a held false alarm is reviewed by staff in a minute).
  */
 export function createCrisisScreen(list: CrisisList): (text: string) => ScreenResult {
-  const categories = Object.keys(list.phrases) as CrisisCategory[];
-  const phrases = categories.map((c) => ({ category: c, needles: list.phrases[c].map(compact).filter((p) => p.length > 0) }));
-  const patterns = categories.map((c) => ({ category: c, regexes: (list.patterns[c] ?? []).map((p) => new RegExp(p, 'iu')) }));
+  const categories = [...new Set([...Object.keys(list.phrases), ...Object.keys(list.patterns ?? {})])] as CrisisCategory[];
+  const phrases = categories.map((c) => ({ category: c, needles: (list.phrases[c] ?? []).map(compact).filter((p) => p.length > 0) }));
+  const patterns = categories.map((c) => ({ category: c, regexes: (list.patterns?.[c] ?? []).map((p) => new RegExp(p, 'iu')) }));
   return (text) => {
     const flat = compact(text);
     const words = spaced(text);

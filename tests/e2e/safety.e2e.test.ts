@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { AppProcess, freshData } from '../support/app-process';
+import { closeAllClients, connect, settle, type TestClient } from '../support/sockets';
+import { STORES } from '../support/stores';
+
+const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
+
+async function room(fran: TestClient, ...members: TestClient[]): Promise<string> {
+  const created = await fran.send('rooms.create', { commandId: randomUUID(), name: 'Group', topic: 't', kind: 'group_therapy', capacity: 10, joinRule: 'open' });
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  for (const m of members) await m.send('rooms.join', { commandId: randomUUID(), roomId: created.data.roomId });
+  return created.data.roomId;
+}
+
+const advanceClock = (app: AppProcess, ms: number) =>
+  fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+
+describe.each(STORES)('crisis safety on %s', (store) => {
+  let app: AppProcess;
+  afterEach(async () => {
+    closeAllClients();
+    await app?.stop();
+  });
+
+  it('holds a flagged message from the room, gives the sender resources, alerts the facilitator live; release posts it', async () => {
+    app = await AppProcess.start(freshData(store), { SAFETY_ON_CALL: 'dr-oncall' });
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const onCall = await connect(app, 'dr-oncall', 'clinician');
+    const roomId = await room(fran, alice, bob);
+
+    const ack = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: CRISIS_TEXT });
+    expect(ack).toMatchObject({ ok: true, data: { held: true, staffNotified: true } });
+    expect(ack.ok && ack.data.resources.map((r: { how: string }) => r.how)).toEqual(['call or text 988', 'text HOME to 741741', 'call 911']);
+    const alertId = ack.ok && ack.data.alertId;
+
+    const alert = await fran.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    expect(alert.data).toMatchObject({ alertId, userId: 'alice', source: 'screening', heldMessage: { text: CRISIS_TEXT }, categories: ['suicide'] });
+    await onCall.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    const offered = await alice.waitForEvent((e) => e.type === 'SafetyHelpOffered');
+    expect(offered.data).toMatchObject({ alertId, staffNotified: true });
+    expect(JSON.stringify(offered.data)).not.toContain('suicide');
+    await settle();
+    expect(bob.events.filter((e) => e.type !== 'MemberJoined')).toEqual([]);
+
+    expect(await bob.send('safety.acknowledge', { commandId: randomUUID(), alertId })).toMatchObject({ ok: false, error: { code: 'SAFETY.FORBIDDEN' } });
+    expect(await fran.send('safety.acknowledge', { commandId: randomUUID(), alertId })).toMatchObject({ ok: true });
+    await alice.waitForEvent((e) => e.type === 'SafetyHelpOnTheWay');
+    const resolved = await fran.send('safety.resolve', { commandId: randomUUID(), alertId, outcome: 'released', note: 'spoke with alice; safe, wants to share' });
+    expect(resolved.ok).toBe(true);
+
+    const released = await bob.waitForEvent((e) => e.type === 'MessagePosted');
+    expect(released.data).toMatchObject({ authorId: 'alice', text: CRISIS_TEXT });
+    const closed = await alice.waitForEvent((e) => e.type === 'SafetyAlertClosed');
+    expect(closed.data).toMatchObject({ alertId, outcome: 'released' });
+    expect(JSON.stringify(closed.data)).not.toContain('spoke with alice');
+
+    const queue = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${fran.token}` } });
+    expect((await queue.json()).data).toMatchObject([{ alertId, status: 'resolved', outcome: 'released', acknowledgedBy: 'fran', resolvedBy: 'fran' }]);
+    const forbidden = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${bob.token}` } });
+    expect(forbidden.status).toBe(403);
+    // nothing of the crisis path in plain text outside the store
+    expect(app.logs).not.toContain('k i l l');
+  });
+
+  it('escalates an alert nobody acknowledged to every clinician when its time comes', async () => {
+    app = await AppProcess.start(freshData(store), { SAFETY_ON_CALL: 'dr-oncall', SAFETY_ESCALATE_AFTER_SECONDS: '120', DEADLINE_POLL_MS: '100' });
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const otherClinician = await connect(app, 'dr-other', 'clinician');
+    const roomId = await room(fran, alice);
+    await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'I took all my pills' });
+    await fran.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    await settle();
+    expect(otherClinician.events).toEqual([]);
+
+    await advanceClock(app, 121_000);
+    const escalated = await otherClinician.waitForEvent((e) => e.type === 'SafetyAlertEscalated');
+    expect(escalated).toMatchObject({ actorId: 'system', data: { userId: 'alice', conversation: { kind: 'room', id: roomId } } });
+    await fran.waitForEvent((e) => e.type === 'SafetyAlertEscalated');
+    await settle(400);
+    expect(otherClinician.events.filter((e) => e.type === 'SafetyAlertEscalated')).toHaveLength(1);
+    expect(alice.events.some((e) => e.type === 'SafetyAlertEscalated')).toBe(false);
+  });
+
+  it('works for a muted member in a locked room in slow mode, and "I need help now" reaches staff without a message', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const outsider = await connect(app, 'olga', 'participant');
+    const roomId = await room(fran, alice);
+    await fran.send('rooms.setSlowMode', { commandId: randomUUID(), roomId, intervalSeconds: 600 });
+    await fran.send('rooms.lock', { commandId: randomUUID(), roomId, reason: 'session break' });
+    await fran.send('rooms.mute', { commandId: randomUUID(), roomId, userId: 'alice', durationSeconds: 3600, reason: 'pause' });
+    expect(await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hello' })).toMatchObject({ ok: false, error: { code: 'ROOM.MUTED' } });
+
+    const held = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'i keep cutting myself' });
+    expect(held).toMatchObject({ ok: true, data: { held: true } });
+    await fran.waitForEvent((e) => e.type === 'SafetyAlertRaised' && e.data.source === 'screening');
+
+    const help = await alice.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'room', conversationId: roomId });
+    expect(help).toMatchObject({ ok: true, data: { held: false, staffNotified: true } });
+    await fran.waitForEvent((e) => e.type === 'SafetyAlertRaised' && e.data.source === 'help_request');
+    expect(await outsider.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'room', conversationId: roomId })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM.NOT_A_MEMBER' },
+    });
+  });
+});
