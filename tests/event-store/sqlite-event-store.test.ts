@@ -54,7 +54,7 @@ describe('sqlite specifics', () => {
     await storage.close();
   });
 
-  it('says kurrentdb is not available yet', async () => {
-    await expect(openStorage({ eventStore: 'kurrentdb' })).rejects.toThrow(/not available yet/);
+  it('says kurrentdb needs its URL', async () => {
+    await expect(openStorage({ eventStore: 'kurrentdb' })).rejects.toThrow(/needs kurrentdbUrl/);
   });
 });

@@ -217,9 +217,9 @@ describe('kurrentdb mapping', () => {
     it('filters $all on the server by the product stream prefixes', () => {
       const filter = havenStreamFilter(streamScope()) as PrefixesFilter;
       expect(filter.filterOn).toBe(STREAM_NAME);
-      expect(filter.prefixes).toEqual(['room-', 'pair-', 'session-']);
+      expect(filter.prefixes).toEqual(['room-', 'safety-', 'pair-', 'session-']);
       expect(filter.checkpointInterval).toBeGreaterThan(0);
-      expect((havenStreamFilter(streamScope('t9-')) as PrefixesFilter).prefixes).toEqual(['t9-room-', 't9-pair-', 't9-session-']);
+      expect((havenStreamFilter(streamScope('t9-')) as PrefixesFilter).prefixes).toEqual(['t9-room-', 't9-safety-', 't9-pair-', 't9-session-']);
     });
 
     it('names streams inside the namespace and refuses ids $all would never show', () => {
