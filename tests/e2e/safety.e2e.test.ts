@@ -51,13 +51,13 @@ describe.each(STORES)('crisis safety on %s', (store) => {
     expect(resolved.ok).toBe(true);
 
     const released = await bob.waitForEvent((e) => e.type === 'MessagePosted');
-    expect(released.data).toMatchObject({ authorId: 'alice', text: CRISIS_TEXT });
+    expect(released).toMatchObject({ actorId: 'alice', data: { authorId: 'alice', text: CRISIS_TEXT } });
     const closed = await alice.waitForEvent((e) => e.type === 'SafetyAlertClosed');
     expect(closed.data).toMatchObject({ alertId, outcome: 'released' });
     expect(JSON.stringify(closed.data)).not.toContain('spoke with alice');
 
     const queue = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${fran.token}` } });
-    expect((await queue.json()).data).toMatchObject([{ alertId, status: 'resolved', outcome: 'released', acknowledgedBy: 'fran', resolvedBy: 'fran' }]);
+    expect(((await queue.json()) as { data: unknown }).data).toMatchObject([{ alertId, status: 'resolved', outcome: 'released', acknowledgedBy: 'fran', resolvedBy: 'fran' }]);
     const forbidden = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${bob.token}` } });
     expect(forbidden.status).toBe(403);
     // nothing of the crisis path in plain text outside the store

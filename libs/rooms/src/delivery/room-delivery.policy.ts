@@ -28,14 +28,15 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const roomId = roomIdOf(recorded);
     const audience = roomEventAudience(event, roomId);
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, db);
-    return { deliveries: deliveriesFor(audience, recorded), joinBefore, leaveAfter };
+    return { deliveries: deliveriesFor(audience, authored(recorded)), joinBefore, leaveAfter };
   },
 
   async visibleTo(viewer: Actor, events, db) {
     if (viewer.role === 'family') return [];
     const periods = await periodsOfUser(db, viewer.userId);
     const visible: RecordedEvent[] = [];
-    for (const recorded of events) {
+    for (const stored of events) {
+      const recorded = authored(stored);
       const roomId = roomIdOf(recorded);
       const audience = roomEventAudience(asRoomEvent(recorded), roomId);
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
@@ -80,6 +81,16 @@ function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Deliv
           ]
         : [{ to: [room, ...named], except: [], event }];
   }
+}
+
+/**
+ * A message is presented as its author's: a message staff released from a crisis hold carries the releasing staff
+ * member in its metadata, which must not tell the room it was ever held.
+ */
+function authored(event: RecordedEvent): RecordedEvent {
+  if (event.type !== 'MessagePosted' && event.type !== 'MessageEdited') return event;
+  const authorId = String(event.data.authorId);
+  return event.metadata.actorId === authorId ? event : { ...event, metadata: { ...event.metadata, actorId: authorId } };
 }
 
 /**
