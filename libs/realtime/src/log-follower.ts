@@ -64,10 +64,31 @@ export class LogFollower {
     return this.subscription !== undefined && this.failure === undefined;
   }
 
-  /** Resolves once this node has delivered up to `position` (e.g. so an ack is not ahead of the live event). */
-  async waitFor(position: number, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.delivered < position && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  /**
+   * Resolves once this node has projected and delivered up to `position`, so an ack is never ahead of the read
+   * models or the live event; gives up quietly after `timeoutMs` (the ack then just arrives first).
+   */
+  waitFor(position: number, timeoutMs = 5000): Promise<void> {
+    if (this.delivered >= position) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { position, resolve: () => (clearTimeout(timer), resolve()) };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve();
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+
+  private wakeWaiters(): void {
+    for (const waiter of this.waiters) {
+      if (waiter.position <= this.delivered) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
   }
 
   /**
@@ -124,6 +145,7 @@ export class LogFollower {
       this.move(route.leaveAfter, 'leave');
     }
     this.delivered = event.position;
+    if (this.waiters.size > 0) this.wakeWaiters();
   }
 
   /** Moves this node's sockets only: every node follows the log and moves its own. */
