@@ -1,2 +1,3 @@
 export * from './clock';
 export * from './command-handler';
+export * from './deadline-poller';

@@ -1,0 +1,31 @@
+/**
+ * Deadlines (mute ends, safety escalations) as "what is due" in a read model, polled, never a sleeping timer per
+ * deadline: a restart simply finds what is still due. `fire` sends a command with a deterministic command id, so
+ * several nodes polling the same read model append it once. One poll at a time; errors do not stop polling.
+ */
+export function startDeadlinePoller<Due>(options: {
+  intervalMs: number;
+  due: () => Promise<Due[]>;
+  fire: (due: Due) => Promise<unknown>;
+  /** told only the error's name: messages can quote health data */
+  onError: (errorName: string) => void;
+}): { stop(): void; tick(): Promise<void> } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const due of await options.due()) await options.fire(due);
+    } catch (error) {
+      options.onError(error instanceof Error ? error.name : 'error');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), options.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), tick };
+}
+
+/** how often deadlines are looked for; tests lower it with DEADLINE_POLL_MS */
+export const deadlinePollMs = (): number => Number(process.env.DEADLINE_POLL_MS ?? 1000);
