@@ -119,7 +119,8 @@ describe.each(STORES)('the spine on %s', (store) => {
     let bob: TestClient = await connect(app, 'bob', 'participant');
     await alice.send('rooms.join', { commandId: randomUUID(), roomId });
     await bob.send('rooms.join', { commandId: randomUUID(), roomId });
-    await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'before bob left' });
+    const earlyCommandId = randomUUID();
+    const early = await alice.send('rooms.post', { commandId: earlyCommandId, roomId, text: 'before bob left' });
     await bob.waitForEvent((e) => e.data.text === 'before bob left');
     const bobLast = bob.lastPosition();
     bob.close();
@@ -141,6 +142,11 @@ describe.each(STORES)('the spine on %s', (store) => {
     expect(bob.events.map((e) => e.data.text)).toEqual(['one', 'two', 'three']);
 
     const alice2 = await connect(app, 'alice', 'participant');
+    // the same command id after the restart: the first result again, nothing appended
+    const headBefore = await headPosition(app.url);
+    const again = await alice2.send('rooms.post', { commandId: earlyCommandId, roomId, text: 'before bob left' });
+    expect(again).toMatchObject({ ok: true, data: { replayed: true, position: early.ok && early.data.position } });
+    expect(await headPosition(app.url)).toBe(headBefore);
     await alice2.send('rooms.post', { commandId: randomUUID(), roomId, text: 'live again' });
     const live = await bob.waitForEvent((e) => e.data.text === 'live again');
     expect(live.position).toBeGreaterThan(missed[2] as number);
