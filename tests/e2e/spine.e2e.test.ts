@@ -162,5 +162,9 @@ describe.each(STORES)('the spine on %s', (store) => {
     const limited = await fetch(`${app.url}/rooms`, { headers });
     expect(await limited.json()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
+
+    // socket messages are not throttled (rooms have slow mode; the crisis path must never be limited)
+    const fran = await connect(app, 'fran', 'facilitator');
+    for (let i = 0; i < 8; i++) expect((await fran.send('sync', { after: 0 })).ok).toBe(true);
   });
 });

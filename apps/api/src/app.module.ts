@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
 import { RealtimeModule } from '@haven/realtime';
@@ -49,6 +50,6 @@ const conversations = [roomConversationPort];
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+  providers: [{ provide: APP_GUARD, useClass: HttpThrottlerGuard }],
 })
 export class AppModule {}

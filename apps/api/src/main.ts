@@ -14,6 +14,8 @@ async function bootstrap(): Promise<void> {
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   const origins = config.get('CORS_ORIGINS').split(',').map((o: string) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length > 0 ? origins : false });
+  // behind a load balancer, the client address (rate limits) comes from X-Forwarded-For: TRUST_PROXY=1 (hops) or a list
+  if (process.env.TRUST_PROXY) app.getHttpAdapter().getInstance().set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   const ioAdapter = new HavenIoAdapter(app, origins, config.get('REDIS_URL'));

@@ -8,6 +8,9 @@ import { roomDecider } from './domain/room.decider';
 import type { RoomCommand } from './domain/room.commands';
 import { roomStreamName } from './domain/room.events';
 
+import { RoomErrors } from './domain/room.errors';
+import { visibleMessageAuthor } from './read-models/room-messages.projection';
+
 /** What a client's ack carries after an accepted command. */
 export interface CommandAck {
   /** position of the last appended event (null: nothing to do) */
@@ -29,6 +32,13 @@ export class RoomCommandsService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly follower: LogFollower,
   ) {}
+
+  /** For paths that act before the decider runs (a held edit): the message exists, is visible and is the actor's. */
+  async requireOwnVisibleMessage(actor: Actor, roomId: string, messageId: string): Promise<void> {
+    const author = await visibleMessageAuthor(this.storage.sql, roomId, messageId);
+    if (author === null) throw RoomErrors.messageNotFound(messageId);
+    if (author !== actor.userId) throw RoomErrors.notAuthor(messageId);
+  }
 
   async execute<T extends RoomCommand['type']>(
     type: T,

@@ -57,19 +57,20 @@ export class SafetyService {
     return this.execute({ type: 'AcknowledgeAlert', data: { alertId }, context: this.context(actor, commandId) }, alertId);
   }
 
+  /**
+   * Resolving as `released` posts the held message first and resolves after: if the conversation refuses the release
+   * (archived, message gone), the alert stays open and staff choose another outcome. Both writes carry deterministic
+   * command ids, so a retry after a crash between them completes without posting twice.
+   */
   async resolve(actor: Actor, alertId: string, outcome: AlertOutcome, note: string, commandId: string) {
     await this.requireStaffFor(actor, alertId);
-    const command: SafetyCommand = { type: 'ResolveAlert', data: { alertId, outcome, note }, context: this.context(actor, commandId) };
-    const result = await handleCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command);
-    const resolved = result.events.find((e) => e.type === 'SafetyAlertResolved');
-    // a repeated resolve (same commandId) releases again; the room refuses the duplicate message id, so it posts once
-    if (resolved && outcome === 'released') {
-      const { conversation, heldMessage, userId } = resolved.data as { conversation: ConversationRef; heldMessage: HeldMessage; userId: string };
-      await this.releaser.release(actor, conversation, heldMessage, userId, alertId).catch((error: unknown) => {
-        if (!(result.replayed && error instanceof DomainError)) throw error;
-      });
+    if (outcome === 'released') {
+      const alert = await findSafetyAlert(this.storage.sql, alertId);
+      if (alert?.status === 'acknowledged' && alert.heldMessage) {
+        await this.releaser.release(actor, alert.conversation as ConversationRef, alert.heldMessage as HeldMessage, alert.userId, alertId);
+      }
     }
-    return this.acked(result);
+    return this.execute({ type: 'ResolveAlert', data: { alertId, outcome, note }, context: this.context(actor, commandId) }, alertId);
   }
 
   async escalate(alertId: string, system: Actor) {

@@ -16,6 +16,7 @@ export function decideReleaseHeldMessage(command: ReleaseHeldMessage, state: Roo
   if (edit) {
     const message = room.messages[messageId];
     if (!message || message.deleted || message.redacted) throw RoomErrors.messageNotFound(messageId);
+    if (message.authorId !== authorId) throw RoomErrors.notAuthor(messageId);
     return [{ type: 'MessageEdited', data: { messageId, authorId, text, contentWarning, editedAt: now } }];
   }
   if (room.messages[messageId]) throw RoomErrors.duplicateMessageId(messageId);

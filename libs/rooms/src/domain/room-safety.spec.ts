@@ -19,6 +19,10 @@ describe('ReleaseHeldMessage (staff release a message the crisis screening held)
       .then([event('MessageEdited', { messageId: 'm1', authorId: users.alice.userId, text: 'edited words', contentWarning: null, editedAt: at(60) })]);
   });
 
+  it("never applies a held edit to someone else's message", () => {
+    spec.given([...roomWithAliceAndBob(), posted('m1', users.bob)]).when(release(users.facilitator, { messageId: 'm1', edit: true })).thenThrows('ROOM.NOT_AUTHOR');
+  });
+
   it('is for moderators only, and releases a message once', () => {
     spec.given(roomWithAliceAndBob()).when(release(users.bob)).thenThrows('ROOM.FORBIDDEN');
     spec.given([...roomWithAliceAndBob(), posted('held-1', users.alice)]).when(release()).thenThrows('ROOM.DUPLICATE_MESSAGE_ID');

@@ -105,6 +105,8 @@ export class RoomsGateway {
   @SubscribeMessage('rooms.edit')
   async edit(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: EditMessageRequest) {
     const actor = actorOf(s);
+    // only one's own visible message can be edited, held or not (the room decider says so for the unheld path)
+    await this.rooms.requireOwnVisibleMessage(actor, data.roomId, data.messageId);
     const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: data.messageId, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: null, edit: true }, commandId);
     if (held) return { ok: true as const, data: held };
     return ok(this.rooms.execute('EditMessage', data, actor, commandId));

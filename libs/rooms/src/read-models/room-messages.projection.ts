@@ -127,3 +127,12 @@ function toView(r: Record<string, unknown>, asModerator: boolean): MessageView {
     ...(asModerator && redacted ? { redaction: { reason: (r.redaction_reason as string) ?? null, by: (r.redacted_by as string) ?? null } } : {}),
   };
 }
+
+/** The author of a message members can still see (not deleted or redacted); null when there is none. */
+export async function visibleMessageAuthor(db: SqlExecutor, roomId: string, messageId: string): Promise<string | null> {
+  const rows = await db.query<{ author_id: string }>(
+    `select author_id from room_messages where room_id = $1 and message_id = $2 and deleted = 0 and redacted = 0`,
+    [roomId, messageId],
+  );
+  return rows[0]?.author_id ?? null;
+}

@@ -1,0 +1,14 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+
+/**
+ * The rate limit is for HTTP only. Nest applies global guards to socket handlers too, where there is no client
+ * address (every socket would share one counter) and where the crisis path must never be limited; rooms limit
+ * speech with their own rules (slow mode) instead.
+ */
+@Injectable()
+export class HttpThrottlerGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return context.getType() !== 'http' || super.shouldSkip(context);
+  }
+}
