@@ -9,7 +9,7 @@ import type { RoomCommand } from './domain/room.commands';
 import { roomStreamName } from './domain/room.events';
 
 import { RoomErrors } from './domain/room.errors';
-import { visibleMessageAuthor } from './read-models/room-messages.projection';
+import { messageStatus } from './read-models/room-messages.projection';
 
 /** What a client's ack carries after an accepted command. */
 export interface CommandAck {
@@ -35,9 +35,11 @@ export class RoomCommandsService {
 
   /** For paths that act before the decider runs (a held edit): the message exists, is visible and is the actor's. */
   async requireOwnVisibleMessage(actor: Actor, roomId: string, messageId: string): Promise<void> {
-    const author = await visibleMessageAuthor(this.storage.sql, roomId, messageId);
-    if (author === null) throw RoomErrors.messageNotFound(messageId);
-    if (author !== actor.userId) throw RoomErrors.notAuthor(messageId);
+    // the same refusals, in the same order, as the decider's EditMessage
+    const message = await messageStatus(this.storage.sql, roomId, messageId);
+    if (!message || message.deleted) throw RoomErrors.messageNotFound(messageId);
+    if (message.redacted) throw RoomErrors.messageRedacted(messageId);
+    if (message.authorId !== actor.userId) throw RoomErrors.notAuthor(messageId);
   }
 
   async execute<T extends RoomCommand['type']>(

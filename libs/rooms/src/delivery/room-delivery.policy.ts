@@ -5,7 +5,6 @@ import { redactRoomEvent, roomEventAudience, type RoomAudience } from '../domain
 import type { RoomEvent } from '../domain/room.events';
 import {
   coversPosition,
-  currentMembership,
   isRoomEvent,
   isStaffRole,
   periodsOfUser,
@@ -27,7 +26,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const event = asRoomEvent(recorded);
     const roomId = roomIdOf(recorded);
     const audience = roomEventAudience(event, roomId);
-    const { joinBefore, leaveAfter } = await channelMoves(event, roomId, db);
+    const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     return { deliveries: deliveriesFor(audience, authored(recorded)), joinBefore, leaveAfter };
   },
 
@@ -105,7 +104,7 @@ function redactedForm(event: RecordedEvent): RecordedEvent {
 }
 
 /** Sockets join before the emit (a joiner sees their join) and leave after it (a removed member sees why). */
-async function channelMoves(event: RoomEvent, roomId: string, db: SqlExecutor) {
+async function channelMoves(event: RoomEvent, roomId: string, position: number, db: SqlExecutor) {
   const joinBefore: ChannelMove[] = [];
   const leaveAfter: ChannelMove[] = [];
   const room = channels.room(roomId);
@@ -122,8 +121,9 @@ async function channelMoves(event: RoomEvent, roomId: string, db: SqlExecutor) {
       joinBefore.push({ userId: event.data.userId, channel: moderators });
       break;
     case 'FacilitatorRemoved': {
-      const membership = await currentMembership(db, roomId, event.data.userId);
-      if (!membership?.moderator) leaveAfter.push({ userId: event.data.userId, channel: moderators });
+      // the period at this event's position, not the current one: another node may have projected further already
+      const period = (await periodsOfUser(db, event.data.userId)).find((p) => p.roomId === roomId && coversPosition(p, position));
+      if (!period?.moderator) leaveAfter.push({ userId: event.data.userId, channel: moderators });
       break;
     }
     case 'MemberLeft':

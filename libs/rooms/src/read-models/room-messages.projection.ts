@@ -128,11 +128,12 @@ function toView(r: Record<string, unknown>, asModerator: boolean): MessageView {
   };
 }
 
-/** The author of a message members can still see (not deleted or redacted); null when there is none. */
-export async function visibleMessageAuthor(db: SqlExecutor, roomId: string, messageId: string): Promise<string | null> {
-  const rows = await db.query<{ author_id: string }>(
-    `select author_id from room_messages where room_id = $1 and message_id = $2 and deleted = 0 and redacted = 0`,
+/** Who wrote a message and whether members can still see it; null when there is no such message. */
+export async function messageStatus(db: SqlExecutor, roomId: string, messageId: string) {
+  const rows = await db.query<{ author_id: string; deleted: number; redacted: number }>(
+    `select author_id, deleted, redacted from room_messages where room_id = $1 and message_id = $2`,
     [roomId, messageId],
   );
-  return rows[0]?.author_id ?? null;
+  const row = rows[0];
+  return row ? { authorId: row.author_id, deleted: Number(row.deleted) === 1, redacted: Number(row.redacted) === 1 } : null;
 }
