@@ -18,6 +18,29 @@ export interface CommandResult {
 }
 
 const MAX_ATTEMPTS = 5;
+const CACHED_STREAMS = 2000;
+
+/**
+ * Folded states per decider and stream, up to a revision. Stored events never change, so a state folded up to
+ * revision r stays right on every node; the next command folds only what came after r. Without it, every command
+ * re-folds the whole stream (and rooms' evolve copies its message map per event, so that is quadratic).
+ */
+const foldCache = new WeakMap<object, Map<string, { revision: number; eventId: string; state: unknown }>>();
+
+function foldStream<C, E, S>(decider: Decider<C, E, S>, streamId: string, stored: RecordedEvent[]): S {
+  let streams = foldCache.get(decider);
+  if (!streams) foldCache.set(decider, (streams = new Map()));
+  const cached = streams.get(streamId);
+  const usable = cached !== undefined && stored[cached.revision]?.id === cached.eventId;
+  let state = usable ? (cached.state as S) : decider.initialState();
+  for (let i = usable ? cached.revision + 1 : 0; i < stored.length; i++) state = decider.evolve(state, stored[i] as unknown as E);
+  if (stored.length > 0) {
+    streams.delete(streamId); // re-insert: the Map's order is the eviction order
+    streams.set(streamId, { revision: stored.length - 1, eventId: stored[stored.length - 1].id, state });
+    if (streams.size > CACHED_STREAMS) streams.delete(streams.keys().next().value as string);
+  }
+  return state;
+}
 
 /** Scopes a client-chosen command id to its actor so two users can never collide. */
 export function isFromCommand(event: RecordedEvent, actor: Actor, commandId: string): boolean {
@@ -42,7 +65,7 @@ export async function handleCommand<C extends ContextualCommand, E extends Domai
     const earlier = stored.filter((event) => isFromCommand(event, actor, commandId));
     if (earlier.length > 0) return { events: earlier, position: earlier[earlier.length - 1].position, replayed: true };
 
-    const state = stored.reduce((s, event) => decider.evolve(s, event as unknown as E), decider.initialState());
+    const state = foldStream(decider, streamId, stored);
     const decided = decider.decide(command, state);
     if (decided.length === 0) return { events: [], position: null, replayed: false };
 

@@ -1,0 +1,88 @@
+/**
+ * The baseline: a bare socket.io server (the same socket.io package the app uses), in its own process, doing only
+ * what is left of the product's work when the product is taken away: it relays each post to the room with
+ * `io.to(room).emit` as the same wire event the app sends, and acks. No auth, no validation, no store, no projection.
+ * For the catch-up baseline it replays events the bench loaded into its memory.
+ * Prints `{"port":N}` on stdout once listening on 127.0.0.1.
+ */
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+
+interface WireEvent {
+  position: number;
+  type: string;
+  streamId: string;
+  data: Record<string, unknown>;
+  actorId: string;
+  occurredAt: string;
+}
+
+type Ack = (reply: unknown) => void;
+
+const httpServer = createServer();
+const io = new Server(httpServer, { cors: { origin: false } });
+let position = 0;
+const stored: WireEvent[] = [];
+
+/** The app's catch-up sends 1,000 events per batch and awaits its next read in between; so does the baseline. */
+const CATCH_UP_BATCH = 1000;
+
+io.on('connection', async (socket) => {
+  const auth = socket.handshake.auth as { userId?: string; lastPosition?: number };
+  const userId = String(auth.userId ?? socket.id);
+  socket.join(`user:${userId}`);
+
+  socket.on('rooms.join', (payload: { roomId: string }, ack: Ack) => {
+    socket.join(`room:${payload.roomId}`);
+    ack({ ok: true, data: {} });
+  });
+
+  socket.on('rooms.post', (payload: { roomId: string; messageId: string; text: string; commandId: string }, ack: Ack) => {
+    position += 1;
+    const now = new Date().toISOString();
+    const event: WireEvent = {
+      position,
+      type: 'MessagePosted',
+      streamId: `room-${payload.roomId}`,
+      data: { messageId: payload.messageId, authorId: userId, text: payload.text, contentWarning: null, replyTo: null, postedAt: now },
+      actorId: userId,
+      occurredAt: now,
+    };
+    io.to(`room:${payload.roomId}`).emit('event', event);
+    ack({ ok: true, data: { position, replayed: false, events: [{ id: payload.commandId, type: event.type, position }], messageId: payload.messageId } });
+  });
+
+  /** bench only: events a later client connecting with lastPosition is sent before `ready` (`reset` forgets earlier ones) */
+  socket.on('bench.load', ({ events, reset }: { events: WireEvent[]; reset: boolean }, ack: Ack) => {
+    if (reset) stored.length = 0;
+    for (const event of events) {
+      stored.push(event);
+      position = Math.max(position, event.position);
+    }
+    ack({ ok: true, data: { stored: stored.length } });
+  });
+
+  // handlers first, then catch-up and `ready`, as the app's gateway does
+  let caughtUp = 0;
+  if (typeof auth.lastPosition === 'number') {
+    const after = auth.lastPosition;
+    const missed = stored.filter((event) => event.position > after);
+    for (let i = 0; i < missed.length; i += CATCH_UP_BATCH) {
+      for (const event of missed.slice(i, i + CATCH_UP_BATCH)) socket.emit('event', event);
+      caughtUp += Math.min(CATCH_UP_BATCH, missed.length - i);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  socket.emit('ready', { position, caughtUp });
+});
+
+httpServer.listen(0, '127.0.0.1', () => {
+  const address = httpServer.address() as { port: number };
+  process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
+});
+
+process.on('SIGTERM', () => {
+  io.close();
+  httpServer.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+});

@@ -1,0 +1,716 @@
+/**
+ * `npm run bench` (about 5 minutes) / `npm run bench -- --quick` (under a minute): measures Haven and, in the same run,
+ * a baseline doing the same work without it, and prints each figure with its ratio (product/baseline).
+ * Results: a markdown table on the console, in dist/bench/results-<mode>.md, and a dated copy in tests/bench/results/.
+ * Speed is only measured here, never asserted: the exit code is 1 only when something broke (a section threw, or a
+ * delivery went missing or arrived twice), never because a figure was slow. See tests/bench/README.md.
+ */
+import './alias';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { heapGrowth } from './heap';
+import {
+  catchUpBaseline,
+  catchUpProduct,
+  connectionsFigure,
+  historyFigure,
+  makeRoom,
+  profileLoad,
+  roomFigure,
+  Tracker,
+  type CatchUpFigure,
+  type ConnectionsFigure,
+  type HistoryPoint,
+  type RoomFigure,
+} from './live';
+import { foldMs } from './fold';
+import { profileMarkdown, summarizeProfile, type CpuProfile } from './profile';
+import { formatNumber, mapLimit, markdownTable, nowMs, ratioOf, ratioText, verdict, type ResultRow } from './stats';
+import { appendFigure, postgresDurability, READ_MODELS, rebuildFigure, type AppendFigure, type RebuildFigure } from './storage';
+import { BareTarget, HavenTarget, type Target, type WireEvent } from './targets';
+
+const REPO = resolve(__dirname, '..', '..', '..', '..');
+const SECTIONS = ['e2e', 'history', 'append', 'rebuild', 'connections', 'catchup', 'profile', 'heap'] as const;
+/** sections that run only when asked for with --only */
+const OPT_IN: Section[] = ['heap'];
+type Section = (typeof SECTIONS)[number];
+type Store = 'sqlite' | 'postgres';
+
+interface Mode {
+  name: 'quick' | 'default';
+  e2e: {
+    runs: { store: Store; sizes: number[] }[];
+    posters: number;
+    warmupMessages: number;
+    /** messages per second into the room during the latency window, by room size */
+    rate: Record<number, number>;
+    latencySeconds: number;
+    throughputSeconds: number;
+  };
+  /** figure 1b: post ack latency in rooms already holding N messages, and the in-process fold of N messages */
+  history: { sizes: number[]; posts: number; folds: number[] } | null;
+  append: { seconds: number; stores: Store[] };
+  rebuild: { events: number; stores: Store[] };
+  connections: { steps: number[]; windowSeconds: number; p99LimitMs: number };
+  catchUp: { missed: number; stores: Store[] };
+  profileSeconds: number | null;
+}
+
+const DEFAULT: Mode = {
+  name: 'default',
+  e2e: {
+    runs: [
+      { store: 'sqlite', sizes: [10, 100] },
+      { store: 'postgres', sizes: [10] },
+    ],
+    posters: 10,
+    warmupMessages: 50,
+    rate: { 10: 20, 100: 5 },
+    latencySeconds: 8,
+    throughputSeconds: 6,
+  },
+  // 10,000 is out of reach: one post into such a room takes longer than the 30 s ack timeout (see fold.ts)
+  history: { sizes: [0, 1000, 3000], posts: 40, folds: [100, 1000, 3000] },
+  append: { seconds: 2, stores: ['sqlite', 'postgres'] },
+  rebuild: { events: 200_000, stores: ['sqlite'] },
+  connections: { steps: [100, 200, 400, 800, 1600, 3200, 6400], windowSeconds: 4, p99LimitMs: 100 },
+  catchUp: { missed: 10_000, stores: ['sqlite'] },
+  profileSeconds: 8,
+};
+
+const QUICK: Mode = {
+  name: 'quick',
+  e2e: { runs: [{ store: 'sqlite', sizes: [10, 100] }], posters: 10, warmupMessages: 30, rate: { 10: 20, 100: 5 }, latencySeconds: 1.5, throughputSeconds: 1.5 },
+  history: null,
+  append: { seconds: 0.5, stores: ['sqlite', 'postgres'] },
+  rebuild: { events: 20_000, stores: ['sqlite'] },
+  connections: { steps: [100, 200], windowSeconds: 2, p99LimitMs: 100 },
+  catchUp: { missed: 2_000, stores: ['sqlite'] },
+  profileSeconds: null,
+};
+
+const rows: ResultRow[] = [];
+const details: string[] = [];
+const failures: string[] = [];
+const notes: string[] = [];
+const log = (text: string) => console.log(text);
+const kb = (bytes: number) => bytes / 1024;
+const ms = (x: number) => `${formatNumber(x)} ms`;
+
+async function withTarget<T>(start: () => Promise<Target>, work: (target: Target) => Promise<T>): Promise<T> {
+  const target = await start();
+  try {
+    return await work(target);
+  } finally {
+    await target.stop();
+  }
+}
+
+const startHaven = (store: Store) => () => HavenTarget.start(store);
+const startBare = () => BareTarget.start();
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What the app and the bare server measured in the live phase (figures 1, 1b and 5). */
+interface LiveResults {
+  rooms: RoomFigure[];
+  joinResends: number;
+  history: HistoryPoint[];
+  catchUp?: { figure: CatchUpFigure; events: WireEvent[]; lastPosition: number };
+}
+
+/**
+ * Figures 1, 1b and 5 share one server process per system and store (fresh rooms for each part): starting the app
+ * costs seconds, and none of these parts depends on another's rooms. The app runs first: the catch-up baseline replays
+ * the very events the app sent.
+ */
+async function live(mode: Mode, wants: (section: Section) => boolean): Promise<void> {
+  const { e2e: c } = mode;
+  const roomOptions = (size: number) => ({
+    size,
+    posters: Math.min(c.posters, size),
+    warmupMessages: c.warmupMessages,
+    rate: c.rate[size],
+    latencySeconds: c.latencySeconds,
+    throughputSeconds: c.throughputSeconds,
+  });
+  const sizesOf = (store: Store) => (wants('e2e') ? (c.runs.find((r) => r.store === store)?.sizes ?? []) : []);
+  const historyOf = (store: Store) => (wants('history') && mode.history && store === 'sqlite' ? mode.history.sizes : []);
+  const catchUpOf = (store: Store) => wants('catchup') && mode.catchUp.stores.includes(store);
+  const stores = (['sqlite', 'postgres'] as const).filter((s) => sizesOf(s).length > 0 || historyOf(s).length > 0 || catchUpOf(s));
+  if (stores.length === 0) return;
+
+  /** runs one part, recording a failure instead of giving up on the other parts */
+  const part = async <T>(title: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      failures.push(`${title}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(`   FAILED ${title}: ${String(error)}`);
+      return undefined;
+    }
+  };
+
+  const product = new Map<Store, LiveResults>();
+  for (const store of stores) {
+    const results: LiveResults = { rooms: [], history: [], joinResends: 0 };
+    product.set(store, results);
+    await part(`haven (${store})`, () =>
+      withTarget(startHaven(store), async (t) => {
+        for (const size of sizesOf(store)) {
+          const figure = await part(`1. room of ${size}, haven (${store})`, () => roomFigure(t, roomOptions(size)));
+          if (figure) {
+            results.rooms.push(figure);
+            log(`   ${figure.target}, room of ${size}: p99 ${ms(figure.latency.summary.p99)}, ${formatNumber(figure.throughput.messagesPerSecond)} msg/s, reach ${figure.reach}`);
+          }
+        }
+        if (historyOf(store).length > 0) {
+          results.history = (await part('1b. history', () => historyFigure(t, historyOf(store), mode.history!.posts))) ?? [];
+          for (const p of results.history) log(`   ${t.label}, history ${p.history}: ack p50 ${ms(p.ack.p50)}`);
+        }
+        if (catchUpOf(store)) {
+          results.catchUp = await part(`5. catch-up, haven (${store})`, () => catchUpProduct(t as HavenTarget, mode.catchUp.missed));
+          if (results.catchUp) log(`   ${t.label}, catch-up of ${mode.catchUp.missed}: ${ms(results.catchUp.figure.readyMs)}`);
+        }
+        results.joinResends = (t as HavenTarget).joinResends;
+      }),
+    );
+  }
+
+  const bareRooms = new Map<number, RoomFigure>();
+  let bareHistory: HistoryPoint | undefined;
+  const bareCatchUp = new Map<Store, CatchUpFigure>();
+  await part('bare socket.io', () =>
+    withTarget(startBare, async (t) => {
+      for (const size of [...new Set(stores.flatMap(sizesOf))]) {
+        const figure = await part(`1. room of ${size}, bare`, () => roomFigure(t, roomOptions(size)));
+        if (figure) {
+          bareRooms.set(size, figure);
+          log(`   bare, room of ${size}: p99 ${ms(figure.latency.summary.p99)}, ${formatNumber(figure.throughput.messagesPerSecond)} msg/s, reach ${figure.reach}`);
+        }
+      }
+      if (stores.some((s) => historyOf(s).length > 0)) {
+        bareHistory = (await part('1b. history, bare', () => historyFigure(t, [0], mode.history!.posts)))?.[0];
+      }
+      for (const store of stores) {
+        const done = product.get(store)!.catchUp;
+        if (!done) continue;
+        const figure = await part(`5. catch-up, bare (${store} events)`, () => catchUpBaseline(t, done.events, done.lastPosition, mode.catchUp.missed));
+        if (figure) {
+          bareCatchUp.set(store, figure);
+          log(`   bare, catch-up of ${mode.catchUp.missed}: ${ms(figure.readyMs)}`);
+        }
+      }
+    }),
+  );
+
+  const folds = wants('history') && mode.history ? mode.history.folds.map((n) => ({ messages: n, ms: foldMs(n) })) : [];
+  reportRooms(mode, product, bareRooms);
+  reportHistory(mode, product.get('sqlite')?.history ?? [], bareHistory, folds);
+  reportCatchUp(mode, product, bareCatchUp);
+}
+
+function reportRooms(mode: Mode, product: Map<Store, LiveResults>, bare: Map<number, RoomFigure>): void {
+  const c = mode.e2e;
+  const all: RoomFigure[] = [...bare.values()];
+  for (const [store, results] of product) {
+    for (const figure of results.rooms) {
+      all.push(figure);
+      const { size } = figure;
+      const base = bare.get(size);
+      const at = `room of ${size}, ${figure.latency.rate} msg/s`;
+      const who = `haven (${store})`;
+      for (const p of ['p50', 'p95', 'p99'] as const) {
+        rows.push({
+          figure: '1',
+          metric: `E2E latency ${p}, ${at} — ${who}`,
+          unit: 'ms',
+          product: figure.latency.summary[p],
+          baseline: base?.latency.summary[p] ?? null,
+          ...(p === 'p99' ? { target: { op: '<=' as const, value: 1.5 } } : {}),
+        });
+      }
+      rows.push({
+        figure: '1',
+        metric: `Throughput, room of ${size}, ${figure.throughput.posters} posters awaiting acks — ${who}`,
+        unit: 'msg/s',
+        product: figure.throughput.messagesPerSecond,
+        baseline: base?.throughput.messagesPerSecond ?? null,
+        note: `deliveries/s: ${formatNumber(figure.throughput.deliveriesPerSecond)} vs ${formatNumber(base?.throughput.deliveriesPerSecond)}`,
+      });
+      const met = figure.reach === 1 && base?.reach === 1;
+      rows.push({
+        figure: '1',
+        metric: `Reach (received/expected), room of ${size} — ${who}`,
+        unit: '',
+        product: figure.reach,
+        baseline: base?.reach ?? null,
+        met,
+        exact: true,
+        targetLabel: '= 1.0 exactly',
+        note: `${figure.received.toLocaleString('en-US')}/${figure.expected.toLocaleString('en-US')} deliveries of acked posts`,
+      });
+      if (!met) failures.push(`reach in a room of ${size} (${who}): ${figure.reach}; bare: ${base?.reach}`);
+      if (figure.refused > 0 || (base?.refused ?? 0) > 0) {
+        rows.push({
+          figure: '1',
+          metric: `Posts refused, room of ${size} (all windows) — ${who}`,
+          unit: '',
+          product: figure.refused,
+          baseline: base?.refused ?? null,
+          ratio: null,
+          note: `${figure.errors}${base?.errors ? `; bare: ${base.errors}` : ''}`,
+        });
+      }
+    }
+  }
+  if (all.length === 0) return;
+  details.push(
+    '### 1. End-to-end messages',
+    '',
+    `Each room's members are all connected (one server process per system and store, a fresh room per size); ${c.posters} of them post. ` +
+      `Latency window: ${c.latencySeconds} s at a fixed rate (open loop), after ${c.warmupMessages} warm-up messages. Throughput window: ` +
+      `${c.throughputSeconds} s, each poster waits for its ack before posting again (closed loop), so the room history grows during it. ` +
+      'A delivery is one member receiving one message; the sender receives its own too.',
+    '',
+    '| System | Room | Rate | Latency p50 / p95 / p99 / max | Throughput (closed loop) | Latency under closed loop p50 / p99 | Messages in the room: before the latency window → at the end | Reach | Refused posts |',
+    '|---|---:|---:|---|---:|---|---|---:|---|',
+    ...all.map(
+      (r) =>
+        `| ${r.target} | ${r.size} | ${r.latency.rate} msg/s | ${ms(r.latency.summary.p50)} / ${ms(r.latency.summary.p95)} / ${ms(r.latency.summary.p99)} / ${ms(r.latency.summary.max)} | ` +
+        `${formatNumber(r.throughput.messagesPerSecond)} msg/s (${formatNumber(r.throughput.deliveriesPerSecond)} deliveries/s) | ${ms(r.throughput.latency.p50)} / ${ms(r.throughput.latency.p99)} | ` +
+        `${formatNumber(r.historyBeforeLatency)} → ${formatNumber(r.historyAtEnd)} | ${r.reach} | ${r.refused === 0 ? '0' : r.errors} |`,
+    ),
+    '',
+    ...[...product].filter(([, r]) => r.joinResends > 0).map(([store, r]) =>
+      `Set-up on ${store}: ${r.joinResends} room joins were refused with STORE.WRONG_EXPECTED_REVISION (the command handler gave up after its attempts while other members joined the same room) and sent again by the bench.`,
+    ),
+    '',
+  );
+}
+
+function reportHistory(mode: Mode, product: HistoryPoint[], bare: HistoryPoint | undefined, folds: { messages: number; ms: number }[]): void {
+  if (!mode.history || (product.length === 0 && folds.length === 0)) return;
+  for (const fold of folds) {
+    rows.push({
+      figure: '1b',
+      metric: `Fold of a room stream of ${fold.messages.toLocaleString('en-US')} messages (roomDecider.evolve, in-process), paid by every command`,
+      unit: 'ms',
+      product: fold.ms,
+      baseline: null,
+      note: 'diagnostic; no baseline',
+    });
+  }
+  for (const point of product) {
+    rows.push({
+      figure: '1b',
+      metric: `Post ack p50, one poster, room already holding ${point.history.toLocaleString('en-US')} messages — haven (sqlite)`,
+      unit: 'ms',
+      product: point.ack.p50,
+      baseline: bare?.ack.p50 ?? null,
+      note: 'diagnostic; the bare server keeps no history',
+    });
+  }
+  const lines = [...product.map((p) => ['haven (sqlite)', p] as const), ...(bare ? [['bare socket.io', bare] as const] : [])];
+  details.push(
+    '### 1b. Cost of one post as the room history grows (diagnostic)',
+    '',
+    `One member posts up to ${mode.history.posts} messages one after another (each waits for its ack; at least 3, about 10 s at most) into a ` +
+      'room of 2 that already holds N messages (appended straight to the store before, and followed by the app). Every command reads the ' +
+      "room's whole stream and folds it (handleCommand); the fold alone, in-process: " +
+      folds.map((f) => `${f.messages.toLocaleString('en-US')} messages ${ms(f.ms)}`).join(', ') +
+      '.',
+    '',
+    '| System | Room history | Ack p50 / p95 / p99 | Delivery p50 / p99 |',
+    '|---|---:|---|---|',
+    ...lines.map(
+      ([who, p]) =>
+        `| ${who} | ${p.history.toLocaleString('en-US')} | ${ms(p.ack.p50)} / ${ms(p.ack.p95)} / ${ms(p.ack.p99)} | ${ms(p.delivery.p50)} / ${ms(p.delivery.p99)} |`,
+    ),
+    '',
+  );
+}
+
+function reportCatchUp(mode: Mode, product: Map<Store, LiveResults>, bare: Map<Store, CatchUpFigure>): void {
+  const { missed } = mode.catchUp;
+  for (const [store, results] of product) {
+    if (!results.catchUp) continue;
+    const { figure } = results.catchUp;
+    const base = bare.get(store);
+    const who = `haven (${store})`;
+    const met = figure.received === missed && base?.received === missed;
+    rows.push(
+      {
+        figure: '5',
+        metric: `Catch-up: ${missed.toLocaleString('en-US')} missed events, connect with lastPosition → ready — ${who}`,
+        unit: 'ms',
+        product: figure.readyMs,
+        baseline: base?.readyMs ?? null,
+        note: `${formatNumber(figure.eventsPerSecond)} vs ${formatNumber(base?.eventsPerSecond)} events/s; median of 3 reconnects`,
+      },
+      {
+        figure: '5',
+        metric: `Catch-up reach (events received/missed) — ${who}`,
+        unit: '',
+        product: figure.received / missed,
+        baseline: base ? base.received / missed : null,
+        met,
+        exact: true,
+        targetLabel: '= 1.0 exactly',
+      },
+    );
+    if (!met) failures.push(`catch-up (${store}): received ${figure.received} of ${missed} (bare: ${base?.received})`);
+    details.push(
+      `### 5. Catch-up (${store})`,
+      '',
+      `A member leaves with its last position; ${missed.toLocaleString('en-US')} messages are then appended to its room straight into the app's store ` +
+        `(as another writer; the app's log follower took ${formatNumber(figure.followerSeconds ?? NaN)} s to project and route them, ` +
+        `${formatNumber(missed / (figure.followerSeconds ?? NaN))} events/s including its ${store === 'sqlite' ? '250' : '500'} ms poll), ` +
+        'and it reconnects with `auth.lastPosition`: timed from the handshake to `ready`, one warm-up reconnect then the median of three. ' +
+        'Baseline: the bare server holding the very events the app sent, replaying them to a client connecting with the same lastPosition, ' +
+        '1,000 per batch as the app does.' +
+        (mode.name === 'quick' ? ` **Quick mode: ${missed.toLocaleString('en-US')} events, not 10,000.**` : ''),
+      '',
+    );
+  }
+}
+
+async function append(mode: Mode): Promise<void> {
+  const figures: AppendFigure[] = [];
+  for (const store of mode.append.stores) {
+    for (const perAppend of [1, 100]) {
+      const figure = await appendFigure(store, perAppend, mode.append.seconds);
+      figures.push(figure);
+      log(`   ${store}, ${perAppend}/append: ${formatNumber(figure.product.eventsPerSecond)} vs raw ${formatNumber(figure.baseline.eventsPerSecond)} events/s`);
+      rows.push({
+        figure: '2',
+        metric: `${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'} append, ${perAppend} event${perAppend === 1 ? '' : 's'} per append (sequential)`,
+        unit: 'events/s',
+        product: figure.product.eventsPerSecond,
+        baseline: figure.baseline.eventsPerSecond,
+        target: { op: '>=', value: store === 'sqlite' ? 0.7 : 0.5 },
+        note: `${formatNumber(figure.product.eventsPerSecond / perAppend)} vs ${formatNumber(figure.baseline.eventsPerSecond / perAppend)} appends/s`,
+      });
+    }
+  }
+  const pg = mode.append.stores.includes('postgres') ? await postgresDurability() : '';
+  details.push(
+    '### 2. Append throughput',
+    '',
+    `Product: \`EventStore.append(streamId, events, expectedRevision)\` one append after another for ${mode.append.seconds} s, over 100 streams ` +
+      'with the expected revision tracked, as the command handler appends. Baseline: the same rows (same ids, JSON, timestamps) inserted into the ' +
+      'same table (made by the same migration) with the same driver and durability, one transaction per append, positions given by the client. ' +
+      'SQLite: journal_mode=WAL, synchronous=NORMAL on both sides (openSqliteConnection). ' +
+      `PostgreSQL: server defaults on both sides${pg ? `: ${pg}` : ''}; baseline batches are one INSERT … SELECT FROM unnest(…) statement, single events a plain INSERT, each its own implicit transaction.`,
+    '',
+    '| Store | Events per append | Product events/s | Raw events/s | Ratio |',
+    '|---|---:|---:|---:|---:|',
+    ...figures.map(
+      (f) =>
+        `| ${f.store} | ${f.perAppend} | ${formatNumber(f.product.eventsPerSecond)} | ${formatNumber(f.baseline.eventsPerSecond)} | ${ratioText(f.product.eventsPerSecond / f.baseline.eventsPerSecond)} |`,
+    ),
+    '',
+  );
+}
+
+function checkReadModelList(): void {
+  const cli = join(REPO, 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
+  const listed = spawnSync(process.execPath, [cli, '--list'], { encoding: 'utf8', timeout: 30000 });
+  const names = listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+  const ours = READ_MODELS.map((p) => p.name).sort();
+  if (listed.status !== 0 || names.join(',') !== ours.join(',')) {
+    failures.push(`rebuild: the bench's read models (${ours.join(', ')}) differ from \`rebuild-read-models --list\` (${names.join(', ') || listed.stderr}); update READ_MODELS in tests/bench/storage.ts`);
+  }
+}
+
+async function rebuild(mode: Mode): Promise<void> {
+  checkReadModelList();
+  for (const store of mode.rebuild.stores) {
+    const figure: RebuildFigure = await rebuildFigure(store, mode.rebuild.events, (text) => log(`   ${store}: ${text}`));
+    const slowest = [...figure.readModels].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[0];
+    const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const over = `${figure.events.toLocaleString('en-US')} events, ${name}`;
+    rows.push(
+      {
+        figure: '3',
+        metric: `Rebuild of the slowest read model (${slowest.name}) from 0, ${over}`,
+        unit: 'events/s',
+        product: slowest.eventsPerSecond,
+        baseline: figure.rawRead.eventsPerSecond,
+        target: { op: '>=', value: 0.5 },
+      },
+      {
+        figure: '3',
+        metric: `Rebuild of all ${figure.readModels.length} read models one after another (rebuild-read-models --all), ${over}`,
+        unit: 'events/s',
+        product: figure.all.eventsPerSecond,
+        baseline: figure.rawRead.eventsPerSecond,
+        note: `${figure.readModels.length} passes over the log against one raw pass; total ${formatNumber(figure.all.seconds)} s`,
+      },
+      {
+        figure: '3',
+        metric: `EventStore.readAll from 0 alone (no projection), ${over}`,
+        unit: 'events/s',
+        product: figure.storeRead.eventsPerSecond,
+        baseline: figure.rawRead.eventsPerSecond,
+        note: 'diagnostic: the read part of a rebuild',
+      },
+    );
+    details.push(
+      `### 3. Rebuild from position 0 (${name})`,
+      '',
+      `${figure.events.toLocaleString('en-US')} events of room traffic (≈90% MessagePosted, reactions, edits; ${Math.round(figure.events / 400)} rooms of 11 members) ` +
+        `appended through the product 100 per append (${formatNumber(figure.seedSeconds)} s), then each read model rebuilt with \`rebuildReadModel\` ` +
+        '(libs/projections), the way the rebuild CLI does. Baseline: a raw sequential read of the same events with the same driver and the same batch ' +
+        'size (2,000), rows not decoded (median of 3 passes after a warm-up pass).' +
+        (mode.name === 'quick' ? ` **Quick mode: ${figure.events.toLocaleString('en-US')} events, not 200,000.**` : ''),
+      '',
+      '| Read model | Seconds | Events/s | Ratio to raw read |',
+      '|---|---:|---:|---:|',
+      ...figure.readModels.map((r) => `| ${r.name} | ${formatNumber(r.seconds)} | ${formatNumber(r.eventsPerSecond)} | ${ratioText(r.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`),
+      `| all, one after another | ${formatNumber(figure.all.seconds)} | ${formatNumber(figure.all.eventsPerSecond)} | ${ratioText(figure.all.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`,
+      `| (EventStore.readAll alone) | ${formatNumber(figure.storeRead.seconds)} | ${formatNumber(figure.storeRead.eventsPerSecond)} | ${ratioText(figure.storeRead.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`,
+      `| (raw read: baseline) | ${formatNumber(figure.rawRead.seconds)} | ${formatNumber(figure.rawRead.eventsPerSecond)} | 1.00x |`,
+      '',
+    );
+  }
+}
+
+async function connections(mode: Mode): Promise<void> {
+  const c = mode.connections;
+  const run = (start: () => Promise<Target>, label: string) =>
+    withTarget(start, (t) =>
+      connectionsFigure(t, c, (s) =>
+        log(`   ${label}: ${s.connections} connections: p99 ${ms(s.summary.p99)}, reach ${s.reach}, ${formatNumber(kb(s.rssPerConnection))} KB RSS/connection${s.passed ? '' : ' — stop'}`),
+      ),
+    );
+  const product: ConnectionsFigure = await run(startHaven('sqlite'), 'haven');
+  const bare: ConnectionsFigure = await run(startBare, 'bare');
+  const cap = c.steps[c.steps.length - 1];
+  rows.push({
+    figure: '4',
+    metric: `Connections held at 1 msg/s per room of 10 with p99 < ${c.p99LimitMs} ms (step-up ${c.steps.join(', ')}) — haven (sqlite)`,
+    unit: '',
+    product: product.held,
+    baseline: bare.held,
+    productPrefix: product.reachedCap ? '≥ ' : '',
+    baselinePrefix: bare.reachedCap ? '≥ ' : '',
+    note: product.reachedCap || bare.reachedCap ? `${cap} is the step-up cap` : '',
+  });
+  // memory compared at the largest step both sides measured
+  const common = Math.min(product.steps[product.steps.length - 1].connections, bare.steps[bare.steps.length - 1].connections);
+  const p = product.steps.find((s) => s.connections === common)!;
+  const b = bare.steps.find((s) => s.connections === common)!;
+  rows.push(
+    {
+      figure: '4',
+      metric: `Memory per connection (RSS growth / connections) at ${common} connections`,
+      unit: 'KB',
+      product: kb(p.rssPerConnection),
+      baseline: kb(b.rssPerConnection),
+      target: { op: '<=', value: 1.5 },
+    },
+    {
+      figure: '4',
+      metric: `JS heap + external per connection (after GC) at ${common} connections`,
+      unit: 'KB',
+      product: kb(p.heapPerConnection),
+      baseline: kb(b.heapPerConnection),
+      note: 'diagnostic',
+    },
+  );
+  const stepRows = (f: ConnectionsFigure) =>
+    f.steps.map(
+      (s) =>
+        `| ${f.target} | ${s.connections} | ${s.rooms} | ${ms(s.summary.p50)} / ${ms(s.summary.p99)} / ${ms(s.summary.max)} | ${s.reach} | ${formatNumber(s.rssMb)} MB | ${formatNumber(kb(s.rssPerConnection))} KB | ${formatNumber(kb(s.heapPerConnection))} KB | ${s.passed ? 'yes' : `no${s.errors ? ` (${s.errors})` : ''}`} |`,
+    );
+  details.push(
+    '### 4. Connections',
+    '',
+    `Clients join rooms of 10 (on the app: one creates the room, nine join, through real commands); each room gets 1 message/s for ${c.windowSeconds} s ` +
+      `per step. A step passes when p99 < ${c.p99LimitMs} ms, every delivery arrived once and no post failed; the step-up stops at the first failure. ` +
+      'Memory: the server process measured itself after a full GC (preload.js), before any client and after each step.',
+    '',
+    '| System | Connections | Rooms | Latency p50 / p99 / max | Reach | RSS | RSS growth per connection | Heap+external growth per connection | Passed |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---|',
+    ...stepRows(product),
+    ...stepRows(bare),
+    '',
+  );
+}
+
+async function profile(mode: Mode): Promise<void> {
+  if (!mode.profileSeconds) return;
+  const seconds = mode.profileSeconds;
+  const { rate, summary } = await withTarget(startHaven('sqlite'), async (t) => {
+    const perSecond = await profileLoad(t, seconds, mode.e2e.warmupMessages);
+    const cpu = (await t.cpuProfile()) as CpuProfile;
+    const path = join(REPO, 'dist', 'bench', `app-${mode.name}.cpuprofile`);
+    writeFileSync(path, JSON.stringify(cpu));
+    notes.push(`CPU profile of the app written to ${path.slice(REPO.length + 1)} (open it in Chrome DevTools → Performance).`);
+    return { rate: perSecond, summary: summarizeProfile(cpu) };
+  });
+  details.push(
+    '### CPU profile of the app',
+    '',
+    `The app (SQLite) under ${seconds} s of the figure-1 closed loop (room of 10, 10 posters awaiting acks, after ${mode.e2e.warmupMessages} warm-up ` +
+      `messages: ${formatNumber(rate)} msg/s while profiled), sampled by the V8 profiler every 0.5 ms during those seconds only (the same data ` +
+      '`node --cpu-prof` writes; started and stopped through preload.js). The room history grows during the window, as in figure 1.',
+    '',
+    profileMarkdown(summary),
+    '',
+  );
+}
+
+/**
+ * Opt-in (`--only heap`): what one connection costs on the server's heap, by object type: a heap snapshot before and
+ * after 400 clients (in rooms of 10) connect, on a fresh server each. Kept out of figure 4: snapshots disturb RSS.
+ */
+async function heap(): Promise<void> {
+  const connections = 400;
+  const lines: string[] = [];
+  for (const start of [startHaven('sqlite'), startBare]) {
+    await withTarget(start, async (t) => {
+      const tracker = new Tracker();
+      const warm = await makeRoom(t, 10, 'heap-warm', tracker);
+      for (const member of warm.members) member.close();
+      const before = await t.heapSnapshot();
+      const rooms = await mapLimit(Array.from({ length: connections / 10 }, (_, i) => i), 4, (i) => makeRoom(t, 10, `heap${i}`, tracker));
+      const after = await t.heapSnapshot();
+      for (const room of rooms) for (const member of room.members) member.close();
+      lines.push(
+        `| ${t.label} | total | ${formatNumber(heapGrowth(before, after, connections, 1000).reduce((sum, g) => sum + g.selfBytes, 0) / 1024)} KB | |`,
+        ...heapGrowth(before, after, connections, 12).map((g) => `| ${t.label} | ${g.what} | ${formatNumber(g.selfBytes / 1024)} KB | ${formatNumber(g.count)} |`),
+      );
+      log(`   ${t.label}: done`);
+    });
+  }
+  details.push(
+    '### Heap growth per connection (heap snapshots)',
+    '',
+    `Self size of what the server's heap gained per connection after ${connections} clients connected and joined rooms of 10 (after GC), by V8 node type and constructor / function name.`,
+    '',
+    '| System | What | Bytes per connection | Objects per connection |',
+    '|---|---|---:|---:|',
+    ...lines,
+    '',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const loadAtStart = loadavg()[0];
+
+function machine(): string[] {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  const sqlite = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v;
+  const cpu = cpus();
+  return [
+    `- Commit: ${commit}${dirty ? ' (with uncommitted changes)' : ''}`,
+    `- Machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${Math.round(totalmem() / 1073741824)} GB RAM, Linux ${release()}; Node ${process.version}`,
+    `- SQLite ${sqlite} (better-sqlite3), socket.io ${require('socket.io/package.json').version} on both sides, socket.io-client ${require('socket.io-client/package.json').version}`,
+    '- All load generators are socket.io clients in the bench process, talking to 127.0.0.1 only; they share the machine with the server under test, ' +
+      'so latencies include client-side work, equally for product and baseline.',
+    `- Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)} on ${cpus().length} cores` +
+      (Math.max(loadAtStart, loadavg()[0]) > 1 ? ': other processes were busy on this machine, figures are noisier than usual' : ''),
+  ];
+}
+
+function report(mode: Mode, started: Date, seconds: number): string {
+  const missed = rows.filter((r) => verdict(r) === '**MISSED**');
+  return [
+    `# Haven benchmark — ${mode.name} mode, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    ...machine(),
+    `- Run time: ${formatNumber(seconds)} s${mode.name === 'quick' ? ' (quick mode: short windows, fewer events and connections; smoke-level, noisy figures)' : ''}`,
+    '',
+    '## Figures',
+    '',
+    'Ratio = product / baseline. For latency and memory lower is better; for throughput and rates higher is better.',
+    '',
+    markdownTable(rows),
+    '',
+    '## Targets missed',
+    '',
+    ...(missed.length === 0
+      ? ['None.']
+      : missed.map((r) => `- Figure ${r.figure}, ${r.metric}: ${ratioText(ratioOf(r), r.target)} (target ${r.targetLabel ?? `${r.target!.op} ${r.target!.value}x`}).`)),
+    '',
+    ...(failures.length > 0 ? ['## Failures', '', ...failures.map((f) => `- ${f}`), ''] : []),
+    '## Details',
+    '',
+    ...details,
+    ...(notes.length > 0 ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      'no-dated-copy': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    log('npm run bench [-- --quick] [--only e2e,history,append,rebuild,connections,catchup,profile,heap] [--out file.md] [--no-dated-copy]');
+    log('  heap runs only when named in --only (heap snapshots of the app and the bare server with 400 connections)');
+    return;
+  }
+  const mode = values.quick ? QUICK : DEFAULT;
+  const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
+  for (const name of only ?? []) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown section ${name}; known: ${SECTIONS.join(', ')}`);
+  const started = new Date();
+  const t0 = nowMs();
+  const wants = (section: Section) => (only ? only.has(section) : !OPT_IN.includes(section));
+  const steps: [Section[], string, (m: Mode) => Promise<void>][] = [
+    [['append'], '2. append throughput', append],
+    [['rebuild'], '3. rebuild from position 0', rebuild],
+    [['e2e', 'history', 'catchup'], '1, 1b, 5. live messages, post cost vs history, catch-up', (m) => live(m, wants)],
+    [['connections'], '4. connections', connections],
+    [['profile'], 'CPU profile of the app', profile],
+    [['heap'], 'heap growth per connection (heap snapshots)', heap],
+  ];
+  for (const [names, title, run] of steps) {
+    if (!names.some(wants)) continue;
+    const sectionStart = nowMs();
+    log(`== ${title}`);
+    try {
+      await run(mode);
+    } catch (error) {
+      failures.push(`${title}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(`   FAILED: ${String(error)}`);
+    }
+    log(`   (${formatNumber((nowMs() - sectionStart) / 1000)} s)`);
+  }
+  // keep the table in figure order whatever order the sections ran in
+  rows.sort((a, b) => a.figure.localeCompare(b.figure, 'en', { numeric: true }));
+  const text = report(mode, started, (nowMs() - t0) / 1000);
+  log('');
+  log(text);
+  const out = resolve(values.out ?? join(REPO, 'dist', 'bench', `results-${mode.name}.md`));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${text}\n`);
+  log(`\nwritten to ${out}`);
+  if (!values['no-dated-copy'] && !only) {
+    const local = new Date(started.getTime() - started.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+    const dated = join(REPO, 'tests', 'bench', 'results', `${local}-${mode.name}.md`);
+    writeFileSync(dated, `${text}\n`);
+    log(`dated copy: ${dated}`);
+  }
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
