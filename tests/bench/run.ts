@@ -680,8 +680,9 @@ async function main(): Promise<void> {
     [['profile'], 'CPU profile of the app', profile],
     [['heap'], 'heap growth per connection (heap snapshots)', heap],
   ];
+  const skipped = (names: Section[]) => names.length === 1 && names[0] === 'profile' && !mode.profileSeconds;
   for (const [names, title, run] of steps) {
-    if (!names.some(wants)) continue;
+    if (!names.some(wants) || skipped(names)) continue;
     const sectionStart = nowMs();
     log(`== ${title}`);
     try {

@@ -249,8 +249,10 @@ export class HavenTarget implements Target {
     return { head: body.info.eventStore.head, follower: body.info.logFollower.position };
   }
 
+  /** graceful stop, bounded: after 20 s the app is killed */
   async stop(): Promise<void> {
-    await this.app.stop();
+    const stopped = this.app.stop().then(() => true);
+    if (!(await Promise.race([stopped, sleep(20000).then(() => false)]))) await this.app.kill();
     await this.cleanup();
   }
 }
@@ -322,7 +324,9 @@ export class BareTarget implements Target {
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10000);
       await exited;
+      clearTimeout(timer);
     }
     rmSync(this.control.dir, { recursive: true, force: true });
   }
