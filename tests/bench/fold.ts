@@ -1,6 +1,7 @@
 /**
- * Diagnostic for figure 1b, in this process: what folding a room's stream costs. The command handler reads and folds a
- * room's whole stream (libs/command-handling handleCommand) for every command, so this is paid on every post.
+ * Diagnostic for figure 1b, in this process: what folding a room's whole stream costs. The command handler keeps folded
+ * states (libs/command-handling handleCommand's fold cache), so a full fold is paid by the first command to a stream
+ * after a start, or after the stream's state was evicted from the cache.
  */
 import type { RecordedEvent } from '@haven/event-store';
 import { roomDecider } from '@haven/rooms/domain/room.decider';

@@ -73,7 +73,7 @@ const DEFAULT: Mode = {
     latencySeconds: 8,
     throughputSeconds: 6,
   },
-  // 10,000 is out of reach: one post into such a room takes longer than the 30 s ack timeout (see fold.ts)
+  // not 10,000: the full (cold-cache) fold of such a room takes longer than the bench's 30 s ack timeout (see fold.ts)
   history: { sizes: [0, 1000, 3000], posts: 40, folds: [100, 1000, 3000] },
   append: { seconds: 2, stores: ['sqlite', 'postgres'] },
   rebuild: { events: 200_000, stores: ['sqlite'] },
@@ -298,7 +298,7 @@ function reportHistory(mode: Mode, product: HistoryPoint[], bare: HistoryPoint |
   for (const fold of folds) {
     rows.push({
       figure: '1b',
-      metric: `Fold of a room stream of ${fold.messages.toLocaleString('en-US')} messages (roomDecider.evolve, in-process), paid by every command`,
+      metric: `Full fold of a room stream of ${fold.messages.toLocaleString('en-US')} messages (roomDecider.evolve, in-process): what a cold fold cache costs`,
       unit: 'ms',
       product: fold.ms,
       baseline: null,
@@ -306,30 +306,42 @@ function reportHistory(mode: Mode, product: HistoryPoint[], bare: HistoryPoint |
     });
   }
   for (const point of product) {
-    rows.push({
-      figure: '1b',
-      metric: `Post ack p50, one poster, room already holding ${point.history.toLocaleString('en-US')} messages — haven (sqlite)`,
-      unit: 'ms',
-      product: point.ack.p50,
-      baseline: bare?.ack.p50 ?? null,
-      note: 'diagnostic; the bare server keeps no history',
-    });
+    const held = `room already holding ${point.history.toLocaleString('en-US')} messages — haven (sqlite)`;
+    rows.push(
+      {
+        figure: '1b',
+        metric: `Post ack, first post (cold fold cache), ${held}`,
+        unit: 'ms',
+        product: point.firstAckMs,
+        baseline: bare?.firstAckMs ?? null,
+        note: 'diagnostic; the bare server keeps no history',
+      },
+      {
+        figure: '1b',
+        metric: `Post ack p50, one poster, later posts, ${held}`,
+        unit: 'ms',
+        product: point.ack.p50,
+        baseline: bare?.ack.p50 ?? null,
+        note: 'diagnostic',
+      },
+    );
   }
   const lines = [...product.map((p) => ['haven (sqlite)', p] as const), ...(bare ? [['bare socket.io', bare] as const] : [])];
   details.push(
     '### 1b. Cost of one post as the room history grows (diagnostic)',
     '',
-    `One member posts up to ${mode.history.posts} messages one after another (each waits for its ack; at least 3, about 10 s at most) into a ` +
-      'room of 2 that already holds N messages (appended straight to the store before, and followed by the app). Every command reads the ' +
-      "room's whole stream and folds it (handleCommand); the fold alone, in-process: " +
+    `One member posts 2 warm-up messages, then up to ${mode.history.posts} more one after another (each waits for its ack; at least 3, about ` +
+      '10 s at most), into a room of 2 that already holds N messages (appended straight to the store before, and followed by the app). ' +
+      "Every command reads the room's whole stream; the first one after the history was written also folds all of it (cold fold cache). " +
+      'The full fold alone, in-process: ' +
       folds.map((f) => `${f.messages.toLocaleString('en-US')} messages ${ms(f.ms)}`).join(', ') +
       '.',
     '',
-    '| System | Room history | Ack p50 / p95 / p99 | Delivery p50 / p99 |',
-    '|---|---:|---|---|',
+    '| System | Room history | First post ack | Later posts: ack p50 / p95 / p99 | Later posts: delivery p50 / p99 |',
+    '|---|---:|---:|---|---|',
     ...lines.map(
       ([who, p]) =>
-        `| ${who} | ${p.history.toLocaleString('en-US')} | ${ms(p.ack.p50)} / ${ms(p.ack.p95)} / ${ms(p.ack.p99)} | ${ms(p.delivery.p50)} / ${ms(p.delivery.p99)} |`,
+        `| ${who} | ${p.history.toLocaleString('en-US')} | ${ms(p.firstAckMs)} | ${ms(p.ack.p50)} / ${ms(p.ack.p95)} / ${ms(p.ack.p99)} | ${ms(p.delivery.p50)} / ${ms(p.delivery.p99)} |`,
     ),
     '',
   );
