@@ -7,7 +7,7 @@ import { validContentWarning, validMessageText, validReaction } from './room.val
 
 /** A message members can still see: it exists here and is neither deleted nor redacted. */
 function visibleMessage(room: Room, messageId: string): MessageState {
-  const message = room.messages[messageId];
+  const message = room.messages.get(messageId);
   if (!message || message.deleted) throw RoomErrors.messageNotFound(messageId);
   if (message.redacted) throw RoomErrors.messageRedacted(messageId);
   return message;
@@ -29,10 +29,10 @@ export function decideRoomMessages(command: RoomMessageCommand, state: RoomState
       refuseIfRestricted(true);
       const text = validMessageText(command.data.text);
       const contentWarning = validContentWarning(command.data.contentWarning);
-      if (room.messages[messageId]) throw RoomErrors.duplicateMessageId(messageId);
+      if (room.messages.get(messageId)) throw RoomErrors.duplicateMessageId(messageId);
       const replyTo = command.data.replyTo || null;
       if (replyTo) {
-        const target = room.messages[replyTo];
+        const target = room.messages.get(replyTo);
         // A hidden message is gone from the members' view, so it cannot be replied to.
         if (!target || target.deleted || target.redacted) throw RoomErrors.messageNotFound(replyTo);
       }
@@ -60,7 +60,7 @@ export function decideRoomMessages(command: RoomMessageCommand, state: RoomState
       return [{ type: 'ReactionAdded', data: { messageId, userId, emoji, reactedAt: now } }];
     }
     case 'RemoveReaction': {
-      const message = room.messages[messageId];
+      const message = room.messages.get(messageId);
       if (!message || message.deleted) throw RoomErrors.messageNotFound(messageId);
       const emoji = validReaction(command.data.emoji);
       if (!message.reactions[emoji]?.includes(userId)) return [];

@@ -84,7 +84,7 @@ export function decideRoomModeration(command: RoomModerationCommand, state: Room
     }
     case 'RedactMessage': {
       const { messageId } = command.data;
-      const message = room.messages[messageId];
+      const message = room.messages.get(messageId);
       if (!message || message.deleted) throw RoomErrors.messageNotFound(messageId);
       if (message.redacted) throw RoomErrors.messageRedacted(messageId);
       requireMayModerate(room, actor, message.authorId);

@@ -17,14 +17,14 @@ export function decideRoomReports(command: RoomReportCommand, state: RoomState):
     case 'ReportMessage': {
       requireMember(room, actor);
       const { messageId } = command.data;
-      const message = room.messages[messageId];
+      const message = room.messages.get(messageId);
       if (!message) throw RoomErrors.messageNotFound(messageId);
       if (message.authorId === actor.userId) throw RoomErrors.cannotReportOwnMessage(messageId);
-      if (room.reports[reportId]) throw RoomErrors.duplicateReportId(reportId);
-      const openReport = Object.entries(room.reports).find(
-        ([, report]) => report.status === 'open' && report.messageId === messageId && report.reporterId === actor.userId,
+      if (room.reports.get(reportId)) throw RoomErrors.duplicateReportId(reportId);
+      const openReportId = room.reports.findKey(
+        (report) => report.status === 'open' && report.messageId === messageId && report.reporterId === actor.userId,
       );
-      if (openReport) throw RoomErrors.alreadyReported(messageId, openReport[0]);
+      if (openReportId) throw RoomErrors.alreadyReported(messageId, openReportId);
       const reason = validReason(command.data.reason);
       return [
         {
@@ -35,7 +35,7 @@ export function decideRoomReports(command: RoomReportCommand, state: RoomState):
     }
     case 'ResolveReport': {
       requireModerator(room, actor);
-      const report = room.reports[reportId];
+      const report = room.reports.get(reportId);
       if (!report) throw RoomErrors.reportNotFound(reportId);
       if (report.status === 'resolved') throw RoomErrors.reportAlreadyResolved(reportId);
       const outcome = oneOf(command.data.outcome, REPORT_OUTCOMES, RoomErrors.invalidOutcome);

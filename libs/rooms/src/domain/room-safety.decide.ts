@@ -14,13 +14,13 @@ export function decideReleaseHeldMessage(command: ReleaseHeldMessage, state: Roo
   requireModerator(room, actor);
   const { messageId, authorId, text, contentWarning, replyTo, edit } = command.data;
   if (edit) {
-    const message = room.messages[messageId];
+    const message = room.messages.get(messageId);
     if (!message || message.deleted || message.redacted) throw RoomErrors.messageNotFound(messageId);
     if (message.authorId !== authorId) throw RoomErrors.notAuthor(messageId);
     return [{ type: 'MessageEdited', data: { messageId, authorId, text, contentWarning, editedAt: now } }];
   }
-  if (room.messages[messageId]) throw RoomErrors.duplicateMessageId(messageId);
-  const target = replyTo ? room.messages[replyTo] : undefined;
+  if (room.messages.get(messageId)) throw RoomErrors.duplicateMessageId(messageId);
+  const target = replyTo ? room.messages.get(replyTo) : undefined;
   const reply = target && !target.deleted && !target.redacted ? replyTo : null;
   return [{ type: 'MessagePosted', data: { messageId, authorId, text, contentWarning, replyTo: reply, postedAt: now } }];
 }

@@ -1,4 +1,5 @@
 import type { Role } from '@haven/domain';
+import { Map as PersistentMap } from 'immutable';
 import type { JoinRule, RoomKind } from './room.commands';
 import type { RoomEvent } from './room.events';
 
@@ -51,8 +52,12 @@ export interface Room {
   mutes: Record<string, MuteState>;
   /** kept across leave/rejoin: a preference, not a membership fact */
   privateReceipts: Record<string, true>;
-  messages: Record<string, MessageState>;
-  reports: Record<string, ReportState>;
+  /**
+   * Persistent maps: they grow with the room's history, and a copied object per event made a fold quadratic
+   * (1.6 s for 3,000 messages). set() shares structure with the previous state, so evolve stays pure.
+   */
+  messages: PersistentMap<string, MessageState>;
+  reports: PersistentMap<string, ReportState>;
 }
 
 export type RoomState = { status: 'absent' } | Room;
@@ -65,8 +70,8 @@ const without = <V>(record: Record<string, V>, key: string): Record<string, V> =
 };
 
 const withMessage = (room: Room, messageId: string, change: (message: MessageState) => MessageState): Room => {
-  const message = room.messages[messageId];
-  return message ? { ...room, messages: { ...room.messages, [messageId]: change(message) } } : room;
+  const message = room.messages.get(messageId);
+  return message ? { ...room, messages: room.messages.set(messageId, change(message)) } : room;
 };
 
 const withMember = (room: Room, userId: string, change: (member: MemberState) => MemberState): Room => {
@@ -94,8 +99,8 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       bans: {},
       mutes: {},
       privateReceipts: {},
-      messages: {},
-      reports: {},
+      messages: PersistentMap(),
+      reports: PersistentMap(),
     };
   }
   if (state.status === 'absent') return state;
@@ -131,7 +136,7 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       const { messageId, authorId, postedAt } = event.data;
       const posted: Room = {
         ...room,
-        messages: { ...room.messages, [messageId]: { authorId, deleted: false, redacted: false, reactions: {} } },
+        messages: room.messages.set(messageId, { authorId, deleted: false, redacted: false, reactions: {} }),
       };
       return withMember(posted, authorId, (m) => ({ ...m, lastPostAt: postedAt }));
     }
@@ -188,12 +193,12 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...room, locked: false };
     case 'MessageReported': {
       const { reportId, reporterId, messageId } = event.data;
-      return { ...room, reports: { ...room.reports, [reportId]: { reporterId, messageId, status: 'open' } } };
+      return { ...room, reports: room.reports.set(reportId, { reporterId, messageId, status: 'open' }) };
     }
     case 'ReportResolved': {
-      const report = room.reports[event.data.reportId];
+      const report = room.reports.get(event.data.reportId);
       if (!report) return room;
-      return { ...room, reports: { ...room.reports, [event.data.reportId]: { ...report, status: 'resolved' } } };
+      return { ...room, reports: room.reports.set(event.data.reportId, { ...report, status: 'resolved' }) };
     }
     default: {
       const _exhaustive: never = event;
