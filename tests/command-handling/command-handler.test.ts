@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleCommand } from '@haven/command-handling';
 import type { Decider } from '@haven/domain';
-import { openStorage, type Storage } from '@haven/event-store';
+import { openStorage, type EventStore, type Storage } from '@haven/event-store';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../support/postgres';
+import { STORES } from '../support/stores';
 
 type Add = { type: 'Add'; data: { n: number }; context: { actor: { userId: string; role: 'participant' }; commandId: string; now: string } };
 type Added = { type: 'Added'; data: { n: number } };
@@ -25,12 +27,35 @@ const add = (n: number, commandId: string): Add => ({
   context: { actor: { userId: 'u1', role: 'participant' }, commandId, now: new Date().toISOString() },
 });
 
-describe('the command handler on a real SQLite store', () => {
+/** The real store, recording which revision each readStream started from. */
+function recordingReads(store: EventStore): { store: EventStore; reads: number[]; rows: number[] } {
+  const reads: number[] = [];
+  const rows: number[] = [];
+  const recording = Object.create(store) as EventStore;
+  recording.readStream = async (streamId, options) => {
+    reads.push(options?.fromRevision ?? 0);
+    const events = await store.readStream(streamId, options);
+    rows.push(events.length);
+    return events;
+  };
+  return { store: recording, reads, rows };
+}
+
+describe.each(STORES)('the command handler on a real %s store', (kind) => {
   let storage: Storage;
+  const schema = uniqueSchema('cmd');
+  const open = () =>
+    kind === 'sqlite'
+      ? openStorage({ eventStore: 'sqlite', sqlitePath })
+      : openStorage({ eventStore: 'postgres', databaseUrl: TEST_DATABASE_URL, postgresSchema: schema });
+  const sqlitePath = join(mkdtempSync(join(tmpdir(), 'haven-cmd-')), 'h.sqlite');
   beforeAll(async () => {
-    storage = await openStorage({ eventStore: 'sqlite', sqlitePath: join(mkdtempSync(join(tmpdir(), 'haven-cmd-')), 'h.sqlite') });
+    storage = await open();
   });
-  afterAll(() => storage.close());
+  afterAll(async () => {
+    await storage.close();
+    if (kind === 'postgres') await dropSchema(schema);
+  });
 
   it('folds only the events after the state it folded last time, and still decides on the whole stream', async () => {
     const { decider, calls } = counter();
@@ -39,6 +64,15 @@ describe('the command handler on a real SQLite store', () => {
     expect(calls.evolve).toBeLessThanOrEqual(50);
     await handleCommand(storage.events, decider, 'counter-a', add(60, 'big'));
     expect(await handleCommand(storage.events, decider, 'counter-a', add(1, 'after-100'))).toMatchObject({ events: [], position: null });
+  });
+
+  it('reads only the tail of a stream it has folded before', async () => {
+    const { decider } = counter();
+    const { store, reads, rows } = recordingReads(storage.events);
+    for (let i = 0; i < 30; i++) await handleCommand(store, decider, 'counter-tail', add(1, `t${i}`));
+    // the first command reads the (empty) stream; each later one reads from the last event it knows (its own)
+    expect(reads).toEqual(Array.from({ length: 30 }, (_, i) => Math.max(0, i - 1)));
+    expect(Math.max(...rows)).toBe(1);
   });
 
   it('returns the first result for a repeated command id and appends nothing', async () => {
@@ -50,6 +84,24 @@ describe('the command handler on a real SQLite store', () => {
     expect(await storage.events.headPosition()).toBe(head);
   });
 
+  it('finds a repeated command id far back in the stream, and after a restart with nothing cached', async () => {
+    const { decider } = counter();
+    const first = await handleCommand(storage.events, decider, 'counter-d', add(1, 'early'));
+    for (let i = 0; i < 20; i++) await handleCommand(storage.events, decider, 'counter-d', add(1, `d${i}`));
+    const again = await handleCommand(storage.events, decider, 'counter-d', add(1, 'early'));
+    expect(again.replayed).toBe(true);
+    expect(again.events.map((event) => event.id)).toEqual(first.events.map((event) => event.id));
+
+    const restarted = await open();
+    try {
+      const afterRestart = await handleCommand(restarted.events, counter().decider, 'counter-d', add(1, 'early'));
+      expect(afterRestart.events.map((event) => event.id)).toEqual(first.events.map((event) => event.id));
+      expect((await restarted.events.readStream('counter-d')).length).toBe(21);
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('folds correctly when another writer appended events this process never folded', async () => {
     const { decider } = counter();
     await handleCommand(storage.events, decider, 'counter-c', add(10, 'x1'));
@@ -57,5 +109,16 @@ describe('the command handler on a real SQLite store', () => {
     for (let i = 0; i < 9; i++) await handleCommand(storage.events, other.decider, 'counter-c', add(10, `y${i}`));
     // the first decider's cached fold is a prefix; it must fold the other writer's events too: 100 reached, nothing more
     expect(await handleCommand(storage.events, decider, 'counter-c', add(10, 'x2'))).toMatchObject({ events: [] });
+  });
+
+  it('lands every one of many commands racing for one stream (conflicts are retried after a random wait)', async () => {
+    const { decider } = counter();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => handleCommand(storage.events, decider, 'counter-race', add(1, `r${i}`))),
+    );
+    expect(results.every((result) => result.events.length === 1 && !result.replayed)).toBe(true);
+    const stored = await storage.events.readStream('counter-race');
+    expect(stored.map((event) => event.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(new Set(stored.map((event) => event.metadata.commandId)).size).toBe(12);
   });
 });

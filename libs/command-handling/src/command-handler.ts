@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Actor, CommandContext, Decider, DomainEvent } from '@haven/domain';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '@haven/event-store';
+import { commandKey, foldAppended, readFolded, type CommandSpan } from './folded-streams';
 
 /** A command as the handler sees it: a decider command with its context. */
 export interface ContextualCommand {
@@ -17,30 +19,7 @@ export interface CommandResult {
   replayed: boolean;
 }
 
-const MAX_ATTEMPTS = 5;
-const CACHED_STREAMS = 2000;
-
-/**
- * Folded states per decider and stream, up to a revision. Stored events never change, so a state folded up to
- * revision r stays right on every node; the next command folds only what came after r. Without it, every command
- * re-folds the whole stream (and rooms' evolve copies its message map per event, so that is quadratic).
- */
-const foldCache = new WeakMap<object, Map<string, { revision: number; eventId: string; state: unknown }>>();
-
-function foldStream<C, E, S>(decider: Decider<C, E, S>, streamId: string, stored: RecordedEvent[]): S {
-  let streams = foldCache.get(decider);
-  if (!streams) foldCache.set(decider, (streams = new Map()));
-  const cached = streams.get(streamId);
-  const usable = cached !== undefined && stored[cached.revision]?.id === cached.eventId;
-  let state = usable ? (cached.state as S) : decider.initialState();
-  for (let i = usable ? cached.revision + 1 : 0; i < stored.length; i++) state = decider.evolve(state, stored[i] as unknown as E);
-  if (stored.length > 0) {
-    streams.delete(streamId); // re-insert: the Map's order is the eviction order
-    streams.set(streamId, { revision: stored.length - 1, eventId: stored[stored.length - 1].id, state });
-    if (streams.size > CACHED_STREAMS) streams.delete(streams.keys().next().value as string);
-  }
-  return state;
-}
+const MAX_ATTEMPTS = 8;
 
 /** Scopes a client-chosen command id to its actor so two users can never collide. */
 export function isFromCommand(event: RecordedEvent, actor: Actor, commandId: string): boolean {
@@ -48,10 +27,11 @@ export function isFromCommand(event: RecordedEvent, actor: Actor, commandId: str
 }
 
 /**
- * The whole command path: read the stream, fold with evolve, decide, append with the expected revision.
+ * The whole command path: fold the stream with evolve, decide, append with the expected revision.
  * Idempotency lives in the stream itself: events carry their command id, so a repeated command id
- * (also after a restart, also racing) finds its first events while folding and returns them.
- * On a concurrent append the store refuses with WrongExpectedRevisionError and we retry from a fresh read.
+ * (also after a restart, also racing) is found in the folded stream's command ids and returns its first events.
+ * On a concurrent append the store refuses with WrongExpectedRevisionError; we wait a random moment (so that
+ * writers racing for one busy stream spread out) and retry from a fresh read.
  */
 export async function handleCommand<C extends ContextualCommand, E extends DomainEvent, S>(
   store: EventStore,
@@ -61,23 +41,29 @@ export async function handleCommand<C extends ContextualCommand, E extends Domai
 ): Promise<CommandResult> {
   const { actor, commandId } = command.context;
   for (let attempt = 1; ; attempt++) {
-    const stored = await store.readStream(streamId);
-    const earlier = stored.filter((event) => isFromCommand(event, actor, commandId));
-    if (earlier.length > 0) return { events: earlier, position: earlier[earlier.length - 1].position, replayed: true };
+    const folded = await readFolded(store, decider, streamId);
+    const earlier = folded.commands.get(commandKey(actor.userId, commandId));
+    if (earlier) return replayOf(store, streamId, earlier, actor, commandId);
 
-    const state = foldStream(decider, streamId, stored);
-    const decided = decider.decide(command, state);
+    const decided = decider.decide(command, folded.state);
     if (decided.length === 0) return { events: [], position: null, replayed: false };
 
-    const expected = stored.length === 0 ? 'no_stream' : stored[stored.length - 1].revision;
+    const expected = folded.revision < 0 ? 'no_stream' : folded.revision;
     try {
       const result = await store.append(streamId, decided.map((event) => withMetadata(event, command.context)), expected);
+      foldAppended(store, decider, streamId, folded, result.events);
       return { events: result.events, position: result.lastPosition, replayed: false };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      await delay(Math.random() * Math.min(50, 2 ** attempt));
     }
   }
+}
+
+async function replayOf(store: EventStore, streamId: string, span: CommandSpan, actor: Actor, commandId: string): Promise<CommandResult> {
+  const read = await store.readStream(streamId, { fromRevision: span.first });
+  const events = read.filter((event) => event.revision <= span.last && isFromCommand(event, actor, commandId));
+  return { events, position: events[events.length - 1].position, replayed: true };
 }
 
 function withMetadata(event: DomainEvent, context: CommandContext): NewEvent {

@@ -73,7 +73,7 @@ export interface EventStore {
   readonly kind: 'sqlite' | 'postgres' | 'kurrentdb';
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** all events of a stream in revision order; empty when the stream does not exist */
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** position of the newest event, 0 when the log is empty */
   headPosition(): Promise<number>;

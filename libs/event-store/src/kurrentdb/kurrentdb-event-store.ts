@@ -119,8 +119,9 @@ export class KurrentDbEventStore implements EventStore {
     return { nextExpectedRevision, lastPosition: written[written.length - 1].position, events: written };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return this.readKurrentStream(kurrentStreamName(this.scope, streamId), {});
+  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+    const from = options.fromRevision ?? 0;
+    return this.readKurrentStream(kurrentStreamName(this.scope, streamId), from > 0 ? { fromRevision: BigInt(from) } : {});
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {

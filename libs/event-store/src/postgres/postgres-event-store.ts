@@ -186,10 +186,10 @@ export class PostgresEventStore implements EventStore {
     return { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision`,
-      [streamId],
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
+      [streamId, options.fromRevision ?? 0],
     );
     return rows.map(toRecordedEvent);
   }

@@ -113,10 +113,10 @@ export class SqliteEventStore implements EventStore {
     return { result: { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded }, appended: true };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
     const rows = this.db.connection
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY stream_revision`)
-      .all(streamId) as EventRow[];
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision`)
+      .all(streamId, options.fromRevision ?? 0) as EventRow[];
     return rows.map(toRecordedEvent);
   }
 
