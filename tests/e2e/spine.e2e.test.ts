@@ -109,6 +109,27 @@ describe.each(STORES)('the spine on %s', (store) => {
     expect(ok.status).toBe(200);
   });
 
+  it('disconnects a socket when its token expires; back with a fresh token and its last position, it misses nothing', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const created = await fran.send('rooms.create', newRoom());
+    const roomId = created.ok && created.data.roomId;
+    const shortLived = await mintDevToken({ secret: TEST_JWT_SECRET, sub: 'alice', role: 'participant', expiresIn: '3s' });
+    const alice = await connect(app, 'alice', 'participant', { token: shortLived });
+    expect((await alice.send('rooms.join', { commandId: randomUUID(), roomId })).ok).toBe(true);
+    await alice.waitForEvent((e) => e.type === 'MemberJoined');
+
+    const expired = new Promise<unknown>((resolve) => alice.socket.once('session.expired', resolve));
+    const disconnected = new Promise<string>((resolve) => alice.socket.once('disconnect', resolve));
+    expect(await expired).toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
+    expect(await disconnected).toBe('io server disconnect');
+
+    const posted = await fran.send('rooms.post', { commandId: randomUUID(), roomId, text: 'while you were away' });
+    const back = await connect(app, 'alice', 'participant', { lastPosition: alice.lastPosition() });
+    const missed = await back.waitForEvent((e) => e.type === 'MessagePosted');
+    expect(missed).toMatchObject({ position: posted.ok && posted.data.position, data: { text: 'while you were away' } });
+  });
+
   it('after a restart on the same data, a client that reconnects with its last position receives exactly the events it missed', async () => {
     const data = freshData(store);
     app = await AppProcess.start(data);

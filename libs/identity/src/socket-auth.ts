@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import { AuthError, AuthErrorCodes } from './auth-error';
@@ -29,11 +30,54 @@ export function createSocketAuthMiddleware(verifier: TokenVerifier) {
     verified.then(
       (actor: Actor) => {
         socket.data.actor = actor;
+        socket.data.tokenExpiresAt = expiryOf(token as string);
         next();
       },
       (error: unknown) => next(toConnectError(error)),
     );
   };
+}
+
+/** The token's `exp` in ms; it was verified just before (and the verifier requires `exp`), so decoding is safe. */
+function expiryOf(token: string): number | undefined {
+  try {
+    const { exp } = decodeJwt(token);
+    return exp === undefined ? undefined : exp * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a socket receives as `session.expired` right before the server disconnects it. */
+export interface SessionExpiredData {
+  code: typeof AuthErrorCodes.expired;
+  message: string;
+}
+
+/** setTimeout fires at once past this (about 24.8 days); a later expiry is re-armed when the first timer fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Disconnects the socket when its access token expires: authentication is checked at the handshake, so without
+ * this a socket would keep receiving health data on a token that has run out. The client gets `session.expired`
+ * first, then reconnects with a fresh token and its last position, and misses nothing.
+ */
+export function disconnectWhenTokenExpires(socket: Socket, now: () => number = Date.now): void {
+  const expiresAt = (socket.data as { tokenExpiresAt?: number }).tokenExpiresAt;
+  if (expiresAt === undefined) return;
+  let timer: NodeJS.Timeout;
+  const arm = (): void => {
+    const left = expiresAt - now();
+    if (left > 0) {
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+      return;
+    }
+    const data: SessionExpiredData = { code: AuthErrorCodes.expired, message: 'the access token has expired; reconnect with a new one' };
+    socket.emit('session.expired', data);
+    socket.disconnect(true);
+  };
+  arm();
+  socket.once('disconnect', () => clearTimeout(timer));
 }
 
 /** The actor a socket authenticated as; undefined only if the middleware was not installed. */

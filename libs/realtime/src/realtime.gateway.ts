@@ -10,7 +10,13 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
-import { createSocketAuthMiddleware, socketActor, TOKEN_VERIFIER, type TokenVerifier } from '@haven/identity';
+import {
+  createSocketAuthMiddleware,
+  disconnectWhenTokenExpires,
+  socketActor,
+  TOKEN_VERIFIER,
+  type TokenVerifier,
+} from '@haven/identity';
 import { channels } from './delivery-policy';
 import { LogFollower } from './log-follower';
 import { SyncRequestDto } from './sync.request.dto';
@@ -36,6 +42,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   async handleConnection(socket: Socket): Promise<void> {
+    disconnectWhenTokenExpires(socket);
     const actor = socketActor(socket)!;
     const raw: unknown = socket.handshake.auth?.lastPosition;
     const after = Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : null;
