@@ -8,7 +8,9 @@ import {
   type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
+import { DomainError } from '@haven/domain';
 import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
 import {
   createSocketAuthMiddleware,
@@ -30,6 +32,11 @@ import { SyncRequestDto } from './sync.request.dto';
 @UsePipes(createValidationPipe())
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(RealtimeGateway.name);
+  /**
+   * A sync re-reads the log from `after` inside this node's one delivery queue, so a flood of them would stall
+   * live delivery for everyone; a reconnecting client needs one. Per user, per node.
+   */
+  private readonly syncLimiter = new RateLimiterMemory({ points: SYNCS_PER_MINUTE, duration: 60 });
   @WebSocketServer() server!: Server;
 
   constructor(
@@ -79,10 +86,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   @SubscribeMessage('sync')
   async sync(@ConnectedSocket() socket: Socket, @MessageBody() request: SyncRequestDto) {
-    const data = await this.follower.attach(socket, socketActor(socket)!, request.after);
+    const actor = socketActor(socket)!;
+    await this.syncLimiter.consume(actor.userId).catch(() => {
+      throw new DomainError('REALTIME.RATE_LIMITED', `at most ${SYNCS_PER_MINUTE} sync requests a minute; wait and retry`);
+    });
+    const data = await this.follower.attach(socket, actor, request.after);
     return { ok: true, data };
   }
 }
+
+const SYNCS_PER_MINUTE = 10;
 
 const roomIdsOf = (socket: Socket): string[] =>
   [...socket.rooms].flatMap((name) => /^room:([^:]+)$/.exec(name)?.slice(1) ?? []);
