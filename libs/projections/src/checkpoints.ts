@@ -37,3 +37,17 @@ export async function claimCheckpoint(tx: SqlExecutor, name: string, position: n
 export async function setCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<void> {
   await tx.execute(`update read_model_checkpoints set position = $2 where name = $1`, [name, position]);
 }
+
+/**
+ * claimCheckpoint for several read models in one statement (one round trip instead of one each); returns the names
+ * whose checkpoint this caller moved, i.e. the read models it must apply the event to.
+ */
+export async function claimCheckpoints(tx: SqlExecutor, names: readonly string[], position: number): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const placeholders = names.map((_, index) => `$${index + 2}`).join(', ');
+  const rows = await tx.query<{ name: string }>(
+    `update read_model_checkpoints set position = $1 where position < $1 and name in (${placeholders}) returning name`,
+    [position, ...names],
+  );
+  return new Set(rows.map((row) => row.name));
+}
