@@ -111,14 +111,31 @@ describe.each(STORES)('the command handler on a real %s store', (kind) => {
     expect(await handleCommand(storage.events, decider, 'counter-c', add(10, 'x2'))).toMatchObject({ events: [] });
   });
 
-  it('lands every one of many commands racing for one stream (conflicts are retried after a random wait)', async () => {
+  it('runs racing commands to one stream one at a time on a node: no append is refused and retried', async () => {
     const { decider } = counter();
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => handleCommand(storage.events, decider, 'counter-race', add(1, `r${i}`))),
-    );
-    expect(results.every((result) => result.events.length === 1 && !result.replayed)).toBe(true);
-    const stored = await storage.events.readStream('counter-race');
-    expect(stored.map((event) => event.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i));
-    expect(new Set(stored.map((event) => event.metadata.commandId)).size).toBe(12);
+    let appends = 0;
+    const counting = Object.create(storage.events) as EventStore;
+    counting.append = (...args) => (appends++, storage.events.append(...args));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => handleCommand(counting, decider, 'counter-queue', add(1, `q${i}`))));
+    expect(appends).toBe(12);
+    expect((await storage.events.readStream('counter-queue')).length).toBe(12);
+  });
+
+  it('lands every one of many commands racing for one stream from two nodes (conflicts retried after a random wait)', async () => {
+    const { decider } = counter();
+    const otherNode = await open(); // its own store instance, as another API process would have
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          handleCommand(i % 2 === 0 ? storage.events : otherNode.events, decider, 'counter-race', add(1, `r${i}`)),
+        ),
+      );
+      expect(results.every((result) => result.events.length === 1 && !result.replayed)).toBe(true);
+      const stored = await storage.events.readStream('counter-race');
+      expect(stored.map((event) => event.revision)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+      expect(new Set(stored.map((event) => event.metadata.commandId)).size).toBe(16);
+    } finally {
+      await otherNode.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Actor, CommandContext, Decider, DomainEvent } from '@haven/domain';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '@haven/event-store';
 import { commandKey, foldAppended, readFolded, type CommandSpan } from './folded-streams';
+import { oneAtATimePerStream } from './stream-queue';
 
 /** A command as the handler sees it: a decider command with its context. */
 export interface ContextualCommand {
@@ -30,10 +31,19 @@ export function isFromCommand(event: RecordedEvent, actor: Actor, commandId: str
  * The whole command path: fold the stream with evolve, decide, append with the expected revision.
  * Idempotency lives in the stream itself: events carry their command id, so a repeated command id
  * (also after a restart, also racing) is found in the folded stream's command ids and returns its first events.
- * On a concurrent append the store refuses with WrongExpectedRevisionError; we wait a random moment (so that
- * writers racing for one busy stream spread out) and retry from a fresh read.
+ * Commands to one stream run one at a time on a node. When another node appended first, the store refuses with
+ * WrongExpectedRevisionError; we wait a random moment (so racing nodes spread out) and retry from a fresh read.
  */
 export async function handleCommand<C extends ContextualCommand, E extends DomainEvent, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  command: C,
+): Promise<CommandResult> {
+  return oneAtATimePerStream(store, streamId, () => decideAndAppend(store, decider, streamId, command));
+}
+
+async function decideAndAppend<C extends ContextualCommand, E extends DomainEvent, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
