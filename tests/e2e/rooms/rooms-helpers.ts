@@ -1,12 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { AppProcess } from '../../support/app-process';
-import { connect, tokenFor, type Ack, type TestClient, type WireEvent } from '../../support/sockets';
+import { AppProcess, freshData, type StoreKind } from '../../support/app-process';
+import { closeAllClients, connect, tokenFor, type Ack, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
 
 /**
  * Small helpers for the rooms e2e suites (tests/e2e/rooms). They only wrap tests/support: every call still goes
  * to the real app over a real socket or real HTTP.
  */
+
+/**
+ * One app per store for the whole file (call it inside the describe): started before the first test, stopped after
+ * the last, sockets closed after each. Every test makes its own room, so tests do not see each other's state.
+ */
+export function oneAppPerFile(store: StoreKind, started: (app: AppProcess) => void): void {
+  let app: AppProcess | undefined;
+  beforeAll(async () => {
+    app = await AppProcess.start(freshData(store));
+    started(app);
+  });
+  afterEach(() => closeAllClients());
+  afterAll(async () => {
+    await app?.stop();
+  });
+}
 
 export type RoomSettings = { name: string; topic: string; kind: string; capacity: number; joinRule: string };
 
@@ -53,6 +69,16 @@ export async function refused(
 export async function createRoom(owner: TestClient, overrides: Partial<RoomSettings> = {}): Promise<string> {
   const data = await accepted<{ roomId: string }>(owner, 'rooms.create', roomSettings(overrides));
   return data.roomId;
+}
+
+/** fran's fresh room with alice and bob in it */
+export async function roomWithAliceAndBob(app: AppProcess) {
+  const fran = await connect(app, 'fran', 'facilitator');
+  const alice = await connect(app, 'alice', 'participant');
+  const bob = await connect(app, 'bob', 'participant');
+  const roomId = await createRoom(fran);
+  await joinAll(roomId, alice, bob);
+  return { fran, alice, bob, roomId };
 }
 
 export async function joinAll(roomId: string, ...clients: TestClient[]): Promise<void> {

@@ -1,31 +1,11 @@
-import { AppProcess, freshData } from '../../support/app-process';
-import { closeAllClients, connect, settle } from '../../support/sockets';
+import type { AppProcess } from '../../support/app-process';
+import { connect, settle } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
-import {
-  accepted,
-  command,
-  connectFamily,
-  createRoom,
-  httpGet,
-  httpPost,
-  joinAll,
-  post,
-  refused,
-  roomEvents,
-  roomSettings,
-  waitInRoom,
-} from './rooms-helpers';
+import { accepted, command, connectFamily, createRoom, httpGet, httpPost, joinAll, oneAppPerFile, post, refused, roomEvents, roomSettings, waitInRoom } from './rooms-helpers';
 
-// One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
 describe.each(STORES)('room membership on %s', (store) => {
   let app: AppProcess;
-  beforeAll(async () => {
-    app = await AppProcess.start(freshData(store));
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-  });
+  oneAppPerFile(store, (started) => (app = started));
 
   it('a facilitator creates a room with its settings; participants find it and the creator is its facilitator', async () => {
     const fran = await connect(app, 'fran', 'facilitator');

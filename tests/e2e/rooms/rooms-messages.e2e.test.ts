@@ -1,31 +1,14 @@
-import { AppProcess, freshData } from '../../support/app-process';
-import { closeAllClients, connect, settle } from '../../support/sockets';
+import type { AppProcess } from '../../support/app-process';
+import { connect, settle } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
-import { accepted, command, createRoom, history, httpGet, joinAll, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
+import { accepted, command, createRoom, history, httpGet, joinAll, oneAppPerFile, post, refused, roomEvents, roomWithAliceAndBob, waitInRoom } from './rooms-helpers';
 
-// One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
 describe.each(STORES)('room messages on %s', (store) => {
   let app: AppProcess;
-  beforeAll(async () => {
-    app = await AppProcess.start(freshData(store));
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-  });
-
-  /** fran's fresh room with alice and bob in it */
-  async function roomWithAliceAndBob() {
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const bob = await connect(app, 'bob', 'participant');
-    const roomId = await createRoom(fran);
-    await joinAll(roomId, alice, bob);
-    return { fran, alice, bob, roomId };
-  }
+  oneAppPerFile(store, (started) => (app = started));
 
   it('a reply carries its content warning and the message it answers, live and in history', async () => {
-    const { alice, bob, roomId } = await roomWithAliceAndBob();
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
     const first = await post(alice, roomId, 'rough night, cravings came back');
     const reply = await post(bob, roomId, 'same here last week; what helped was calling my sponsor', {
       contentWarning: 'substance use',
@@ -51,7 +34,7 @@ describe.each(STORES)('room messages on %s', (store) => {
   });
 
   it('an author edits and deletes their own message and the others see it; nobody else may change it (ROOM.NOT_AUTHOR)', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const { messageId } = await post(alice, roomId, 'I have 10 days clean');
 
     await accepted(alice, 'rooms.edit', { roomId, messageId, text: 'I have 12 days clean' });
@@ -70,7 +53,7 @@ describe.each(STORES)('room messages on %s', (store) => {
   });
 
   it('history over HTTP pages by position (before / after / limit), oldest first, with edits and deletions applied', async () => {
-    const { alice, bob, roomId } = await roomWithAliceAndBob();
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
     const posted = [];
     for (const text of ['one', 'two', 'three', 'four', 'five']) posted.push(await post(alice, roomId, text));
     await accepted(alice, 'rooms.edit', { roomId, messageId: posted[1].messageId, text: 'two (edited)' });
@@ -98,7 +81,7 @@ describe.each(STORES)('room messages on %s', (store) => {
   });
 
   it('someone who is not a member cannot read the history or the member list (403 ROOM.NOT_A_MEMBER)', async () => {
-    const { alice, roomId } = await roomWithAliceAndBob();
+    const { alice, roomId } = await roomWithAliceAndBob(app);
     await post(alice, roomId, 'only for the group');
     const mallory = await connect(app, 'mallory', 'participant');
 
@@ -114,7 +97,7 @@ describe.each(STORES)('room messages on %s', (store) => {
   });
 
   it('a read receipt reaches the others as ReadMarked; a private reader is not reported to anyone else', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const first = await post(fran, roomId, 'check-in: how is everyone?');
 
     await accepted(alice, 'rooms.markRead', { roomId, position: first.position });
@@ -148,7 +131,7 @@ describe.each(STORES)('room messages on %s', (store) => {
   });
 
   it('reactions come and go for everyone; the same reaction twice counts once', async () => {
-    const { alice, bob, roomId } = await roomWithAliceAndBob();
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
     const { messageId } = await post(alice, roomId, 'got the job!');
 
     await accepted(bob, 'rooms.react', { roomId, messageId, emoji: '🎉' });

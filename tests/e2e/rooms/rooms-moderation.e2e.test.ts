@@ -1,35 +1,29 @@
-import { AppProcess, freshData } from '../../support/app-process';
-import { closeAllClients, connect, settle, type TestClient } from '../../support/sockets';
+import type { AppProcess } from '../../support/app-process';
+import { connect, settle, type TestClient } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
-import { accepted, createRoom, history, joinAll, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
+import {
+  accepted,
+  createRoom,
+  history,
+  joinAll,
+  oneAppPerFile,
+  post,
+  refused,
+  roomEvents,
+  roomWithAliceAndBob,
+  waitInRoom,
+} from './rooms-helpers';
 
-// One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
 // Every refusal goes through `refused`, which also checks that the log head did not move.
 describe.each(STORES)('room moderation on %s', (store) => {
   let app: AppProcess;
-  beforeAll(async () => {
-    app = await AppProcess.start(freshData(store));
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-  });
-
-  /** fran's fresh room with alice and bob in it */
-  async function roomWithAliceAndBob() {
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const bob = await connect(app, 'bob', 'participant');
-    const roomId = await createRoom(fran);
-    await joinAll(roomId, alice, bob);
-    return { fran, alice, bob, roomId };
-  }
+  oneAppPerFile(store, (started) => (app = started));
 
   /** everything a client received, as text, to look for words that must not reach it */
   const everythingSeenBy = (client: TestClient) => JSON.stringify(client.events);
 
   it('a muted member learns why and until when, cannot post or react, others never see the reason; unmute lifts it', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const { messageId } = await post(bob, roomId, 'anyone up for a walk after group?');
     const reason = 'personal attacks on another member';
 
@@ -65,7 +59,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('a removed member learns why on every socket and stops receiving the room at once; others see a plain leave; they may rejoin', async () => {
-    const { fran, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, bob, roomId } = await roomWithAliceAndBob(app);
     const alicePhone = await connect(app, 'alice', 'participant');
     const aliceLaptop = await connect(app, 'alice', 'participant');
     const reason = 'sharing another member’s story outside the group';
@@ -98,7 +92,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('a removed member who reconnects later catches up on their removal but not on what was said after it', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const { position: lastSeen } = await post(bob, roomId, 'before');
     await waitInRoom(alice, roomId, 'MessagePosted', (e) => e.data.text === 'before');
     alice.close();
@@ -112,7 +106,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('a banned member cannot rejoin (ROOM.BANNED) until unbanned; others see only a plain leave', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const reason = 'selling medication to other members';
     const headBeforeBan = await headPosition(app.url);
 
@@ -139,7 +133,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('a redaction hides the message from members without its reason; the facilitator still reviews the original', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const headBeforePost = await headPosition(app.url);
     const { messageId } = await post(alice, roomId, 'here is where you can buy pills cheap', { contentWarning: 'substances' });
     await post(bob, roomId, 'please do not');
@@ -181,7 +175,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('slow mode refuses a second post within the interval with ROOM.SLOW_MODE and retryAfterMs; the facilitator is exempt', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     await accepted(fran, 'rooms.setSlowMode', { roomId, intervalSeconds: 60 });
     expect((await waitInRoom(alice, roomId, 'SlowModeSet')).data).toMatchObject({ intervalSeconds: 60, by: 'fran' });
 
@@ -202,7 +196,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('a locked room refuses members’ posts with ROOM.LOCKED while the facilitator keeps talking; unlock reopens it', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     await accepted(fran, 'rooms.lock', { roomId, reason: 'things are getting heated' });
     expect((await waitInRoom(alice, roomId, 'RoomLocked')).data).toMatchObject({ reason: 'things are getting heated', by: 'fran' });
 
@@ -218,7 +212,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
   });
 
   it('a participant attempting any moderation is refused with ROOM.FORBIDDEN and nothing is stored', async () => {
-    const { fran, alice, bob, roomId } = await roomWithAliceAndBob();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const { messageId } = await post(alice, roomId, 'a perfectly fine message');
     const attempts: [string, Record<string, unknown>][] = [
       ['rooms.mute', { roomId, userId: 'alice', durationSeconds: 600, reason: 'I do not like her' }],

@@ -1,18 +1,11 @@
-import { AppProcess, freshData } from '../../support/app-process';
-import { closeAllClients, connect, settle } from '../../support/sockets';
+import type { AppProcess } from '../../support/app-process';
+import { connect, settle } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
-import { accepted, createRoom, joinAll, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
+import { accepted, createRoom, joinAll, oneAppPerFile, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
-// One app per store for the whole file: every test makes its own room, so tests do not see each other's state.
 describe.each(STORES)('message reports on %s', (store) => {
   let app: AppProcess;
-  beforeAll(async () => {
-    app = await AppProcess.start(freshData(store));
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-  });
+  oneAppPerFile(store, (started) => (app = started));
 
   /** fran's fresh room with alice (who posts), bob (who reports) and carol (a bystander) */
   async function roomWithAMessage() {
