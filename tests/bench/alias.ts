@@ -20,16 +20,6 @@ moduleWithResolver._resolveFilename = function resolveHavenAlias(request, parent
   return original.call(this, mapped, parent, isMain, options);
 };
 
-// tests/support/postgres.ts (imported by app-process.ts) reads jest's `describe` at import time to define
-// describeWithPostgres; outside jest that global does not exist. A stand-in that is never called lets the module load.
-const globals = globalThis as { describe?: unknown };
-if (globals.describe === undefined) {
-  const notUnderJest = () => {
-    throw new Error('describe() called outside jest');
-  };
-  globals.describe = Object.assign(notUnderJest, { skip: notUnderJest, each: notUnderJest, only: notUnderJest });
-}
-
 // tests/support/app-process.ts finds the built app at <its own dir>/../../dist/apps/api/src/main.js, which for its
 // compiled copy in dist/bench/tests/support is dist/bench/dist/apps: link that to the real dist/apps (no loop).
 const appsLink = join(COMPILED_ROOT, 'dist', 'apps');

@@ -3,9 +3,13 @@ import { Client } from 'pg';
 /** The PostgreSQL the integration tests use: DATABASE_URL, or the machine's local one. */
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Set by tests/support/global-setup.js; `describe` when PostgreSQL answered, a loud skip when not. */
-export const describeWithPostgres: jest.Describe =
-  process.env.HAVEN_TEST_POSTGRES === 'down' ? describe.skip : describe;
+/**
+ * `describe` when PostgreSQL answered (tests/support/global-setup.js says so), a loud skip when not. A function, so
+ * that importing this file (as app-process.ts does, also in the bench) does not need jest's globals.
+ */
+export function describeWithPostgres(name: string, suite: () => void): void {
+  (process.env.HAVEN_TEST_POSTGRES === 'down' ? describe.skip : describe)(name, suite);
+}
 
 /** A fresh schema name per test file, so runs never see each other's rows. */
 export function uniqueSchema(prefix: string): string {
