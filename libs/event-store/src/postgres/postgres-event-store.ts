@@ -5,11 +5,13 @@ import type {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
 import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
+import { fromRevisionOf } from '../internal/read-rules';
 import { startCatchUpSubscription } from '../internal/catch-up-subscription';
 import { ChangeSignal } from '../internal/change-signal';
 import { SubscriptionRegistry } from '../internal/subscription-registry';
@@ -186,10 +188,10 @@ export class PostgresEventStore implements EventStore {
     return { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision`,
-      [streamId],
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
+      [streamId, fromRevisionOf(options)],
     );
     return rows.map(toRecordedEvent);
   }

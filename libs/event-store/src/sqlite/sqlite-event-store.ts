@@ -5,11 +5,13 @@ import type {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
 import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
+import { fromRevisionOf } from '../internal/read-rules';
 import { startCatchUpSubscription } from '../internal/catch-up-subscription';
 import { ChangeSignal } from '../internal/change-signal';
 import { SubscriptionRegistry } from '../internal/subscription-registry';
@@ -113,10 +115,10 @@ export class SqliteEventStore implements EventStore {
     return { result: { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded }, appended: true };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const rows = this.db.connection
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY stream_revision`)
-      .all(streamId) as EventRow[];
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision`)
+      .all(streamId, fromRevisionOf(options)) as EventRow[];
     return rows.map(toRecordedEvent);
   }
 
