@@ -20,6 +20,7 @@ export function checkExpectedRevision(streamId: string, expected: ExpectedRevisi
 
 /** A batch may not name one event id twice. */
 export function checkDistinctIds(events: readonly NewEvent[]): void {
+  if (events.length < 2) return;
   const seen = new Set<string>();
   for (const event of events) {
     if (seen.has(event.id)) throw new DuplicateEventIdError(event.id);
