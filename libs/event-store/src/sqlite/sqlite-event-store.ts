@@ -20,9 +20,12 @@ import { prepareEventStatements, toRecordedEvent, type EventStatements } from '.
 
 type AppendTransaction = (streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision) => AppendResult;
 
-/** A UNIQUE violation: under BEGIN IMMEDIATE only UNIQUE(event_id) can fail, i.e. an id is already stored. */
+/**
+ * A UNIQUE violation: under BEGIN IMMEDIATE only UNIQUE(event_id) can fail, i.e. an id is already stored.
+ * By its code, not instanceof: the native addon keeps the SqliteError class of whichever realm loaded it first.
+ */
 const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 export interface SqliteEventStoreOptions {
   /** how often a subscriber looks for events written by another process (default 250 ms) */
