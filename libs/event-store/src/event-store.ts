@@ -47,6 +47,11 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
+export interface ReadStreamOptions {
+  /** first revision to return (inclusive); default 0 */
+  fromRevision?: number;
+}
+
 export interface ReadAllOptions {
   /** read events with a position strictly greater than this; 0 reads from the start */
   after: number;
@@ -72,8 +77,11 @@ export interface Subscription {
 export interface EventStore {
   readonly kind: 'sqlite' | 'postgres' | 'kurrentdb';
   append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
-  /** all events of a stream in revision order; empty when the stream does not exist */
-  readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /**
+   * the stream's events in revision order, from `fromRevision` on (all of them by default); empty when the stream
+   * does not exist or has nothing at or after that revision
+   */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** position of the newest event, 0 when the log is empty */
   headPosition(): Promise<number>;

@@ -13,13 +13,17 @@ export const NO_STREAM_REVISION = -1;
 /** Throws WrongExpectedRevisionError unless `current` (-1 = no stream) satisfies `expected`. */
 export function checkExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): void {
   const satisfied = expected === 'any' || (expected === 'no_stream' ? current === NO_STREAM_REVISION : expected === current);
-  if (!satisfied) {
-    throw new WrongExpectedRevisionError(streamId, expected, current === NO_STREAM_REVISION ? 'no_stream' : current);
-  }
+  if (!satisfied) throw wrongExpectedRevision(streamId, expected, current);
+}
+
+/** The conflict for a stream whose last revision is `current` (-1 = no stream). */
+export function wrongExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): WrongExpectedRevisionError {
+  return new WrongExpectedRevisionError(streamId, expected, current === NO_STREAM_REVISION ? 'no_stream' : current);
 }
 
 /** A batch may not name one event id twice. */
 export function checkDistinctIds(events: readonly NewEvent[]): void {
+  if (events.length < 2) return;
   const seen = new Set<string>();
   for (const event of events) {
     if (seen.has(event.id)) throw new DuplicateEventIdError(event.id);

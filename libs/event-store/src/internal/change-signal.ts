@@ -12,6 +12,7 @@ export class ChangeSignal {
 
   notify(): void {
     this.counter += 1;
+    if (this.waiters.size === 0) return;
     for (const wake of [...this.waiters]) wake();
   }
 

@@ -3,7 +3,7 @@ import {
   END,
   type Filter,
   type KurrentDBClient,
-  type ReadStreamOptions,
+  type ReadStreamOptions as KurrentReadStreamOptions,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import type {
@@ -12,11 +12,13 @@ import type {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
 import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
+import { fromRevisionOf } from '../internal/read-rules';
 import { startCatchUpSubscription } from '../internal/catch-up-subscription';
 import { ChangeSignal } from '../internal/change-signal';
 import { SubscriptionRegistry } from '../internal/subscription-registry';
@@ -32,6 +34,7 @@ import {
   toEventData,
   toHavenEvent,
   toReadPosition,
+  toReadRevision,
   toRevision,
   toStreamState,
   toWrongExpectedRevision,
@@ -119,9 +122,10 @@ export class KurrentDbEventStore implements EventStore {
     return { nextExpectedRevision, lastPosition: written[written.length - 1].position, events: written };
   }
 
-  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    const from = options.fromRevision ?? 0;
-    return this.readKurrentStream(kurrentStreamName(this.scope, streamId), from > 0 ? { fromRevision: BigInt(from) } : {});
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    // a revision past the end reads as empty, like a stream that was never written
+    const fromRevision = toReadRevision(fromRevisionOf(options));
+    return this.readKurrentStream(kurrentStreamName(this.scope, streamId), { fromRevision });
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -196,7 +200,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /** A stream read as our events; a stream never written reads as empty. */
-  private async readKurrentStream(name: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
+  private async readKurrentStream(name: string, options: KurrentReadStreamOptions): Promise<RecordedEvent[]> {
     let resolved: ResolvedEvent[];
     try {
       resolved = await collect(this.client.readStream(name, options));

@@ -26,6 +26,7 @@ import {
   toHavenEvent,
   toPosition,
   toReadPosition,
+  toReadRevision,
   toRevision,
   toStreamState,
   toWrongExpectedRevision,
@@ -140,6 +141,12 @@ describe('kurrentdb mapping', () => {
       expect(toStreamState(17)).toBe(17n);
       expect(() => toStreamState(-2)).toThrow(RangeError);
       expect(() => toStreamState(1.5)).toThrow(RangeError);
+    });
+
+    it('reads a stream from the start for revision 0, else from that revision', () => {
+      expect(toReadRevision(0)).toBe(START);
+      expect(toReadRevision(1)).toBe(1n);
+      expect(toReadRevision(Number.MAX_SAFE_INTEGER)).toBe(BigInt(Number.MAX_SAFE_INTEGER));
     });
   });
 

@@ -29,6 +29,7 @@ import {
   type Filter,
   type Position,
   type ReadPosition,
+  type ReadRevision,
   type RecordedEvent as KurrentRecordedEvent,
   type ResolvedEvent,
   type StreamState,
@@ -116,6 +117,11 @@ export function toBackwardReadPosition(before: number | undefined): ReadPosition
 export function toRevision(revision: bigint): number {
   if (revision < -1n || revision > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`revision ${revision} is out of range`);
   return Number(revision);
+}
+
+/** Where a forward stream read from our revision `from` (a checked one, see fromRevisionOf) starts. */
+export function toReadRevision(from: number): ReadRevision {
+  return from === 0 ? START : BigInt(from);
 }
 
 /** Our expected revision as the server's stream state; -1 is "no stream" as it is in the SQL adapters. */

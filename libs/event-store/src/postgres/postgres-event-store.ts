@@ -1,20 +1,23 @@
-import type { ClientConfig, Pool, PoolClient } from 'pg';
+import type { ClientConfig, Pool } from 'pg';
 import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
+import { checkDistinctIds, replayOfStoredBatch } from '../internal/append-rules';
+import { fromRevisionOf } from '../internal/read-rules';
 import { startCatchUpSubscription } from '../internal/catch-up-subscription';
 import { ChangeSignal } from '../internal/change-signal';
 import { SubscriptionRegistry } from '../internal/subscription-registry';
+import { APPEND_SQL, APPEND_STATEMENT, appendOutcome, appendParams, type AppendOutcomeRow } from './postgres-append';
 import { checkSchemaName } from './postgres-connection-config';
-import { EVENTS_CHANNEL, PostgresNotificationListener } from './postgres-notification-listener';
+import { PostgresNotificationListener } from './postgres-notification-listener';
 
 interface EventRow {
   position: number | string;
@@ -31,14 +34,6 @@ const COLUMNS = 'position, event_id, stream_id, stream_revision, type, data, met
 /** First key of the append lock; the second is hashtext(schema), so stores in other schemas do not contend. */
 const APPEND_LOCK_CLASS = 0x4856_4150; // 'HVAP'
 const UNIQUE_VIOLATION = '23505';
-
-type Int8 = number | string;
-interface StreamState {
-  head: Int8;
-  stored_ids: Int8;
-  revision: Int8 | null;
-  stream_position: Int8 | null;
-}
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
@@ -72,6 +67,8 @@ export interface PostgresEventStoreOptions {
  * released only after the commit is visible, so the next append's positions are assigned after the previous
  * ones are visible: positions are handed out in commit order, and a reader that sees position N sees every
  * position below N. The price is that appends to one schema are serialised (a few ms each).
+ * All of an append runs in the haven_append function (migration 0002), called as one statement: one round trip,
+ * one implicit transaction, and the lock is still held from before the positions are read until after the commit.
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
@@ -95,101 +92,39 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     checkDistinctIds(events);
     try {
-      return await this.appendInTransaction(streamId, events, expectedRevision);
+      return await this.appendOnce(streamId, events, expectedRevision);
     } catch (error) {
       // Cannot happen while every writer takes the append lock; if one did not, run again under the lock so the
       // caller gets the precise WrongExpectedRevisionError / DuplicateEventIdError / replay.
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      return this.appendInTransaction(streamId, events, expectedRevision);
+      return this.appendOnce(streamId, events, expectedRevision);
     }
   }
 
-  private async appendInTransaction(
-    streamId: string,
-    events: NewEvent[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      // one round trip; the schema name is a checked identifier, safe to inline
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext('${this.schema}'))`);
-      const result = await this.appendLocked(client, streamId, events, expectedRevision);
-      await client.query('COMMIT');
+  private async appendOnce(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const call = { streamId, events, expectedRevision, recordedAt: new Date().toISOString() };
+    const { rows } = await this.pool.query<AppendOutcomeRow>({
+      name: APPEND_STATEMENT,
+      text: APPEND_SQL,
+      values: appendParams(call, APPEND_LOCK_CLASS, this.schema),
+    });
+    const outcome = appendOutcome(rows[0], call);
+    if (outcome !== 'stored') {
       // in-process subscribers need not wait for the notification's round trip
       if (events.length > 0) this.changes.notify();
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
-    } finally {
-      client.release(broken);
+      return outcome;
     }
+    const ids = events.map((event) => event.id);
+    const stored = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::text[])`, [ids]);
+    const replay = replayOfStoredBatch(streamId, events, stored.rows.map(toRecordedEvent));
+    if (replay) return replay;
+    throw new Error(`stream ${streamId}: haven_append reported stored event ids, but none is stored`);
   }
 
-  private async appendLocked(
-    client: PoolClient,
-    streamId: string,
-    events: NewEvent[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
-    // one round trip for the common case; the stored events themselves are fetched only for a retried append
-    const { rows } = await client.query<StreamState>(
-      `SELECT (SELECT COALESCE(MAX(position), 0) FROM events) AS head,
-              (SELECT COUNT(*) FROM events WHERE event_id = ANY($2::text[])) AS stored_ids,
-              last.stream_revision AS revision, last.position AS stream_position
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT stream_revision, position FROM events WHERE stream_id = $1
-                            ORDER BY stream_revision DESC LIMIT 1) AS last ON true`,
-      [streamId, events.map((event) => event.id)],
-    );
-    if (Number(rows[0].stored_ids) > 0) {
-      const stored = await client.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::text[])`, [
-        events.map((event) => event.id),
-      ]);
-      const replay = replayOfStoredBatch(streamId, events, stored.rows.map(toRecordedEvent));
-      if (replay) return replay;
-    }
-    // Number(): stay correct on a pool without the int8 parser of postgresClientConfig
-    const head = Number(rows[0].head);
-    const current = rows[0].revision === null ? NO_STREAM_REVISION : Number(rows[0].revision);
-    const streamPosition = rows[0].stream_position === null ? 0 : Number(rows[0].stream_position);
-    checkExpectedRevision(streamId, expectedRevision, current);
-    if (events.length === 0) return { nextExpectedRevision: current, lastPosition: streamPosition, events: [] };
-
-    const recordedAt = new Date().toISOString();
-    const recorded = events.map(
-      (event, index): RecordedEvent => ({ ...event, streamId, revision: current + 1 + index, position: head + 1 + index, recordedAt }),
-    );
-    // the notification is queued in this transaction and delivered only if it commits
-    await client.query(
-      `WITH inserted AS (
-         INSERT INTO events (position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
-         SELECT p, id, $3, r, t, d::jsonb, m::jsonb, $8::timestamptz
-           FROM unnest($1::bigint[], $2::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) AS u(p, id, r, t, d, m)
-       )
-       SELECT pg_notify($9, $10)`,
-      [
-        recorded.map((event) => event.position),
-        recorded.map((event) => event.id),
-        streamId,
-        recorded.map((event) => event.revision),
-        recorded.map((event) => event.type),
-        recorded.map((event) => JSON.stringify(event.data)),
-        recorded.map((event) => JSON.stringify(event.metadata)),
-        recordedAt,
-        EVENTS_CHANNEL,
-        this.schema,
-      ],
-    );
-    const last = recorded[recorded.length - 1];
-    return { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded };
-  }
-
-  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
-      [streamId, options.fromRevision ?? 0],
+      [streamId, fromRevisionOf(options)],
     );
     return rows.map(toRecordedEvent);
   }

@@ -1,6 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 
-/** The channel appends notify; the payload is the schema, since channels are shared by the whole database. */
+/** The channel appends notify (haven_append, migration 0002); the payload is the schema, since channels are shared by the whole database. */
 export const EVENTS_CHANNEL = 'haven_events';
 
 /**

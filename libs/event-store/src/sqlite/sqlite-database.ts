@@ -117,7 +117,7 @@ export class SqliteDatabase implements SqlDatabase {
 
   /** Runs synchronous work on the raw connection under the mutex (the event store appends through this). */
   exclusive<T>(work: (connection: Connection) => T): Promise<T> {
-    return this.mutex.runExclusive(() => work(this.connection));
+    return this.mutex.runExclusiveSync(() => work(this.connection));
   }
 
   async close(): Promise<void> {

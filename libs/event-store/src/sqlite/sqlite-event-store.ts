@@ -1,45 +1,31 @@
-import type Database from 'better-sqlite3';
-import type {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
 } from '../event-store';
 import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
 import { startCatchUpSubscription } from '../internal/catch-up-subscription';
 import { ChangeSignal } from '../internal/change-signal';
+import { fromRevisionOf } from '../internal/read-rules';
 import { SubscriptionRegistry } from '../internal/subscription-registry';
 import type { SqliteDatabase } from './sqlite-database';
+import { prepareEventStatements, toRecordedEvent, type EventStatements } from './sqlite-event-statements';
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream_id: string;
-  stream_revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
+type AppendTransaction = (streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision) => AppendResult;
 
-const COLUMNS = 'position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at';
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    revision: row.stream_revision,
-    position: row.position,
-    type: row.type,
-    data: JSON.parse(row.data) as RecordedEvent['data'],
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-    recordedAt: row.recorded_at,
-  };
-}
+/**
+ * A UNIQUE violation: under BEGIN IMMEDIATE only UNIQUE(event_id) can fail, i.e. an id is already stored.
+ * By its code, not instanceof: the native addon keeps the SqliteError class of whichever realm loaded it first.
+ */
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 export interface SqliteEventStoreOptions {
   /** how often a subscriber looks for events written by another process (default 250 ms) */
@@ -52,6 +38,8 @@ export interface SqliteEventStoreOptions {
  * Event store on a SQLite file, sharing one connection with the read models' SqliteDatabase.
  * Appends run under that database's mutex in a BEGIN IMMEDIATE transaction: SQLite has one writer at a time,
  * so AUTOINCREMENT positions are handed out in commit order and followers never skip one.
+ * The hot path is one stream-head lookup and the inserts: stored event ids are looked up only when the insert
+ * hits UNIQUE(event_id) or the expected revision does not match (both are what a retried append looks like).
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -59,6 +47,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new SubscriptionRegistry();
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  private prepared?: { statements: EventStatements; appendTransaction: AppendTransaction };
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -70,66 +59,75 @@ export class SqliteEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     checkDistinctIds(events);
-    const { result, appended } = await this.db.exclusive((connection) =>
-      connection.transaction(() => this.appendInTransaction(connection, streamId, events, expectedRevision)).immediate(),
-    );
-    if (appended) this.changes.notify();
-    return result;
+    if (events.length === 0) return this.emptyAppend(streamId, expectedRevision);
+    return this.db.exclusive(() => {
+      const { statements, appendTransaction } = this.statements();
+      let result: AppendResult;
+      try {
+        result = appendTransaction(streamId, events, expectedRevision);
+      } catch (error) {
+        // rolled back; a retried batch is answered from the stored events, whatever the expected revision
+        if (!(error instanceof WrongExpectedRevisionError) && !isUniqueViolation(error)) throw error;
+        const stored = statements.storedWithIds.all(JSON.stringify(events.map((event) => event.id)));
+        const replay = replayOfStoredBatch(streamId, events, stored.map(toRecordedEvent));
+        if (replay) return replay;
+        throw error;
+      }
+      this.changes.notify();
+      return result;
+    });
   }
 
-  private appendInTransaction(
-    connection: Database.Database,
-    streamId: string,
-    events: NewEvent[],
-    expectedRevision: ExpectedRevision,
-  ): { result: AppendResult; appended: boolean } {
-    if (events.length > 0) {
-      const stored = connection
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE event_id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(events.map((event) => event.id))) as EventRow[];
-      const replay = replayOfStoredBatch(streamId, events, stored.map(toRecordedEvent));
-      if (replay) return { result: replay, appended: false };
-    }
-    const head = connection
-      .prepare('SELECT stream_revision AS revision, position FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1')
-      .get(streamId) as { revision: number; position: number } | undefined;
+  /** Appends nothing: only the expected revision is checked (a single read needs no transaction). */
+  private async emptyAppend(streamId: string, expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const head = this.statements().statements.streamHead.get(streamId);
     const current = head?.revision ?? NO_STREAM_REVISION;
     checkExpectedRevision(streamId, expectedRevision, current);
-    if (events.length === 0) {
-      return { result: { nextExpectedRevision: current, lastPosition: head?.position ?? 0, events: [] }, appended: false };
-    }
-    const insert = connection.prepare(
-      'INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const recordedAt = new Date().toISOString();
-    const recorded = events.map((event, index): RecordedEvent => {
-      const revision = current + 1 + index;
-      const { lastInsertRowid } = insert.run(
-        event.id, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt,
-      );
-      return { ...event, streamId, revision, position: Number(lastInsertRowid), recordedAt };
-    });
-    const last = recorded[recorded.length - 1];
-    return { result: { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded }, appended: true };
+    return { nextExpectedRevision: current, lastPosition: head?.position ?? 0, events: [] };
   }
 
-  async readStream(streamId: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    const rows = this.db.connection
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision`)
-      .all(streamId, options.fromRevision ?? 0) as EventRow[];
-    return rows.map(toRecordedEvent);
+  /** Runs inside BEGIN IMMEDIATE (see statements()); throwing rolls the whole batch back. */
+  private insertBatch(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): AppendResult {
+    const { statements } = this.statements();
+    const current = statements.streamRevision.get(streamId) ?? NO_STREAM_REVISION;
+    checkExpectedRevision(streamId, expectedRevision, current);
+    const recordedAt = new Date().toISOString();
+    const recorded = new Array<RecordedEvent>(events.length);
+    for (let index = 0; index < events.length; index += 1) {
+      const { id, type, data, metadata } = events[index];
+      const revision = current + 1 + index;
+      const { lastInsertRowid } = statements.insert.run(
+        id, streamId, revision, type, JSON.stringify(data), JSON.stringify(metadata), recordedAt,
+      );
+      recorded[index] = { id, type, data, metadata, streamId, revision, position: Number(lastInsertRowid), recordedAt };
+    }
+    const last = recorded[recorded.length - 1];
+    return { nextExpectedRevision: last.revision, lastPosition: last.position, events: recorded };
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const from = fromRevisionOf(options);
+    return this.statements().statements.readStream.all(streamId, from).map(toRecordedEvent);
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
-    const rows = this.db.connection
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
-      .all(after, limit ?? this.batchSize) as EventRow[];
-    return rows.map(toRecordedEvent);
+    return this.statements().statements.readAll.all(after, limit ?? this.batchSize).map(toRecordedEvent);
   }
 
   async headPosition(): Promise<number> {
-    const row = this.db.connection.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events').get() as { head: number };
-    return row.head;
+    return this.statements().statements.headPosition.get() ?? 0;
+  }
+
+  /** Prepared on first use, when the migrations have run; they live as long as the shared connection. */
+  private statements(): { statements: EventStatements; appendTransaction: AppendTransaction } {
+    if (!this.prepared) {
+      const { connection } = this.db;
+      const transaction = connection.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
+        this.insertBatch(streamId, events, expected),
+      );
+      this.prepared = { statements: prepareEventStatements(connection), appendTransaction: transaction.immediate };
+    }
+    return this.prepared;
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {

@@ -1,5 +1,6 @@
 import { createEvents } from './0001-create-events.migration';
+import { createAppendFunction } from './0002-create-append-function.migration';
 import type { PostgresMigration } from './postgres-migration';
 
 /** In order; never edit one that has shipped, add the next. */
-export const postgresMigrations: PostgresMigration[] = [createEvents];
+export const postgresMigrations: PostgresMigration[] = [createEvents, createAppendFunction];

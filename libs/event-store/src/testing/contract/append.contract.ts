@@ -124,6 +124,10 @@ export function appendContract(harness: ContractHarness): void {
       expect(partial).toBeInstanceOf(DuplicateEventIdError);
       expect(partial).toMatchObject({ code: 'STORE.DUPLICATE_EVENT_ID', eventId: b.id });
       await expect(events.append('s', [b, a], 'any')).rejects.toBeInstanceOf(DuplicateEventIdError);
+      // a stored id after new ones, at the right and at a wrong expected revision: none of the batch is kept
+      const late = await rejection(events.append('s', [newEvent(), newEvent(), a], 1));
+      expect(late).toMatchObject({ code: 'STORE.DUPLICATE_EVENT_ID', eventId: a.id });
+      await expect(events.append('s', [newEvent(), a], 5)).rejects.toBeInstanceOf(DuplicateEventIdError);
       await expect(events.append('elsewhere', [a, b], 'any')).rejects.toBeInstanceOf(DuplicateEventIdError);
       const repeated = newEvent();
       await expect(events.append('s', [repeated, repeated], 'any')).rejects.toBeInstanceOf(DuplicateEventIdError);

@@ -44,6 +44,22 @@ export function readContract(harness: ContractHarness): void {
       expect(await events.readAll({ after: await events.headPosition() })).toEqual([]);
     });
 
+    it('reads a stream from a revision: its tail, nothing past the end, nothing for a missing stream', async () => {
+      const { events } = await harness.fresh();
+      const { events: stored } = await events.append('s', newEvents(5), 'no_stream');
+      await events.append('other', newEvents(2), 'no_stream');
+      expect(await events.readStream('s', { fromRevision: 3 })).toEqual(stored.slice(3));
+      expect(await events.readStream('s', { fromRevision: 4 })).toEqual(stored.slice(4));
+      expect(await events.readStream('s', { fromRevision: 0 })).toEqual(stored);
+      expect(await events.readStream('s', {})).toEqual(stored);
+      expect(await events.readStream('s', { fromRevision: 5 })).toEqual([]);
+      expect(await events.readStream('s', { fromRevision: 1000 })).toEqual([]);
+      expect(await events.readStream('missing', { fromRevision: 0 })).toEqual([]);
+      expect(await events.readStream('missing', { fromRevision: 2 })).toEqual([]);
+      await expect(events.readStream('s', { fromRevision: -1 })).rejects.toThrow(RangeError);
+      await expect(events.readStream('s', { fromRevision: 1.5 })).rejects.toThrow(RangeError);
+    });
+
     it('reads at most 1000 events when no limit is given', async () => {
       const { events } = await harness.fresh();
       await events.append('bulk', newEvents(1005), 'no_stream');
