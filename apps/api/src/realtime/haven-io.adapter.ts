@@ -1,17 +1,22 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { Observable } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
+import { SocketMessageHandlers } from '@haven/edge';
 
 /**
  * socket.io with our CORS origins and, when REDIS_URL is set, the Redis adapter, so that socket operations
  * (typing, presence, disconnecting a banned user's sockets) reach every API node. Durable events do not travel
- * through Redis: every node follows the log itself.
+ * through Redis: every node follows the log itself. Message handlers are bound without Nest's per-socket rxjs
+ * pipelines (see SocketMessageHandlers), which cost most of a connection's memory.
  */
 export class HavenIoAdapter extends IoAdapter {
   private adapterConstructor?: ReturnType<typeof createAdapter>;
   private clients: { quit(): Promise<unknown> }[] = [];
+  private readonly messageHandlers = new SocketMessageHandlers({ mapPayload: (payload) => this.mapPayload(payload), logger: this.logger });
 
   constructor(
     app: INestApplicationContext,
@@ -37,6 +42,18 @@ export class HavenIoAdapter extends IoAdapter {
     } as ServerOptions);
     if (this.adapterConstructor) server.adapter(this.adapterConstructor);
     return server;
+  }
+
+  bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: any) => Observable<any>): void {
+    this.messageHandlers.bind(socket, handlers, transform);
+  }
+
+  /**
+   * Nest calls this once per gateway per socket. socket.io emits `disconnect` once, so a plain listener does what
+   * Nest's `once` and wrapper closure did (its callback reads only the reason), without their cost per socket.
+   */
+  bindClientDisconnect(client: Socket, callback: (reason: string) => void): void {
+    client.on('disconnect', callback);
   }
 
   async close(server: Server): Promise<void> {

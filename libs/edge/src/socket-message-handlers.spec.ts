@@ -1,0 +1,136 @@
+/// <reference types="jest" />
+// the app build (types: ["node"]) also compiles specs under libs, so they name their jest types themselves
+import { EventEmitter } from 'node:events';
+import { from, isObservable, mergeAll, Observable, of } from 'rxjs';
+import { SocketMessageHandlers, type SocketMessageHandler } from './socket-message-handlers';
+
+/** Nest's transform (WebSocketsController.subscribeMessages): a value, Promise or Observable becomes an Observable. */
+const transform = (result: unknown) =>
+  from(
+    (async () => {
+      const value = await result;
+      return isObservable(value) ? value : of(value);
+    })(),
+  ).pipe(mergeAll());
+
+/** Nest's IoAdapter.mapPayload */
+function mapPayload(payload: unknown): { data: unknown; ack?: Function } {
+  if (!Array.isArray(payload)) return typeof payload === 'function' ? { data: undefined, ack: payload } : { data: payload };
+  const last: unknown = payload[payload.length - 1];
+  if (typeof last !== 'function') return { data: payload };
+  return { data: payload.length === 2 ? payload[0] : payload.slice(0, -1), ack: last };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A socket as the handlers see it: `receive` is what the client sends, `emit` what the server sends the client. */
+class FakeSocket extends EventEmitter {
+  readonly emitted: unknown[][] = [];
+
+  receive(event: string, ...args: unknown[]): void {
+    super.emit(event, ...args);
+  }
+
+  override emit(event: string, ...args: unknown[]): boolean {
+    this.emitted.push([event, ...args]);
+    return true;
+  }
+}
+
+function setup() {
+  const errors: unknown[] = [];
+  const handlers = new SocketMessageHandlers({ mapPayload, logger: { error: (e) => errors.push(e) } });
+  const acks: unknown[] = [];
+  const ack = (reply: unknown) => acks.push(reply);
+  return { errors, handlers, acks, ack, socket: new FakeSocket() };
+}
+
+const handler = (message: string, callback: SocketMessageHandler['callback'], isAckHandledManually = false): SocketMessageHandler => ({
+  message,
+  callback,
+  isAckHandledManually,
+});
+
+describe('socket message handlers (Nest IoAdapter semantics without a pipeline per socket)', () => {
+  it('answers the ack with what the handler resolves to, and emits { event, data } responses', async () => {
+    const { handlers, acks, ack, socket: s } = setup();
+    handlers.bind(s, [handler('echo', async (data) => ({ ok: true, data })), handler('push', () => ({ event: 'pushed', data: 7 }))], transform);
+    s.receive('echo', { a: 1 }, ack);
+    s.receive('push', {}, ack);
+    await flush();
+    expect(acks).toEqual([{ ok: true, data: { a: 1 } }]);
+    expect(s.emitted).toEqual([['pushed', 7]]);
+  });
+
+  it('passes several arguments as an array, and a lone ack as the ack', async () => {
+    const { handlers, socket: s } = setup();
+    const seen: unknown[] = [];
+    handlers.bind(s, [handler('m', (data, ack) => (seen.push([data, typeof ack]), null))], transform);
+    s.receive('m', 1, 2, () => undefined);
+    s.receive('m', () => undefined);
+    s.receive('m', 3);
+    await flush();
+    expect(seen).toEqual([[[1, 2], 'function'], [undefined, 'function'], [3, 'undefined']]);
+  });
+
+  it('skips nil responses and leaves the ack to a handler that answers it itself', async () => {
+    const { handlers, acks, ack, socket: s } = setup();
+    handlers.bind(s, [handler('nil', async () => undefined), handler('manual', async (_d, ack) => (ack('mine'), 'not sent'), true)], transform);
+    s.receive('nil', {}, ack);
+    s.receive('manual', {}, ack);
+    await flush();
+    expect(acks).toEqual(['mine']);
+    expect(s.emitted).toEqual([]);
+  });
+
+  it('logs a failure and keeps handling later messages on that socket', async () => {
+    const { errors, handlers, acks, ack, socket: s } = setup();
+    let calls = 0;
+    const flaky = (): unknown => {
+      calls += 1;
+      if (calls === 1) throw new Error('sync');
+      if (calls === 2) return Promise.reject(new Error('async'));
+      if (calls === 3) return new Observable(() => { throw new Error('stream'); });
+      return 'fine';
+    };
+    handlers.bind(s, [handler('m', flaky)], transform);
+    for (let i = 0; i < 4; i++) s.receive('m', i, ack);
+    await flush();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['sync', 'async', 'stream']);
+    expect(acks).toEqual(['fine']);
+  });
+
+  it('drops responses still pending at disconnect and unsubscribes their work, with one listener however many are pending', async () => {
+    const { handlers, acks, ack, socket: s } = setup();
+    let release!: (value: string) => void;
+    let unsubscribed = 0;
+    const forever = new Observable(() => () => (unsubscribed += 1));
+    handlers.bind(s, [handler('slow', () => new Promise((resolve) => (release = resolve))), handler('stream', () => forever), handler('quick', () => 'ok')], transform);
+    s.receive('quick', {}, ack);
+    s.receive('slow', {}, ack);
+    for (let i = 0; i < 20; i++) s.receive('stream', {}, ack);
+    await flush();
+    expect(s.listenerCount('disconnect')).toBe(1);
+    s.receive('disconnect', 'transport close');
+    release('too late');
+    await flush();
+    expect(acks).toEqual(['ok']);
+    expect(unsubscribed).toBe(20);
+  });
+
+  it('shares listeners between sockets, each calling its own callbacks; gateways with the same messages both run', async () => {
+    const { handlers } = setup();
+    const calls: string[] = [];
+    const [s1, s2] = ['s1', 's2'].map((name) => {
+      const socket = new FakeSocket();
+      handlers.bind(socket, [handler('m', () => calls.push(`${name} gateway A`))], transform);
+      handlers.bind(socket, [handler('m', () => calls.push(`${name} gateway B`))], transform);
+      return socket;
+    });
+    expect(s1.listeners('m')).toEqual(s2.listeners('m'));
+    s2.receive('m', {});
+    s1.receive('m', {});
+    await flush();
+    expect(calls).toEqual(['s2 gateway A', 's2 gateway B', 's1 gateway A', 's1 gateway B']);
+  });
+});

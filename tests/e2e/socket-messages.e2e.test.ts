@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { AppProcess, freshData } from '../support/app-process';
+import { closeAllClients, connect, settle, type Ack, type TestClient } from '../support/sockets';
+import { STORES } from '../support/stores';
+
+/**
+ * How socket messages are dispatched and answered (HavenIoAdapter binds gateway handlers itself rather than
+ * through Nest's per-socket rxjs pipelines): concurrency, acks, the `error` event, failures and disconnects.
+ */
+
+async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
+  const created = await facilitator.send('rooms.create', { commandId: randomUUID(), name: 'Group', topic: 't', kind: 'peer_support', capacity: 10, joinRule: 'open' });
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  for (const member of members) await member.send('rooms.join', { commandId: randomUUID(), roomId: created.data.roomId });
+  return created.data.roomId;
+}
+
+const post = (client: TestClient, roomId: string, text: string) => client.send('rooms.post', { commandId: randomUUID(), roomId, text });
+
+describe.each(STORES)('socket messages on %s', (store) => {
+  let app: AppProcess;
+  afterEach(async () => {
+    closeAllClients();
+    await app?.stop();
+  });
+
+  it('answers each message of a concurrent burst on one socket through its own ack, failures included', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const rooms = [await roomWith(fran, alice), await roomWith(fran, alice)];
+
+    // presence answers with the room asked about, so each ack must reach the message it answers
+    const asked = Array.from({ length: 30 }, (_, i) => ({ roomId: rooms[i % 2], valid: i % 3 !== 0 }));
+    const acks = await Promise.all(asked.map(({ roomId, valid }) => alice.send('rooms.presence', valid ? { roomId } : { roomId: 'not-a-uuid' })));
+    expect(acks).toEqual(
+      asked.map(({ roomId, valid }) =>
+        valid
+          ? { ok: true, data: { roomId, online: expect.arrayContaining(['alice', 'fran']) } }
+          : { ok: false, error: { code: 'VALIDATION.FAILED', message: expect.any(String), details: expect.any(Object) } },
+      ),
+    );
+    expect(await post(alice, rooms[0], 'after the burst')).toMatchObject({ ok: true });
+    // messages in flight must not each hang a listener on the socket
+    expect(app.logs).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('keeps serving a socket after its handler threw, and splits data from the ack as Nest does', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const roomId = await roomWith(fran);
+
+    // the domain refuses (the handler throws): a structured ack, and the next message on that socket is handled
+    expect(await post(alice, roomId, 'not a member yet')).toMatchObject({ ok: false, error: { code: 'ROOM.NOT_A_MEMBER', message: expect.any(String) } });
+    expect((await alice.send('rooms.join', { commandId: randomUUID(), roomId })).ok).toBe(true);
+    expect(await post(alice, roomId, 'now I am')).toMatchObject({ ok: true });
+
+    // several arguments before the ack arrive as one array payload, which validation refuses
+    const twoArguments = await alice.socket.timeout(10000).emitWithAck('rooms.post', { commandId: randomUUID(), roomId, text: 'a' }, 'b');
+    expect(twoArguments).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+    expect(await post(alice, roomId, 'still fine')).toMatchObject({ ok: true });
+  });
+
+  it('without an ack, tells only that socket through an `error` event, and the socket keeps working', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const roomId = await roomWith(fran, alice);
+    const errorsOf = (client: TestClient) => {
+      const errors: unknown[] = [];
+      client.socket.on('error', (body: unknown) => errors.push(body));
+      return errors;
+    };
+    const aliceErrors = errorsOf(alice);
+    const franErrors = errorsOf(fran);
+
+    alice.socket.emit('rooms.post', { commandId: randomUUID(), roomId });
+    alice.socket.emit('rooms.post', { commandId: randomUUID(), roomId, text: 'no ack wanted' });
+    await fran.waitForEvent((e) => e.type === 'MessagePosted' && e.data.text === 'no ack wanted');
+    await settle();
+    expect(aliceErrors).toEqual([{ ok: false, error: expect.objectContaining({ code: 'VALIDATION.FAILED' }) }]);
+    expect(franErrors).toEqual([]);
+    expect(await post(alice, roomId, 'with an ack again')).toMatchObject({ ok: true });
+  });
+
+  it('stays up when a client leaves with messages in flight, and serves the others and a reconnect', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const roomId = await roomWith(fran, alice);
+
+    for (let i = 0; i < 10; i++) void post(alice, roomId, `leaving ${i}`).catch(() => undefined);
+    alice.close();
+    await settle();
+    expect(await post(fran, roomId, 'anyone there?')).toMatchObject({ ok: true });
+
+    const back = await connect(app, 'alice', 'participant');
+    expect(await post(back, roomId, 'back again')).toMatchObject({ ok: true });
+    await fran.waitForEvent((e) => e.type === 'MessagePosted' && e.data.text === 'back again');
+    expect((await fetch(`${app.url}/health`)).ok).toBe(true);
+  });
+});
