@@ -212,7 +212,7 @@ export interface RebuildFigure {
   all: { seconds: number; eventsPerSecond: number };
 }
 
-const REBUILD_BATCH = 2000; // readBatch in libs/projections/src/rebuild-read-model.ts
+const REBUILD_BATCH = 500; // readBatch in libs/projections/src/rebuild-read-model.ts
 
 /** Appends `total` events of realistic room traffic through the product's append, 100 per append, rooms interleaved. */
 async function seed(storage: Storage, total: number): Promise<number> {

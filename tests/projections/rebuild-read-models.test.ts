@@ -124,6 +124,26 @@ function rebuildSuite(open: () => Promise<Storage>) {
     expect(await dump(storage)).toEqual(live);
   });
 
+  it('leaves an interrupted rebuild consistent with its checkpoint, so the live follower finishes it', async () => {
+    await appendAll(storage);
+    let applied = 0;
+    const failing: Projection = {
+      ...roomMessagesProjection,
+      apply: async (tx, recorded) => {
+        if (++applied === 30) throw new Error('disk full');
+        await roomMessagesProjection.apply(tx, recorded);
+      },
+    };
+    await expect(rebuildReadModels(storage, [failing], { readBatch: 4, commitEvery: 9 })).rejects.toThrow('disk full');
+    const checkpoint = await readCheckpoint(storage.sql, 'room_messages');
+    expect(checkpoint).toBe(24); // two transactions of 12 events committed, the third rolled back
+    await projectLive(storage);
+    const resumed = await dump(storage);
+
+    await rebuildReadModels(storage, READ_MODELS);
+    expect(resumed).toEqual(await dump(storage));
+  });
+
   it('refuses a read model named twice (it would be applied twice)', async () => {
     await expect(rebuildReadModels(storage, [roomDirectoryProjection, roomDirectoryProjection])).rejects.toThrow(/twice/);
   });
