@@ -2,14 +2,15 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { openStorage } from '@haven/event-store';
-import { rebuildReadModel } from '@haven/projections';
+import { rebuildReadModels } from '@haven/projections';
 import { validateEnvironment } from '../config/environment';
 import { allReadModels } from '../read-models';
 
 /**
  * Rebuilds read models from position 0 with a progress bar: `npm run rebuild-read-models -- --all`
  * or `-- --read-model room_messages`. Reads the same environment as the API (EVENT_STORE, SQLITE_PATH,
- * DATABASE_URL...). Stop the API first: a live node would keep moving the checkpoint while the rebuild runs.
+ * DATABASE_URL...). Several read models are rebuilt together in one pass over the log. Stop the API first: a live
+ * node would keep moving the checkpoints while the rebuild runs.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     for (const p of allReadModels) console.log(p.name);
     return;
   }
-  const names = values.all ? allReadModels.map((p) => p.name) : (values['read-model'] ?? []);
+  const names = values.all ? allReadModels.map((p) => p.name) : [...new Set(values['read-model'] ?? [])];
   if (names.length === 0) throw new Error(`name a read model with --read-model <name>, or --all (known: ${allReadModels.map((p) => p.name).join(', ')})`);
   const unknown = names.filter((n) => !allReadModels.some((p) => p.name === n));
   if (unknown.length > 0) throw new Error(`unknown read model(s): ${unknown.join(', ')}`);
@@ -34,20 +35,23 @@ async function main(): Promise<void> {
     postgresSchema: env.POSTGRES_SCHEMA,
   });
   try {
-    for (const name of names) {
-      const projection = allReadModels.find((p) => p.name === name)!;
-      const bar = new SingleBar(
-        { format: `${name.padEnd(20)} [{bar}] {percentage}% | {value}/{total} positions | {rate} events/s`, hideCursor: true },
-        Presets.shades_classic,
-      );
-      const started = Date.now();
-      bar.start(Math.max(1, await storage.events.headPosition()), 0, { rate: 0 });
-      const done = await rebuildReadModel(storage, projection, (progress) => {
+    // one pass over the log for all of them: each batch is read once and applied to every read model
+    const projections = names.map((name) => allReadModels.find((p) => p.name === name)!);
+    const bar = new SingleBar(
+      { format: `${names.length === 1 ? names[0] : `${names.length} read models`} [{bar}] {percentage}% | {value}/{total} positions | {rate} events/s`, hideCursor: true },
+      Presets.shades_classic,
+    );
+    const started = Date.now();
+    bar.start(Math.max(1, await storage.events.headPosition()), 0, { rate: 0 });
+    const done = await rebuildReadModels(storage, projections, {
+      onProgress: (progress) => {
         const seconds = Math.max(0.001, (Date.now() - started) / 1000);
         bar.update(progress.position, { rate: Math.round(progress.events / seconds) });
-      });
-      bar.stop();
-      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      },
+    });
+    bar.stop();
+    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+    for (const name of names) {
       console.log(`${name}: ${done.events} events in ${seconds.toFixed(2)} s (${Math.round(done.events / seconds)} events/s)`);
     }
   } finally {

@@ -5,7 +5,7 @@ import { AsyncMutex } from '../internal/async-mutex';
 import type { SqlDatabase, SqlExecutor, SqlRow, SqlValue } from '../sql-database';
 
 type Connection = Database.Database;
-type BoundParams = Record<string, string | number | bigint | null>;
+type BoundValue = string | number | bigint | null;
 
 /** Opens (creating the file and its directory if missing) a SQLite connection tuned for an event log. */
 export function openSqliteConnection(path: string): Connection {
@@ -22,51 +22,81 @@ export function openSqliteConnection(path: string): Connection {
   return connection;
 }
 
+/** a quoted string or identifier (left alone), or a `$n` placeholder */
+const PLACEHOLDER = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g;
+
 /** `$1` (PostgreSQL style) to `?1`, leaving quoted strings alone. */
 export function toSqlitePlaceholders(sql: string): string {
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (match, index: string | undefined) =>
+  return sql.replace(PLACEHOLDER, (match, index: string | undefined) =>
     index === undefined ? match : `?${index}`,
   );
 }
 
-/** `?1`-style parameters bind by name in better-sqlite3; booleans become 0/1 (SQLite has no boolean). */
-function bind(params: readonly SqlValue[]): BoundParams {
-  const bound: BoundParams = {};
-  params.forEach((value, index) => {
-    bound[String(index + 1)] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+/**
+ * `$n` placeholders to anonymous `?`, with the parameter index each one takes (a `$n` may repeat or come out of order).
+ * Anonymous parameters bind from an argument list, cheaper than a `{ 1: …, 2: … }` object per call.
+ */
+export function toPositionalPlaceholders(sql: string): { sql: string; order: number[] } {
+  const order: number[] = [];
+  const text = sql.replace(PLACEHOLDER, (match, index: string | undefined) => {
+    if (index === undefined) return match;
+    order.push(Number(index) - 1);
+    return '?';
   });
-  return bound;
+  return { sql: text, order };
+}
+
+interface Prepared {
+  statement: Database.Statement;
+  /** the index into the caller's params of each `?`, in order */
+  order: number[];
+  /** whether `order` is simply 0, 1, 2, …: the caller's params can then be passed as they are */
+  inOrder: boolean;
+}
+
+/** The argument list for a statement; booleans become 0/1 (SQLite has no boolean). */
+function argumentsFor({ order, inOrder }: Prepared, params: readonly SqlValue[]): readonly BoundValue[] {
+  if (inOrder && params.length === order.length && !params.some((value) => typeof value === 'boolean')) {
+    return params as readonly BoundValue[];
+  }
+  return order.map((index) => {
+    if (index >= params.length) throw new RangeError(`missing SQL parameter $${index + 1}`);
+    const value = params[index];
+    return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  });
 }
 
 /** Runs SQL on the connection directly; the caller must hold the mutex. */
 class DirectExecutor implements SqlExecutor {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Prepared>();
   constructor(private readonly connection: Connection) {}
 
   async query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    const statement = this.prepare(sql);
-    if (!statement.reader) {
-      statement.run(bind(params));
+    const prepared = this.prepare(sql);
+    if (!prepared.statement.reader) {
+      prepared.statement.run(...argumentsFor(prepared, params));
       return [];
     }
-    return statement.all(bind(params)) as Row[];
+    return prepared.statement.all(...argumentsFor(prepared, params)) as Row[];
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    const statement = this.prepare(sql);
+    const prepared = this.prepare(sql);
     // better-sqlite3 refuses run() on a statement that returns rows (e.g. INSERT ... RETURNING)
-    if (statement.reader) return statement.all(bind(params)).length;
-    return statement.run(bind(params)).changes;
+    if (prepared.statement.reader) return prepared.statement.all(...argumentsFor(prepared, params)).length;
+    return prepared.statement.run(...argumentsFor(prepared, params)).changes;
   }
 
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
+  private prepare(sql: string): Prepared {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
       if (this.statements.size >= 500) this.statements.clear();
-      statement = this.connection.prepare(toSqlitePlaceholders(sql));
-      this.statements.set(sql, statement);
+      const positional = toPositionalPlaceholders(sql);
+      const inOrder = positional.order.every((index, i) => index === i);
+      prepared = { statement: this.connection.prepare(positional.sql), order: positional.order, inOrder };
+      this.statements.set(sql, prepared);
     }
-    return statement;
+    return prepared;
   }
 }
 

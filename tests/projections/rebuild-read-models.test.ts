@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStorage, type NewEvent, type Storage } from '@haven/event-store';
+import { ensureCheckpoint, migrateCheckpoints, projectEvent, readCheckpoint, rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
+import { moderationLogProjection } from '@haven/rooms/read-models/moderation-log.projection';
+import { moderationQueueProjection } from '@haven/rooms/read-models/moderation-queue.projection';
+import { muteDeadlinesProjection } from '@haven/rooms/read-models/mute-deadlines.projection';
+import { roomDirectoryProjection } from '@haven/rooms/read-models/room-directory.projection';
+import { roomMembershipProjection } from '@haven/rooms/read-models/room-membership.projection';
+import { roomMessagesProjection } from '@haven/rooms/read-models/room-messages.projection';
+import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
+import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
+
+const READ_MODELS: Projection[] = [
+  roomMembershipProjection,
+  roomDirectoryProjection,
+  roomMessagesProjection,
+  moderationQueueProjection,
+  moderationLogProjection,
+  muteDeadlinesProjection,
+  safetyQueueProjection,
+];
+const TABLES = READ_MODELS.flatMap((p) => p.tables);
+const at = '2026-01-05T10:00:00.000Z';
+
+const event = (type: string, data: Record<string, unknown>, actorId = 'fran'): NewEvent => {
+  const commandId = randomUUID();
+  return { id: randomUUID(), type, data, metadata: { actorId, commandId, correlationId: commandId, causationId: null, occurredAt: at } };
+};
+
+/** A room's life touching every read model: joins, posts, edits, deletes, moderation, reports, a mute, a ban. */
+function roomLife(roomId: string): NewEvent[] {
+  const ids = Array.from({ length: 6 }, () => randomUUID());
+  const reportId = randomUUID();
+  return [
+    event('RoomCreated', { roomId, name: 'Evening', topic: 'check-in', kind: 'group_therapy', capacity: 10, joinRule: 'open', createdBy: 'fran', creatorRole: 'facilitator', createdAt: at }),
+    ...['alice', 'bob', 'carol'].map((userId) => event('MemberJoined', { userId, role: 'participant', joinedAt: at }, userId)),
+    ...ids.map((messageId, i) => event('MessagePosted', { messageId, authorId: i % 2 ? 'alice' : 'bob', text: `message ${i}`, contentWarning: null, replyTo: null, postedAt: at })),
+    event('MessageEdited', { messageId: ids[1], authorId: 'alice', text: 'edited', contentWarning: 'cw', editedAt: at }, 'alice'),
+    event('MessageDeleted', { messageId: ids[0], authorId: 'bob', deletedAt: at }, 'bob'),
+    event('MessageRedacted', { messageId: ids[3], authorId: 'alice', reason: 'private', by: 'fran', redactedAt: at }),
+    event('MessageReported', { reportId, messageId: ids[2], authorId: 'bob', reporterId: 'alice', reason: 'rude', reportedAt: at }, 'alice'),
+    event('ReportResolved', { reportId, messageId: ids[2], outcome: 'no_action', note: 'fine', by: 'fran', resolvedAt: at }),
+    event('FacilitatorAppointed', { userId: 'carol', by: 'fran', appointedAt: at }),
+    event('MemberMuted', { userId: 'bob', reason: 'pause', mutedUntil: '2026-01-05T11:00:00.000Z', by: 'carol', mutedAt: at }),
+    event('RoomRenamed', { name: 'Late evening', by: 'fran', renamedAt: at }),
+    event('MemberBanned', { userId: 'alice', reason: 'threats', by: 'fran', bannedAt: at, wasMember: true }),
+    event('MemberLeft', { userId: 'carol', leftAt: at }, 'carol'),
+  ];
+}
+
+function safetyLife(alertId: string): NewEvent[] {
+  const conversation = { kind: 'room', id: 'r1' };
+  return [
+    event('SafetyAlertRaised', { alertId, conversation, userId: 'bob', source: 'screening', heldMessage: { messageId: 'm', text: 't', contentWarning: null, replyTo: null, edit: false }, categories: ['self_harm'], raisedAt: at, escalateAt: at }, 'system'),
+    event('SafetyAlertAcknowledged', { alertId, conversation, userId: 'bob', by: 'dr-kim', acknowledgedAt: at }, 'dr-kim'),
+  ];
+}
+
+async function appendAll(storage: Storage): Promise<void> {
+  for (let r = 0; r < 3; r++) await storage.events.append(`room-${randomUUID()}`, roomLife(randomUUID()), 'no_stream');
+  await storage.events.append(`safety-${randomUUID()}`, safetyLife(randomUUID()), 'no_stream');
+}
+
+/** What the live follower does: every event through projectEvent, in position order. */
+async function projectLive(storage: Storage, after = 0): Promise<void> {
+  for (const recorded of await storage.events.readAll({ after, limit: 10_000 })) {
+    await projectEvent(storage.sql, READ_MODELS, recorded);
+  }
+}
+
+async function dump(storage: Storage): Promise<Record<string, string[]>> {
+  const tables: Record<string, string[]> = {};
+  for (const table of TABLES) {
+    const rows = await storage.sql.query(`select * from ${table}`);
+    tables[table] = rows.map((row) => JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort();
+  }
+  return tables;
+}
+
+function rebuildSuite(open: () => Promise<Storage>) {
+  let storage: Storage;
+  beforeEach(async () => {
+    storage = await open();
+    // as the log follower starts
+    await migrateCheckpoints(storage.sql);
+    for (const projection of READ_MODELS) {
+      await projection.migrate(storage.sql);
+      await ensureCheckpoint(storage.sql, projection.name);
+    }
+  });
+  afterEach(() => storage.close());
+
+  it('rebuilds every read model in one pass into exactly the live tables, checkpoints at the head', async () => {
+    await appendAll(storage);
+    await projectLive(storage);
+    const live = await dump(storage);
+    expect(live.room_messages).toHaveLength(18);
+
+    // small reads and commits, so batches and transactions end in the middle of rooms
+    const progress: number[] = [];
+    const done = await rebuildReadModels(storage, READ_MODELS, { readBatch: 4, commitEvery: 9, onProgress: (p) => progress.push(p.position) });
+    const head = await storage.events.headPosition();
+    expect(done).toEqual({ position: head, head, events: head });
+    expect(progress[progress.length - 1]).toBe(head);
+    expect(await dump(storage)).toEqual(live);
+    for (const projection of READ_MODELS) expect(await readCheckpoint(storage.sql, projection.name)).toBe(head);
+  });
+
+  it('keeps live projection exactly-once after a rebuild, and rebuilds one read model alone', async () => {
+    await appendAll(storage);
+    await projectLive(storage);
+    await rebuildReadModel(storage, roomMessagesProjection);
+    const head = await storage.events.headPosition();
+    // the follower replays from an older position: events already applied are skipped by the checkpoints
+    await projectLive(storage, head - 5);
+    await appendAll(storage);
+    await projectLive(storage, head);
+    const live = await dump(storage);
+
+    await rebuildReadModels(storage, READ_MODELS);
+    expect(await dump(storage)).toEqual(live);
+  });
+
+  it('leaves an interrupted rebuild consistent with its checkpoint, so the live follower finishes it', async () => {
+    await appendAll(storage);
+    let applied = 0;
+    const failing: Projection = {
+      ...roomMessagesProjection,
+      apply: async (tx, recorded) => {
+        if (++applied === 30) throw new Error('disk full');
+        await roomMessagesProjection.apply(tx, recorded);
+      },
+    };
+    await expect(rebuildReadModels(storage, [failing], { readBatch: 4, commitEvery: 9 })).rejects.toThrow('disk full');
+    const checkpoint = await readCheckpoint(storage.sql, 'room_messages');
+    expect(checkpoint).toBe(24); // two transactions of 12 events committed, the third rolled back
+    await projectLive(storage);
+    const resumed = await dump(storage);
+
+    await rebuildReadModels(storage, READ_MODELS);
+    expect(resumed).toEqual(await dump(storage));
+  });
+
+  it('refuses a read model named twice (it would be applied twice)', async () => {
+    await expect(rebuildReadModels(storage, [roomDirectoryProjection, roomDirectoryProjection])).rejects.toThrow(/twice/);
+  });
+}
+
+describe('rebuilding read models on SQLite', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'haven-rebuild-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  let files = 0;
+  rebuildSuite(() => openStorage({ eventStore: 'sqlite', sqlitePath: join(directory, `${++files}.sqlite`) }));
+});
+
+describeWithPostgres('rebuilding read models on PostgreSQL', () => {
+  const schemas: string[] = [];
+  afterAll(async () => {
+    for (const schema of schemas) await dropSchema(schema);
+  });
+  rebuildSuite(() => {
+    const schema = uniqueSchema('rebuild');
+    schemas.push(schema);
+    return openStorage({ eventStore: 'postgres', databaseUrl: TEST_DATABASE_URL, postgresSchema: schema });
+  });
+});
