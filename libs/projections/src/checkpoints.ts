@@ -21,26 +21,15 @@ export async function ensureCheckpoint(db: SqlExecutor, name: string): Promise<v
   );
 }
 
-/**
- * Moves the checkpoint to `position` only if it is behind it; returns whether this caller won.
- * Run first in the projection's transaction: when several API nodes follow the same log, the row lock
- * makes exactly one of them apply each event, and a node that is behind skips what another applied.
- */
-export async function claimCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<boolean> {
-  const changed = await tx.execute(
-    `update read_model_checkpoints set position = $2 where name = $1 and position < $2`,
-    [name, position],
-  );
-  return changed === 1;
-}
-
 export async function setCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<void> {
   await tx.execute(`update read_model_checkpoints set position = $2 where name = $1`, [name, position]);
 }
 
 /**
- * claimCheckpoint for several read models in one statement (one round trip instead of one each); returns the names
- * whose checkpoint this caller moved, i.e. the read models it must apply the event to.
+ * Moves each named checkpoint to `position` only if it is behind it, in one statement; returns the names this caller
+ * moved, i.e. the read models it must apply the event to. Run first in the projection's transaction: when several
+ * API nodes follow the same log, the row locks make exactly one of them apply each event to each read model, and a
+ * node that is behind skips what another applied.
  */
 export async function claimCheckpoints(tx: SqlExecutor, names: readonly string[], position: number): Promise<Set<string>> {
   if (names.length === 0) return new Set();
