@@ -7,7 +7,7 @@
  */
 import './alias';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -716,7 +716,11 @@ async function main(): Promise<void> {
   log(`\nwritten to ${out}`);
   if (!values['no-dated-copy'] && !only) {
     const local = new Date(started.getTime() - started.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-    const dated = join(REPO, 'tests', 'bench', 'results', `${local}-${mode.name}.md`);
+    // a second run on the same day gets -2, -3, …: an earlier result (a "before") is never overwritten
+    const datedName = (n: number) => join(REPO, 'tests', 'bench', 'results', `${local}-${mode.name}${n > 1 ? `-${n}` : ''}.md`);
+    let n = 1;
+    while (existsSync(datedName(n))) n++;
+    const dated = datedName(n);
     writeFileSync(dated, `${text}\n`);
     log(`dated copy: ${dated}`);
   }
