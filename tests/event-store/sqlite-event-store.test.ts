@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage, toSqlitePlaceholders, type Storage } from '@haven/event-store';
+import { openStorage, toSqlitePlaceholders, type SqliteDatabase, type Storage } from '@haven/event-store';
 import { newEvent, runEventStoreContract } from '@haven/event-store/testing/event-store.contract';
 
 const directory = mkdtempSync(join(tmpdir(), 'haven-event-store-'));
@@ -51,6 +51,22 @@ describe('sqlite specifics', () => {
       /transaction executor/,
     );
     expect(await storage.events.headPosition()).toBe(0);
+    await storage.close();
+  });
+
+  it('checkpoints the WAL on a worker thread, never inside a commit on the event loop', async () => {
+    const storage = await openAt(join(directory, 'checkpoints.sqlite'));
+    const { connection } = storage.sql as SqliteDatabase;
+    expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const big = { text: 'x'.repeat(2000) };
+    // about 2,000 pages of WAL: twice what SQLite's automatic checkpoint would have allowed
+    for (let i = 0; i < 40; i++) {
+      await storage.events.append(`s-${i}`, Array.from({ length: 100 }, () => newEvent('Big', big)), 'no_stream');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the worker checkpoints every 250 ms
+    await storage.events.append('after', [newEvent()], 'no_stream'); // a write after a full checkpoint restarts the WAL
+    const [{ log }] = connection.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(log).toBeLessThan(50);
     await storage.close();
   });
 
