@@ -416,7 +416,7 @@ async function append(mode: Mode): Promise<void> {
     `Product: \`EventStore.append(streamId, events, expectedRevision)\` one append after another for ${mode.append.seconds} s, over 100 streams ` +
       'with the expected revision tracked, as the command handler appends. Baseline: the same rows (same ids, JSON, timestamps) inserted into the ' +
       'same table (made by the same migration) with the same driver and durability, one transaction per append, positions given by the client. ' +
-      'SQLite: journal_mode=WAL, synchronous=NORMAL on both sides (openSqliteConnection). ' +
+      'SQLite: journal_mode=WAL, synchronous=NORMAL on both sides (openSqliteConnection), WAL checkpoints on a worker thread on both sides (WalCheckpointer, as the app runs them). ' +
       `PostgreSQL: server defaults on both sides${pg ? `: ${pg}` : ''}; baseline batches are one INSERT … SELECT FROM unnest(…) statement, single events a plain INSERT, each its own implicit transaction.`,
     '',
     '| Store | Events per append | Product events/s | Raw events/s | Ratio |',

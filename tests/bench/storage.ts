@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openSqliteConnection, openStorage, type NewEvent, type Storage } from '@haven/event-store';
+import { openSqliteConnection, openStorage, WalCheckpointer, type NewEvent, type Storage } from '@haven/event-store';
 import { rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
 import { moderationLogProjection } from '@haven/rooms/read-models/moderation-log.projection';
 import { moderationQueueProjection } from '@haven/rooms/read-models/moderation-queue.projection';
@@ -119,6 +119,11 @@ export async function appendFigure(store: StoreKind, perAppend: number, seconds:
   let baseRun: { batches: number; seconds: number };
   if (store === 'sqlite') {
     const db = openSqliteConnection(basePlace.sqlitePath!); // WAL, synchronous=NORMAL, as the product
+    // checkpoints as the product runs them (on a worker thread), so both sides do the same disk work
+    db.pragma('wal_autocheckpoint = 0');
+    const checkpointer = WalCheckpointer.start(basePlace.sqlitePath!, (message) => {
+      throw new Error(`baseline checkpoint failed: ${message}`);
+    });
     const insert = db.prepare(
       'INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -133,6 +138,7 @@ export async function appendFigure(store: StoreKind, perAppend: number, seconds:
       write.immediate(`room-bench-${streamIndex}`, events, nextRevision[streamIndex], new Date().toISOString());
       nextRevision[streamIndex] += events.length;
     });
+    await checkpointer.stop();
     db.close();
   } else {
     const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${basePlace.schema}` });

@@ -2,6 +2,7 @@ export * from './event-store';
 export * from './sql-database';
 export * from './open-storage';
 export { SqliteDatabase, openSqliteConnection, toSqlitePlaceholders } from './sqlite/sqlite-database';
+export { WalCheckpointer } from './sqlite/wal-checkpointer';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { openSqliteStorage } from './sqlite/open-sqlite-storage';
 export { PostgresDatabase } from './postgres/postgres-database';

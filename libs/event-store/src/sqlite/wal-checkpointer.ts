@@ -48,6 +48,7 @@ export class WalCheckpointer {
 
   /** Stops the worker and closes its connection (the last connection to close checkpoints the rest). */
   async stop(): Promise<void> {
+    this.worker.ref(); // an unref'd worker would let the process exit while we wait for it
     this.worker.postMessage('stop');
     await this.exited;
   }
