@@ -22,6 +22,24 @@ describe.each(STORES)('room moderation on %s', (store) => {
   /** everything a client received, as text, to look for words that must not reach it */
   const everythingSeenBy = (client: TestClient) => JSON.stringify(client.events);
 
+  it('a clinician who moderates a room without being in it sees the events they caused, live and on catch-up, and no others', async () => {
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const drKim = await connect(app, 'dr-kim', 'clinician');
+    const headBefore = await headPosition(app.url);
+    const reason = 'pressuring another member about their medication';
+    await accepted(drKim, 'rooms.mute', { roomId, userId: 'bob', durationSeconds: 300, reason });
+    expect(await waitInRoom(drKim, roomId, 'MemberMuted')).toMatchObject({ actorId: 'dr-kim', data: { userId: 'bob', reason } });
+    await waitInRoom(bob, roomId, 'MemberMuted');
+    await post(alice, roomId, 'thanks for stepping in');
+    await settle();
+    // not a member: the room's conversation does not reach them
+    expect(roomEvents(drKim, roomId, 'MessagePosted')).toEqual([]);
+
+    const drKimLaptop = await connect(app, 'dr-kim', 'clinician', { lastPosition: headBefore });
+    await settle();
+    expect(roomEvents(drKimLaptop, roomId).map((e) => e.type)).toEqual(['MemberMuted']);
+  });
+
   it('a muted member learns why and until when, cannot post or react, others never see the reason; unmute lifts it', async () => {
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const { messageId } = await post(bob, roomId, 'anyone up for a walk after group?');

@@ -1,4 +1,4 @@
-import type { Actor } from '@haven/domain';
+import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute } from '@haven/realtime';
 import { redactRoomEvent, roomEventAudience, type RoomAudience } from '../domain/room.audience';
@@ -25,7 +25,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   async route(recorded, db): Promise<LiveRoute> {
     const event = asRoomEvent(recorded);
     const roomId = roomIdOf(recorded);
-    const audience = roomEventAudience(event, roomId);
+    const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     return { deliveries: deliveriesFor(audience, authored(recorded)), joinBefore, leaveAfter };
   },
@@ -37,7 +37,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     for (const stored of events) {
       const recorded = authored(stored);
       const roomId = roomIdOf(recorded);
-      const audience = roomEventAudience(asRoomEvent(recorded), roomId);
+      const audience = withActor(roomEventAudience(asRoomEvent(recorded), roomId), recorded);
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
       const named = audience.alsoUsers?.includes(viewer.userId) === true;
       const moderator = period?.moderator === true;
@@ -80,6 +80,16 @@ function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Deliv
           ]
         : [{ to: [room, ...named], except: [], event }];
   }
+}
+
+/**
+ * Whoever caused an event sees it in full, live and on catch-up: a clinician may moderate a room without being in
+ * it, and would otherwise get the ack of a mute but never the MemberMuted event itself.
+ */
+function withActor(audience: RoomAudience, event: RecordedEvent): RoomAudience {
+  const actorId = event.metadata.actorId;
+  if (actorId === SYSTEM_ACTOR.userId || audience.alsoUsers?.includes(actorId)) return audience;
+  return { ...audience, alsoUsers: [...(audience.alsoUsers ?? []), actorId] };
 }
 
 /**
