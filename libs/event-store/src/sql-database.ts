@@ -13,9 +13,18 @@ export interface SqlExecutor {
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
 
+export interface TransactionOptions {
+  /**
+   * false: the commit need not wait for its flush to disk, for rows that can be derived again (read models and their
+   * checkpoints, from the log). A crash may then lose the last few such commits, never part of one. Default true.
+   * PostgreSQL: `synchronous_commit = off` for this transaction; SQLite (WAL, synchronous=NORMAL) never waits anyway.
+   */
+  durable?: boolean;
+}
+
 export interface SqlDatabase extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /** runs fn in one transaction: committed when fn resolves, rolled back when it throws */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }

@@ -4,14 +4,13 @@ import type { Projection } from './projection';
 
 /**
  * Applies one event to every read model that has not seen it yet, with their checkpoints, in one transaction.
- * On PostgreSQL the commit does not wait for its WAL flush: read models are derived from the (durably appended) log
- * and their checkpoints commit with their rows, so a server crash can only lose a suffix of projected events, which
- * are projected again from the checkpoints on the next start. It saves a disk flush per event on the delivery path.
+ * The commit does not wait for its flush to disk: read models are derived from the (durably appended) log and their
+ * checkpoints commit with their rows, so a crash can only lose a suffix of projected events, which are projected
+ * again from the checkpoints on the next start. It saves a disk flush per event on the delivery path.
  */
 export async function projectEvent(db: SqlDatabase, projections: readonly Projection[], event: RecordedEvent): Promise<void> {
   await db.transaction(async (tx) => {
-    if (db.dialect === 'postgres') await tx.execute('set local synchronous_commit = off');
     const claimed = await claimCheckpoints(tx, projections.map((projection) => projection.name), event.position);
     for (const projection of projections) if (claimed.has(projection.name)) await projection.apply(tx, event);
-  });
+  }, { durable: false });
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { SqlDatabase, SqlExecutor, SqlRow, SqlValue } from '../sql-database';
+import type { SqlDatabase, SqlExecutor, SqlRow, SqlValue, TransactionOptions } from '../sql-database';
 
 function executorOn(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -30,11 +30,12 @@ export class PostgresDatabase implements SqlDatabase {
     return this.direct.execute(sql, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, { durable = true }: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      // one round trip either way
+      await client.query(durable ? 'BEGIN' : 'BEGIN; SET LOCAL synchronous_commit = off');
       try {
         const result = await fn(executorOn(client));
         await client.query('COMMIT');

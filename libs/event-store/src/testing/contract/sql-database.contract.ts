@@ -39,6 +39,19 @@ export function sqlDatabaseContract(harness: ContractHarness): void {
       expect(await countNotes(storage)).toBe(1);
     });
 
+    it('commits a transaction that need not wait for its disk flush (read models) like any other', async () => {
+      const storage = await withNotes(harness);
+      await storage.sql.transaction(
+        (tx) => tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['d1', 'derived', 1]),
+        { durable: false },
+      );
+      expect(await countNotes(storage)).toBe(1);
+      // the setting is local to that transaction (PostgreSQL's SET LOCAL): the next statement is durable again
+      if (storage.sql.dialect === 'postgres') {
+        expect(await storage.sql.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+      }
+    });
+
     it('rolls a transaction back when fn throws, leaving none of its rows', async () => {
       const storage = await withNotes(harness);
       const failure = new Error('changed my mind');
