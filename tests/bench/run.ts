@@ -30,7 +30,7 @@ import {
 import { foldMs } from './fold';
 import { profileMarkdown, summarizeProfile, type CpuProfile } from './profile';
 import { formatNumber, mapLimit, markdownTable, nowMs, ratioOf, ratioText, verdict, type ResultRow } from './stats';
-import { appendFigure, postgresDurability, READ_MODELS, rebuildFigure, type AppendFigure, type RebuildFigure } from './storage';
+import { appendFigure, postgresDurability, rebuildFigure, type AppendFigure, type RebuildFigure } from './storage';
 import { BareTarget, HavenTarget, type Target, type WireEvent } from './targets';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
@@ -429,18 +429,7 @@ async function append(mode: Mode): Promise<void> {
   );
 }
 
-function checkReadModelList(): void {
-  const cli = join(REPO, 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-  const listed = spawnSync(process.execPath, [cli, '--list'], { encoding: 'utf8', timeout: 30000 });
-  const names = listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
-  const ours = READ_MODELS.map((p) => p.name).sort();
-  if (listed.status !== 0 || names.join(',') !== ours.join(',')) {
-    failures.push(`rebuild: the bench's read models (${ours.join(', ')}) differ from \`rebuild-read-models --list\` (${names.join(', ') || listed.stderr}); update READ_MODELS in tests/bench/storage.ts`);
-  }
-}
-
 async function rebuild(mode: Mode): Promise<void> {
-  checkReadModelList();
   for (const store of mode.rebuild.stores) {
     const figure: RebuildFigure = await rebuildFigure(store, mode.rebuild.events, (text) => log(`   ${store}: ${text}`));
     const slowest = [...figure.readModels].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[0];

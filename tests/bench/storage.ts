@@ -8,30 +8,13 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { openSqliteConnection, openStorage, WalCheckpointer, type NewEvent, type Storage } from '@haven/event-store';
 import { rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
-import { moderationLogProjection } from '@haven/rooms/read-models/moderation-log.projection';
-import { moderationQueueProjection } from '@haven/rooms/read-models/moderation-queue.projection';
-import { muteDeadlinesProjection } from '@haven/rooms/read-models/mute-deadlines.projection';
-import { roomDirectoryProjection } from '@haven/rooms/read-models/room-directory.projection';
-import { roomMembershipProjection } from '@haven/rooms/read-models/room-membership.projection';
-import { roomMessagesProjection } from '@haven/rooms/read-models/room-messages.projection';
-import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
+import { allReadModels } from '../../apps/api/src/read-models';
 import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from '../support/postgres';
 import { messagePosted, nextRoomEvents, seedRooms, type SeedRoom } from './events';
 import { nowMs } from './stats';
 
-/**
- * The app's read models (apps/api/src/read-models.ts: roomReadModels + safetyQueueProjection), imported file by file so
- * the bench never loads Nest; run.ts checks the names against the rebuild CLI's `--list`.
- */
-export const READ_MODELS: Projection[] = [
-  roomMembershipProjection,
-  roomDirectoryProjection,
-  roomMessagesProjection,
-  moderationQueueProjection,
-  moderationLogProjection,
-  muteDeadlinesProjection,
-  safetyQueueProjection,
-];
+/** The app's read models, from the same (Nest-free) list the app and the rebuild CLI use. */
+const READ_MODELS: Projection[] = allReadModels;
 
 export type StoreKind = 'sqlite' | 'postgres';
 

@@ -4,24 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type NewEvent, type Storage } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints, projectEvent, readCheckpoint, rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
-import { moderationLogProjection } from '@haven/rooms/read-models/moderation-log.projection';
-import { moderationQueueProjection } from '@haven/rooms/read-models/moderation-queue.projection';
-import { muteDeadlinesProjection } from '@haven/rooms/read-models/mute-deadlines.projection';
 import { roomDirectoryProjection } from '@haven/rooms/read-models/room-directory.projection';
-import { roomMembershipProjection } from '@haven/rooms/read-models/room-membership.projection';
 import { roomMessagesProjection } from '@haven/rooms/read-models/room-messages.projection';
-import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
+import { allReadModels } from '../../apps/api/src/read-models';
 import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
 
-const READ_MODELS: Projection[] = [
-  roomMembershipProjection,
-  roomDirectoryProjection,
-  roomMessagesProjection,
-  moderationQueueProjection,
-  moderationLogProjection,
-  muteDeadlinesProjection,
-  safetyQueueProjection,
-];
+const READ_MODELS = allReadModels;
 const TABLES = READ_MODELS.flatMap((p) => p.tables);
 const at = '2026-01-05T10:00:00.000Z';
 

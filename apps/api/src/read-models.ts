@@ -1,6 +1,9 @@
 import type { Projection } from '@haven/projections';
-import { roomReadModels } from '@haven/rooms';
-import { safetyQueueProjection } from '@haven/safety';
+import { roomReadModels } from '@haven/rooms/read-models/room-read-models';
+import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
 
-/** Every read model of every context: the follower keeps them current, the rebuild CLI rebuilds them by name. */
+/**
+ * Every read model of every context: the follower keeps them current, the rebuild CLI rebuilds them by name.
+ * Imported file by file, not through the libs' indexes, so that jest and the bench load it without Nest.
+ */
 export const allReadModels: Projection[] = [...roomReadModels, safetyQueueProjection];

@@ -1,0 +1,16 @@
+import { moderationLogProjection } from './moderation-log.projection';
+import { moderationQueueProjection } from './moderation-queue.projection';
+import { muteDeadlinesProjection } from './mute-deadlines.projection';
+import { roomDirectoryProjection } from './room-directory.projection';
+import { roomMembershipProjection } from './room-membership.projection';
+import { roomMessagesProjection } from './room-messages.projection';
+
+/** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
+export const roomReadModels = [
+  roomMembershipProjection,
+  roomDirectoryProjection,
+  roomMessagesProjection,
+  moderationQueueProjection,
+  moderationLogProjection,
+  muteDeadlinesProjection,
+];
