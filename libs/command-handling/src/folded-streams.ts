@@ -15,8 +15,8 @@ export interface FoldedStream<S> {
   eventId: string | null;
   state: S;
   /**
-   * `${actorId}\0${commandId}` -> where its events are. Shared by every later fold of the stream: an entry is a fact
-   * about stored (immutable) events, so a fold that started from an older revision may read it safely.
+   * `${actorId}\0${commandId}` -> where its events are. Carried (not copied) from fold to fold: an entry is a fact
+   * about stored, immutable events.
    */
   commands: Map<string, CommandSpan>;
 }
@@ -59,7 +59,8 @@ function foldOnto<C, E, S>(decider: Decider<C, E, S>, base: FoldedStream<S>, eve
 
 /**
  * The stream folded to its current end: reads only the events after the cached fold (plus the cached last event,
- * to check it is still there), or the whole stream when nothing usable is cached.
+ * to check it is still there), or the whole stream when nothing usable is cached. Callers run one at a time per
+ * stream (handleCommand's queue), so the cache never sees two folds of one stream at once.
  */
 export async function readFolded<C, E, S>(store: EventStore, decider: Decider<C, E, S>, streamId: string): Promise<FoldedStream<S>> {
   const streams = streamsOf(store, decider);
@@ -90,9 +91,7 @@ export function foldAppended<C, E, S>(
 }
 
 function remember(streams: Map<string, FoldedStream<unknown>>, streamId: string, folded: FoldedStream<unknown>): void {
-  // another command on this stream may have cached a later fold while we awaited: keep the later one
-  const latest = streams.get(streamId);
-  if (folded.revision < 0 || (latest && latest.revision > folded.revision)) return;
+  if (folded.revision < 0) return;
   streams.delete(streamId); // re-insert: the Map's order is the eviction order
   streams.set(streamId, folded);
   if (streams.size > CACHED_STREAMS) streams.delete(streams.keys().next().value as string);
