@@ -21,6 +21,30 @@ function counter() {
   return { decider, calls };
 }
 
+type Gated = { type: 'Open' | 'Close' | 'Pass'; data: Record<string, never>; context: Add['context'] };
+type GateEvent = { type: 'Opened' | 'Closed' | 'Passed'; data: Record<string, never> };
+
+/** A gate that refuses Pass while closed; two instances have separate fold caches, like two nodes. */
+function gate() {
+  const make = (): Decider<Gated, GateEvent, boolean> => ({
+    initialState: () => false,
+    evolve: (open, event) => (event.type === 'Opened' ? true : event.type === 'Closed' ? false : open),
+    decide: (command, open) => {
+      if (command.type === 'Open') return [{ type: 'Opened', data: {} }];
+      if (command.type === 'Close') return [{ type: 'Closed', data: {} }];
+      if (!open) throw new Error('the gate is closed');
+      return [{ type: 'Passed', data: {} }];
+    },
+  });
+  return { decider: make(), open: make() };
+}
+
+const gated = (type: Gated['type'], commandId: string): Gated => ({
+  type,
+  data: {},
+  context: { actor: { userId: 'u1', role: 'participant' }, commandId, now: new Date().toISOString() },
+});
+
 const add = (n: number, commandId: string): Add => ({
   type: 'Add',
   data: { n },
@@ -66,13 +90,33 @@ describe.each(STORES)('the command handler on a real %s store', (kind) => {
     expect(await handleCommand(storage.events, decider, 'counter-a', add(1, 'after-100'))).toMatchObject({ events: [], position: null });
   });
 
-  it('reads only the tail of a stream it has folded before', async () => {
+  it('decides on the fold it cached without reading the stream again, and reads only the tail after a conflict', async () => {
     const { decider } = counter();
     const { store, reads, rows } = recordingReads(storage.events);
     for (let i = 0; i < 30; i++) await handleCommand(store, decider, 'counter-tail', add(1, `t${i}`));
-    // the first command reads the (empty) stream; each later one reads from the last event it knows (its own)
-    expect(reads).toEqual(Array.from({ length: 30 }, (_, i) => Math.max(0, i - 1)));
-    expect(Math.max(...rows)).toBe(1);
+    // only the first command reads (the empty stream); the others decide on the fold their predecessor left
+    expect(reads).toEqual([0]);
+
+    // another writer (its own fold cache) appends: the next command's append is refused and it reads from the last
+    // event it knows, not the whole stream
+    await handleCommand(storage.events, counter().decider, 'counter-tail', add(1, 'elsewhere'));
+    const result = await handleCommand(store, decider, 'counter-tail', add(1, 't30'));
+    expect(result.events.map((event) => event.revision)).toEqual([31]);
+    expect(reads).toEqual([0, 29]);
+    expect(rows).toEqual([0, 2]);
+  });
+
+  it('answers a refusal only from a fresh read: an event this node has not folded may allow the command', async () => {
+    const { decider, open: reopen } = gate();
+    await handleCommand(storage.events, decider, 'gate-a', gated('Open', 'o1'));
+    await handleCommand(storage.events, decider, 'gate-a', gated('Close', 'c1'));
+    // another writer (its own cache) opens the gate again; this node's cached fold still says closed
+    await handleCommand(storage.events, reopen, 'gate-a', gated('Open', 'o2'));
+    const passed = await handleCommand(storage.events, decider, 'gate-a', gated('Pass', 'p1'));
+    expect(passed.events.map((event) => event.type)).toEqual(['Passed']);
+    // and a refusal that holds on the fresh read is still a refusal
+    await handleCommand(storage.events, decider, 'gate-a', gated('Close', 'c2'));
+    await expect(handleCommand(storage.events, decider, 'gate-a', gated('Pass', 'p2'))).rejects.toThrow('the gate is closed');
   });
 
   it('returns the first result for a repeated command id and appends nothing', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Actor, CommandContext, Decider, DomainEvent } from '@haven/domain';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '@haven/event-store';
-import { commandKey, foldAppended, readFolded, type CommandSpan } from './folded-streams';
+import { cachedFold, commandKey, foldAppended, readFolded, type CommandSpan } from './folded-streams';
 import { oneAtATimePerStream } from './stream-queue';
 
 /** A command as the handler sees it: a decider command with its context. */
@@ -20,7 +20,8 @@ export interface CommandResult {
   replayed: boolean;
 }
 
-const MAX_ATTEMPTS = 8;
+/** attempts that read the stream (a first attempt on the cached fold comes on top) */
+const MAX_READS = 8;
 
 /** Scopes a client-chosen command id to its actor so two users can never collide. */
 export function isFromCommand(event: RecordedEvent, actor: Actor, commandId: string): boolean {
@@ -31,8 +32,9 @@ export function isFromCommand(event: RecordedEvent, actor: Actor, commandId: str
  * The whole command path: fold the stream with evolve, decide, append with the expected revision.
  * Idempotency lives in the stream itself: events carry their command id, so a repeated command id
  * (also after a restart, also racing) is found in the folded stream's command ids and returns its first events.
- * Commands to one stream run one at a time on a node. When another node appended first, the store refuses with
- * WrongExpectedRevisionError; we wait a random moment (so racing nodes spread out) and retry from a fresh read.
+ * Commands to one stream run one at a time on a node, each first on the fold this node cached. When another node
+ * appended first, the store refuses with WrongExpectedRevisionError; we read what it appended and retry, after a random
+ * moment (so racing nodes spread out) unless it was only our cache that was behind.
  */
 export async function handleCommand<C extends ContextualCommand, E extends DomainEvent, S>(
   store: EventStore,
@@ -50,13 +52,29 @@ async function decideAndAppend<C extends ContextualCommand, E extends DomainEven
   command: C,
 ): Promise<CommandResult> {
   const { actor, commandId } = command.context;
-  for (let attempt = 1; ; attempt++) {
-    const folded = await readFolded(store, decider, streamId);
+  let triedCache = false;
+  for (let reads = 0; ; ) {
+    // The first attempt decides on this node's cached fold without reading the stream: if anything was appended after
+    // it, the append's expected revision refuses and the next attempt reads. A refusal or an empty decision is only
+    // answered from a fold that was read, since a newer event (a join on another node) may change it.
+    const cached = triedCache ? undefined : cachedFold(store, decider, streamId);
+    triedCache = true;
+    if (!cached) reads++;
+    const folded = cached ?? (await readFolded(store, decider, streamId));
     const earlier = folded.commands.get(commandKey(actor.userId, commandId));
     if (earlier) return replayOf(store, streamId, earlier, actor, commandId);
 
-    const decided = decider.decide(command, folded.state);
-    if (decided.length === 0) return { events: [], position: null, replayed: false };
+    let decided: E[];
+    try {
+      decided = decider.decide(command, folded.state);
+    } catch (error) {
+      if (cached) continue;
+      throw error;
+    }
+    if (decided.length === 0) {
+      if (cached) continue;
+      return { events: [], position: null, replayed: false };
+    }
 
     const expected = folded.revision < 0 ? 'no_stream' : folded.revision;
     try {
@@ -64,8 +82,9 @@ async function decideAndAppend<C extends ContextualCommand, E extends DomainEven
       foldAppended(store, decider, streamId, folded, result.events);
       return { events: result.events, position: result.lastPosition, replayed: false };
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      await delay(Math.random() * Math.min(50, 2 ** attempt));
+      if (!(error instanceof WrongExpectedRevisionError) || reads >= MAX_READS) throw error;
+      // a stale cache is not a race with another node: read again at once
+      if (!cached) await delay(Math.random() * Math.min(50, 2 ** reads));
     }
   }
 }

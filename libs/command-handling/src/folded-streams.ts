@@ -57,6 +57,12 @@ function foldOnto<C, E, S>(decider: Decider<C, E, S>, base: FoldedStream<S>, eve
   return { revision: last.revision, eventId: last.id, state, commands: base.commands };
 }
 
+/** This node's last fold of the stream, without reading it: current unless another node (or process) appended since. */
+export function cachedFold<C, E, S>(store: EventStore, decider: Decider<C, E, S>, streamId: string): FoldedStream<S> | undefined {
+  const cached = streamsOf(store, decider).get(streamId) as FoldedStream<S> | undefined;
+  return cached && cached.revision >= 0 ? cached : undefined;
+}
+
 /**
  * The stream folded to its current end: reads only the events after the cached fold (plus the cached last event,
  * to check it is still there), or the whole stream when nothing usable is cached. Callers run one at a time per

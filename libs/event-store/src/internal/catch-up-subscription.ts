@@ -13,8 +13,9 @@ export interface CatchUpSource {
 }
 
 /**
- * Pull-based subscription shared by the SQL adapters: read batches after the last delivered position,
- * and when caught up, sleep until the change signal or the poll timer fires. One loop per subscription,
+ * Pull-based subscription shared by the adapters: read batches after the last delivered position (or take the events
+ * this process just appended, when the signal hands them over right after it), and when caught up, sleep until the
+ * change signal or the poll timer fires; a poll always reads. One loop per subscription,
  * so onEvent is awaited strictly in position order and a position is never delivered twice.
  * Do not await stop() from inside onEvent: the loop is waiting for that very onEvent.
  */
@@ -23,18 +24,27 @@ export function startCatchUpSubscription(source: CatchUpSource, options: Subscri
   const stopping = new AbortController();
 
   const loop = async (): Promise<void> => {
+    let readAt = -1; // the version before the last read of the log; -1: not read yet
+    let timedOut = false;
     while (!stopping.signal.aborted) {
       const seenVersion = source.changes.version;
-      const batch = await source.readAll({ after: position, limit: source.batchSize });
+      let batch = source.changes.handedAfter(position, source.batchSize);
+      if (batch.length === 0 && (readAt < 0 || timedOut || source.changes.mayHaveUnread(position, readAt))) {
+        readAt = seenVersion;
+        batch = await source.readAll({ after: position, limit: source.batchSize });
+      }
       for (const event of batch) {
         if (stopping.signal.aborted) return;
         if (event.position <= position) continue;
         await options.onEvent(event);
         position = event.position;
       }
-      if (batch.length < source.batchSize && !stopping.signal.aborted) {
+      timedOut = false;
+      // a full batch, or one that stopped short of what the signal knows is there: go on without waiting
+      const more = batch.length === source.batchSize || (batch.length > 0 && source.changes.mayHaveUnread(position, readAt));
+      if (!more && !stopping.signal.aborted) {
         source.beforeWait?.();
-        await source.changes.waitForChange(seenVersion, source.pollIntervalMs, stopping.signal);
+        timedOut = !(await source.changes.waitForChange(seenVersion, source.pollIntervalMs, stopping.signal));
       }
     }
   };

@@ -78,6 +78,8 @@ export class PostgresEventStore implements EventStore {
   private readonly schema: string;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  /** backend process ids of this process's pool connections: their appends' notifications are already handed over */
+  private readonly ownBackends = new Set<number>();
 
   constructor(
     private readonly pool: Pool,
@@ -86,7 +88,10 @@ export class PostgresEventStore implements EventStore {
     this.schema = checkSchemaName(options.schema);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.batchSize = options.batchSize ?? 1000;
-    this.listener = new PostgresNotificationListener(options.listenerConfig, this.schema, () => this.changes.notify());
+    this.listener = new PostgresNotificationListener(options.listenerConfig, this.schema, (fromBackend) => {
+      if (!this.ownBackends.has(fromBackend)) this.changes.notify();
+    });
+    pool.on('remove', (client) => this.ownBackends.delete((client as { processID?: number }).processID ?? -1));
   }
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -103,15 +108,25 @@ export class PostgresEventStore implements EventStore {
 
   private async appendOnce(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const call = { streamId, events, expectedRevision, recordedAt: new Date().toISOString() };
-    const { rows } = await this.pool.query<AppendOutcomeRow>({
-      name: APPEND_STATEMENT,
-      text: APPEND_SQL,
-      values: appendParams(call, APPEND_LOCK_CLASS, this.schema),
-    });
+    const client = await this.pool.connect();
+    let rows: AppendOutcomeRow[];
+    try {
+      // the LISTEN connection skips notifications from this backend: this call hands its events over itself
+      this.ownBackends.add((client as { processID?: number }).processID ?? -1);
+      ({ rows } = await client.query<AppendOutcomeRow>({
+        name: APPEND_STATEMENT,
+        text: APPEND_SQL,
+        values: appendParams(call, APPEND_LOCK_CLASS, this.schema),
+      }));
+      client.release();
+    } catch (error) {
+      client.release(error as Error); // as pool.query does: a connection that failed a query is not reused
+      throw error;
+    }
     const outcome = appendOutcome(rows[0], call);
     if (outcome !== 'stored') {
-      // in-process subscribers need not wait for the notification's round trip
-      if (events.length > 0) this.changes.notify();
+      // in-process subscribers take these events as they are, without the notification's round trip or a read
+      if (outcome.events.length > 0) this.changes.appended(outcome.events);
       return outcome;
     }
     const ids = events.map((event) => event.id);

@@ -16,7 +16,8 @@ export class PostgresNotificationListener {
   constructor(
     private readonly config: ClientConfig,
     private readonly schema: string,
-    private readonly onNotify: () => void,
+    /** with the backend process id that sent the notification (0 when this listener itself asks for a look) */
+    private readonly onNotify: (fromBackend: number) => void,
   ) {}
 
   /** Starts listening unless already listening or connecting; never throws. */
@@ -32,7 +33,7 @@ export class PostgresNotificationListener {
     client.on('error', () => this.drop(client));
     client.on('end', () => this.drop(client));
     client.on('notification', (message) => {
-      if (message.channel === EVENTS_CHANNEL && message.payload === this.schema) this.onNotify();
+      if (message.channel === EVENTS_CHANNEL && message.payload === this.schema) this.onNotify(message.processId);
     });
     try {
       await client.connect();
@@ -47,7 +48,7 @@ export class PostgresNotificationListener {
     }
     this.client = client;
     // appends committed while we were not yet listening were not announced
-    this.onNotify();
+    this.onNotify(0);
   }
 
   private drop(client: Client): void {

@@ -73,7 +73,7 @@ export class SqliteEventStore implements EventStore {
         if (replay) return replay;
         throw error;
       }
-      this.changes.notify();
+      this.changes.appended(result.events);
       return result;
     });
   }
