@@ -147,7 +147,11 @@ export interface RoomFigure {
   target: string;
   size: number;
   throughput: { posters: number; seconds: number; messagesPerSecond: number; deliveriesPerSecond: number; latency: LatencySummary };
-  latency: { rate: number; seconds: number; sent: number; summary: LatencySummary };
+  /**
+   * `summary`: each percentile is the median of that percentile over the rounds (one round's hiccup on this shared
+   * machine does not decide the figure); `rounds`: each round's own summary.
+   */
+  latency: { rate: number; seconds: number; sent: number; summary: LatencySummary; rounds: LatencySummary[] };
   reach: number;
   received: number;
   expected: number;
@@ -166,7 +170,24 @@ export interface RoomFigureOptions {
   warmupMessages: number;
   throughputSeconds: number;
   rate: number;
+  /** the latency window: `latencyRounds` open-loop rounds of `latencySeconds` each */
   latencySeconds: number;
+  latencyRounds: number;
+}
+
+/** Each percentile (and the max) as the median of the rounds' own. */
+function medianOfRounds(rounds: readonly LatencySummary[]): LatencySummary {
+  const median = (pick: (summary: LatencySummary) => number): number => {
+    const values = rounds.map(pick).sort((a, b) => a - b);
+    return values.length === 0 ? Number.NaN : values[Math.floor((values.length - 1) / 2)];
+  };
+  return {
+    count: rounds.reduce((total, round) => total + round.count, 0),
+    p50: median((r) => r.p50),
+    p95: median((r) => r.p95),
+    p99: median((r) => r.p99),
+    max: median((r) => r.max),
+  };
 }
 
 export async function roomFigure(target: Target, options: RoomFigureOptions): Promise<RoomFigure> {
@@ -177,8 +198,13 @@ export async function roomFigure(target: Target, options: RoomFigureOptions): Pr
     await tracker.drain(15000);
     const historyBeforeLatency = tracker.acked;
     // latency first, at a fixed rate, while the room's history is still short; then the closed-loop maximum
-    const sent = await openLoop(target, [room], options.rate, options.latencySeconds, tracker, 'latency');
-    await tracker.drain(30000);
+    let sent = 0;
+    const rounds: LatencySummary[] = [];
+    for (let round = 1; round <= options.latencyRounds; round++) {
+      sent += await openLoop(target, [room], options.rate, options.latencySeconds, tracker, `latency-${round}`);
+      await tracker.drain(30000);
+      rounds.push(tracker.window(`latency-${round}`));
+    }
     const saturated = await closedLoop(target, room, options.posters, options.throughputSeconds, tracker, 'throughput');
     await tracker.drain(30000);
     return {
@@ -191,7 +217,7 @@ export async function roomFigure(target: Target, options: RoomFigureOptions): Pr
         deliveriesPerSecond: saturated.perSecond * options.size,
         latency: tracker.window('throughput'),
       },
-      latency: { rate: options.rate, seconds: options.latencySeconds, sent, summary: tracker.window('latency') },
+      latency: { rate: options.rate, seconds: options.latencySeconds, sent, summary: medianOfRounds(rounds), rounds },
       reach: tracker.reach,
       received: tracker.received,
       expected: tracker.expected,
