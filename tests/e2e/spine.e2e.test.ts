@@ -93,7 +93,7 @@ describe.each(STORES)('the spine on %s', (store) => {
     expect(bob.socket.connected && alice.socket.connected).toBe(true);
   });
 
-  it('refuses missing, malformed, expired and wrongly signed tokens at the handshake and over HTTP', async () => {
+  it('refuses missing, malformed, expired and wrongly signed tokens (and a malformed resume position) at the handshake, and tokens over HTTP', async () => {
     app = await AppProcess.start(freshData(store));
     expect((await connectError(app, {})).data).toMatchObject({ code: 'AUTH.TOKEN_MISSING' });
     expect((await connectError(app, { token: 'not-a-jwt' })).data).toMatchObject({ code: 'AUTH.TOKEN_MALFORMED' });
@@ -101,6 +101,14 @@ describe.each(STORES)('the spine on %s', (store) => {
     expect((await connectError(app, { token: wrongKey })).data).toMatchObject({ code: 'AUTH.TOKEN_INVALID_SIGNATURE' });
     const expired = await mintDevToken({ secret: TEST_JWT_SECRET, sub: 'eve', role: 'participant', expiresIn: '-1m' });
     expect((await connectError(app, { token: expired })).data).toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
+    // a resume position that is not a non-negative integer is refused, not taken as "no catch-up"
+    const valid = await tokenFor('eve', 'participant');
+    for (const lastPosition of ['42', -1, 2.5]) {
+      expect((await connectError(app, { token: valid, lastPosition })).data).toMatchObject({
+        code: 'VALIDATION.FAILED',
+        details: { errors: [{ property: 'lastPosition' }] },
+      });
+    }
 
     const noAuth = await fetch(`${app.url}/rooms`);
     expect(noAuth.status).toBe(401);

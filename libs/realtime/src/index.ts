@@ -3,4 +3,5 @@ export * from './log-follower';
 export * from './realtime.tokens';
 export * from './realtime.gateway';
 export * from './realtime.module';
+export * from './resume-position';
 export * from './sync.request.dto';

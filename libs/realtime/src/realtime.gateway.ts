@@ -21,6 +21,7 @@ import {
 } from '@haven/identity';
 import { channels } from './delivery-policy';
 import { LogFollower } from './log-follower';
+import { resumeAfterOf, resumePositionMiddleware } from './resume-position';
 import { SyncRequestDto } from './sync.request.dto';
 
 /**
@@ -46,13 +47,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: Server): void {
     server.use(createSocketAuthMiddleware(this.verifier));
+    server.use(resumePositionMiddleware);
   }
 
   async handleConnection(socket: Socket): Promise<void> {
     disconnectWhenTokenExpires(socket);
     const actor = socketActor(socket)!;
-    const raw: unknown = socket.handshake.auth?.lastPosition;
-    const after = Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : null;
+    const after = resumeAfterOf(socket);
     try {
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });
