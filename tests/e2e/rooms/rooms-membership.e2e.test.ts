@@ -52,6 +52,7 @@ describe.each(STORES)('room membership on %s', (store) => {
     // participants no longer find it; staff still do, marked archived; its history stays readable
     expect((await httpGet(app, alice, '/rooms')).body.data.map((r: { roomId: string }) => r.roomId)).not.toContain(roomId);
     expect((await httpGet(app, fran, '/rooms')).body.data).toContainEqual(expect.objectContaining({ roomId, archived: true }));
+    expect(await httpGet(app, alice, `/rooms/${roomId}`)).toMatchObject({ status: 200, body: { data: { roomId, archived: true } } });
     expect((await httpGet(app, alice, `/rooms/${roomId}/messages`)).body.data.map((m: { text: string }) => m.text)).toEqual([
       'before the group ended',
     ]);
@@ -93,7 +94,7 @@ describe.each(STORES)('room membership on %s', (store) => {
     expect(roomEvents(alice, roomId)).toEqual([]);
   });
 
-  it('a closed room refuses new members with ROOM.CLOSED, also after an open room is closed', async () => {
+  it('a closed room refuses new members with ROOM.CLOSED, also after an open room is closed, and only staff and members can look it up', async () => {
     const fran = await connect(app, 'fran', 'facilitator');
     const alice = await connect(app, 'alice', 'participant');
     const bob = await connect(app, 'bob', 'participant');
@@ -107,8 +108,12 @@ describe.each(STORES)('room membership on %s', (store) => {
     await refused(app, bob, 'rooms.join', { roomId }, 'ROOM.CLOSED');
     // members already inside keep talking
     await post(alice, roomId, 'still here');
-    // participants no longer find it
+    // participants outside no longer find it, nor look it up by id; its members and staff still do
     expect((await httpGet(app, bob, '/rooms')).body.data.map((r: { roomId: string }) => r.roomId)).not.toContain(roomId);
+    expect(await httpGet(app, bob, `/rooms/${roomId}`)).toMatchObject({ status: 404, body: { error: { code: 'ROOM.NOT_FOUND' } } });
+    expect(await httpGet(app, bob, `/rooms/${closedFromStart}`)).toMatchObject({ status: 404 });
+    expect(await httpGet(app, alice, `/rooms/${roomId}`)).toMatchObject({ status: 200, body: { data: { roomId, joinRule: 'closed' } } });
+    expect(await httpGet(app, fran, `/rooms/${closedFromStart}`)).toMatchObject({ status: 200, body: { data: { roomId: closedFromStart } } });
   });
 
   it('a family guest cannot join, create or see group rooms, and receives no room events live or on catch-up', async () => {

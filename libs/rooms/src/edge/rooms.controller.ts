@@ -42,10 +42,14 @@ export class RoomsController {
   }
 
   @Get(':roomId')
-  @ApiOperation({ summary: 'One room' })
+  @ApiOperation({ summary: 'One room (a closed or archived one only to staff and its members, as in the list)' })
   async show(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
     const room = actor.role === 'family' ? null : await findRoom(this.storage.sql, roomId);
-    if (!room) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
+    // the same rule as the list: what a participant cannot find, it cannot look up by id either, unless it is inside
+    const hidden =
+      room !== null && !STAFF.has(actor.role) && (room.archived || room.joinRule === 'closed') &&
+      !(await currentMembership(this.storage.sql, roomId, actor.userId));
+    if (!room || hidden) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
     return { ok: true, data: room };
   }
 
