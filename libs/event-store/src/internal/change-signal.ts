@@ -1,7 +1,11 @@
 import type { RecordedEvent } from '../event-store';
 
-/** How many events appended in this process are kept for subscribers to take without reading them back. */
-const HANDED_EVENTS = 2000;
+/**
+ * How many events appended in this process are kept for subscribers to take without reading them back: enough for a
+ * follower a burst behind; one further behind reads the log in batches. Few, because every event kept survives young
+ * garbage collections, whose pauses (copying survivors) land on message latency.
+ */
+const HANDED_EVENTS = 128;
 
 /**
  * Wakes subscription loops when the log may have grown. A version counter instead of a bare event,
