@@ -79,7 +79,7 @@ const DEFAULT: Mode = {
   // not 10,000: the full (cold-cache) fold of such a room takes longer than the bench's 30 s ack timeout (see fold.ts)
   history: { sizes: [0, 1000, 3000], posts: 40, folds: [100, 1000, 3000] },
   append: { seconds: 2, stores: ['sqlite', 'postgres'] },
-  rebuild: { events: 200_000, stores: ['sqlite'] },
+  rebuild: { events: 200_000, stores: ['sqlite', 'postgres'] },
   connections: { steps: [100, 200, 400, 800, 1600, 3200, 6400], windowSeconds: 4, p99LimitMs: 100 },
   catchUp: { missed: 10_000, stores: ['sqlite'] },
   profileSeconds: 8,

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@haven/event-store';
+import type { SqlExecutor, SqlWriter } from '@haven/event-store';
 
 export async function migrateCheckpoints(db: SqlExecutor): Promise<void> {
   await db.execute(
@@ -21,7 +21,7 @@ export async function ensureCheckpoint(db: SqlExecutor, name: string): Promise<v
   );
 }
 
-export async function setCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<void> {
+export async function setCheckpoint(tx: SqlWriter, name: string, position: number): Promise<void> {
   await tx.execute(`update read_model_checkpoints set position = $2 where name = $1`, [name, position]);
 }
 

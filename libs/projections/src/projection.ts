@@ -1,4 +1,4 @@
-import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 
 /**
  * A read model: its tables live in the same database as the events, and its checkpoint is written in the
@@ -11,6 +11,9 @@ export interface Projection {
   readonly tables: readonly string[];
   /** creates its tables if missing (idempotent; run at start) */
   migrate(db: SqlExecutor): Promise<void>;
-  /** applies one event inside the caller's transaction; events it does not care about are ignored */
-  apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
+  /**
+   * applies one event inside the caller's transaction; events it does not care about are ignored. Its writes may be
+   * sent later in a batch (a rebuild's bulk transaction), so it cannot use their row counts; its queries see them.
+   */
+  apply(tx: SqlWriter, event: RecordedEvent): Promise<void>;
 }

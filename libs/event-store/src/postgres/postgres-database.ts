@@ -1,5 +1,28 @@
-import type { Pool, PoolClient } from 'pg';
-import type { SqlDatabase, SqlExecutor, SqlRow, SqlValue, TransactionOptions } from '../sql-database';
+import { escapeLiteral, type Pool, type PoolClient } from 'pg';
+import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue, TransactionOptions } from '../sql-database';
+
+/** Writes a bulk transaction holds before sending them in one round trip. */
+const HELD_WRITES = 1000;
+
+/** a quoted string or identifier (left alone), or a `$n` placeholder */
+const PLACEHOLDER = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g;
+
+/**
+ * The statement with each `$n` replaced by its value as a quoted literal, which the server types from its context
+ * exactly as it types node-postgres's parameters (sent as text of unknown type): `'42'` into a bigint column is 42.
+ * Strings go through pg's escapeLiteral (quotes and backslashes), so message text cannot end the literal.
+ */
+export function withLiterals(sql: string, params: readonly SqlValue[]): string {
+  return sql.replace(PLACEHOLDER, (match, index: string | undefined) => {
+    if (index === undefined) return match;
+    const position = Number(index) - 1;
+    if (position >= params.length) throw new RangeError(`missing SQL parameter $${index}`);
+    const value = params[position];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`SQL parameter $${index} is not a finite number`);
+    return escapeLiteral(String(value));
+  });
+}
 
 function executorOn(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -30,14 +53,44 @@ export class PostgresDatabase implements SqlDatabase {
     return this.direct.execute(sql, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, { durable = true }: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.inTransaction((client) => fn(executorOn(client)), options);
+  }
+
+  bulkTransaction<T>(fn: (tx: BulkWriter) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.inTransaction(async (client) => {
+      const held: string[] = [];
+      const flush = async (): Promise<void> => {
+        if (held.length === 0) return;
+        // no parameters: the simple query protocol, which takes many statements in one round trip
+        await client.query(held.splice(0).join(';\n'));
+      };
+      const writer: BulkWriter = {
+        async query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+          await flush();
+          return (await client.query<Row>(sql, [...params])).rows;
+        },
+        async execute(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+          held.push(withLiterals(sql, params));
+          if (held.length >= HELD_WRITES) await flush();
+        },
+        flush,
+      };
+      const result = await fn(writer);
+      await flush();
+      return result;
+    }, options);
+  }
+
+  /** BEGIN, fn, COMMIT on one pooled client; ROLLBACK when fn throws. */
+  private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>, { durable = true }: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       // one round trip either way
       await client.query(durable ? 'BEGIN' : 'BEGIN; SET LOCAL synchronous_commit = off');
       try {
-        const result = await fn(executorOn(client));
+        const result = await fn(client);
         await client.query('COMMIT');
         return result;
       } catch (error) {

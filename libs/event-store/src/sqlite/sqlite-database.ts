@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../internal/async-mutex';
-import type { SqlDatabase, SqlExecutor, SqlRow, SqlValue } from '../sql-database';
+import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue } from '../sql-database';
 
 type Connection = Database.Database;
 type BoundValue = string | number | bigint | null;
@@ -143,6 +143,15 @@ export class SqliteDatabase implements SqlDatabase {
         open = false;
       }
     });
+  }
+
+  /** Writes run at once: a statement costs no round trip in-process. */
+  bulkTransaction<T>(fn: (tx: BulkWriter) => Promise<T>): Promise<T> {
+    const flush = (): Promise<void> => Promise.resolve();
+    return this.transaction((tx) =>
+      // the transaction's own executor (its functions need no binding), no wrapper per statement
+      fn({ query: tx.query, execute: tx.execute, flush }),
+    );
   }
 
   /** Runs synchronous work on the raw connection under the mutex (the event store appends through this). */

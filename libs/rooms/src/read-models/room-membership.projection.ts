@@ -1,4 +1,4 @@
-import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomEvent } from '../domain/room.events';
 
@@ -62,7 +62,7 @@ type PeriodRow = {
   to_position: number | string | null;
 };
 
-async function open(tx: SqlExecutor, roomId: string, userId: string, role: string, moderator: boolean, p: number) {
+async function open(tx: SqlWriter, roomId: string, userId: string, role: string, moderator: boolean, p: number) {
   await tx.execute(
     `insert into room_membership_periods (room_id, user_id, global_role, moderator, from_position, to_position)
      values ($1, $2, $3, $4, $5, null) on conflict (room_id, user_id, from_position) do nothing`,
@@ -70,14 +70,14 @@ async function open(tx: SqlExecutor, roomId: string, userId: string, role: strin
   );
 }
 
-async function close(tx: SqlExecutor, roomId: string, userId: string, p: number) {
+async function close(tx: SqlWriter, roomId: string, userId: string, p: number) {
   await tx.execute(
     `update room_membership_periods set to_position = $3 where room_id = $1 and user_id = $2 and to_position is null`,
     [roomId, userId, p],
   );
 }
 
-async function currentPeriod(tx: SqlExecutor, roomId: string, userId: string): Promise<PeriodRow | undefined> {
+async function currentPeriod(tx: SqlWriter, roomId: string, userId: string): Promise<PeriodRow | undefined> {
   const rows = await tx.query<PeriodRow>(
     `select * from room_membership_periods where room_id = $1 and user_id = $2 and to_position is null`,
     [roomId, userId],

@@ -90,5 +90,58 @@ export function sqlDatabaseContract(harness: ContractHarness): void {
         { id: 'plain', rank: 3 },
       ]);
     });
+
+    it('bulkTransaction: writes land in order, are seen by its queries, and store any text exactly as parameters do', async () => {
+      const storage = await withNotes(harness);
+      await storage.sql.execute('CREATE TABLE contract_values (id TEXT PRIMARY KEY, body TEXT, rank BIGINT, flag BOOLEAN)');
+      const hostile = [
+        "it's", 'back\\slash \\', "'); DROP TABLE contract_notes; --", '$1 and $2', '"quoted"', 'line\nbreak\ttab',
+        'ünïcødé, 漢字, 🙂', "E'not an escape'", '',
+      ];
+      const total = 2500; // more than one batch of held writes
+      const result = await storage.sql.bulkTransaction(async (tx) => {
+        for (let i = 0; i < total; i++) {
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', [`b${i}`, hostile[i % hostile.length], i]);
+        }
+        await tx.execute('UPDATE contract_notes SET rank = rank + $2 WHERE id = $1', ['b0', 1000]);
+        await tx.execute('INSERT INTO contract_values (id, body, rank, flag) VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)', [
+          'v1', null, -42, true, 'v2', 'x', 2 ** 40, false,
+        ]);
+        const seen = await tx.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM contract_notes');
+        await tx.execute('DELETE FROM contract_notes WHERE id = $1', ['b1']);
+        return Number(seen[0].n);
+      });
+      expect(result).toBe(total);
+      expect(await countNotes(storage)).toBe(total - 1);
+      const bodies = await storage.sql.query<{ id: string; body: string; rank: number | string }>(
+        'SELECT id, body, rank FROM contract_notes WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9) ORDER BY rank',
+        ['b0', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'],
+      );
+      expect(bodies.map((row) => row.body)).toEqual([...hostile.slice(2), hostile[0], hostile[0]]); // b9, then b0 (rank 1000)
+      expect(Number(bodies[bodies.length - 1].rank)).toBe(1000);
+      const values = await storage.sql.query<{ id: string; body: string | null; rank: number | string; flag: unknown }>(
+        'SELECT id, body, rank, flag FROM contract_values ORDER BY id',
+      );
+      expect(values.map((row) => [row.id, row.body, Number(row.rank), row.flag === true || row.flag === 1])).toEqual([
+        ['v1', null, -42, true],
+        ['v2', 'x', 2 ** 40, false],
+      ]);
+    });
+
+    it('bulkTransaction: a failing write rolls all of it back, the writes before it included', async () => {
+      const storage = await withNotes(harness);
+      await expect(
+        storage.sql.bulkTransaction(async (tx) => {
+          for (let i = 0; i < 10; i++) await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', [`f${i}`, 'x', i]);
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['f3', 'duplicate key', 3]);
+          await tx.flush();
+        }),
+        // by message, not toThrow(): SQLite's error class may come from another realm (the native addon is loaded once)
+      ).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE|duplicate key/i));
+      expect(await countNotes(storage)).toBe(0);
+      // the connection is usable afterwards
+      await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['after', 'fine', 1]);
+      expect(await countNotes(storage)).toBe(1);
+    });
   });
 }
