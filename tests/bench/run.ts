@@ -472,7 +472,7 @@ async function rebuild(mode: Mode): Promise<void> {
       `${figure.events.toLocaleString('en-US')} events of room traffic (≈90% MessagePosted, reactions, edits; ${Math.round(figure.events / 400)} rooms of 11 members) ` +
         `appended through the product 100 per append (${formatNumber(figure.seedSeconds)} s), then each read model rebuilt with \`rebuildReadModel\` ` +
         '(libs/projections), and all of them in one pass with `rebuildReadModels`, the way the rebuild CLI does. Baseline: a raw sequential read of the same events with the same driver and the same batch ' +
-        'size (500), rows not decoded (median of 3 passes after a warm-up pass).' +
+        'size (500), rows as arrays (each driver\'s cheapest row form; the SQLite store reads that way too since 2026-11-24, the baseline with it) and not decoded (median of 3 passes after a warm-up pass).' +
         (mode.name === 'quick' ? ` **Quick mode: ${figure.events.toLocaleString('en-US')} events, not 200,000.**` : ''),
       '',
       '| Read model | Seconds | Events/s | Ratio to raw read |',

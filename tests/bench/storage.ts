@@ -192,7 +192,7 @@ export interface RebuildFigure {
   store: StoreKind;
   events: number;
   seedSeconds: number;
-  /** raw sequential read of the events table, same driver, same batch size, rows not decoded */
+  /** raw sequential read of the events table, same driver, same batch size, rows as arrays and not decoded */
   rawRead: { seconds: number; eventsPerSecond: number };
   /** EventStore.readAll from 0 to the head (rows decoded to RecordedEvents), no projection */
   storeRead: { seconds: number; eventsPerSecond: number };
@@ -234,17 +234,24 @@ export async function rebuildFigure(store: StoreKind, total: number, onStep: (te
     const sqlite = store === 'sqlite' ? openSqliteConnection(place.sqlitePath!) : undefined;
     const pg = store === 'postgres' ? new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${place.schema}` }) : undefined;
     await pg?.connect();
-    const select = sqlite?.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    // rows as arrays, each driver's cheapest row form (the SQLite store reads that way too)
+    const select = sqlite?.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true);
     const rawReadOnce = async (): Promise<number> => {
       const begin = nowMs();
       let read = 0;
       for (let after = 0; ; ) {
         const rows = select
-          ? (select.all(after, REBUILD_BATCH) as { position: number }[])
-          : (await pg!.query(`SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`, [after, REBUILD_BATCH])).rows;
+          ? (select.all(after, REBUILD_BATCH) as unknown[][])
+          : (
+              await pg!.query<unknown[]>({
+                text: `SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+                values: [after, REBUILD_BATCH],
+                rowMode: 'array',
+              })
+            ).rows;
         if (rows.length === 0) break;
         read += rows.length;
-        after = Number(rows[rows.length - 1].position);
+        after = Number(rows[rows.length - 1][0]);
       }
       if (read !== events) throw new Error(`raw read saw ${read} events, expected ${events}`);
       return (nowMs() - begin) / 1000;
