@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage, toSqlitePlaceholders, type SqliteDatabase, type Storage } from '@haven/event-store';
-import { newEvent, runEventStoreContract } from '@haven/event-store/testing/event-store.contract';
+import { openSqliteStorage, openStorage, toSqlitePlaceholders, type SqliteDatabase, type Storage } from '@haven/event-store';
+import { follow, newEvent, runEventStoreContract } from '@haven/event-store/testing/event-store.contract';
 
 const directory = mkdtempSync(join(tmpdir(), 'haven-event-store-'));
 const pathOf = new Map<Storage, string>();
@@ -68,6 +68,23 @@ describe('sqlite specifics', () => {
     const [{ log }] = connection.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     expect(log).toBeLessThan(50);
     await storage.close();
+  });
+
+  it('reads a backlog another process wrote batch after batch, without waiting for a poll between batches', async () => {
+    const path = join(directory, 'backlog.sqlite');
+    const writer = await openAt(path);
+    await writer.events.append('backlog', Array.from({ length: 35 }, () => newEvent()), 'no_stream');
+    // a poll far longer than the test may take: only reading on after a full batch can deliver all 35
+    const reader = await openSqliteStorage(path, { batchSize: 10, pollIntervalMs: 600_000 });
+    try {
+      const follower = follow(reader);
+      await follower.waitFor(35);
+      expect(follower.seen.map((event) => event.position)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
+      await follower.subscription.stop();
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
   });
 
   it('says kurrentdb needs its URL', async () => {

@@ -24,14 +24,17 @@ export function startCatchUpSubscription(source: CatchUpSource, options: Subscri
   const stopping = new AbortController();
 
   const loop = async (): Promise<void> => {
-    let readAt = -1; // the version before the last read of the log; -1: not read yet
-    let timedOut = false;
+    let readAt = -1; // the version before the last read of the log
+    // read the log (not only what is handed over): at the start, after a poll, and after a full batch read from it
+    let mustRead = true;
     while (!stopping.signal.aborted) {
       const seenVersion = source.changes.version;
       let batch = source.changes.handedAfter(position, source.batchSize);
-      if (batch.length === 0 && (readAt < 0 || timedOut || source.changes.mayHaveUnread(position, readAt))) {
+      let fromLog = false;
+      if (batch.length === 0 && (mustRead || source.changes.mayHaveUnread(position, readAt))) {
         readAt = seenVersion;
         batch = await source.readAll({ after: position, limit: source.batchSize });
+        fromLog = true;
       }
       for (const event of batch) {
         if (stopping.signal.aborted) return;
@@ -39,12 +42,13 @@ export function startCatchUpSubscription(source: CatchUpSource, options: Subscri
         await options.onEvent(event);
         position = event.position;
       }
-      timedOut = false;
+      const full = batch.length === source.batchSize;
+      mustRead = fromLog && full;
       // a full batch, or one that stopped short of what the signal knows is there: go on without waiting
-      const more = batch.length === source.batchSize || (batch.length > 0 && source.changes.mayHaveUnread(position, readAt));
+      const more = full || (batch.length > 0 && source.changes.mayHaveUnread(position, readAt));
       if (!more && !stopping.signal.aborted) {
         source.beforeWait?.();
-        timedOut = !(await source.changes.waitForChange(seenVersion, source.pollIntervalMs, stopping.signal));
+        mustRead = !(await source.changes.waitForChange(seenVersion, source.pollIntervalMs, stopping.signal));
       }
     }
   };
