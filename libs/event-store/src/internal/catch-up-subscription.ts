@@ -1,5 +1,6 @@
 import type { ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
-import type { ChangeSignal } from './change-signal';
+import { ChangeSignal } from './change-signal';
+import { SubscriptionRegistry } from './subscription-registry';
 
 export interface CatchUpSource {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -71,4 +72,27 @@ export function startCatchUpSubscription(source: CatchUpSource, options: Subscri
       await finished;
     },
   };
+}
+
+/**
+ * What every adapter's subscribeToAll shares: the change signal its appends ring, the poll and batch settings, and the
+ * live subscriptions, stopped when the store closes.
+ */
+export class CatchUpSubscriptions {
+  readonly changes = new ChangeSignal();
+  private readonly live = new SubscriptionRegistry();
+
+  constructor(readonly settings: { pollIntervalMs: number; batchSize: number }) {}
+
+  get batchSize(): number {
+    return this.settings.batchSize;
+  }
+
+  subscribe(readAll: CatchUpSource['readAll'], options: SubscribeOptions, beforeWait?: () => void): Subscription {
+    return this.live.add(startCatchUpSubscription({ readAll, changes: this.changes, ...this.settings, beforeWait }, options));
+  }
+
+  stopAll(): Promise<void> {
+    return this.live.stopAll();
+  }
 }

@@ -19,9 +19,7 @@ import type {
 } from '../event-store';
 import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
 import { fromRevisionOf } from '../internal/read-rules';
-import { startCatchUpSubscription } from '../internal/catch-up-subscription';
-import { ChangeSignal } from '../internal/change-signal';
-import { SubscriptionRegistry } from '../internal/subscription-registry';
+import { CatchUpSubscriptions } from '../internal/catch-up-subscription';
 import { KurrentDbChangeListener } from './kurrentdb-change-listener';
 import {
   havenStreamFilter,
@@ -74,11 +72,8 @@ export class KurrentDbEventStore implements EventStore {
   readonly kind = 'kurrentdb' as const;
   private readonly scope: StreamScope;
   private readonly filter: Filter;
-  private readonly changes = new ChangeSignal();
+  private readonly following: CatchUpSubscriptions;
   private readonly listener: KurrentDbChangeListener;
-  private readonly subscriptions = new SubscriptionRegistry();
-  private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
 
   constructor(
     private readonly client: KurrentDBClient,
@@ -86,9 +81,8 @@ export class KurrentDbEventStore implements EventStore {
   ) {
     this.scope = streamScope(options.namespace, options.streamPrefixes);
     this.filter = havenStreamFilter(this.scope);
-    this.listener = new KurrentDbChangeListener(client, this.filter, this.changes);
-    this.batchSize = options.batchSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.following = new CatchUpSubscriptions({ pollIntervalMs: options.pollIntervalMs ?? 500, batchSize: options.batchSize ?? 1000 });
+    this.listener = new KurrentDbChangeListener(client, this.filter, this.following.changes);
   }
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -112,7 +106,7 @@ export class KurrentDbEventStore implements EventStore {
       if (raced) return raced;
       throw conflict;
     }
-    this.changes.notify();
+    this.following.changes.notify();
     // positions and `created` are the server's: read the batch back (by revision, so exactly these events)
     const first = nextExpectedRevision - events.length + 1;
     const written = await this.readKurrentStream(name, { fromRevision: BigInt(first), maxCount: events.length });
@@ -129,7 +123,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
-    const wanted = limit ?? this.batchSize;
+    const wanted = limit ?? this.following.batchSize;
     const found: RecordedEvent[] = [];
     let cursor = after;
     while (found.length < wanted) {
@@ -165,23 +159,13 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    return this.subscriptions.add(
-      startCatchUpSubscription(
-        {
-          readAll: (read) => this.readAll(read),
-          changes: this.changes,
-          pollIntervalMs: this.pollIntervalMs,
-          batchSize: this.batchSize,
-          beforeWait: () => this.listener.ensureListening(),
-        },
-        options,
-      ),
-    );
+    return this.following.subscribe((read) => this.readAll(read), options, () => this.listener.ensureListening());
   }
+
 
   /** Stops the subscriptions, then closes the connection (the store owns its client). */
   async close(): Promise<void> {
-    await this.subscriptions.stopAll();
+    await this.following.stopAll();
     await this.listener.close();
     await this.client.dispose();
   }

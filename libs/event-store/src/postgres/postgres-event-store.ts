@@ -12,9 +12,7 @@ import type {
 } from '../event-store';
 import { checkDistinctIds, replayOfStoredBatch } from '../internal/append-rules';
 import { fromRevisionOf } from '../internal/read-rules';
-import { startCatchUpSubscription } from '../internal/catch-up-subscription';
-import { ChangeSignal } from '../internal/change-signal';
-import { SubscriptionRegistry } from '../internal/subscription-registry';
+import { CatchUpSubscriptions } from '../internal/catch-up-subscription';
 import { APPEND_SQL, APPEND_STATEMENT, appendOutcome, appendParams, type AppendOutcomeRow } from './postgres-append';
 import { checkSchemaName } from './postgres-connection-config';
 import { PostgresNotificationListener } from './postgres-notification-listener';
@@ -73,12 +71,9 @@ export interface PostgresEventStoreOptions {
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
-  private readonly changes = new ChangeSignal();
-  private readonly subscriptions = new SubscriptionRegistry();
+  private readonly following: CatchUpSubscriptions;
   private readonly listener: PostgresNotificationListener;
   private readonly schema: string;
-  private readonly pollIntervalMs: number;
-  private readonly batchSize: number;
   /** backend process ids of this process's pool connections: their appends' notifications are already handed over */
   private readonly ownBackends = new Set<number>();
 
@@ -87,10 +82,9 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions,
   ) {
     this.schema = checkSchemaName(options.schema);
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.batchSize = options.batchSize ?? 1000;
+    this.following = new CatchUpSubscriptions({ pollIntervalMs: options.pollIntervalMs ?? 500, batchSize: options.batchSize ?? 1000 });
     this.listener = new PostgresNotificationListener(options.listenerConfig, this.schema, (fromBackend) => {
-      if (!this.ownBackends.has(fromBackend)) this.changes.notify();
+      if (!this.ownBackends.has(fromBackend)) this.following.changes.notify();
     });
     pool.on('remove', (client) => this.ownBackends.delete((client as { processID?: number }).processID ?? -1));
   }
@@ -127,7 +121,7 @@ export class PostgresEventStore implements EventStore {
     const outcome = appendOutcome(rows[0], call);
     if (outcome !== 'stored') {
       // in-process subscribers take these events as they are, without the notification's round trip or a read
-      if (outcome.events.length > 0) this.changes.appended(outcome.events);
+      if (outcome.events.length > 0) this.following.changes.appended(outcome.events);
       return outcome;
     }
     const ids = events.map((event) => event.id);
@@ -154,7 +148,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<EventRow>({
       rowMode: 'array',
       text: `SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
-      values: [after, limit ?? this.batchSize],
+      values: [after, limit ?? this.following.batchSize],
     });
     return rows.map(toRecordedEvent);
   }
@@ -166,23 +160,13 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions): Subscription {
     this.listener.ensure();
-    return this.subscriptions.add(
-      startCatchUpSubscription(
-        {
-          readAll: (read) => this.readAll(read),
-          changes: this.changes,
-          pollIntervalMs: this.pollIntervalMs,
-          batchSize: this.batchSize,
-          beforeWait: () => this.listener.ensure(),
-        },
-        options,
-      ),
-    );
+    return this.following.subscribe((read) => this.readAll(read), options, () => this.listener.ensure());
   }
+
 
   /** Stops subscriptions and the LISTEN connection; the pool is ended with the PostgresDatabase (Storage.close()). */
   async close(): Promise<void> {
-    await this.subscriptions.stopAll();
+    await this.following.stopAll();
     await this.listener.close();
   }
 }

@@ -11,10 +11,8 @@ import {
   type Subscription,
 } from '../event-store';
 import { checkDistinctIds, checkExpectedRevision, NO_STREAM_REVISION, replayOfStoredBatch } from '../internal/append-rules';
-import { startCatchUpSubscription } from '../internal/catch-up-subscription';
-import { ChangeSignal } from '../internal/change-signal';
+import { CatchUpSubscriptions } from '../internal/catch-up-subscription';
 import { fromRevisionOf } from '../internal/read-rules';
-import { SubscriptionRegistry } from '../internal/subscription-registry';
 import type { SqliteDatabase } from './sqlite-database';
 import { prepareEventStatements, toRecordedEvent, type EventStatements } from './sqlite-event-statements';
 
@@ -43,18 +41,14 @@ export interface SqliteEventStoreOptions {
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
-  private readonly changes = new ChangeSignal();
-  private readonly subscriptions = new SubscriptionRegistry();
-  private readonly pollIntervalMs: number;
-  private readonly batchSize: number;
+  private readonly following: CatchUpSubscriptions;
   private prepared?: { statements: EventStatements; appendTransaction: AppendTransaction };
 
   constructor(
     private readonly db: SqliteDatabase,
     options: SqliteEventStoreOptions = {},
   ) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.batchSize = options.batchSize ?? 1000;
+    this.following = new CatchUpSubscriptions({ pollIntervalMs: options.pollIntervalMs ?? 250, batchSize: options.batchSize ?? 1000 });
   }
 
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -73,7 +67,7 @@ export class SqliteEventStore implements EventStore {
         if (replay) return replay;
         throw error;
       }
-      this.changes.appended(result.events);
+      this.following.changes.appended(result.events);
       return result;
     });
   }
@@ -111,7 +105,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.statements().statements.readAll.all(after, limit ?? this.batchSize).map(toRecordedEvent);
+    return this.statements().statements.readAll.all(after, limit ?? this.following.batchSize).map(toRecordedEvent);
   }
 
   async headPosition(): Promise<number> {
@@ -131,21 +125,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    return this.subscriptions.add(
-      startCatchUpSubscription(
-        {
-          readAll: (read) => this.readAll(read),
-          changes: this.changes,
-          pollIntervalMs: this.pollIntervalMs,
-          batchSize: this.batchSize,
-        },
-        options,
-      ),
-    );
+    return this.following.subscribe((read) => this.readAll(read), options);
   }
+
 
   /** Stops the subscriptions; the shared connection is closed with the SqliteDatabase (Storage.close()). */
   async close(): Promise<void> {
-    await this.subscriptions.stopAll();
+    await this.following.stopAll();
   }
 }
