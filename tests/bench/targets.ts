@@ -145,15 +145,42 @@ function expectOk<T>(ack: Ack<T>, what: string): T {
   return ack.data;
 }
 
+/** What both servers do alike: the same `rooms.post` message, and measurements through their preload's control files. */
+abstract class ControlledTarget {
+  protected abstract readonly control: ChildControl;
+
+  post(client: BenchClient, roomId: string, messageId: string, text: string): Promise<Ack> {
+    return client.request('rooms.post', { commandId: randomUUID(), roomId, messageId, text });
+  }
+
+  memory() {
+    return this.control.memory();
+  }
+
+  startCpuProfile() {
+    return this.control.startCpuProfile();
+  }
+
+  cpuProfile() {
+    return this.control.cpuProfile();
+  }
+
+  heapSnapshot() {
+    return this.control.heapSnapshot();
+  }
+}
+
 /** The app load is generated against: high HTTP rate limit, warn logs, production mode (system clock). */
-export class HavenTarget implements Target {
+export class HavenTarget extends ControlledTarget implements Target {
   readonly kind = 'haven' as const;
   private constructor(
     readonly app: AppProcess,
-    private readonly control: ChildControl,
+    protected readonly control: ChildControl,
     readonly store: StoreKind,
     private readonly cleanup: () => Promise<void>,
-  ) {}
+  ) {
+    super();
+  }
 
   get label(): string {
     return `haven (${this.store})`;
@@ -222,26 +249,6 @@ export class HavenTarget implements Target {
   /** joins sent again after STORE.WRONG_EXPECTED_REVISION (set-up only; posts are never resent) */
   joinResends = 0;
 
-  post(client: BenchClient, roomId: string, messageId: string, text: string): Promise<Ack> {
-    return client.request('rooms.post', { commandId: randomUUID(), roomId, messageId, text });
-  }
-
-  memory() {
-    return this.control.memory();
-  }
-
-  startCpuProfile() {
-    return this.control.startCpuProfile();
-  }
-
-  cpuProfile() {
-    return this.control.cpuProfile();
-  }
-
-  heapSnapshot() {
-    return this.control.heapSnapshot();
-  }
-
   /** follower position and store head from /health */
   async health(): Promise<{ head: number; follower: number }> {
     const response = await fetch(`${this.url}/health`);
@@ -259,14 +266,16 @@ export class HavenTarget implements Target {
 
 
 /** The baseline server in its own child process. */
-export class BareTarget implements Target {
+export class BareTarget extends ControlledTarget implements Target {
   readonly kind = 'bare' as const;
   readonly label = 'bare socket.io';
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
-    private readonly control: ChildControl,
-  ) {}
+    protected readonly control: ChildControl,
+  ) {
+    super();
+  }
 
   static async start(): Promise<BareTarget> {
     const dir = mkdtempSync(join(tmpdir(), 'haven-bench-bare-'));
@@ -298,26 +307,6 @@ export class BareTarget implements Target {
 
   async join(client: BenchClient, roomId: string): Promise<void> {
     expectOk(await client.request('rooms.join', { roomId }), 'rooms.join');
-  }
-
-  post(client: BenchClient, roomId: string, messageId: string, text: string): Promise<Ack> {
-    return client.request('rooms.post', { commandId: randomUUID(), roomId, messageId, text });
-  }
-
-  memory() {
-    return this.control.memory();
-  }
-
-  startCpuProfile() {
-    return this.control.startCpuProfile();
-  }
-
-  cpuProfile() {
-    return this.control.cpuProfile();
-  }
-
-  heapSnapshot() {
-    return this.control.heapSnapshot();
   }
 
   async stop(): Promise<void> {
