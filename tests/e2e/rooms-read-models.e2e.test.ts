@@ -48,7 +48,7 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     expect(alice.events.filter((e) => e.type === 'MemberUnmuted')).toHaveLength(1);
   });
 
-  it('relays typing and presence to the room only, and refuses typing from muted members and outsiders', async () => {
+  it('relays typing and presence to the room only (online once per user, not per socket), and refuses typing from muted members and outsiders', async () => {
     app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');
     const alice = await connect(app, 'alice', 'participant');
@@ -74,6 +74,16 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     expect(await wentOffline).toEqual({ roomId, userId: 'bob', online: false });
     await settle();
     expect(outsiderSaw).toEqual([]);
+
+    // online is told once per user, not per socket: alice's second tab announces nothing, bob coming back does
+    const franSaw: { userId: string; online: boolean }[] = [];
+    fran.socket.on('presence', (p) => franSaw.push(p));
+    await connect(app, 'alice', 'participant');
+    await settle();
+    const bobBack = new Promise((resolve) => fran.socket.on('presence', (p) => p.userId === 'bob' && p.online && resolve(p)));
+    await connect(app, 'bob', 'participant');
+    expect(await bobBack).toEqual({ roomId, userId: 'bob', online: true });
+    expect(franSaw.filter((p) => p.userId === 'alice')).toEqual([]);
   });
 
   it('keeps a moderation queue and a moderation log that only moderators read', async () => {

@@ -57,12 +57,23 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     try {
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });
-      this.announcePresence(socket, true);
+      void this.announceArrival(socket);
       socket.on('disconnecting', () => void this.announceDeparture(socket));
     } catch (error) {
       this.logger.error(`attach failed: ${String(error)}`);
       socket.emit('error', { ok: false, error: { code: 'INTERNAL', message: 'could not attach to live delivery', details: {} } });
       socket.disconnect(true);
+    }
+  }
+
+  /** online only when this is the user's first socket, on any node (a second tab or a reconnect announces nothing) */
+  private async announceArrival(socket: Socket): Promise<void> {
+    const userId = socketActor(socket)!.userId;
+    try {
+      const others = (await this.server.in(channels.user(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
+      if (others.length === 0 && socket.connected) this.announcePresence(socket, true);
+    } catch {
+      // a node going away mid-fetch: presence is best effort
     }
   }
 
