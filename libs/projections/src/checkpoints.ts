@@ -31,7 +31,7 @@ export async function setCheckpoint(tx: SqlWriter, name: string, position: numbe
  * API nodes follow the same log, the row locks make exactly one of them apply each event to each read model, and a
  * node that is behind skips what another applied.
  */
-export async function claimCheckpoints(tx: SqlExecutor, names: readonly string[], position: number): Promise<Set<string>> {
+export async function claimCheckpoints(tx: SqlWriter, names: readonly string[], position: number): Promise<Set<string>> {
   if (names.length === 0) return new Set();
   const placeholders = names.map((_, index) => `$${index + 2}`).join(', ');
   const rows = await tx.query<{ name: string }>(

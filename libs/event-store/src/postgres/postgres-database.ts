@@ -1,4 +1,4 @@
-import { escapeLiteral, type Pool, type PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue, TransactionOptions } from '../sql-database';
 
 /** Writes a bulk transaction holds before sending them in one round trip. */
@@ -57,29 +57,46 @@ export class PostgresDatabase implements SqlDatabase {
     return this.inTransaction((client) => fn(executorOn(client)), options);
   }
 
-  bulkTransaction<T>(fn: (tx: BulkWriter) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    return this.inTransaction(async (client) => {
-      const held: string[] = [];
-      const flush = async (): Promise<void> => {
-        if (held.length === 0) return;
-        // no parameters: the simple query protocol, which takes many statements in one round trip
-        await client.query(held.splice(0).join(';\n'));
-      };
-      const writer: BulkWriter = {
-        async query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-          await flush();
-          return (await client.query<Row>(sql, [...params])).rows;
-        },
-        async execute(sql: string, params: readonly SqlValue[] = []): Promise<void> {
-          held.push(withLiterals(sql, params));
-          if (held.length >= HELD_WRITES) await flush();
-        },
-        flush,
-      };
+  /**
+   * Statements go as text with their values as literals (withLiterals), in the simple query protocol, which takes many
+   * in one round trip: BEGIN goes with the first query or batch of writes, COMMIT with the last writes. A read-model
+   * transaction of one query and a few writes (a live projection) takes two round trips instead of four.
+   */
+  async bulkTransaction<T>(fn: (tx: BulkWriter) => Promise<T>, { durable = true }: TransactionOptions = {}): Promise<T> {
+    const client = await this.pool.connect();
+    const held: string[] = [durable ? 'BEGIN' : 'BEGIN; SET LOCAL synchronous_commit = off'];
+    let begun = false;
+    let broken: Error | undefined;
+    /** sends what is held (and `last`); the result of the last statement */
+    const send = async (last?: string): Promise<QueryResult | undefined> => {
+      if (last !== undefined) held.push(last);
+      if (held.length === 0) return undefined;
+      begun = true;
+      const results = (await client.query(held.splice(0).join(';\n'))) as QueryResult | QueryResult[];
+      return Array.isArray(results) ? results[results.length - 1] : results;
+    };
+    const writer: BulkWriter = {
+      async query<Row extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+        return ((await send(withLiterals(sql, params)))?.rows ?? []) as Row[];
+      },
+      async execute(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+        held.push(withLiterals(sql, params));
+        if (held.length >= HELD_WRITES) await send();
+      },
+      flush: async () => void (await send()),
+    };
+    try {
       const result = await fn(writer);
-      await flush();
+      if (begun || held.length > 1) await send('COMMIT');
       return result;
-    }, options);
+    } catch (error) {
+      held.length = 0;
+      if (begun) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      // a client whose ROLLBACK failed is in an unknown state: destroy it rather than return it to the pool
+      client.release(broken);
+    }
   }
 
   /** BEGIN, fn, COMMIT on one pooled client; ROLLBACK when fn throws. */

@@ -143,5 +143,34 @@ export function sqlDatabaseContract(harness: ContractHarness): void {
       await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['after', 'fine', 1]);
       expect(await countNotes(storage)).toBe(1);
     });
+
+    it('bulkTransaction: a query first (as a live projection claims), writes, then the commit; also not durable, and empty', async () => {
+      const storage = await withNotes(harness);
+      await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['claim', 'row', 1]);
+      const claimed = await storage.sql.bulkTransaction(
+        async (tx) => {
+          const rows = await tx.query<{ id: string }>('UPDATE contract_notes SET rank = $1 WHERE rank < $1 AND id IN ($2, $3) RETURNING id', [
+            7,
+            'claim',
+            'other',
+          ]);
+          await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['w1', "it's written", 7]);
+          return rows.map((row) => row.id);
+        },
+        { durable: false },
+      );
+      expect(claimed).toEqual(['claim']);
+      const rows = await storage.sql.query<{ id: string; rank: number | string }>('SELECT id, rank FROM contract_notes ORDER BY id');
+      expect(rows.map((row) => [row.id, Number(row.rank)])).toEqual([
+        ['claim', 7],
+        ['w1', 7],
+      ]);
+      if (storage.sql.dialect === 'postgres') {
+        expect(await storage.sql.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+      }
+      // nothing written, nothing to commit; the database is usable after it
+      expect(await storage.sql.bulkTransaction(async () => 'nothing')).toBe('nothing');
+      expect(await countNotes(storage)).toBe(2);
+    });
   });
 }
