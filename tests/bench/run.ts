@@ -55,7 +55,8 @@ interface Mode {
   };
   /** figure 1b: post ack latency in rooms already holding N messages, and the in-process fold of N messages */
   history: { sizes: number[]; posts: number; folds: number[] } | null;
-  append: { seconds: number; stores: Store[] };
+  /** `rounds` rounds of `seconds` per side, alternating product and baseline; each side's median round */
+  append: { seconds: number; rounds: number; stores: Store[] };
   rebuild: { events: number; stores: Store[] };
   connections: { steps: number[]; windowSeconds: number; p99LimitMs: number };
   catchUp: { missed: number; stores: Store[] };
@@ -78,7 +79,7 @@ const DEFAULT: Mode = {
   },
   // not 10,000: the full (cold-cache) fold of such a room takes longer than the bench's 30 s ack timeout (see fold.ts)
   history: { sizes: [0, 1000, 3000], posts: 40, folds: [100, 1000, 3000] },
-  append: { seconds: 2, stores: ['sqlite', 'postgres'] },
+  append: { seconds: 1, rounds: 3, stores: ['sqlite', 'postgres'] },
   rebuild: { events: 200_000, stores: ['sqlite', 'postgres'] },
   connections: { steps: [100, 200, 400, 800, 1600, 3200, 6400], windowSeconds: 4, p99LimitMs: 100 },
   catchUp: { missed: 10_000, stores: ['sqlite'] },
@@ -89,7 +90,7 @@ const QUICK: Mode = {
   name: 'quick',
   e2e: { runs: [{ store: 'sqlite', sizes: [10, 100] }], posters: 10, warmupMessages: 30, rate: { 10: 20, 100: 5 }, latencySeconds: 1.5, latencyRounds: 1, throughputSeconds: 1.5 },
   history: null,
-  append: { seconds: 0.5, stores: ['sqlite', 'postgres'] },
+  append: { seconds: 0.5, rounds: 1, stores: ['sqlite', 'postgres'] },
   rebuild: { events: 20_000, stores: ['sqlite'] },
   connections: { steps: [100, 200], windowSeconds: 2, p99LimitMs: 100 },
   catchUp: { missed: 2_000, stores: ['sqlite'] },
@@ -400,7 +401,7 @@ async function append(mode: Mode): Promise<void> {
   const figures: AppendFigure[] = [];
   for (const store of mode.append.stores) {
     for (const perAppend of [1, 100]) {
-      const figure = await appendFigure(store, perAppend, mode.append.seconds);
+      const figure = await appendFigure(store, perAppend, mode.append.seconds, mode.append.rounds);
       figures.push(figure);
       log(`   ${store}, ${perAppend}/append: ${formatNumber(figure.product.eventsPerSecond)} vs raw ${formatNumber(figure.baseline.eventsPerSecond)} events/s`);
       rows.push({
@@ -419,6 +420,9 @@ async function append(mode: Mode): Promise<void> {
     '### 2. Append throughput',
     '',
     `Product: \`EventStore.append(streamId, events, expectedRevision)\` one append after another for ${mode.append.seconds} s, over 100 streams ` +
+      (mode.append.rounds > 1
+        ? `(${mode.append.rounds} rounds, each the product then the baseline on fresh tables, so a busy moment of the machine falls on both; each side's figure is its median round), `
+        : '') +
       'with the expected revision tracked, as the command handler appends. Baseline: the same rows (same ids, JSON, timestamps) inserted into the ' +
       'same table (made by the same migration) with the same driver and durability, one transaction per append, positions given by the client. ' +
       'SQLite: journal_mode=WAL, synchronous=NORMAL on both sides (openSqliteConnection), WAL checkpoints on a worker thread on both sides (WalCheckpointer, as the app runs them). ' +

@@ -78,7 +78,19 @@ async function timed(batchCount: number, seconds: number, appendOne: (i: number)
   return { batches: done, seconds: (nowMs() - start) / 1000 };
 }
 
-export async function appendFigure(store: StoreKind, perAppend: number, seconds: number): Promise<AppendFigure> {
+/**
+ * `rounds` rounds, each the product for `seconds` then the baseline for `seconds` on fresh tables, alternating so that
+ * a busy moment of the shared machine falls on both sides; each side's figure is its median round.
+ */
+export async function appendFigure(store: StoreKind, perAppend: number, seconds: number, rounds = 1): Promise<AppendFigure> {
+  const runs: AppendFigure[] = [];
+  for (let round = 0; round < rounds; round++) runs.push(await appendRound(store, perAppend, seconds));
+  const median = (side: 'product' | 'baseline') =>
+    runs.map((run) => run[side]).sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor((runs.length - 1) / 2)];
+  return { store, perAppend, product: median('product'), baseline: median('baseline') };
+}
+
+async function appendRound(store: StoreKind, perAppend: number, seconds: number): Promise<AppendFigure> {
   // enough batches for the time given at a rate well above what either side reaches here
   const batchCount = Math.ceil((perAppend === 1 ? 30000 : 2500) * (seconds / 4)) + 50;
   const batches = batchesFor(perAppend, batchCount);
