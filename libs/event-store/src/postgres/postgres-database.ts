@@ -1,11 +1,9 @@
 import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
+import { replacePlaceholders } from '../internal/placeholders';
 import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue, TransactionOptions } from '../sql-database';
 
 /** Writes a bulk transaction holds before sending them in one round trip. */
 const HELD_WRITES = 1000;
-
-/** a quoted string or identifier (left alone), or a `$n` placeholder */
-const PLACEHOLDER = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g;
 
 /**
  * The statement with each `$n` replaced by its value as a quoted literal, which the server types from its context
@@ -13,13 +11,11 @@ const PLACEHOLDER = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g;
  * Strings go through pg's escapeLiteral (quotes and backslashes), so message text cannot end the literal.
  */
 export function withLiterals(sql: string, params: readonly SqlValue[]): string {
-  return sql.replace(PLACEHOLDER, (match, index: string | undefined) => {
-    if (index === undefined) return match;
-    const position = Number(index) - 1;
-    if (position >= params.length) throw new RangeError(`missing SQL parameter $${index}`);
-    const value = params[position];
+  return replacePlaceholders(sql, (index) => {
+    if (index >= params.length) throw new RangeError(`missing SQL parameter $${index + 1}`);
+    const value = params[index];
     if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`SQL parameter $${index} is not a finite number`);
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`SQL parameter $${index + 1} is not a finite number`);
     return escapeLiteral(String(value));
   });
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../internal/async-mutex';
+import { replacePlaceholders } from '../internal/placeholders';
 import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue } from '../sql-database';
 
 type Connection = Database.Database;
@@ -22,14 +23,9 @@ export function openSqliteConnection(path: string): Connection {
   return connection;
 }
 
-/** a quoted string or identifier (left alone), or a `$n` placeholder */
-const PLACEHOLDER = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g;
-
 /** `$1` (PostgreSQL style) to `?1`, leaving quoted strings alone. */
 export function toSqlitePlaceholders(sql: string): string {
-  return sql.replace(PLACEHOLDER, (match, index: string | undefined) =>
-    index === undefined ? match : `?${index}`,
-  );
+  return replacePlaceholders(sql, (index) => `?${index + 1}`);
 }
 
 /**
@@ -38,11 +34,7 @@ export function toSqlitePlaceholders(sql: string): string {
  */
 export function toPositionalPlaceholders(sql: string): { sql: string; order: number[] } {
   const order: number[] = [];
-  const text = sql.replace(PLACEHOLDER, (match, index: string | undefined) => {
-    if (index === undefined) return match;
-    order.push(Number(index) - 1);
-    return '?';
-  });
+  const text = replacePlaceholders(sql, (index) => (order.push(index), '?'));
   return { sql: text, order };
 }
 
