@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppProcess, freshData, TEST_JWT_SECRET } from '../support/app-process';
 import { dumpTables } from '../support/read-model-dump';
-import { closeAllClients, connect, settle, type TestClient } from '../support/sockets';
+import { closeAllClients, closeClientsAndAppAfterEach, connect, settle, type TestClient } from '../support/sockets';
 import { headPosition, STORES } from '../support/stores';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
@@ -26,10 +26,7 @@ const get = async (app: AppProcess, path: string, token: string) => {
 
 describe.each(STORES)('room read models, deadlines and signals on %s', (store) => {
   let app: AppProcess;
-  afterEach(async () => {
-    closeAllClients();
-    await app?.stop();
-  });
+  closeClientsAndAppAfterEach(() => app);
 
   it('ends a mute by itself when its time comes (the clock is moved, not waited for), once', async () => {
     app = await AppProcess.start(freshData(store), { DEADLINE_POLL_MS: '100' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../support/app-process';
-import { closeAllClients, connect, settle, type TestClient } from '../support/sockets';
+import { closeClientsAndAppAfterEach, connect, settle, type TestClient } from '../support/sockets';
 import { STORES } from '../support/stores';
 
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
@@ -17,10 +17,7 @@ const advanceClock = (app: AppProcess, ms: number) =>
 
 describe.each(STORES)('crisis safety on %s', (store) => {
   let app: AppProcess;
-  afterEach(async () => {
-    closeAllClients();
-    await app?.stop();
-  });
+  closeClientsAndAppAfterEach(() => app);
 
   it('holds a flagged message from the room, gives the sender resources, alerts the facilitator live; release posts it', async () => {
     app = await AppProcess.start(freshData(store), { SAFETY_ON_CALL: 'dr-oncall' });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../support/app-process';
-import { closeAllClients, connect, settle, type Ack, type TestClient } from '../support/sockets';
+import { closeClientsAndAppAfterEach, connect, settle, type Ack, type TestClient } from '../support/sockets';
 import { STORES } from '../support/stores';
+import { createRoom, joinAll } from './rooms/rooms-helpers';
 
 /**
  * How socket messages are dispatched and answered (HavenIoAdapter binds gateway handlers itself rather than
@@ -9,20 +10,24 @@ import { STORES } from '../support/stores';
  */
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
-  const created = await facilitator.send('rooms.create', { commandId: randomUUID(), name: 'Group', topic: 't', kind: 'peer_support', capacity: 10, joinRule: 'open' });
-  if (!created.ok) throw new Error(JSON.stringify(created));
-  for (const member of members) await member.send('rooms.join', { commandId: randomUUID(), roomId: created.data.roomId });
-  return created.data.roomId;
+  const roomId = await createRoom(facilitator);
+  await joinAll(roomId, ...members);
+  return roomId;
 }
 
 const post = (client: TestClient, roomId: string, text: string) => client.send('rooms.post', { commandId: randomUUID(), roomId, text });
 
 describe.each(STORES)('socket messages on %s', (store) => {
   let app: AppProcess;
-  afterEach(async () => {
-    closeAllClients();
-    await app?.stop();
-  });
+  closeClientsAndAppAfterEach(() => app);
+
+  /** a fresh app, fran's room with alice in it */
+  async function franAndAliceInARoom() {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    return { fran, alice, roomId: await roomWith(fran, alice) };
+  }
 
   it('answers each message of a concurrent burst on one socket through its own ack, failures included', async () => {
     app = await AppProcess.start(freshData(store));
@@ -63,10 +68,7 @@ describe.each(STORES)('socket messages on %s', (store) => {
   });
 
   it('without an ack, tells only that socket through an `error` event, and the socket keeps working', async () => {
-    app = await AppProcess.start(freshData(store));
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const roomId = await roomWith(fran, alice);
+    const { fran, alice, roomId } = await franAndAliceInARoom();
     const errorsOf = (client: TestClient) => {
       const errors: unknown[] = [];
       client.socket.on('error', (body: unknown) => errors.push(body));
@@ -85,10 +87,7 @@ describe.each(STORES)('socket messages on %s', (store) => {
   });
 
   it('stays up when a client leaves with messages in flight, and serves the others and a reconnect', async () => {
-    app = await AppProcess.start(freshData(store));
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const roomId = await roomWith(fran, alice);
+    const { fran, alice, roomId } = await franAndAliceInARoom();
 
     for (let i = 0; i < 10; i++) void post(alice, roomId, `leaving ${i}`).catch(() => undefined);
     alice.close();

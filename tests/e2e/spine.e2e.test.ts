@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mintDevToken } from '@haven/identity/dev-token-minter';
 import { AppProcess, freshData, TEST_JWT_SECRET } from '../support/app-process';
-import { closeAllClients, connect, connectError, settle, tokenFor, type TestClient } from '../support/sockets';
+import { closeAllClients, closeClientsAndAppAfterEach, connect, connectError, settle, tokenFor, type TestClient } from '../support/sockets';
 import { headPosition, STORES } from '../support/stores';
 
 const newRoom = (name = 'Tuesday evening group') => ({
@@ -15,10 +15,7 @@ const newRoom = (name = 'Tuesday evening group') => ({
 
 describe.each(STORES)('the spine on %s', (store) => {
   let app: AppProcess;
-  afterEach(async () => {
-    closeAllClients();
-    await app?.stop();
-  });
+  closeClientsAndAppAfterEach(() => app);
 
   it('creates a room, joins two users, posts a message the other user receives with its position; a repeated command id appends nothing', async () => {
     app = await AppProcess.start(freshData(store));

@@ -105,6 +105,14 @@ export async function connectError(app: AppProcess, auth: Record<string, unknown
   }
 }
 
+/** For files that start an app per test: after each test, closes every client and stops the app `current()` returns. */
+export function closeClientsAndAppAfterEach(current: () => AppProcess | undefined): void {
+  afterEach(async () => {
+    closeAllClients();
+    await current()?.stop();
+  });
+}
+
 export function closeAllClients(): void {
   for (const socket of openClients) socket.close();
   openClients.clear();
