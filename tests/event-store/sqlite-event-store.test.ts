@@ -54,6 +54,13 @@ describe('sqlite specifics', () => {
     await storage.close();
   });
 
+  it('opens its connection with a page cache large enough for the read models\' indexes', async () => {
+    const storage = await openAt(join(directory, 'cache.sqlite'));
+    const { connection } = storage.sql as SqliteDatabase;
+    expect(connection.pragma('cache_size', { simple: true })).toBe(-64 * 1024); // negative: KiB, not pages
+    await storage.close();
+  });
+
   it('checkpoints the WAL on a worker thread, never inside a commit on the event loop', async () => {
     const storage = await openAt(join(directory, 'checkpoints.sqlite'));
     const { connection } = storage.sql as SqliteDatabase;
