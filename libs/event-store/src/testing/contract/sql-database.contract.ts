@@ -128,6 +128,30 @@ export function sqlDatabaseContract(harness: ContractHarness): void {
       ]);
     });
 
+    it('bulkTransaction: runs of one insert (which PostgreSQL sends as multi-row inserts) keep one-row semantics and order', async () => {
+      const storage = await withNotes(harness);
+      const insert = `INSERT INTO contract_notes (id, body, rank) VALUES ($1, coalesce($2, '(none)'), $3) ON CONFLICT (id) DO NOTHING`;
+      await storage.sql.bulkTransaction(async (tx) => {
+        for (let i = 0; i < 250; i++) await tx.execute(insert, [`r${i % 200}`, i % 3 === 0 ? null : `body ${i}`, i]); // r0–r49 twice
+        await tx.execute('UPDATE contract_notes SET body = $2 WHERE id = $1', ['r7', 'updated after its insert']);
+        await tx.execute(insert, ['r7', 'a duplicate after the update', 7]);
+        await tx.execute(insert, ['r200', "it's (in parentheses)", 200]);
+        await tx.execute('UPDATE contract_notes SET rank = rank + 1000 WHERE id = $1', ['r200']);
+      });
+      expect(await countNotes(storage)).toBe(201);
+      const rows = await storage.sql.query<{ id: string; body: string; rank: number | string }>(
+        'SELECT id, body, rank FROM contract_notes WHERE id IN ($1, $2, $3, $4, $5) ORDER BY id',
+        ['r0', 'r1', 'r7', 'r200', 'r49'],
+      );
+      expect(rows.map((row) => [row.id, row.body, Number(row.rank)])).toEqual([
+        ['r0', '(none)', 0], // the first of r0's two inserts won
+        ['r1', 'body 1', 1],
+        ['r200', "it's (in parentheses)", 1200],
+        ['r49', 'body 49', 49],
+        ['r7', 'updated after its insert', 7],
+      ]);
+    });
+
     it('bulkTransaction: a failing write rolls all of it back, the writes before it included', async () => {
       const storage = await withNotes(harness);
       await expect(
