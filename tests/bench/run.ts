@@ -29,8 +29,8 @@ import {
 } from './live';
 import { foldMs } from './fold';
 import { profileMarkdown, summarizeProfile, type CpuProfile } from './profile';
-import { formatNumber, mapLimit, markdownTable, nowMs, ratioOf, ratioText, verdict, type ResultRow } from './stats';
-import { appendFigure, postgresDurability, rebuildFigure, type AppendFigure, type RebuildFigure } from './storage';
+import { formatNumber, mapLimit, markdownTable, nowMs, ratioOf, ratioText, summarize, verdict, type LatencySummary, type ResultRow } from './stats';
+import { appendFigure, postgresCommitLatencies, postgresDurability, rebuildFigure, type AppendFigure, type RebuildFigure } from './storage';
 import { BareTarget, HavenTarget, type Target, type WireEvent } from './targets';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
@@ -52,6 +52,8 @@ interface Mode {
     latencySeconds: number;
     latencyRounds: number;
     throughputSeconds: number;
+    /** durable single-row commits timed on PostgreSQL alone, when the app runs on it (the floor of its latency) */
+    commitSamples: number;
   };
   /** figure 1b: post ack latency in rooms already holding N messages, and the in-process fold of N messages */
   history: { sizes: number[]; posts: number; folds: number[] } | null;
@@ -76,6 +78,7 @@ const DEFAULT: Mode = {
     latencySeconds: 5,
     latencyRounds: 3,
     throughputSeconds: 6,
+    commitSamples: 1000,
   },
   // not 10,000: the full (cold-cache) fold of such a room takes longer than the bench's 30 s ack timeout (see fold.ts)
   history: { sizes: [0, 1000, 3000], posts: 40, folds: [100, 1000, 3000] },
@@ -88,7 +91,7 @@ const DEFAULT: Mode = {
 
 const QUICK: Mode = {
   name: 'quick',
-  e2e: { runs: [{ store: 'sqlite', sizes: [10, 100] }], posters: 10, warmupMessages: 30, rate: { 10: 20, 100: 5 }, latencySeconds: 1.5, latencyRounds: 1, throughputSeconds: 1.5 },
+  e2e: { runs: [{ store: 'sqlite', sizes: [10, 100] }], posters: 10, warmupMessages: 30, rate: { 10: 20, 100: 5 }, latencySeconds: 1.5, latencyRounds: 1, throughputSeconds: 1.5, commitSamples: 0 },
   history: null,
   append: { seconds: 0.5, rounds: 1, stores: ['sqlite', 'postgres'] },
   rebuild: { events: 20_000, stores: ['sqlite'] },
@@ -186,6 +189,9 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
     );
   }
 
+  // what the app's p99 on PostgreSQL cannot go below: every post waits for one durable commit before delivery
+  const commits = sizesOf('postgres').length > 0 ? await part('1. PostgreSQL commit latency', () => postgresCommitLatencies(mode.e2e.commitSamples)) : undefined;
+
   const bareRooms = new Map<number, RoomFigure>();
   let bareHistory: HistoryPoint | undefined;
   const bareCatchUp = new Map<Store, CatchUpFigure>();
@@ -214,12 +220,12 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
   );
 
   const folds = wants('history') && mode.history ? mode.history.folds.map((n) => ({ messages: n, ms: foldMs(n) })) : [];
-  reportRooms(mode, product, bareRooms);
+  reportRooms(mode, product, bareRooms, commits && summarize(commits));
   reportHistory(mode, product.get('sqlite')?.history ?? [], bareHistory, folds);
   reportCatchUp(mode, product, bareCatchUp);
 }
 
-function reportRooms(mode: Mode, product: Map<Store, LiveResults>, bare: Map<number, RoomFigure>): void {
+function reportRooms(mode: Mode, product: Map<Store, LiveResults>, bare: Map<number, RoomFigure>, commit?: LatencySummary): void {
   const c = mode.e2e;
   const all: RoomFigure[] = [...bare.values()];
   for (const [store, results] of product) {
@@ -237,6 +243,16 @@ function reportRooms(mode: Mode, product: Map<Store, LiveResults>, bare: Map<num
           product: figure.latency.summary[p],
           baseline: base?.latency.summary[p] ?? null,
           ...(p === 'p99' ? { target: { op: '<=' as const, value: 1.5 } } : {}),
+        });
+      }
+      if (store === 'postgres' && commit) {
+        rows.push({
+          figure: '1',
+          metric: `PostgreSQL durable commit of one single-row INSERT alone, p99 (what every post's append waits for before its delivery), against the bare relay's p99 in a room of ${size}`,
+          unit: 'ms',
+          product: commit.p99,
+          baseline: base?.latency.summary.p99 ?? null,
+          note: `diagnostic: ${commit.count} commits one after another on this server (synchronous_commit=on), p50 ${ms(commit.p50)}; a ratio near or over 1.5x leaves the app's p99 no room`,
         });
       }
       rows.push({
@@ -469,6 +485,14 @@ async function rebuild(mode: Mode): Promise<void> {
         baseline: figure.rawRead.eventsPerSecond,
         note: 'diagnostic: the read part of a rebuild',
       },
+      {
+        figure: '3',
+        metric: `Writing the ${figure.writesAlone.rows.toLocaleString('en-US')} rows the ${figure.writesAlone.readModel} rebuild writes, alone, with the bare driver (no read, no projection), ${over}`,
+        unit: 'events/s',
+        product: figure.writesAlone.eventsPerSecond,
+        baseline: figure.rawRead.eventsPerSecond,
+        note: `diagnostic: the write part of that rebuild at its cheapest (${figure.writesAlone.how}; ${formatNumber(figure.writesAlone.seconds)} s); no rebuild that writes these rows gets past this ratio`,
+      },
     );
     details.push(
       `### 3. Rebuild from position 0 (${name})`,
@@ -484,6 +508,7 @@ async function rebuild(mode: Mode): Promise<void> {
       ...figure.readModels.map((r) => `| ${r.name} | ${formatNumber(r.seconds)} | ${formatNumber(r.eventsPerSecond)} | ${ratioText(r.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`),
       `| all, in one pass | ${formatNumber(figure.all.seconds)} | ${formatNumber(figure.all.eventsPerSecond)} | ${ratioText(figure.all.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`,
       `| (EventStore.readAll alone) | ${formatNumber(figure.storeRead.seconds)} | ${formatNumber(figure.storeRead.eventsPerSecond)} | ${ratioText(figure.storeRead.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`,
+      `| (${figure.writesAlone.readModel}'s rows written alone, bare driver) | ${formatNumber(figure.writesAlone.seconds)} | ${formatNumber(figure.writesAlone.eventsPerSecond)} | ${ratioText(figure.writesAlone.eventsPerSecond / figure.rawRead.eventsPerSecond)} |`,
       `| (raw read: baseline) | ${formatNumber(figure.rawRead.seconds)} | ${formatNumber(figure.rawRead.eventsPerSecond)} | 1.00x |`,
       '',
     );

@@ -197,6 +197,32 @@ export async function postgresDurability(): Promise<string> {
   }
 }
 
+/**
+ * What one durable commit costs on this PostgreSQL server, alone: `count` single-row INSERTs one after another, each its
+ * own implicit transaction at the server's defaults (synchronous_commit=on: the commit waits for its WAL flush), as
+ * every post's append does before its event can be delivered. Milliseconds per commit.
+ */
+export async function postgresCommitLatencies(count: number): Promise<number[]> {
+  const place = freshPlace('postgres');
+  const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${place.schema}` });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${place.schema}`);
+    await client.query('CREATE TABLE commits (id bigint PRIMARY KEY, body text NOT NULL)');
+    const body = JSON.stringify(messagePosted('author', new Date().toISOString(), 0).data); // an event's size
+    const latencies: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const begin = nowMs();
+      await client.query('INSERT INTO commits VALUES ($1, $2)', [i, body]);
+      latencies.push(nowMs() - begin);
+    }
+    return latencies;
+  } finally {
+    await client.end();
+    await place.dispose();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Figure 3: rebuild from position 0
 
@@ -211,6 +237,12 @@ export interface RebuildFigure {
   readModels: { name: string; seconds: number; eventsPerSecond: number }[];
   /** every read model in one pass over the log (what `rebuild-read-models --all` does) */
   all: { seconds: number; eventsPerSecond: number };
+  /**
+   * the rows the slowest read model's rebuild wrote, written again with the bare driver alone (no read, no decoding,
+   * no projection): the write part of that rebuild at its cheapest, so its `eventsPerSecond` (events of the log per
+   * second of these writes) bounds what any rebuild writing these rows can reach
+   */
+  writesAlone: { readModel: string; rows: number; how: string; seconds: number; eventsPerSecond: number };
 }
 
 const REBUILD_BATCH = 500; // readBatch in libs/projections/src/rebuild-read-model.ts
@@ -299,9 +331,77 @@ export async function rebuildFigure(store: StoreKind, total: number, onStep: (te
     if (together.events !== events) throw new Error(`all read models: rebuilt ${together.events} events, expected ${events}`);
     const all = rate((nowMs() - started) / 1000);
     onStep(`all in one pass: ${Math.round(all.eventsPerSecond)} events/s`);
-    return { store, events, seedSeconds, rawRead, storeRead, readModels, all };
+
+    const slowest = [...readModels].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[0];
+    const projection = READ_MODELS.find((p) => p.name === slowest.name)!;
+    const written = store === 'sqlite' ? await sqliteWritesAlone(place, projection.tables) : await postgresWritesAlone(place, projection.tables);
+    const writesAlone = { readModel: projection.name, ...written, ...rate(written.seconds) };
+    onStep(`${projection.name}'s ${written.rows} rows written alone: ${Math.round(writesAlone.eventsPerSecond)} events/s`);
+    return { store, events, seedSeconds, rawRead, storeRead, readModels, all, writesAlone };
   } finally {
     await storage.close();
     await place.dispose();
   }
+}
+
+/** A read model's rows, read out, deleted, and inserted again with one prepared INSERT per row in one transaction. */
+async function sqliteWritesAlone(place: Place, tables: readonly string[]): Promise<{ rows: number; how: string; seconds: number }> {
+  const db = openSqliteConnection(place.sqlitePath!); // the product's settings (WAL, synchronous=NORMAL, page cache)
+  try {
+    const contents = tables.map((table) => ({ table, rows: db.prepare(`SELECT * FROM ${table}`).raw(true).all() as unknown[][] }));
+    for (const { table } of contents) db.exec(`DELETE FROM ${table}`);
+    const begin = nowMs();
+    db.exec('BEGIN');
+    for (const { table, rows } of contents) {
+      if (rows.length === 0) continue;
+      const insert = db.prepare(`INSERT INTO ${table} VALUES (${rows[0].map(() => '?').join(', ')})`);
+      for (const row of rows) insert.run(...row);
+    }
+    db.exec('COMMIT');
+    const seconds = (nowMs() - begin) / 1000;
+    return { rows: countRows(contents), how: 'one prepared INSERT per row, one transaction', seconds };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The same on PostgreSQL with the cheapest insert pg offers without another package: INSERT … SELECT FROM unnest of
+ * one typed array per column, 1,000 rows per statement (COPY needs pg-copy-streams).
+ */
+async function postgresWritesAlone(place: Place, tables: readonly string[]): Promise<{ rows: number; how: string; seconds: number }> {
+  const pg = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${place.schema}` });
+  await pg.connect();
+  try {
+    const contents = [];
+    for (const table of tables) {
+      const types = (
+        await pg.query<{ type: string }>(
+          `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+          [table],
+        )
+      ).rows.map((r) => r.type);
+      const rows = (await pg.query<unknown[]>({ text: `SELECT * FROM ${table}`, rowMode: 'array' })).rows;
+      contents.push({ table, types, rows });
+    }
+    for (const { table } of contents) await pg.query(`TRUNCATE ${table}`);
+    const begin = nowMs();
+    await pg.query('BEGIN');
+    for (const { table, types, rows } of contents) {
+      const unnest = `INSERT INTO ${table} SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
+      for (let from = 0; from < rows.length; from += 1000) {
+        const batch = rows.slice(from, from + 1000);
+        await pg.query(unnest, types.map((_, column) => batch.map((row) => row[column])));
+      }
+    }
+    await pg.query('COMMIT');
+    const seconds = (nowMs() - begin) / 1000;
+    return { rows: countRows(contents), how: 'INSERT … SELECT FROM unnest(one array per column), 1,000 rows per statement, one transaction', seconds };
+  } finally {
+    await pg.end();
+  }
+}
+
+function countRows(contents: { rows: unknown[] }[]): number {
+  return contents.reduce((sum, { rows }) => sum + rows.length, 0);
 }
