@@ -65,14 +65,16 @@ async function replay(
   progress: RebuildProgress,
   { readBatch, commitEvery, onProgress }: Required<RebuildOptions>,
 ): Promise<void> {
+  let next = readAfter(events, progress.position, readBatch);
   for (let more = true; more; ) {
     await sql.bulkTransaction(async (tx) => {
-      // each batch is read inside the transaction and applied at once, so one batch is in memory at a time
-      // (the SQLite store reads without taking the connection's lock, so this does not wait on itself); on PostgreSQL
-      // a batch's writes go in a few round trips instead of one each
+      // each batch is applied as soon as it is read, and the next one is read while this one's writes are sent, so at
+      // most two batches are in memory (the SQLite store reads without taking the connection's lock, so this does not
+      // wait on itself); on PostgreSQL a batch's writes go in a few round trips instead of one each, on one connection,
+      // while the next read runs on another
       const from = progress.events;
       while (progress.events - from < commitEvery) {
-        const batch = await events.readAll({ after: progress.position, limit: readBatch });
+        const batch = await next;
         if (batch.length === 0) {
           more = false;
           break;
@@ -80,6 +82,7 @@ async function replay(
         for (const event of batch) {
           for (const projection of projections) await projection.apply(tx, event);
         }
+        next = readAfter(events, batch[batch.length - 1].position, readBatch);
         await tx.flush();
         progress.position = batch[batch.length - 1].position;
         progress.events += batch.length;
@@ -88,4 +91,11 @@ async function replay(
       for (const projection of projections) await setCheckpoint(tx, projection.name, progress.position);
     });
   }
+}
+
+/** a read started ahead of its use; a failure is also seen where it is awaited, and is not an unhandled rejection before */
+function readAfter(events: Storage['events'], position: number, limit: number): Promise<RecordedEvent[]> {
+  const read = events.readAll({ after: position, limit });
+  read.catch(() => undefined);
+  return read;
 }
