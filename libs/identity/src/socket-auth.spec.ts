@@ -6,9 +6,10 @@ import { createSocketAuthMiddleware, socketActor, type ConnectError } from './so
 import type { TokenVerifier } from './token-verifier';
 
 const alice: Actor = { userId: 'alice', role: 'participant' };
-const verifier: TokenVerifier = {
-  async verify(token) {
-    if (token === 'good') return alice;
+const expiresAt = Date.UTC(2026, 10, 24, 12);
+const verifier: Pick<TokenVerifier, 'verifySession'> = {
+  async verifySession(token) {
+    if (token === 'good') return { actor: alice, expiresAt };
     if (token === '') throw new AuthError('AUTH.TOKEN_MISSING', 'no access token was sent');
     throw new AuthError('AUTH.TOKEN_EXPIRED', 'the access token has expired');
   },
@@ -27,6 +28,7 @@ describe('socket auth middleware', () => {
     const { socket, done } = handshake({ token: 'good' });
     expect(await done).toBeUndefined();
     expect(socketActor(socket as never)).toEqual(alice);
+    expect(socket.data.tokenExpiresAt).toBe(expiresAt); // the socket is disconnected then
   });
 
   it('refuses with err.data = { code, message } for connect_error', async () => {
@@ -46,7 +48,7 @@ describe('socket auth middleware', () => {
   });
 
   it('turns an unexpected verifier failure into AUTH.VERIFIER_UNAVAILABLE without its message', async () => {
-    const broken: TokenVerifier = { verify: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:443')) };
+    const broken: Pick<TokenVerifier, 'verifySession'> = { verifySession: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:443')) };
     const err = await new Promise<ConnectError | undefined>((resolve) =>
       createSocketAuthMiddleware(broken)({ handshake: { auth: { token: 'x' } }, data: {} } as never, resolve),
     );

@@ -1,8 +1,7 @@
-import { decodeJwt } from 'jose';
 import type { Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import { AuthError, AuthErrorCodes } from './auth-error';
-import type { TokenVerifier } from './token-verifier';
+import type { TokenVerifier, VerifiedSession } from './token-verifier';
 
 /** What a refused client receives as `err.data` in its `connect_error` handler. */
 export interface ConnectErrorData {
@@ -20,32 +19,22 @@ type HandshakingSocket = Pick<Socket, 'handshake' | 'data'>;
  * `handshake.auth.token` and sets `socket.data.actor`; a refused client gets `connect_error` with
  * `err.data = { code, message }`. Tokens go in `auth`, never the query string, which proxies log.
  */
-export function createSocketAuthMiddleware(verifier: TokenVerifier) {
+export function createSocketAuthMiddleware(verifier: Pick<TokenVerifier, 'verifySession'>) {
   return (socket: HandshakingSocket, next: (err?: ConnectError) => void): void => {
     const token: unknown = socket.handshake.auth?.token;
     const verified =
       token === undefined || token === null || typeof token === 'string'
-        ? verifier.verify(token ?? '')
+        ? verifier.verifySession(token ?? '')
         : Promise.reject(new AuthError(AuthErrorCodes.malformed, 'auth.token must be a string'));
     verified.then(
-      (actor: Actor) => {
+      ({ actor, expiresAt }: VerifiedSession) => {
         socket.data.actor = actor;
-        socket.data.tokenExpiresAt = expiryOf(token as string);
+        socket.data.tokenExpiresAt = expiresAt;
         next();
       },
       (error: unknown) => next(toConnectError(error)),
     );
   };
-}
-
-/** The token's `exp` in ms; it was verified just before (and the verifier requires `exp`), so decoding is safe. */
-function expiryOf(token: string): number | undefined {
-  try {
-    const { exp } = decodeJwt(token);
-    return exp === undefined ? undefined : exp * 1000;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What a socket receives as `session.expired` right before the server disconnects it. */

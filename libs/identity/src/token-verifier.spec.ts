@@ -32,6 +32,12 @@ describe('token verifier (HS256)', () => {
     await expect(verifier.verify(token)).resolves.toEqual({ userId: 'alice', role: 'participant' });
   });
 
+  it('gives a session the token\'s expiry in milliseconds, read in the same verification', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const token = await sign({ sub: 'alice', role: 'participant' }, { exp });
+    await expect(verifier.verifySession(token)).resolves.toEqual({ actor: { userId: 'alice', role: 'participant' }, expiresAt: exp * 1000 });
+  });
+
   it('scopes a family guest to its session', async () => {
     const token = await sign({ sub: 'gran', role: 'family', familySessionId: 'fs-1' }, { exp: '1h' });
     await expect(verifier.verify(token)).resolves.toEqual({ userId: 'gran', role: 'family', familySessionId: 'fs-1' });

@@ -19,6 +19,13 @@ export interface TokenVerifierOptions {
 /** Turns a bearer token into the acting user, or throws an AuthError. */
 export interface TokenVerifier {
   verify(token: string): Promise<Actor>;
+  /** verify, with the token's expiry (`exp`, in ms), for a connection that must end when its token does */
+  verifySession(token: string): Promise<VerifiedSession>;
+}
+
+export interface VerifiedSession {
+  actor: Actor;
+  expiresAt: number;
 }
 
 /** Nest injection token of the app's TokenVerifier. */
@@ -44,8 +51,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     requiredClaims: ['exp'],
   };
 
-  return {
+  const verifier: TokenVerifier = {
     async verify(token: string): Promise<Actor> {
+      return (await verifier.verifySession(token)).actor;
+    },
+    async verifySession(token: string): Promise<VerifiedSession> {
       if (typeof token !== 'string' || token.trim() === '') {
         throw new AuthError(AuthErrorCodes.missing, 'no access token was sent');
       }
@@ -58,9 +68,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         throw authErrorFromJose(error);
       }
-      return actorFromClaims(payload);
+      // exp is a required claim: jose refused the token without it
+      return { actor: actorFromClaims(payload), expiresAt: payload.exp! * 1000 };
     },
   };
+  return verifier;
 }
 
 type VerifyJwt = (token: string, options: JWTVerifyOptions) => Promise<{ payload: JWTPayload }>;
