@@ -132,6 +132,30 @@ function rebuildSuite(open: () => Promise<Storage>) {
     expect(resumed).toEqual(await dump(storage));
   });
 
+  it('stops at a failing read of the log with that error, consistent with its checkpoint (reads start ahead)', async () => {
+    await appendAll(storage);
+    const { events } = storage;
+    let reads = 0;
+    const lostConnection: Storage = {
+      ...storage,
+      events: Object.assign(Object.create(events) as typeof events, {
+        readAll: (options: Parameters<typeof events.readAll>[0]) =>
+          ++reads === 4 ? Promise.reject(new Error('connection lost')) : events.readAll(options),
+      }),
+    };
+    // reads of 4, transactions of 12 events: the 4th read is started ahead, while the first transaction's last writes
+    // are sent, and fails where the second transaction awaits it
+    await expect(rebuildReadModels(lostConnection, [roomMessagesProjection], { readBatch: 4, commitEvery: 9 })).rejects.toThrow(
+      'connection lost',
+    );
+    expect(reads).toBe(4);
+    expect(await readCheckpoint(storage.sql, 'room_messages')).toBe(12);
+    await projectLive(storage);
+    const resumed = await dump(storage);
+    await rebuildReadModels(storage, READ_MODELS);
+    expect(resumed).toEqual(await dump(storage));
+  });
+
   it('refuses a read model named twice (it would be applied twice)', async () => {
     await expect(rebuildReadModels(storage, [roomDirectoryProjection, roomDirectoryProjection])).rejects.toThrow(/twice/);
   });
