@@ -162,7 +162,6 @@ export class KurrentDbEventStore implements EventStore {
     return this.following.subscribe((read) => this.readAll(read), options, () => this.listener.ensureListening());
   }
 
-
   /** Stops the subscriptions, then closes the connection (the store owns its client). */
   async close(): Promise<void> {
     await this.following.stopAll();

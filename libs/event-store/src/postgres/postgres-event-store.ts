@@ -11,13 +11,14 @@ import type {
   Subscription,
 } from '../event-store';
 import { checkDistinctIds, replayOfStoredBatch } from '../internal/append-rules';
+import { EVENT_COLUMNS } from '../internal/event-columns';
 import { fromRevisionOf } from '../internal/read-rules';
 import { CatchUpSubscriptions } from '../internal/catch-up-subscription';
 import { APPEND_SQL, APPEND_STATEMENT, appendOutcome, appendParams, type AppendOutcomeRow } from './postgres-append';
 import { checkSchemaName } from './postgres-connection-config';
 import { PostgresNotificationListener } from './postgres-notification-listener';
 
-/** A stored event as node-postgres returns it with `rowMode: 'array'`, in COLUMNS order: cheaper than a keyed object. */
+/** A stored event as node-postgres returns it with `rowMode: 'array'`, in EVENT_COLUMNS order: cheaper than a keyed object. */
 type EventRow = [
   position: number | string,
   eventId: string,
@@ -29,7 +30,6 @@ type EventRow = [
   recordedAt: Date,
 ];
 
-const COLUMNS = 'position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at';
 /** First key of the append lock; the second is hashtext(schema), so stores in other schemas do not contend. */
 const APPEND_LOCK_CLASS = 0x4856_4150; // 'HVAP'
 const UNIQUE_VIOLATION = '23505';
@@ -126,7 +126,7 @@ export class PostgresEventStore implements EventStore {
     }
     const ids = events.map((event) => event.id);
     const stored = await this.pool.query<EventRow>({
-      text: `SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::text[])`,
+      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ANY($1::text[])`,
       values: [ids],
       rowMode: 'array',
     });
@@ -138,7 +138,7 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>({
       rowMode: 'array',
-      text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
+      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
       values: [streamId, fromRevisionOf(options)],
     });
     return rows.map(toRecordedEvent);
@@ -147,7 +147,7 @@ export class PostgresEventStore implements EventStore {
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>({
       rowMode: 'array',
-      text: `SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
       values: [after, limit ?? this.following.batchSize],
     });
     return rows.map(toRecordedEvent);

@@ -128,7 +128,6 @@ export class SqliteEventStore implements EventStore {
     return this.following.subscribe((read) => this.readAll(read), options);
   }
 
-
   /** Stops the subscriptions; the shared connection is closed with the SqliteDatabase (Storage.close()). */
   async close(): Promise<void> {
     await this.following.stopAll();
