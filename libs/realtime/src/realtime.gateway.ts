@@ -68,31 +68,35 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   /** online only when this is the user's first socket, on any node (a second tab or a reconnect announces nothing) */
   private async announceArrival(socket: Socket): Promise<void> {
-    const userId = socketActor(socket)!.userId;
-    try {
-      const others = (await this.server.in(channels.user(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
-      if (others.length === 0 && socket.connected) this.announcePresence(socket, true);
-    } catch {
-      // a node going away mid-fetch: presence is best effort
+    const roomIds = roomIdsOf(socket);
+    if (roomIds.length > 0 && !(await this.hasOtherSockets(socket)) && socket.connected) {
+      this.announcePresence(socket, roomIds, true);
     }
-  }
-
-  /** presence is ephemeral: told to the rooms the user's socket is in, never stored */
-  private announcePresence(socket: Socket, online: boolean): void {
-    const userId = socketActor(socket)!.userId;
-    for (const roomId of roomIdsOf(socket)) socket.to(channels.room(roomId)).emit('presence', { roomId, userId, online });
   }
 
   /** offline only when this was the user's last socket, on any node; rooms are read before the socket leaves them */
   private async announceDeparture(socket: Socket): Promise<void> {
-    const userId = socketActor(socket)!.userId;
     const roomIds = roomIdsOf(socket);
+    if (roomIds.length > 0 && !(await this.hasOtherSockets(socket))) this.announcePresence(socket, roomIds, false);
+  }
+
+  /** presence is ephemeral: told to the rooms the user's socket is in (by the arriving socket to the others), never stored */
+  private announcePresence(socket: Socket, roomIds: string[], online: boolean): void {
+    const userId = socketActor(socket)!.userId;
+    const from = online ? socket : this.server;
+    for (const roomId of roomIds) from.to(channels.room(roomId)).emit('presence', { roomId, userId, online });
+  }
+
+  /**
+   * Whether the user has another socket on any node (asks every node, so only when there is a room to tell). A node
+   * going away mid-fetch counts as "yes": presence is best effort, and announcing nothing is the safe side.
+   */
+  private async hasOtherSockets(socket: Socket): Promise<boolean> {
     try {
-      const others = (await this.server.in(channels.user(userId)).fetchSockets()).filter((s) => s.id !== socket.id);
-      if (others.length > 0) return;
-      for (const roomId of roomIds) this.server.to(channels.room(roomId)).emit('presence', { roomId, userId, online: false });
+      const sockets = await this.server.in(channels.user(socketActor(socket)!.userId)).fetchSockets();
+      return sockets.some((other) => other.id !== socket.id);
     } catch {
-      // a node going away mid-fetch: presence is best effort
+      return true;
     }
   }
 
