@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
-import { findRoom, listRooms } from '../read-models/room-directory.projection';
+import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
 import { currentMembership, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
 import { moderationLog } from '../read-models/moderation-log.projection';
@@ -47,7 +47,7 @@ export class RoomsController {
     const room = actor.role === 'family' ? null : await findRoom(this.storage.sql, roomId);
     // the same rule as the list: what a participant cannot find, it cannot look up by id either, unless it is inside
     const hidden =
-      room !== null && !STAFF.has(actor.role) && (room.archived || room.joinRule === 'closed') &&
+      room !== null && !STAFF.has(actor.role) && !findableByAnyone(room) &&
       !(await currentMembership(this.storage.sql, roomId, actor.userId));
     if (!room || hidden) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
     return { ok: true, data: room };

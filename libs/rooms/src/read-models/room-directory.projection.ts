@@ -97,6 +97,9 @@ const toSummary = (r: Record<string, unknown>): RoomSummary => ({
   createdAt: String(r.created_at),
 });
 
+/** Whether anyone may find the room: not archived, not closed (listRooms applies the same rule in SQL). */
+export const findableByAnyone = (room: RoomSummary): boolean => !room.archived && room.joinRule !== 'closed';
+
 /** Rooms a user can find: not archived, not closed (staff see all). */
 export async function listRooms(db: SqlExecutor, includeAll: boolean): Promise<RoomSummary[]> {
   const rows = await db.query(
