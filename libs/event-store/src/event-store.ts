@@ -63,9 +63,18 @@ export interface SubscribeOptions {
   /** deliver events with a position strictly greater than this (catch-up), then live */
   after: number;
   /** called once per event, in position order; the next event waits for the returned promise */
-  onEvent: (event: RecordedEvent) => Promise<void> | void;
+  onEvent: (event: RecordedEvent, origin: EventOrigin) => Promise<void> | void;
   /** called when the subscription stops on an error (it does not resume by itself) */
   onError?: (error: unknown) => void;
+}
+
+/** Where a subscription took an event from. */
+export interface EventOrigin {
+  /**
+   * true: this process appended it and the subscription took it from the append, right after its commit; false: read
+   * from the log (another process's append, a catch-up, or an adapter that hands nothing over).
+   */
+  appendedHere: boolean;
 }
 
 export interface Subscription {

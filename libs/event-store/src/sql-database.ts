@@ -26,6 +26,17 @@ export interface SqlWriter {
 /** A SqlWriter inside bulkTransaction; flush() sends the writes it holds. */
 export interface BulkWriter extends SqlWriter {
   flush(): Promise<void>;
+  /**
+   * A write (an insert, update or delete without RETURNING) that must change exactly `rows` rows, checked by the
+   * database when its batch is sent, in the same round trip: otherwise the transaction fails with RowCountMismatchError
+   * and nothing of it is committed. For a condition the writes after it depend on, without waiting for an answer.
+   */
+  executeExpecting(sql: string, params: readonly SqlValue[], rows: number): Promise<void>;
+}
+
+/** An executeExpecting write changed another number of rows than it had to; its transaction was rolled back. */
+export class RowCountMismatchError extends Error {
+  override readonly name = 'RowCountMismatchError';
 }
 
 export interface TransactionOptions {

@@ -40,7 +40,7 @@ export function startCatchUpSubscription(source: CatchUpSource, options: Subscri
       for (const event of batch) {
         if (stopping.signal.aborted) return;
         if (event.position <= position) continue;
-        await options.onEvent(event);
+        await options.onEvent(event, { appendedHere: !fromLog });
         position = event.position;
       }
       const full = batch.length === source.batchSize;

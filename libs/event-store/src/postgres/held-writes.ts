@@ -97,6 +97,12 @@ export class HeldWrites {
     this.run.rows.push(withLiterals(shape.row, params));
   }
 
+  /** a write already in its final text (its values as literals), held in order like the others */
+  addWriteText(sql: string): void {
+    this.writes += 1;
+    this.addText(sql);
+  }
+
   /** a statement that must go as it is, after everything held (BEGIN, a query, COMMIT) */
   addText(sql: string): void {
     this.endRun();

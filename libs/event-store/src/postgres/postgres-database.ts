@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue, TransactionOptions } from '../sql-database';
+import { RowCountMismatchError, type BulkWriter, type SqlDatabase, type SqlExecutor, type SqlRow, type SqlValue, type TransactionOptions } from '../sql-database';
 import { HELD_WRITES, HeldWrites, withLiterals } from './held-writes';
-
+import { ROW_COUNT_MISMATCH_SQLSTATE } from './migrations/0003-create-expect-rows-function.migration';
 
 function executorOn(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -12,6 +12,12 @@ function executorOn(client: Pool | PoolClient): SqlExecutor {
       return (await client.query(sql, [...params])).rowCount ?? 0;
     },
   };
+}
+
+/** haven_expect_rows' error as the error executeExpecting documents; anything else unchanged */
+function asRowCountMismatch(error: unknown): never {
+  if ((error as { code?: unknown }).code === ROW_COUNT_MISMATCH_SQLSTATE) throw new RowCountMismatchError((error as Error).message);
+  throw error;
 }
 
 /** The read-model SQL handle on the store's pool; a transaction holds one pooled client from BEGIN to COMMIT. */
@@ -54,7 +60,7 @@ export class PostgresDatabase implements SqlDatabase {
       const text = held.take();
       if (text === '') return undefined;
       begun = true;
-      const results = (await client.query(text)) as QueryResult | QueryResult[];
+      const results = (await client.query(text).catch(asRowCountMismatch)) as QueryResult | QueryResult[];
       return Array.isArray(results) ? results[results.length - 1] : results;
     };
     const writer: BulkWriter = {
@@ -66,6 +72,11 @@ export class PostgresDatabase implements SqlDatabase {
         if (held.size >= HELD_WRITES) await send();
       },
       flush: async () => void (await send()),
+      async executeExpecting(sql: string, params: readonly SqlValue[], rows: number): Promise<void> {
+        // the write's changed rows, counted and checked by the server, in the batch it is sent with
+        held.addWriteText(`WITH changed AS (${withLiterals(sql, params)} RETURNING 1) SELECT haven_expect_rows(count(*), ${Number(rows)}) FROM changed`);
+        if (held.size >= HELD_WRITES) await send();
+      },
     };
     try {
       const result = await fn(writer);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from '../internal/async-mutex';
 import { replacePlaceholders } from '../internal/placeholders';
-import type { BulkWriter, SqlDatabase, SqlExecutor, SqlRow, SqlValue } from '../sql-database';
+import { RowCountMismatchError, type BulkWriter, type SqlDatabase, type SqlExecutor, type SqlRow, type SqlValue } from '../sql-database';
 
 type Connection = Database.Database;
 
@@ -147,10 +147,14 @@ export class SqliteDatabase implements SqlDatabase {
   /** Writes run at once: a statement costs no round trip in-process. */
   bulkTransaction<T>(fn: (tx: BulkWriter) => Promise<T>): Promise<T> {
     const flush = (): Promise<void> => Promise.resolve();
-    return this.transaction((tx) =>
+    return this.transaction((tx) => {
+      const executeExpecting = async (sql: string, params: readonly SqlValue[], rows: number): Promise<void> => {
+        const changed = await tx.execute(sql, params);
+        if (changed !== rows) throw new RowCountMismatchError(`expected ${rows} changed rows, ${changed} changed`);
+      };
       // the transaction's own executor (its functions need no binding), no wrapper per statement
-      fn({ query: tx.query, execute: tx.execute, flush }),
-    );
+      return fn({ query: tx.query, execute: tx.execute, flush, executeExpecting });
+    });
   }
 
   /** Runs synchronous work on the raw connection under the mutex (the event store appends through this). */

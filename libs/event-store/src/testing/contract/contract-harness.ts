@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent, RecordedEvent, Subscription } from '../../event-store';
+import type { EventOrigin, NewEvent, RecordedEvent, Subscription } from '../../event-store';
 import type { Storage } from '../../open-storage';
 
 /** What each part of the contract gets: fresh stores, closed after each test. */
@@ -41,7 +41,11 @@ export interface Follower {
 const GIVE_UP_MS = 15_000;
 
 /** Subscribes from `after` and records every delivered event. */
-export function follow(storage: Storage, after = 0, onEach?: (event: RecordedEvent) => Promise<void> | void): Follower {
+export function follow(
+  storage: Storage,
+  after = 0,
+  onEach?: (event: RecordedEvent, origin: EventOrigin) => Promise<void> | void,
+): Follower {
   const seen: RecordedEvent[] = [];
   const waiters: { count: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let failure: unknown;
@@ -55,9 +59,9 @@ export function follow(storage: Storage, after = 0, onEach?: (event: RecordedEve
   };
   const subscription = storage.events.subscribeToAll({
     after,
-    onEvent: async (event) => {
+    onEvent: async (event, origin) => {
       seen.push(event);
-      await onEach?.(event);
+      await onEach?.(event, origin);
       settle();
     },
     onError: (error) => {

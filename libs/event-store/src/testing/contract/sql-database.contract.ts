@@ -1,4 +1,5 @@
 import type { Storage } from '../../open-storage';
+import { RowCountMismatchError } from '../../sql-database';
 import type { ContractHarness } from './contract-harness';
 
 async function withNotes(harness: ContractHarness): Promise<Storage> {
@@ -166,6 +167,45 @@ export function sqlDatabaseContract(harness: ContractHarness): void {
       // the connection is usable afterwards
       await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['after', 'fine', 1]);
       expect(await countNotes(storage)).toBe(1);
+    });
+
+    it('bulkTransaction: executeExpecting commits with the writes around it when it changes exactly that many rows', async () => {
+      const storage = await withNotes(harness);
+      await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3), ($4, $5, $6)', ['a', 'x', 1, 'b', 'y', 2]);
+      await storage.sql.bulkTransaction(async (tx) => {
+        await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['before', "it's first", 0]);
+        await tx.executeExpecting('UPDATE contract_notes SET rank = $1 WHERE rank < $1 AND id IN ($2, $3)', [5, 'a', 'b'], 2);
+        await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['after', 'last', 9]);
+      }, { durable: false });
+      const rows = await storage.sql.query<{ id: string; rank: number | string }>('SELECT id, rank FROM contract_notes ORDER BY id');
+      expect(rows.map((row) => [row.id, Number(row.rank)])).toEqual([['a', 5], ['after', 9], ['b', 5], ['before', 0]]);
+      // alone in its transaction, it is still sent and committed
+      await storage.sql.bulkTransaction((tx) => tx.executeExpecting('DELETE FROM contract_notes WHERE id = $1', ['after'], 1));
+      expect(await countNotes(storage)).toBe(3);
+    });
+
+    it('bulkTransaction: executeExpecting changing another number of rows fails it with RowCountMismatchError, nothing committed', async () => {
+      const storage = await withNotes(harness);
+      await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3), ($4, $5, $6)', ['a', 'x', 1, 'b', 'y', 7]);
+      const attempt = storage.sql.bulkTransaction(async (tx) => {
+        await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['before', 'held', 0]);
+        // 'b' is already at 7: one row changes, not two
+        await tx.executeExpecting('UPDATE contract_notes SET rank = $1 WHERE rank < $1 AND id IN ($2, $3)', [5, 'a', 'b'], 2);
+        await tx.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['after', 'held', 9]);
+      });
+      await expect(attempt).rejects.toBeInstanceOf(RowCountMismatchError);
+      await expect(attempt).rejects.toHaveProperty('message', expect.stringMatching(/expected 2 changed rows, 1 changed/));
+      const rows = await storage.sql.query<{ id: string; rank: number | string }>('SELECT id, rank FROM contract_notes ORDER BY id');
+      expect(rows.map((row) => [row.id, Number(row.rank)])).toEqual([['a', 1], ['b', 7]]);
+      // a query after it in the same transaction fails with it too, and the connection is usable afterwards
+      await expect(
+        storage.sql.bulkTransaction(async (tx) => {
+          await tx.executeExpecting('UPDATE contract_notes SET rank = 0 WHERE id = $1', ['nobody'], 1);
+          return tx.query('SELECT id FROM contract_notes');
+        }),
+      ).rejects.toBeInstanceOf(RowCountMismatchError);
+      await storage.sql.execute('INSERT INTO contract_notes (id, body, rank) VALUES ($1, $2, $3)', ['c', 'fine', 1]);
+      expect(await countNotes(storage)).toBe(3);
     });
 
     it('bulkTransaction: a query first (as a live projection claims), writes, then the commit; also not durable, and empty', async () => {

@@ -91,6 +91,26 @@ export function subscribeContract(harness: ContractHarness): void {
       await follower.subscription.stop();
     });
 
+    it("says which events it took from this process's appends and which from the log", async () => {
+      const storage = await harness.fresh();
+      const other = harness.sibling ? await harness.sibling(storage) : undefined;
+      await storage.events.append('before', newEvents(2), 'no_stream');
+      const origins: boolean[] = [];
+      // each append is made inside onEvent, so the loop finds it as soon as that returns: no poll can come between
+      const follower = follow(storage, 0, async (_event, { appendedHere }) => {
+        origins.push(appendedHere);
+        if (origins.length === 2) await storage.events.append('here', newEvents(2), 'no_stream');
+        if (origins.length === 4 && other) await other.events.append('there', newEvents(2), 'no_stream');
+      });
+      await follower.waitFor(other ? 6 : 4);
+      await follower.subscription.stop();
+      // only the SQL adapters hand their appends over (KurrentDB's catch-up reads the server)
+      const handsOver = storage.events.kind !== 'kurrentdb';
+      // the two appended before it subscribed were appended here too, and are still at hand
+      expect(origins).toEqual([handsOver, handsOver, handsOver, handsOver, ...(other ? [false, false] : [])]);
+      expect(follower.seen).toEqual(await storage.events.readAll({ after: 0 }));
+    });
+
     it('delivers every event once, in order, when this process and another connection append in turns', async () => {
       if (!harness.sibling) return;
       const storage = await harness.fresh();
