@@ -53,10 +53,20 @@ async function appendAll(storage: Storage): Promise<void> {
 }
 
 /** What the live follower does: every event through projectEvent, in position order. */
-async function projectLive(storage: Storage, after = 0): Promise<void> {
+async function projectLive(storage: Storage, after = 0, appendedHere = false): Promise<void> {
   for (const recorded of await storage.events.readAll({ after, limit: 10_000 })) {
-    await projectEvent(storage.sql, READ_MODELS, recorded);
+    await projectEvent(storage.sql, READ_MODELS, recorded, { appendedHere });
   }
+}
+
+/** A read model that records each position it is applied to, and fails if it is applied to one twice. */
+function positionsSeen(name: string): Projection {
+  return {
+    name,
+    tables: [`seen_${name}`],
+    migrate: (db) => db.execute(`create table if not exists seen_${name} (position bigint primary key)`),
+    apply: (tx, recorded) => tx.execute(`insert into seen_${name} (position) values ($1)`, [recorded.position]),
+  };
 }
 
 async function dump(storage: Storage): Promise<Record<string, string[]>> {
@@ -154,6 +164,39 @@ function rebuildSuite(open: () => Promise<Storage>) {
     const resumed = await dump(storage);
     await rebuildReadModels(storage, READ_MODELS);
     expect(resumed).toEqual(await dump(storage));
+  });
+
+  it('projects the events this node appended with their claims sent with the writes, into the same tables', async () => {
+    await appendAll(storage);
+    await projectLive(storage, 0, true);
+    const live = await dump(storage);
+    expect(live.room_messages).toHaveLength(18);
+    await rebuildReadModels(storage, READ_MODELS);
+    expect(await dump(storage)).toEqual(live);
+  });
+
+  it('applies an event this node appended once to each read model, after another node applied it to some or all', async () => {
+    const [a, b] = [positionsSeen('a'), positionsSeen('b')];
+    for (const projection of [a, b]) {
+      await projection.migrate(storage.sql);
+      await ensureCheckpoint(storage.sql, projection.name);
+    }
+    await storage.events.append('s', [event('Noted', {}), event('Noted', {}), event('Noted', {})], 'no_stream');
+    const [first, second, third] = await storage.events.readAll({ after: 0 });
+    // this node first: both read models in one transaction
+    await projectEvent(storage.sql, [a, b], first, { appendedHere: true });
+    // another node (claiming the ordinary way) projected the second event first
+    await projectEvent(storage.sql, [a, b], second);
+    await projectEvent(storage.sql, [a, b], second, { appendedHere: true });
+    // another node applied the third to one read model only
+    await projectEvent(storage.sql, [a], third);
+    await projectEvent(storage.sql, [a, b], third, { appendedHere: true });
+
+    for (const name of ['a', 'b']) {
+      const rows = await storage.sql.query<{ position: number | string }>(`select position from seen_${name} order by position`);
+      expect(rows.map((row) => Number(row.position))).toEqual([first.position, second.position, third.position]);
+      expect(await readCheckpoint(storage.sql, name)).toBe(third.position);
+    }
   });
 
   it('refuses a read model named twice (it would be applied twice)', async () => {

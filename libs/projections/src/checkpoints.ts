@@ -1,4 +1,4 @@
-import type { SqlExecutor, SqlWriter } from '@haven/event-store';
+import type { BulkWriter, SqlExecutor, SqlWriter } from '@haven/event-store';
 
 export async function migrateCheckpoints(db: SqlExecutor): Promise<void> {
   await db.execute(
@@ -39,4 +39,20 @@ export async function claimCheckpoints(tx: SqlWriter, names: readonly string[], 
     [position, ...names],
   );
   return new Set(rows.map((row) => row.name));
+}
+
+/**
+ * claimCheckpoints without waiting for its answer: moves every named checkpoint to `position`, and fails the
+ * transaction (RowCountMismatchError, when its batch is sent) unless every one of them was behind it. For the node that
+ * appended the event, which is nearly always the first to project it: the claim goes in the same round trip as the
+ * writes. Whoever loses the bet rolls back and claims the ordinary way.
+ */
+export async function claimAllCheckpoints(tx: BulkWriter, names: readonly string[], position: number): Promise<void> {
+  if (names.length === 0) return;
+  const placeholders = names.map((_, index) => `$${index + 2}`).join(', ');
+  await tx.executeExpecting(
+    `update read_model_checkpoints set position = $1 where position < $1 and name in (${placeholders})`,
+    [position, ...names],
+    names.length,
+  );
 }

@@ -47,7 +47,7 @@ export class LogFollower {
     this.delivered = from;
     this.subscription = this.storage.events.subscribeToAll({
       after: from,
-      onEvent: (event) => this.serially(() => this.process(event)),
+      onEvent: (event, { appendedHere }) => this.serially(() => this.process(event, appendedHere)),
       onError: (error) => {
         this.failure = error;
         this.logger.error('log follower stopped', { error: String(error) });
@@ -133,8 +133,8 @@ export class LogFollower {
     return run;
   }
 
-  private async process(event: RecordedEvent): Promise<void> {
-    await projectEvent(this.storage.sql, this.projections, event);
+  private async process(event: RecordedEvent, appendedHere: boolean): Promise<void> {
+    await projectEvent(this.storage.sql, this.projections, event, { appendedHere });
     const owner = this.policies.find((policy) => policy.owns(event));
     if (owner && this.server) {
       const route = await owner.route(event, this.storage.sql);
