@@ -67,6 +67,21 @@ describe.each(STORES)('socket messages on %s', (store) => {
     expect(await post(alice, roomId, 'still fine')).toMatchObject({ ok: true });
   });
 
+  it("validates every gateway's payloads (the app's one pipe): each failing field named, unknown fields refused", async () => {
+    const { alice, roomId } = await franAndAliceInARoom();
+    const refusedFields = async (message: string, payload: unknown) => {
+      const ack = await alice.send(message, payload);
+      expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+      return (ack as { error: { details: { errors: { property: string }[] } } }).error.details.errors.map((e) => e.property).sort();
+    };
+    // the rooms, realtime and safety gateways
+    expect(await refusedFields('rooms.post', { commandId: randomUUID(), roomId, text: 'hi', sneaky: true })).toEqual(['sneaky']);
+    expect(await refusedFields('sync', { after: '42' })).toEqual(['after']);
+    expect(await refusedFields('safety.helpNow', { commandId: 'not an id!', conversationKind: 'room', conversationId: roomId })).toEqual(['commandId']);
+    expect(await refusedFields('safety.acknowledge', { commandId: randomUUID() })).toEqual(['alertId']);
+    expect(await post(alice, roomId, 'valid again')).toMatchObject({ ok: true });
+  });
+
   it('without an ack, tells only that socket through an `error` event, and the socket keeps working', async () => {
     const { fran, alice, roomId } = await franAndAliceInARoom();
     const errorsOf = (client: TestClient) => {

@@ -16,6 +16,8 @@ async function bootstrap(): Promise<void> {
   app.enableCors({ origin: origins.length > 0 ? origins : false });
   // behind a load balancer, the client address (rate limits) comes from X-Forwarded-For: TRUST_PROXY=1 (hops) or a list
   if (process.env.TRUST_PROXY) app.getHttpAdapter().getInstance().set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+  // global pipes run for gateways too: this one validates HTTP bodies and socket payloads alike (a gateway-level
+  // copy as well validated every socket message twice)
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   const ioAdapter = new HavenIoAdapter(app, origins, config.get('REDIS_URL'));

@@ -1,4 +1,4 @@
-import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
+import { Inject, Logger, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,7 +11,7 @@ import {
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { DomainError } from '@haven/domain';
-import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
+import { WsExceptionFilter } from '@haven/edge';
 import {
   createSocketAuthMiddleware,
   disconnectWhenTokenExpires,
@@ -30,7 +30,6 @@ import { SyncRequestDto } from './sync.request.dto';
  */
 @WebSocketGateway()
 @UseFilters(new WsExceptionFilter())
-@UsePipes(createValidationPipe())
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(RealtimeGateway.name);
   /**

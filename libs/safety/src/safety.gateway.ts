@@ -1,7 +1,7 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
+import { UseFilters } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
+import { WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
 import { AlertRequest, HelpNowRequest, ResolveAlertRequest } from './safety.requests';
 import { SafetyService } from './safety.service';
@@ -9,7 +9,6 @@ import { SafetyService } from './safety.service';
 /** The crisis path over socket.io: "I need help now", and staff acknowledging and resolving alerts. */
 @WebSocketGateway()
 @UseFilters(new WsExceptionFilter())
-@UsePipes(createValidationPipe())
 export class SafetyGateway {
   constructor(private readonly safety: SafetyService) {}
 

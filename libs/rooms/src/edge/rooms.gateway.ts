@@ -1,8 +1,8 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
+import { UseFilters } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
-import { createValidationPipe, WsExceptionFilter } from '@haven/edge';
+import { WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
@@ -20,7 +20,6 @@ const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work
  */
 @WebSocketGateway()
 @UseFilters(new WsExceptionFilter())
-@UsePipes(createValidationPipe())
 export class RoomsGateway {
   @WebSocketServer() server!: Server;
 
