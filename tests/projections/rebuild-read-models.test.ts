@@ -64,8 +64,12 @@ function positionsSeen(name: string): Projection {
   return {
     name,
     tables: [`seen_${name}`],
-    migrate: (db) => db.execute(`create table if not exists seen_${name} (position bigint primary key)`),
-    apply: (tx, recorded) => tx.execute(`insert into seen_${name} (position) values ($1)`, [recorded.position]),
+    async migrate(db) {
+      await db.execute(`create table if not exists seen_${name} (position bigint primary key)`);
+    },
+    async apply(tx, recorded) {
+      await tx.execute(`insert into seen_${name} (position) values ($1)`, [recorded.position]);
+    },
   };
 }
 

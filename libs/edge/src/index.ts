@@ -6,3 +6,4 @@ export * from './framework-error-body';
 export * from './validation';
 export * from './http-exception.filter';
 export * from './ws-exception.filter';
+export * from './char-length';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { CharLength } from '@haven/edge';
 import { ALERT_OUTCOMES, type AlertOutcome } from './domain/safety-alert.events';
 
 class SafetyCommandRequest {
@@ -20,7 +21,7 @@ export class AlertRequest extends SafetyCommandRequest {
 
 export class ResolveAlertRequest extends AlertRequest {
   @ApiProperty({ enum: ALERT_OUTCOMES }) @IsIn(ALERT_OUTCOMES) outcome!: AlertOutcome;
-  @ApiProperty({ maxLength: 2000 }) @IsString() @Length(1, 2000) note!: string;
+  @ApiProperty({ maxLength: 2000 }) @IsString() @CharLength(1, 2000) note!: string;
 }
 
 export class AlertsQuery {

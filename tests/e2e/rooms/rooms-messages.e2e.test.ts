@@ -147,4 +147,17 @@ describe.each(STORES)('room messages on %s', (store) => {
     await accepted(alice, 'rooms.delete', { roomId, messageId });
     await refused(app, bob, 'rooms.react', { roomId, messageId, emoji: '👍' }, 'ROOM.MESSAGE_NOT_FOUND');
   });
+
+  it('counts characters as people do (an emoji is one) at the edge as the rules do: within a limit is accepted', async () => {
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    // 40 emoji are 80 UTF-16 units, within the content warning's 60 characters
+    const warning = '🌧'.repeat(40);
+    const { messageId } = await accepted(alice, 'rooms.post', { roomId, text: 'hard day', contentWarning: warning });
+    expect((await waitInRoom(bob, roomId, 'MessagePosted')).data).toMatchObject({ messageId, contentWarning: warning });
+    // a reaction of 16 emoji (32 units) is within its 16 characters; one more is not
+    await accepted(bob, 'rooms.react', { roomId, messageId, emoji: '🎉'.repeat(16) });
+    const tooLong = await refused(app, bob, 'rooms.react', { roomId, messageId, emoji: '🎉'.repeat(17) }, 'VALIDATION.FAILED');
+    expect(tooLong.details.errors).toEqual([{ property: 'emoji', constraints: { charLength: 'emoji must be 1 to 16 characters long' } }]);
+    await accepted(fran, 'rooms.rename', { roomId, name: '🌱'.repeat(100) });
+  });
 });

@@ -1,3 +1,4 @@
+import { charCount } from '@haven/domain';
 import { RoomErrors } from './room.errors';
 
 /** Limits the decider enforces; edges may validate the same numbers earlier but the decider is the authority. */
@@ -15,9 +16,6 @@ export const RoomLimits = {
   muteMaxSeconds: 7 * 24 * 60 * 60,
   slowModeMaxSeconds: 3600,
 } as const;
-
-/** Characters as people count them: code points, so an emoji is one, not two UTF-16 units. */
-export const charCount = (text: string): number => [...text].length;
 
 const isWholeIn = (value: number, min: number, max: number): boolean =>
   Number.isInteger(value) && value >= min && value <= max;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
+import { CharLength } from '@haven/edge';
 import { RoomCommandRequest } from './command.request';
 
 export class PostMessageRequest extends RoomCommandRequest {
@@ -10,7 +11,7 @@ export class PostMessageRequest extends RoomCommandRequest {
   @ApiProperty({ maxLength: 4000 }) @IsString() @Length(0, 20000) text!: string;
 
   @ApiPropertyOptional({ description: 'a short tag clients show collapsed, e.g. "self-harm mention"', maxLength: 60 })
-  @IsOptional() @IsString() @Length(1, 60) contentWarning?: string;
+  @IsOptional() @IsString() @CharLength(1, 60) contentWarning?: string;
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() replyTo?: string;
 }
@@ -18,7 +19,7 @@ export class PostMessageRequest extends RoomCommandRequest {
 export class EditMessageRequest extends RoomCommandRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() messageId!: string;
   @ApiProperty({ maxLength: 4000 }) @IsString() @Length(0, 20000) text!: string;
-  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @Length(1, 60) contentWarning?: string;
+  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @CharLength(1, 60) contentWarning?: string;
 }
 
 export class MessageRefRequest extends RoomCommandRequest {
@@ -26,7 +27,7 @@ export class MessageRefRequest extends RoomCommandRequest {
 }
 
 export class ReactionRequest extends MessageRefRequest {
-  @ApiProperty({ maxLength: 16 }) @IsString() @Length(1, 16) emoji!: string;
+  @ApiProperty({ maxLength: 16 }) @IsString() @CharLength(1, 16) emoji!: string;
 }
 
 export class MarkReadRequest extends RoomCommandRequest {

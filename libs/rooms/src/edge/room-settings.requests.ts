@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { CharLength } from '@haven/edge';
 import { JOIN_RULES, ROOM_KINDS, type JoinRule, type RoomKind } from '../domain/room.commands';
 import { CommandRequest, RoomCommandRequest } from './command.request';
 
@@ -9,19 +10,19 @@ export class CreateRoomRequest extends CommandRequest {
   @IsUUID()
   roomId?: string;
 
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
-  @ApiProperty() @IsString() @Length(0, 500) topic!: string;
+  @ApiProperty() @IsString() @CharLength(1, 100) name!: string;
+  @ApiProperty() @IsString() @CharLength(0, 500) topic!: string;
   @ApiProperty({ enum: ROOM_KINDS }) @IsIn(ROOM_KINDS) kind!: RoomKind;
   @ApiProperty({ minimum: 2, maximum: 500 }) @IsInt() @Min(2) @Max(500) capacity!: number;
   @ApiProperty({ enum: JOIN_RULES }) @IsIn(JOIN_RULES) joinRule!: JoinRule;
 }
 
 export class RenameRoomRequest extends RoomCommandRequest {
-  @ApiProperty() @IsString() @Length(1, 100) name!: string;
+  @ApiProperty() @IsString() @CharLength(1, 100) name!: string;
 }
 
 export class ChangeTopicRequest extends RoomCommandRequest {
-  @ApiProperty() @IsString() @Length(0, 500) topic!: string;
+  @ApiProperty() @IsString() @CharLength(0, 500) topic!: string;
 }
 
 export class ChangeJoinRuleRequest extends RoomCommandRequest {
