@@ -179,6 +179,28 @@ describe.each(STORES)('the spine on %s', (store) => {
     expect(new Set(bob.events.map((e) => e.position)).size).toBe(bob.events.length);
   });
 
+  it('resuming after a position this node has not delivered yet (as from a node ahead of it), waits for it: nothing is sent twice', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const created = await fran.send('rooms.create', newRoom());
+    const roomId = created.ok && created.data.roomId;
+    const alice = await connect(app, 'alice', 'participant');
+    await alice.send('rooms.join', { commandId: randomUUID(), roomId });
+    await alice.waitForEvent((e) => e.type === 'MemberJoined');
+    const head = await headPosition(app.url);
+    alice.close();
+
+    // alice already has the next event (another node delivered it to her); this node has not got there yet
+    const resumed = connect(app, 'alice', 'participant', { lastPosition: head + 1 });
+    await settle();
+    const had = await fran.send('rooms.post', { commandId: randomUUID(), roomId, text: 'she has this one' });
+    expect(had).toMatchObject({ ok: true, data: { position: head + 1 } });
+    const back = await resumed;
+    await fran.send('rooms.post', { commandId: randomUUID(), roomId, text: 'and not this one' });
+    await back.waitForEvent((e) => e.data.text === 'and not this one');
+    expect(back.events.map((e) => e.data.text)).toEqual(['and not this one']);
+  });
+
   it('limits HTTP requests per client with a structured 429, and never the health check', async () => {
     app = await AppProcess.start(freshData(store), { RATE_LIMIT_PER_MINUTE: '5' });
     const headers = { authorization: `Bearer ${await tokenFor('alice', 'participant')}` };
