@@ -3,6 +3,7 @@ import { mintDevToken } from '@haven/identity/dev-token-minter';
 import { AppProcess, freshData, TEST_JWT_SECRET } from '../support/app-process';
 import { closeAllClients, closeClientsAndAppAfterEach, connect, connectError, settle, tokenFor, type TestClient } from '../support/sockets';
 import { headPosition, STORES } from '../support/stores';
+import { createRoom, joinAll } from './rooms/rooms-helpers';
 
 const newRoom = (name = 'Tuesday evening group') => ({
   commandId: randomUUID(),
@@ -182,11 +183,9 @@ describe.each(STORES)('the spine on %s', (store) => {
   it('resuming after a position this node has not delivered yet (as from a node ahead of it), waits for it: nothing is sent twice', async () => {
     app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');
-    const created = await fran.send('rooms.create', newRoom());
-    const roomId = created.ok && created.data.roomId;
     const alice = await connect(app, 'alice', 'participant');
-    await alice.send('rooms.join', { commandId: randomUUID(), roomId });
-    await alice.waitForEvent((e) => e.type === 'MemberJoined');
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, alice);
     const head = await headPosition(app.url);
     alice.close();
 

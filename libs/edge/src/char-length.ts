@@ -11,7 +11,11 @@ export function CharLength(min: number, max: number, options?: ValidationOptions
       name: 'charLength',
       constraints: [min, max],
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && charCount(value) >= min && charCount(value) <= max,
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          const count = charCount(value);
+          return count >= min && count <= max;
+        },
         defaultMessage: buildMessage((each) => `${each}$property must be $constraint1 to $constraint2 characters long`, options),
       },
     },
