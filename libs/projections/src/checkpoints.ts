@@ -33,11 +33,8 @@ export async function setCheckpoint(tx: SqlWriter, name: string, position: numbe
  */
 export async function claimCheckpoints(tx: SqlWriter, names: readonly string[], position: number): Promise<Set<string>> {
   if (names.length === 0) return new Set();
-  const placeholders = names.map((_, index) => `$${index + 2}`).join(', ');
-  const rows = await tx.query<{ name: string }>(
-    `update read_model_checkpoints set position = $1 where position < $1 and name in (${placeholders}) returning name`,
-    [position, ...names],
-  );
+  const claim = claimStatement(names, position);
+  const rows = await tx.query<{ name: string }>(`${claim.sql} returning name`, claim.params);
   return new Set(rows.map((row) => row.name));
 }
 
@@ -49,10 +46,15 @@ export async function claimCheckpoints(tx: SqlWriter, names: readonly string[], 
  */
 export async function claimAllCheckpoints(tx: BulkWriter, names: readonly string[], position: number): Promise<void> {
   if (names.length === 0) return;
+  const claim = claimStatement(names, position);
+  await tx.executeExpecting(claim.sql, claim.params, names.length);
+}
+
+/** moves each named checkpoint that is behind `position` to it: both claims' statement */
+function claimStatement(names: readonly string[], position: number): { sql: string; params: (string | number)[] } {
   const placeholders = names.map((_, index) => `$${index + 2}`).join(', ');
-  await tx.executeExpecting(
-    `update read_model_checkpoints set position = $1 where position < $1 and name in (${placeholders})`,
-    [position, ...names],
-    names.length,
-  );
+  return {
+    sql: `update read_model_checkpoints set position = $1 where position < $1 and name in (${placeholders})`,
+    params: [position, ...names],
+  };
 }
