@@ -16,17 +16,14 @@ export type RoomAudience = {
   redactFor?: 'non-moderators';
 };
 
-/** What delivery may know about later events; lets catch-up hide originals redacted since. */
-export interface RoomAudienceContext {
-  isRedacted?: (messageId: string) => boolean;
-}
-
 /*
  * Choices:
  * - Conversation and room changes (messages, edits, deletes, reactions, redaction placeholders, joins, leaves,
  *   facilitator changes, lock, slow mode, settings) go to members.
- * - A redacted original (MessagePosted/MessageEdited whose message is redacted by delivery time) goes to moderators
- *   only; members get the MessageRedacted placeholder, without its reason or moderator.
+ * - Messages go to members like the rest; a redaction reaches members as the MessageRedacted placeholder, without its
+ *   reason or moderator. An original redacted since is not this function's to decide (it sees one event): live, it
+ *   was delivered before the redaction existed; on catch-up, delivery sends it to non-moderators with its text
+ *   removed (room-delivery.policy.ts, withRedactionsApplied), in its place in the history.
  * - Mutes, unmutes, unbans: moderators + the target. Reasons are private to them.
  * - Removal and ban of a member: members see a neutral MemberLeft (same as a voluntary leave, so peers cannot tell);
  *   moderators and the target see the full event. A ban of a former member: moderators + target only.
@@ -34,7 +31,7 @@ export interface RoomAudienceContext {
  * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
  *   itself only to that user.
  */
-export function roomEventAudience(event: RoomEvent, roomId: string, context: RoomAudienceContext = {}): RoomAudience {
+export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudience {
   const members: RoomAudience = { roomId, to: 'members' };
   const moderatorsAnd = (...users: string[]): RoomAudience => ({ roomId, to: 'moderators', alsoUsers: users });
   switch (event.type) {
@@ -42,7 +39,6 @@ export function roomEventAudience(event: RoomEvent, roomId: string, context: Roo
       return { ...members, alsoUsers: [event.data.createdBy] };
     case 'MessagePosted':
     case 'MessageEdited':
-      return context.isRedacted?.(event.data.messageId) ? { roomId, to: 'moderators' } : members;
     case 'RoomRenamed':
     case 'TopicChanged':
     case 'JoinRuleChanged':
