@@ -56,8 +56,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     try {
       // a client coming back from a node that was ahead of this one (several nodes) has events this node has not
       // delivered yet: wait for them, so none is sent to it again; a position never reached (another deployment's
-      // store) gives up after RESUME_WAIT_MS and resumes from this node's position, below the client's
-      if (after !== null) await this.follower.waitFor(after, RESUME_WAIT_MS);
+      // store) gives up when an ack would (waitFor's 5 s) and resumes from this node's position, below the client's
+      if (after !== null) await this.follower.waitFor(after);
       if (!socket.connected) return;
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });
@@ -116,8 +116,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 }
 
 const SYNCS_PER_MINUTE = 10;
-/** as long as a command's ack waits for its delivery on this node */
-const RESUME_WAIT_MS = 5000;
 
 const roomIdsOf = (socket: Socket): string[] =>
   [...socket.rooms].flatMap((name) => /^room:([^:]+)$/.exec(name)?.slice(1) ?? []);
