@@ -59,6 +59,18 @@ async function projectLive(storage: Storage, after = 0, appendedHere = false): P
   }
 }
 
+/**
+ * The live follower's way from `after` to the head, then a full rebuild of every read model, which must leave exactly
+ * the tables the follower did; the live tables, for further checks.
+ */
+async function expectRebuildToMatchLive(storage: Storage, after = 0, appendedHere = false): Promise<Record<string, string[]>> {
+  await projectLive(storage, after, appendedHere);
+  const live = await dump(storage);
+  await rebuildReadModels(storage, READ_MODELS);
+  expect(await dump(storage)).toEqual(live);
+  return live;
+}
+
 /** A read model that records each position it is applied to, and fails if it is applied to one twice. */
 function positionsSeen(name: string): Projection {
   return {
@@ -119,11 +131,7 @@ function rebuildSuite(open: () => Promise<Storage>) {
     // the follower replays from an older position: events already applied are skipped by the checkpoints
     await projectLive(storage, head - 5);
     await appendAll(storage);
-    await projectLive(storage, head);
-    const live = await dump(storage);
-
-    await rebuildReadModels(storage, READ_MODELS);
-    expect(await dump(storage)).toEqual(live);
+    await expectRebuildToMatchLive(storage, head);
   });
 
   it('leaves an interrupted rebuild consistent with its checkpoint, so the live follower finishes it', async () => {
@@ -139,11 +147,7 @@ function rebuildSuite(open: () => Promise<Storage>) {
     await expect(rebuildReadModels(storage, [failing], { readBatch: 4, commitEvery: 9 })).rejects.toThrow('disk full');
     const checkpoint = await readCheckpoint(storage.sql, 'room_messages');
     expect(checkpoint).toBe(24); // two transactions of 12 events committed, the third rolled back
-    await projectLive(storage);
-    const resumed = await dump(storage);
-
-    await rebuildReadModels(storage, READ_MODELS);
-    expect(resumed).toEqual(await dump(storage));
+    await expectRebuildToMatchLive(storage);
   });
 
   it('stops at a failing read of the log with that error, consistent with its checkpoint (reads start ahead)', async () => {
@@ -164,19 +168,13 @@ function rebuildSuite(open: () => Promise<Storage>) {
     );
     expect(reads).toBe(4);
     expect(await readCheckpoint(storage.sql, 'room_messages')).toBe(12);
-    await projectLive(storage);
-    const resumed = await dump(storage);
-    await rebuildReadModels(storage, READ_MODELS);
-    expect(resumed).toEqual(await dump(storage));
+    await expectRebuildToMatchLive(storage);
   });
 
   it('projects the events this node appended with their claims sent with the writes, into the same tables', async () => {
     await appendAll(storage);
-    await projectLive(storage, 0, true);
-    const live = await dump(storage);
+    const live = await expectRebuildToMatchLive(storage, 0, true);
     expect(live.room_messages).toHaveLength(18);
-    await rebuildReadModels(storage, READ_MODELS);
-    expect(await dump(storage)).toEqual(live);
   });
 
   it('applies an event this node appended once to each read model, after another node applied it to some or all', async () => {
