@@ -263,6 +263,13 @@ export interface RebuildFigure {
    * second of these writes) bounds what any rebuild writing these rows can reach
    */
   writesAlone: { readModel: string; rows: number; how: string; seconds: number; eventsPerSecond: number };
+  /**
+   * the same rows copied inside the database from a copy of the table (INSERT … SELECT, one transaction): what the
+   * engine's own writes of these rows cost with no driver in between, the floor of a rebuild that writes them in SQL
+   */
+  copiedInDatabase: { rows: number; seconds: number; eventsPerSecond: number };
+  /** read models that rebuild in SQL (applyRangeFromEventsTable), rebuilt event by event instead, as on KurrentDB */
+  eventByEvent: { name: string; seconds: number; eventsPerSecond: number }[];
 }
 
 const REBUILD_BATCH = 500; // readBatch in libs/projections/src/rebuild-read-model.ts
@@ -346,6 +353,13 @@ export async function rebuildFigure(store: StoreKind, total: number, onStep: (te
       readModels.push({ name: projection.name, ...rate((nowMs() - started) / 1000) });
       onStep(`${projection.name}: ${Math.round(readModels[readModels.length - 1].eventsPerSecond)} events/s`);
     }
+    const eventByEvent: RebuildFigure['eventByEvent'] = [];
+    for (const projection of READ_MODELS.filter((p) => p.applyRangeFromEventsTable)) {
+      started = nowMs();
+      await rebuildReadModel(storage, { ...projection, applyRangeFromEventsTable: undefined });
+      eventByEvent.push({ name: projection.name, ...rate((nowMs() - started) / 1000) });
+      onStep(`${projection.name}, event by event: ${Math.round(eventByEvent[eventByEvent.length - 1].eventsPerSecond)} events/s`);
+    }
     started = nowMs();
     const together = await rebuildReadModels(storage, READ_MODELS);
     if (together.events !== events) throw new Error(`all read models: rebuilt ${together.events} events, expected ${events}`);
@@ -357,7 +371,10 @@ export async function rebuildFigure(store: StoreKind, total: number, onStep: (te
     const written = store === 'sqlite' ? await sqliteWritesAlone(place, projection.tables) : await postgresWritesAlone(place, projection.tables);
     const writesAlone = { readModel: projection.name, ...written, ...rate(written.seconds) };
     onStep(`${projection.name}'s ${written.rows} rows written alone: ${Math.round(writesAlone.eventsPerSecond)} events/s`);
-    return { store, events, seedSeconds, rawRead, storeRead, readModels, all, writesAlone };
+    const copied = await copiedInDatabase(storage, projection.tables);
+    const copiedInDatabaseFigure = { ...copied, ...rate(copied.seconds) };
+    onStep(`${projection.name}'s rows copied inside the database: ${Math.round(copiedInDatabaseFigure.eventsPerSecond)} events/s`);
+    return { store, events, seedSeconds, rawRead, storeRead, readModels, all, writesAlone, copiedInDatabase: copiedInDatabaseFigure, eventByEvent };
   } finally {
     await storage.close();
     await place.dispose();
@@ -420,6 +437,24 @@ async function postgresWritesAlone(place: Place, tables: readonly string[]): Pro
   } finally {
     await pg.end();
   }
+}
+
+/** A read model's rows copied aside, deleted, and inserted again from the copy by the database itself, timed. */
+async function copiedInDatabase({ sql }: Storage, tables: readonly string[]): Promise<{ rows: number; seconds: number }> {
+  let rows = 0;
+  for (const table of tables) {
+    await sql.execute(`create table bench_copy_${table} as select * from ${table}`);
+    rows += Number((await sql.query<{ n: number | string }>(`select count(*) as n from bench_copy_${table}`))[0].n);
+    // emptied as a rebuild empties it
+    await sql.execute(sql.dialect === 'postgres' ? `truncate ${table}` : `delete from ${table}`);
+  }
+  const begin = nowMs();
+  await sql.transaction(async (tx) => {
+    for (const table of tables) await tx.execute(`insert into ${table} select * from bench_copy_${table}`);
+  });
+  const seconds = (nowMs() - begin) / 1000;
+  for (const table of tables) await sql.execute(`drop table bench_copy_${table}`);
+  return { rows, seconds };
 }
 
 function countRows(contents: { rows: unknown[] }[]): number {

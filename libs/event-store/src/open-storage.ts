@@ -20,6 +20,11 @@ export interface StorageConfig {
 export interface Storage {
   events: EventStore;
   sql: SqlDatabase;
+  /**
+   * the events are rows of an `events` table in `sql` (SQLite, PostgreSQL), so a read model can be rebuilt from them
+   * by set-based SQL; false when they live elsewhere (KurrentDB)
+   */
+  readonly eventsTableInSql: boolean;
   close(): Promise<void>;
 }
 

@@ -13,7 +13,8 @@ export interface RebuildOptions {
    * young-generation collections and got promoted, costing ~30% more CPU in garbage collection */
   readBatch?: number;
   /** events applied per transaction (default 100,000): each commit writes every page it touched (to SQLite's WAL),
-   * so fewer commits write the same index pages fewer times */
+   * so fewer commits write the same index pages fewer times (positions per transaction when every read model applies
+   * ranges in SQL) */
   commitEvery?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
@@ -31,8 +32,10 @@ export function rebuildReadModel(
  * Rebuilds read models from position 0 in one pass over the log: empties their tables, then applies each event to every
  * one of them in position order, the rows and every checkpoint committed together every `commitEvery` events, so an
  * interrupted rebuild leaves each read model consistent with its checkpoint (run it again, or let the live follower
- * catch up from there). Run it with the API stopped: a live node would wait for each transaction (SQLite's write
- * lock, PostgreSQL's checkpoint rows).
+ * catch up from there). Read models that can apply a range of the log in SQL (`applyRangeFromEventsTable`) do so for
+ * each transaction's range, when the log is a table of the same database; the others get the events one by one. Run
+ * it with the API stopped: a live node would wait for each transaction (SQLite's write lock, PostgreSQL's checkpoint
+ * rows).
  */
 export async function rebuildReadModels(
   storage: Storage,
@@ -48,20 +51,31 @@ export async function rebuildReadModels(
     await ensureCheckpoint(sql, projection.name);
   }
   await sql.transaction(async (tx) => {
-    for (const projection of projections) {
-      for (const table of projection.tables) await tx.execute(`delete from ${table}`);
-      await setCheckpoint(tx, projection.name, 0);
-    }
+    // PostgreSQL's DELETE leaves every row and index entry behind as dead until a vacuum, and the rebuild's inserts
+    // then work around them; TRUNCATE (transactional there) starts the tables afresh. SQLite's DELETE without WHERE
+    // already drops the table's pages.
+    const tables = projections.flatMap((projection) => projection.tables);
+    if (sql.dialect === 'postgres' && tables.length > 0) await tx.execute(`truncate ${tables.join(', ')}`);
+    else for (const table of tables) await tx.execute(`delete from ${table}`);
+    for (const projection of projections) await setCheckpoint(tx, projection.name, 0);
   });
+  const inSql = storage.eventsTableInSql ? projections.filter((projection) => projection.applyRangeFromEventsTable) : [];
+  const replayed = projections.filter((projection) => !inSql.includes(projection));
   const progress: RebuildProgress = { position: 0, head: await events.headPosition(), events: 0 };
-  await replay(storage, projections, progress, { readBatch, commitEvery, onProgress });
+  const options = { readBatch, commitEvery, onProgress };
+  if (replayed.length > 0) await replay(storage, replayed, inSql, progress, options);
+  else await applyInSqlOnly(storage, inSql, progress, options);
   return progress;
 }
 
-/** Applies the log after `progress.position` to the read models, in transactions of about `commitEvery` events. */
+/**
+ * Applies the log after `progress.position` to the read models, in transactions of about `commitEvery` events: the
+ * `replayed` ones event by event, the `inSql` ones by their set-based SQL over each transaction's range of positions.
+ */
 async function replay(
   { sql, events }: Storage,
-  projections: readonly Projection[],
+  replayed: readonly Projection[],
+  inSql: readonly Projection[],
   progress: RebuildProgress,
   { readBatch, commitEvery, onProgress }: Required<RebuildOptions>,
 ): Promise<void> {
@@ -72,15 +86,15 @@ async function replay(
       // most two batches are in memory (the SQLite store reads without taking the connection's lock, so this does not
       // wait on itself); on PostgreSQL a batch's writes go in a few round trips instead of one each, on one connection,
       // while the next read runs on another
-      const from = progress.events;
-      while (progress.events - from < commitEvery) {
+      const from = { events: progress.events, position: progress.position };
+      while (progress.events - from.events < commitEvery) {
         const batch = await next;
         if (batch.length === 0) {
           more = false;
           break;
         }
         for (const event of batch) {
-          for (const projection of projections) await projection.apply(tx, event);
+          for (const projection of replayed) await projection.apply(tx, event);
         }
         next = readAfter(events, batch[batch.length - 1].position, readBatch);
         await tx.flush();
@@ -88,8 +102,33 @@ async function replay(
         progress.events += batch.length;
         onProgress({ ...progress });
       }
-      for (const projection of projections) await setCheckpoint(tx, projection.name, progress.position);
+      if (progress.position > from.position) {
+        for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, from.position, progress.position);
+      }
+      for (const projection of [...replayed, ...inSql]) await setCheckpoint(tx, projection.name, progress.position);
     });
+  }
+}
+
+/** Applies the log up to its head to read models that all apply ranges in SQL: transactions of `commitEvery` positions. */
+async function applyInSqlOnly(
+  { sql }: Storage,
+  inSql: readonly Projection[],
+  progress: RebuildProgress,
+  { commitEvery, onProgress }: Required<RebuildOptions>,
+): Promise<void> {
+  while (progress.position < progress.head) {
+    const after = progress.position;
+    const upTo = Math.min(progress.head, after + commitEvery);
+    const applied = await sql.bulkTransaction(async (tx) => {
+      for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, after, upTo);
+      for (const projection of inSql) await setCheckpoint(tx, projection.name, upTo);
+      const counted = await tx.query<{ n: number | string }>(`select count(*) as n from events where position > $1 and position <= $2`, [after, upTo]);
+      return Number(counted[0].n);
+    });
+    progress.position = upTo;
+    progress.events += applied;
+    onProgress({ ...progress });
   }
 }
 

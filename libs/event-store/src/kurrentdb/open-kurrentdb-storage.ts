@@ -46,6 +46,7 @@ export async function openKurrentDbStorage(kurrentdbUrl: string, options: Kurren
   return {
     events,
     sql,
+    eventsTableInSql: false,
     async close() {
       await events.close();
       await sql.close();

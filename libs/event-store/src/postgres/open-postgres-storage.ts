@@ -37,6 +37,7 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
   return {
     events,
     sql,
+    eventsTableInSql: true,
     async close() {
       await events.close();
       await sql.close();

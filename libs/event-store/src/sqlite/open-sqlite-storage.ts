@@ -24,6 +24,7 @@ export async function openSqliteStorage(path: string, options: SqliteEventStoreO
   return {
     events,
     sql,
+    eventsTableInSql: true,
     async close() {
       await events.close();
       await checkpointer?.stop();

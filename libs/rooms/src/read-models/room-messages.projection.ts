@@ -55,6 +55,47 @@ export const roomMessagesProjection: Projection = {
         return;
     }
   },
+  async applyRangeFromEventsTable(tx, after, upTo) {
+    // the same rules as apply, set-based: a message's first post makes its row; an edit, delete or redaction counts only
+    // after that post; the last edit sets text, warning and time unless a delete came after it; the last redaction
+    // gives reason and moderator. Runs in order for consecutive ranges, so rows from earlier ranges are kept as they are
+    // where this range holds nothing newer.
+    await tx.execute(
+      `insert into room_messages
+         select substr(stream_id, 6), data->>'messageId', position, data->>'authorId', data->>'text', data->>'contentWarning',
+           data->>'replyTo', data->>'postedAt', null, 0, 0, null, null
+         from events
+         where position > $1 and position <= $2 and type = 'MessagePosted' and substr(stream_id, 1, 5) = 'room-'
+         order by position
+       on conflict (room_id, message_id) do nothing`,
+      [after, upTo],
+    );
+    await tx.execute(
+      `update room_messages set
+         text = case when changed.last_delete > coalesce(changed.last_edit, 0) then ''
+                     when changed.last_edit is not null then edit.data->>'text' else room_messages.text end,
+         content_warning = case when changed.last_edit is not null then edit.data->>'contentWarning' else room_messages.content_warning end,
+         edited_at = case when changed.last_edit is not null then edit.data->>'editedAt' else room_messages.edited_at end,
+         deleted = case when changed.last_delete is not null then 1 else room_messages.deleted end,
+         redacted = case when changed.last_redaction is not null then 1 else room_messages.redacted end,
+         redaction_reason = case when changed.last_redaction is not null then redaction.data->>'reason' else room_messages.redaction_reason end,
+         redacted_by = case when changed.last_redaction is not null then redaction.data->>'by' else room_messages.redacted_by end
+       from (
+         select m.room_id, m.message_id,
+           max(case when e.type = 'MessageEdited' then e.position end) as last_edit,
+           max(case when e.type = 'MessageDeleted' then e.position end) as last_delete,
+           max(case when e.type = 'MessageRedacted' then e.position end) as last_redaction
+         from events e join room_messages m on m.room_id = substr(e.stream_id, 6) and m.message_id = e.data->>'messageId'
+         where e.position > $1 and e.position <= $2 and e.type in ('MessageEdited', 'MessageDeleted', 'MessageRedacted')
+           and substr(e.stream_id, 1, 5) = 'room-' and e.position > m.position
+         group by m.room_id, m.message_id
+       ) changed
+       left join events edit on edit.position = changed.last_edit
+       left join events redaction on redaction.position = changed.last_redaction
+       where room_messages.room_id = changed.room_id and room_messages.message_id = changed.message_id`,
+      [after, upTo],
+    );
+  },
 };
 
 export interface MessageView {
