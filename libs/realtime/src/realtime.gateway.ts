@@ -21,6 +21,7 @@ import {
 } from '@haven/identity';
 import { channels } from './delivery-policy';
 import { LogFollower } from './log-follower';
+import { announcesArrival, announcesDeparture, arrivalMark, type PresenceMark } from './presence';
 import { resumeAfterOf, resumePositionMiddleware } from './resume-position';
 import { SyncRequestDto } from './sync.request.dto';
 
@@ -51,6 +52,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   async handleConnection(socket: Socket): Promise<void> {
     disconnectWhenTokenExpires(socket);
+    // before attach joins the user's channel, where the user's other sockets look for it
+    socket.data.presence = arrivalMark(socket.id);
     const actor = socketActor(socket)!;
     const after = resumeAfterOf(socket);
     try {
@@ -70,18 +73,21 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     }
   }
 
-  /** online only when this is the user's first socket, on any node (a second tab or a reconnect announces nothing) */
+  /** online only from the user's first socket, on any node (a second tab or a reconnect announces nothing); see presence.ts */
   private async announceArrival(socket: Socket): Promise<void> {
     const roomIds = roomIdsOf(socket);
-    if (roomIds.length > 0 && !(await this.hasOtherSockets(socket)) && socket.connected) {
-      this.announcePresence(socket, roomIds, true);
-    }
+    if (roomIds.length === 0) return;
+    const others = await this.otherSocketsOfUser(socket);
+    if (others && announcesArrival(presenceOf(socket)!, others) && socket.connected) this.announcePresence(socket, roomIds, true);
   }
 
-  /** offline only when this was the user's last socket, on any node; rooms are read before the socket leaves them */
+  /** offline only from the user's last socket, on any node; rooms are read before the socket leaves them */
   private async announceDeparture(socket: Socket): Promise<void> {
     const roomIds = roomIdsOf(socket);
-    if (roomIds.length > 0 && !(await this.hasOtherSockets(socket))) this.announcePresence(socket, roomIds, false);
+    presenceOf(socket)!.leaving = true; // before looking: see announcesDeparture
+    if (roomIds.length === 0) return;
+    const others = await this.otherSocketsOfUser(socket);
+    if (others && announcesDeparture(others)) this.announcePresence(socket, roomIds, false);
   }
 
   /** presence is ephemeral: told to the rooms the user's socket is in (by the arriving socket to the others), never stored */
@@ -92,15 +98,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   /**
-   * Whether the user has another socket on any node (asks every node, so only when there is a room to tell). A node
-   * going away mid-fetch counts as "yes": presence is best effort, and announcing nothing is the safe side.
+   * The presence marks of the user's other sockets, on every node (asked only when there is a room to tell); null when
+   * a node goes away mid-fetch: presence is best effort, and announcing nothing then is the safe side.
    */
-  private async hasOtherSockets(socket: Socket): Promise<boolean> {
+  private async otherSocketsOfUser(socket: Socket): Promise<PresenceMark[] | null> {
     try {
       const sockets = await this.server.in(channels.user(socketActor(socket)!.userId)).fetchSockets();
-      return sockets.some((other) => other.id !== socket.id);
+      // a socket without a mark (a node of an older version) counts as an earlier one that stays: the old rule
+      return sockets
+        .filter((other) => other.id !== socket.id)
+        .map((other) => (other.data as { presence?: PresenceMark }).presence ?? { arrivedAt: 0, socketId: other.id, leaving: false });
     } catch {
-      return true;
+      return null;
     }
   }
 
@@ -116,6 +125,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 }
 
 const SYNCS_PER_MINUTE = 10;
+
+const presenceOf = (socket: Socket): PresenceMark | undefined => (socket.data as { presence?: PresenceMark }).presence;
 
 const roomIdsOf = (socket: Socket): string[] =>
   [...socket.rooms].flatMap((name) => /^room:([^:]+)$/.exec(name)?.slice(1) ?? []);
