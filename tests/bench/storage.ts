@@ -265,7 +265,7 @@ export interface RebuildFigure {
   writesAlone: { readModel: string; rows: number; how: string; seconds: number; eventsPerSecond: number };
   /**
    * the same rows copied inside the database from a copy of the table (INSERT … SELECT, one transaction): what the
-   * engine's own writes of these rows cost with no driver in between, the floor of a rebuild that writes them in SQL
+   * engine's own writes of these rows cost with no driver in between and every index kept up to date row by row
    */
   copiedInDatabase: { rows: number; seconds: number; eventsPerSecond: number };
   /** read models that rebuild in SQL (applyRangeFromEventsTable), rebuilt event by event instead, as on KurrentDB */

@@ -63,6 +63,15 @@ function history(seed: number, count: number): { streamId: string; event: NewEve
 
 const eventByEvent = (projection: Projection): Projection => ({ ...projection, applyRangeFromEventsTable: undefined });
 
+/** the names of room_messages' indexes, as the database lists them */
+async function indexesOfRoomMessages(storage: Storage): Promise<string[]> {
+  const rows =
+    storage.sql.dialect === 'sqlite'
+      ? await storage.sql.query<{ name: string }>(`select name from sqlite_master where type = 'index' and tbl_name = 'room_messages' and sql is not null`)
+      : await storage.sql.query<{ name: string }>(`select indexname as name from pg_indexes where tablename = 'room_messages' and schemaname = current_schema() and indexname <> 'room_messages_pkey'`);
+  return rows.map((row) => row.name).sort();
+}
+
 async function dump(storage: Storage, table: string): Promise<string[]> {
   const rows = await storage.sql.query(`select * from ${table}`);
   return rows.map((row) => JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort();
@@ -97,6 +106,8 @@ function inSqlSuite(open: () => Promise<Storage>) {
       expect(done).toEqual({ position: head, head, events: head });
       expect(await dump(storage, 'room_messages')).toEqual(live);
       expect(await readCheckpoint(storage.sql, 'room_messages')).toBe(head);
+      // dropped before the inserts, built again after them
+      expect(await indexesOfRoomMessages(storage)).toEqual(['room_messages_by_position']);
     }
     // beside a read model replayed event by event: the SQL runs over each transaction's range of the replay
     await rebuildReadModels(storage, [roomDirectoryProjection, roomMessagesProjection], { readBatch: 5, commitEvery: 11 });
@@ -105,6 +116,22 @@ function inSqlSuite(open: () => Promise<Storage>) {
     // and event by event, as on KurrentDB, for the same rows
     await rebuildReadModels(storage, [eventByEvent(roomMessagesProjection)], { readBatch: 13, commitEvery: 50 });
     expect(await dump(storage, 'room_messages')).toEqual(live);
+  });
+
+  it('leaves the indexes it dropped to the next start when it fails, with the read model consistent with its checkpoint', async () => {
+    for (const { streamId, event } of history(8, 40)) await storage.events.append(streamId, [event], 'any');
+    const failing: Projection = {
+      ...roomMessagesProjection,
+      applyRangeFromEventsTable: async (tx, after, upTo) => {
+        if (after > 0) throw new Error('disk full');
+        await roomMessagesProjection.applyRangeFromEventsTable!(tx, after, upTo);
+      },
+    };
+    await expect(rebuildReadModels(storage, [failing], { commitEvery: 20 })).rejects.toThrow('disk full');
+    expect(await readCheckpoint(storage.sql, 'room_messages')).toBe(20);
+    expect(await indexesOfRoomMessages(storage)).toEqual([]);
+    await roomMessagesProjection.migrate(storage.sql); // as the API does at start
+    expect(await indexesOfRoomMessages(storage)).toEqual(['room_messages_by_position']);
   });
 
   it('is not used where the events are not a table of the same database', async () => {

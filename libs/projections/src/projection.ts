@@ -23,4 +23,19 @@ export interface Projection {
    * a read model with a row for most events: the database writes them without a round trip or a JS value per row.
    */
   applyRangeFromEventsTable?(tx: SqlWriter, after: number, upTo: number): Promise<void>;
+  /**
+   * Optional, with applyRangeFromEventsTable: indexes that a set-based rebuild drops before its inserts and creates
+   * again after them (building an index once costs less than keeping it up to date row by row). `migrate` must create
+   * them too (`createIndexStatement`), so a rebuild stopped in between leaves them to the next start. Never an index
+   * the SQL itself relies on.
+   */
+  readonly deferredIndexes?: readonly IndexDefinition[];
 }
+
+export interface IndexDefinition {
+  name: string;
+  /** table and columns: `room_messages (room_id, position)` */
+  on: string;
+}
+
+export const createIndexStatement = (index: IndexDefinition): string => `create index if not exists ${index.name} on ${index.on}`;

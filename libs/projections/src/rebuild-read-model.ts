@@ -1,6 +1,6 @@
 import type { RecordedEvent, Storage } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints, setCheckpoint } from './checkpoints';
-import type { Projection } from './projection';
+import { createIndexStatement, type Projection } from './projection';
 
 export interface RebuildProgress {
   position: number;
@@ -50,6 +50,9 @@ export async function rebuildReadModels(
     await projection.migrate(sql);
     await ensureCheckpoint(sql, projection.name);
   }
+  const inSql = storage.eventsTableInSql ? projections.filter((projection) => projection.applyRangeFromEventsTable) : [];
+  const replayed = projections.filter((projection) => !inSql.includes(projection));
+  const deferred = inSql.flatMap((projection) => projection.deferredIndexes ?? []);
   await sql.transaction(async (tx) => {
     // PostgreSQL's DELETE leaves every row and index entry behind as dead until a vacuum, and the rebuild's inserts
     // then work around them; TRUNCATE (transactional there) starts the tables afresh. SQLite's DELETE without WHERE
@@ -58,13 +61,13 @@ export async function rebuildReadModels(
     if (sql.dialect === 'postgres' && tables.length > 0) await tx.execute(`truncate ${tables.join(', ')}`);
     else for (const table of tables) await tx.execute(`delete from ${table}`);
     for (const projection of projections) await setCheckpoint(tx, projection.name, 0);
+    for (const index of deferred) await tx.execute(`drop index if exists ${index.name}`);
   });
-  const inSql = storage.eventsTableInSql ? projections.filter((projection) => projection.applyRangeFromEventsTable) : [];
-  const replayed = projections.filter((projection) => !inSql.includes(projection));
   const progress: RebuildProgress = { position: 0, head: await events.headPosition(), events: 0 };
   const options = { readBatch, commitEvery, onProgress };
   if (replayed.length > 0) await replay(storage, replayed, inSql, progress, options);
   else await applyInSqlOnly(storage, inSql, progress, options);
+  for (const index of deferred) await sql.execute(createIndexStatement(index));
   return progress;
 }
 

@@ -1,7 +1,10 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import type { Projection } from '@haven/projections';
+import { createIndexStatement, type IndexDefinition, type Projection } from '@haven/projections';
 import type { RoomEvent } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
+
+/** history pages read a room's messages by position */
+const BY_POSITION: IndexDefinition = { name: 'room_messages_by_position', on: 'room_messages (room_id, position)' };
 
 /**
  * room_messages: a room's message history with edits, deletions and redactions applied.
@@ -16,8 +19,9 @@ export const roomMessagesProjection: Projection = {
       text text not null, content_warning text, reply_to text, posted_at text not null, edited_at text,
       deleted integer not null, redacted integer not null, redaction_reason text, redacted_by text,
       primary key (room_id, message_id))`);
-    await db.execute(`create index if not exists room_messages_by_position on room_messages (room_id, position)`);
+    await db.execute(createIndexStatement(BY_POSITION));
   },
+  deferredIndexes: [BY_POSITION],
   async apply(tx, recorded) {
     if (!isRoomEvent(recorded)) return;
     const event = recorded as unknown as RoomEvent & RecordedEvent;
