@@ -57,6 +57,11 @@ export interface ReadAllOptions {
   after: number;
   /** at most this many events; defaults to the adapter's batch size */
   limit?: number;
+  /**
+   * only events of these types (`after` and `limit` work on what is left). The SQL stores filter in the database; on
+   * KurrentDB the events are filtered as they arrive, which saves nothing but the caller's work
+   */
+  types?: readonly string[];
 }
 
 export interface SubscribeOptions {

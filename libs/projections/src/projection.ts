@@ -17,6 +17,12 @@ export interface Projection {
    */
   apply(tx: SqlWriter, event: RecordedEvent): Promise<void>;
   /**
+   * Optional: the only event types `apply` does anything with, so that a rebuild can read just those from the log (in
+   * the database, on the SQL stores). Every type it handles must be listed: a test applies every other type of the
+   * domains and expects no statement.
+   */
+  readonly eventTypes?: readonly string[];
+  /**
    * Optional, for rebuilds: applies the events at positions in (after, upTo] by set-based SQL over the log's `events`
    * table, when that table is in the same database (Storage.eventsTableInSql). It must leave exactly the rows `apply`
    * leaves when given those events one by one in position order (tests compare the two on both engines). Worth it for

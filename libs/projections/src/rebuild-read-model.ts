@@ -65,8 +65,16 @@ export async function rebuildReadModels(
   });
   const progress: RebuildProgress = { position: 0, head: await events.headPosition(), events: 0 };
   const options = { readBatch, commitEvery, onProgress };
-  if (replayed.length > 0) await replay(storage, replayed, inSql, progress, options);
-  else await applyInSqlOnly(storage, inSql, progress, options);
+  if (replayed.length > 0) {
+    // where the log is a table, the database skips the events no replayed read model handles; progress then counts
+    // the events read, and the log's own count up to where the rebuild got at the end
+    const types = storage.eventsTableInSql ? typesHandledByAll(replayed) : undefined;
+    await replay(storage, replayed, inSql, progress, { ...options, types });
+    if (types) {
+      const counted = await sql.query<{ n: number | string }>(`select count(*) as n from events where position <= $1`, [progress.position]);
+      progress.events = Number(counted[0].n);
+    }
+  } else await applyInSqlOnly(storage, inSql, progress, options);
   for (const index of deferred) await sql.execute(createIndexStatement(index));
   return progress;
 }
@@ -80,9 +88,10 @@ async function replay(
   replayed: readonly Projection[],
   inSql: readonly Projection[],
   progress: RebuildProgress,
-  { readBatch, commitEvery, onProgress }: Required<RebuildOptions>,
+  { readBatch, commitEvery, onProgress, types }: Required<RebuildOptions> & { types?: readonly string[] },
 ): Promise<void> {
-  let next = readAfter(events, progress.position, readBatch);
+  const read = (after: number) => readAfter(events, after, readBatch, types);
+  let next = read(progress.position);
   for (let more = true; more; ) {
     await sql.bulkTransaction(async (tx) => {
       // each batch is applied as soon as it is read, and the next one is read while this one's writes are sent, so at
@@ -94,12 +103,14 @@ async function replay(
         const batch = await next;
         if (batch.length === 0) {
           more = false;
+          // read with types, the log's last events may be of others: the rebuild has still seen up to the head
+          if (types) progress.position = Math.max(progress.position, progress.head);
           break;
         }
         for (const event of batch) {
           for (const projection of replayed) await projection.apply(tx, event);
         }
-        next = readAfter(events, batch[batch.length - 1].position, readBatch);
+        next = read(batch[batch.length - 1].position);
         await tx.flush();
         progress.position = batch[batch.length - 1].position;
         progress.events += batch.length;
@@ -136,8 +147,14 @@ async function applyInSqlOnly(
 }
 
 /** a read started ahead of its use; a failure is also seen where it is awaited, and is not an unhandled rejection before */
-function readAfter(events: Storage['events'], position: number, limit: number): Promise<RecordedEvent[]> {
-  const read = events.readAll({ after: position, limit });
+function readAfter(events: Storage['events'], position: number, limit: number, types?: readonly string[]): Promise<RecordedEvent[]> {
+  const read = events.readAll({ after: position, limit, ...(types ? { types } : {}) });
   read.catch(() => undefined);
   return read;
+}
+
+/** every type some read model handles, or undefined (read everything) when one of them does not say */
+function typesHandledByAll(projections: readonly Projection[]): readonly string[] | undefined {
+  if (projections.some((projection) => !projection.eventTypes)) return undefined;
+  return [...new Set(projections.flatMap((projection) => projection.eventTypes!))];
 }

@@ -5,6 +5,7 @@ import type { SafetyEvent } from './domain/safety-alert.events';
 /** safety_queue: every safety alert, its held message and where it stands; also what is due for escalation. */
 export const safetyQueueProjection: Projection = {
   name: 'safety_queue',
+  eventTypes: ['SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertEscalated', 'SafetyAlertResolved'] satisfies SafetyEvent['type'][],
   tables: ['safety_queue'],
   async migrate(db) {
     await db.execute(`create table if not exists safety_queue (

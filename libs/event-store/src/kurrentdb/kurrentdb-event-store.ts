@@ -122,8 +122,15 @@ export class KurrentDbEventStore implements EventStore {
     return this.readKurrentStream(kurrentStreamName(this.scope, streamId), { fromRevision });
   }
 
-  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll({ after, limit, types }: ReadAllOptions): Promise<RecordedEvent[]> {
     const wanted = limit ?? this.following.batchSize;
+    if (!types) return this.readAllPage(after, wanted, () => true);
+    const kept = new Set(types);
+    return this.readAllPage(after, wanted, (event) => kept.has(event.type));
+  }
+
+  /** up to `wanted` events after `after` that `keep` accepts, page by page */
+  private async readAllPage(after: number, wanted: number, keep: (event: RecordedEvent) => boolean): Promise<RecordedEvent[]> {
     const found: RecordedEvent[] = [];
     let cursor = after;
     while (found.length < wanted) {
@@ -131,7 +138,7 @@ export class KurrentDbEventStore implements EventStore {
       const maxCount = wanted - found.length + 1;
       const page = await collect(this.client.readAll({ fromPosition: toReadPosition(cursor), maxCount, filter: this.filter }));
       const next = pageAfter(this.scope, page, cursor);
-      found.push(...next.events.slice(0, wanted - found.length));
+      found.push(...next.events.filter(keep).slice(0, wanted - found.length));
       if (page.length < maxCount || next.cursor === cursor) break;
       cursor = next.cursor;
     }

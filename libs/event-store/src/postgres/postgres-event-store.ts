@@ -144,11 +144,13 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll({ after, limit, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const max = limit ?? this.following.batchSize;
     const { rows } = await this.pool.query<EventRow>({
       rowMode: 'array',
-      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
-      values: [after, limit ?? this.following.batchSize],
+      ...(types
+        ? { text: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 AND type = ANY($3) ORDER BY position LIMIT $2`, values: [after, max, [...types]] }
+        : { text: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`, values: [after, max] }),
     });
     return rows.map(toRecordedEvent);
   }

@@ -41,6 +41,8 @@ export interface EventStatements {
   storedWithIds: Database.Statement<[string], EventRow>;
   readStream: Database.Statement<[string, number], EventRow>;
   readAll: Database.Statement<[number, number], EventRow>;
+  /** readAll of some types only: the types as a JSON array */
+  readAllOfTypes: Database.Statement<[number, string, number], EventRow>;
   /** the newest position (plucked), 0 for an empty log */
   headPosition: Database.Statement<[], number>;
 }
@@ -67,6 +69,11 @@ export function prepareEventStatements(connection: Database.Database): EventStat
       .raw(),
     readAll: connection
       .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+      .raw(),
+    readAllOfTypes: connection
+      .prepare<[number, string, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`,
+      )
       .raw(),
     headPosition: connection.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
   };

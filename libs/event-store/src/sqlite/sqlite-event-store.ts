@@ -104,8 +104,11 @@ export class SqliteEventStore implements EventStore {
     return this.statements().statements.readStream.all(streamId, from).map(toRecordedEvent);
   }
 
-  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.statements().statements.readAll.all(after, limit ?? this.following.batchSize).map(toRecordedEvent);
+  async readAll({ after, limit, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { statements } = this.statements();
+    const max = limit ?? this.following.batchSize;
+    const rows = types ? statements.readAllOfTypes.all(after, JSON.stringify(types), max) : statements.readAll.all(after, max);
+    return rows.map(toRecordedEvent);
   }
 
   async headPosition(): Promise<number> {

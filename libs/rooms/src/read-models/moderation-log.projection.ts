@@ -1,11 +1,12 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import type { RoomEvent } from '../domain/room.events';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** moderation_log: who did what to whom, when and why, per room (one row per moderation event). */
 export const moderationLogProjection: Projection = {
   name: 'moderation_log',
+  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved'] satisfies RoomEventType[],
   tables: ['moderation_log'],
   async migrate(db) {
     await db.execute(`create table if not exists moderation_log (

@@ -1,11 +1,12 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import type { RoomEvent } from '../domain/room.events';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** moderation_queue: reports per room, open until a moderator resolves them with an outcome. */
 export const moderationQueueProjection: Projection = {
   name: 'moderation_queue',
+  eventTypes: ['MessageReported', 'ReportResolved'] satisfies RoomEventType[],
   tables: ['moderation_queue'],
   async migrate(db) {
     await db.execute(`create table if not exists moderation_queue (

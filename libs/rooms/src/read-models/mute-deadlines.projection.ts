@@ -1,6 +1,6 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import type { RoomEvent } from '../domain/room.events';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /**
@@ -9,6 +9,7 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
  */
 export const muteDeadlinesProjection: Projection = {
   name: 'mute_deadlines',
+  eventTypes: ['MemberMuted', 'MemberUnmuted'] satisfies RoomEventType[],
   tables: ['mute_deadlines'],
   async migrate(db) {
     await db.execute(`create table if not exists mute_deadlines (

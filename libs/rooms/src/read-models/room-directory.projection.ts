@@ -1,11 +1,12 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import type { RoomEvent } from '../domain/room.events';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** room_directory: one row per room with its settings and member count, for listing and showing rooms. */
 export const roomDirectoryProjection: Projection = {
   name: 'room_directory',
+  eventTypes: ['RoomCreated', 'RoomRenamed', 'TopicChanged', 'JoinRuleChanged', 'RoomArchived', 'RoomLocked', 'RoomUnlocked', 'SlowModeSet', 'MemberJoined', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
   tables: ['room_directory'],
   async migrate(db) {
     await db.execute(`create table if not exists room_directory (

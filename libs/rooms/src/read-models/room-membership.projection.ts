@@ -1,6 +1,6 @@
 import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import type { RoomEvent } from '../domain/room.events';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
 
 /**
  * room_membership_periods: who was in which room, as what, between which log positions.
@@ -11,6 +11,7 @@ import type { RoomEvent } from '../domain/room.events';
  */
 export const roomMembershipProjection: Projection = {
   name: 'room_membership',
+  eventTypes: ['RoomCreated', 'MemberJoined', 'FacilitatorAppointed', 'FacilitatorRemoved', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
   tables: ['room_membership_periods'],
   async migrate(db) {
     await db.execute(`create table if not exists room_membership_periods (

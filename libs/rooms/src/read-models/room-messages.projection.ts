@@ -1,6 +1,6 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { createIndexStatement, type IndexDefinition, type Projection } from '@haven/projections';
-import type { RoomEvent } from '../domain/room.events';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** history pages read a room's messages by position */
@@ -12,6 +12,7 @@ const BY_POSITION: IndexDefinition = { name: 'room_messages_by_position', on: 'r
  */
 export const roomMessagesProjection: Projection = {
   name: 'room_messages',
+  eventTypes: ['MessagePosted', 'MessageEdited', 'MessageDeleted', 'MessageRedacted'] satisfies RoomEventType[],
   tables: ['room_messages'],
   async migrate(db) {
     await db.execute(`create table if not exists room_messages (

@@ -44,6 +44,27 @@ export function readContract(harness: ContractHarness): void {
       expect(await events.readAll({ after: await events.headPosition() })).toEqual([]);
     });
 
+    it('reads only the types asked for, paging over what is left', async () => {
+      const { events } = await harness.fresh();
+      for (let i = 0; i < 12; i += 1) {
+        await events.append(`s${i % 3}`, [newEvent(['Ticked', 'Tocked', 'Rang'][i % 3], { i })], 'any');
+      }
+      const everything = await events.readAll({ after: 0 });
+      const wanted = everything.filter((event) => event.type !== 'Tocked');
+      expect(await events.readAll({ after: 0, types: ['Ticked', 'Rang'] })).toEqual(wanted);
+      const pages: RecordedEvent[][] = [];
+      for (let after = 0; ; ) {
+        const page = await events.readAll({ after, limit: 3, types: ['Rang', 'Ticked'] });
+        if (page.length === 0) break;
+        pages.push(page);
+        after = page[page.length - 1].position;
+      }
+      expect(pages.map((page) => page.length)).toEqual([3, 3, 2]);
+      expect(pages.flat()).toEqual(wanted);
+      expect(await events.readAll({ after: 0, types: ['Missing'] })).toEqual([]);
+      expect(await events.readAll({ after: 0, types: [] })).toEqual([]);
+    });
+
     it('reads a stream from a revision: its tail, nothing past the end, nothing for a missing stream', async () => {
       const { events } = await harness.fresh();
       const { events: stored } = await events.append('s', newEvents(5), 'no_stream');
