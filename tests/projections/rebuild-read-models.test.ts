@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage, type NewEvent, type Storage } from '@haven/event-store';
+import type { NewEvent, Storage } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints, projectEvent, readCheckpoint, rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
 import { roomDirectoryProjection } from '@haven/rooms/read-models/room-directory.projection';
 import { roomMessagesProjection } from '@haven/rooms/read-models/room-messages.projection';
 import { allReadModels } from '../../apps/api/src/read-models';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
+import { describeOnBothStores } from '../support/storage-suites';
 
 const READ_MODELS = allReadModels;
 const TABLES = READ_MODELS.flatMap((p) => p.tables);
@@ -237,21 +234,4 @@ function rebuildSuite(open: () => Promise<Storage>) {
   });
 }
 
-describe('rebuilding read models on SQLite', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'haven-rebuild-'));
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
-  let files = 0;
-  rebuildSuite(() => openStorage({ eventStore: 'sqlite', sqlitePath: join(directory, `${++files}.sqlite`) }));
-});
-
-describeWithPostgres('rebuilding read models on PostgreSQL', () => {
-  const schemas: string[] = [];
-  afterAll(async () => {
-    for (const schema of schemas) await dropSchema(schema);
-  });
-  rebuildSuite(() => {
-    const schema = uniqueSchema('rebuild');
-    schemas.push(schema);
-    return openStorage({ eventStore: 'postgres', databaseUrl: TEST_DATABASE_URL, postgresSchema: schema });
-  });
-});
+describeOnBothStores('rebuilding read models', rebuildSuite);

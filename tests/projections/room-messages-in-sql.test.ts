@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage, type NewEvent, type Storage } from '@haven/event-store';
+import type { NewEvent, Storage } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints, projectEvent, readCheckpoint, rebuildReadModels, type Projection } from '@haven/projections';
 import { roomDirectoryProjection } from '@haven/rooms/read-models/room-directory.projection';
 import { roomMessagesProjection } from '@haven/rooms/read-models/room-messages.projection';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, uniqueSchema } from '../support/postgres';
+import { describeOnBothStores } from '../support/storage-suites';
 
 /**
  * room_messages rebuilt by its set-based SQL (applyRangeFromEventsTable) must equal room_messages applied event by
@@ -158,21 +155,4 @@ function inSqlSuite(open: () => Promise<Storage>) {
   });
 }
 
-describe('room_messages rebuilt in SQL, on SQLite', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'haven-in-sql-'));
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
-  let files = 0;
-  inSqlSuite(() => openStorage({ eventStore: 'sqlite', sqlitePath: join(directory, `${++files}.sqlite`) }));
-});
-
-describeWithPostgres('room_messages rebuilt in SQL, on PostgreSQL', () => {
-  const schemas: string[] = [];
-  afterAll(async () => {
-    for (const schema of schemas) await dropSchema(schema);
-  });
-  inSqlSuite(() => {
-    const schema = uniqueSchema('insql');
-    schemas.push(schema);
-    return openStorage({ eventStore: 'postgres', databaseUrl: TEST_DATABASE_URL, postgresSchema: schema });
-  });
-});
+describeOnBothStores('room_messages rebuilt in SQL', inSqlSuite);
