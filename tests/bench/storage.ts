@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openSqliteConnection, openStorage, WalCheckpointer, type NewEvent, type Storage } from '@haven/event-store';
+import { emptyTablesStatements, openSqliteConnection, openStorage, WalCheckpointer, type NewEvent, type Storage } from '@haven/event-store';
 import { rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
 import { allReadModels } from '../../apps/api/src/read-models';
 import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from '../support/postgres';
@@ -452,7 +452,7 @@ async function copiedInDatabase({ sql }: Storage, tables: readonly string[]): Pr
     await sql.execute(`create table bench_copy_${table} as select * from ${table}`);
     rows += Number((await sql.query<{ n: number | string }>(`select count(*) as n from bench_copy_${table}`))[0].n);
     // emptied as a rebuild empties it
-    await sql.execute(sql.dialect === 'postgres' ? `truncate ${table}` : `delete from ${table}`);
+    for (const statement of emptyTablesStatements(sql.dialect, [table])) await sql.execute(statement);
   }
   const begin = nowMs();
   await sql.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import type { RecordedEvent, Storage } from '@haven/event-store';
+import { emptyTablesStatements, type RecordedEvent, type Storage } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints, setCheckpoint } from './checkpoints';
 import { createIndexStatement, type Projection } from './projection';
 
@@ -54,12 +54,9 @@ export async function rebuildReadModels(
   const replayed = projections.filter((projection) => !inSql.includes(projection));
   const deferred = inSql.flatMap((projection) => projection.deferredIndexes ?? []);
   await sql.transaction(async (tx) => {
-    // PostgreSQL's DELETE leaves every row and index entry behind as dead until a vacuum, and the rebuild's inserts
-    // then work around them; TRUNCATE (transactional there) starts the tables afresh. SQLite's DELETE without WHERE
-    // already drops the table's pages.
-    const tables = projections.flatMap((projection) => projection.tables);
-    if (sql.dialect === 'postgres' && tables.length > 0) await tx.execute(`truncate ${tables.join(', ')}`);
-    else for (const table of tables) await tx.execute(`delete from ${table}`);
+    for (const statement of emptyTablesStatements(sql.dialect, projections.flatMap((projection) => projection.tables))) {
+      await tx.execute(statement);
+    }
     for (const projection of projections) await setCheckpoint(tx, projection.name, 0);
     for (const index of deferred) await tx.execute(`drop index if exists ${index.name}`);
   });
