@@ -1,4 +1,4 @@
-import { emptyTablesStatements, type RecordedEvent, type Storage } from '@haven/event-store';
+import { emptyTablesStatements, type RecordedEvent, type SqlWriter, type Storage } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints, setCheckpoint } from './checkpoints';
 import { createIndexStatement, type Projection } from './projection';
 
@@ -67,10 +67,7 @@ export async function rebuildReadModels(
     // the events read, and the log's own count up to where the rebuild got at the end
     const types = storage.eventsTableInSql ? typesHandledByAll(replayed) : undefined;
     await replay(storage, replayed, inSql, progress, { ...options, types });
-    if (types) {
-      const counted = await sql.query<{ n: number | string }>(`select count(*) as n from events where position <= $1`, [progress.position]);
-      progress.events = Number(counted[0].n);
-    }
+    if (types) progress.events = await eventsBetween(sql, 0, progress.position);
   } else await applyInSqlOnly(storage, inSql, progress, options);
   for (const index of deferred) await sql.execute(createIndexStatement(index));
   return progress;
@@ -134,8 +131,7 @@ async function applyInSqlOnly(
     const applied = await sql.bulkTransaction(async (tx) => {
       for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, after, upTo);
       for (const projection of inSql) await setCheckpoint(tx, projection.name, upTo);
-      const counted = await tx.query<{ n: number | string }>(`select count(*) as n from events where position > $1 and position <= $2`, [after, upTo]);
-      return Number(counted[0].n);
+      return eventsBetween(tx, after, upTo);
     });
     progress.position = upTo;
     progress.events += applied;
@@ -154,4 +150,10 @@ function readAfter(events: Storage['events'], position: number, limit: number, t
 function typesHandledByAll(projections: readonly Projection[]): readonly string[] | undefined {
   if (projections.some((projection) => !projection.eventTypes)) return undefined;
   return [...new Set(projections.flatMap((projection) => projection.eventTypes!))];
+}
+
+/** how many events the log holds at positions in (after, upTo], where the log is a table of this database */
+async function eventsBetween(db: SqlWriter, after: number, upTo: number): Promise<number> {
+  const rows = await db.query<{ n: number | string }>(`select count(*) as n from events where position > $1 and position <= $2`, [after, upTo]);
+  return Number(rows[0].n);
 }
