@@ -263,6 +263,8 @@ export interface ConnectionStep {
   heapPerConnection: number;
   rssMb: number;
   passed: boolean;
+  /** p99 of an earlier window at the same step that missed the limit on latency alone (the step was run again) */
+  repeatedAfterP99?: number;
 }
 
 export interface ConnectionsFigure {
@@ -273,15 +275,49 @@ export interface ConnectionsFigure {
   reachedCap: boolean;
 }
 
+export interface ConnectionsOptions {
+  /** connections per step, ascending, multiples of 10 */
+  steps: number[];
+  windowSeconds: number;
+  p99LimitMs: number;
+}
+
+/**
+ * Steps up the connected clients (rooms of 10, 1 message/s per room) until a step fails: its p99 reaches the limit, a
+ * delivery is missing or a post fails. A step that missed on latency alone gets one more window at the same size, so
+ * that one hiccup of this shared machine does not end the step-up early (for the baseline as for the product).
+ */
 export async function connectionsFigure(
   target: Target,
-  options: { steps: number[]; windowSeconds: number; p99LimitMs: number },
+  options: ConnectionsOptions,
   onStep: (step: ConnectionStep) => void,
 ): Promise<ConnectionsFigure> {
   const before = await target.memory();
   const rooms: Room[] = [];
   const steps: ConnectionStep[] = [];
   const tracker = new Tracker();
+  const measure = async (connections: number, window: string): Promise<ConnectionStep> => {
+    const received = tracker.received;
+    const expected = tracker.expected;
+    // one message per second per room
+    await openLoop(target, rooms, rooms.length, options.windowSeconds, tracker, window);
+    await tracker.drain(30000);
+    const memory = await target.memory();
+    const stepReach = (tracker.received - received) / (tracker.expected - expected);
+    const summary = tracker.window(window);
+    const errors = tracker.errorText();
+    return {
+      connections,
+      rooms: rooms.length,
+      summary,
+      reach: stepReach,
+      errors,
+      rssPerConnection: (memory.rss - before.rss) / connections,
+      heapPerConnection: (memory.heapUsed + memory.external - before.heapUsed - before.external) / connections,
+      rssMb: memory.rss / 1048576,
+      passed: summary.p99 < options.p99LimitMs && stepReach === 1 && errors === '',
+    };
+  };
   try {
     for (const connections of options.steps) {
       const needed = Math.ceil(connections / 10) - rooms.length;
@@ -289,27 +325,10 @@ export async function connectionsFigure(
         makeRoom(target, 10, `c${r}`, tracker),
       );
       rooms.push(...added);
-      const window = `step-${connections}`;
-      const received = tracker.received;
-      const expected = tracker.expected;
-      // one message per second per room
-      await openLoop(target, rooms, rooms.length, options.windowSeconds, tracker, window);
-      await tracker.drain(30000);
-      const memory = await target.memory();
-      const stepReach = (tracker.received - received) / (tracker.expected - expected);
-      const summary = tracker.window(window);
-      const errors = tracker.errorText();
-      const step: ConnectionStep = {
-        connections,
-        rooms: rooms.length,
-        summary,
-        reach: stepReach,
-        errors,
-        rssPerConnection: (memory.rss - before.rss) / connections,
-        heapPerConnection: (memory.heapUsed + memory.external - before.heapUsed - before.external) / connections,
-        rssMb: memory.rss / 1048576,
-        passed: summary.p99 < options.p99LimitMs && stepReach === 1 && errors === '',
-      };
+      let step = await measure(connections, `step-${connections}`);
+      if (!step.passed && step.reach === 1 && step.errors === '') {
+        step = { ...(await measure(connections, `step-${connections}-again`)), repeatedAfterP99: step.summary.p99 };
+      }
       steps.push(step);
       onStep(step);
       if (!step.passed) break;

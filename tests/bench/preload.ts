@@ -13,6 +13,8 @@ import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const dir = process.env.BENCH_CONTROL_DIR;
+// diagnostics only (e.g. BENCH_V8_FLAGS=--trace-gc, which NODE_OPTIONS refuses)
+if (process.env.BENCH_V8_FLAGS) setFlagsFromString(process.env.BENCH_V8_FLAGS);
 if (dir) {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;

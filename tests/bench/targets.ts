@@ -170,6 +170,9 @@ abstract class ControlledTarget {
   }
 }
 
+/** V8 flags for both server processes, for diagnosis only (see preload.ts and the README) */
+const diagnosticEnv = (): Record<string, string> => (process.env.BENCH_V8_FLAGS ? { BENCH_V8_FLAGS: process.env.BENCH_V8_FLAGS } : {});
+
 /** The app load is generated against: high HTTP rate limit, warn logs, production mode (system clock). */
 export class HavenTarget extends ControlledTarget implements Target {
   readonly kind = 'haven' as const;
@@ -198,6 +201,7 @@ export class HavenTarget extends ControlledTarget implements Target {
       RATE_LIMIT_PER_MINUTE: '100000000',
       LOG_LEVEL: 'warn',
       NODE_OPTIONS: `--require ${PRELOAD}`,
+      ...diagnosticEnv(),
       BENCH_CONTROL_DIR: dir,
     });
     const cleanup = async () => {
@@ -260,6 +264,7 @@ export class HavenTarget extends ControlledTarget implements Target {
   async stop(): Promise<void> {
     const stopped = this.app.stop().then(() => true);
     if (!(await Promise.race([stopped, sleep(20000).then(() => false)]))) await this.app.kill();
+    if (process.env.BENCH_APP_OUTPUT) writeFileSync(process.env.BENCH_APP_OUTPUT, this.app.logs);
     await this.cleanup();
   }
 }
@@ -280,7 +285,12 @@ export class BareTarget extends ControlledTarget implements Target {
   static async start(): Promise<BareTarget> {
     const dir = mkdtempSync(join(tmpdir(), 'haven-bench-bare-'));
     const child = spawn(process.execPath, [BARE_SERVER], {
-      env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--require ${PRELOAD}`, BENCH_CONTROL_DIR: dir },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_OPTIONS: `--require ${PRELOAD}`,
+        BENCH_CONTROL_DIR: dir,
+        ...diagnosticEnv(),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const port = await new Promise<number>((resolve, reject) => {
