@@ -19,8 +19,8 @@ import {
   connectionsFigure,
   historyFigure,
   makeRoom,
+  pairedRoomFigures,
   profileLoad,
-  roomFigure,
   Tracker,
   type CatchUpFigure,
   type ConnectionsFigure,
@@ -84,10 +84,12 @@ const DEFAULT: Mode = {
       { store: 'postgres', sizes: [10] },
     ],
     posters: 10,
-    warmupMessages: 50,
+    // about a second of the closed loop on the app (a fraction on the bare server), then one uncounted latency round each
+    warmupMessages: 1000,
     rate: { 10: 20, 100: 5 },
-    latencySeconds: 5,
-    latencyRounds: 3,
+    // five short rounds rather than three long ones: with the bare server's rounds in between, a median of five
+    latencySeconds: 3,
+    latencyRounds: 5,
     throughputSeconds: 6,
     commitSamples: { backToBack: 1000, paced: 200 },
   },
@@ -138,6 +140,8 @@ const startBare = () => BareTarget.start();
 /** What the app and the bare server measured in the live phase (figures 1, 1b and 5). */
 interface LiveResults {
   rooms: RoomFigure[];
+  /** the bare server's figure for each of `rooms`, measured beside it (pairedRoomFigures) */
+  bareRooms: RoomFigure[];
   joinResends: number;
   history: HistoryPoint[];
   catchUp?: { figure: CatchUpFigure; events: WireEvent[]; lastPosition: number };
@@ -178,26 +182,55 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
 
   const product = new Map<Store, LiveResults>();
   for (const store of stores) {
-    const results: LiveResults = { rooms: [], history: [], joinResends: 0 };
+    const results: LiveResults = { rooms: [], bareRooms: [], history: [], joinResends: 0 };
     product.set(store, results);
+    // a bare server of the same age as this app beside it: each room figure of the app is measured beside its baseline
+    // (a server's latency kept falling for a minute or more after its start, so an older baseline would be favoured)
+    const withBare = <T>(work: (bare: Target) => Promise<T>) => (sizesOf(store).length > 0 ? withTarget(startBare, work) : work(undefined as never));
     await part(`haven (${store})`, () =>
-      withTarget(startHaven(store), async (t) => {
-        for (const size of sizesOf(store)) {
-          const figure = await part(`1. room of ${size}, haven (${store})`, () => roomFigure(t, roomOptions(size)));
-          if (figure) {
+      withBare((bare) =>
+        withTarget(startHaven(store), async (t) => {
+          for (const size of sizesOf(store)) {
+            const pair = await part(`1. room of ${size}, haven (${store}) beside bare`, () => pairedRoomFigures(t, bare, roomOptions(size)));
+            if (!pair) continue;
+            const [figure, baseline] = pair;
             results.rooms.push(figure);
-            log(`   ${figure.target}, room of ${size}: p99 ${ms(figure.latency.summary.p99)}, ${formatNumber(figure.throughput.messagesPerSecond)} msg/s, reach ${figure.reach}`);
+            results.bareRooms.push({ ...baseline, target: `${baseline.target} (beside ${figure.target})` });
+            for (const f of pair) {
+              log(`   ${f.target}, room of ${size}: p99 ${ms(f.latency.summary.p99)}, ${formatNumber(f.throughput.messagesPerSecond)} msg/s, reach ${f.reach}`);
+            }
+          }
+          if (historyOf(store).length > 0) {
+            results.history = (await part('1b. history', () => historyFigure(t, historyOf(store), mode.history!.posts))) ?? [];
+            for (const p of results.history) log(`   ${t.label}, history ${p.history}: ack p50 ${ms(p.ack.p50)}`);
+          }
+          if (catchUpOf(store)) {
+            results.catchUp = await part(`5. catch-up, haven (${store})`, () => catchUpProduct(t as HavenTarget, mode.catchUp.missed));
+            if (results.catchUp) log(`   ${t.label}, catch-up of ${mode.catchUp.missed}: ${ms(results.catchUp.figure.readyMs)}`);
+          }
+          results.joinResends = (t as HavenTarget).joinResends;
+        }),
+      ),
+    );
+  }
+
+  let bareHistory: HistoryPoint | undefined;
+  const bareCatchUp = new Map<Store, CatchUpFigure>();
+  if (stores.some((s) => historyOf(s).length > 0 || product.get(s)!.catchUp)) {
+    await part('bare socket.io', () =>
+      withTarget(startBare, async (bare) => {
+        if (stores.some((s) => historyOf(s).length > 0)) {
+          bareHistory = (await part('1b. history, bare', () => historyFigure(bare, [0], mode.history!.posts)))?.[0];
+        }
+        for (const store of stores) {
+          const done = product.get(store)!.catchUp;
+          if (!done) continue;
+          const figure = await part(`5. catch-up, bare (${store} events)`, () => catchUpBaseline(bare, done.events, done.lastPosition, mode.catchUp.missed));
+          if (figure) {
+            bareCatchUp.set(store, figure);
+            log(`   bare, catch-up of ${mode.catchUp.missed}: ${ms(figure.readyMs)}`);
           }
         }
-        if (historyOf(store).length > 0) {
-          results.history = (await part('1b. history', () => historyFigure(t, historyOf(store), mode.history!.posts))) ?? [];
-          for (const p of results.history) log(`   ${t.label}, history ${p.history}: ack p50 ${ms(p.ack.p50)}`);
-        }
-        if (catchUpOf(store)) {
-          results.catchUp = await part(`5. catch-up, haven (${store})`, () => catchUpProduct(t as HavenTarget, mode.catchUp.missed));
-          if (results.catchUp) log(`   ${t.label}, catch-up of ${mode.catchUp.missed}: ${ms(results.catchUp.figure.readyMs)}`);
-        }
-        results.joinResends = (t as HavenTarget).joinResends;
       }),
     );
   }
@@ -209,47 +242,20 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
       ? await part('1. PostgreSQL commit latency', () => postgresCommitLatencies(backToBack, paced, 1000 / mode.e2e.rate[10]))
       : undefined;
 
-  const bareRooms = new Map<number, RoomFigure>();
-  let bareHistory: HistoryPoint | undefined;
-  const bareCatchUp = new Map<Store, CatchUpFigure>();
-  await part('bare socket.io', () =>
-    withTarget(startBare, async (t) => {
-      for (const size of [...new Set(stores.flatMap(sizesOf))]) {
-        const figure = await part(`1. room of ${size}, bare`, () => roomFigure(t, roomOptions(size)));
-        if (figure) {
-          bareRooms.set(size, figure);
-          log(`   bare, room of ${size}: p99 ${ms(figure.latency.summary.p99)}, ${formatNumber(figure.throughput.messagesPerSecond)} msg/s, reach ${figure.reach}`);
-        }
-      }
-      if (stores.some((s) => historyOf(s).length > 0)) {
-        bareHistory = (await part('1b. history, bare', () => historyFigure(t, [0], mode.history!.posts)))?.[0];
-      }
-      for (const store of stores) {
-        const done = product.get(store)!.catchUp;
-        if (!done) continue;
-        const figure = await part(`5. catch-up, bare (${store} events)`, () => catchUpBaseline(t, done.events, done.lastPosition, mode.catchUp.missed));
-        if (figure) {
-          bareCatchUp.set(store, figure);
-          log(`   bare, catch-up of ${mode.catchUp.missed}: ${ms(figure.readyMs)}`);
-        }
-      }
-    }),
-  );
-
   const folds = wants('history') && mode.history ? mode.history.folds.map((n) => ({ messages: n, ms: foldMs(n) })) : [];
-  reportRooms(mode, product, bareRooms, commits);
+  reportRooms(mode, product, commits);
   reportHistory(mode, product.get('sqlite')?.history ?? [], bareHistory, folds);
   reportCatchUp(mode, product, bareCatchUp);
 }
 
-function reportRooms(mode: Mode, product: Map<Store, LiveResults>, bare: Map<number, RoomFigure>, commits?: CommitLatencies): void {
+function reportRooms(mode: Mode, product: Map<Store, LiveResults>, commits?: CommitLatencies): void {
   const c = mode.e2e;
-  const all: RoomFigure[] = [...bare.values()];
+  const all: RoomFigure[] = [];
   for (const [store, results] of product) {
-    for (const figure of results.rooms) {
-      all.push(figure);
+    for (const [index, figure] of results.rooms.entries()) {
+      const base = results.bareRooms[index];
+      all.push(figure, base);
       const { size } = figure;
-      const base = bare.get(size);
       const at = `room of ${size}, ${figure.latency.rate} msg/s`;
       const who = `haven (${store})`;
       for (const p of ['p50', 'p95', 'p99'] as const) {
@@ -318,8 +324,10 @@ function reportRooms(mode: Mode, product: Map<Store, LiveResults>, bare: Map<num
     '### 1. End-to-end messages',
     '',
     `Each room's members are all connected (one server process per system and store, a fresh room per size); ${c.posters} of them post. ` +
-      `Latency window: ${c.latencyRounds === 1 ? '' : `${c.latencyRounds} rounds of `}${c.latencySeconds} s at a fixed rate (open loop), after ${c.warmupMessages} warm-up messages` +
-      `${c.latencyRounds === 1 ? '' : "; each percentile is the median of the rounds' own (listed in the last column), so that one hiccup of this shared machine does not decide a figure, for the baseline as for the product"}. Throughput window: ` +
+      'The bare server runs beside the app, and each of its rows was measured beside the app row above it: the two rooms are set up and ' +
+      'warmed up together, and their latency rounds alternate (app, bare; bare, app; …), so a busy moment of this shared machine falls on both. ' +
+      `Latency window: ${c.latencyRounds === 1 ? '' : `${c.latencyRounds} rounds of `}${c.latencySeconds} s at a fixed rate (open loop), after ${c.warmupMessages} warm-up messages (closed loop) and one uncounted round` +
+      `${c.latencyRounds === 1 ? '' : "; the percentiles are those of every delivery of the counted rounds together (each round's own p99, in the last column, is in effect its slowest message)"}. Throughput window: ` +
       `${c.throughputSeconds} s, each poster waits for its ack before posting again (closed loop), so the room history grows during it. ` +
       'A delivery is one member receiving one message; the sender receives its own too.',
     '',
