@@ -2,7 +2,7 @@
 // the app build (types: ["node"]) also compiles specs under libs, so they name their jest types themselves
 import { EventEmitter } from 'node:events';
 import { from, isObservable, mergeAll, Observable, of } from 'rxjs';
-import { SocketMessageHandlers, type SocketMessageHandler } from './socket-message-handlers';
+import { SocketMessageHandlers, type SharedGateway, type SocketMessageHandler } from './socket-message-handlers';
 
 /** Nest's transform (WebSocketsController.subscribeMessages): a value, Promise or Observable becomes an Observable. */
 const transform = (result: unknown) =>
@@ -51,10 +51,13 @@ const handler = (message: string, callback: SocketMessageHandler['callback'], is
   isAckHandledManually,
 });
 
+/** a gateway as the adapter hands it over: one object for every socket */
+const gateway = (...handlers: SocketMessageHandler[]): SharedGateway => ({ handlers, transform });
+
 describe('socket message handlers (Nest IoAdapter semantics without a pipeline per socket)', () => {
   it('answers the ack with what the handler resolves to, and emits { event, data } responses', async () => {
     const { handlers, acks, ack, socket: s } = setup();
-    handlers.bind(s, [handler('echo', async (data) => ({ ok: true, data })), handler('push', () => ({ event: 'pushed', data: 7 }))], transform);
+    handlers.bind(s, gateway(handler('echo', async (_socket, data) => ({ ok: true, data })), handler('push', () => ({ event: 'pushed', data: 7 }))));
     s.receive('echo', { a: 1 }, ack);
     s.receive('push', {}, ack);
     await flush();
@@ -65,17 +68,17 @@ describe('socket message handlers (Nest IoAdapter semantics without a pipeline p
   it('passes several arguments as an array, and a lone ack as the ack', async () => {
     const { handlers, socket: s } = setup();
     const seen: unknown[] = [];
-    handlers.bind(s, [handler('m', (data, ack) => (seen.push([data, typeof ack]), null))], transform);
+    handlers.bind(s, gateway(handler('m', (socket, data, ack) => (seen.push([socket === s, data, typeof ack]), null))));
     s.receive('m', 1, 2, () => undefined);
     s.receive('m', () => undefined);
     s.receive('m', 3);
     await flush();
-    expect(seen).toEqual([[[1, 2], 'function'], [undefined, 'function'], [3, 'undefined']]);
+    expect(seen).toEqual([[true, [1, 2], 'function'], [true, undefined, 'function'], [true, 3, 'undefined']]);
   });
 
   it('skips nil responses and leaves the ack to a handler that answers it itself', async () => {
     const { handlers, acks, ack, socket: s } = setup();
-    handlers.bind(s, [handler('nil', async () => undefined), handler('manual', async (_d, ack) => (ack('mine'), 'not sent'), true)], transform);
+    handlers.bind(s, gateway(handler('nil', async () => undefined), handler('manual', async (_s, _d, ack) => (ack!('mine'), 'not sent'), true)));
     s.receive('nil', {}, ack);
     s.receive('manual', {}, ack);
     await flush();
@@ -93,7 +96,7 @@ describe('socket message handlers (Nest IoAdapter semantics without a pipeline p
       if (calls === 3) return new Observable(() => { throw new Error('stream'); });
       return 'fine';
     };
-    handlers.bind(s, [handler('m', flaky)], transform);
+    handlers.bind(s, gateway(handler('m', flaky)));
     for (let i = 0; i < 4; i++) s.receive('m', i, ack);
     await flush();
     expect(errors.map((e) => (e as Error).message)).toEqual(['sync', 'async', 'stream']);
@@ -105,7 +108,7 @@ describe('socket message handlers (Nest IoAdapter semantics without a pipeline p
     let release!: (value: string) => void;
     let unsubscribed = 0;
     const forever = new Observable(() => () => (unsubscribed += 1));
-    handlers.bind(s, [handler('slow', () => new Promise((resolve) => (release = resolve))), handler('stream', () => forever), handler('quick', () => 'ok')], transform);
+    handlers.bind(s, gateway(handler('slow', () => new Promise((resolve) => (release = resolve))), handler('stream', () => forever), handler('quick', () => 'ok')));
     s.receive('quick', {}, ack);
     s.receive('slow', {}, ack);
     for (let i = 0; i < 20; i++) s.receive('stream', {}, ack);
@@ -118,16 +121,21 @@ describe('socket message handlers (Nest IoAdapter semantics without a pipeline p
     expect(unsubscribed).toBe(20);
   });
 
-  it('shares listeners between sockets, each calling its own callbacks; gateways with the same messages both run', async () => {
+  it('shares listeners between sockets, calling the gateway with each socket; gateways with the same messages both run', async () => {
     const { handlers } = setup();
     const calls: string[] = [];
+    const names = new Map<unknown, string>();
+    const a = gateway(handler('m', (socket) => calls.push(`${names.get(socket)} gateway A`)));
+    const b = gateway(handler('m', (socket) => calls.push(`${names.get(socket)} gateway B`)));
     const [s1, s2] = ['s1', 's2'].map((name) => {
       const socket = new FakeSocket();
-      handlers.bind(socket, [handler('m', () => calls.push(`${name} gateway A`))], transform);
-      handlers.bind(socket, [handler('m', () => calls.push(`${name} gateway B`))], transform);
+      names.set(socket, name);
+      handlers.bind(socket, a);
+      handlers.bind(socket, b);
       return socket;
     });
     expect(s1.listeners('m')).toEqual(s2.listeners('m'));
+    expect(s1.listenerCount('disconnect')).toBe(1);
     s2.receive('m', {});
     s1.receive('m', {});
     await flush();

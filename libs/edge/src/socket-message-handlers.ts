@@ -1,9 +1,12 @@
 import type { Observable, Subscription } from 'rxjs';
 
-/** A gateway's `@SubscribeMessage` handler as Nest hands it to the adapter, already bound to one socket. */
+/**
+ * A gateway's `@SubscribeMessage` handler as Nest's WebSocketsController keeps it: one function for every socket, called
+ * with the socket first (Nest itself binds a copy to each socket before handing it to the adapter).
+ */
 export interface SocketMessageHandler {
   message: string;
-  callback: (...args: any[]) => unknown;
+  callback: (socket: any, data: unknown, ack?: Function) => unknown;
   isAckHandledManually: boolean;
 }
 
@@ -16,31 +19,28 @@ export interface HandlerSocket {
 /** Nest's: turns what a handler returned (a value, a Promise or an Observable) into an Observable of responses. */
 export type ResponseTransform = (result: unknown) => Observable<unknown>;
 
+/** One gateway's handlers and its response transform: the same object for every socket. */
+export interface SharedGateway {
+  handlers: readonly SocketMessageHandler[];
+  transform: ResponseTransform;
+}
+
 export interface SocketMessageHandlersOptions {
   /** the adapter's split of what the client sent into data and ack */
   mapPayload: (payload: unknown) => { data: unknown; ack?: Function };
   logger: { error(message: unknown): void };
 }
 
-/** What one socket keeps per gateway: the callbacks Nest bound to it, in the gateway's handler order. */
-interface GatewayBinding {
-  transform: ResponseTransform;
-  callbacks: SocketMessageHandler['callback'][];
-}
-
-interface Gateway {
-  key: string;
-  listeners: ((this: HandlerSocket, ...args: unknown[]) => void)[];
-}
-
+type Listener = (this: HandlerSocket, ...args: unknown[]) => void;
 type Reply = (...args: unknown[]) => unknown;
 
 /**
  * Binds gateways' message handlers to sockets with Nest's IoAdapter replies, at a fraction of its cost per socket.
- * Nest builds an rxjs pipeline per handler per socket (fromEvent + mergeMap + takeUntil), which for our 30-odd
- * handlers was most of what an idle connection cost. Here every handler has one listener shared by all sockets
- * (socket.io calls it with the socket as `this`), and a socket keeps only the callbacks Nest bound to it; rxjs
- * runs per message, while the message is handled.
+ * Nest builds an rxjs pipeline per handler per socket (fromEvent + mergeMap + takeUntil), and binds a copy of every
+ * handler to every socket, which for our 30-odd handlers was most of what an idle connection cost. Here every handler
+ * has one listener shared by all sockets (socket.io calls it with the socket as `this`), which calls the gateway's
+ * handler with that socket; a socket keeps nothing of its own but its listener entries, and rxjs runs per message,
+ * while the message is handled.
  *
  * Same behaviour as Nest: a response `{ event, data }` is emitted as that event; any other response answers the
  * ack (unless the handler answers it itself, `@Ack()`); nil responses are skipped; messages run concurrently; a
@@ -48,9 +48,10 @@ type Reply = (...args: unknown[]) => unknown;
  * a pending response is dropped and its work unsubscribed.
  */
 export class SocketMessageHandlers {
-  private readonly gateways: Gateway[] = [];
-  /** per socket, by gateway index; an entry goes with its socket */
-  private readonly bindings = new WeakMap<HandlerSocket, GatewayBinding[]>();
+  /** per gateway, one listener per handler, shared by every socket */
+  private readonly listeners = new WeakMap<SharedGateway, Listener[]>();
+  /** sockets that have the one `disconnect` listener */
+  private readonly watched = new WeakSet<HandlerSocket>();
   /** per socket, the responses still to come, only while there are some */
   private readonly pending = new WeakMap<HandlerSocket, Set<Subscription>>();
   /** one `disconnect` listener for every socket, rather than one per message in flight */
@@ -63,41 +64,28 @@ export class SocketMessageHandlers {
     };
   }
 
-  bind(socket: HandlerSocket, handlers: readonly SocketMessageHandler[], transform: ResponseTransform): void {
-    let bound = this.bindings.get(socket);
-    if (!bound) {
-      this.bindings.set(socket, (bound = []));
+  bind(socket: HandlerSocket, gateway: SharedGateway): void {
+    if (!this.watched.has(socket)) {
+      this.watched.add(socket);
       socket.on('disconnect', this.dropPending);
     }
-    const index = this.gatewayIndex(handlers, bound);
-    bound[index] = { transform, callbacks: handlers.map((h) => h.callback) };
-    const { listeners } = this.gateways[index];
-    handlers.forEach(({ message }, i) => socket.on(message, listeners[i]));
+    const listeners = this.listenersOf(gateway);
+    gateway.handlers.forEach(({ message }, i) => socket.on(message, listeners[i]));
   }
 
-  /**
-   * Nest hands over a gateway's handlers as a new array for every socket; the gateway is recognised by its
-   * messages. Two gateways with the same messages are told apart by the order Nest binds them, which is the
-   * same for every socket.
-   */
-  private gatewayIndex(handlers: readonly SocketMessageHandler[], bound: GatewayBinding[]): number {
-    const key = handlers.map((h) => `${String(h.message)}${h.isAckHandledManually ? ' @Ack' : ''}`).join('\n');
-    const known = this.gateways.findIndex((g, index) => g.key === key && bound[index] === undefined);
-    if (known >= 0) return known;
-    const index = this.gateways.length;
-    const dispatch = (socket: HandlerSocket, i: number, ackHandledManually: boolean, args: unknown[]) => {
-      const binding = this.bindings.get(socket)?.[index];
-      if (binding) this.handle(socket, binding.callbacks[i], binding.transform, ackHandledManually, args);
-    };
-    this.gateways.push({
-      key,
-      listeners: handlers.map(({ isAckHandledManually }, i) =>
-        function (this: HandlerSocket, ...args: unknown[]) {
-          dispatch(this, i, isAckHandledManually, args);
-        },
-      ),
-    });
-    return index;
+  private listenersOf(gateway: SharedGateway): Listener[] {
+    let listeners = this.listeners.get(gateway);
+    if (!listeners) {
+      const handle = this.handle.bind(this);
+      listeners = gateway.handlers.map(
+        ({ callback, isAckHandledManually }): Listener =>
+          function (...args) {
+            handle(this, callback, gateway.transform, isAckHandledManually, args);
+          },
+      );
+      this.listeners.set(gateway, listeners);
+    }
+    return listeners;
   }
 
   private handle(socket: HandlerSocket, callback: SocketMessageHandler['callback'], transform: ResponseTransform, ackHandledManually: boolean, args: unknown[]): void {
@@ -105,7 +93,7 @@ export class SocketMessageHandlers {
     const { data, ack } = this.options.mapPayload(args.length > 1 ? args : args[0]);
     let responses: Observable<unknown>;
     try {
-      responses = transform(callback(data, ack));
+      responses = transform(callback(socket, data, ack));
     } catch (error) {
       this.options.logger.error(error);
       return;

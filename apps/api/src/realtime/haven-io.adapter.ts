@@ -1,17 +1,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
-import type { Observable } from 'rxjs';
+import { WebSocketsController } from '@nestjs/websockets/web-sockets-controller.js';
+import { from, mergeAll } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import { SocketMessageHandlers } from '@haven/edge';
+import { SocketMessageHandlers, type SharedGateway } from '@haven/edge';
 
 /**
  * socket.io with our CORS origins and, when REDIS_URL is set, the Redis adapter, so that socket operations
  * (typing, presence, disconnecting a banned user's sockets) reach every API node. Durable events do not travel
  * through Redis: every node follows the log itself. Message handlers are bound without Nest's per-socket rxjs
- * pipelines (see SocketMessageHandlers), which cost most of a connection's memory.
+ * pipelines and per-socket copies of every handler (see SocketMessageHandlers and shareGatewayHandlers), which cost
+ * most of a connection's memory.
  */
 export class HavenIoAdapter extends IoAdapter {
   private adapterConstructor?: ReturnType<typeof createAdapter>;
@@ -24,6 +26,7 @@ export class HavenIoAdapter extends IoAdapter {
     private readonly redisUrl?: string,
   ) {
     super(app);
+    shareGatewayHandlers();
   }
 
   async connectToRedis(): Promise<void> {
@@ -44,8 +47,14 @@ export class HavenIoAdapter extends IoAdapter {
     return server;
   }
 
-  bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: any) => Observable<any>): void {
-    this.messageHandlers.bind(socket, handlers, transform);
+  /** Nest's per-socket path, which shareGatewayHandlers replaces: reaching it means that replacement stopped working. */
+  bindMessageHandlers(): void {
+    throw new Error('HavenIoAdapter binds gateways once for every socket (shareGatewayHandlers); Nest bound them per socket');
+  }
+
+  /** Listens for one gateway's messages on a new socket (called by Nest's WebSocketsController, see shareGatewayHandlers). */
+  bindGateway(socket: Socket, gateway: SharedGateway): void {
+    this.messageHandlers.bind(socket, gateway);
   }
 
   /**
@@ -60,4 +69,44 @@ export class HavenIoAdapter extends IoAdapter {
     await super.close(server);
     await Promise.all(this.clients.map((c) => c.quit().catch(() => undefined)));
   }
+}
+
+/** per gateway (Nest makes its handler list once per gateway), what every socket of that gateway is bound to */
+const sharedGateways = new WeakMap<MessageMappingProperties[], SharedGateway>();
+let shared = false;
+
+/**
+ * Nest's WebSocketsController binds a copy of each of a gateway's handlers to every socket before handing them to the
+ * adapter (`callback.bind(instance, client)`: 30-odd bound functions and a transform closure per connection, kept as long
+ * as it lives, about 3 KB). With HavenIoAdapter it hands over the gateway's own handlers instead, made once per gateway,
+ * and SocketMessageHandlers calls them with the socket, as Nest's bound copies did. Other adapters keep Nest's path.
+ * Written against @nestjs/websockets 12.1 (pinned): a version without this method fails at start, not silently.
+ */
+function shareGatewayHandlers(): void {
+  if (shared) return;
+  const prototype = WebSocketsController.prototype;
+  const nests = prototype.subscribeMessages;
+  if (typeof nests !== 'function' || nests.length !== 3 || typeof prototype.pickResult !== 'function') {
+    throw new Error('@nestjs/websockets no longer has WebSocketsController.subscribeMessages(map, client, instance): review HavenIoAdapter');
+  }
+  shared = true;
+  prototype.subscribeMessages = function (this: WebSocketsController, subscribersMap, client, instance) {
+    const adapter = (this as unknown as { config: { getIoAdapter(): unknown } }).config.getIoAdapter();
+    if (!(adapter instanceof HavenIoAdapter)) return nests.call(this, subscribersMap, client, instance);
+    let gateway = sharedGateways.get(subscribersMap);
+    if (!gateway) {
+      const controller = this;
+      gateway = {
+        handlers: subscribersMap.map(({ message, callback, isAckHandledManually }) => ({
+          message: String(message),
+          isAckHandledManually,
+          callback: (socket: unknown, data: unknown, ack?: Function) => callback.call(instance, socket, data, ack),
+        })),
+        // Nest's transform (a value, Promise or Observable becomes an Observable), once per gateway, not per socket
+        transform: (result: unknown) => from(controller.pickResult(result as Promise<unknown>)).pipe(mergeAll()),
+      };
+      sharedGateways.set(subscribersMap, gateway);
+    }
+    adapter.bindGateway(client as Socket, gateway);
+  };
 }
