@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 5 minutes) / `npm run bench -- --quick` (under a minute): measures Haven and, in the same run,
+ * `npm run bench` (about 7 minutes) / `npm run bench -- --quick` (under a minute): measures Haven and, in the same run,
  * a baseline doing the same work without it, and prints each figure with its ratio (product/baseline).
  * Results: a markdown table on the console, in dist/bench/results-<mode>.md, and a dated copy in tests/bench/results/.
  * Speed is only measured here, never asserted: the exit code is 1 only when something broke (a section threw, or a
