@@ -154,7 +154,7 @@ export interface RoomFigure {
   throughput: { posters: number; seconds: number; messagesPerSecond: number; deliveriesPerSecond: number; latency: LatencySummary };
   /**
    * `summary`: the percentiles of every delivery of every round together (a round of 3 s at 20 msg/s holds 60 messages,
-   * so its own p99 is in effect its slowest message; pooled, the p99 of 5 rounds is about the third slowest of 300);
+   * so its own p99 is in effect its slowest message; pooled, the p99 of 4 rounds is about the third slowest of 240);
    * `rounds`: each round's own summary.
    */
   latency: { rate: number; seconds: number; sent: number; summary: LatencySummary; rounds: LatencySummary[] };
@@ -338,12 +338,22 @@ export interface ConnectionsOptions {
   steps: number[];
   windowSeconds: number;
   p99LimitMs: number;
+  /**
+   * after a step whose p99 was under this, the next step of the ladder is skipped: far from its limit a server needs
+   * fewer windows, and near it the step-up goes on step by step. A step that fails far past the limit costs the most
+   * (its backlog takes as long again to drain), so the ladder is fine rather than a coarse one with a step back.
+   */
+  skipNextUnderMs?: number;
 }
+
+/** a step whose p99 is under this many times the limit is run again */
+export const NEAR_MISS = 5;
 
 /**
  * Steps up the connected clients (rooms of 10, 1 message/s per room) until a step fails: its p99 reaches the limit, a
- * delivery is missing or a post fails. A step that missed on latency alone gets one more window at the same size, so
- * that one hiccup of this shared machine does not end the step-up early (for the baseline as for the product).
+ * delivery is missing or a post fails. A step that missed on latency alone, by less than NEAR_MISS times the limit, gets
+ * one more window at the same size, so that one hiccup of this shared machine does not end the step-up early (for the
+ * baseline as for the product). Steps far under the limit skip the next one (`skipNextUnderMs`).
  */
 export async function connectionsFigure(
   target: Target,
@@ -376,20 +386,27 @@ export async function connectionsFigure(
       passed: summary.p99 < options.p99LimitMs && stepReach === 1 && errors === '',
     };
   };
+  const measureWithRepeat = async (connections: number): Promise<ConnectionStep> => {
+    const step = await measure(connections, `step-${connections}`);
+    // a near miss may be a hiccup of this shared machine; a server seconds behind is past its limit, and its backlog
+    // took as long again to drain
+    if (step.passed || step.reach !== 1 || step.errors !== '' || step.summary.p99 >= NEAR_MISS * options.p99LimitMs) return step;
+    return { ...(await measure(connections, `step-${connections}-again`)), repeatedAfterP99: step.summary.p99 };
+  };
   try {
-    for (const connections of options.steps) {
+    for (let i = 0; i < options.steps.length; i++) {
+      const connections = options.steps[i];
       const needed = Math.ceil(connections / 10) - rooms.length;
       const added = await mapLimit(Array.from({ length: needed }, (_, i) => rooms.length + i), 4, (r) =>
         makeRoom(target, 10, `c${r}`, tracker),
       );
       rooms.push(...added);
-      let step = await measure(connections, `step-${connections}`);
-      if (!step.passed && step.reach === 1 && step.errors === '') {
-        step = { ...(await measure(connections, `step-${connections}-again`)), repeatedAfterP99: step.summary.p99 };
-      }
+      const step = await measureWithRepeat(connections);
       steps.push(step);
       onStep(step);
       if (!step.passed) break;
+      // the last step of the ladder is never skipped: it is the cap
+      if (options.skipNextUnderMs !== undefined && step.summary.p99 < options.skipNextUnderMs && i + 2 < options.steps.length) i++;
     }
   } finally {
     for (const room of rooms) for (const member of room.members) member.close();
@@ -398,8 +415,8 @@ export async function connectionsFigure(
   return {
     target: target.label,
     steps,
-    held: passed.length === 0 ? 0 : passed[passed.length - 1].connections,
-    reachedCap: steps.length === options.steps.length && steps[steps.length - 1].passed,
+    held: Math.max(0, ...passed.map((s) => s.connections)),
+    reachedCap: steps.length > 0 && steps[steps.length - 1].connections === options.steps[options.steps.length - 1] && steps.every((s) => s.passed),
   };
 }
 

@@ -263,7 +263,12 @@ export class HavenTarget extends ControlledTarget implements Target {
   /** graceful stop, bounded: after 20 s the app is killed */
   async stop(): Promise<void> {
     const stopped = this.app.stop().then(() => true);
-    if (!(await Promise.race([stopped, sleep(20000).then(() => false)]))) await this.app.kill();
+    let guard: NodeJS.Timeout | undefined;
+    const killAfter = new Promise<false>((resolve) => (guard = setTimeout(() => resolve(false), 20000)));
+    // the guard is cleared once the app stopped: left pending, it kept the bench process alive for up to 20 s at its end
+    const gracefully = await Promise.race([stopped, killAfter]);
+    clearTimeout(guard);
+    if (!gracefully) await this.app.kill();
     if (process.env.BENCH_APP_OUTPUT) writeFileSync(process.env.BENCH_APP_OUTPUT, this.app.logs);
     await this.cleanup();
   }
