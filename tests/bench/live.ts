@@ -181,7 +181,7 @@ export interface RoomFigureOptions {
   latencyRounds: number;
 }
 
-/** A room set up and warmed up on one target, measured round by round (see pairedRoomFigures). */
+/** A room set up and warmed up on one target, measured round by round (see roomFiguresSideBySide). */
 class MeasuredRoom {
   private sent = 0;
   private readonly rounds: { window: string; summary: LatencySummary }[] = [];
@@ -262,30 +262,26 @@ class MeasuredRoom {
 }
 
 /**
- * The same room figure on two targets running side by side, their latency rounds taken in turn (A B, B A, A B, …),
- * so that a busy minute of this shared machine falls on both rather than on whichever ran then: the product and its
- * baseline are measured seconds apart instead of minutes. Each server sits idle, its clients connected, while the
- * other is measured.
+ * The same room figure on targets running side by side, their latency rounds taken in turn (A B, B A, A B, …; with
+ * three, A B C, C B A, …), so that a busy minute of this shared machine falls on all of them rather than on whichever
+ * ran then: the product and its baselines are measured seconds apart instead of minutes. Each server sits idle, its
+ * clients connected, while another is measured. Figures come back in the order of `targets`.
  */
-export async function pairedRoomFigures(a: Target, b: Target, options: RoomFigureOptions): Promise<[RoomFigure, RoomFigure]> {
-  const first = await MeasuredRoom.open(a, options);
+export async function roomFiguresSideBySide(targets: readonly Target[], options: RoomFigureOptions): Promise<RoomFigure[]> {
+  const rooms: MeasuredRoom[] = [];
   try {
-    const second = await MeasuredRoom.open(b, options);
-    try {
-      // a young server's latency fell round after round in its first seconds: one round each, at the measured rate,
-      // before any is counted
-      await first.warmupRound();
-      await second.warmupRound();
-      for (let round = 1; round <= options.latencyRounds; round++) {
-        const order = round % 2 === 1 ? [first, second] : [second, first];
-        for (const room of order) await room.latencyRound();
-      }
-      return [await first.finish(), await second.finish()];
-    } finally {
-      second.close();
+    for (const target of targets) rooms.push(await MeasuredRoom.open(target, options));
+    // a young server's latency fell round after round in its first seconds: one round each, at the measured rate,
+    // before any is counted
+    for (const room of rooms) await room.warmupRound();
+    for (let round = 1; round <= options.latencyRounds; round++) {
+      for (const room of round % 2 === 1 ? rooms : [...rooms].reverse()) await room.latencyRound();
     }
+    const figures: RoomFigure[] = [];
+    for (const room of rooms) figures.push(await room.finish());
+    return figures;
   } finally {
-    first.close();
+    for (const room of rooms) room.close();
   }
 }
 

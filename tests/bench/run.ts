@@ -20,7 +20,7 @@ import {
   historyFigure,
   makeRoom,
   NEAR_MISS,
-  pairedRoomFigures,
+  roomFiguresSideBySide,
   profileLoad,
   Tracker,
   type CatchUpFigure,
@@ -31,14 +31,12 @@ import {
 } from './live';
 import { foldMs } from './fold';
 import { profileMarkdown, summarizeProfile, type CpuProfile } from './profile';
-import { formatNumber, mapLimit, markdownTable, nowMs, ratioOf, ratioText, summarize, verdict, type ResultRow } from './stats';
+import { formatNumber, mapLimit, markdownTable, nowMs, ratioOf, ratioText, verdict, type ResultRow } from './stats';
 import {
   appendFigure,
-  postgresCommitLatencies,
   postgresDurability,
   rebuildFigure,
   type AppendFigure,
-  type CommitLatencies,
   type RebuildFigure,
 } from './storage';
 import { BareTarget, HavenTarget, type Target, type WireEvent } from './targets';
@@ -63,10 +61,11 @@ interface Mode {
     latencyRounds: number;
     throughputSeconds: number;
     /**
-     * durable single-row commits timed on PostgreSQL alone, when the app runs on it (the floor of its latency): back to
-     * back, and paced as the room of 10's posts arrive
+     * figure 1 on PostgreSQL also beside a bare server that inserts each post into PostgreSQL (one durable commit, as
+     * each of the app's appends) before relaying it: what is left of the gap once the baseline writes what every post of
+     * the app must
      */
-    commitSamples: { backToBack: number; paced: number };
+    durableBaseline: boolean;
   };
   /** figure 1b: post ack latency in rooms already holding N messages, and the in-process fold of N messages */
   history: { sizes: number[]; posts: number; folds: number[] } | null;
@@ -94,7 +93,7 @@ const DEFAULT: Mode = {
     latencySeconds: 3,
     latencyRounds: 4,
     throughputSeconds: 3,
-    commitSamples: { backToBack: 1000, paced: 120 },
+    durableBaseline: true,
   },
   // not 10,000: the full (cold-cache) fold of such a room takes longer than the bench's 30 s ack timeout (see fold.ts)
   history: { sizes: [0, 1000, 3000], posts: 40, folds: [100, 1000, 3000] },
@@ -115,7 +114,7 @@ const DEFAULT: Mode = {
 
 const QUICK: Mode = {
   name: 'quick',
-  e2e: { runs: [{ store: 'sqlite', sizes: [10, 100] }], posters: 10, warmupMessages: 30, rate: { 10: 20, 100: 5 }, latencySeconds: 1.5, latencyRounds: 1, throughputSeconds: 1.5, commitSamples: { backToBack: 0, paced: 0 } },
+  e2e: { runs: [{ store: 'sqlite', sizes: [10, 100] }], posters: 10, warmupMessages: 30, rate: { 10: 20, 100: 5 }, latencySeconds: 1.5, latencyRounds: 1, throughputSeconds: 1.5, durableBaseline: false },
   history: null,
   append: { seconds: 0.5, rounds: 1, stores: ['sqlite', 'postgres'] },
   rebuild: { events: 20_000, stores: ['sqlite'] },
@@ -146,14 +145,17 @@ async function withTarget<T>(start: () => Promise<Target>, work: (target: Target
 
 const startHaven = (store: Store) => () => HavenTarget.start(store);
 const startBare = () => BareTarget.start();
+const startDurableBare = () => BareTarget.start({ durablePostgres: true });
 
 // ---------------------------------------------------------------------------------------------------------------
 
 /** What the app and the bare server measured in the live phase (figures 1, 1b and 5). */
 interface LiveResults {
   rooms: RoomFigure[];
-  /** the bare server's figure for each of `rooms`, measured beside it (pairedRoomFigures) */
+  /** the bare server's figure for each of `rooms`, measured beside it (roomFiguresSideBySide) */
   bareRooms: RoomFigure[];
+  /** the same with a durable PostgreSQL insert per post (mode.e2e.durableBaseline, PostgreSQL only) */
+  durableRooms: RoomFigure[];
   joinResends: number;
   history: HistoryPoint[];
   catchUp?: { figure: CatchUpFigure; events: WireEvent[]; lastPosition: number };
@@ -194,20 +196,21 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
 
   const product = new Map<Store, LiveResults>();
   for (const store of stores) {
-    const results: LiveResults = { rooms: [], bareRooms: [], history: [], joinResends: 0 };
+    const results: LiveResults = { rooms: [], bareRooms: [], durableRooms: [], history: [], joinResends: 0 };
     product.set(store, results);
     // a bare server of the same age as this app beside it: each room figure of the app is measured beside its baseline
     // (a server's latency kept falling for a minute or more after its start, so an older baseline would be favoured);
     // started only when this store has room figures to measure
-    const runApp = (bare?: Target) =>
+    const runApp = (baselines: Target[]) =>
       withTarget(startHaven(store), async (t) => {
         for (const size of sizesOf(store)) {
-          const pair = await part(`1. room of ${size}, haven (${store}) beside bare`, () => pairedRoomFigures(t, bare!, roomOptions(size)));
-          if (!pair) continue;
-          const [figure, baseline] = pair;
+          const side = await part(`1. room of ${size}, haven (${store}) beside bare`, () => roomFiguresSideBySide([t, ...baselines], roomOptions(size)));
+          if (!side) continue;
+          const [figure, baseline, durable] = side;
           results.rooms.push(figure);
           results.bareRooms.push({ ...baseline, target: `${baseline.target} (beside ${figure.target})` });
-          for (const f of pair) {
+          if (durable) results.durableRooms.push({ ...durable, target: `${durable.target} (beside ${figure.target})` });
+          for (const f of side) {
             progress(`   ${f.target}, room of ${size}: p99 ${ms(f.latency.summary.p99)}, ${formatNumber(f.throughput.messagesPerSecond)} msg/s, reach ${f.reach}`);
           }
         }
@@ -221,7 +224,12 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
         }
         results.joinResends = (t as HavenTarget).joinResends;
       });
-    await part(`haven (${store})`, () => (sizesOf(store).length > 0 ? withTarget(startBare, runApp) : runApp()));
+    const durableToo = store === 'postgres' && c.durableBaseline;
+    await part(`haven (${store})`, () =>
+      sizesOf(store).length === 0
+        ? runApp([])
+        : withTarget(startBare, (bare) => (durableToo ? withTarget(startDurableBare, (durable) => runApp([bare, durable])) : runApp([bare]))),
+    );
   }
 
   let bareHistory: HistoryPoint | undefined;
@@ -245,26 +253,19 @@ async function live(mode: Mode, wants: (section: Section) => boolean): Promise<v
     );
   }
 
-  // what the app's p99 on PostgreSQL cannot go below: every post waits for one durable commit before delivery
-  const { backToBack, paced } = mode.e2e.commitSamples;
-  const commits =
-    sizesOf('postgres').length > 0
-      ? await part('1. PostgreSQL commit latency', () => postgresCommitLatencies(backToBack, paced, 1000 / mode.e2e.rate[10]))
-      : undefined;
-
   const folds = wants('history') && mode.history ? mode.history.folds.map((n) => ({ messages: n, ms: foldMs(n) })) : [];
-  reportRooms(mode, product, commits);
+  reportRooms(mode, product);
   reportHistory(mode, product.get('sqlite')?.history ?? [], bareHistory, folds);
   reportCatchUp(mode, product, bareCatchUp);
 }
 
-function reportRooms(mode: Mode, product: Map<Store, LiveResults>, commits?: CommitLatencies): void {
+function reportRooms(mode: Mode, product: Map<Store, LiveResults>): void {
   const c = mode.e2e;
   const all: RoomFigure[] = [];
   for (const [store, results] of product) {
     for (const [index, figure] of results.rooms.entries()) {
       const base = results.bareRooms[index];
-      all.push(figure, base);
+      all.push(figure, base, ...(results.durableRooms[index] ? [results.durableRooms[index]] : []));
       const { size } = figure;
       const at = `room of ${size}, ${figure.latency.rate} msg/s`;
       const who = `haven (${store})`;
@@ -278,22 +279,21 @@ function reportRooms(mode: Mode, product: Map<Store, LiveResults>, commits?: Com
           ...(p === 'p99' ? { target: { op: '<=' as const, value: 1.5 } } : {}),
         });
       }
-      if (store === 'postgres' && commits && commits.paced.length > 0) {
-        const paced = summarize(commits.paced);
-        const backToBack = summarize(commits.backToBack);
-        const roundTrip = summarize(commits.pacedRoundTrips);
-        rows.push({
-          figure: '1',
-          metric: `PostgreSQL durable commit of one single-row INSERT alone, one every ${formatNumber(commits.gapMs)} ms as posts arrive here, p99 (what every post's append waits for before its delivery), against the bare relay's p99 in a room of ${size}`,
-          unit: 'ms',
-          product: paced.p99,
-          baseline: base?.latency.summary.p99 ?? null,
-          note:
-            `diagnostic: ${paced.count} commits on this server (synchronous_commit=on), p50 ${ms(paced.p50)}; ` +
-            `a bare round trip (SELECT 1) at the same pace p50 ${ms(roundTrip.p50)}, p99 ${ms(roundTrip.p99)}; ` +
-            `${backToBack.count} commits back to back p50 ${ms(backToBack.p50)}, p99 ${ms(backToBack.p99)}. ` +
-            'The app waits for one such commit and one more round trip (its projection) before it delivers',
-        });
+      const durable = results.durableRooms[index];
+      if (durable) {
+        for (const p of ['p50', 'p99'] as const) {
+          rows.push({
+            figure: '1',
+            metric: `E2E latency ${p}, ${at} — ${who}, against bare socket.io + a durable PostgreSQL INSERT per post`,
+            unit: 'ms',
+            product: figure.latency.summary[p],
+            baseline: durable.latency.summary[p],
+            note:
+              'diagnostic baseline, measured beside the two above: the bare relay writes each post into a PostgreSQL table first ' +
+              '(one INSERT, its own durable commit, server defaults as the app), the one write every post of the app waits for; ' +
+              `its own ${p} ${ms(durable.latency.summary[p])} against the bare relay's ${ms(base?.latency.summary[p])}`,
+          });
+        }
       }
       rows.push({
         figure: '1',
@@ -336,6 +336,9 @@ function reportRooms(mode: Mode, product: Map<Store, LiveResults>, commits?: Com
     `Each room's members are all connected (one server process per system and store, a fresh room per size); ${c.posters} of them post. ` +
       'The bare server runs beside the app, and each of its rows was measured beside the app row above it: the two rooms are set up and ' +
       'warmed up together, and their latency rounds alternate (app, bare; bare, app; …), so a busy moment of this shared machine falls on both. ' +
+      (c.durableBaseline
+        ? 'On PostgreSQL a second baseline runs beside them, the bare server inserting each post into a PostgreSQL table (one durable commit) before relaying it; the three take their rounds in turn (app, bare, bare + INSERT; then the other way round). '
+        : '') +
       `Latency window: ${c.latencyRounds === 1 ? '' : `${c.latencyRounds} rounds of `}${c.latencySeconds} s at a fixed rate (open loop), after ${c.warmupMessages} warm-up messages (closed loop) and one uncounted round` +
       `${c.latencyRounds === 1 ? '' : "; the percentiles are those of every delivery of the counted rounds together (each round's own p99, in the last column, is in effect its slowest message)"}. Throughput window: ` +
       `${c.throughputSeconds} s, each poster waits for its ack before posting again (closed loop), so the room history grows during it. ` +

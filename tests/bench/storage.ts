@@ -197,52 +197,6 @@ export async function postgresDurability(): Promise<string> {
   }
 }
 
-/** What one commit, and one bare round trip, cost on PostgreSQL with nothing else running (figure 1's floor). */
-export interface CommitLatencies {
-  /** durable single-row INSERTs one after another */
-  backToBack: number[];
-  /** the same, each `gapMs` after the last, as the app's posts arrive in the latency run */
-  paced: number[];
-  /** `SELECT 1` round trips paced the same way, between those commits: what a round trip costs at that pace */
-  pacedRoundTrips: number[];
-  gapMs: number;
-}
-
-/**
- * Durable single-row commits (synchronous_commit=on), `count` back to back and `paced` at the latency run's pace: an
- * idle server and machine answer a paced request more slowly (both sleep between), and that is what each post pays.
- */
-export async function postgresCommitLatencies(count: number, paced: number, gapMs: number): Promise<CommitLatencies> {
-  const place = freshPlace('postgres');
-  const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${place.schema}` });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${place.schema}`);
-    await client.query('CREATE TABLE commits (id bigint PRIMARY KEY, body text NOT NULL)');
-    const body = JSON.stringify(messagePosted('author', new Date().toISOString(), 0).data); // an event's size
-    let id = 0;
-    const timed = async (sql: string, params: unknown[] = []): Promise<number> => {
-      const begin = nowMs();
-      await client.query(sql, params);
-      return nowMs() - begin;
-    };
-    const insert = () => timed('INSERT INTO commits VALUES ($1, $2)', [id++, body]);
-    const result: CommitLatencies = { backToBack: [], paced: [], pacedRoundTrips: [], gapMs };
-    for (let i = 0; i < count; i++) result.backToBack.push(await insert());
-    const pause = () => new Promise((resolve) => setTimeout(resolve, gapMs / 2));
-    for (let i = 0; i < paced; i++) {
-      await pause();
-      result.paced.push(await insert());
-      await pause();
-      result.pacedRoundTrips.push(await timed('SELECT 1'));
-    }
-    return result;
-  } finally {
-    await client.end();
-    await place.dispose();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Figure 3: rebuild from position 0
 

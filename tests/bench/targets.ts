@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { Role } from '@haven/domain';
 import { AppProcess, freshData, type StoreKind } from '../support/app-process';
-import { dropSchema } from '../support/postgres';
+import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from '../support/postgres';
 import { tokenFor } from '../support/sockets';
 import { sleep } from './stats';
 
@@ -278,22 +279,31 @@ export class HavenTarget extends ControlledTarget implements Target {
 /** The baseline server in its own child process. */
 export class BareTarget extends ControlledTarget implements Target {
   readonly kind = 'bare' as const;
-  readonly label = 'bare socket.io';
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
     protected readonly control: ChildControl,
+    /** the schema of its PostgreSQL table, when it writes each post durably before relaying it */
+    private readonly durableSchema?: string,
   ) {
     super();
   }
 
-  static async start(): Promise<BareTarget> {
+  get label(): string {
+    return this.durableSchema ? 'bare socket.io + a durable PostgreSQL INSERT per post' : 'bare socket.io';
+  }
+
+  /** `durablePostgres`: each post is inserted into PostgreSQL, one durable commit, before it is relayed (bare-server.ts) */
+  static async start({ durablePostgres = false }: { durablePostgres?: boolean } = {}): Promise<BareTarget> {
     const dir = mkdtempSync(join(tmpdir(), 'haven-bench-bare-'));
+    const schema = durablePostgres ? uniqueSchema('bench_bare') : undefined;
+    if (schema) await createSchema(schema);
     const child = spawn(process.execPath, [BARE_SERVER], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_OPTIONS: `--require ${PRELOAD}`,
         BENCH_CONTROL_DIR: dir,
+        ...(schema ? { BARE_DURABLE_PG_URL: TEST_DATABASE_URL, BARE_DURABLE_PG_SCHEMA: schema } : {}),
         ...diagnosticEnv(),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -306,8 +316,11 @@ export class BareTarget extends ControlledTarget implements Target {
         if (line) resolve((JSON.parse(line) as { port: number }).port);
       });
       child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+    }).catch(async (error: unknown) => {
+      if (schema) await dropSchema(schema).catch(() => undefined);
+      throw error;
     });
-    return new BareTarget(child, `http://127.0.0.1:${port}`, new ChildControl(dir));
+    return new BareTarget(child, `http://127.0.0.1:${port}`, new ChildControl(dir), schema);
   }
 
   async auth(userId: string, _role: Role, extra: Record<string, unknown> = {}) {
@@ -333,5 +346,16 @@ export class BareTarget extends ControlledTarget implements Target {
       clearTimeout(timer);
     }
     rmSync(this.control.dir, { recursive: true, force: true });
+    if (this.durableSchema) await dropSchema(this.durableSchema).catch(() => undefined);
+  }
+}
+
+async function createSchema(schema: string): Promise<void> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`create schema "${schema}"`);
+  } finally {
+    await client.end();
   }
 }
