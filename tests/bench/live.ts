@@ -340,10 +340,15 @@ export interface ConnectionsOptions {
    * (its backlog takes as long again to drain), so the ladder is fine rather than a coarse one with a step back.
    */
   skipNextUnderMs?: number;
+  /** no step is skipped below this many connections (the steps below are all measured) */
+  skipFrom?: number;
 }
 
-/** a step whose p99 is under this many times the limit is run again */
-export const NEAR_MISS = 5;
+/**
+ * a step whose p99 is under this many times the limit is run again: the bare server's one-window hiccups reached 526 ms
+ * on this machine, and the app's steps past its limit were 1.3 s and more behind
+ */
+export const NEAR_MISS = 10;
 
 /**
  * Steps up the connected clients (rooms of 10, 1 message/s per room) until a step fails: its p99 reaches the limit, a
@@ -402,7 +407,8 @@ export async function connectionsFigure(
       onStep(step);
       if (!step.passed) break;
       // the last step of the ladder is never skipped: it is the cap
-      if (options.skipNextUnderMs !== undefined && step.summary.p99 < options.skipNextUnderMs && i + 2 < options.steps.length) i++;
+      const maySkip = options.skipNextUnderMs !== undefined && connections >= (options.skipFrom ?? 0) && i + 2 < options.steps.length;
+      if (maySkip && step.summary.p99 < options.skipNextUnderMs!) i++;
     }
   } finally {
     for (const room of rooms) for (const member of room.members) member.close();
