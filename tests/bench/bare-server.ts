@@ -97,6 +97,7 @@ io.on('connection', async (socket) => {
 async function listen(): Promise<void> {
   if (durable) {
     await durable.connect();
+    await durable.query(`create schema if not exists "${process.env.BARE_DURABLE_PG_SCHEMA}"`);
     await durable.query('create table relayed (position bigserial primary key, room_id text not null, message_id text not null, event jsonb not null)');
   }
   httpServer.listen(0, '127.0.0.1', () => {

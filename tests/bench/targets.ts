@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { Role } from '@haven/domain';
 import { AppProcess, freshData, type StoreKind } from '../support/app-process';
@@ -296,8 +295,8 @@ export class BareTarget extends ControlledTarget implements Target {
   /** `durablePostgres`: each post is inserted into PostgreSQL, one durable commit, before it is relayed (bare-server.ts) */
   static async start({ durablePostgres = false }: { durablePostgres?: boolean } = {}): Promise<BareTarget> {
     const dir = mkdtempSync(join(tmpdir(), 'haven-bench-bare-'));
+    // the bare server creates the schema (as the app's migrator creates its own); the bench drops it
     const schema = durablePostgres ? uniqueSchema('bench_bare') : undefined;
-    if (schema) await createSchema(schema);
     const child = spawn(process.execPath, [BARE_SERVER], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -350,12 +349,3 @@ export class BareTarget extends ControlledTarget implements Target {
   }
 }
 
-async function createSchema(schema: string): Promise<void> {
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(`create schema "${schema}"`);
-  } finally {
-    await client.end();
-  }
-}
