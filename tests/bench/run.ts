@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { coreSteals, coreStealsText, type CoreSteals } from './core-steals';
 import { heapGrowth } from './heap';
 import {
   catchUpBaseline,
@@ -75,6 +76,8 @@ interface Mode {
   connections: ConnectionsOptions;
   catchUp: { missed: number; stores: Store[] };
   profileSeconds: number | null;
+  /** how long one thread per core spins, at the start and at the end, to count the moments the machine takes a core away */
+  coreStealSeconds: number;
 }
 
 const DEFAULT: Mode = {
@@ -111,6 +114,7 @@ const DEFAULT: Mode = {
   },
   catchUp: { missed: 10_000, stores: ['sqlite'] },
   profileSeconds: 6,
+  coreStealSeconds: 3,
 };
 
 const QUICK: Mode = {
@@ -122,6 +126,7 @@ const QUICK: Mode = {
   connections: { steps: [100, 200], windowSeconds: 2, p99LimitMs: 100 },
   catchUp: { missed: 2_000, stores: ['sqlite'] },
   profileSeconds: null,
+  coreStealSeconds: 0.5,
 };
 
 const rows: ResultRow[] = [];
@@ -749,6 +754,7 @@ async function heap(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 
 const loadAtStart = loadavg()[0];
+const stealsMeasured: { start?: CoreSteals; end?: CoreSteals } = {};
 
 function machine(): string[] {
   const git = (args: string[]) => spawnSync('git', args, { cwd: REPO, encoding: 'utf8' }).stdout.trim();
@@ -764,6 +770,13 @@ function machine(): string[] {
       'so latencies include client-side work, equally for product and baseline.',
     `- Load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)} on ${cpus().length} cores` +
       (Math.max(loadAtStart, loadavg()[0]) > 1 ? ': other processes were busy on this machine, figures are noisier than usual' : ''),
+    ...(stealsMeasured.start && stealsMeasured.end
+      ? [
+          `- Cores taken away from busy threads (one thread per core spinning ${stealsMeasured.start.seconds} s, with nothing else of the bench running): ` +
+            `${coreStealsText('at start', stealsMeasured.start)}, ${coreStealsText('at end', stealsMeasured.end)}. ` +
+            'The latency figures are taken with every core busy, and their slowest deliveries fall in such moments (tests/bench/README.md, "Eighth round")',
+        ]
+      : []),
   ];
 }
 
@@ -834,6 +847,8 @@ async function main(): Promise<void> {
   const started = new Date();
   const t0 = nowMs();
   const wants = (section: Section) => (only ? only.has(section) : !OPT_IN.includes(section));
+  stealsMeasured.start = await coreSteals(mode.coreStealSeconds);
+  log(`cores taken away: ${coreStealsText('at start', stealsMeasured.start)}`);
   const steps: [Section[], string, (m: Mode) => Promise<void>][] = [
     [['append'], '2. append throughput', append],
     [['rebuild'], '3. rebuild from position 0', rebuild],
@@ -855,6 +870,8 @@ async function main(): Promise<void> {
     }
     log(`   (${formatNumber((nowMs() - sectionStart) / 1000)} s)`);
   }
+  stealsMeasured.end = await coreSteals(mode.coreStealSeconds);
+  log(`cores taken away: ${coreStealsText('at end', stealsMeasured.end)}`);
   // keep the table in figure order whatever order the sections ran in
   rows.sort((a, b) => a.figure.localeCompare(b.figure, 'en', { numeric: true }));
   const text = report(mode, started, (nowMs() - t0) / 1000);
