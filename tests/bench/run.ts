@@ -848,7 +848,7 @@ async function main(): Promise<void> {
   const t0 = nowMs();
   const wants = (section: Section) => (only ? only.has(section) : !OPT_IN.includes(section));
   stealsMeasured.start = await coreSteals(mode.coreStealSeconds);
-  log(`cores taken away: ${coreStealsText('at start', stealsMeasured.start)}`);
+  progress(`cores taken away: ${coreStealsText('at start', stealsMeasured.start)}`);
   const steps: [Section[], string, (m: Mode) => Promise<void>][] = [
     [['append'], '2. append throughput', append],
     [['rebuild'], '3. rebuild from position 0', rebuild],
@@ -871,7 +871,7 @@ async function main(): Promise<void> {
     log(`   (${formatNumber((nowMs() - sectionStart) / 1000)} s)`);
   }
   stealsMeasured.end = await coreSteals(mode.coreStealSeconds);
-  log(`cores taken away: ${coreStealsText('at end', stealsMeasured.end)}`);
+  progress(`cores taken away: ${coreStealsText('at end', stealsMeasured.end)}`);
   // keep the table in figure order whatever order the sections ran in
   rows.sort((a, b) => a.figure.localeCompare(b.figure, 'en', { numeric: true }));
   const text = report(mode, started, (nowMs() - t0) / 1000);
