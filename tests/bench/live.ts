@@ -213,15 +213,20 @@ class MeasuredRoom {
   async latencyRound(): Promise<void> {
     const window = `latency-${this.rounds.length + 1}`;
     if (this.rounds.length === 0) this.historyBeforeLatency = this.tracker.acked;
-    this.sent += await openLoop(this.target, [this.room], this.options.rate, this.options.latencySeconds, this.tracker, window);
-    await this.tracker.drain(30000);
+    this.sent += await this.openLoopRound(window);
     this.rounds.push({ window, summary: this.tracker.window(window) });
   }
 
   /** the same at the same rate, not counted: the server's steady state, not its first seconds, is what is measured */
   async warmupRound(): Promise<void> {
-    await openLoop(this.target, [this.room], this.options.rate, this.options.latencySeconds, this.tracker, 'warmup');
+    await this.openLoopRound('warmup');
+  }
+
+  /** `latencySeconds` at the figure's rate into this room, then every delivery waited for; returns the posts sent */
+  private async openLoopRound(window: string): Promise<number> {
+    const sent = await openLoop(this.target, [this.room], this.options.rate, this.options.latencySeconds, this.tracker, window);
     await this.tracker.drain(30000);
+    return sent;
   }
 
   /** the closed-loop maximum (after the latency rounds: the room's history grows during it), then the figure */
