@@ -44,6 +44,7 @@ export class HavenIoAdapter extends IoAdapter {
       cors: { origin: this.origins.length > 0 ? this.origins : false },
     } as ServerOptions);
     if (this.adapterConstructor) server.adapter(this.adapterConstructor);
+    adapterOfServer.set(server, this);
     return server;
   }
 
@@ -71,6 +72,9 @@ export class HavenIoAdapter extends IoAdapter {
   }
 }
 
+/** the HavenIoAdapter that made each socket.io server: a socket finds its adapter through its server (public API) */
+const adapterOfServer = new WeakMap<Server, HavenIoAdapter>();
+
 /** per gateway (Nest makes its handler list once per gateway), what every socket of that gateway is bound to */
 const sharedGateways = new WeakMap<MessageMappingProperties[], SharedGateway>();
 let shared = false;
@@ -80,7 +84,8 @@ let shared = false;
  * adapter (`callback.bind(instance, client)`: 30-odd bound functions and a transform closure per connection, kept as long
  * as it lives, about 3 KB). With HavenIoAdapter it hands over the gateway's own handlers instead, made once per gateway,
  * and SocketMessageHandlers calls them with the socket, as Nest's bound copies did. Other adapters keep Nest's path.
- * Written against @nestjs/websockets 12.1 (pinned): a version without this method fails at start, not silently.
+ * Written against @nestjs/websockets 12.1 (pinned): a version without this method fails at start, not silently; one that
+ * stops calling it reaches bindMessageHandlers, which throws at the first connection.
  */
 function shareGatewayHandlers(): void {
   if (shared) return;
@@ -91,8 +96,9 @@ function shareGatewayHandlers(): void {
   }
   shared = true;
   prototype.subscribeMessages = function (this: WebSocketsController, subscribersMap, client, instance) {
-    const adapter = (this as unknown as { config: { getIoAdapter(): unknown } }).config.getIoAdapter();
-    if (!(adapter instanceof HavenIoAdapter)) return nests.call(this, subscribersMap, client, instance);
+    // found from the socket, not from the controller's (private) config, so no Nest internals are read here
+    const adapter = adapterOfServer.get((client as Socket).nsp?.server);
+    if (!adapter) return nests.call(this, subscribersMap, client, instance);
     let gateway = sharedGateways.get(subscribersMap);
     if (!gateway) {
       const controller = this;
