@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { createValidationPipe, HttpExceptionFilter } from '@haven/edge';
+import { answerMalformedHttpRequests, createValidationPipe, HttpExceptionFilter } from '@haven/edge';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
 import { HavenIoAdapter } from './realtime/haven-io.adapter';
@@ -20,6 +20,7 @@ async function bootstrap(): Promise<void> {
   // copy as well validated every socket message twice)
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  answerMalformedHttpRequests(app.getHttpServer());
   const ioAdapter = new HavenIoAdapter(app, origins, config.get('REDIS_URL'));
   await ioAdapter.connectToRedis();
   app.useWebSocketAdapter(ioAdapter);

@@ -7,3 +7,5 @@ export * from './validation';
 export * from './http-exception.filter';
 export * from './ws-exception.filter';
 export * from './char-length';
+export * from './malformed-http-requests';
+export * from './payload-shape';

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { payloadShapeErrors } from './payload-shape';
 import { fieldErrorsOf, ValidationFailedError } from './validation-failed.error';
 
 /**
@@ -7,7 +8,7 @@ import { fieldErrorsOf, ValidationFailedError } from './validation-failed.error'
  * filters answer as `VALIDATION.FAILED` with the failing fields.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ShapeCheckingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -15,4 +16,15 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors: ValidationError[]) => new ValidationFailedError(fieldErrorsOf(errors)),
   });
+}
+
+/** Refuses what class-transformer cannot be trusted with (see payloadShapeErrors) before handing the rest to Nest's pipe. */
+class ShapeCheckingValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom' && this.toValidate(metadata)) {
+      const errors = payloadShapeErrors(value);
+      if (errors.length > 0) throw new ValidationFailedError(errors);
+    }
+    return super.transform(value, metadata);
+  }
 }

@@ -30,4 +30,12 @@ describe('auth.lastPosition at the handshake', () => {
     });
     expect(refusal?.message).toBe((refusal?.data as { message: string }).message);
   });
+
+  it('refuses a deeply nested value without throwing (it once overflowed the stack and ended the process)', () => {
+    let nested: unknown = 1;
+    for (let depth = 0; depth < 20_000; depth++) nested = depth % 2 === 0 ? [nested] : { n: nested };
+    const { passed, refusal } = handshake({ token: 't', lastPosition: nested });
+    expect(passed).toBe(false);
+    expect(refusal?.data).toMatchObject({ code: 'VALIDATION.FAILED', details: { errors: [{ property: 'lastPosition' }] } });
+  });
 });

@@ -27,16 +27,19 @@ export interface ResumeRefusal {
  */
 export function resumePositionMiddleware(socket: Pick<Socket, 'handshake' | 'data'>, next: (err?: Error & { data: ResumeRefusal }) => void): void {
   const raw: unknown = socket.handshake.auth?.lastPosition;
-  const errors = validateSync(plainToInstance(ResumePositionDto, { lastPosition: raw }), {
-    validationError: { target: false, value: false },
-  });
+  // an object or array is no position, and class-transformer's recursive copy of a deeply nested one would overflow
+  // the stack inside this middleware, where nothing catches it: the process would end
+  const errors: FieldError[] =
+    raw !== null && typeof raw === 'object'
+      ? [{ property: 'lastPosition', constraints: { isInt: 'lastPosition must be an integer number' } }]
+      : fieldErrorsOf(validateSync(plainToInstance(ResumePositionDto, { lastPosition: raw }), { validationError: { target: false, value: false } }));
   if (errors.length === 0) {
     socket.data.resumeAfter = typeof raw === 'number' ? raw : null;
     next();
     return;
   }
   const message = 'auth.lastPosition must be a non-negative integer (or left out for no catch-up)';
-  const data: ResumeRefusal = { code: 'VALIDATION.FAILED', message, details: { errors: fieldErrorsOf(errors) } };
+  const data: ResumeRefusal = { code: 'VALIDATION.FAILED', message, details: { errors } };
   next(Object.assign(new Error(message), { data }));
 }
 
