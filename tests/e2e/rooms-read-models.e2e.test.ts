@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AppProcess, freshData, TEST_JWT_SECRET } from '../support/app-process';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { AppProcess, freshData, TEST_JWT_SECRET, type AppData } from '../support/app-process';
 import { dumpTables } from '../support/read-model-dump';
 import { closeAllClients, closeClientsAndAppAfterEach, connect, settle, type TestClient } from '../support/sockets';
-import { headPosition, STORES } from '../support/stores';
+import { caughtUp, headPosition, STORES } from '../support/stores';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'moderation_queue', 'moderation_log', 'mute_deadlines'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -17,6 +19,27 @@ async function roomWith(facilitator: TestClient, ...members: TestClient[]): Prom
   if (!created.ok) throw new Error(JSON.stringify(created));
   for (const member of members) await member.send('rooms.join', { commandId: randomUUID(), roomId: created.data.roomId });
   return created.data.roomId;
+}
+
+/** Runs statements on an app's database while the app is stopped (to put it back in an earlier version's shape). */
+async function executeOn(data: AppData, statements: string[]): Promise<void> {
+  if (data.store === 'sqlite') {
+    const db = new Database(data.env.SQLITE_PATH);
+    try {
+      for (const statement of statements) db.exec(statement);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new Client({ connectionString: data.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"`);
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 const get = async (app: AppProcess, path: string, token: string) => {
@@ -108,6 +131,45 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     const clinician = await connect(app, 'dr-kim', 'clinician');
     expect((await get(app, `/rooms/${roomId}/moderation-log`, clinician.token)).status).toBe(200);
     expect((await get(app, `/rooms/${roomId}/moderation-log`, bob.token)).status).toBe(403);
+  });
+
+  it("keeps two rooms' reports apart when they use the same report id, also after an upgrade from the first queue", async () => {
+    const data = freshData(store);
+    app = await AppProcess.start(data);
+    const fran = await connect(app, 'fran', 'facilitator');
+    const gina = await connect(app, 'gina', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const reportId = randomUUID();
+    const rooms: string[] = [];
+    for (const facilitator of [fran, gina]) {
+      const roomId = await roomWith(facilitator, alice, bob);
+      const posted = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'something hurtful' });
+      const reported = await alice.send('rooms.report', { commandId: randomUUID(), roomId, reportId, messageId: posted.ok && posted.data.messageId, reason: 'unkind' });
+      expect(reported).toMatchObject({ ok: true, data: { reportId } });
+      rooms.push(roomId);
+    }
+    await gina.send('rooms.resolveReport', { commandId: randomUUID(), roomId: rooms[1], reportId, outcome: 'no_action', note: 'fine' });
+    const queues = async () => [
+      (await get(app, `/rooms/${rooms[0]}/reports`, fran.token)).body.data.map((r: any) => [r.reportId, r.status, r.resolvedBy]),
+      (await get(app, `/rooms/${rooms[1]}/reports`, gina.token)).body.data.map((r: any) => [r.reportId, r.status, r.resolvedBy]),
+    ];
+    const expected = [[[reportId, 'open', null]], [[reportId, 'resolved', 'gina']]];
+    expect(await queues()).toEqual(expected);
+
+    // the database as the first version left it: its moderation_queue table, no room_reports and no checkpoint for it
+    closeAllClients();
+    await app.stop();
+    await executeOn(data, [
+      'drop table room_reports',
+      `delete from read_model_checkpoints where name = 'room_reports'`,
+      'create table moderation_queue (report_id text primary key, room_id text not null)',
+    ]);
+    app = await AppProcess.start(data);
+    await caughtUp(app.url); // the new read model is built from the log after the start
+    expect(await queues()).toEqual(expected); // the same tokens still hold: HTTP reads need no socket
+    await app.stop();
+    await expect(dumpTables(data, ['moderation_queue'])).rejects.toThrow(/moderation_queue/);
   });
 
   it('rebuilds every read model from position 0 into exactly the live one, with a progress report', async () => {

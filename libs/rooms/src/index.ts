@@ -2,7 +2,7 @@ export * from './domain';
 export * from './read-models/room-directory.projection';
 export * from './read-models/room-membership.projection';
 export * from './read-models/room-messages.projection';
-export * from './read-models/moderation-queue.projection';
+export * from './read-models/room-reports.projection';
 export * from './read-models/moderation-log.projection';
 export * from './read-models/mute-deadlines.projection';
 export * from './delivery/room-delivery.policy';

@@ -42,6 +42,16 @@ export class RoomCommandsService {
     if (message.authorId !== actor.userId) throw RoomErrors.notAuthor(messageId);
   }
 
+  /**
+   * A read mark past the log's newest event would be stored, and then no real mark could move it forward again; the
+   * decider cannot tell (it sees the room's stream, not the log's head), so it is refused here.
+   */
+  async markRead(data: Extract<RoomCommand, { type: 'MarkRead' }>['data'], actor: Actor, commandId: string): Promise<CommandAck> {
+    const newest = await this.storage.events.headPosition();
+    if (Number.isSafeInteger(data.position) && data.position > newest) throw RoomErrors.positionNotReached(newest);
+    return this.execute('MarkRead', data, actor, commandId);
+  }
+
   async execute<T extends RoomCommand['type']>(
     type: T,
     data: Extract<RoomCommand, { type: T }>['data'],

@@ -18,10 +18,11 @@ export class SafetyController {
   ) {}
 
   @Get('alerts')
-  @ApiOperation({ summary: 'The safety queue: clinicians and admins see every alert, facilitators those of conversations they moderate' })
+  @ApiOperation({ summary: 'The safety queue: clinicians and admins see every alert, facilitators those of conversations they moderate; nobody sees alerts about themselves' })
   async alerts(@CurrentActor() actor: Actor, @Query() { status }: AlertsQuery) {
     if (!['facilitator', 'clinician', 'admin'].includes(actor.role)) throw new DomainError('SAFETY.FORBIDDEN', 'only staff read the safety queue');
-    const all = await safetyAlerts(this.storage.sql, status);
+    // an alert about a staff member (their held words, a colleague's note) is for the others: never in their own queue
+    const all = (await safetyAlerts(this.storage.sql, status)).filter((alert) => alert.userId !== actor.userId);
     if (actor.role !== 'facilitator') return { ok: true, data: all };
     const mine = [];
     for (const alert of all) {

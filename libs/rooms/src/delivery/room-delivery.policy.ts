@@ -38,6 +38,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const recorded = authored(stored);
       const roomId = roomIdOf(recorded);
       const audience = withActor(roomEventAudience(asRoomEvent(recorded), roomId), recorded);
+      if (audience.exceptUsers?.includes(viewer.userId)) continue;
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
       const named = audience.alsoUsers?.includes(viewer.userId) === true;
       const moderator = period?.moderator === true;
@@ -57,10 +58,12 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
 
 /**
  * The audience as socket.io emits: full event to moderators and named users, the redacted form to other members.
- * Family guests never see group rooms, whatever an event names (e.g. an invite sent to them by mistake).
+ * Family guests never see group rooms, whatever an event names (e.g. an invite sent to them by mistake), and nobody
+ * the audience excepts sees it through any channel.
  */
 function deliveriesFor(audience: RoomAudience, event: RecordedEvent): Delivery[] {
-  return audienceDeliveries(audience, event).map((d) => ({ ...d, except: [...d.except, channels.role('family')] }));
+  const excepted = [...(audience.exceptUsers ?? []).map(channels.user), channels.role('family')];
+  return audienceDeliveries(audience, event).map((d) => ({ ...d, except: [...d.except, ...excepted] }));
 }
 
 function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Delivery[] {
@@ -88,7 +91,7 @@ function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Deliv
  */
 function withActor(audience: RoomAudience, event: RecordedEvent): RoomAudience {
   const actorId = event.metadata.actorId;
-  if (actorId === SYSTEM_ACTOR.userId || audience.alsoUsers?.includes(actorId)) return audience;
+  if (actorId === SYSTEM_ACTOR.userId || audience.alsoUsers?.includes(actorId) || audience.exceptUsers?.includes(actorId)) return audience;
   return { ...audience, alsoUsers: [...(audience.alsoUsers ?? []), actorId] };
 }
 

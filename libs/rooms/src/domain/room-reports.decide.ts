@@ -38,12 +38,23 @@ export function decideRoomReports(command: RoomReportCommand, state: RoomState):
       const report = room.reports.get(reportId);
       if (!report) throw RoomErrors.reportNotFound(reportId);
       if (report.status === 'resolved') throw RoomErrors.reportAlreadyResolved(reportId);
+      // a moderator whose message was reported is a party to it: another moderator decides, and the reporter stays unnamed
+      if (report.authorId === actor.userId) throw RoomErrors.cannotResolveReportOnOwnMessage(reportId);
       const outcome = oneOf(command.data.outcome, REPORT_OUTCOMES, RoomErrors.invalidOutcome);
       const note = validNote(command.data.note);
       return [
         {
           type: 'ReportResolved',
-          data: { reportId, messageId: report.messageId, reporterId: report.reporterId, outcome, note, by: actor.userId, resolvedAt: now },
+          data: {
+            reportId,
+            messageId: report.messageId,
+            authorId: report.authorId,
+            reporterId: report.reporterId,
+            outcome,
+            note,
+            by: actor.userId,
+            resolvedAt: now,
+          },
         },
       ];
     }

@@ -38,7 +38,7 @@ describe('ReportMessage', () => {
 
 describe('ResolveReport', () => {
   const resolved = (by: string, note: string | null = null) =>
-    event('ReportResolved', { reportId: 'r1', messageId: 'm1', reporterId: 'alice', outcome: 'member_muted', note, by, resolvedAt: T0 });
+    event('ReportResolved', { reportId: 'r1', messageId: 'm1', authorId: 'bob', reporterId: 'alice', outcome: 'member_muted', note, by, resolvedAt: T0 });
 
   it('lets a moderator resolve, telling the reporter the outcome', () => {
     spec.given([...room, reported()]).when(resolve(users.facilitator, { note: ' thanks for flagging ' })).then([resolved('fac-1', 'thanks for flagging')]);
@@ -51,6 +51,18 @@ describe('ResolveReport', () => {
     spec.given([...room, reported(), resolved('fac-1')]).when(resolve()).thenThrows('ROOM.REPORT_ALREADY_RESOLVED');
     spec.given([...room, reported()]).when(resolve(users.facilitator, { outcome: 'shrug' as 'no_action' })).thenThrows('ROOM.INVALID_OUTCOME');
     spec.given([...room, reported()]).when(resolve(users.facilitator, { note: 'x'.repeat(501) })).thenThrows('ROOM.NOTE_TOO_LONG');
+  });
+
+  it("leaves a report about a moderator's own message to another moderator", () => {
+    const byFacilitator = [...room, posted('m2', users.facilitator)];
+    const reportedFacilitator = event('MessageReported', {
+      reportId: 'r1', messageId: 'm2', authorId: 'fac-1', reporterId: 'alice', reason: 'unkind', reportedAt: T0,
+    });
+    spec.given([...byFacilitator, reportedFacilitator]).when(resolve(users.facilitator)).thenThrows('ROOM.CANNOT_RESOLVE_REPORT_ON_OWN_MESSAGE', { reportId: 'r1' });
+    spec
+      .given([...byFacilitator, reportedFacilitator])
+      .when(resolve(users.clinician))
+      .then([event('ReportResolved', { reportId: 'r1', messageId: 'm2', authorId: 'fac-1', reporterId: 'alice', outcome: 'member_muted', note: null, by: 'clin-1', resolvedAt: T0 })]);
   });
 
   it('lets the same member report the message again once resolved', () => {

@@ -30,8 +30,9 @@ const cases: Array<[string, RoomEvent, object]> = [
   ['MemberUnmuted', event('MemberUnmuted', { userId: 'alice', by: 'system', reason: 'expired', unmutedAt: T0 }), moderatorsAnd('alice')],
   ['MemberUnbanned', event('MemberUnbanned', { userId: 'alice', by: 'fac-1', unbannedAt: T0 }), moderatorsAnd('alice')],
   ['MemberInvited', event('MemberInvited', { userId: 'carol', by: 'fac-1', invitedAt: T0 }), moderatorsAnd('carol')],
-  ['MessageReported', event('MessageReported', { reportId: 'r1', messageId: 'm1', authorId: 'bob', reporterId: 'alice', reason: 'x', reportedAt: T0 }), moderatorsAnd('alice')],
-  ['ReportResolved', event('ReportResolved', { reportId: 'r1', messageId: 'm1', reporterId: 'alice', outcome: 'no_action', note: null, by: 'fac-1', resolvedAt: T0 }), moderatorsAnd('alice')],
+  ['MessageReported', event('MessageReported', { reportId: 'r1', messageId: 'm1', authorId: 'bob', reporterId: 'alice', reason: 'x', reportedAt: T0 }), { ...moderatorsAnd('alice'), exceptUsers: ['bob'] }],
+  ['ReportResolved', event('ReportResolved', { reportId: 'r1', messageId: 'm1', authorId: 'bob', reporterId: 'alice', outcome: 'no_action', note: null, by: 'fac-1', resolvedAt: T0 }), { ...moderatorsAnd('alice'), exceptUsers: ['bob'] }],
+  ['ReportResolved (stored before it named the author)', event('ReportResolved', { reportId: 'r1', messageId: 'm1', reporterId: 'alice', outcome: 'no_action', note: null, by: 'fac-1', resolvedAt: T0 }), moderatorsAnd('alice')],
   ['ReadMarked (public)', event('ReadMarked', { userId: 'alice', position: 3, private: false }), members],
   ['ReadMarked (private)', event('ReadMarked', { userId: 'alice', position: 3, private: true }), onlyUser('alice')],
   ['ReadReceiptPrivacySet', event('ReadReceiptPrivacySet', { userId: 'alice', private: true }), onlyUser('alice')],
@@ -42,9 +43,12 @@ describe('roomEventAudience', () => {
     expect(roomEventAudience(roomEvent, ROOM_ID)).toEqual(expected);
   });
 
-  it('never sends the reported author a report', () => {
-    const reportEvent = cases.find(([name]) => name === 'MessageReported')![1];
-    expect(roomEventAudience(reportEvent, ROOM_ID).alsoUsers).not.toContain('bob');
+  it('never sends the reported author a report or its resolution, not even as a moderator of the room', () => {
+    for (const name of ['MessageReported', 'ReportResolved']) {
+      const audience = roomEventAudience(cases.find(([caseName]) => caseName === name)![1], ROOM_ID);
+      expect(audience.alsoUsers).not.toContain('bob');
+      expect(audience.exceptUsers).toEqual(['bob']);
+    }
   });
 
 });

@@ -8,11 +8,13 @@ import type { RoomEvent } from './room.events';
  * - `alsoUsers`: added individually (their `user:<id>` channel), e.g. a target who is no longer a member.
  * - `redactFor: 'non-moderators'`: members reached only through `to: 'members'` (not moderators, not in `alsoUsers`)
  *   get `redactRoomEvent(event)` instead of the stored event.
+ * - `exceptUsers`: never receive it, even as moderators (the author of a reported message).
  */
 export type RoomAudience = {
   roomId: string;
   to: 'members' | 'moderators' | 'nobody';
   alsoUsers?: string[];
+  exceptUsers?: string[];
   redactFor?: 'non-moderators';
 };
 
@@ -27,7 +29,7 @@ export type RoomAudience = {
  * - Mutes, unmutes, unbans: moderators + the target. Reasons are private to them.
  * - Removal and ban of a member: members see a neutral MemberLeft (same as a voluntary leave, so peers cannot tell);
  *   moderators and the target see the full event. A ban of a former member: moderators + target only.
- * - Reports and resolutions: moderators + reporter (never the reported author).
+ * - Reports and resolutions: moderators + reporter, never the reported author, also when the author is a moderator.
  * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
  *   itself only to that user.
  */
@@ -70,8 +72,10 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'MemberInvited':
       return moderatorsAnd(event.data.userId);
     case 'MessageReported':
-    case 'ReportResolved':
-      return moderatorsAnd(event.data.reporterId);
+    case 'ReportResolved': {
+      const audience = moderatorsAnd(event.data.reporterId);
+      return event.data.authorId ? { ...audience, exceptUsers: [event.data.authorId] } : audience;
+    }
     case 'ReadMarked':
       return event.data.private ? { roomId, to: 'nobody', alsoUsers: [event.data.userId] } : members;
     case 'ReadReceiptPrivacySet':

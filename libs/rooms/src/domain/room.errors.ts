@@ -42,6 +42,7 @@ export const RoomErrorCode = {
   ReasonTooLong: 'ROOM.REASON_TOO_LONG',
   NoteTooLong: 'ROOM.NOTE_TOO_LONG',
   CannotReportOwnMessage: 'ROOM.CANNOT_REPORT_OWN_MESSAGE',
+  CannotResolveReportOnOwnMessage: 'ROOM.CANNOT_RESOLVE_REPORT_ON_OWN_MESSAGE',
   AlreadyReported: 'ROOM.ALREADY_REPORTED',
   DuplicateReportId: 'ROOM.DUPLICATE_REPORT_ID',
   ReportNotFound: 'ROOM.REPORT_NOT_FOUND',
@@ -103,11 +104,15 @@ export const RoomErrors = {
   invalidSlowMode: (maxSeconds: number) =>
     error(RoomErrorCode.InvalidSlowMode, `slow mode is 0 (off) to ${maxSeconds} whole seconds`, { maxSeconds }),
   invalidPosition: () => error(RoomErrorCode.InvalidPosition, 'a read position is a whole number, zero or more'),
+  positionNotReached: (newest: number) =>
+    error(RoomErrorCode.InvalidPosition, 'a read position cannot be past the newest event', { newestPosition: newest }),
   reasonRequired: () => error(RoomErrorCode.ReasonRequired, 'a reason is required'),
   reasonTooLong: (max: number) => error(RoomErrorCode.ReasonTooLong, `a reason holds at most ${max} characters`, { max }),
   noteTooLong: (max: number) => error(RoomErrorCode.NoteTooLong, `a note holds at most ${max} characters`, { max }),
   cannotReportOwnMessage: (messageId: string) =>
     error(RoomErrorCode.CannotReportOwnMessage, 'you cannot report your own message', { messageId }),
+  cannotResolveReportOnOwnMessage: (reportId: string) =>
+    error(RoomErrorCode.CannotResolveReportOnOwnMessage, 'a report about your own message is for another moderator', { reportId }),
   alreadyReported: (messageId: string, reportId: string) =>
     error(RoomErrorCode.AlreadyReported, 'you already reported this message', { messageId, reportId }),
   duplicateReportId: (reportId: string) => error(RoomErrorCode.DuplicateReportId, 'a report with this id already exists', { reportId }),

@@ -79,6 +79,8 @@ export type ReportResolved = DomainEvent<
   {
     reportId: string;
     messageId: string;
+    /** the reported message's author (absent from resolutions stored before 2026-12-01) */
+    authorId?: string;
     reporterId: string;
     outcome: ReportOutcome;
     /** shown to the reporter as well as to moderators */

@@ -30,6 +30,8 @@ export interface MessageState {
 export interface ReportState {
   reporterId: string;
   messageId: string;
+  /** the reported message's author, who never learns who reported it */
+  authorId: string;
   status: 'open' | 'resolved';
 }
 
@@ -192,8 +194,8 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
     case 'RoomUnlocked':
       return { ...room, locked: false };
     case 'MessageReported': {
-      const { reportId, reporterId, messageId } = event.data;
-      return { ...room, reports: room.reports.set(reportId, { reporterId, messageId, status: 'open' }) };
+      const { reportId, reporterId, messageId, authorId } = event.data;
+      return { ...room, reports: room.reports.set(reportId, { reporterId, messageId, authorId, status: 'open' }) };
     }
     case 'ReportResolved': {
       const report = room.reports.get(event.data.reportId);

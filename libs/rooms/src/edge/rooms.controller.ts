@@ -4,10 +4,10 @@ import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
-import { currentMembership, roomRoster } from '../read-models/room-membership.projection';
+import { currentMembership, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
 import { moderationLog } from '../read-models/moderation-log.projection';
-import { roomReports } from '../read-models/moderation-queue.projection';
+import { roomReports } from '../read-models/room-reports.projection';
 import { ReportsQuery } from './reports.query';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { HistoryQuery } from './history.query';
@@ -61,18 +61,27 @@ export class RoomsController {
   }
 
   @Get(':roomId/messages')
-  @ApiOperation({ summary: 'Message history, paged by position, with edits and redactions applied (members only)' })
+  @ApiOperation({
+    summary: 'Message history, paged by position, with edits and redactions applied (members only; what was said while the reader was in the room, all of it for its moderators)',
+  })
   async history(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: HistoryQuery) {
     const membership = await this.requireMember(actor, roomId);
     const page = { before: query.before, after: query.after, limit: query.limit ?? 50 };
-    return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator) };
+    // as catch-up: a member reads what was said while they were in the room, not before they came or while they were
+    // away; moderators read all of it, to review what they are asked about
+    const within = membership.moderator
+      ? undefined
+      : (await periodsOfUser(this.storage.sql, actor.userId)).filter((period) => period.roomId === roomId);
+    return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator, within) };
   }
 
   @Get(':roomId/reports')
-  @ApiOperation({ summary: "The room's moderation queue (the room's moderators, and clinicians/admins)" })
+  @ApiOperation({ summary: "The room's moderation queue (the room's moderators, and clinicians/admins), without reports about the reader's own messages" })
   async reports(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: ReportsQuery) {
     await this.requireModerator(actor, roomId);
-    return { ok: true, data: await roomReports(this.storage.sql, roomId, query.status) };
+    // as live: the author of a reported message never learns who reported it or why, moderator or not
+    const reports = await roomReports(this.storage.sql, roomId, query.status);
+    return { ok: true, data: reports.filter((report) => report.authorId !== actor.userId) };
   }
 
   @Get(':roomId/moderation-log')

@@ -128,7 +128,7 @@ export class RoomsGateway {
 
   @SubscribeMessage('rooms.markRead')
   markRead(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MarkReadRequest) {
-    return ok(this.rooms.execute('MarkRead', data, actorOf(s), commandId));
+    return ok(this.rooms.markRead(data, actorOf(s), commandId));
   }
 
   @SubscribeMessage('rooms.setReadReceiptPrivacy')

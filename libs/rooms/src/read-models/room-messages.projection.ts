@@ -1,4 +1,4 @@
-import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { RecordedEvent, SqlExecutor, SqlValue } from '@haven/event-store';
 import { createIndexStatement, type IndexDefinition, type Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
@@ -125,22 +125,36 @@ export interface HistoryPage {
   limit: number;
 }
 
-/** A page of history, oldest first: the `limit` messages before `before`, or after `after`, or the newest. */
-export async function messageHistory(db: SqlExecutor, roomId: string, page: HistoryPage, asModerator: boolean): Promise<MessageView[]> {
+/** Log positions a reader was in the room: from (inclusive) to (exclusive; null while still in it). */
+export interface PositionWindow {
+  from: number;
+  to: number | null;
+}
+
+/**
+ * A page of history, oldest first: the `limit` messages before `before`, or after `after`, or the newest. With
+ * `within`, only messages posted inside those windows (a member reads what was said while they were in the room).
+ */
+export async function messageHistory(
+  db: SqlExecutor,
+  roomId: string,
+  page: HistoryPage,
+  asModerator: boolean,
+  within?: readonly PositionWindow[],
+): Promise<MessageView[]> {
+  if (within?.length === 0) return [];
+  const params: SqlValue[] = [roomId, page.after ?? page.before ?? Number.MAX_SAFE_INTEGER, page.limit];
+  const windows = (within ?? []).map(({ from, to }) => {
+    params.push(from);
+    if (to === null) return `position >= $${params.length}`;
+    params.push(to);
+    return `(position >= $${params.length - 1} and position < $${params.length})`;
+  });
+  const inWindows = windows.length > 0 ? ` and (${windows.join(' or ')})` : '';
   const rows =
     page.after !== undefined
-      ? await db.query(`select * from room_messages where room_id = $1 and position > $2 order by position asc limit $3`, [
-          roomId,
-          page.after,
-          page.limit,
-        ])
-      : (
-          await db.query(`select * from room_messages where room_id = $1 and position < $2 order by position desc limit $3`, [
-            roomId,
-            page.before ?? Number.MAX_SAFE_INTEGER,
-            page.limit,
-          ])
-        ).reverse();
+      ? await db.query(`select * from room_messages where room_id = $1 and position > $2${inWindows} order by position asc limit $3`, params)
+      : (await db.query(`select * from room_messages where room_id = $1 and position < $2${inWindows} order by position desc limit $3`, params)).reverse();
   return rows.map((r) => toView(r, asModerator));
 }
 

@@ -1,5 +1,5 @@
 import { moderationLogProjection } from './moderation-log.projection';
-import { moderationQueueProjection } from './moderation-queue.projection';
+import { roomReportsProjection } from './room-reports.projection';
 import { muteDeadlinesProjection } from './mute-deadlines.projection';
 import { roomDirectoryProjection } from './room-directory.projection';
 import { roomMembershipProjection } from './room-membership.projection';
@@ -10,7 +10,7 @@ export const roomReadModels = [
   roomMembershipProjection,
   roomDirectoryProjection,
   roomMessagesProjection,
-  moderationQueueProjection,
+  roomReportsProjection,
   moderationLogProjection,
   muteDeadlinesProjection,
 ];

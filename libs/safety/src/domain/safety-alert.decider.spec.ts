@@ -36,6 +36,17 @@ describe('safety alerts', () => {
     spec.given([raised, acknowledged]).when(cmd({ type: 'ResolveAlert', data: { alertId: 'a1', outcome: 'kept_held', note: 'n' } }, alice)).thenThrows('SAFETY.FORBIDDEN');
   });
 
+  it('is taken up by someone else when it is about a staff member: they cannot acknowledge or resolve their own', () => {
+    const franRaised = { ...raised, data: { ...raised.data, userId: 'fran' } } as SafetyEvent;
+    const franAcknowledged = { ...acknowledged, data: { ...acknowledged.data, userId: 'fran', by: 'dr-mae' } } as SafetyEvent;
+    spec.given([franRaised]).when(cmd({ type: 'AcknowledgeAlert', data: { alertId: 'a1' } }, fran)).thenThrows('SAFETY.OWN_ALERT');
+    spec.given([franRaised, franAcknowledged]).when(cmd({ type: 'AcknowledgeAlert', data: { alertId: 'a1' } }, fran)).thenThrows('SAFETY.OWN_ALERT');
+    spec
+      .given([franRaised, franAcknowledged])
+      .when(cmd({ type: 'ResolveAlert', data: { alertId: 'a1', outcome: 'kept_held', note: 'I am fine' } }, fran))
+      .thenThrows('SAFETY.OWN_ALERT');
+  });
+
   it('is resolved only after it was acknowledged, with a note, once', () => {
     spec.given([raised]).when(cmd({ type: 'ResolveAlert', data: { alertId: 'a1', outcome: 'released', note: 'ok' } }, fran)).thenThrows('SAFETY.NOT_ACKNOWLEDGED');
     spec.given([raised, acknowledged]).when(cmd({ type: 'ResolveAlert', data: { alertId: 'a1', outcome: 'released', note: '  ' } }, fran)).thenThrows('SAFETY.NOTE_REQUIRED');

@@ -46,12 +46,14 @@ export const safetyAlertDecider: Decider<SafetyCommand, SafetyEvent, SafetyAlert
       case 'AcknowledgeAlert': {
         const alert = requireAlert(state);
         if (!STAFF.has(actor.role)) throw err('FORBIDDEN', 'only staff acknowledge safety alerts');
+        requireSomeoneElse(alert, actor.userId);
         if (alert.status !== 'raised') return [];
         return [{ type: 'SafetyAlertAcknowledged', data: { alertId: command.data.alertId, conversation: alert.conversation, userId: alert.userId, by: actor.userId, acknowledgedAt: now } }];
       }
       case 'ResolveAlert': {
         const alert = requireAlert(state);
         if (!STAFF.has(actor.role)) throw err('FORBIDDEN', 'only staff resolve safety alerts');
+        requireSomeoneElse(alert, actor.userId);
         if (alert.status === 'raised') throw err('NOT_ACKNOWLEDGED', 'acknowledge the alert before resolving it');
         if (alert.status === 'resolved') throw err('ALREADY_RESOLVED', 'the alert is already resolved');
         if (command.data.outcome === 'released' && !alert.heldMessage) throw err('NOTHING_HELD', 'no message was held for this alert');
@@ -86,6 +88,14 @@ export const safetyAlertDecider: Decider<SafetyCommand, SafetyEvent, SafetyAlert
     }
   },
 };
+
+/**
+ * A staff member in crisis is helped like anyone else: the alert about them is for another staff member to take up.
+ * Acting on it themselves would close it (or silence its escalation) with nobody else involved.
+ */
+function requireSomeoneElse(alert: { userId: string }, actorId: string): void {
+  if (alert.userId === actorId) throw err('OWN_ALERT', 'an alert about you is for another staff member to act on');
+}
 
 function requireAlert(state: SafetyAlertState) {
   if (state.status === 'none') throw err('ALERT_NOT_FOUND', 'no such safety alert');

@@ -1,0 +1,78 @@
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { Projection } from '@haven/projections';
+import type { RoomEvent, RoomEventType } from '../domain/room.events';
+import { isRoomEvent, roomIdOf } from './room-membership.projection';
+
+/**
+ * room_reports: reports per room (each room's moderation queue), open until a moderator resolves them with an outcome.
+ * A report id is the client's choice and unique within its room only, so rows are keyed by room and report id.
+ */
+export const roomReportsProjection: Projection = {
+  name: 'room_reports',
+  eventTypes: ['MessageReported', 'ReportResolved'] satisfies RoomEventType[],
+  tables: ['room_reports'],
+  async migrate(db) {
+    // its first version, moderation_queue, keyed reports by report id alone: a report in one room that reused another
+    // room's report id was lost, and resolving it resolved the other room's report. This one is built from the log
+    // under its own name (a new checkpoint starts at 0).
+    await db.execute(`drop table if exists moderation_queue`);
+    await db.execute(`create table if not exists room_reports (
+      room_id text not null, report_id text not null, message_id text not null, author_id text not null,
+      reporter_id text not null, reason text not null, status text not null, outcome text, note text,
+      resolved_by text, reported_at text not null, resolved_at text, position bigint not null,
+      primary key (room_id, report_id))`);
+    await db.execute(`create index if not exists room_reports_by_room on room_reports (room_id, status, position)`);
+  },
+  async apply(tx, recorded) {
+    if (!isRoomEvent(recorded)) return;
+    const event = recorded as unknown as RoomEvent & RecordedEvent;
+    if (event.type === 'MessageReported') {
+      const d = event.data;
+      await tx.execute(
+        `insert into room_reports values ($1, $2, $3, $4, $5, $6, 'open', null, null, null, $7, null, $8) on conflict (room_id, report_id) do nothing`,
+        [roomIdOf(recorded), d.reportId, d.messageId, d.authorId, d.reporterId, d.reason, d.reportedAt, recorded.position],
+      );
+    } else if (event.type === 'ReportResolved') {
+      const d = event.data;
+      await tx.execute(
+        `update room_reports set status = 'resolved', outcome = $3, note = $4, resolved_by = $5, resolved_at = $6 where room_id = $1 and report_id = $2`,
+        [roomIdOf(recorded), d.reportId, d.outcome, d.note, d.by, d.resolvedAt],
+      );
+    }
+  },
+};
+
+export interface ReportView {
+  reportId: string;
+  messageId: string;
+  authorId: string;
+  reporterId: string;
+  reason: string;
+  status: 'open' | 'resolved';
+  outcome: string | null;
+  note: string | null;
+  resolvedBy: string | null;
+  reportedAt: string;
+  resolvedAt: string | null;
+  position: number;
+}
+
+export async function roomReports(db: SqlExecutor, roomId: string, status?: 'open' | 'resolved'): Promise<ReportView[]> {
+  const rows = status
+    ? await db.query(`select * from room_reports where room_id = $1 and status = $2 order by position`, [roomId, status])
+    : await db.query(`select * from room_reports where room_id = $1 order by position`, [roomId]);
+  return rows.map((r) => ({
+    reportId: String(r.report_id),
+    messageId: String(r.message_id),
+    authorId: String(r.author_id),
+    reporterId: String(r.reporter_id),
+    reason: String(r.reason),
+    status: r.status as 'open' | 'resolved',
+    outcome: (r.outcome as string | null) ?? null,
+    note: (r.note as string | null) ?? null,
+    resolvedBy: (r.resolved_by as string | null) ?? null,
+    reportedAt: String(r.reported_at),
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    position: Number(r.position),
+  }));
+}
