@@ -73,6 +73,10 @@ describe('token verifier (HS256)', () => {
     ['no role', { sub: 'alice' }],
     ['no subject', { role: 'participant' }],
     ['the reserved system subject', { sub: 'system', role: 'admin' }],
+    ['the system subject with a space in front', { sub: ' system', role: 'admin' }],
+    ['a subject with surrounding spaces', { sub: 'alice ', role: 'participant' }],
+    ['a subject with a control character', { sub: 'ali\u0000ce', role: 'participant' }],
+    ['a subject longer than any user id a command takes', { sub: 'a'.repeat(201), role: 'participant' }],
     ['a family role without a session', { sub: 'gran', role: 'family' }],
   ])('refuses %s with AUTH.TOKEN_INVALID_CLAIMS', async (_name, claims) => {
     const token = await sign(claims, { exp: '1h' });
