@@ -89,6 +89,41 @@ async function decideAndAppend<C extends ContextualCommand, E extends DomainEven
   }
 }
 
+/**
+ * Whether this node has seen the command id in the stream, from its cached fold alone (no read): for a step that must
+ * give a retried command its first answer and cannot afford a read per command. Another node's, or a restarted one's,
+ * says false.
+ */
+export function handledOnThisNode<C, E, S>(store: EventStore, decider: Decider<C, E, S>, streamId: string, actor: Actor, commandId: string): boolean {
+  return cachedFold(store, decider, streamId)?.commands.has(commandKey(actor.userId, commandId)) === true;
+}
+
+/** What a command would do now, decided on the stream's current state: nothing is appended. */
+export interface CommandPreview<E> {
+  /** this command id was handled before: running it would replay, not decide again */
+  replayed: boolean;
+  /** the events it would append (none when replayed) */
+  events: E[];
+}
+
+/**
+ * Decides a command on the stream as it is now, without appending; throws the decider's refusal. For a step that must
+ * not happen unless a command elsewhere would be accepted (a held message reaches its room only if its alert can be
+ * resolved). The real command may still lose a race to another node afterwards: it is decided again when it runs.
+ */
+export async function previewCommand<C extends ContextualCommand, E extends DomainEvent, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  command: C,
+): Promise<CommandPreview<E>> {
+  return oneAtATimePerStream(store, streamId, async () => {
+    const folded = await readFolded(store, decider, streamId);
+    if (folded.commands.has(commandKey(command.context.actor.userId, command.context.commandId))) return { replayed: true, events: [] };
+    return { replayed: false, events: decider.decide(command, folded.state) };
+  });
+}
+
 async function replayOf(store: EventStore, streamId: string, span: CommandSpan, actor: Actor, commandId: string): Promise<CommandResult> {
   const read = await store.readStream(streamId, { fromRevision: span.first });
   const events = read.filter((event) => event.revision <= span.last && isFromCommand(event, actor, commandId));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, handleCommand, type Clock } from '@haven/command-handling';
+import { CLOCK, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
 export { derivedId } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
@@ -7,9 +7,7 @@ import { LogFollower } from '@haven/realtime';
 import { roomDecider } from './domain/room.decider';
 import type { RoomCommand } from './domain/room.commands';
 import { roomStreamName } from './domain/room.events';
-
 import { RoomErrors } from './domain/room.errors';
-import { messageStatus } from './read-models/room-messages.projection';
 
 /** What a client's ack carries after an accepted command. */
 export interface CommandAck {
@@ -33,15 +31,6 @@ export class RoomCommandsService {
     private readonly follower: LogFollower,
   ) {}
 
-  /** For paths that act before the decider runs (a held edit): the message exists, is visible and is the actor's. */
-  async requireOwnVisibleMessage(actor: Actor, roomId: string, messageId: string): Promise<void> {
-    // the same refusals, in the same order, as the decider's EditMessage
-    const message = await messageStatus(this.storage.sql, roomId, messageId);
-    if (!message || message.deleted) throw RoomErrors.messageNotFound(messageId);
-    if (message.redacted) throw RoomErrors.messageRedacted(messageId);
-    if (message.authorId !== actor.userId) throw RoomErrors.notAuthor(messageId);
-  }
-
   /**
    * A read mark past the log's newest event would be stored, and then no real mark could move it forward again; the
    * decider cannot tell (it sees the room's stream, not the log's head), so it is refused here.
@@ -52,19 +41,56 @@ export class RoomCommandsService {
     return this.execute('MarkRead', data, actor, commandId);
   }
 
+  /** This node has handled the command id in the room (from its cache, no read; see handledOnThisNode). */
+  handledOnThisNode(roomId: string, actor: Actor, commandId: string): boolean {
+    return handledOnThisNode(this.storage.events, roomDecider, roomStreamName(roomId), actor, commandId);
+  }
+
+  /** Throws the refusal the command would get now; appends nothing (see previewCommand). */
+  async preview<T extends RoomCommand['type']>(type: T, data: Extract<RoomCommand, { type: T }>['data'], actor: Actor, commandId: string): Promise<void> {
+    await previewCommand(this.storage.events, roomDecider, roomStreamName(data.roomId), this.command(type, data, actor, commandId));
+  }
+
   async execute<T extends RoomCommand['type']>(
     type: T,
     data: Extract<RoomCommand, { type: T }>['data'],
     actor: Actor,
     commandId: string,
   ): Promise<CommandAck> {
-    const command = { type, data, context: { actor, commandId, now: this.clock.now().toISOString() } } as RoomCommand;
-    const result = await handleCommand(this.storage.events, roomDecider, roomStreamName(data.roomId), command);
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return {
-      position: result.position,
-      replayed: result.replayed,
-      events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })),
-    };
+    return ackOf(await this.run(this.command(type, data, actor, commandId)));
   }
+
+  /**
+   * execute, for a command that creates something the client may name (a message, a report): the ack names what was
+   * stored under `field`, which for a replayed command id is what the first attempt created, not what the retry names
+   */
+  async executeNaming<T extends 'PostMessage' | 'ReportMessage'>(
+    type: T,
+    data: Extract<RoomCommand, { type: T }>['data'],
+    actor: Actor,
+    commandId: string,
+    field: 'messageId' | 'reportId',
+  ): Promise<CommandAck & Partial<Record<typeof field, string>>> {
+    const result = await this.run(this.command(type, data, actor, commandId));
+    const stored = result.events[0]?.data[field];
+    return { ...ackOf(result), [field]: typeof stored === 'string' ? stored : (data as Record<string, unknown>)[field] };
+  }
+
+  private async run(command: RoomCommand): Promise<CommandResult> {
+    const result = await handleCommand(this.storage.events, roomDecider, roomStreamName(command.data.roomId), command);
+    if (result.position !== null) await this.follower.waitFor(result.position);
+    return result;
+  }
+
+  private command(type: RoomCommand['type'], data: RoomCommand['data'], actor: Actor, commandId: string): RoomCommand {
+    return { type, data, context: { actor, commandId, now: this.clock.now().toISOString() } } as RoomCommand;
+  }
+}
+
+function ackOf(result: CommandResult): CommandAck {
+  return {
+    position: result.position,
+    replayed: result.replayed,
+    events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })),
+  };
 }

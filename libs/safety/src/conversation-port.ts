@@ -19,6 +19,9 @@ export interface ConversationPort {
 
 /** Posts a held message into its conversation once staff release it (DI token for the context's implementation). */
 export interface HeldMessageRelease {
+  /** throws the conversation's refusal if the release would be refused now; posts nothing */
+  check(actor: Actor, conversation: ConversationRef, held: HeldMessage, authorId: string, alertId: string): Promise<void>;
+  /** posts it, once per alert whoever retries: the same alert's release replays */
   release(actor: Actor, conversation: ConversationRef, held: HeldMessage, authorId: string, alertId: string): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { CLOCK, derivedId, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
@@ -43,7 +43,9 @@ export class SafetyService {
 
   /** null: deliver as usual. Otherwise the message is held and an alert raised; the ack tells the sender where to turn. */
   async holdIfFlagged(actor: Actor, conversation: ConversationRef, message: HeldMessage, commandId: string): Promise<HelpAck | null> {
-    const result = this.screen(`${message.text}\n${message.contentWarning ?? ''}`);
+    // a command id whose message this node held stays held, whatever a retry carries (raise replays its alert)
+    const heldBefore = handledOnThisNode(this.storage.events, safetyAlertDecider, safetyStreamName(alertIdOf(actor, commandId)), actor, commandId);
+    const result = heldBefore ? { flagged: true, categories: [] } : this.screen(`${message.text}\n${message.contentWarning ?? ''}`);
     if (!result.flagged) return null;
     return this.raise(actor, conversation, 'screening', message, result.categories, commandId);
   }
@@ -58,19 +60,27 @@ export class SafetyService {
   }
 
   /**
-   * Resolving as `released` posts the held message first and resolves after: if the conversation refuses the release
-   * (archived, message gone), the alert stays open and staff choose another outcome. Both writes carry deterministic
-   * command ids, so a retry after a crash between them completes without posting twice.
+   * Resolving as `released` is decided and recorded before the held message reaches anyone: the resolution is checked
+   * against the alert (acknowledged, a note, not one's own alert, a staff role) and the release against the
+   * conversation (not archived, the message not posted yet), and only then is the resolution appended, which one staff
+   * member alone can win, whichever node they are on; the winner releases. A release that the conversation still
+   * refuses after that (it changed in between) fails this command; retried with the same command id, the resolution
+   * replays and the release runs again, posting at most once (its command id is `release:<alertId>`).
    */
   async resolve(actor: Actor, alertId: string, outcome: AlertOutcome, note: string, commandId: string) {
     await this.requireStaffFor(actor, alertId);
-    if (outcome === 'released') {
-      const alert = await findSafetyAlert(this.storage.sql, alertId);
-      if (alert?.status === 'acknowledged' && alert.heldMessage) {
-        await this.releaser.release(actor, alert.conversation as ConversationRef, alert.heldMessage as HeldMessage, alert.userId, alertId);
-      }
+    const command: SafetyCommand = { type: 'ResolveAlert', data: { alertId, outcome, note }, context: this.context(actor, commandId) };
+    if (outcome !== 'released') return this.execute(command, alertId);
+    const preview = await previewCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command);
+    const decided = preview.events.find((event) => event.type === 'SafetyAlertResolved');
+    if (decided?.type === 'SafetyAlertResolved' && decided.data.heldMessage) {
+      await this.releaser.check(actor, decided.data.conversation, decided.data.heldMessage, decided.data.userId, alertId);
     }
-    return this.execute({ type: 'ResolveAlert', data: { alertId, outcome, note }, context: this.context(actor, commandId) }, alertId);
+    const result = await handleCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command);
+    const resolved = result.events.find((event) => event.type === 'SafetyAlertResolved');
+    const data = resolved?.data as { conversation: ConversationRef; heldMessage: HeldMessage | null; userId: string } | undefined;
+    if (data?.heldMessage) await this.releaser.release(actor, data.conversation, data.heldMessage, data.userId, alertId);
+    return this.acked(result);
   }
 
   async escalate(alertId: string, system: Actor) {
@@ -90,7 +100,7 @@ export class SafetyService {
 
   private async raise(actor: Actor, conversation: ConversationRef, source: 'screening' | 'help_request', held: HeldMessage | null, categories: string[], commandId: string): Promise<HelpAck> {
     await this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
-    const alertId = derivedId(actor, commandId, 'safety-alert');
+    const alertId = alertIdOf(actor, commandId);
     await this.execute(
       { type: 'RaiseAlert', data: { alertId, conversation, source, heldMessage: held, categories, escalateAfterSeconds: this.config.escalateAfterSeconds }, context: this.context(actor, commandId) },
       alertId,
@@ -117,3 +127,6 @@ export class SafetyService {
     return port;
   }
 }
+
+/** An alert's id comes from who raised it and their command id, so a retried command raises no second alert. */
+const alertIdOf = (actor: Actor, commandId: string): string => derivedId(actor, commandId, 'safety-alert');

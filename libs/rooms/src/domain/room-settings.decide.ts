@@ -1,7 +1,7 @@
 import { JOIN_RULES, ROOM_KINDS, type RoomSettingsCommand } from './room.commands';
 import { RoomErrors } from './room.errors';
 import type { RoomEvent } from './room.events';
-import { facilitatorCount, isRoomFacilitator, isStaff, requireActiveRoom, requireModerator } from './room.policy';
+import { facilitatorCount, isOverseer, isRoomFacilitator, isStaff, requireActiveRoom, requireModerator } from './room.policy';
 import type { RoomState } from './room.state';
 import { oneOf, validCapacity, validName, validTopic } from './room.validation';
 
@@ -58,6 +58,11 @@ export function decideRoomSettings(command: RoomSettingsCommand, state: RoomStat
     case 'RemoveFacilitator': {
       const { userId } = command.data;
       if (!isRoomFacilitator(room, userId)) throw RoomErrors.notAFacilitator(userId);
+      // a facilitator may step down, or take the role from a member they or others appointed, not from staff: a peer
+      // made facilitator could otherwise lock the clinician who runs the room out of moderating it
+      if (userId !== command.context.actor.userId && !isOverseer(command.context.actor.role) && isStaff(room.knownRoles[userId])) {
+        throw RoomErrors.forbidden('a facilitator cannot take the role from staff; ask a clinician', { userId });
+      }
       if (facilitatorCount(room) <= 1) throw RoomErrors.lastFacilitator(userId);
       return [{ type: 'FacilitatorRemoved', data: { userId, by, removedAt: now } }];
     }

@@ -113,10 +113,25 @@ describe('facilitators', () => {
   it('removes a facilitator while another remains, never the last', () => {
     spec
       .given([...roomWithAliceAndBob(), appointed('alice')])
-      .when(command('RemoveFacilitator', { userId: 'fac-1' }, users.alice))
-      .then([event('FacilitatorRemoved', { userId: 'fac-1', by: 'alice', removedAt: T0 })]);
+      .when(command('RemoveFacilitator', { userId: 'alice' }, users.facilitator))
+      .then([event('FacilitatorRemoved', { userId: 'alice', by: 'fac-1', removedAt: T0 })]);
+    spec
+      .given([...roomWithAliceAndBob(), appointed('alice')])
+      .when(command('RemoveFacilitator', { userId: 'fac-1' }, users.facilitator))
+      .then([event('FacilitatorRemoved', { userId: 'fac-1', by: 'fac-1', removedAt: T0 })]);
     spec.given(roomWithAliceAndBob()).when(command('RemoveFacilitator', { userId: 'fac-1' }, users.admin)).thenThrows('ROOM.LAST_FACILITATOR');
     spec.given(roomWithAliceAndBob()).when(command('RemoveFacilitator', { userId: 'bob' }, users.facilitator)).thenThrows('ROOM.NOT_A_FACILITATOR');
+  });
+
+  it('leaves the role of staff to staff: a member made facilitator cannot take it from the clinician who runs the room', () => {
+    spec
+      .given([...roomWithAliceAndBob(), appointed('alice')])
+      .when(command('RemoveFacilitator', { userId: 'fac-1' }, users.alice))
+      .thenThrows('ROOM.FORBIDDEN', { userId: 'fac-1' });
+    spec
+      .given([...roomWithAliceAndBob(), appointed('alice')])
+      .when(command('RemoveFacilitator', { userId: 'fac-1' }, users.clinician))
+      .then([event('FacilitatorRemoved', { userId: 'fac-1', by: 'clin-1', removedAt: T0 })]);
   });
 
   it('takes moderation away from a removed facilitator', () => {

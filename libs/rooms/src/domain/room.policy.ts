@@ -83,7 +83,7 @@ export function speechRestriction(
   if (mute) return RoomErrors.muted(mute.mutedUntil, mute.reason);
   const exempt = isExemptFromRoomLimits(room, userId, role);
   if (room.locked && !exempt) return RoomErrors.locked();
-  const lastPostAt = room.members[userId]?.lastPostAt;
+  const lastPostAt = room.lastPostAt[userId];
   if (options.slowMode && room.slowModeSeconds > 0 && !exempt && lastPostAt) {
     const retryAfterMs = toMs(lastPostAt) + room.slowModeSeconds * 1000 - toMs(now);
     if (retryAfterMs > 0) return RoomErrors.slowMode(retryAfterMs, room.slowModeSeconds);

@@ -8,8 +8,6 @@ export type RoomRole = 'member' | 'facilitator';
 export interface MemberState {
   roomRole: RoomRole;
   joinedAt: string;
-  /** for slow mode */
-  lastPostAt: string | null;
   /** forward-only read receipt (a global log position) */
   lastReadPosition: number;
 }
@@ -52,6 +50,8 @@ export interface Room {
   bans: Record<string, true>;
   /** kept across leave/rejoin so leaving is no way around a mute */
   mutes: Record<string, MuteState>;
+  /** when each user last posted, for slow mode; kept across leave/rejoin for the same reason as mutes */
+  lastPostAt: Record<string, string>;
   /** kept across leave/rejoin: a preference, not a membership fact */
   privateReceipts: Record<string, true>;
   /**
@@ -95,11 +95,12 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       joinRule,
       locked: false,
       slowModeSeconds: 0,
-      members: { [createdBy]: { roomRole: 'facilitator', joinedAt: createdAt, lastPostAt: null, lastReadPosition: 0 } },
+      members: { [createdBy]: { roomRole: 'facilitator', joinedAt: createdAt, lastReadPosition: 0 } },
       knownRoles: { [createdBy]: creatorRole },
       invites: {},
       bans: {},
       mutes: {},
+      lastPostAt: {},
       privateReceipts: {},
       messages: PersistentMap(),
       reports: PersistentMap(),
@@ -126,7 +127,7 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       const { userId, role, joinedAt } = event.data;
       return {
         ...room,
-        members: { ...room.members, [userId]: { roomRole: 'member', joinedAt, lastPostAt: null, lastReadPosition: 0 } },
+        members: { ...room.members, [userId]: { roomRole: 'member', joinedAt, lastReadPosition: 0 } },
         knownRoles: { ...room.knownRoles, [userId]: role },
         invites: without(room.invites, userId),
       };
@@ -136,11 +137,11 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...room, members: without(room.members, event.data.userId) };
     case 'MessagePosted': {
       const { messageId, authorId, postedAt } = event.data;
-      const posted: Room = {
+      return {
         ...room,
         messages: room.messages.set(messageId, { authorId, deleted: false, redacted: false, reactions: {} }),
+        lastPostAt: { ...room.lastPostAt, [authorId]: postedAt },
       };
-      return withMember(posted, authorId, (m) => ({ ...m, lastPostAt: postedAt }));
     }
     case 'MessageEdited':
       return room;

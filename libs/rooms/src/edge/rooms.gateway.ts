@@ -95,19 +95,24 @@ export class RoomsGateway {
   async post(@ConnectedSocket() s: Socket, @MessageBody() { commandId, messageId, ...data }: PostMessageRequest) {
     const actor = actorOf(s);
     const id = messageId ?? derivedId(actor, commandId, 'message');
-    // the crisis screening runs first: a flagged message is held and never reaches the room
-    const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: id, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: data.replyTo ?? null, edit: false }, commandId);
-    if (held) return { ok: true as const, data: { ...held, messageId: id } };
-    return ok(this.rooms.execute('PostMessage', { ...data, messageId: id }, actor, commandId).then((ack) => ({ ...ack, messageId: id })));
+    // the crisis screening runs first: a flagged message is held and never reaches the room. A command id this node
+    // already posted is not screened again: a retry gets the first answer, whatever text it carries now
+    if (!this.rooms.handledOnThisNode(data.roomId, actor, commandId)) {
+      const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: id, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: data.replyTo ?? null, edit: false }, commandId);
+      if (held) return { ok: true as const, data: { ...held, messageId: id } };
+    }
+    return ok(this.rooms.executeNaming('PostMessage', { ...data, messageId: id }, actor, commandId, 'messageId'));
   }
 
   @SubscribeMessage('rooms.edit')
   async edit(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: EditMessageRequest) {
     const actor = actorOf(s);
-    // only one's own visible message can be edited, held or not (the room decider says so for the unheld path)
-    await this.rooms.requireOwnVisibleMessage(actor, data.roomId, data.messageId);
-    const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: data.messageId, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: null, edit: true }, commandId);
-    if (held) return { ok: true as const, data: held };
+    // screened before anything else, as a post is: crisis words get help even in an edit the room would refuse (of a
+    // redacted or held message); the release checks the edit, the room decider checks an unheld one
+    if (!this.rooms.handledOnThisNode(data.roomId, actor, commandId)) {
+      const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: data.messageId, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: null, edit: true }, commandId);
+      if (held) return { ok: true as const, data: held };
+    }
     return ok(this.rooms.execute('EditMessage', data, actor, commandId));
   }
 
@@ -185,7 +190,7 @@ export class RoomsGateway {
   report(@ConnectedSocket() s: Socket, @MessageBody() { commandId, reportId, ...data }: ReportMessageRequest) {
     const actor = actorOf(s);
     const id = reportId ?? derivedId(actor, commandId, 'report');
-    return ok(this.rooms.execute('ReportMessage', { ...data, reportId: id }, actor, commandId).then((ack) => ({ ...ack, reportId: id })));
+    return ok(this.rooms.executeNaming('ReportMessage', { ...data, reportId: id }, actor, commandId, 'reportId'));
   }
 
   @SubscribeMessage('rooms.resolveReport')

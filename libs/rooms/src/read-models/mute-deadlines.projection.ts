@@ -5,11 +5,13 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /**
  * mute_deadlines: the mutes in force and when each ends. The mute-expiry processor reads what is due;
- * typing checks read whether a member is muted now. ISO times in UTC compare correctly as text.
+ * typing checks read whether a member is muted now. ISO times in UTC compare correctly as text. An archived room's
+ * mutes never end by an event (the room decides nothing more), so archiving removes them: left due, they would be
+ * fired on every poll forever and, past a hundred, hold back every other room's.
  */
 export const muteDeadlinesProjection: Projection = {
   name: 'mute_deadlines',
-  eventTypes: ['MemberMuted', 'MemberUnmuted'] satisfies RoomEventType[],
+  eventTypes: ['MemberMuted', 'MemberUnmuted', 'RoomArchived'] satisfies RoomEventType[],
   tables: ['mute_deadlines'],
   async migrate(db) {
     await db.execute(`create table if not exists mute_deadlines (
@@ -27,6 +29,8 @@ export const muteDeadlinesProjection: Projection = {
       );
     } else if (event.type === 'MemberUnmuted') {
       await tx.execute(`delete from mute_deadlines where room_id = $1 and user_id = $2`, [roomIdOf(recorded), event.data.userId]);
+    } else if (event.type === 'RoomArchived') {
+      await tx.execute(`delete from mute_deadlines where room_id = $1`, [roomIdOf(recorded)]);
     }
   },
 };
@@ -38,7 +42,13 @@ export interface DueMute {
 }
 
 export async function dueMutes(db: SqlExecutor, now: string, limit = 100): Promise<DueMute[]> {
-  const rows = await db.query(`select * from mute_deadlines where muted_until <= $1 order by muted_until limit $2`, [now, limit]);
+  // archived rooms' rows left by a version that kept them are skipped here (room_directory is in the same database)
+  const rows = await db.query(
+    `select * from mute_deadlines m where muted_until <= $1
+       and not exists (select 1 from room_directory d where d.room_id = m.room_id and d.archived = 1)
+     order by muted_until limit $2`,
+    [now, limit],
+  );
   return rows.map((r) => ({ roomId: String(r.room_id), userId: String(r.user_id), mutedUntil: String(r.muted_until) }));
 }
 

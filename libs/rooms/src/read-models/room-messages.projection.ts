@@ -187,13 +187,3 @@ function toView(r: Record<string, unknown>, asModerator: boolean): MessageView {
     ...(asModerator && redacted ? { redaction: { reason: (r.redaction_reason as string) ?? null, by: (r.redacted_by as string) ?? null } } : {}),
   };
 }
-
-/** Who wrote a message and whether members can still see it; null when there is no such message. */
-export async function messageStatus(db: SqlExecutor, roomId: string, messageId: string) {
-  const rows = await db.query<{ author_id: string; deleted: number; redacted: number }>(
-    `select author_id, deleted, redacted from room_messages where room_id = $1 and message_id = $2`,
-    [roomId, messageId],
-  );
-  const row = rows[0];
-  return row ? { authorId: row.author_id, deleted: Number(row.deleted) === 1, redacted: Number(row.redacted) === 1 } : null;
-}

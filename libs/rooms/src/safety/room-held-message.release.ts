@@ -9,8 +9,18 @@ import { RoomCommandsService } from '../room-commands.service';
 export class RoomHeldMessageRelease implements HeldMessageRelease {
   constructor(private readonly rooms: RoomCommandsService) {}
 
-  async release(actor: Actor, conversation: ConversationRef, held: HeldMessage, authorId: string, alertId: string): Promise<void> {
-    const { messageId, text, contentWarning, replyTo, edit } = held;
-    await this.rooms.execute('ReleaseHeldMessage', { roomId: conversation.id, messageId, authorId, text, contentWarning, replyTo, edit }, actor, `release:${alertId}`);
+  async check(actor: Actor, conversation: ConversationRef, held: HeldMessage, authorId: string, alertId: string): Promise<void> {
+    await this.rooms.preview('ReleaseHeldMessage', releaseData(conversation, held, authorId), actor, releaseCommandId(alertId));
   }
+
+  async release(actor: Actor, conversation: ConversationRef, held: HeldMessage, authorId: string, alertId: string): Promise<void> {
+    await this.rooms.execute('ReleaseHeldMessage', releaseData(conversation, held, authorId), actor, releaseCommandId(alertId));
+  }
+}
+
+const releaseCommandId = (alertId: string) => `release:${alertId}`;
+
+function releaseData(conversation: ConversationRef, held: HeldMessage, authorId: string) {
+  const { messageId, text, contentWarning, replyTo, edit } = held;
+  return { roomId: conversation.id, messageId, authorId, text, contentWarning, replyTo, edit };
 }

@@ -14,6 +14,17 @@ describe('the crisis screen with the default list', () => {
     ['thinking about taking all of my pills', 'overdose'],
     ['I took a bunch of my meds', 'overdose'],
     ['maybe an OVERDOSE would fix it', 'overdose'],
+    // written to slip past a filter: invisible characters inside words, marks, blank fillers, look-alikes, digits
+    ['plan\u200Bning to end it', 'suicide'],
+    ['cut\u00ADting my wrists', 'self_harm'],
+    ['I to\u200Cok all of my pills', 'overdose'],
+    ['go\u0300ing to end it', 'suicide'],
+    ['kill\u3164myself', 'suicide'],
+    ['kill\uFFA0myself', 'suicide'],
+    ['k\u0456ll mys\u0435lf', 'suicide'],
+    ['ᴋɪʟʟ ᴍʏꜱᴇʟꜰ', 'suicide'],
+    ['k1ll mys3lf', 'suicide'],
+    ['ｋｉｌｌ ｍｙｓｅｌｆ', 'suicide'],
   ])('flags %j as %s', (text, category) => {
     expect(screen(text)).toEqual({ flagged: true, categories: expect.arrayContaining([category]) });
   });
