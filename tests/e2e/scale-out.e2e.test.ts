@@ -112,7 +112,7 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     await waitInRoom(alice, roomId, 'MemberJoined', (e) => e.data.userId === bob.userId);
 
     // A -> B
-    expect(await alice.send('rooms.typing', { roomId, typing: true })).toEqual({ ok: true, data: {} });
+    expect(await alice.send('rooms.typing', { roomId, typing: true })).toEqual({ ok: true, data: { sent: true } });
     expect(await bobSignals.waitForTyping((s) => s.userId === alice.userId && s.typing)).toEqual({
       roomId,
       userId: alice.userId,

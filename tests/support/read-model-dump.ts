@@ -6,7 +6,9 @@ import type { AppData } from './app-process';
 export async function dumpTables(data: AppData, tables: string[]): Promise<Record<string, unknown[]>> {
   const dump: Record<string, unknown[]> = {};
   if (data.store === 'sqlite') {
-    const db = new Database(data.env.SQLITE_PATH, { readonly: true });
+    // not read-only: a read-only connection cannot recover a WAL a stopped app left behind, and would read the file as
+    // it was before that WAL (it writes nothing either way)
+    const db = new Database(data.env.SQLITE_PATH);
     try {
       for (const table of tables) dump[table] = normalise(db.prepare(`select * from ${table}`).all());
     } finally {

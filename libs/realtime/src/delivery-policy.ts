@@ -14,6 +14,8 @@ export const channels = {
 export interface ChannelMove {
   userId: string;
   channel: string;
+  /** sockets of the user in these channels stay where they are (e.g. `role:family` for a room's channels) */
+  except?: string[];
 }
 
 /** One emit: the event (or the form of it this audience may see) to these channels, minus those. */

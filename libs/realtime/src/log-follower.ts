@@ -150,8 +150,8 @@ export class LogFollower {
 
   /** Moves this node's sockets only: every node follows the log and moves its own. */
   private move(moves: ChannelMove[], kind: 'join' | 'leave'): void {
-    for (const { userId, channel } of moves) {
-      const sockets = this.server!.local.in(channels.user(userId));
+    for (const { userId, channel, except } of moves) {
+      const sockets = this.server!.local.in(channels.user(userId)).except(except ?? []);
       if (kind === 'join') sockets.socketsJoin(channel);
       else sockets.socketsLeave(channel);
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { CLOCK, type Clock } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
@@ -8,6 +9,9 @@ import { RoomErrors } from './domain/room.errors';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { currentMembership } from './read-models/room-membership.projection';
 import { findRoom } from './read-models/room-directory.projection';
+
+const TYPING_SIGNALS_PER_WINDOW = 10;
+const TYPING_WINDOW_SECONDS = 5;
 
 /**
  * Typing and presence: ephemeral signals, not events. They go through socket.io directly (and, with REDIS_URL,
@@ -20,16 +24,34 @@ export class RoomSignalsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async typing(socket: Socket, actor: Actor, roomId: string, typing: boolean): Promise<void> {
-    const membership = await currentMembership(this.storage.sql, roomId, actor.userId);
-    if (!membership) throw RoomErrors.notAMember(roomId);
+  /**
+   * Typing signals of one user in one room that go out: enough for a client that says "typing" every second or two and
+   * "stopped" in between; a flood beyond it would be multiplied by every member of the room. Per node, in memory.
+   */
+  private readonly typingLimiter = new RateLimiterMemory({ points: TYPING_SIGNALS_PER_WINDOW, duration: TYPING_WINDOW_SECONDS });
+
+  /**
+   * Checks and emits one socket's signals in the order it sent them (socket messages are otherwise handled at once,
+   * and a "stopped" could overtake its "typing"). Over the limit, a signal is dropped (`sent: false`), not refused.
+   */
+  async typing(socket: Socket, actor: Actor, roomId: string, typing: boolean): Promise<{ sent: boolean }> {
+    const data = socket.data as { typingQueue?: Promise<unknown> };
+    const run = (data.typingQueue ?? Promise.resolve()).then(() => this.checkAndEmitTyping(socket, actor, roomId, typing));
+    data.typingQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async checkAndEmitTyping(socket: Socket, actor: Actor, roomId: string, typing: boolean): Promise<{ sent: boolean }> {
+    const membership = await this.requireMember(actor, roomId);
     const room = await findRoom(this.storage.sql, roomId);
     if (room?.archived) throw RoomErrors.archived(roomId);
     // a locked room is read-only for members: no typing either (moderators may still speak)
     if (room?.locked && !membership.moderator) throw RoomErrors.locked();
     const mute = await mutedNow(this.storage.sql, roomId, actor.userId, this.clock.now().toISOString());
     if (mute) throw RoomErrors.muted(mute.mutedUntil, mute.reason);
-    socket.to(channels.room(roomId)).emit('typing', { roomId, userId: actor.userId, typing });
+    const allowed = await this.typingLimiter.consume(`${actor.userId}\0${roomId}`).then(() => true, () => false);
+    if (allowed) socket.to(channels.room(roomId)).except(channels.role('family')).emit('typing', { roomId, userId: actor.userId, typing });
+    return { sent: allowed };
   }
 
   /** who is online in a room right now, across every node */
@@ -39,7 +61,10 @@ export class RoomSignalsService {
     return [...new Set(sockets.map((s) => (s.data as { actor?: Actor }).actor?.userId).filter((id): id is string => !!id))].sort();
   }
 
-  private async requireMember(actor: Actor, roomId: string): Promise<void> {
-    if (!(await currentMembership(this.storage.sql, roomId, actor.userId))) throw RoomErrors.notAMember(roomId);
+  /** a family guest never is, even under a member's user id (as in the room decider) */
+  private async requireMember(actor: Actor, roomId: string) {
+    const membership = actor.role === 'family' ? null : await currentMembership(this.storage.sql, roomId, actor.userId);
+    if (!membership) throw RoomErrors.notAMember(roomId);
+    return membership;
   }
 }

@@ -43,11 +43,14 @@ export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: Sa
       if (event.type === 'SafetyAlertEscalated') staff.push(channels.role('clinician'));
       const deliveries: Delivery[] = [{ to: staff, except: [subject], event: recorded }];
       const form = subjectForm(event);
-      if (form) deliveries.push({ to: [subject], except: [], event: form });
+      // a family guest never raises an alert (the decider refuses it), so a family socket under the subject's user id
+      // is someone else's login: it learns nothing of the alert
+      if (form) deliveries.push({ to: [subject], except: [channels.role('family')], event: form });
       return { deliveries, joinBefore: [], leaveAfter: [] };
     },
 
     async visibleTo(viewer: Actor, events, db: SqlExecutor) {
+      if (viewer.role === 'family') return []; // never staff, and never the subject (see route)
       const visible: RecordedEvent[] = [];
       for (const recorded of events) {
         const event = asSafety(recorded);

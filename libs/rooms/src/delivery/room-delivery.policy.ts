@@ -49,6 +49,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 
   async channelsAt(viewer, position, db) {
+    if (viewer.role === 'family') return [];
     const periods = await periodsOfUser(db, viewer.userId);
     return periods
       .filter((p) => coversPosition(p, position))
@@ -116,6 +117,9 @@ function redactedForm(event: RecordedEvent): RecordedEvent {
   return { ...event, type: form.type, data: form.data as Record<string, unknown>, metadata: { ...event.metadata, actorId } };
 }
 
+/** A room channel a user's sockets join, except a family guest's under the same user id: never in a group room. */
+const roomMove = (userId: string, channel: string): ChannelMove => ({ userId, channel, except: [channels.role('family')] });
+
 /** Sockets join before the emit (a joiner sees their join) and leave after it (a removed member sees why). */
 async function channelMoves(event: RoomEvent, roomId: string, position: number, db: SqlExecutor) {
   const joinBefore: ChannelMove[] = [];
@@ -124,14 +128,14 @@ async function channelMoves(event: RoomEvent, roomId: string, position: number, 
   const moderators = channels.roomModerators(roomId);
   switch (event.type) {
     case 'RoomCreated':
-      joinBefore.push({ userId: event.data.createdBy, channel: room }, { userId: event.data.createdBy, channel: moderators });
+      joinBefore.push(roomMove(event.data.createdBy, room), roomMove(event.data.createdBy, moderators));
       break;
     case 'MemberJoined':
-      joinBefore.push({ userId: event.data.userId, channel: room });
-      if (isStaffRole(event.data.role)) joinBefore.push({ userId: event.data.userId, channel: moderators });
+      joinBefore.push(roomMove(event.data.userId, room));
+      if (isStaffRole(event.data.role)) joinBefore.push(roomMove(event.data.userId, moderators));
       break;
     case 'FacilitatorAppointed':
-      joinBefore.push({ userId: event.data.userId, channel: moderators });
+      joinBefore.push(roomMove(event.data.userId, moderators));
       break;
     case 'FacilitatorRemoved': {
       // the period at this event's position, not the current one: another node may have projected further already

@@ -29,7 +29,9 @@ export function requireActiveRoom(state: RoomState): Room {
 
 export function requireMember(room: Room, actor: Actor): MemberState {
   const member = room.members[actor.userId];
-  if (!member) throw RoomErrors.notAMember(room.roomId);
+  // a family guest is never a member of a group room, even under the user id of one (an identity provider may give a
+  // relative's login the id of the participant it belongs to)
+  if (!member || actor.role === 'family') throw RoomErrors.notAMember(room.roomId);
   return member;
 }
 

@@ -31,7 +31,7 @@ export class RoomsGateway {
 
   @SubscribeMessage('rooms.typing')
   typing(@ConnectedSocket() s: Socket, @MessageBody() { roomId, typing }: TypingRequest) {
-    return ok(this.signals.typing(s, actorOf(s), roomId, typing).then(() => ({})));
+    return ok(this.signals.typing(s, actorOf(s), roomId, typing));
   }
 
   @SubscribeMessage('rooms.presence')

@@ -14,6 +14,6 @@ export const roomConversationPort: ConversationPort = {
     return (await currentMembership(db, roomId, userId))?.moderator === true;
   },
   async requireMember(db, actor, roomId) {
-    if (!(await currentMembership(db, roomId, actor.userId))) throw RoomErrors.notAMember(roomId);
+    if (actor.role === 'family' || !(await currentMembership(db, roomId, actor.userId))) throw RoomErrors.notAMember(roomId);
   },
 };
