@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { Client } from 'pg';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
-import { describeWithPostgres, dropSchema, TEST_DATABASE_URL } from '../../support/postgres';
+import { readLog, type LoggedEvent } from '../../support/event-log';
+import { describeWithPostgres, dropSchema } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { accepted, command, connectFamily, createRoom, history, httpGet, joinAll, post } from '../rooms/rooms-helpers';
 
@@ -15,35 +14,6 @@ import { accepted, command, connectFamily, createRoom, history, httpGet, joinAll
  * retried and raced, and deadlines passing while the app is down.
  */
 
-/** One event as the log holds it, with the actor from its metadata. */
-interface LoggedEvent {
-  position: number;
-  streamId: string;
-  type: string;
-  data: Record<string, any>;
-  actorId: string;
-}
-
-function sqliteLog(data: AppData): LoggedEvent[] {
-  const db = new Database(data.env.SQLITE_PATH, { readonly: true });
-  try {
-    const rows = db.prepare('select position, stream_id, type, data, metadata from events order by position').all() as any[];
-    return rows.map((row) => ({ position: row.position, streamId: row.stream_id, type: row.type, data: JSON.parse(row.data), actorId: JSON.parse(row.metadata).actorId }));
-  } finally {
-    db.close();
-  }
-}
-
-async function postgresLog(data: AppData): Promise<LoggedEvent[]> {
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`select position, stream_id, type, data, metadata from "${data.env.POSTGRES_SCHEMA}".events order by position`);
-    return rows.map((row) => ({ position: Number(row.position), streamId: row.stream_id, type: row.type, data: row.data, actorId: row.metadata.actorId }));
-  } finally {
-    await client.end();
-  }
-}
 
 /** The outcome of a command in one word: 'held', 'accepted', or the refusal's code. */
 const outcomeOf = (ack: Ack): string => (!ack.ok ? ack.error.code : ack.data?.held ? 'held' : 'accepted');
@@ -213,7 +183,7 @@ describe('the crisis path under attack (sqlite)', () => {
     // after the tests above: it looks at everything they made the screen hold
     it('none of the messages it held reached bob, live, on catch-up or in the history', async () => {
       await settle();
-      const held = sqliteLog(app.data)
+      const held = (await readLog(app.data))
         .filter((e) => e.type === 'SafetyAlertRaised' && e.data.conversation.id === roomId)
         .map((e) => e.data.heldMessage as { messageId: string; text: string; contentWarning: string | null; edit: boolean });
       expect(held.length).toBeGreaterThan(20);
@@ -243,7 +213,7 @@ describe('the crisis path under attack (sqlite)', () => {
     it('cannot be read by another member: live, catch-up, sync, history, room reads, nor commands aimed at its id', async () => {
       const roomId = await groupRoom();
       const { visible, postId, postAlertId, editAlertId } = await heldPostAndEdit(roomId);
-      const roomEventsBefore = sqliteLog(app.data).filter((e) => e.streamId === `room-${roomId}`).length;
+      const roomEventsBefore = (await readLog(app.data)).filter((e) => e.streamId === `room-${roomId}`).length;
 
       // bob knows the held post's id (a client-chosen id may be guessed or shared) and tries everything on it
       const aimed = {
@@ -264,7 +234,7 @@ describe('the crisis path under attack (sqlite)', () => {
         delete: 'ROOM.MESSAGE_NOT_FOUND',
         redactByFacilitator: 'ROOM.MESSAGE_NOT_FOUND',
       });
-      expect(sqliteLog(app.data).filter((e) => e.streamId === `room-${roomId}`).length).toBe(roomEventsBefore);
+      expect((await readLog(app.data)).filter((e) => e.streamId === `room-${roomId}`).length).toBe(roomEventsBefore);
 
       await settle();
       const caughtUp = await connect(app, 'bob', 'participant', { lastPosition: 0 });
@@ -302,7 +272,7 @@ describe('the crisis path under attack (sqlite)', () => {
         [editAlertId]: ['accepted', 'replayed', 'SAFETY.ALREADY_RESOLVED', 'SAFETY.ALREADY_RESOLVED'],
       });
       await settle();
-      const log = sqliteLog(app.data);
+      const log = await readLog(app.data);
       expect({ post: messageEventsOf(log, postId), edit: messageEventsOf(log, visible.messageId) }).toEqual({
         post: ['MessagePosted: tonight I will swallow all the pills'],
         edit: ['MessagePosted: checking in before group', 'MessageEdited: checking in. wrote a note for my sister'],
@@ -327,7 +297,7 @@ describe('the crisis path under attack (sqlite)', () => {
       await accepted(acknowledger, 'safety.acknowledge', { alertId: held.alertId });
       return { alertId: held.alertId as string, messageId: held.messageId as string };
     }
-    const postedToRoom = (messageId: string) => messageEventsOf(sqliteLog(app.data), messageId).length > 0;
+    const postedToRoom = async (messageId: string) => messageEventsOf(await readLog(app.data), messageId).length > 0;
 
     // Found by this audit, fixed 2026-12-01; it was: a note of spaces passes the edge (1..2000 characters) and is refused by the decider
     // (SAFETY.NOTE_REQUIRED) after the release: the staff member is told to add a note, the alert stays open, and
@@ -337,7 +307,7 @@ describe('the crisis path under attack (sqlite)', () => {
       const { alertId, messageId } = await acknowledgedHold(roomId);
       const ack = await command(fran, 'safety.resolve', { alertId, outcome: 'released', note: '   ' });
       await settle();
-      expect({ refusal: outcomeOf(ack), postedToRoom: postedToRoom(messageId) }).toEqual({ refusal: 'SAFETY.NOTE_REQUIRED', postedToRoom: false });
+      expect({ refusal: outcomeOf(ack), postedToRoom: await postedToRoom(messageId) }).toEqual({ refusal: 'SAFETY.NOTE_REQUIRED', postedToRoom: false });
     });
 
     // Found by this audit, fixed 2026-12-01; it was: a facilitator in crisis cannot act on the alert about them (SAFETY.OWN_ALERT, "another staff
@@ -347,7 +317,7 @@ describe('the crisis path under attack (sqlite)', () => {
       const { alertId, messageId } = await acknowledgedHold(roomId, fran, drKim);
       const ack = await command(fran, 'safety.resolve', { alertId, outcome: 'released', note: 'I am fine, post it' });
       await settle();
-      expect({ refusal: outcomeOf(ack), postedToRoom: postedToRoom(messageId) }).toEqual({ refusal: 'SAFETY.OWN_ALERT', postedToRoom: false });
+      expect({ refusal: outcomeOf(ack), postedToRoom: await postedToRoom(messageId) }).toEqual({ refusal: 'SAFETY.OWN_ALERT', postedToRoom: false });
     });
 
     // Found by this audit, fixed 2026-12-01; it was: a peer mentor (or participant) appointed facilitator of the room passes requireStaffFor (it
@@ -362,7 +332,7 @@ describe('the crisis path under attack (sqlite)', () => {
       const { alertId, messageId } = await acknowledgedHold(roomId);
       const ack = await command(mentor, 'safety.resolve', { alertId, outcome: 'released', note: 'she said it is fine' });
       await settle();
-      expect({ refusal: outcomeOf(ack), postedToRoom: postedToRoom(messageId) }).toEqual({ refusal: 'SAFETY.FORBIDDEN', postedToRoom: false });
+      expect({ refusal: outcomeOf(ack), postedToRoom: await postedToRoom(messageId) }).toEqual({ refusal: 'SAFETY.FORBIDDEN', postedToRoom: false });
     });
   });
 
@@ -426,18 +396,18 @@ describe('the crisis path under attack (sqlite)', () => {
       const queue = await httpGet(app, fran, '/safety/alerts?status=acknowledged');
       expect({ release: outcomeOf(release), stillOpen: queue.body.data.some((a: { alertId: string }) => a.alertId === held.alertId) }).toEqual({ release: 'ROOM.ARCHIVED', stillOpen: true });
       expect(outcomeOf(await command(fran, 'safety.resolve', { alertId: held.alertId, outcome: 'followed_up_privately', note: 'called her' }))).toBe('accepted');
-      expect(messageEventsOf(sqliteLog(app.data), held.messageId)).toEqual([]);
+      expect(messageEventsOf(await readLog(app.data), held.messageId)).toEqual([]);
     });
 
     it('a family guest gets the documented refusal (ROOM.NOT_A_MEMBER) for a crisis post and for help, and nothing is stored', async () => {
       const roomId = await groupRoom();
       const gran = await connectFamily(app, 'gran');
-      const before = sqliteLog(app.data).length;
+      const before = (await readLog(app.data)).length;
       const outcomes = {
         post: outcomeOf(await command(gran, 'rooms.post', { roomId, text: 'my grandson wants to kill himself and so do I, I want to die' })),
         helpNow: outcomeOf(await command(gran, 'safety.helpNow', { conversationKind: 'room', conversationId: roomId })),
       };
-      expect({ outcomes, appended: sqliteLog(app.data).length - before }).toEqual({ outcomes: { post: 'ROOM.NOT_A_MEMBER', helpNow: 'ROOM.NOT_A_MEMBER' }, appended: 0 });
+      expect({ outcomes, appended: (await readLog(app.data)).length - before }).toEqual({ outcomes: { post: 'ROOM.NOT_A_MEMBER', helpNow: 'ROOM.NOT_A_MEMBER' }, appended: 0 });
     });
   });
 });
@@ -462,7 +432,7 @@ describe('escalation while the app is down (sqlite)', () => {
     await accepted(fran, 'safety.acknowledge', { alertId: seen });
     await app.kill(); // a crash, well before the deadline
     closeAllClients();
-    const beforeRestart = sqliteLog(data);
+    const beforeRestart = await readLog(data);
     expect(escalationsOf(beforeRestart, forgotten)).toBe(0);
     const escalateAt = Date.parse(beforeRestart.find((e) => e.type === 'SafetyAlertRaised' && e.data.alertId === forgotten)!.data.escalateAt);
     await settle(Math.max(0, escalateAt - Date.now()) + 100);
@@ -478,7 +448,7 @@ describe('escalation while the app is down (sqlite)', () => {
     await settle(500); // ten polls
     const kimLater = await connect(app, 'dr-kim', 'clinician', { lastPosition: 0 });
     const aliceLater = await connect(app, 'alice', 'participant', { lastPosition: 0 });
-    const log = sqliteLog(data);
+    const log = await readLog(data);
     expect({
       forgotten: escalationsOf(log, forgotten),
       seen: escalationsOf(log, seen),
@@ -520,11 +490,11 @@ describeWithPostgres('two nodes on one PostgreSQL store', () => {
     const acks = await Promise.all(Array.from({ length: 6 }, (_, i) => accepted(alice, 'rooms.post', { roomId, text: `${i} I want to end it all` })));
     const alertIds = acks.map((ack) => ack.alertId as string);
     await eventually('every alert escalated', async () => {
-      const log = await postgresLog(data);
+      const log = await readLog(data);
       return alertIds.every((id) => escalationsOf(log, id) > 0);
     });
     await settle(500);
-    const log = await postgresLog(data);
+    const log = await readLog(data);
     const toKim = (id: string) => drKim.events.filter((e) => e.type === 'SafetyAlertEscalated' && e.data.alertId === id).length;
     expect(alertIds.map((id) => ({ inLog: escalationsOf(log, id), toClinicianOnOtherNode: toKim(id) }))).toEqual(alertIds.map(() => ({ inLog: 1, toClinicianOnOtherNode: 1 })));
   });
@@ -543,7 +513,7 @@ describeWithPostgres('two nodes on one PostgreSQL store', () => {
       await accepted(fran, 'safety.acknowledge', { alertId: held.alertId });
       await Promise.all([fran, drKim].map((staff) => command(staff, 'safety.resolve', { alertId: held.alertId, outcome: 'released', note: 'ok to share' })));
       await settle(100);
-      expect(messageEventsOf(await postgresLog(data), held.messageId)).toEqual([`MessagePosted: ${round}: I want to disappear forever`]);
+      expect(messageEventsOf(await readLog(data), held.messageId)).toEqual([`MessagePosted: ${round}: I want to disappear forever`]);
     }
   });
 
@@ -558,7 +528,7 @@ describeWithPostgres('two nodes on one PostgreSQL store', () => {
       const { messageId, alertId } = await acknowledgedHeldEdit();
       await Promise.all([fran, drKim].map((staff) => command(staff, 'safety.resolve', { alertId, outcome: 'released', note: 'ok to share' })));
       await settle(100);
-      applied.push(messageEventsOf(await postgresLog(data), messageId).filter((e) => e.startsWith('MessageEdited')).length);
+      applied.push(messageEventsOf(await readLog(data), messageId).filter((e) => e.startsWith('MessageEdited')).length);
     }
     expect(applied).toEqual([1, 1, 1]);
   });
@@ -576,7 +546,7 @@ describeWithPostgres('two nodes on one PostgreSQL store', () => {
         command(drKim, 'safety.resolve', { alertId: held.alertId, outcome: 'kept_held', note: 'not for the group' }),
       ]);
       await settle(100);
-      const log = await postgresLog(data);
+      const log = await readLog(data);
       const outcome = log.find((e) => e.type === 'SafetyAlertResolved' && e.data.alertId === held.alertId)?.data.outcome;
       const posted = messageEventsOf(log, held.messageId).length > 0;
       if (posted !== (outcome === 'released')) mismatches.push({ round, outcome, posted });

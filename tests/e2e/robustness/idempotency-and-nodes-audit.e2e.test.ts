@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { Client } from 'pg';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
+import { readLog, type LoggedEvent } from '../../support/event-log';
 import { describeWithPostgres, dropSchema } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient, type WireEvent } from '../../support/sockets';
 import { accepted, createRoom, httpPost, joinAll, roomSettings, waitInRoom } from '../rooms/rooms-helpers';
@@ -17,41 +16,7 @@ import { acceptedWithRetry, disconnected, pingRedis, postedIn, postFrom, REDIS_U
  * Tests marked "Found by this audit" each pin down a defect this audit found, fixed since (see the comment above it).
  */
 
-interface LoggedEvent {
-  position: number;
-  type: string;
-  streamId: string;
-  data: Record<string, any>;
-  actorId: string;
-  commandId: string;
-}
-
 /** Every event in the app's store, in position order, read from the events table. */
-async function readLog(data: AppData): Promise<LoggedEvent[]> {
-  const toEvent = (row: { position: unknown; type: string; stream_id: string; data: unknown; metadata: unknown }): LoggedEvent => {
-    const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, any>;
-    const metadata = parse(row.metadata);
-    return { position: Number(row.position), type: row.type, streamId: row.stream_id, data: parse(row.data), actorId: metadata.actorId, commandId: metadata.commandId };
-  };
-  const query = 'select position, type, stream_id, data, metadata from events order by position';
-  if (data.store === 'sqlite') {
-    const db = new Database(data.env.SQLITE_PATH, { readonly: true });
-    try {
-      return (db.prepare(query).all() as any[]).map(toEvent);
-    } finally {
-      db.close();
-    }
-  }
-  const client = new Client({ connectionString: data.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"`);
-    return (await client.query(query)).rows.map(toEvent);
-  } finally {
-    await client.end();
-  }
-}
-
 const inRoom = (log: LoggedEvent[], roomId: string) => log.filter((e) => e.streamId === `room-${roomId}`);
 const ofCommand = (log: LoggedEvent[], actorId: string, commandId: string) => log.filter((e) => e.actorId === actorId && e.commandId === commandId);
 

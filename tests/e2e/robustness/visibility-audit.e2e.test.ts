@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import type { Role } from '@haven/domain';
 import { AppProcess, freshData } from '../../support/app-process';
+import { readLog, type LoggedEvent } from '../../support/event-log';
 import { closeAllClients, connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
 import { accepted, command, connectFamily, createRoom, httpGet, joinAll, post, waitInRoom } from '../rooms/rooms-helpers';
@@ -110,28 +110,6 @@ const AUDIENCE: Record<string, 'members' | 'moderators' | 'moderators, members g
   MessageRedacted: 'moderators, members get a neutral form',
 };
 
-/** One event as the log holds it (the store's own row, actor from its metadata). */
-interface LoggedEvent {
-  position: number;
-  streamId: string;
-  type: string;
-  data: Record<string, any>;
-  actorId: string;
-  occurredAt: string;
-}
-
-function readLog(app: AppProcess): LoggedEvent[] {
-  const db = new Database(app.data.env.SQLITE_PATH, { readonly: true });
-  try {
-    const rows = db.prepare('select position, stream_id, type, data, metadata from events order by position').all() as any[];
-    return rows.map((row) => {
-      const metadata = JSON.parse(row.metadata);
-      return { position: row.position, streamId: row.stream_id, type: row.type, data: JSON.parse(row.data), actorId: metadata.actorId, occurredAt: metadata.occurredAt };
-    });
-  } finally {
-    db.close();
-  }
-}
 
 /** A room as delivery sees it: who is in it (with their global role) and who facilitates it. */
 interface RoomState {
@@ -509,7 +487,7 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
 
     await accepted(fran, 'rooms.archive', { roomId });
     await settle(500);
-    log = readLog(app);
+    log = await readLog(app.data);
     deliveries = documentedDeliveries(log, helpOffer);
     catchUpFromStart = await catchUpFor(0);
     catchUpFromMiddle = await catchUpFor(middlePosition);
