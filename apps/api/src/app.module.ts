@@ -33,6 +33,9 @@ const conversations = [roomConversationPort];
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'], remove: true },
           serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
           autoLogging: { ignore: (req: { url?: string }) => req.url === '/health' },
+          // a failed request is found by its level: server errors as errors, refusals as warnings
+          customLogLevel: (_req: unknown, res: { statusCode: number }, error?: Error) =>
+            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
         },
       }),
     }),

@@ -1,21 +1,39 @@
 import 'reflect-metadata';
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { answerMalformedHttpRequests, createValidationPipe, HttpExceptionFilter } from '@haven/edge';
-import { AppModule } from './app.module';
+import type { AppModule as AppModuleClass } from './app.module';
 import type { Environment } from './config/environment';
 import { HavenIoAdapter } from './realtime/haven-io.adapter';
 
+const production = process.env.NODE_ENV === 'production';
+
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  // required here, not imported above: reading the module reads the environment (safety settings), and what it throws
+  // must reach failedStart
+  const { AppModule } = require('./app.module') as { AppModule: typeof AppModuleClass };
+  const app = await NestFactory.create(AppModule, {
+    bufferLogs: true,
+    // what is logged before pino takes over (a failed start above all) is JSON in production too, for log collectors
+    ...(production ? { logger: new ConsoleLogger({ json: true }) } : {}),
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   const origins = config.get('CORS_ORIGINS').split(',').map((o: string) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length > 0 ? origins : false });
   // behind a load balancer, the client address (rate limits) comes from X-Forwarded-For: TRUST_PROXY=1 (hops) or a list
-  if (process.env.TRUST_PROXY) app.getHttpAdapter().getInstance().set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+  const trustProxy = process.env.TRUST_PROXY?.trim();
+  if (trustProxy) {
+    try {
+      app.getHttpAdapter().getInstance().set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
+    } catch (error) {
+      throw new Error(`TRUST_PROXY must be a number of hops or a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal (${(error as Error).message})`);
+    }
+  }
   // global pipes run for gateways too: this one validates HTTP bodies and socket payloads alike (a gateway-level
   // copy as well validated every socket message twice)
   app.useGlobalPipes(createValidationPipe());
@@ -39,4 +57,15 @@ async function bootstrap(): Promise<void> {
   app.get(Logger).log(`listening on port ${config.get('PORT')} with the ${config.get('EVENT_STORE')} event store`);
 }
 
-void bootstrap();
+/** One line saying why the API did not start (JSON in production), then a non-zero exit. */
+function failedStart(error: unknown): never {
+  const message = `the API did not start: ${error instanceof Error ? error.message : String(error)}`;
+  if (production) process.stderr.write(`${JSON.stringify({ level: 'fatal', time: Date.now(), msg: message })}\n`);
+  else console.error(message);
+  process.exit(1);
+}
+
+// ConfigModule.forRoot checks the environment in a promise of its own, outside bootstrap's: until the API listens,
+// a rejection nobody handles is a failed start too
+process.on('unhandledRejection', failedStart);
+bootstrap().then(() => process.off('unhandledRejection', failedStart), failedStart);

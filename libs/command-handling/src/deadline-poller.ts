@@ -28,4 +28,10 @@ export function startDeadlinePoller<Due>(options: {
 }
 
 /** how often deadlines are looked for; tests lower it with DEADLINE_POLL_MS */
-export const deadlinePollMs = (): number => Number(process.env.DEADLINE_POLL_MS ?? 1000);
+export const deadlinePollMs = (): number => {
+  const raw = process.env.DEADLINE_POLL_MS?.trim() || '1000';
+  const ms = Number(raw);
+  // a typo must not become a 1 ms busy poll of the store
+  if (!Number.isInteger(ms) || ms < 10) throw new Error(`DEADLINE_POLL_MS must be a whole number of milliseconds, at least 10 (got "${raw}")`);
+  return ms;
+};

@@ -35,7 +35,7 @@ export function statusForCode(code: string): number {
   const is = (reason: string) => code === reason || code.endsWith(`.${reason}`);
   if (code === 'VALIDATION.FAILED') return 400;
   if (is('FORBIDDEN') || is('NOT_A_MEMBER')) return 403;
-  if (code === 'AUTH.VERIFIER_UNAVAILABLE') return 503;
+  if (is('UNAVAILABLE') || is('VERIFIER_UNAVAILABLE')) return 503;
   if (code.startsWith('AUTH.')) return 401;
   if (is('NOT_FOUND')) return 404;
   if (is('WRONG_EXPECTED_REVISION') || is('ALREADY_EXISTS')) return 409;

@@ -26,7 +26,8 @@ export function safetyConfigFrom(env: Record<string, string | undefined>): Safet
   if (typeof resources.message !== 'string' || !Array.isArray(resources.resources)) {
     throw new Error('SAFETY_RESOURCES_FILE must hold { "message": "...", "resources": [{ "name": "...", "how": "..." }] }');
   }
-  const escalateAfterSeconds = Number(env.SAFETY_ESCALATE_AFTER_SECONDS ?? 300);
+  // set to nothing means unset: Number('') is 0, which would escalate every alert at once
+  const escalateAfterSeconds = Number(env.SAFETY_ESCALATE_AFTER_SECONDS?.trim() || 300);
   if (!Number.isFinite(escalateAfterSeconds) || escalateAfterSeconds < 0) throw new Error('SAFETY_ESCALATE_AFTER_SECONDS must be a number of seconds');
   const onCall = (env.SAFETY_ON_CALL ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return { list, resources, onCall, escalateAfterSeconds };

@@ -162,6 +162,17 @@ describe('the crisis path under attack (sqlite)', () => {
       expect((await history(app, bob, roomId)).find((m) => m.messageId === innocent.messageId)).toMatchObject({ text: 'rough day at work', contentWarning: null });
     });
 
+    // Found by this audit, fixed 2026-12-01; it was: a content warning over 60 characters was refused at the edge
+    // (VALIDATION.FAILED) before the screening ran, so crisis words in a long one got no help.
+    it('screens a content warning longer than the room allows before refusing it', async () => {
+      const long = (words: string) => `${words} ${'.'.repeat(80)}`;
+      const outcomes = {
+        crisis: outcomeOf(await postByAlice(roomId, 'tw', { contentWarning: long('I want to die') })),
+        plain: outcomeOf(await postByAlice(roomId, 'tw', { contentWarning: long('a long day') })),
+      };
+      expect(outcomes).toEqual({ crisis: 'held', plain: 'ROOM.CONTENT_WARNING_TOO_LONG' });
+    });
+
     // Found by this audit, fixed 2026-12-01; it was: PROTOCOL.md says a held edit checks only membership ("for an edit,
     // authorship [is] not checked"), but RoomsGateway.edit (libs/rooms/src/edge/rooms.gateway.ts) first requires an
     // own, visible message (requireOwnVisibleMessage) and screens after. Crisis words typed as an edit of one's own

@@ -6,7 +6,7 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
   PORT = 3000;
 
   @IsIn(['sqlite', 'postgres', 'kurrentdb'])
@@ -26,7 +26,7 @@ export class Environment {
   KURRENTDB_URL?: string;
 
   /** enables the socket.io Redis adapter (several API nodes) */
-  @IsOptional() @IsString()
+  @IsOptional() @IsUrl({ protocols: ['redis', 'rediss'], require_protocol: true, require_tld: false })
   REDIS_URL?: string;
 
   @IsOptional() @IsString() @MinLength(32)
@@ -54,7 +54,10 @@ export class Environment {
 }
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const env = plainToInstance(Environment, raw, { enableImplicitConversion: false, exposeDefaultValues: true });
+  // a variable set to nothing (`SQLITE_PATH=` in a compose file) means unset: its default, not an empty value (an empty
+  // SQLITE_PATH was a temporary database, deleted with every event at the next stop; an empty PORT a random port)
+  const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => !(typeof value === 'string' && value.trim() === '')));
+  const env = plainToInstance(Environment, set, { enableImplicitConversion: false, exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);

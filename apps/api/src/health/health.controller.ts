@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { DomainError } from '@haven/domain';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -19,7 +20,9 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness and readiness: the event store answers and this node follows the log' })
-  check() {
+  async check() {
+    // terminus throws a 503 whose body is the report; the app's error filter would make any such framework error a
+    // generic 500, so it goes out as our error body with the report as details (a balancer still sees 503)
     return this.health.check([
       async () => {
         const session = this.indicators.check('eventStore');
@@ -34,6 +37,9 @@ export class HealthController {
         const session = this.indicators.check('logFollower');
         return this.follower.healthy ? session.up({ position: this.follower.position }) : session.down();
       },
-    ]);
+    ]).catch((error: unknown) => {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      throw new DomainError('HEALTH.UNAVAILABLE', 'the event store or the log follower is down', error.getResponse() as Record<string, unknown>);
+    });
   }
 }

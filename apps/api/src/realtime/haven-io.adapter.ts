@@ -31,9 +31,33 @@ export class HavenIoAdapter extends IoAdapter {
 
   async connectToRedis(): Promise<void> {
     if (!this.redisUrl) return;
-    const pub = createClient({ url: this.redisUrl });
+    let started = false;
+    const pub = createClient({
+      url: this.redisUrl,
+      socket: {
+        connectTimeout: 5000,
+        // at start a few tries, so a wrong REDIS_URL fails the start instead of hanging it; once up, reconnect for ever
+        reconnectStrategy: (retries: number, cause: Error) =>
+          !started && retries >= 3 ? new Error(`Redis at REDIS_URL is not reachable: ${cause.message}`) : Math.min(200 * (retries + 1), 5000),
+      },
+    });
     const sub = pub.duplicate();
-    await Promise.all([pub.connect(), sub.connect()]);
+    // an unhandled 'error' event would end the process on a Redis outage; the clients reconnect by themselves
+    for (const client of [pub, sub]) client.on('error', (error: Error) => started && this.logger.warn(`Redis: ${error.message}`));
+    // a server that accepts the connection and never answers would hold the start for ever
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis at REDIS_URL did not answer within 10 s')), 10_000);
+    });
+    try {
+      await Promise.race([Promise.all([pub.connect(), sub.connect()]), silent]);
+    } catch (error) {
+      for (const client of [pub, sub]) client.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    started = true;
     this.clients = [pub, sub];
     this.adapterConstructor = createAdapter(pub, sub);
   }

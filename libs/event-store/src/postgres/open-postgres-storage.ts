@@ -25,7 +25,7 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
     await migratePostgres(pool, schema);
   } catch (error) {
     await pool.end();
-    throw error;
+    throw new Error(`PostgreSQL at DATABASE_URL (${withoutPassword(databaseUrl)}): ${(error as Error).message}`, { cause: error });
   }
   const sql = new PostgresDatabase(pool);
   const events = new PostgresEventStore(pool, {
@@ -43,4 +43,15 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
       await sql.close();
     },
   };
+}
+
+/** the URL to name in an error, its password left out */
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'not a URL';
+  }
 }

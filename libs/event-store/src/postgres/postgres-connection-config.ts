@@ -26,5 +26,7 @@ export function postgresClientConfig(databaseUrl: string, schema: string): Clien
     connectionString: databaseUrl,
     options: `-c search_path=${checkSchemaName(schema)}`,
     types: havenTypes,
+    // pg waits for ever by default: a server that accepts and never answers would hang the start without a word
+    connectionTimeoutMillis: 10_000,
   };
 }

@@ -6,7 +6,13 @@ import { WalCheckpointer } from './wal-checkpointer';
 
 /** Opens (and migrates) a SQLite file: one connection shared by the event store and the read models. */
 export async function openSqliteStorage(path: string, options: SqliteEventStoreOptions = {}): Promise<Storage> {
-  const connection = openSqliteConnection(path);
+  if (path.trim() === '') throw new Error('SQLITE_PATH is empty: SQLite would open a temporary database and lose every event at the next stop');
+  let connection: ReturnType<typeof openSqliteConnection>;
+  try {
+    connection = openSqliteConnection(path);
+  } catch (error) {
+    throw new Error(`SQLite file at SQLITE_PATH (${path}): ${(error as Error).message}`, { cause: error });
+  }
   try {
     await migrateSqlite(connection);
   } catch (error) {

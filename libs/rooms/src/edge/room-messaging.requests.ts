@@ -11,7 +11,9 @@ export class PostMessageRequest extends RoomCommandRequest {
   @ApiProperty({ maxLength: 4000 }) @IsString() @Length(0, 20000) text!: string;
 
   @ApiPropertyOptional({ description: 'a short tag clients show collapsed, e.g. "self-harm mention"', maxLength: 60 })
-  @IsOptional() @IsString() @CharLength(1, 60) contentWarning?: string;
+  // a coarse bound here, as for text: the 60-character rule is the decider's, after the crisis screening, so a long
+  // warning with crisis words still gets help instead of a validation error
+  @IsOptional() @IsString() @Length(1, 2000) contentWarning?: string;
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() replyTo?: string;
 }
@@ -19,7 +21,7 @@ export class PostMessageRequest extends RoomCommandRequest {
 export class EditMessageRequest extends RoomCommandRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() messageId!: string;
   @ApiProperty({ maxLength: 4000 }) @IsString() @Length(0, 20000) text!: string;
-  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @CharLength(1, 60) contentWarning?: string;
+  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @Length(1, 2000) contentWarning?: string;
 }
 
 export class MessageRefRequest extends RoomCommandRequest {
