@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
 import { readLog, type LoggedEvent } from '../../support/event-log';
 import { describeWithPostgres, dropSchema } from '../../support/postgres';
-import { closeAllClients, connect, settle, type Ack, type TestClient, type WireEvent } from '../../support/sockets';
+import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { accepted, createRoom, httpPost, joinAll, roomSettings, waitInRoom } from '../rooms/rooms-helpers';
 import { acceptedWithRetry, disconnected, pingRedis, postedIn, postFrom, REDIS_URL, waitForPositions } from '../scale-out-helpers';
 
