@@ -54,6 +54,11 @@ export class AppProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** the app's process id (to read its memory from outside) */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** everything the process printed (for assertions on logs, and for failure messages) */
   get logs(): string {
     return this.output;

@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AppProcess, freshData, type AppData } from '../../support/app-process';
+import { readLog } from '../../support/event-log';
+import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
+import { headPosition } from '../../support/stores';
+import { command, createRoom, joinAll, post, streamOf } from '../rooms/rooms-helpers';
+import { pingRedis, REDIS_URL } from '../scale-out-helpers';
+
+/*
+ * What one member with no special role can make the server and the other members pay by flooding what is not the
+ * crisis path (docs/PROTOCOL.md: socket messages are not rate-limited, except `sync` and typing; slow mode is a room's
+ * own limit and is off here; HTTP has a per-address limit). Each flood is fired at once by alice, through the real app
+ * on SQLite (rooms.presence also across two nodes with Redis); meanwhile bob posts, and the other members must get
+ * every post. Measured, not judged: the test fails only when the server stops answering correctly. The numbers are
+ * printed after the file.
+ */
+
+const FLOOD_SIZE = 300;
+/** the longest text the rules allow (PROTOCOL.md, rooms.post): what a flooder would pick to make members pay most */
+const LONGEST_TEXT = 'x'.repeat(4000);
+const LONGEST_REASON = 'r'.repeat(500);
+/** bob's messages alice may report: one open report per message and reporter */
+const SEEDED_MESSAGES = 10;
+/** concurrent catch-ups from position 0: each replays the whole log alice may see, so fewer fit the file's budget */
+const RECONNECTS = 100;
+/** RATE_LIMIT_PER_MINUTE's default: the HTTP requests one client address gets per endpoint and minute */
+const HTTP_LIMIT = 600;
+const HTTP_PAGE = 200;
+/** long enough for a post stuck behind a flood on a busy 2-core machine; past it the member was not served */
+const PROBE_TIMEOUT_MS = 20_000;
+
+// user ids unique per run: two nodes share a Redis, where user channels span every node
+const run = randomUUID().slice(0, 6);
+
+interface Probe {
+  ackMs: number;
+  /** until the last other member received it */
+  deliveredMs: number;
+  /** the share of the room's other members who received it */
+  reach: number;
+}
+
+/** bob's posts, one after the other while a flood lasts: the slowest, and the worst reach */
+interface ProbesDuringFlood {
+  posts: number;
+  worstAckMs: number;
+  worstDeliveredMs: number;
+  reach: number;
+}
+
+interface FloodReport {
+  sent: number;
+  /** 'ok' or the refusal's code (socket messages), 'ready' (connections), the status (HTTP) */
+  outcomes: Record<string, number>;
+  floodMs: number;
+  appended: number;
+  appendedPerSecond: number;
+  appendedTypes: Record<string, number>;
+  /** socket.io packets caused by alice (durable events she acted, signals naming her) that one plain member got */
+  emitsToMember: number;
+  bytesToMember: number;
+  emitsToFacilitator: number;
+  probes: ProbesDuringFlood;
+  /** resident memory of the node alice floods */
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
+  extra?: Record<string, number>;
+}
+
+const measured: { baselineProbe?: Probe; floods: Record<string, FloodReport>; logSizeAtEnd?: number } = { floods: {} };
+afterAll(() => console.log(`member flood audit, measured:\n${JSON.stringify(measured, null, 2)}`));
+
+/** an ack as PROTOCOL.md "Acks and errors" shapes it */
+function wellFormed(ack: unknown): boolean {
+  const a = ack as Ack;
+  if (a?.ok === true) return 'data' in a;
+  return a?.ok === false && typeof a.error?.code === 'string' && typeof a.error.message === 'string' && typeof a.error.details === 'object';
+}
+
+const outcomeOf = (ack: Ack) => (ack.ok ? 'ok' : ack.error.code);
+const tally = (outcomes: string[]) => outcomes.reduce<Record<string, number>>((counts, o) => ({ ...counts, [o]: (counts[o] ?? 0) + 1 }), {});
+const timesOver = <T>(count: number, item: (i: number) => T): T[] => Array.from({ length: count }, (_, i) => item(i));
+
+const pidOf = (app: AppProcess) => app.pid;
+const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+
+/** samples a process's resident memory until the returned function is called, which gives the peak */
+function sampleRss(pid: number): () => number {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 25);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, rssMb(pid));
+  };
+}
+
+/** Counts the socket.io packets about `userId` a client receives: durable events it acted, signals naming it. */
+function countPacketsAbout(client: TestClient, userId: string) {
+  const counter = { packets: 0, bytes: 0 };
+  client.socket.onAny((_name: string, payload: { actorId?: string; userId?: string }) => {
+    if (payload?.actorId !== userId && payload?.userId !== userId) return;
+    counter.packets++;
+    counter.bytes += JSON.stringify(payload).length;
+  });
+  return counter;
+}
+
+/** One room and its people: alice floods through `node`; bob probes; fran (its facilitator), carol and dan listen. */
+class FloodRoom {
+  private readonly toCarol;
+  private readonly toFran;
+
+  private constructor(
+    readonly node: AppProcess,
+    readonly roomId: string,
+    readonly people: { fran: TestClient; alice: TestClient; bob: TestClient; carol: TestClient; dan: TestClient },
+    readonly bobsMessages: string[],
+  ) {
+    this.toCarol = countPacketsAbout(people.carol, people.alice.userId);
+    this.toFran = countPacketsAbout(people.fran, people.alice.userId);
+  }
+
+  /** alice, fran and dan on `node`, bob and carol on `otherNode`; bob has posted SEEDED_MESSAGES messages */
+  static async open(node: AppProcess, otherNode = node): Promise<FloodRoom> {
+    const as = (app: AppProcess, name: string) => connect(app, `${name}-${run}`, name === 'fran' ? 'facilitator' : 'participant');
+    const [fran, alice, dan] = await Promise.all(['fran', 'alice', 'dan'].map((name) => as(node, name)));
+    const [bob, carol] = await Promise.all(['bob', 'carol'].map((name) => as(otherNode, name)));
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, alice, bob, carol, dan);
+    const bobsMessages: string[] = [];
+    for (let i = 0; i < SEEDED_MESSAGES; i++) bobsMessages.push((await post(bob, roomId, `bob's message ${i}`)).messageId);
+    return new FloodRoom(node, roomId, { fran, alice, bob, carol, dan }, bobsMessages);
+  }
+
+  /** bob posts; how long until his ack, and until fran, carol and dan each have it */
+  async probe(): Promise<Probe> {
+    const { fran, bob, carol, dan } = this.people;
+    const text = `probe ${randomUUID()}`;
+    const start = Date.now();
+    const received = [fran, carol, dan].map((member) =>
+      member
+        .waitForEvent((e) => e.streamId === streamOf(this.roomId) && e.type === 'MessagePosted' && e.data.text === text, PROBE_TIMEOUT_MS)
+        .then(() => Date.now() - start, () => null),
+    );
+    const ack = await bob.socket.timeout(PROBE_TIMEOUT_MS).emitWithAck('rooms.post', { commandId: randomUUID(), roomId: this.roomId, text });
+    const ackMs = Date.now() - start;
+    expect(ack).toMatchObject({ ok: true });
+    const reached = (await Promise.all(received)).filter((ms): ms is number => ms !== null);
+    return { ackMs, deliveredMs: Math.max(...reached), reach: reached.length / received.length };
+  }
+
+  /**
+   * Fires a flood and probes until it is answered; then waits for a marker post to reach carol and fran (delivery is
+   * in order: all before it has arrived) before counting. Records the report under `name`.
+   */
+  async measure(name: string, fire: () => Promise<string[]>, extra?: () => Record<string, number>): Promise<FloodReport> {
+    const { alice, bob, carol, fran } = this.people;
+    const pid = pidOf(this.node);
+    const headBefore = await headPosition(this.node.url);
+    const rssBeforeMb = rssMb(pid);
+    const peakRss = sampleRss(pid);
+    const [carolPackets, carolBytes, franPackets] = [this.toCarol.packets, this.toCarol.bytes, this.toFran.packets];
+    const start = Date.now();
+    let answered = false;
+    const flood = fire().then((outcomes) => ((answered = true), { outcomes, floodMs: Date.now() - start }));
+    await new Promise((resolve) => setImmediate(resolve)); // the flood's first packets leave before the probe's
+    const probes: Probe[] = [];
+    do probes.push(await this.probe());
+    while (!answered);
+    const { outcomes, floodMs } = await flood;
+    const marker = await post(bob, this.roomId, `after ${name}`);
+    await Promise.all([carol, fran].map((m) => m.waitForEvent((e) => e.position === marker.position, PROBE_TIMEOUT_MS)));
+    await settle(200); // signals (presence) are not ordered with events
+    const rssPeakMb = peakRss();
+    const floodEvents = (await readLog(this.node.data)).filter((e) => e.position > headBefore && e.actorId === alice.userId);
+    const report: FloodReport = {
+      sent: outcomes.length,
+      outcomes: tally(outcomes),
+      floodMs,
+      appended: floodEvents.length,
+      appendedPerSecond: Math.round((floodEvents.length / floodMs) * 1000),
+      appendedTypes: tally(floodEvents.map((e) => e.type)),
+      emitsToMember: this.toCarol.packets - carolPackets,
+      bytesToMember: this.toCarol.bytes - carolBytes,
+      emitsToFacilitator: this.toFran.packets - franPackets,
+      probes: {
+        posts: probes.length,
+        worstAckMs: Math.max(...probes.map((p) => p.ackMs)),
+        worstDeliveredMs: Math.max(...probes.map((p) => p.deliveredMs)),
+        reach: Math.min(...probes.map((p) => p.reach)),
+      },
+      rssBeforeMb,
+      rssPeakMb,
+      rssAfterMb: rssMb(pid),
+      ...(extra ? { extra: extra() } : {}),
+    };
+    measured.floods[name] = report;
+    expect({ name, reach: report.probes.reach }).toEqual({ name, reach: 1 });
+    expect((await fetch(`${this.node.url}/health`)).status).toBe(200);
+    return report;
+  }
+
+  /** alice sends FLOOD_SIZE socket messages at once; every ack must be well formed. Resolves with the outcomes. */
+  async socketFlood(message: (i: number) => string, payload: (i: number) => Record<string, unknown>): Promise<string[]> {
+    const { alice } = this.people;
+    const acks: Ack[] = await Promise.all(timesOver(FLOOD_SIZE, (i) => alice.socket.timeout(PROBE_TIMEOUT_MS).emitWithAck(message(i), payload(i))));
+    expect(acks.filter((ack) => !wellFormed(ack))).toEqual([]);
+    return acks.map(outcomeOf);
+  }
+
+  /** a room command's payload with a fresh commandId */
+  command(data: Record<string, unknown> = {}): Record<string, unknown> {
+    return { commandId: randomUUID(), roomId: this.roomId, ...data };
+  }
+}
+
+const always = (message: string) => () => message;
+
+describe('member flood audit: one member floods one room (SQLite)', () => {
+  let app: AppProcess;
+  let room: FloodRoom;
+
+  beforeAll(async () => {
+    app = await AppProcess.start(freshData('sqlite'));
+    room = await FloodRoom.open(app);
+  });
+  afterAll(async () => {
+    closeAllClients();
+    await app?.stop();
+  });
+
+  it('measures a post at rest', async () => {
+    const probes: Probe[] = [];
+    for (let i = 0; i < 3; i++) probes.push(await room.probe());
+    measured.baselineProbe = probes.sort((a, b) => a.ackMs - b.ackMs)[1];
+    expect(measured.baselineProbe.reach).toBe(1);
+  });
+
+  it(`rooms.post: ${FLOOD_SIZE} of the longest messages, in a room without slow mode`, async () => {
+    await room.measure('rooms.post', () => room.socketFlood(always('rooms.post'), () => room.command({ text: LONGEST_TEXT })));
+  });
+
+  it(`rooms.react, then rooms.unreact: ${FLOOD_SIZE} different "emoji" (any 1..16 characters) on one message`, async () => {
+    const messageId = room.bobsMessages[0];
+    const reaction = (i: number) => room.command({ messageId, emoji: `r${i}` });
+    await room.measure('rooms.react', () => room.socketFlood(always('rooms.react'), reaction));
+    await room.measure('rooms.unreact', () => room.socketFlood(always('rooms.unreact'), reaction));
+  });
+
+  it(`rooms.report: ${FLOOD_SIZE} reports over bob's ${SEEDED_MESSAGES} messages, with the longest reason`, async () => {
+    const report = (i: number) => room.command({ messageId: room.bobsMessages[i % SEEDED_MESSAGES], reason: LONGEST_REASON });
+    await room.measure('rooms.report', () => room.socketFlood(always('rooms.report'), report));
+  });
+
+  it(`rooms.markRead: ${FLOOD_SIZE} marks, each one position further`, async () => {
+    const head = await headPosition(app.url);
+    const mark = (i: number) => room.command({ position: head - FLOOD_SIZE + 1 + i });
+    await room.measure('rooms.markRead', () => room.socketFlood(always('rooms.markRead'), mark));
+  });
+
+  it(`rooms.setReadReceiptPrivacy: ${FLOOD_SIZE} switches, private and public in turn`, async () => {
+    const privacy = (i: number) => room.command({ private: i % 2 === 0 });
+    await room.measure('rooms.setReadReceiptPrivacy', () => room.socketFlood(always('rooms.setReadReceiptPrivacy'), privacy));
+  });
+
+  it(`rooms.presence: ${FLOOD_SIZE} questions`, async () => {
+    await room.measure('rooms.presence', () => room.socketFlood(always('rooms.presence'), () => ({ roomId: room.roomId })));
+  });
+
+  it(`rooms.leave and rooms.join in turn: ${FLOOD_SIZE} in an open room`, async () => {
+    const leaveOrJoin = (i: number) => (i % 2 === 0 ? 'rooms.leave' : 'rooms.join');
+    await room.measure('rooms.join/leave', () => room.socketFlood(leaveOrJoin, () => room.command()));
+    // whatever order the server took them in, alice ends in the room for the floods below
+    const ack = await command(room.people.alice, 'rooms.join', { roomId: room.roomId });
+    expect(ack.ok || ack.error.code === 'ROOM.ALREADY_A_MEMBER').toBe(true);
+  });
+
+  it(`many sockets: ${FLOOD_SIZE} more for alice, opened at once, a post delivered to all of them, then closed`, async () => {
+    let rssWithSocketsMb = 0;
+    let postWithSockets: Probe | undefined;
+    await room.measure(
+      'many sockets of one user',
+      async () => {
+        const opened = await Promise.allSettled(timesOver(FLOOD_SIZE, () => connect(app, room.people.alice.userId, 'participant')));
+        await settle(200);
+        rssWithSocketsMb = rssMb(pidOf(app));
+        postWithSockets = await room.probe(); // each room event now goes to FLOOD_SIZE more sockets
+        for (const socket of opened) if (socket.status === 'fulfilled') socket.value.close();
+        return opened.map((socket) => (socket.status === 'fulfilled' ? 'ready' : String(socket.reason)));
+      },
+      () => ({ rssWithSocketsMb, postWithSocketsAckMs: postWithSockets!.ackMs, postWithSocketsDeliveredMs: postWithSockets!.deliveredMs }),
+    );
+    expect(postWithSockets!.reach).toBe(1);
+  });
+
+  it('sync { after: 0 }, the limited way to a full catch-up: 11 at once', async () => {
+    const syncing = await connect(app, room.people.alice.userId, 'participant');
+    await room.measure('sync from 0', async () => {
+      const acks: Ack[] = await Promise.all(timesOver(11, () => syncing.socket.timeout(PROBE_TIMEOUT_MS).emitWithAck('sync', { after: 0 })));
+      expect(acks.filter((ack) => !wellFormed(ack))).toEqual([]);
+      return acks.map(outcomeOf);
+    });
+    syncing.close();
+  });
+
+  it(`reconnects with lastPosition 0: ${RECONNECTS} at once, each a full catch-up`, async () => {
+    let eventsReplayed = 0;
+    const logSize = await headPosition(app.url);
+    await room.measure(
+      'reconnect from lastPosition 0',
+      async () => {
+        const reconnects = await Promise.allSettled(
+          timesOver(RECONNECTS, async () => {
+            const client = await connect(app, room.people.alice.userId, 'participant', { lastPosition: 0 });
+            eventsReplayed += client.events.length;
+            client.close();
+          }),
+        );
+        return reconnects.map((r) => (r.status === 'fulfilled' ? 'ready' : String(r.reason)));
+      },
+      () => ({ eventsReplayed, eventsPerCatchUp: Math.round(eventsReplayed / RECONNECTS), logSize }),
+    );
+  });
+
+  it(`HTTP reads: ${HTTP_LIMIT} + 10 history pages of ${HTTP_PAGE} at once (the limit is per address and endpoint)`, async () => {
+    let bytesRead = 0;
+    const page = async () => {
+      const response = await fetch(`${app.url}/rooms/${room.roomId}/messages?limit=${HTTP_PAGE}`, { headers: { authorization: `Bearer ${room.people.alice.token}` } });
+      bytesRead += (await response.arrayBuffer()).byteLength;
+      return String(response.status);
+    };
+    await room.measure('HTTP history pages', () => Promise.all(timesOver(HTTP_LIMIT + 10, page)), () => ({ megabytesRead: Math.round(bytesRead / 1e6) }));
+    measured.logSizeAtEnd = await headPosition(app.url);
+  });
+});
+
+describeWithPostgres('member flood audit: rooms.presence across two nodes (PostgreSQL and Redis)', () => {
+  let data: AppData;
+  let nodeA: AppProcess;
+  let nodeB: AppProcess;
+
+  beforeAll(async () => {
+    await pingRedis();
+    data = freshData('postgres');
+    // one after the other: both create the same read-model tables at start
+    nodeA = await AppProcess.start(data, { REDIS_URL });
+    nodeB = await AppProcess.start(data, { REDIS_URL });
+  }, 30_000);
+  afterAll(async () => {
+    closeAllClients();
+    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
+    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
+  });
+
+  it(`rooms.presence: ${FLOOD_SIZE} questions through node A, each asking node B over Redis`, async () => {
+    const room = await FloodRoom.open(nodeA, nodeB);
+    await room.measure('rooms.presence, two nodes', () => room.socketFlood(always('rooms.presence'), () => ({ roomId: room.roomId })));
+  });
+});
