@@ -38,6 +38,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
    * live delivery for everyone; a reconnecting client needs one. Per user, per node.
    */
   private readonly syncLimiter = new RateLimiterMemory({ points: SYNCS_PER_MINUTE, duration: 60 });
+  /**
+   * A connection with `auth.lastPosition` replays the log in the same queue, so reconnecting in a loop stalled every
+   * member's delivery as a flood of syncs would (100 at once held others' posts 3 s). A connection without it replays
+   * nothing and is never limited: a user can always come back and ask for help.
+   */
+  private readonly catchUpLimiter = new RateLimiterMemory({ points: CATCH_UPS_PER_MINUTE, duration: 60 });
   @WebSocketServer() server!: Server;
 
   constructor(
@@ -48,6 +54,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   afterInit(server: Server): void {
     server.use(createSocketAuthMiddleware(this.verifier));
     server.use(resumePositionMiddleware);
+    server.use((socket, next) => this.limitCatchUps(socket, next));
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -113,6 +120,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     }
   }
 
+  private limitCatchUps(socket: Socket, next: (error?: Error) => void): void {
+    if (resumeAfterOf(socket) === null) return next();
+    this.catchUpLimiter.consume(socketActor(socket)!.userId).then(
+      () => next(),
+      () => {
+        const message = `at most ${CATCH_UPS_PER_MINUTE} connections with lastPosition a minute; connect without it, or wait and retry`;
+        next(Object.assign(new Error(message), { data: { code: 'REALTIME.RATE_LIMITED', message } }));
+      },
+    );
+  }
+
   @SubscribeMessage('sync')
   async sync(@ConnectedSocket() socket: Socket, @MessageBody() request: SyncRequestDto) {
     const actor = socketActor(socket)!;
@@ -125,6 +143,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 }
 
 const SYNCS_PER_MINUTE = 10;
+const CATCH_UPS_PER_MINUTE = 20;
 
 const presenceOf = (socket: Socket): PresenceMark | undefined => (socket.data as { presence?: PresenceMark }).presence;
 

@@ -306,10 +306,10 @@ describe('member flood audit: one member floods one room (SQLite)', () => {
     syncing.close();
   });
 
-  it(`reconnects with lastPosition 0: ${RECONNECTS} at once, each a full catch-up`, async () => {
+  it(`reconnects with lastPosition 0: ${RECONNECTS} at once, each a full catch-up, limited per user; a plain connection never`, async () => {
     let eventsReplayed = 0;
     const logSize = await headPosition(app.url);
-    await room.measure(
+    const report = await room.measure(
       'reconnect from lastPosition 0',
       async () => {
         const reconnects = await Promise.allSettled(
@@ -323,6 +323,14 @@ describe('member flood audit: one member floods one room (SQLite)', () => {
       },
       () => ({ eventsReplayed, eventsPerCatchUp: Math.round(eventsReplayed / RECONNECTS), logSize }),
     );
+    // PROTOCOL.md: at most 20 connections with lastPosition per user and node a minute (each replays the log in the
+    // node's delivery queue); the rest are refused at the handshake
+    const refused = Object.entries(report.outcomes).filter(([outcome]) => outcome !== 'ready');
+    expect({ ready: report.outcomes.ready, refused: refused.map(([outcome]) => /REALTIME\.RATE_LIMITED|rate|lastPosition/.test(outcome)) })
+      .toEqual({ ready: 20, refused: refused.map(() => true) });
+    const withoutCatchUp = await connect(app, room.people.alice.userId, 'participant');
+    expect(withoutCatchUp.socket.connected).toBe(true);
+    withoutCatchUp.close();
   });
 
   it(`HTTP reads: ${HTTP_LIMIT} + 10 history pages of ${HTTP_PAGE} at once (the limit is per address and endpoint)`, async () => {
