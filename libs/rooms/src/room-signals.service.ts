@@ -57,7 +57,13 @@ export class RoomSignalsService {
   /** who is online in a room right now, across every node */
   async online(server: Server, actor: Actor, roomId: string): Promise<string[]> {
     await this.requireMember(actor, roomId);
-    const sockets = await server.in(channels.room(roomId)).fetchSockets();
+    // other nodes answer through Redis within socket.io's timeout; a busy or lost node is a retry, not a server error
+    const sockets = await server
+      .in(channels.room(roomId))
+      .fetchSockets()
+      .catch(() => {
+        throw RoomErrors.presenceUnavailable(roomId);
+      });
     return [...new Set(sockets.map((s) => (s.data as { actor?: Actor }).actor?.userId).filter((id): id is string => !!id))].sort();
   }
 

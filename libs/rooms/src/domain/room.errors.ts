@@ -7,6 +7,7 @@ export const RoomErrorCode = {
   Archived: 'ROOM.ARCHIVED',
   Forbidden: 'ROOM.FORBIDDEN',
   NotAMember: 'ROOM.NOT_A_MEMBER',
+  PresenceUnavailable: 'ROOM.PRESENCE_UNAVAILABLE',
   TargetNotAMember: 'ROOM.TARGET_NOT_A_MEMBER',
   AlreadyAMember: 'ROOM.ALREADY_A_MEMBER',
   FamilyNotAllowed: 'ROOM.FAMILY_NOT_ALLOWED',
@@ -62,6 +63,8 @@ export const RoomErrors = {
   archived: (roomId: string) => error(RoomErrorCode.Archived, 'this room is archived and read-only', { roomId }),
   forbidden: (message: string, details: Record<string, unknown> = {}) => error(RoomErrorCode.Forbidden, message, details),
   notAMember: (roomId: string) => error(RoomErrorCode.NotAMember, 'you are not a member of this room', { roomId }),
+  presenceUnavailable: (roomId: string) =>
+    error(RoomErrorCode.PresenceUnavailable, 'not every node answered in time; ask again in a moment', { roomId }),
   targetNotAMember: (userId: string) => error(RoomErrorCode.TargetNotAMember, 'that user is not a member of this room', { userId }),
   alreadyAMember: (userId: string) => error(RoomErrorCode.AlreadyAMember, 'already a member of this room', { userId }),
   familyNotAllowed: () =>
