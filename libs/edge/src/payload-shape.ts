@@ -1,3 +1,4 @@
+import { isStorableText } from '@haven/domain';
 import type { FieldError } from './validation-failed.error';
 
 /** No request or socket payload of ours nests deeper than a few levels; 32 leaves room and stops abuse early. */
@@ -8,9 +9,6 @@ export const MAX_PAYLOAD_DEPTH = 32;
  * `__proto__`, `constructor` and `prototype`, and class-transformer skips names of Object.prototype's members.
  */
 const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
-
-/** A UTF-16 half of a pair without its other half: not text, and PostgreSQL's JSONB refuses it (as it refuses NUL). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * What must be refused before a payload reaches class-transformer: nesting deeper than `maxDepth` (its recursive copy
@@ -25,7 +23,7 @@ export function payloadShapeErrors(value: unknown, maxDepth = MAX_PAYLOAD_DEPTH)
   const pending: Array<{ node: unknown; path: string; depth: number }> = [{ node: value, path: '', depth: 0 }];
   while (pending.length > 0) {
     const { node, path, depth } = pending.pop()!;
-    if (typeof node === 'string' && (node.includes('\u0000') || LONE_SURROGATE.test(node))) {
+    if (typeof node === 'string' && !isStorableText(node)) {
       errors.push({ property: path, constraints: { wellFormedText: `${path || 'the payload'} must be text without NUL characters or lone surrogates` } });
     }
     if (node === null || typeof node !== 'object') continue;

@@ -1,4 +1,4 @@
-import { ROLES, type Actor, type Role } from '@haven/domain';
+import { isStorableText, ROLES, type Actor, type Role } from '@haven/domain';
 import { AuthError, AuthErrorCodes } from './auth-error';
 
 /** The user id of SYSTEM_ACTOR; no token may claim it, or a user could pass for a deadline processor. */
@@ -17,7 +17,8 @@ function isUsableSubject(sub: unknown): sub is string {
     sub.length > 0 &&
     sub.length <= MAX_SUBJECT_LENGTH &&
     sub === sub.trim() &&
-    !/[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u.test(sub) &&
+    isStorableText(sub) &&
+    !/\p{Cc}/u.test(sub) &&
     !RESERVED_SUBJECTS.has(sub)
   );
 }

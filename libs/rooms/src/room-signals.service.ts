@@ -7,7 +7,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { channels } from '@haven/realtime';
 import { RoomErrors } from './domain/room.errors';
 import { mutedNow } from './read-models/mute-deadlines.projection';
-import { currentMembership } from './read-models/room-membership.projection';
+import { membershipOf } from './read-models/room-membership.projection';
 import { findRoom } from './read-models/room-directory.projection';
 
 const TYPING_SIGNALS_PER_WINDOW = 10;
@@ -67,9 +67,8 @@ export class RoomSignalsService {
     return [...new Set(sockets.map((s) => (s.data as { actor?: Actor }).actor?.userId).filter((id): id is string => !!id))].sort();
   }
 
-  /** a family guest never is, even under a member's user id (as in the room decider) */
   private async requireMember(actor: Actor, roomId: string) {
-    const membership = actor.role === 'family' ? null : await currentMembership(this.storage.sql, roomId, actor.userId);
+    const membership = await membershipOf(this.storage.sql, actor, roomId);
     if (!membership) throw RoomErrors.notAMember(roomId);
     return membership;
   }

@@ -4,7 +4,7 @@ import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
-import { currentMembership, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
+import { currentMembership, membershipOf, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
 import { moderationLog } from '../read-models/moderation-log.projection';
 import { roomReports } from '../read-models/room-reports.projection';
@@ -97,18 +97,14 @@ export class RoomsController {
       if (!(await findRoom(this.storage.sql, roomId))) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
       return;
     }
-    const membership = await this.membershipOf(actor, roomId);
+    const membership = await membershipOf(this.storage.sql, actor, roomId);
     if (!membership?.moderator) throw new DomainError('ROOM.FORBIDDEN', 'only moderators of this room can read this');
   }
 
   private async requireMember(actor: Actor, roomId: string) {
-    const membership = await this.membershipOf(actor, roomId);
+    const membership = await membershipOf(this.storage.sql, actor, roomId);
     if (!membership) throw new DomainError('ROOM.NOT_A_MEMBER', 'only members of this room can read it');
     return membership;
   }
 
-  /** a family guest has none, even under a member's user id (as in the room decider) */
-  private async membershipOf(actor: Actor, roomId: string) {
-    return actor.role === 'family' ? null : currentMembership(this.storage.sql, roomId, actor.userId);
-  }
 }

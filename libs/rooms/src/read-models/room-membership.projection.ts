@@ -1,3 +1,4 @@
+import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
@@ -127,4 +128,13 @@ export async function roomRoster(db: SqlExecutor, roomId: string): Promise<Roste
 export async function currentMembership(db: SqlExecutor, roomId: string, userId: string) {
   const period = await currentPeriod(db, roomId, userId);
   return period ? { moderator: Number(period.moderator) === 1 } : null;
+}
+
+/**
+ * The acting user's current membership, for reads and signals: a family guest has none, even under the user id of a
+ * member (an identity provider may give a relative's login the id of the participant it belongs to), as the room
+ * decider rules.
+ */
+export async function membershipOf(db: SqlExecutor, actor: Actor, roomId: string) {
+  return actor.role === 'family' ? null : currentMembership(db, roomId, actor.userId);
 }

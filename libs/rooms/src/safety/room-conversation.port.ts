@@ -1,7 +1,7 @@
 import { channels } from '@haven/realtime';
 import type { ConversationPort } from '@haven/safety/conversation-port';
 import { RoomErrors } from '../domain/room.errors';
-import { coversPosition, currentMembership, periodsOfUser } from '../read-models/room-membership.projection';
+import { coversPosition, currentMembership, membershipOf, periodsOfUser } from '../read-models/room-membership.projection';
 
 /** Group rooms as a conversation the crisis path plugs into: its moderators get the alerts. */
 export const roomConversationPort: ConversationPort = {
@@ -14,6 +14,6 @@ export const roomConversationPort: ConversationPort = {
     return (await currentMembership(db, roomId, userId))?.moderator === true;
   },
   async requireMember(db, actor, roomId) {
-    if (actor.role === 'family' || !(await currentMembership(db, roomId, actor.userId))) throw RoomErrors.notAMember(roomId);
+    if (!(await membershipOf(db, actor, roomId))) throw RoomErrors.notAMember(roomId);
   },
 };
