@@ -199,6 +199,7 @@ export class HavenTarget extends ControlledTarget implements Target {
     const app = await AppProcess.start(data, {
       NODE_ENV: 'production',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      ROOM_ACTIVITY_LIMIT_SCALE: '1000000',
       LOG_LEVEL: 'warn',
       NODE_OPTIONS: `--require ${PRELOAD}`,
       ...diagnosticEnv(),

@@ -168,6 +168,8 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     app = await AppProcess.start(data);
     await caughtUp(app.url); // the new read model is built from the log after the start
     expect(await queues()).toEqual(expected); // the same tokens still hold: HTTP reads need no socket
+    await app.stop();
+    await expect(dumpTables(data, ['moderation_queue'])).rejects.toThrow(/moderation_queue/);
   });
 
   it('rebuilds every read model from position 0 into exactly the live one, with a progress report', async () => {

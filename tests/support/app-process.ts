@@ -74,6 +74,8 @@ export class AppProcess {
         PORT: String(port),
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'warn',
+        // a test about something else posts, reacts and joins faster than a person; the limits' own tests set 1
+        ROOM_ACTIVITY_LIMIT_SCALE: '100',
         ...data.env,
         ...extraEnv,
       },

@@ -11,6 +11,10 @@ export async function dumpTables(data: AppData, tables: string[]): Promise<Recor
     const db = new Database(data.env.SQLITE_PATH);
     try {
       for (const table of tables) dump[table] = normalise(db.prepare(`select * from ${table}`).all());
+    } catch (error) {
+      // jest gives each test file its own realm but loads the native addon once, so a SqliteError's class may come from
+      // another file's realm, and `rejects.toThrow()` would take it for no error at all: an Error of this realm instead
+      throw new Error((error as { message: string }).message, { cause: error });
     } finally {
       db.close();
     }

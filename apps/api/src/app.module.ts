@@ -39,7 +39,7 @@ const conversations = [roomConversationPort];
         },
       }),
     }),
-    // HTTP rate limit per client address; socket commands are bounded by their rules (slow mode) instead
+    // HTTP rate limit per client address; socket commands by RoomActivityLimits (per member) and the rooms' own rules
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => [{ ttl: 60_000, limit: config.get('RATE_LIMIT_PER_MINUTE') }],

@@ -71,6 +71,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       if (!socket.connected) return;
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });
+      closeOldestBeyondCap(socket, actor.userId);
       void this.announceArrival(socket);
       socket.on('disconnecting', () => void this.announceDeparture(socket));
     } catch (error) {
@@ -139,6 +140,26 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     });
     const data = await this.follower.attach(socket, actor, request.after);
     return { ok: true, data };
+  }
+}
+
+/**
+ * Sockets one user keeps on one node. Past it the user's oldest socket there is closed, with an `error` event first:
+ * a new connection is never refused, so a user can always come back (say, from a phone whose old connection the server
+ * has not noticed is gone), and one token cannot hold an unbounded share of the node's connections and memory.
+ */
+export const SOCKETS_PER_USER_AND_NODE = 10;
+
+function closeOldestBeyondCap(socket: Socket, userId: string): void {
+  // this node's sockets in the user's channel, in the order they joined it (a Set keeps insertion order)
+  const ids = socket.nsp.adapter.rooms.get(channels.user(userId));
+  if (!ids || ids.size <= SOCKETS_PER_USER_AND_NODE) return;
+  for (const id of [...ids].slice(0, ids.size - SOCKETS_PER_USER_AND_NODE)) {
+    const oldest = socket.nsp.sockets.get(id);
+    if (!oldest || oldest === socket) continue;
+    const message = `at most ${SOCKETS_PER_USER_AND_NODE} connections per user; this one, your oldest, was closed`;
+    oldest.emit('error', { ok: false, error: { code: 'REALTIME.TOO_MANY_CONNECTIONS', message, details: { max: SOCKETS_PER_USER_AND_NODE } } });
+    oldest.disconnect(true);
   }
 }
 

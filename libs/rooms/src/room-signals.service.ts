@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { CLOCK, type Clock } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
@@ -9,9 +8,7 @@ import { RoomErrors } from './domain/room.errors';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { membershipOf } from './read-models/room-membership.projection';
 import { findRoom } from './read-models/room-directory.projection';
-
-const TYPING_SIGNALS_PER_WINDOW = 10;
-const TYPING_WINDOW_SECONDS = 5;
+import { RoomActivityLimits } from './room-activity-limits';
 
 /**
  * Typing and presence: ephemeral signals, not events. They go through socket.io directly (and, with REDIS_URL,
@@ -22,13 +19,8 @@ export class RoomSignalsService {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly limits: RoomActivityLimits,
   ) {}
-
-  /**
-   * Typing signals of one user in one room that go out: enough for a client that says "typing" every second or two and
-   * "stopped" in between; a flood beyond it would be multiplied by every member of the room. Per node, in memory.
-   */
-  private readonly typingLimiter = new RateLimiterMemory({ points: TYPING_SIGNALS_PER_WINDOW, duration: TYPING_WINDOW_SECONDS });
 
   /**
    * Checks and emits one socket's signals in the order it sent them (socket messages are otherwise handled at once,
@@ -49,7 +41,9 @@ export class RoomSignalsService {
     if (room?.locked && !membership.moderator) throw RoomErrors.locked();
     const mute = await mutedNow(this.storage.sql, roomId, actor.userId, this.clock.now().toISOString());
     if (mute) throw RoomErrors.muted(mute.mutedUntil, mute.reason);
-    const allowed = await this.typingLimiter.consume(`${actor.userId}\0${roomId}`).then(() => true, () => false);
+    // enough for a client that says "typing" every second or two and "stopped" in between; a flood beyond it would be
+    // multiplied by every member of the room
+    const allowed = await this.limits.allows('typing', actor, roomId);
     if (allowed) socket.to(channels.room(roomId)).except(channels.role('family')).emit('typing', { roomId, userId: actor.userId, typing });
     return { sent: allowed };
   }

@@ -6,6 +6,7 @@ import { RoomsGateway } from './edge/rooms.gateway';
 import { MuteExpiryProcessor } from './mute-expiry.processor';
 import { RoomCommandsService } from './room-commands.service';
 import { RoomSignalsService } from './room-signals.service';
+import { RoomActivityLimits } from './room-activity-limits';
 
 /** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
 @Global()
@@ -14,6 +15,7 @@ import { RoomSignalsService } from './room-signals.service';
   providers: [
     RoomCommandsService,
     RoomSignalsService,
+    RoomActivityLimits,
     MuteExpiryProcessor,
     RoomsGateway,
     { provide: HELD_MESSAGE_RELEASE, useClass: RoomHeldMessageRelease },

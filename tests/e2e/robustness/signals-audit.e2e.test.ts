@@ -25,6 +25,8 @@ const nameOf = (userId: string) => userId.split('-').slice(0, -2).join('-');
 const FLOOD_SIZE = 500;
 /** PROTOCOL.md: at most 10 typing signals of one user in one room go out per 5 s */
 const TYPING_SIGNALS_PER_WINDOW = 10;
+/** the typing limit as a deployment has it (tests start apps with higher limits by default) */
+const LIMITS_AS_SHIPPED = { ROOM_ACTIVITY_LIMIT_SCALE: '1' };
 /** "promptly" for a post sent during a flood on this 2-core machine (one normally takes a few ms) */
 const PROMPT_MS = 3000;
 
@@ -153,7 +155,7 @@ describe('signals audit: one node (SQLite)', () => {
   let app: AppProcess;
   const as = (tag: string, name: string, role: Role = 'participant') => connect(app, idOf(name, tag), role);
   beforeAll(async () => {
-    app = await AppProcess.start(freshData('sqlite'));
+    app = await AppProcess.start(freshData('sqlite'), LIMITS_AS_SHIPPED);
   });
   afterEach(() => closeAllClients());
   afterAll(async () => {
@@ -376,8 +378,8 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
     await pingRedis();
     data = freshData('postgres');
     // one after the other: both create the same read-model tables at start
-    nodeA = await AppProcess.start(data, { REDIS_URL });
-    nodeB = await AppProcess.start(data, { REDIS_URL });
+    nodeA = await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED });
+    nodeB = await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED });
   }, 30000);
   afterEach(() => closeAllClients());
   afterAll(async () => {

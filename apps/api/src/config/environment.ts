@@ -49,6 +49,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
+  /** multiplies every per-member limit on room activity (posts, reactions, read marks, joins, history pages) */
+  @Type(() => Number) @IsInt() @Min(1)
+  ROOM_ACTIVITY_LIMIT_SCALE = 1;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }

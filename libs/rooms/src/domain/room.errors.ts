@@ -23,6 +23,7 @@ export const RoomErrorCode = {
   NotMuted: 'ROOM.NOT_MUTED',
   Locked: 'ROOM.LOCKED',
   SlowMode: 'ROOM.SLOW_MODE',
+  RateLimited: 'ROOM.RATE_LIMITED',
   MessageEmpty: 'ROOM.MESSAGE_EMPTY',
   MessageTooLong: 'ROOM.MESSAGE_TOO_LONG',
   MessageNotFound: 'ROOM.MESSAGE_NOT_FOUND',
@@ -84,6 +85,8 @@ export const RoomErrors = {
   locked: () => error(RoomErrorCode.Locked, 'the room is locked; only facilitators can post for now'),
   slowMode: (retryAfterMs: number, intervalSeconds: number) =>
     error(RoomErrorCode.SlowMode, 'slow mode is on; wait before posting again', { retryAfterMs, intervalSeconds }),
+  rateLimited: (activity: string, retryAfterMs: number, limit: number, windowSeconds: number) =>
+    error(RoomErrorCode.RateLimited, `too many at once (${activity}); wait and try again`, { activity, retryAfterMs, limit, windowSeconds }),
   messageEmpty: () => error(RoomErrorCode.MessageEmpty, 'a message needs some text'),
   messageTooLong: (max: number, length: number) =>
     error(RoomErrorCode.MessageTooLong, `a message holds at most ${max} characters`, { max, length }),

@@ -11,6 +11,7 @@ import { roomReports } from '../read-models/room-reports.projection';
 import { ReportsQuery } from './reports.query';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { HistoryQuery } from './history.query';
+import { RoomActivityLimits } from '../room-activity-limits';
 import { CreateRoomRequest } from './room-settings.requests';
 
 const STAFF = new Set(['facilitator', 'clinician', 'admin']);
@@ -24,6 +25,7 @@ export class RoomsController {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly rooms: RoomCommandsService,
+    private readonly limits: RoomActivityLimits,
   ) {}
 
   @Post()
@@ -66,6 +68,7 @@ export class RoomsController {
   })
   async history(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: HistoryQuery) {
     const membership = await this.requireMember(actor, roomId);
+    await this.limits.consume('historyPage', actor, roomId);
     const page = { before: query.before, after: query.after, limit: query.limit ?? 50 };
     // as catch-up: a member reads what was said while they were in the room, not before they came or while they were
     // away; moderators read all of it, to review what they are asked about

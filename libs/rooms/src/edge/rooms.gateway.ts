@@ -8,6 +8,7 @@ import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
 import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
 import { RoomSignalsService } from '../room-signals.service';
+import { RoomActivityLimits, type RoomActivity } from '../room-activity-limits';
 import { SafetyService } from '@haven/safety/safety.service';
 import { MuteMemberRequest, ReasonedTargetRequest, RedactMessageRequest, SlowModeRequest, LockRequest, ReportMessageRequest, ResolveReportRequest } from './room-moderation.requests';
 
@@ -27,7 +28,14 @@ export class RoomsGateway {
     private readonly rooms: RoomCommandsService,
     private readonly signals: RoomSignalsService,
     private readonly safety: SafetyService,
+    private readonly limits: RoomActivityLimits,
   ) {}
+
+  /** a command one member could flood the room with: counted against the member's limit first (room-activity-limits) */
+  private async limited<T>(activity: RoomActivity, actor: Actor, roomId: string, work: () => Promise<T>) {
+    await this.limits.consume(activity, actor, roomId);
+    return ok(work());
+  }
 
   @SubscribeMessage('rooms.typing')
   typing(@ConnectedSocket() s: Socket, @MessageBody() { roomId, typing }: TypingRequest) {
@@ -83,12 +91,14 @@ export class RoomsGateway {
 
   @SubscribeMessage('rooms.join')
   join(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RoomOnlyRequest) {
-    return ok(this.rooms.execute('JoinRoom', data, actorOf(s), commandId));
+    const actor = actorOf(s);
+    return this.limited('membership', actor, data.roomId, () => this.rooms.execute('JoinRoom', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.leave')
   leave(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RoomOnlyRequest) {
-    return ok(this.rooms.execute('LeaveRoom', data, actorOf(s), commandId));
+    const actor = actorOf(s);
+    return this.limited('membership', actor, data.roomId, () => this.rooms.execute('LeaveRoom', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.post')
@@ -100,6 +110,7 @@ export class RoomsGateway {
     if (!this.rooms.handledOnThisNode(data.roomId, actor, commandId)) {
       const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: id, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: data.replyTo ?? null, edit: false }, commandId);
       if (held) return { ok: true as const, data: { ...held, messageId: id } };
+      await this.limits.consume('message', actor, data.roomId);
     }
     return ok(this.rooms.executeNaming('PostMessage', { ...data, messageId: id }, actor, commandId, 'messageId'));
   }
@@ -112,6 +123,7 @@ export class RoomsGateway {
     if (!this.rooms.handledOnThisNode(data.roomId, actor, commandId)) {
       const held = await this.safety.holdIfFlagged(actor, { kind: 'room', id: data.roomId }, { messageId: data.messageId, text: data.text, contentWarning: data.contentWarning ?? null, replyTo: null, edit: true }, commandId);
       if (held) return { ok: true as const, data: held };
+      await this.limits.consume('message', actor, data.roomId);
     }
     return ok(this.rooms.execute('EditMessage', data, actor, commandId));
   }
@@ -123,22 +135,26 @@ export class RoomsGateway {
 
   @SubscribeMessage('rooms.react')
   react(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReactionRequest) {
-    return ok(this.rooms.execute('AddReaction', data, actorOf(s), commandId));
+    const actor = actorOf(s);
+    return this.limited('reaction', actor, data.roomId, () => this.rooms.execute('AddReaction', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.unreact')
   unreact(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReactionRequest) {
-    return ok(this.rooms.execute('RemoveReaction', data, actorOf(s), commandId));
+    const actor = actorOf(s);
+    return this.limited('reaction', actor, data.roomId, () => this.rooms.execute('RemoveReaction', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.markRead')
   markRead(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MarkReadRequest) {
-    return ok(this.rooms.markRead(data, actorOf(s), commandId));
+    const actor = actorOf(s);
+    return this.limited('readMark', actor, data.roomId, () => this.rooms.markRead(data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.setReadReceiptPrivacy')
   receiptPrivacy(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReadReceiptPrivacyRequest) {
-    return ok(this.rooms.execute('SetReadReceiptPrivacy', data, actorOf(s), commandId));
+    const actor = actorOf(s);
+    return this.limited('receiptPrivacy', actor, data.roomId, () => this.rooms.execute('SetReadReceiptPrivacy', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.mute')

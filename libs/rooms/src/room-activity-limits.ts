@@ -1,0 +1,75 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Actor } from '@haven/domain';
+import { RoomErrors } from './domain/room.errors';
+
+/**
+ * What one user may do this often, per node. Each of these goes to every member of the room (or, for history, holds
+ * this node's one thread), so one member flooding it made everyone else pay (tests/e2e/robustness/member-flood-audit:
+ * 300 posts at once reached every member, 1.3 MB each). The numbers leave a person typing, reacting and scrolling far
+ * below them. The crisis path is never limited: a post or edit the crisis screening holds is handled before this.
+ */
+export const ROOM_ACTIVITY_LIMITS = {
+  /** rooms.post and rooms.edit that the crisis screening let through */
+  message: { points: 15, seconds: 15, per: 'room' },
+  /** rooms.react and rooms.unreact */
+  reaction: { points: 30, seconds: 15, per: 'room' },
+  /** rooms.markRead: a client marks what it has shown; a refused mark is harmless, the next one moves it */
+  readMark: { points: 20, seconds: 10, per: 'room' },
+  /** rooms.setReadReceiptPrivacy */
+  receiptPrivacy: { points: 5, seconds: 60, per: 'room' },
+  /** rooms.join and rooms.leave */
+  membership: { points: 10, seconds: 60, per: 'room' },
+  /** rooms.typing: over the limit a signal is dropped (`sent: false`), not refused */
+  typing: { points: 10, seconds: 5, per: 'room' },
+  /** GET /rooms/:roomId/messages, in every room together: each page is read on this node's one thread */
+  historyPage: { points: 60, seconds: 60, per: 'user' },
+} as const;
+export type RoomActivity = keyof typeof ROOM_ACTIVITY_LIMITS;
+
+/**
+ * The limits above, counted in memory on each node (as the HTTP limit and `sync`'s are): with several nodes a user's
+ * sockets on different nodes each get the full allowance. `ROOM_ACTIVITY_LIMIT_SCALE` multiplies every allowance, for
+ * load tests and clinics that want more.
+ */
+@Injectable()
+export class RoomActivityLimits {
+  private readonly limiters: Record<RoomActivity, RateLimiterMemory>;
+  private readonly scale: number;
+
+  constructor(@Optional() config?: ConfigService) {
+    this.scale = Number(config?.get('ROOM_ACTIVITY_LIMIT_SCALE') ?? 1);
+    const entries = Object.entries(ROOM_ACTIVITY_LIMITS).map(([activity, { points, seconds }]) => [
+      activity,
+      new RateLimiterMemory({ keyPrefix: activity, points: points * this.scale, duration: seconds }),
+    ]);
+    this.limiters = Object.fromEntries(entries) as Record<RoomActivity, RateLimiterMemory>;
+  }
+
+  /** Counts one; past the limit throws ROOM.RATE_LIMITED (429) with `retryAfterMs`. */
+  async consume(activity: RoomActivity, actor: Actor, roomId: string): Promise<void> {
+    try {
+      await this.limiters[activity].consume(keyOf(activity, actor, roomId));
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      const { points, seconds } = ROOM_ACTIVITY_LIMITS[activity];
+      throw RoomErrors.rateLimited(activity, Math.max(1, Math.ceil(refusal.msBeforeNext)), points * this.scale, seconds);
+    }
+  }
+
+  /** Counts one; false past the limit (for signals that are dropped, not refused). */
+  allows(activity: RoomActivity, actor: Actor, roomId: string): Promise<boolean> {
+    return this.limiters[activity].consume(keyOf(activity, actor, roomId)).then(
+      () => true,
+      (refusal: unknown) => {
+        if (refusal instanceof RateLimiterRes) return false;
+        throw refusal;
+      },
+    );
+  }
+}
+
+// user ids hold no NUL (token subjects are checked), so the key cannot be forged across users and rooms
+const keyOf = (activity: RoomActivity, actor: Actor, roomId: string) =>
+  ROOM_ACTIVITY_LIMITS[activity].per === 'user' ? actor.userId : `${actor.userId}\0${roomId}`;
