@@ -104,4 +104,34 @@ describe.each(STORES)('crisis safety on %s', (store) => {
       error: { code: 'ROOM.NOT_A_MEMBER' },
     });
   });
+
+  it("crisis words in a report's reason alert staff and give the reporter help; the report still reaches the moderators", async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const roomId = await room(fran, alice, bob);
+    const posted = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'nobody here would miss you' });
+    const other = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'just saying' });
+    if (!posted.ok || !other.ok) throw new Error('bob could not post');
+
+    const reason = 'after reading this I want to end my life';
+    const ack = await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId: posted.data.messageId, reason });
+    expect(ack).toMatchObject({ ok: true, data: { reportId: expect.any(String), help: { held: false, staffNotified: true, alertId: expect.any(String) } } });
+    const alertId = ack.ok && ack.data.help.alertId;
+    const alert = await fran.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    expect(alert.data).toMatchObject({ alertId, userId: 'alice', source: 'report_reason', heldMessage: null, categories: ['suicide'] });
+    expect((await alice.waitForEvent((e) => e.type === 'SafetyHelpOffered')).data).toMatchObject({ alertId, staffNotified: true });
+    const report = await fran.waitForEvent((e) => e.type === 'MessageReported');
+    expect(report.data).toMatchObject({ reporterId: 'alice', reason });
+    // the reported author learns of neither
+    await settle(200);
+    expect(bob.events.filter((e) => e.type === 'SafetyAlertRaised' || e.type === 'MessageReported')).toEqual([]);
+
+    // a plain reason raises nothing
+    const plain = await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId: other.data.messageId, reason: 'unkind' });
+    expect(plain.ok && 'help' in plain.data).toBe(false);
+    await settle(200);
+    expect(fran.events.filter((e) => e.type === 'SafetyAlertRaised')).toHaveLength(1);
+  });
 });

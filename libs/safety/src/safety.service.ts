@@ -5,7 +5,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
 import { CONVERSATION_PORTS, HELD_MESSAGE_RELEASE, type ConversationPort, type HeldMessageRelease } from './conversation-port';
 import { safetyAlertDecider, type SafetyCommand } from './domain/safety-alert.decider';
-import { safetyStreamName, type AlertOutcome, type ConversationRef, type HeldMessage } from './domain/safety-alert.events';
+import { safetyStreamName, type AlertOutcome, type AlertSource, type ConversationRef, type HeldMessage } from './domain/safety-alert.events';
 import { createCrisisScreen, type ScreenResult } from './screening/crisis-screen';
 import type { SafetyConfig } from './safety-config';
 import { findSafetyAlert } from './safety-queue.projection';
@@ -48,6 +48,16 @@ export class SafetyService {
     const result = heldBefore ? { flagged: true, categories: [] } : this.screen(`${message.text}\n${message.contentWarning ?? ''}`);
     if (!result.flagged) return null;
     return this.raise(actor, conversation, 'screening', message, result.categories, commandId);
+  }
+
+  /**
+   * Crisis words in something a member wrote that is not a message to the conversation (a report's reason): nothing
+   * is held, as it reaches only moderators anyway, but staff are alerted and the writer gets help. null: not flagged.
+   */
+  async alertIfFlagged(actor: Actor, conversation: ConversationRef, text: string, commandId: string): Promise<HelpAck | null> {
+    const result = this.screen(text);
+    if (!result.flagged) return null;
+    return this.raise(actor, conversation, 'report_reason', null, result.categories, commandId);
   }
 
   async helpNow(actor: Actor, conversation: ConversationRef, commandId: string): Promise<HelpAck> {
@@ -98,7 +108,7 @@ export class SafetyService {
     }
   }
 
-  private async raise(actor: Actor, conversation: ConversationRef, source: 'screening' | 'help_request', held: HeldMessage | null, categories: string[], commandId: string): Promise<HelpAck> {
+  private async raise(actor: Actor, conversation: ConversationRef, source: AlertSource, held: HeldMessage | null, categories: string[], commandId: string): Promise<HelpAck> {
     await this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
     const alertId = alertIdOf(actor, commandId);
     await this.execute(

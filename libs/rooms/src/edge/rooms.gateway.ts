@@ -203,10 +203,14 @@ export class RoomsGateway {
   }
 
   @SubscribeMessage('rooms.report')
-  report(@ConnectedSocket() s: Socket, @MessageBody() { commandId, reportId, ...data }: ReportMessageRequest) {
+  async report(@ConnectedSocket() s: Socket, @MessageBody() { commandId, reportId, ...data }: ReportMessageRequest) {
     const actor = actorOf(s);
     const id = reportId ?? derivedId(actor, commandId, 'report');
-    return ok(this.rooms.executeNaming('ReportMessage', { ...data, reportId: id }, actor, commandId, 'reportId'));
+    // a reporter may write of their own crisis in the reason: staff are alerted and the reporter gets help, also when
+    // the room then refuses the report (they get SafetyHelpOffered live); the report goes on to the moderators as it is
+    const help = await this.safety.alertIfFlagged(actor, { kind: 'room', id: data.roomId }, data.reason, commandId);
+    const reported = await this.rooms.executeNaming('ReportMessage', { ...data, reportId: id }, actor, commandId, 'reportId');
+    return { ok: true as const, data: help ? { ...reported, help } : reported };
   }
 
   @SubscribeMessage('rooms.resolveReport')

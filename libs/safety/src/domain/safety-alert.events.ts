@@ -17,7 +17,8 @@ export interface HeldMessage {
   edit: boolean;
 }
 
-export type AlertSource = 'screening' | 'help_request';
+/** screening: a held message; help_request: "I need help now"; report_reason: crisis words in the reason of a report (nothing held) */
+export type AlertSource = 'screening' | 'help_request' | 'report_reason';
 export type AlertOutcome = 'released' | 'kept_held' | 'followed_up_privately';
 export const ALERT_OUTCOMES: readonly AlertOutcome[] = ['released', 'kept_held', 'followed_up_privately'];
 
