@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { answerMalformedHttpRequests, createValidationPipe, HttpExceptionFilter } from '@haven/edge';
 import type { AppModule as AppModuleClass } from './app.module';
 import type { Environment } from './config/environment';
+import { RoomActivityLimits } from '@haven/rooms';
 import { HavenIoAdapter } from './realtime/haven-io.adapter';
 
 const production = process.env.NODE_ENV === 'production';
@@ -41,6 +42,8 @@ async function bootstrap(): Promise<void> {
   answerMalformedHttpRequests(app.getHttpServer());
   const ioAdapter = new HavenIoAdapter(app, origins, config.get('REDIS_URL'));
   await ioAdapter.connectToRedis();
+  // several nodes share one allowance per member (posts, reactions, typing...) through the same Redis
+  if (ioAdapter.commandClient) app.get(RoomActivityLimits).shareThrough(ioAdapter.commandClient);
   app.useWebSocketAdapter(ioAdapter);
   // on SIGTERM/SIGINT: stop following the log, close sockets, close the store
   app.enableShutdownHooks();

@@ -7,6 +7,7 @@ export * from './read-models/moderation-log.projection';
 export * from './read-models/mute-deadlines.projection';
 export * from './delivery/room-delivery.policy';
 export * from './room-commands.service';
+export * from './room-activity-limits';
 export * from './rooms.module';
 export * from './safety/room-conversation.port';
 

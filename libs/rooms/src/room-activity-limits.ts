@@ -1,11 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Actor } from '@haven/domain';
 import { RoomErrors } from './domain/room.errors';
 
 /**
- * What one user may do this often, per node. Each of these goes to every member of the room (or, for history, holds
+ * What one user may do this often. Each of these goes to every member of the room (or, for history, holds
  * this node's one thread), so one member flooding it made everyone else pay (tests/e2e/robustness/member-flood-audit:
  * 300 posts at once reached every member, 1.3 MB each). The numbers leave a person typing, reacting and scrolling far
  * below them. The crisis path is never limited: a post or edit the crisis screening holds is handled before this.
@@ -29,22 +29,46 @@ export const ROOM_ACTIVITY_LIMITS = {
 export type RoomActivity = keyof typeof ROOM_ACTIVITY_LIMITS;
 
 /**
- * The limits above, counted in memory on each node (as the HTTP limit and `sync`'s are): with several nodes a user's
- * sockets on different nodes each get the full allowance. `ROOM_ACTIVITY_LIMIT_SCALE` multiplies every allowance, for
- * load tests and clinics that want more.
+ * The limits above, counted in memory on one node, or with REDIS_URL in Redis for every node together (shareThrough),
+ * so that a user's sockets on several nodes share one allowance. `ROOM_ACTIVITY_LIMIT_SCALE` multiplies every
+ * allowance, for load tests and clinics that want more.
  */
 @Injectable()
 export class RoomActivityLimits {
-  private readonly limiters: Record<RoomActivity, RateLimiterMemory>;
+  private limiters: Record<RoomActivity, RateLimiterAbstract>;
   private readonly scale: number;
 
   constructor(@Optional() config?: ConfigService) {
     this.scale = Number(config?.get('ROOM_ACTIVITY_LIMIT_SCALE') ?? 1);
+    this.limiters = this.each((activity, options) => new RateLimiterMemory({ keyPrefix: activity, ...options }));
+  }
+
+  /**
+   * Counts in Redis from now on (a node-redis client, connected; called before the API listens). While Redis is not
+   * ready each node counts in memory instead (the insurance limiter), so a Redis outage neither lifts the limits nor
+   * makes posts wait for Redis.
+   */
+  shareThrough(redis: unknown): void {
+    const inMemory = this.limiters;
+    this.limiters = this.each(
+      (activity, options) =>
+        new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: true,
+          rejectIfRedisNotReady: true,
+          keyPrefix: `haven:limit:${activity}`,
+          ...options,
+          insuranceLimiter: inMemory[activity] as RateLimiterMemory,
+        }),
+    );
+  }
+
+  private each(limiter: (activity: RoomActivity, options: { points: number; duration: number }) => RateLimiterAbstract) {
     const entries = Object.entries(ROOM_ACTIVITY_LIMITS).map(([activity, { points, seconds }]) => [
       activity,
-      new RateLimiterMemory({ keyPrefix: activity, points: points * this.scale, duration: seconds }),
+      limiter(activity as RoomActivity, { points: points * this.scale, duration: seconds }),
     ]);
-    this.limiters = Object.fromEntries(entries) as Record<RoomActivity, RateLimiterMemory>;
+    return Object.fromEntries(entries) as Record<RoomActivity, RateLimiterAbstract>;
   }
 
   /** Counts one; past the limit throws ROOM.RATE_LIMITED (429) with `retryAfterMs`. */

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET } from '@haven/identity/dev-jwt-secret';
 import { mintDevToken } from '@haven/identity/dev-token-minter';
-import { TEST_JWT_SECRET } from '../../support/app-process';
+import { freePort, TEST_JWT_SECRET } from '../../support/app-process';
 import { describeWithPostgres, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../../support/postgres';
+import { openRelay } from '../../support/tcp-relay';
 import { closeAllClients, connect, tokenFor } from '../../support/sockets';
 import { accepted, createRoom, joinAll } from '../rooms/rooms-helpers';
 
@@ -48,14 +49,6 @@ interface StartAttempt<T> {
 }
 
 const children = new Set<ChildProcess>();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Starts the app as tests/support/app-process.ts does (SQLite in a fresh directory, also its working directory), with
@@ -138,36 +131,6 @@ async function openSilentServer(): Promise<{ port: number; close(): Promise<void
       sockets.forEach((socket) => socket.destroy());
       await new Promise((resolve) => server.close(resolve));
     },
-  };
-}
-
-/** A TCP relay to PostgreSQL that the test cuts and restores, as a network partition or a database restart would. */
-async function openRelay(target: { host: string; port: number }): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => (sockets.add(socket), socket.on('error', () => undefined), socket.on('close', () => sockets.delete(socket)));
-  let server: Server;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const upstream = connectTcp(target.port, target.host);
-        track(client);
-        track(upstream);
-        client.pipe(upstream).pipe(client);
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-      });
-      server.listen(port, '127.0.0.1', resolve);
-    });
-  await listen();
-  return {
-    port,
-    cut: async () => {
-      const closed = new Promise((resolve) => server.close(resolve));
-      sockets.forEach((socket) => socket.destroy());
-      await closed;
-    },
-    restore: listen,
   };
 }
 

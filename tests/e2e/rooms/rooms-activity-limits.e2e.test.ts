@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, freshData } from '../../support/app-process';
+import { AppProcess, freshData, type AppData } from '../../support/app-process';
+import { describeWithPostgres, dropSchema } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
+import { openRelay } from '../../support/tcp-relay';
+import { pingRedis, REDIS_URL } from '../scale-out-helpers';
 import { accepted, command, createRoom, httpGet, joinAll, post, refused, roomWithAliceAndBob } from './rooms-helpers';
 
 /*
  * Per-member limits on what goes to every member of a room (docs/PROTOCOL.md, "Limits"), with the numbers a
  * deployment ships with (ROOM_ACTIVITY_LIMIT_SCALE=1; other suites run with larger allowances). The limits are counted
- * in memory per node, whatever the store, so one store is enough here.
+ * in memory on one node, whatever the store, so one store is enough there; with REDIS_URL in Redis, shared by nodes.
  */
+
+const LIMITS_AS_SHIPPED = { ROOM_ACTIVITY_LIMIT_SCALE: '1' };
 
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
 
@@ -23,7 +28,7 @@ const count = (acks: Ack[], outcome: string) => outcomes(acks).filter((o) => o =
 describe('per-member limits on room activity (SQLite, limits as shipped)', () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await AppProcess.start(freshData('sqlite'), { ROOM_ACTIVITY_LIMIT_SCALE: '1' });
+    app = await AppProcess.start(freshData('sqlite'), LIMITS_AS_SHIPPED);
   });
   afterEach(() => closeAllClients());
   afterAll(async () => {
@@ -118,5 +123,67 @@ describe('per-member limits on room activity (SQLite, limits as shipped)', () =>
     const { messageId } = await post(more[9], roomId, 'from my newest tab');
     await bob.waitForEvent((e) => e.type === 'MessagePosted' && e.data.messageId === messageId);
     expect(bob.socket.connected).toBe(true);
+  });
+});
+
+describeWithPostgres('per-member limits shared by two nodes through Redis', () => {
+  let data: AppData;
+  let nodes: AppProcess[] = [];
+  // user ids of this run only: the allowance of a user lives in the shared Redis
+  const run = randomUUID().slice(0, 6);
+
+  beforeAll(async () => {
+    await pingRedis();
+    data = freshData('postgres');
+    // one after the other: both create the same read-model tables at start
+    nodes = [await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED })];
+    nodes.push(await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED }));
+  }, 30_000);
+  afterAll(async () => {
+    closeAllClients();
+    await Promise.all(nodes.map((node) => node.stop()));
+    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
+  });
+
+  it("a member's sockets on two nodes share one allowance of 15 posts in 15 s", async () => {
+    const fran = await connect(nodes[0], `fran-${run}`, 'facilitator');
+    const onA = await connect(nodes[0], `alice-${run}`, 'participant');
+    const onB = await connect(nodes[1], `alice-${run}`, 'participant');
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, onA);
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) sent.push(outcomes([await command(i % 2 === 0 ? onA : onB, 'rooms.post', { roomId, text: `from node ${i % 2}` })])[0]);
+    // counted per node, each node would have let all 10 of its posts through
+    expect(sent).toEqual([...Array(15).fill('ok'), ...Array(5).fill('ROOM.RATE_LIMITED')]);
+  });
+});
+
+describe('per-member limits while Redis is away', () => {
+  afterEach(() => closeAllClients());
+
+  it('each node counts in memory instead: posts are still answered at once, and still limited', async () => {
+    await pingRedis();
+    const redis = new URL(REDIS_URL);
+    const relay = await openRelay({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const app = await AppProcess.start(freshData('sqlite'), { REDIS_URL: `redis://127.0.0.1:${relay.port}`, ...LIMITS_AS_SHIPPED });
+    try {
+      const run = randomUUID().slice(0, 6);
+      const fran = await connect(app, `fran-${run}`, 'facilitator');
+      const alice = await connect(app, `alice-${run}`, 'participant');
+      const roomId = await createRoom(fran);
+      await joinAll(roomId, alice);
+      const before = await burst(alice, 'rooms.post', 5, (i) => ({ roomId, text: `with Redis ${i}` }));
+      expect(count(before, 'ok')).toBe(5);
+
+      await relay.cut();
+      const started = Date.now();
+      const during = await burst(alice, 'rooms.post', 20, (i) => ({ roomId, text: `without Redis ${i}` }));
+      // the node's own count starts from nothing: it did not count while Redis did
+      expect({ ok: count(during, 'ok'), limited: count(during, 'ROOM.RATE_LIMITED') }).toEqual({ ok: 15, limited: 5 });
+      expect(Date.now() - started).toBeLessThan(5_000); // answered, not queued until Redis is back
+    } finally {
+      await relay.cut().catch(() => undefined);
+      await app.stop();
+    }
   });
 });

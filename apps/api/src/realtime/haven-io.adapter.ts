@@ -18,6 +18,8 @@ import { SocketMessageHandlers, type SharedGateway } from '@haven/edge';
 export class HavenIoAdapter extends IoAdapter {
   private adapterConstructor?: ReturnType<typeof createAdapter>;
   private clients: { quit(): Promise<unknown> }[] = [];
+  /** with REDIS_URL, a connected client for commands (the adapter's publishing one), e.g. for shared rate limits */
+  commandClient?: unknown;
   private readonly messageHandlers = new SocketMessageHandlers({ mapPayload: (payload) => this.mapPayload(payload), logger: this.logger });
 
   constructor(
@@ -59,6 +61,7 @@ export class HavenIoAdapter extends IoAdapter {
     }
     started = true;
     this.clients = [pub, sub];
+    this.commandClient = pub;
     this.adapterConstructor = createAdapter(pub, sub);
   }
 
