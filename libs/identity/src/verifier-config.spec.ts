@@ -14,6 +14,11 @@ describe('verifier configuration from the environment', () => {
     });
   });
 
+  it('says so too when JWT_SECRET is the public dev secret itself (outside production)', () => {
+    expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET })).usingDevSecret).toBe(true);
+    expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'development', JWT_SECRET: SECRET })).usingDevSecret).toBe(false);
+  });
+
   it('uses JWT_SECRET or JWKS_URL with issuer and audience', () => {
     const env = envOf({ NODE_ENV: 'production', JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'idp', JWT_AUDIENCE: 'haven' });
     expect(verifierConfigFromEnv(env).options).toEqual({ jwksUrl: 'https://idp.example/jwks', issuer: 'idp', audience: 'haven' });

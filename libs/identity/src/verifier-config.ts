@@ -3,7 +3,7 @@ import type { TokenVerifierOptions } from './token-verifier';
 
 export interface VerifierConfig {
   options: TokenVerifierOptions;
-  /** true when no JWT_SECRET/JWKS_URL was set and the public dev secret is in use (worth a warning) */
+  /** true when the public dev secret is in use: no JWT_SECRET/JWKS_URL was set, or JWT_SECRET is that secret */
   usingDevSecret: boolean;
 }
 
@@ -26,7 +26,7 @@ export function verifierConfigFromEnv(read: (key: string) => string | undefined)
     throw new Error('identity: JWT_SECRET is the public DEV_JWT_SECRET; set a real secret in production');
   }
   if (jwtSecret || jwksUrl) {
-    return { options: { jwtSecret, jwksUrl, ...claims }, usingDevSecret: false };
+    return { options: { jwtSecret, jwksUrl, ...claims }, usingDevSecret: jwtSecret === DEV_JWT_SECRET };
   }
   if (production) {
     throw new Error('identity: NODE_ENV=production needs JWT_SECRET (HS256, >= 32 bytes) or JWKS_URL');
