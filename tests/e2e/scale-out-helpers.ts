@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
-import type { AppProcess } from '../support/app-process';
-import type { Ack, TestClient, WireEvent } from '../support/sockets';
+import { AppProcess, freshData, type AppData } from '../support/app-process';
+import { dropSchema } from '../support/postgres';
+import { closeAllClients, type Ack, type TestClient, type WireEvent } from '../support/sockets';
 
 /**
  * Helpers for tests/e2e/scale-out.e2e.test.ts (two API nodes over one PostgreSQL schema and one Redis). Like
@@ -9,6 +10,34 @@ import type { Ack, TestClient, WireEvent } from '../support/sockets';
  */
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Two API nodes over one PostgreSQL schema and one Redis (see twoNodesPerFile); a test may replace a node. */
+export interface TwoNodes {
+  data: AppData;
+  A: AppProcess;
+  B: AppProcess;
+}
+
+/**
+ * Two nodes for the whole describe block it is called in, with REDIS_URL and `env`: started before the first test, one
+ * after the other (both create the same read-model tables at start), sockets closed after each test, both nodes
+ * stopped and the schema dropped after the last. The fields are set once the nodes have started.
+ */
+export function twoNodesPerFile(env: Record<string, string> = {}): TwoNodes {
+  const nodes = {} as TwoNodes;
+  beforeAll(async () => {
+    await pingRedis();
+    nodes.data = freshData('postgres');
+    nodes.A = await AppProcess.start(nodes.data, { REDIS_URL, ...env });
+    nodes.B = await AppProcess.start(nodes.data, { REDIS_URL, ...env });
+  }, 40_000);
+  afterEach(() => closeAllClients());
+  afterAll(async () => {
+    await Promise.all([nodes.A?.stop(), nodes.B?.stop()]);
+    if (nodes.data) await dropSchema(nodes.data.env.POSTGRES_SCHEMA).catch(() => undefined);
+  });
+  return nodes;
+}
 
 /** Resolves when Redis answers PING; rejects with a readable message otherwise (the nodes would not start). */
 export async function pingRedis(url = REDIS_URL, timeoutMs = 2000): Promise<void> {

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, freshData, type AppData } from '../support/app-process';
-import { describeWithPostgres, dropSchema } from '../support/postgres';
-import { closeAllClients, connect, settle, type TestClient, type WireEvent } from '../support/sockets';
+import { AppProcess } from '../support/app-process';
+import { describeWithPostgres } from '../support/postgres';
+import { connect, settle, type WireEvent } from '../support/sockets';
 import { headPosition } from '../support/stores';
 import { accepted, createRoom, joinAll, waitInRoom } from './rooms/rooms-helpers';
 import {
   acceptedWithRetry,
   disconnected,
   getFrom,
-  pingRedis,
   postedIn,
   postFrom,
   recordSignals,
   REDIS_URL,
+  twoNodesPerFile,
   waitForPositions,
 } from './scale-out-helpers';
 
@@ -32,23 +32,7 @@ async function waitUntil(done: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () => {
-  let data: AppData;
-  let nodeA: AppProcess;
-  let nodeB: AppProcess;
-  const env = { REDIS_URL };
-
-  beforeAll(async () => {
-    await pingRedis();
-    data = freshData('postgres');
-    // one after the other: both create the same read-model tables at start
-    nodeA = await AppProcess.start(data, env);
-    nodeB = await AppProcess.start(data, env);
-  }, 40000);
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
-  });
+  const nodes = twoNodesPerFile();
 
   // user channels span every node on the Redis, so ids are also unique per run (two runs may share one Redis)
   const run = randomUUID().slice(0, 6);
@@ -58,10 +42,10 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
 
   it('messages posted through both nodes reach every client on both nodes once each, in the same order', async () => {
     const tag = 't1';
-    const fran = await connect(nodeA, tagged('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, tagged('alice', tag), 'participant');
-    const bob = await connect(nodeB, tagged('bob', tag), 'participant');
-    const carol = await connect(nodeB, tagged('carol', tag), 'participant');
+    const fran = await connect(nodes.A, tagged('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, tagged('alice', tag), 'participant');
+    const bob = await connect(nodes.B, tagged('bob', tag), 'participant');
+    const carol = await connect(nodes.B, tagged('carol', tag), 'participant');
     const everyone = [fran, alice, bob, carol];
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob, carol);
@@ -102,9 +86,9 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
 
   it('typing crosses nodes through Redis; presence on one node lists users connected to the other', async () => {
     const tag = 't2';
-    const fran = await connect(nodeA, tagged('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, tagged('alice', tag), 'participant');
-    const bob = await connect(nodeB, tagged('bob', tag), 'participant');
+    const fran = await connect(nodes.A, tagged('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, tagged('alice', tag), 'participant');
+    const bob = await connect(nodes.B, tagged('bob', tag), 'participant');
     const bobSignals = recordSignals(bob);
     const aliceSignals = recordSignals(alice);
     const roomId = await createRoom(fran);
@@ -136,10 +120,10 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
 
     // presence is per user, not per socket, and crosses nodes: dave's second socket on A announces nothing to B,
     // closing one of two announces nothing, closing the last announces offline, coming back announces online
-    const dave = await connect(nodeA, tagged('dave', tag), 'participant');
+    const dave = await connect(nodes.A, tagged('dave', tag), 'participant');
     await accepted(dave, 'rooms.join', { roomId });
     await waitInRoom(bob, roomId, 'MemberJoined', (e) => e.data.userId === dave.userId);
-    const davePhone = await connect(nodeA, tagged('dave', tag), 'participant');
+    const davePhone = await connect(nodes.A, tagged('dave', tag), 'participant');
     expect(await bob.send('rooms.presence', { roomId })).toEqual({
       ok: true,
       data: { roomId, online: [alice.userId, bob.userId, dave.userId, fran.userId].sort() },
@@ -153,17 +137,17 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
       ok: true,
       data: { roomId, online: [alice.userId, bob.userId, fran.userId].sort() },
     });
-    await connect(nodeA, tagged('dave', tag), 'participant');
+    await connect(nodes.A, tagged('dave', tag), 'participant');
     await bobSignals.waitForPresence((s) => s.userId === dave.userId && s.online && s.roomId === roomId);
     expect(bobSignals.presence.filter((s) => s.userId === dave.userId).map((s) => s.online)).toEqual([false, true]);
   }, 30000);
 
   it('tells online and offline for users whose sockets on both nodes connect at the same instant and leave at the same instant', async () => {
     const tag = 't2b';
-    const fran = await connect(nodeA, tagged('fran', tag), 'facilitator');
+    const fran = await connect(nodes.A, tagged('fran', tag), 'facilitator');
     const franSignals = recordSignals(fran);
     const users = ['gus', 'hana', 'ivo', 'jo', 'kai', 'lee', 'mo', 'nia'].map((name) => tagged(name, tag));
-    const firsts = await Promise.all(users.map((userId) => connect(nodeB, userId, 'participant')));
+    const firsts = await Promise.all(users.map((userId) => connect(nodes.B, userId, 'participant')));
     const roomId = await createRoom(fran);
     await joinAll(roomId, ...firsts);
     const told = (userId: string, online: boolean) =>
@@ -175,7 +159,7 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     // without presence marks, each could see the other and neither told anything, online or offline (this test failed
     // two runs in three that way)
     for (let round = 1; round <= 3; round++) {
-      const pairs = await Promise.all(users.map((userId) => Promise.all([connect(nodeA, userId, 'participant'), connect(nodeB, userId, 'participant')])));
+      const pairs = await Promise.all(users.map((userId) => Promise.all([connect(nodes.A, userId, 'participant'), connect(nodes.B, userId, 'participant')])));
       await waitUntil(() => users.every((userId) => told(userId, true) >= round));
       for (const pair of pairs) for (const socket of pair) socket.close();
       await waitUntil(() => users.every((userId) => told(userId, false) >= round + 1));
@@ -186,13 +170,13 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
 
   it('a ban issued through node A cuts the banned user out of the room at once on node B (and on A)', async () => {
     const tag = 't3';
-    const fran = await connect(nodeA, tagged('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, tagged('alice', tag), 'participant');
-    const bob = await connect(nodeB, tagged('bob', tag), 'participant');
-    const carol = await connect(nodeB, tagged('carol', tag), 'participant');
+    const fran = await connect(nodes.A, tagged('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, tagged('alice', tag), 'participant');
+    const bob = await connect(nodes.B, tagged('bob', tag), 'participant');
+    const carol = await connect(nodes.B, tagged('carol', tag), 'participant');
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob, carol);
-    const bobPhone = await connect(nodeA, bob.userId, 'participant'); // bob's second device, on the other node
+    const bobPhone = await connect(nodes.A, bob.userId, 'participant'); // bob's second device, on the other node
     const bobSignals = recordSignals(bob);
     const bobPhoneSignals = recordSignals(bobPhone);
     const carolSignals = recordSignals(carol);
@@ -229,7 +213,7 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     expect(bobPhoneSignals.typing).toEqual([]);
 
     // bob's own attempts are refused on both nodes, and store nothing
-    const head = await headPosition(nodeB.url);
+    const head = await headPosition(nodes.B.url);
     for (const socket of [bob, bobPhone]) {
       const refused = await socket.send('rooms.post', { commandId: randomUUID(), roomId, text: 'let me back in' });
       expect(refused.ok).toBe(false);
@@ -237,8 +221,8 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
       expect(await socket.send('rooms.typing', { roomId, typing: true })).toMatchObject({ ok: false, error: { code: 'ROOM.NOT_A_MEMBER' } });
     }
     expect(await bob.send('rooms.join', { commandId: randomUUID(), roomId })).toMatchObject({ ok: false, error: { code: 'ROOM.BANNED' } });
-    expect(await headPosition(nodeB.url)).toBe(head);
-    expect((await getFrom(nodeB, bob, `/rooms/${roomId}/messages`)).status).toBe(403);
+    expect(await headPosition(nodes.B.url)).toBe(head);
+    expect((await getFrom(nodes.B, bob, `/rooms/${roomId}/messages`)).status).toBe(403);
 
     // the room goes on without him, on both nodes
     const last = await postFrom(carol, roomId, 'carrying on');
@@ -249,11 +233,11 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
 
   it('both nodes apply each event to the read models exactly once: same history, roster and counts on both', async () => {
     const tag = 't5';
-    const fran = await connect(nodeA, tagged('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, tagged('alice', tag), 'participant');
-    const dave = await connect(nodeA, tagged('dave', tag), 'participant');
-    const bob = await connect(nodeB, tagged('bob', tag), 'participant');
-    const carol = await connect(nodeB, tagged('carol', tag), 'participant');
+    const fran = await connect(nodes.A, tagged('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, tagged('alice', tag), 'participant');
+    const dave = await connect(nodes.A, tagged('dave', tag), 'participant');
+    const bob = await connect(nodes.B, tagged('bob', tag), 'participant');
+    const carol = await connect(nodes.B, tagged('carol', tag), 'participant');
     const roomId = await createRoom(fran);
     // joins through both nodes, one leave
     await joinAll(roomId, alice, bob, dave, carol);
@@ -274,8 +258,8 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     await waitForPositions(alice, [final.position]);
     await waitForPositions(bob, [final.position]);
 
-    const onA = await getFrom(nodeA, alice, `/rooms/${roomId}/messages?limit=200`);
-    const onB = await getFrom(nodeB, bob, `/rooms/${roomId}/messages?limit=200`);
+    const onA = await getFrom(nodes.A, alice, `/rooms/${roomId}/messages?limit=200`);
+    const onB = await getFrom(nodes.B, bob, `/rooms/${roomId}/messages?limit=200`);
     expect(onA.status).toBe(200);
     expect(onB.body).toEqual(onA.body);
     const history = onA.body.data as { messageId: string; position: number; text: string | null; deleted: boolean; editedAt: string | null }[];
@@ -287,22 +271,22 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     expect(history.find((m) => m.messageId === alicesFirst.messageId)).toMatchObject({ deleted: true, text: null });
 
     // the roster and the member count (a counter: applying a join or leave twice would show) agree on both nodes
-    const rosterA = await getFrom(nodeA, fran, `/rooms/${roomId}/members`);
-    const rosterB = await getFrom(nodeB, carol, `/rooms/${roomId}/members`);
+    const rosterA = await getFrom(nodes.A, fran, `/rooms/${roomId}/members`);
+    const rosterB = await getFrom(nodes.B, carol, `/rooms/${roomId}/members`);
     expect(rosterB.body).toEqual(rosterA.body);
     const members = (rosterA.body.data as { userId: string }[]).map((m) => m.userId).sort();
     expect(members).toEqual([alice.userId, bob.userId, carol.userId, fran.userId].sort());
-    const roomA = await getFrom(nodeA, fran, `/rooms/${roomId}`);
-    const roomB = await getFrom(nodeB, bob, `/rooms/${roomId}`);
+    const roomA = await getFrom(nodes.A, fran, `/rooms/${roomId}`);
+    const roomB = await getFrom(nodes.B, bob, `/rooms/${roomId}`);
     expect(roomA.body.data).toMatchObject({ memberCount: 4 });
     expect(roomB.body).toEqual(roomA.body);
   }, 30000);
 
   it('killing node A loses nothing: its client resumes on node B with exactly what it missed, then live works', async () => {
     const tag = 't4';
-    const fran = await connect(nodeA, tagged('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, tagged('alice', tag), 'participant');
-    const bob = await connect(nodeB, tagged('bob', tag), 'participant');
+    const fran = await connect(nodes.A, tagged('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, tagged('alice', tag), 'participant');
+    const bob = await connect(nodes.B, tagged('bob', tag), 'participant');
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob);
     const seen = [await postFrom(alice, roomId, 'seen 1 (through A)'), await postFrom(bob, roomId, 'seen 2 (through B)')];
@@ -310,11 +294,11 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     const aliceLast = alice.lastPosition();
     expect(aliceLast).toBe(Math.max(...seen.map((p) => p.position)));
 
-    await nodeA.kill();
+    await nodes.A.kill();
     await disconnected(alice);
 
     // while alice is away: posts through B, including from fran on her new connection, and a room alice is not in
-    const franOnB = await connect(nodeB, fran.userId, 'facilitator');
+    const franOnB = await connect(nodes.B, fran.userId, 'facilitator');
     const missed = [];
     for (const [sender, text] of [
       [bob, 'missed 1'],
@@ -325,7 +309,7 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     }
     await createRoom(franOnB, { name: 'staff only' });
 
-    const aliceOnB = await connect(nodeB, alice.userId, 'participant', { lastPosition: aliceLast });
+    const aliceOnB = await connect(nodes.B, alice.userId, 'participant', { lastPosition: aliceLast });
     await settle();
     expect(positionsOf(aliceOnB.events)).toEqual(missed.map((p) => p.position));
     expect(aliceOnB.events.map((e) => e.data.text)).toEqual(['missed 1', 'missed 2', 'missed 3']);
@@ -337,8 +321,8 @@ describeWithPostgres('scale-out: two nodes over one PostgreSQL and Redis', () =>
     expect(positionsOf(aliceOnB.events)).toEqual([...missed, live].map((p) => p.position));
 
     // a replacement node A on the same data joins in: resuming there sends nothing old, and live reaches it
-    nodeA = await AppProcess.start(data, env);
-    const aliceOnNewA = await connect(nodeA, alice.userId, 'participant', { lastPosition: aliceOnB.lastPosition() });
+    nodes.A = await AppProcess.start(nodes.data, { REDIS_URL });
+    const aliceOnNewA = await connect(nodes.A, alice.userId, 'participant', { lastPosition: aliceOnB.lastPosition() });
     const again = await postFrom(bob, roomId, 'hello new node');
     await waitForPositions(aliceOnNewA, [again.position]);
     await settle();

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
 import { readLog, type LoggedEvent } from '../../support/event-log';
-import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { describeWithPostgres } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { accepted, createRoom, httpPost, joinAll, roomSettings, waitInRoom } from '../rooms/rooms-helpers';
-import { acceptedWithRetry, disconnected, pingRedis, postedIn, postFrom, REDIS_URL, waitForPositions } from '../scale-out-helpers';
+import { acceptedWithRetry, disconnected, postedIn, postFrom, REDIS_URL, twoNodesPerFile, waitForPositions } from '../scale-out-helpers';
 
 /**
  * An audit of PROTOCOL.md's "Idempotency" and "Ordering, resuming, duplicates", and of mute ends, through real app
@@ -46,49 +46,34 @@ const positionsOf = (events: { position: number }[]) => events.map((e) => e.posi
 const isStrictlyIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
 
 describeWithPostgres('idempotency, one order and mute ends on two nodes over one PostgreSQL and Redis', () => {
-  let data: AppData;
-  let nodeA: AppProcess;
-  let nodeB: AppProcess;
+  const env = { REDIS_URL, DEADLINE_POLL_MS: '100' };
+  const nodes = twoNodesPerFile(env);
   /** how far every node's test clock has been moved; a restarted node starts at 0 and is brought level */
   let clockOffsetMs = 0;
-  const env = { REDIS_URL, DEADLINE_POLL_MS: '100' };
-
-  beforeAll(async () => {
-    await pingRedis();
-    data = freshData('postgres');
-    // one after the other: both create the same read-model tables at start
-    nodeA = await AppProcess.start(data, env);
-    nodeB = await AppProcess.start(data, env);
-  }, 30000);
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
-  });
 
   // user channels span every node on the Redis, so ids are unique per run (two runs may share one Redis)
   const run = randomUUID().slice(0, 6);
   const user = (name: string, tag: string) => `${name}-${tag}-${run}`;
 
   const advanceAllClocks = async (ms: number) => {
-    await Promise.all([advanceClock(nodeA, ms), advanceClock(nodeB, ms)]);
+    await Promise.all([advanceClock(nodes.A, ms), advanceClock(nodes.B, ms)]);
     clockOffsetMs += ms;
   };
 
   it('the same command id raced on one socket, on two sockets of the user on both nodes and over HTTP appends one event; every ack reports it', async () => {
     const tag = 'race';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const franOnB = await connect(nodeB, fran.userId, 'facilitator');
-    const alice = await connect(nodeA, user('alice', tag), 'participant');
-    const aliceOnB = await connect(nodeB, alice.userId, 'participant');
-    const bob = await connect(nodeB, user('bob', tag), 'participant');
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const franOnB = await connect(nodes.B, fran.userId, 'facilitator');
+    const alice = await connect(nodes.A, user('alice', tag), 'participant');
+    const aliceOnB = await connect(nodes.B, alice.userId, 'participant');
+    const bob = await connect(nodes.B, user('bob', tag), 'participant');
 
     // a create races on no stream at all: three sends on A, two on B, one over HTTP to each node
     const create = { commandId: randomUUID(), ...roomSettings({ name: 'raced create' }) };
     const createAcks = await Promise.all([
       ...[1, 2, 3].map(() => fran.send('rooms.create', create)),
       ...[1, 2].map(() => franOnB.send('rooms.create', create)),
-      ...[nodeA, nodeB].map(async (node) => (await httpPost(node, fran, '/rooms', create)).body as Ack),
+      ...[nodes.A, nodes.B].map(async (node) => (await httpPost(node, fran, '/rooms', create)).body as Ack),
     ]);
     const created = createAcks.map((ack) => okData(ack));
     const roomId = created[0].roomId;
@@ -113,7 +98,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     expect(posts.filter((p) => !p.replayed)).toHaveLength(1);
     expect(posts[0].events).toHaveLength(1);
 
-    const log = await readLog(data);
+    const log = await readLog(nodes.data);
     expect(inRoom(log, roomId).map((e) => e.type)).toEqual(['RoomCreated', 'MemberJoined', 'MemberJoined', 'MessagePosted']);
     expect(positionsOf(inRoom(log, roomId))).toEqual([created[0].position, joins[0].position, expect.any(Number), posts[0].position]);
 
@@ -133,7 +118,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
     // delivered once to every socket: a later post is the barrier, since each connection gets events in log order
     const after = await postFrom(bob, roomId, 'after the race');
-    const texts = inRoom(await readLog(data), roomId)
+    const texts = inRoom(await readLog(nodes.data), roomId)
       .filter((e) => e.type === 'MessagePosted')
       .map((e) => e.data.text);
     expect(texts.filter((text) => text.startsWith('raced round'))).toEqual(rounds.map((r) => r.text));
@@ -146,10 +131,10 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
   it('a retry with another payload gets the first result and applies nothing of the second, on either node', async () => {
     const tag = 'payload';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, user('alice', tag), 'participant');
-    const aliceOnB = await connect(nodeB, alice.userId, 'participant');
-    const bob = await connect(nodeB, user('bob', tag), 'participant');
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, user('alice', tag), 'participant');
+    const aliceOnB = await connect(nodes.B, alice.userId, 'participant');
+    const bob = await connect(nodes.B, user('bob', tag), 'participant');
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob);
 
@@ -168,7 +153,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     const mutedAgain = okData(await fran.send('rooms.mute', { commandId: muteId, roomId, userId: bob.userId, durationSeconds: 60, reason: 'other reason' }));
     expect(mutedAgain).toEqual({ ...muted, replayed: true });
 
-    const log = inRoom(await readLog(data), roomId);
+    const log = inRoom(await readLog(nodes.data), roomId);
     expect(log.filter((e) => e.type === 'MessagePosted').map((e) => e.data)).toEqual([
       expect.objectContaining({ messageId: first.messageId, text: 'the first text', contentWarning: null, replyTo: null }),
     ]);
@@ -185,10 +170,10 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
   it('the same command id from two users is two commands, each retried on its own', async () => {
     const tag = 'users';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const gina = await connect(nodeB, user('gina', tag), 'facilitator');
-    const alice = await connect(nodeA, user('alice', tag), 'participant');
-    const bob = await connect(nodeB, user('bob', tag), 'participant');
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const gina = await connect(nodes.B, user('gina', tag), 'facilitator');
+    const alice = await connect(nodes.A, user('alice', tag), 'participant');
+    const bob = await connect(nodes.B, user('bob', tag), 'participant');
     const shared = 'shared-command-id:1';
 
     const [franRoom, ginaRoom] = (
@@ -204,12 +189,12 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     expect(fromAlice.messageId).not.toBe(fromBob.messageId);
     expect([fromAlice.replayed, fromBob.replayed]).toEqual([false, false]);
     // each one's retry, through the other node, finds its own command, not the other user's
-    const aliceOnB = await connect(nodeB, alice.userId, 'participant');
-    const bobOnA = await connect(nodeA, bob.userId, 'participant');
+    const aliceOnB = await connect(nodes.B, alice.userId, 'participant');
+    const bobOnA = await connect(nodes.A, bob.userId, 'participant');
     expect(okData(await send(aliceOnB))).toEqual({ ...fromAlice, replayed: true });
     expect(okData(await send(bobOnA))).toEqual({ ...fromBob, replayed: true });
 
-    const log = await readLog(data);
+    const log = await readLog(nodes.data);
     expect(ofCommand(log, alice.userId, shared).map((e) => e.data.text)).toEqual([`from ${alice.userId}`]);
     expect(ofCommand(log, bob.userId, shared).map((e) => e.data.text)).toEqual([`from ${bob.userId}`]);
     expect(ofCommand(log, fran.userId, shared).map((e) => e.type)).toEqual(['RoomCreated']);
@@ -218,14 +203,14 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
   it('posts racing through both nodes reach everyone in one order; clients that drop and resume on the other node get exactly what they missed, and nothing they may not see', async () => {
     const tag = 'order';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, user('alice', tag), 'participant');
-    const bob = await connect(nodeB, user('bob', tag), 'participant');
-    const erin = await connect(nodeB, user('erin', tag), 'participant');
-    const carol = await connect(nodeA, user('carol', tag), 'participant'); // hops A -> B -> A -> B while posts go on
-    const dave = await connect(nodeB, user('dave', tag), 'participant'); // drops from B, is removed, resumes on A
-    const ivy = await connect(nodeA, user('ivy', tag), 'participant'); // muted mid-flood: only she and moderators see it
-    const gus = await connect(nodeB, user('gus', tag), 'facilitator'); // posts in another room at the same time
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, user('alice', tag), 'participant');
+    const bob = await connect(nodes.B, user('bob', tag), 'participant');
+    const erin = await connect(nodes.B, user('erin', tag), 'participant');
+    const carol = await connect(nodes.A, user('carol', tag), 'participant'); // hops A -> B -> A -> B while posts go on
+    const dave = await connect(nodes.B, user('dave', tag), 'participant'); // drops from B, is removed, resumes on A
+    const ivy = await connect(nodes.A, user('ivy', tag), 'participant'); // muted mid-flood: only she and moderators see it
+    const gus = await connect(nodes.B, user('gus', tag), 'facilitator'); // posts in another room at the same time
     const roomId = await createRoom(fran);
     const otherRoomId = await createRoom(gus, { name: 'another room' });
     const joinedAt = new Map<TestClient, number>([[fran, 0]]);
@@ -244,7 +229,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
     // carol drops three times, each time missing a few posts, and resumes on the other node (which may be behind her)
     const carolSockets = [carol];
-    for (const node of [nodeB, nodeA, nodeB]) {
+    for (const node of [nodes.B, nodes.A, nodes.B]) {
       const current = carolSockets[carolSockets.length - 1];
       const seen = postedIn(current, roomId).length;
       await waitUntil('carol received 4 more posts', () => postedIn(current, roomId).length >= seen + 4);
@@ -256,14 +241,14 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     dave.close();
     const muted = await acceptedWithRetry(fran, 'rooms.mute', { roomId, userId: ivy.userId, durationSeconds: 3600, reason: 'flooding' });
     const removed = await acceptedWithRetry(fran, 'rooms.remove', { roomId, userId: dave.userId, reason: 'shared a screenshot' });
-    const daveOnA = await connect(nodeA, dave.userId, 'participant', { lastPosition: dave.lastPosition() });
+    const daveOnA = await connect(nodes.A, dave.userId, 'participant', { lastPosition: dave.lastPosition() });
     const carolNow = carolSockets[carolSockets.length - 1];
     const caughtUpPosts = postedIn(carolNow, roomId).length; // catch-up is complete at `ready`
     await waitUntil('carol received 8 posts live', () => postedIn(carolNow, roomId).length >= caughtUpPosts + 8);
     stop = true;
     await flood;
 
-    const log = await readLog(data);
+    const log = await readLog(nodes.data);
     const roomLog = inRoom(log, roomId);
     const last = roomLog[roomLog.length - 1].position;
     const watchers = [fran, alice, bob, erin, ivy, carolNow];
@@ -303,10 +288,10 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
   // the room remember released alert ids and decide nothing for a second release).
   it('two clinicians releasing the same held edit at once, through both nodes, edit the message once', async () => {
     const tag = 'release';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, user('alice', tag), 'participant');
-    const drA = await connect(nodeA, user('dr-a', tag), 'clinician');
-    const drB = await connect(nodeB, user('dr-b', tag), 'clinician');
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, user('alice', tag), 'participant');
+    const drA = await connect(nodes.A, user('dr-a', tag), 'clinician');
+    const drB = await connect(nodes.B, user('dr-b', tag), 'clinician');
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice);
     // three alerts raced at once, so that a race that happens not to overlap cannot hide the others
@@ -325,7 +310,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
       ),
     );
 
-    const log = await readLog(data);
+    const log = await readLog(nodes.data);
     for (const { messageId, alertId } of alerts) {
       expect(log.filter((e) => e.streamId === `safety-${alertId}` && e.type === 'SafetyAlertResolved')).toHaveLength(1);
       expect({ messageId, edits: inRoom(log, roomId).filter((e) => e.type === 'MessageEdited' && e.data.messageId === messageId).length }).toEqual({ messageId, edits: 1 });
@@ -334,11 +319,11 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
   it('mutes whose end both nodes reach at once end once each', async () => {
     const tag = 'mutes';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const members = await Promise.all(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((name, i) => connect(i % 2 ? nodeA : nodeB, user(name, tag), 'participant')));
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const members = await Promise.all(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((name, i) => connect(i % 2 ? nodes.A : nodes.B, user(name, tag), 'participant')));
     const roomId = await createRoom(fran);
     await joinAll(roomId, ...members);
-    const franOnB = await connect(nodeB, fran.userId, 'facilitator');
+    const franOnB = await connect(nodes.B, fran.userId, 'facilitator');
     for (const [i, member] of members.entries()) {
       await accepted(i % 2 ? fran : franOnB, 'rooms.mute', { roomId, userId: member.userId, durationSeconds: 60, reason: 'cooling off' });
     }
@@ -348,7 +333,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     for (const moderator of [fran, franOnB]) await waitUntil('fran saw every mute end', () => moderator.events.filter((e) => e.type === 'MemberUnmuted').length >= members.length);
     await settle(); // a few more polls of both nodes
 
-    const unmuted = inRoom(await readLog(data), roomId).filter((e) => e.type === 'MemberUnmuted');
+    const unmuted = inRoom(await readLog(nodes.data), roomId).filter((e) => e.type === 'MemberUnmuted');
     expect(unmuted.map((e) => e.data.userId).sort()).toEqual(members.map((m) => m.userId).sort());
     expect(unmuted.every((e) => e.actorId === 'system' && e.data.reason === 'expired')).toBe(true);
     for (const moderator of [fran, franOnB]) expect(moderator.events.filter((e) => e.type === 'MemberUnmuted')).toHaveLength(members.length);
@@ -357,10 +342,10 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
 
   it('after node A dies mid-command and mid-deadline, retries on B and on the restarted A append nothing twice; the mute ends once', async () => {
     const tag = 'crash';
-    const fran = await connect(nodeA, user('fran', tag), 'facilitator');
-    const alice = await connect(nodeA, user('alice', tag), 'participant');
-    const bob = await connect(nodeB, user('bob', tag), 'participant');
-    const hana = await connect(nodeB, user('hana', tag), 'participant');
+    const fran = await connect(nodes.A, user('fran', tag), 'facilitator');
+    const alice = await connect(nodes.A, user('alice', tag), 'participant');
+    const bob = await connect(nodes.B, user('bob', tag), 'participant');
+    const hana = await connect(nodes.B, user('hana', tag), 'participant');
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob, hana);
     // B's command handler has folded the room, so the retries on B first decide on a fold that misses A's posts
@@ -372,18 +357,18 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     // in flight when the node dies: a post, and the mute's end on A's clock alone (B's clock has not got there)
     const inFlight = { commandId: randomUUID(), roomId, text: 'in flight when the node died' };
     alice.socket.emit('rooms.post', inFlight, () => undefined);
-    await advanceClock(nodeA, 61_000);
-    await nodeA.kill();
+    await advanceClock(nodes.A, 61_000);
+    await nodes.A.kill();
     await disconnected(alice);
 
-    const aliceOnB = await connect(nodeB, alice.userId, 'participant');
+    const aliceOnB = await connect(nodes.B, alice.userId, 'participant');
     const ackedOnB = okData(await aliceOnB.send('rooms.post', acked));
     expect(ackedOnB).toEqual({ ...ackedOnA, replayed: true });
     const inFlightOnB = okData(await aliceOnB.send('rooms.post', inFlight));
 
-    nodeA = await AppProcess.start(data, env);
-    await advanceClock(nodeA, clockOffsetMs);
-    const aliceOnNewA = await connect(nodeA, alice.userId, 'participant');
+    nodes.A = await AppProcess.start(nodes.data, env);
+    await advanceClock(nodes.A, clockOffsetMs);
+    const aliceOnNewA = await connect(nodes.A, alice.userId, 'participant');
     expect(okData(await aliceOnNewA.send('rooms.post', acked))).toEqual({ ...ackedOnA, replayed: true });
     expect(okData(await aliceOnNewA.send('rooms.post', inFlight))).toEqual({ ...inFlightOnB, replayed: true });
 
@@ -392,7 +377,7 @@ describeWithPostgres('idempotency, one order and mute ends on two nodes over one
     await waitInRoom(hana, roomId, 'MemberUnmuted');
     await settle();
 
-    const log = await readLog(data);
+    const log = await readLog(nodes.data);
     expect(ofCommand(log, alice.userId, acked.commandId).map((e) => e.position)).toEqual([ackedOnA.position]);
     expect(ofCommand(log, alice.userId, inFlight.commandId).map((e) => e.position)).toEqual([inFlightOnB.position]);
     expect(inRoom(log, roomId).filter((e) => e.type === 'MemberUnmuted').map((e) => e.data.userId)).toEqual([hana.userId]);

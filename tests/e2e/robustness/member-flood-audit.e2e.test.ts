@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AppProcess, freshData, type AppData } from '../../support/app-process';
+import { AppProcess, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
-import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { describeWithPostgres } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
-import { command, createRoom, joinAll, post, streamOf } from '../rooms/rooms-helpers';
-import { pingRedis, REDIS_URL } from '../scale-out-helpers';
+import { createRoom, joinAll, post, streamOf } from '../rooms/rooms-helpers';
+import { twoNodesPerFile } from '../scale-out-helpers';
 
 /*
  * What one member with no special role can make the server and the other members pay by flooding what is not the
@@ -391,25 +391,10 @@ describe('member flood audit: one member floods one room (SQLite)', () => {
 });
 
 describeWithPostgres('member flood audit: rooms.presence across two nodes (PostgreSQL and Redis)', () => {
-  let data: AppData;
-  let nodeA: AppProcess;
-  let nodeB: AppProcess;
-
-  beforeAll(async () => {
-    await pingRedis();
-    data = freshData('postgres');
-    // one after the other: both create the same read-model tables at start
-    nodeA = await AppProcess.start(data, { REDIS_URL });
-    nodeB = await AppProcess.start(data, { REDIS_URL });
-  }, 30_000);
-  afterAll(async () => {
-    closeAllClients();
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
-  });
+  const nodes = twoNodesPerFile();
 
   it(`rooms.presence: ${FLOOD_SIZE} questions through node A, each asking node B over Redis`, async () => {
-    const room = await FloodRoom.open(nodeA, nodeB);
+    const room = await FloodRoom.open(nodes.A, nodes.B);
     await room.measure('rooms.presence, two nodes', () => room.socketFlood(always('rooms.presence'), () => ({ roomId: room.roomId })));
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@haven/domain';
-import { AppProcess, freshData, type AppData } from '../../support/app-process';
-import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { AppProcess, freshData } from '../../support/app-process';
+import { describeWithPostgres } from '../../support/postgres';
 import { closeAllClients, connect, settle, type TestClient } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
 import { accepted, connectFamily, createRoom, joinAll, waitInRoom } from '../rooms/rooms-helpers';
-import { pingRedis, recordSignals, REDIS_URL, type SignalRecorder, type TypingSignal } from '../scale-out-helpers';
+import { recordSignals, twoNodesPerFile, type SignalRecorder, type TypingSignal } from '../scale-out-helpers';
 
 /*
  * Who receives typing and presence, and when it stops, audited through real app processes: one node on SQLite, then
@@ -369,34 +369,19 @@ describe('signals audit: one node (SQLite)', () => {
 });
 
 describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
-  let data: AppData;
-  let nodeA: AppProcess;
-  let nodeB: AppProcess;
+  const nodes = twoNodesPerFile(LIMITS_AS_SHIPPED);
   const on = (node: AppProcess, tag: string, name: string, role: Role = 'participant') => connect(node, idOf(name, tag), role);
-
-  beforeAll(async () => {
-    await pingRedis();
-    data = freshData('postgres');
-    // one after the other: both create the same read-model tables at start
-    nodeA = await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED });
-    nodeB = await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED });
-  }, 30000);
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
-  });
 
   it('typing crosses nodes to current members only, and stops for whoever leaves, is removed or banned through the other node', async () => {
     const tag = 'n1';
-    const fran = await on(nodeA, tag, 'fran', 'facilitator');
-    const alice = await on(nodeA, tag, 'alice');
-    const alicePhone = await on(nodeB, tag, 'alice');
-    const dana = await on(nodeA, tag, 'dana');
-    const [bob, carol, leo, rex, olga] = await Promise.all(['bob', 'carol', 'leo', 'rex', 'olga'].map((n) => on(nodeB, tag, n)));
-    const benOnA = await on(nodeA, tag, 'ben');
-    const benOnB = await on(nodeB, tag, 'ben');
-    const gran = await connectFamily(nodeB, idOf('gran', tag));
+    const fran = await on(nodes.A, tag, 'fran', 'facilitator');
+    const alice = await on(nodes.A, tag, 'alice');
+    const alicePhone = await on(nodes.B, tag, 'alice');
+    const dana = await on(nodes.A, tag, 'dana');
+    const [bob, carol, leo, rex, olga] = await Promise.all(['bob', 'carol', 'leo', 'rex', 'olga'].map((n) => on(nodes.B, tag, n)));
+    const benOnA = await on(nodes.A, tag, 'ben');
+    const benOnB = await on(nodes.B, tag, 'ben');
+    const gran = await connectFamily(nodes.B, idOf('gran', tag));
     const roomId = await createRoom(fran);
     const otherRoomId = await createRoom(fran, { name: 'Thursday group' });
     await joinAll(roomId, alice, dana, bob, leo, rex, benOnB);
@@ -411,10 +396,10 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
     await accepted(leo, 'rooms.leave', { roomId });
     await accepted(fran, 'rooms.remove', { roomId, userId: rex.userId, reason: 'asked to step away' });
     // membership is in the shared read models: B refuses rex at once, before it has even moved his socket
-    await typingRefused(nodeB, rex, roomId, 'ROOM.NOT_A_MEMBER');
+    await typingRefused(nodes.B, rex, roomId, 'ROOM.NOT_A_MEMBER');
     await typingAccepted(alice, roomId, true);
     await accepted(fran, 'rooms.ban', { roomId, userId: benOnB.userId, reason: 'threats' });
-    await typingRefused(nodeB, benOnB, roomId, 'ROOM.NOT_A_MEMBER');
+    await typingRefused(nodes.B, benOnB, roomId, 'ROOM.NOT_A_MEMBER');
     await typingAccepted(alice, roomId, false);
     await waitInRoom(leo, roomId, 'MemberLeft', (e) => e.data.userId === leo.userId);
     await waitInRoom(rex, roomId, 'MemberRemoved');
@@ -461,9 +446,9 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
   it('a stop sent right after a start reaches the room after it, on both nodes', async () => {
     const tag = 'n5';
     const ROUNDS = TYPING_SIGNALS_PER_WINDOW / 2; // all within the limit (50 rounds showed the reordering, unlimited)
-    const fran = await on(nodeA, tag, 'fran', 'facilitator');
-    const alice = await on(nodeA, tag, 'alice');
-    const bob = await on(nodeB, tag, 'bob');
+    const fran = await on(nodes.A, tag, 'fran', 'facilitator');
+    const alice = await on(nodes.A, tag, 'alice');
+    const bob = await on(nodes.B, tag, 'bob');
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob);
     const hearers = [fran, bob].map((c) => ({ user: nameOf(c.userId), signals: recordSignals(c) }));
@@ -482,14 +467,14 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
 
   it('presence crosses nodes to those who share a room only, per user not per socket; an exit through the other node stops it both ways', async () => {
     const tag = 'n2';
-    const fran = await on(nodeA, tag, 'fran', 'facilitator');
-    const aliceOnA = await on(nodeA, tag, 'alice');
-    const aliceOnB = await on(nodeB, tag, 'alice');
-    const dana = await on(nodeA, tag, 'dana');
-    const [bob, carol, leo, rex] = await Promise.all(['bob', 'carol', 'leo', 'rex'].map((n) => on(nodeB, tag, n)));
-    const olga = await on(nodeA, tag, 'olga');
-    const drKim = await on(nodeA, tag, 'dr-kim', 'clinician');
-    const gran = await connectFamily(nodeB, idOf('gran', tag));
+    const fran = await on(nodes.A, tag, 'fran', 'facilitator');
+    const aliceOnA = await on(nodes.A, tag, 'alice');
+    const aliceOnB = await on(nodes.B, tag, 'alice');
+    const dana = await on(nodes.A, tag, 'dana');
+    const [bob, carol, leo, rex] = await Promise.all(['bob', 'carol', 'leo', 'rex'].map((n) => on(nodes.B, tag, n)));
+    const olga = await on(nodes.A, tag, 'olga');
+    const drKim = await on(nodes.A, tag, 'dr-kim', 'clinician');
+    const gran = await connectFamily(nodes.B, idOf('gran', tag));
     const roomId = await createRoom(fran);
     const otherRoomId = await createRoom(fran, { name: 'Thursday group' });
     await joinAll(roomId, aliceOnA, dana, bob, leo, rex);
@@ -515,14 +500,14 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
     expectSeen([olga, drKim, gran], alice, []);
 
     // through node A: leo leaves the first room and rex is removed from it; their sockets are on B
-    const leoOnA = await connect(nodeA, leo.userId, 'participant'); // his second socket: announces nothing
+    const leoOnA = await connect(nodes.A, leo.userId, 'participant'); // his second socket: announces nothing
     await accepted(leoOnA, 'rooms.leave', { roomId });
     await accepted(fran, 'rooms.remove', { roomId, userId: rex.userId, reason: 'asked to step away' });
     await waitInRoom(leo, roomId, 'MemberLeft', (e) => e.data.userId === leo.userId);
     await waitInRoom(rex, roomId, 'MemberRemoved');
     for (const recorder of signals.values()) recorder.presence.length = 0;
 
-    await connect(nodeA, alice, 'participant');
+    await connect(nodes.A, alice, 'participant');
     await waitUntil(() => seen(carol, alice).length === 1 && seen(bob, alice).length === 1, 'alice told online');
     await settle();
     expectSeen([dana, bob], alice, [online(roomId)]);
@@ -545,8 +530,8 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
 
   it('users hopping between nodes as fast as they can are left shown online, then offline once gone', async () => {
     const tag = 'n6';
-    const fran = await on(nodeA, tag, 'fran', 'facilitator');
-    const firsts = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((n) => on(nodeA, tag, n)));
+    const fran = await on(nodes.A, tag, 'fran', 'facilitator');
+    const firsts = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((n) => on(nodes.A, tag, n)));
     const roomId = await createRoom(fran);
     await joinAll(roomId, ...firsts);
     const franHears = recordSignals(fran);
@@ -555,7 +540,7 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
     // each hop closes the socket on one node and opens one on the other at once, as a reconnect through a balancer
     let sockets = firsts;
     for (let hop = 0; hop < 5; hop++) {
-      const node = hop % 2 === 0 ? nodeB : nodeA;
+      const node = hop % 2 === 0 ? nodes.B : nodes.A;
       sockets = await Promise.all(sockets.map((s) => (s.close(), connect(node, s.userId, 'participant'))));
     }
     await waitUntil(() => sockets.every((s) => lastState(s.userId) === true), 'every hopper shown online');
@@ -567,26 +552,26 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
 
   it('refuses typing on one node the moment the other node mutes, locks, removes or archives, and stores nothing', async () => {
     const tag = 'n3';
-    const fran = await on(nodeA, tag, 'fran', 'facilitator');
-    const [alice, mo] = await Promise.all(['alice', 'mo'].map((n) => on(nodeB, tag, n)));
-    const drMae = await on(nodeB, tag, 'dr-mae', 'clinician');
-    const gran = await connectFamily(nodeB, idOf('gran', tag));
+    const fran = await on(nodes.A, tag, 'fran', 'facilitator');
+    const [alice, mo] = await Promise.all(['alice', 'mo'].map((n) => on(nodes.B, tag, n)));
+    const drMae = await on(nodes.B, tag, 'dr-mae', 'clinician');
+    const gran = await connectFamily(nodes.B, idOf('gran', tag));
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, mo, drMae);
     const franHears = recordSignals(fran);
 
     // each change is made through A and tried at once through B: the ack means A has projected it to the shared store
     await accepted(fran, 'rooms.mute', { roomId, userId: mo.userId, durationSeconds: 600, reason: 'cool-down' });
-    await typingRefused(nodeB, mo, roomId, 'ROOM.MUTED');
+    await typingRefused(nodes.B, mo, roomId, 'ROOM.MUTED');
     await accepted(fran, 'rooms.lock', { roomId });
-    await typingRefused(nodeB, alice, roomId, 'ROOM.LOCKED');
+    await typingRefused(nodes.B, alice, roomId, 'ROOM.LOCKED');
     await typingAccepted(drMae, roomId); // a member clinician moderates the room
-    await typingRefused(nodeB, gran, roomId, 'ROOM.NOT_A_MEMBER');
+    await typingRefused(nodes.B, gran, roomId, 'ROOM.NOT_A_MEMBER');
     await accepted(fran, 'rooms.remove', { roomId, userId: mo.userId, reason: 'asked to step away' });
-    await typingRefused(nodeB, mo, roomId, 'ROOM.NOT_A_MEMBER');
+    await typingRefused(nodes.B, mo, roomId, 'ROOM.NOT_A_MEMBER');
     await accepted(fran, 'rooms.archive', { roomId });
-    await typingRefused(nodeB, drMae, roomId, 'ROOM.ARCHIVED');
-    await typingRefused(nodeA, fran, roomId, 'ROOM.ARCHIVED');
+    await typingRefused(nodes.B, drMae, roomId, 'ROOM.ARCHIVED');
+    await typingRefused(nodes.A, fran, roomId, 'ROOM.ARCHIVED');
 
     await settle();
     expect(franHears.typing).toEqual([{ roomId, userId: drMae.userId, typing: true }]);
@@ -594,10 +579,10 @@ describeWithPostgres('signals audit: two nodes (PostgreSQL and Redis)', () => {
 
   it(`a flood of ${FLOOD_SIZE} typing signals through one node is cut to the limit, in order, on both nodes; the room stays responsive`, async () => {
     const tag = 'n4';
-    const fran = await on(nodeA, tag, 'fran', 'facilitator');
-    const alice = await on(nodeA, tag, 'alice');
-    const dana = await on(nodeA, tag, 'dana');
-    const [bob, carol, olga] = await Promise.all(['bob', 'carol', 'olga'].map((n) => on(nodeB, tag, n)));
+    const fran = await on(nodes.A, tag, 'fran', 'facilitator');
+    const alice = await on(nodes.A, tag, 'alice');
+    const dana = await on(nodes.A, tag, 'dana');
+    const [bob, carol, olga] = await Promise.all(['bob', 'carol', 'olga'].map((n) => on(nodes.B, tag, n)));
     const roomId = await createRoom(fran);
     const markerRoomId = await createRoom(fran, { name: 'marker' });
     await joinAll(roomId, alice, dana, bob, carol);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, freshData, type AppData } from '../../support/app-process';
-import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { AppProcess, freshData } from '../../support/app-process';
+import { describeWithPostgres } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
 import { openRelay } from '../../support/tcp-relay';
-import { pingRedis, REDIS_URL } from '../scale-out-helpers';
+import { pingRedis, REDIS_URL, twoNodesPerFile } from '../scale-out-helpers';
 import { accepted, command, createRoom, httpGet, joinAll, post, refused, roomWithAliceAndBob } from './rooms-helpers';
 
 /*
@@ -127,28 +127,14 @@ describe('per-member limits on room activity (SQLite, limits as shipped)', () =>
 });
 
 describeWithPostgres('per-member limits shared by two nodes through Redis', () => {
-  let data: AppData;
-  let nodes: AppProcess[] = [];
+  const nodes = twoNodesPerFile(LIMITS_AS_SHIPPED);
   // user ids of this run only: the allowance of a user lives in the shared Redis
   const run = randomUUID().slice(0, 6);
 
-  beforeAll(async () => {
-    await pingRedis();
-    data = freshData('postgres');
-    // one after the other: both create the same read-model tables at start
-    nodes = [await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED })];
-    nodes.push(await AppProcess.start(data, { REDIS_URL, ...LIMITS_AS_SHIPPED }));
-  }, 30_000);
-  afterAll(async () => {
-    closeAllClients();
-    await Promise.all(nodes.map((node) => node.stop()));
-    if (data) await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
-  });
-
   it("a member's sockets on two nodes share one allowance of 15 posts in 15 s", async () => {
-    const fran = await connect(nodes[0], `fran-${run}`, 'facilitator');
-    const onA = await connect(nodes[0], `alice-${run}`, 'participant');
-    const onB = await connect(nodes[1], `alice-${run}`, 'participant');
+    const fran = await connect(nodes.A, `fran-${run}`, 'facilitator');
+    const onA = await connect(nodes.A, `alice-${run}`, 'participant');
+    const onB = await connect(nodes.B, `alice-${run}`, 'participant');
     const roomId = await createRoom(fran);
     await joinAll(roomId, onA);
     const sent: string[] = [];
