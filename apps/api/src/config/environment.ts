@@ -57,14 +57,30 @@ export class Environment {
   LOG_LEVEL = 'info';
 }
 
+/** the comma-separated entries that are not an origin (scheme, host and port, nothing more) */
+function corsOriginsThatAreNot(list: string): string[] {
+  const entries = list.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return entries.filter((entry) => {
+    try {
+      const url = new URL(entry);
+      return !['http:', 'https:'].includes(url.protocol) || url.origin !== entry;
+    } catch {
+      return true;
+    }
+  });
+}
+
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   // a variable set to nothing (`SQLITE_PATH=` in a compose file) means unset: its default, not an empty value (an empty
   // SQLITE_PATH was a temporary database, deleted with every event at the next stop; an empty PORT a random port)
   const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => !(typeof value === 'string' && value.trim() === '')));
   const env = plainToInstance(Environment, set, { enableImplicitConversion: false, exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
-  if (errors.length > 0) {
+  const notOrigins = corsOriginsThatAreNot(env.CORS_ORIGINS);
+  if (errors.length > 0 || notOrigins.length > 0) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    // '*' or a URL with a path matches no browser's Origin header: said at start, not found out from a blocked app
+    if (notOrigins.length > 0) lines.push(`CORS_ORIGINS: each entry is an origin such as https://app.clinic.example (not ${notOrigins.map((o) => JSON.stringify(o)).join(', ')})`);
     throw new Error(`invalid environment:\n  ${lines.join('\n  ')}`);
   }
   return env;
