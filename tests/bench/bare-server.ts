@@ -36,6 +36,16 @@ const durable = process.env.BARE_DURABLE_PG_URL
   ? new Client({ connectionString: process.env.BARE_DURABLE_PG_URL, options: `-c search_path=${process.env.BARE_DURABLE_PG_SCHEMA}` })
   : undefined;
 const INSERT_RELAYED = 'insert into relayed (room_id, message_id, event) values ($1, $2, $3)';
+/**
+ * The inserts one after the other, as pg's client queues them by itself: queued here, because pg 8.23 warns that its
+ * own queue is deprecated (a query sent while another runs) and pg 9 will refuse it
+ */
+let lastInsert: Promise<unknown> = Promise.resolve();
+const insertRelayed = (params: string[]) => {
+  const insert = lastInsert.then(() => durable!.query(INSERT_RELAYED, params));
+  lastInsert = insert.catch(() => undefined);
+  return insert;
+};
 
 io.on('connection', async (socket) => {
   const auth = socket.handshake.auth as { userId?: string; lastPosition?: number };
@@ -60,7 +70,7 @@ io.on('connection', async (socket) => {
     };
     if (durable) {
       try {
-        await durable.query(INSERT_RELAYED, [payload.roomId, payload.messageId, JSON.stringify(event)]);
+        await insertRelayed([payload.roomId, payload.messageId, JSON.stringify(event)]);
       } catch (error) {
         ack({ ok: false, error: { code: 'BARE.INSERT_FAILED', message: String(error), details: {} } });
         return;
