@@ -5,6 +5,9 @@ import { migrateCheckpoints, ensureCheckpoint, readCheckpoint, projectEvent, typ
 import { channels, toWireEvent, type ChannelMove, type DeliveryPolicy } from './delivery-policy';
 
 const CATCH_UP_BATCH = 1000;
+/** after the subscription fails (say, the database went away), the first retry waits this long, then twice as long */
+const FIRST_RETRY_MS = 500;
+const LONGEST_RETRY_MS = 30_000;
 
 export interface FollowerLogger {
   error(message: string, context?: Record<string, unknown>): void;
@@ -23,6 +26,9 @@ export class LogFollower {
   private subscription?: Subscription;
   private delivered = 0;
   private failure?: unknown;
+  /** the last retry: how long it waited, and from which position (no progress since: wait longer) */
+  private retry?: { timer: NodeJS.Timeout; waitMs: number; position: number };
+  private stopped = false;
 
   constructor(
     private readonly storage: Storage,
@@ -45,14 +51,46 @@ export class LogFollower {
     const checkpoints = await Promise.all(this.projections.map((p) => readCheckpoint(sql, p.name)));
     const from = checkpoints.length === 0 ? await this.storage.events.headPosition() : Math.min(...checkpoints);
     this.delivered = from;
+    this.follow();
+  }
+
+  /**
+   * Follows the log after what this node has delivered. On a failure (the store unreachable, a projection that threw)
+   * the node is unhealthy and tries again, later each time, from the same place: an event is projected once (its
+   * checkpoint says so) and delivered once, so a database that comes back brings live delivery back without a restart.
+   */
+  private follow(): void {
     this.subscription = this.storage.events.subscribeToAll({
-      after: from,
+      after: this.delivered,
       onEvent: (event, { appendedHere }) => this.serially(() => this.process(event, appendedHere)),
       onError: (error) => {
         this.failure = error;
-        this.logger.error('log follower stopped', { error: String(error) });
+        this.logger.error('log follower stopped; it will try again', { error: String(error), position: this.delivered });
+        this.retryLater();
       },
     });
+  }
+
+  private retryLater(): void {
+    if (this.stopped) return;
+    // an event that fails every time (a projection's bug) is retried ever more slowly, not every half second for ever
+    const stuck = this.retry !== undefined && this.retry.position === this.delivered;
+    const waitMs = stuck ? Math.min(this.retry!.waitMs * 2, LONGEST_RETRY_MS) : FIRST_RETRY_MS;
+    this.retry = { waitMs, position: this.delivered, timer: setTimeout(() => void this.tryAgain(), waitMs) };
+  }
+
+  /** healthy again once the store answers; the subscription then catches up from where delivery stopped */
+  private async tryAgain(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.storage.events.headPosition();
+    } catch {
+      return this.retryLater();
+    }
+    if (this.stopped) return;
+    this.logger.log('log follower resumed', { position: this.delivered });
+    this.failure = undefined;
+    this.follow();
   }
 
   /** position of the last event this node has projected and delivered */
@@ -123,6 +161,8 @@ export class LogFollower {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry.timer);
     await this.subscription?.stop();
     await this.queue.catch(() => undefined);
   }

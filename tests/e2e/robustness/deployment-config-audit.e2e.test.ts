@@ -471,8 +471,9 @@ describe('/health tells the truth', () => {
       expect(seen.whileCut).toMatchObject({ status: 503, code: 'HEALTH.UNAVAILABLE', body: { status: 'error', details: { eventStore: { status: 'down', kind: 'postgres' } } } });
     });
 
-    // Found by this audit, fixed 2026-12-01; it was: once PostgreSQL is back, the follower that met the cut has stopped (by design:
-    // docker-compose.yml says to restart the node); /health must say it is the follower, not the store, that is down.
+    // Found by this audit, fixed 2026-12-01; it was: once PostgreSQL is back, /health said the store was down when it was the follower
+    // that had stopped. The follower now resumes by itself (tests/e2e/log-follower-recovery.e2e.test.ts); until it has, health says
+    // it is the follower.
     it('once it is back, says the store is up and whether the follower still follows', () => {
       const { status, body } = seen.afterRestore;
       expect(body.details?.eventStore.status).toBe('up');
