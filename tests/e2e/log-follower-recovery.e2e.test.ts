@@ -13,7 +13,7 @@ import { createRoom, joinAll, post, waitInRoom } from './rooms/rooms-helpers';
 async function healthWhen(url: string, done: (status: number, body: any) => boolean, timeoutMs: number) {
   for (const deadline = Date.now() + timeoutMs; ; await settle(100)) {
     const response = await fetch(`${url}/health`);
-    const body = await response.json();
+    const body: any = await response.json();
     if (done(response.status, body)) return { status: response.status, body };
     if (Date.now() > deadline) throw new Error(`health not as awaited within ${timeoutMs} ms: ${response.status} ${JSON.stringify(body)}`);
   }

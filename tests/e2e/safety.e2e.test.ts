@@ -105,6 +105,35 @@ describe.each(STORES)('crisis safety on %s', (store) => {
     });
   });
 
+  it('"I need help now" pressed again, or a crisis reason in a report, joins the open alert; after it is resolved, a new one is raised', async () => {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const roomId = await room(fran, alice, bob);
+    const posted = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hang in there' });
+    if (!posted.ok) throw new Error('bob could not post');
+    const helpNow = async () => {
+      const ack = await alice.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'room', conversationId: roomId });
+      expect(ack).toMatchObject({ ok: true, data: { held: false, staffNotified: true, resources: expect.any(Array) } });
+      return ack.ok && ack.data.alertId;
+    };
+
+    const first = await helpNow();
+    expect([await helpNow(), await helpNow()]).toEqual([first, first]);
+    const report = await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId: posted.data.messageId, reason: 'I want to end my life' });
+    expect(report).toMatchObject({ ok: true, data: { help: { alertId: first } } });
+    await settle(300);
+    expect(fran.events.filter((e) => e.type === 'SafetyAlertRaised').map((e) => e.data.alertId)).toEqual([first]);
+
+    await fran.send('safety.acknowledge', { commandId: randomUUID(), alertId: first });
+    expect(await helpNow()).toBe(first); // acknowledged is still open: help is on its way
+    expect(await fran.send('safety.resolve', { commandId: randomUUID(), alertId: first, outcome: 'followed_up_privately', note: 'called alice' })).toMatchObject({ ok: true });
+    const next = await helpNow();
+    expect(next).not.toBe(first);
+    await fran.waitForEvent((e) => e.type === 'SafetyAlertRaised' && e.data.alertId === next);
+  });
+
   it("crisis words in a report's reason alert staff and give the reporter help; the report still reaches the moderators", async () => {
     app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');

@@ -93,6 +93,19 @@ export async function findSafetyAlert(db: SqlExecutor, alertId: string): Promise
   return rows.length === 0 ? null : toView(rows[0]);
 }
 
+/**
+ * The newest alert about this user in this conversation that is not resolved and holds no message (an "I need help
+ * now" or a report's reason), or null.
+ */
+export async function openAlertWithoutMessage(db: SqlExecutor, userId: string, conversation: { kind: string; id: string }): Promise<string | null> {
+  const rows = await db.query<{ alert_id: string }>(
+    `select alert_id from safety_queue where user_id = $1 and conversation_kind = $2 and conversation_id = $3
+       and held_message is null and status <> 'resolved' order by position desc limit 1`,
+    [userId, conversation.kind, conversation.id],
+  );
+  return rows[0]?.alert_id ?? null;
+}
+
 export async function alertsDueForEscalation(db: SqlExecutor, now: string): Promise<string[]> {
   const rows = await db.query<{ alert_id: string }>(
     `select alert_id from safety_queue where status = 'raised' and escalated = 0 and escalate_at <= $1 order by escalate_at limit 100`,

@@ -8,7 +8,7 @@ import { safetyAlertDecider, type SafetyCommand } from './domain/safety-alert.de
 import { safetyStreamName, type AlertOutcome, type AlertSource, type ConversationRef, type HeldMessage } from './domain/safety-alert.events';
 import { createCrisisScreen, type ScreenResult } from './screening/crisis-screen';
 import type { SafetyConfig } from './safety-config';
-import { findSafetyAlert } from './safety-queue.projection';
+import { findSafetyAlert, openAlertWithoutMessage } from './safety-queue.projection';
 
 export const SAFETY_CONFIG = Symbol('haven.safety.config');
 
@@ -57,11 +57,23 @@ export class SafetyService {
   async alertIfFlagged(actor: Actor, conversation: ConversationRef, text: string, commandId: string): Promise<HelpAck | null> {
     const result = this.screen(text);
     if (!result.flagged) return null;
-    return this.raise(actor, conversation, 'report_reason', null, result.categories, commandId);
+    return this.raiseOrJoin(actor, conversation, 'report_reason', result.categories, commandId);
   }
 
   async helpNow(actor: Actor, conversation: ConversationRef, commandId: string): Promise<HelpAck> {
-    return this.raise(actor, conversation, 'help_request', null, [], commandId);
+    return this.raiseOrJoin(actor, conversation, 'help_request', [], commandId);
+  }
+
+  /**
+   * An alert that holds no message, unless the person already has one open in this conversation: then the answer is
+   * that one's (staff are on it). Pressing "I need help now" again and again in a panic, or a report after it, brings
+   * staff one alert, not a queue of them; each held message still has its own, as each needs its own decision.
+   */
+  private async raiseOrJoin(actor: Actor, conversation: ConversationRef, source: AlertSource, categories: string[], commandId: string): Promise<HelpAck> {
+    await this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
+    const open = await openAlertWithoutMessage(this.storage.sql, actor.userId, conversation);
+    if (open) return { held: false, alertId: open, staffNotified: true, ...this.config.resources };
+    return this.raise(actor, conversation, source, null, categories, commandId);
   }
 
   async acknowledge(actor: Actor, alertId: string, commandId: string) {
