@@ -19,6 +19,15 @@ describe.each(STORES)('crisis safety on %s', (store) => {
   let app: AppProcess;
   closeClientsAndAppAfterEach(() => app);
 
+  /** a fresh app on this store, and fran's room with alice and bob in it */
+  async function appWithRoom() {
+    app = await AppProcess.start(freshData(store));
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    return { fran, alice, bob, roomId: await room(fran, alice, bob) };
+  }
+
   it('holds a flagged message from the room, gives the sender resources, alerts the facilitator live; release posts it', async () => {
     app = await AppProcess.start(freshData(store), { SAFETY_ON_CALL: 'dr-oncall' });
     const fran = await connect(app, 'fran', 'facilitator');
@@ -106,11 +115,7 @@ describe.each(STORES)('crisis safety on %s', (store) => {
   });
 
   it('"I need help now" pressed again, or a crisis reason in a report, joins the open alert; after it is resolved, a new one is raised', async () => {
-    app = await AppProcess.start(freshData(store));
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const bob = await connect(app, 'bob', 'participant');
-    const roomId = await room(fran, alice, bob);
+    const { fran, alice, bob, roomId } = await appWithRoom();
     const posted = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hang in there' });
     if (!posted.ok) throw new Error('bob could not post');
     const helpNow = async () => {
@@ -135,11 +140,7 @@ describe.each(STORES)('crisis safety on %s', (store) => {
   });
 
   it("crisis words in a report's reason alert staff and give the reporter help; the report still reaches the moderators", async () => {
-    app = await AppProcess.start(freshData(store));
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const bob = await connect(app, 'bob', 'participant');
-    const roomId = await room(fran, alice, bob);
+    const { fran, alice, bob, roomId } = await appWithRoom();
     const posted = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'nobody here would miss you' });
     const other = await bob.send('rooms.post', { commandId: randomUUID(), roomId, text: 'just saying' });
     if (!posted.ok || !other.ok) throw new Error('bob could not post');
