@@ -11,6 +11,7 @@ import { roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/ro
 import { createSafetyDeliveryPolicy, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
 import { HealthController } from './health/health.controller';
+import { MetricsServer } from './metrics/metrics.server';
 import { allReadModels } from './read-models';
 import { StorageModule } from './storage/storage.module';
 import { ClockModule } from './clock.module';
@@ -53,6 +54,6 @@ const conversations = [roomConversationPort];
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
-  providers: [{ provide: APP_GUARD, useClass: HttpThrottlerGuard }],
+  providers: [{ provide: APP_GUARD, useClass: HttpThrottlerGuard }, MetricsServer],
 })
 export class AppModule {}

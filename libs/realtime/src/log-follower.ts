@@ -26,6 +26,8 @@ export class LogFollower {
   private subscription?: Subscription;
   private delivered = 0;
   private failure?: unknown;
+  /** events this node has projected and delivered since it started, by type (for metrics) */
+  readonly processedByType = new Map<string, number>();
   /** the last retry: how long it waited, and from which position (no progress since: wait longer) */
   private retry?: { timer: NodeJS.Timeout; waitMs: number; position: number };
   private stopped = false;
@@ -185,6 +187,7 @@ export class LogFollower {
       this.move(route.leaveAfter, 'leave');
     }
     this.delivered = event.position;
+    this.processedByType.set(event.type, (this.processedByType.get(event.type) ?? 0) + 1);
     if (this.waiters.size > 0) this.wakeWaiters();
   }
 

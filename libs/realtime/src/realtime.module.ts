@@ -34,7 +34,7 @@ export class RealtimeModule implements OnApplicationBootstrap, BeforeApplication
         { provide: READ_MODELS, useValue: options.readModels },
         { provide: DELIVERY_POLICIES, useValue: options.policies },
       ],
-      exports: [LogFollower],
+      exports: [LogFollower, RealtimeGateway],
     };
   }
 

@@ -55,6 +55,10 @@ export class Environment {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** serves Prometheus metrics at /metrics on this port, apart from the API (unset: no metrics) */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  METRICS_PORT?: number;
 }
 
 /** the comma-separated entries that are not an origin (scheme, host and port, nothing more) */

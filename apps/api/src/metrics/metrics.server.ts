@@ -1,0 +1,81 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower, RealtimeGateway } from '@haven/realtime';
+import type { Environment } from '../config/environment';
+
+/**
+ * Prometheus metrics of this node at `/metrics` on METRICS_PORT, a port of its own so that it can stay inside the
+ * clinic's network while the API faces the apps. Counts and positions only: no label carries a user, a room or text.
+ */
+@Injectable()
+export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MetricsServer.name);
+  private readonly registry = new Registry();
+  private http?: HttpServer;
+
+  constructor(
+    private readonly config: ConfigService<Environment, true>,
+    @Inject(STORAGE) private readonly storage: Storage,
+    private readonly follower: LogFollower,
+    private readonly gateway: RealtimeGateway,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const port = this.config.get('METRICS_PORT', { infer: true });
+    if (!port) return;
+    this.register();
+    this.http = createServer((request, response) => {
+      if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+        response.writeHead(404).end();
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        () => response.writeHead(500).end(),
+      );
+    });
+    const host = process.env.HOST?.trim() || '0.0.0.0';
+    await new Promise<void>((resolve, reject) => this.http!.once('error', reject).listen(port, host, resolve));
+    this.logger.log(`metrics on port ${port} at /metrics`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise((resolve) => (this.http ? this.http.close(resolve) : resolve(undefined)));
+  }
+
+  private register(): void {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'haven_' });
+    const { follower, storage, gateway } = this;
+    new Gauge({
+      name: 'haven_event_store_head_position',
+      help: 'position of the newest event in the log (absent while the store does not answer)',
+      registers,
+      async collect() {
+        const head = await storage.events.headPosition().catch(() => null);
+        if (head !== null) this.set(head);
+      },
+    });
+    new Gauge({ name: 'haven_log_follower_position', help: 'position of the last event this node projected and delivered', registers, collect() { this.set(follower.position); } });
+    new Gauge({ name: 'haven_log_follower_up', help: '1 while this node follows the log, 0 while it waits to try again', registers, collect() { this.set(follower.healthy ? 1 : 0); } });
+    new Gauge({ name: 'haven_sockets_connected', help: 'socket.io connections on this node', registers, collect() { this.set(gateway.server?.of('/').sockets.size ?? 0); } });
+    // the follower counts as it goes; each scrape adds what it counted since the last one
+    const seen = new Map<string, number>();
+    new Counter({
+      name: 'haven_events_processed_total',
+      help: 'events this node projected and delivered since it started, by event type',
+      labelNames: ['type'],
+      registers,
+      collect() {
+        for (const [type, count] of follower.processedByType) {
+          const added = count - (seen.get(type) ?? 0);
+          if (added > 0) this.inc({ type }, added);
+          seen.set(type, count);
+        }
+      },
+    });
+  }
+}

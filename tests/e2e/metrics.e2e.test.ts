@@ -1,0 +1,54 @@
+import { AppProcess, freePort, freshData } from '../support/app-process';
+import { closeAllClients, connect } from '../support/sockets';
+import { createRoom, joinAll, post } from './rooms/rooms-helpers';
+
+/*
+ * Prometheus metrics on METRICS_PORT (README, "Configuration"): positions, connections and event counts of this node,
+ * and nothing that names a person, a room or what was said.
+ */
+
+/** the value of one sample line, e.g. `haven_sockets_connected` or `haven_events_processed_total{type="MessagePosted"}` */
+const sample = (text: string, name: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+};
+
+describe('metrics', () => {
+  let app: AppProcess;
+  let metricsUrl: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    app = await AppProcess.start(freshData('sqlite'), { METRICS_PORT: String(port) });
+  });
+  afterAll(async () => {
+    closeAllClients();
+    await app?.stop();
+  });
+
+  it('counts what this node delivered and who is connected, names nobody, and serves nothing else', async () => {
+    const fran = await connect(app, 'fran-metrics', 'facilitator');
+    const alice = await connect(app, 'alice-metrics', 'participant');
+    const roomId = await createRoom(fran, { name: 'Thursday group' });
+    await joinAll(roomId, alice);
+    const { position } = await post(alice, roomId, 'a private thought about my week');
+
+    const response = await fetch(metricsUrl);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect({
+      sockets: sample(text, 'haven_sockets_connected'),
+      up: sample(text, 'haven_log_follower_up'),
+      followerAtPost: (sample(text, 'haven_log_follower_position') ?? 0) >= position,
+      head: sample(text, 'haven_event_store_head_position') === sample(text, 'haven_log_follower_position'),
+      posted: sample(text, 'haven_events_processed_total{type="MessagePosted"}'),
+      joined: sample(text, 'haven_events_processed_total{type="MemberJoined"}'),
+      processMemory: (sample(text, 'haven_process_resident_memory_bytes') ?? 0) > 0,
+    }).toEqual({ sockets: 2, up: 1, followerAtPost: true, head: true, posted: 1, joined: 1, processMemory: true });
+    for (const secret of ['fran-metrics', 'alice-metrics', roomId, 'Thursday group', 'private thought']) expect(text).not.toContain(secret);
+
+    expect((await fetch(metricsUrl.replace('/metrics', '/health'))).status).toBe(404);
+    // and the API's own port has no /metrics
+    expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
+  });
+});
