@@ -1,6 +1,6 @@
 import { AppProcess, freePort, freshData } from '../support/app-process';
 import { closeAllClients, connect } from '../support/sockets';
-import { createRoom, joinAll, post } from './rooms/rooms-helpers';
+import { command, createRoom, joinAll, post } from './rooms/rooms-helpers';
 
 /*
  * Prometheus metrics on METRICS_PORT (README, "Configuration"): positions, connections and event counts of this node,
@@ -19,7 +19,7 @@ describe('metrics', () => {
   beforeAll(async () => {
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    app = await AppProcess.start(freshData('sqlite'), { METRICS_PORT: String(port) });
+    app = await AppProcess.start(freshData('sqlite'), { METRICS_PORT: String(port), ROOM_ACTIVITY_LIMIT_SCALE: '1' });
   });
   afterAll(async () => {
     closeAllClients();
@@ -32,6 +32,10 @@ describe('metrics', () => {
     const roomId = await createRoom(fran, { name: 'Thursday group' });
     await joinAll(roomId, alice);
     const { position } = await post(alice, roomId, 'a private thought about my week');
+    // one post past the limit of 15 in 15 s, and one "I need help now"
+    const posts = await Promise.all(Array.from({ length: 16 }, (_, i) => command(fran, 'rooms.post', { roomId, text: `note ${i}` })));
+    expect(posts.filter((ack) => !ack.ok).map((ack) => !ack.ok && ack.error.code)).toEqual(['ROOM.RATE_LIMITED']);
+    expect(await command(alice, 'safety.helpNow', { conversationKind: 'room', conversationId: roomId })).toMatchObject({ ok: true });
 
     const response = await fetch(metricsUrl);
     expect(response.status).toBe(200);
@@ -39,12 +43,14 @@ describe('metrics', () => {
     expect({
       sockets: sample(text, 'haven_sockets_connected'),
       up: sample(text, 'haven_log_follower_up'),
-      followerAtPost: (sample(text, 'haven_log_follower_position') ?? 0) >= position,
+      followerAtPost: (sample(text, 'haven_log_follower_position') ?? 0) > position,
       head: sample(text, 'haven_event_store_head_position') === sample(text, 'haven_log_follower_position'),
       posted: sample(text, 'haven_events_processed_total{type="MessagePosted"}'),
+      limited: sample(text, 'haven_rate_limited_total{activity="message"}'),
+      openAlerts: sample(text, 'haven_safety_alerts_open{status="raised",escalated="no"}'),
       joined: sample(text, 'haven_events_processed_total{type="MemberJoined"}'),
       processMemory: (sample(text, 'haven_process_resident_memory_bytes') ?? 0) > 0,
-    }).toEqual({ sockets: 2, up: 1, followerAtPost: true, head: true, posted: 1, joined: 1, processMemory: true });
+    }).toEqual({ sockets: 2, up: 1, followerAtPost: true, head: true, posted: 16, limited: 1, openAlerts: 1, joined: 1, processMemory: true });
     for (const secret of ['fran-metrics', 'alice-metrics', roomId, 'Thursday group', 'private thought']) expect(text).not.toContain(secret);
 
     expect((await fetch(metricsUrl.replace('/metrics', '/health'))).status).toBe(404);

@@ -37,6 +37,8 @@ export type RoomActivity = keyof typeof ROOM_ACTIVITY_LIMITS;
 export class RoomActivityLimits {
   private limiters: Record<RoomActivity, RateLimiterAbstract>;
   private readonly scale: number;
+  /** refusals (and dropped signals) on this node since it started, by activity (for metrics) */
+  readonly refusedByActivity = new Map<RoomActivity, number>();
 
   constructor(@Optional() config?: ConfigService) {
     this.scale = Number(config?.get('ROOM_ACTIVITY_LIMIT_SCALE') ?? 1);
@@ -77,6 +79,7 @@ export class RoomActivityLimits {
       await this.limiters[activity].consume(keyOf(activity, actor, roomId));
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      this.countRefusal(activity);
       const { points, seconds } = ROOM_ACTIVITY_LIMITS[activity];
       throw RoomErrors.rateLimited(activity, Math.max(1, Math.ceil(refusal.msBeforeNext)), points * this.scale, seconds);
     }
@@ -87,10 +90,15 @@ export class RoomActivityLimits {
     return this.limiters[activity].consume(keyOf(activity, actor, roomId)).then(
       () => true,
       (refusal: unknown) => {
-        if (refusal instanceof RateLimiterRes) return false;
-        throw refusal;
+        if (!(refusal instanceof RateLimiterRes)) throw refusal;
+        this.countRefusal(activity);
+        return false;
       },
     );
+  }
+
+  private countRefusal(activity: RoomActivity): void {
+    this.refusedByActivity.set(activity, (this.refusedByActivity.get(activity) ?? 0) + 1);
   }
 }
 

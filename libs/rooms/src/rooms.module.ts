@@ -20,6 +20,6 @@ import { RoomActivityLimits } from './room-activity-limits';
     RoomsGateway,
     { provide: HELD_MESSAGE_RELEASE, useClass: RoomHeldMessageRelease },
   ],
-  exports: [RoomCommandsService, HELD_MESSAGE_RELEASE],
+  exports: [RoomCommandsService, RoomActivityLimits, HELD_MESSAGE_RELEASE],
 })
 export class RoomsModule {}

@@ -106,6 +106,14 @@ export async function openAlertWithoutMessage(db: SqlExecutor, userId: string, c
   return rows[0]?.alert_id ?? null;
 }
 
+/** How many alerts are open (raised or acknowledged), and how many of those escalated: for metrics, counts only. */
+export async function openAlertCounts(db: SqlExecutor): Promise<{ status: string; escalated: number; count: number }[]> {
+  const rows = await db.query<{ status: string; escalated: number | string; count: number | string }>(
+    `select status, escalated, count(*) as count from safety_queue where status <> 'resolved' group by status, escalated`,
+  );
+  return rows.map((r) => ({ status: r.status, escalated: Number(r.escalated), count: Number(r.count) }));
+}
+
 export async function alertsDueForEscalation(db: SqlExecutor, now: string): Promise<string[]> {
   const rows = await db.query<{ alert_id: string }>(
     `select alert_id from safety_queue where status = 'raised' and escalated = 0 and escalate_at <= $1 order by escalate_at limit 100`,

@@ -4,6 +4,8 @@ import { ConfigService } from '@nestjs/config';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower, RealtimeGateway } from '@haven/realtime';
+import { RoomActivityLimits } from '@haven/rooms';
+import { openAlertCounts } from '@haven/safety';
 import type { Environment } from '../config/environment';
 
 /**
@@ -21,6 +23,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly follower: LogFollower,
     private readonly gateway: RealtimeGateway,
+    private readonly limits: RoomActivityLimits,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,20 +65,36 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     new Gauge({ name: 'haven_log_follower_position', help: 'position of the last event this node projected and delivered', registers, collect() { this.set(follower.position); } });
     new Gauge({ name: 'haven_log_follower_up', help: '1 while this node follows the log, 0 while it waits to try again', registers, collect() { this.set(follower.healthy ? 1 : 0); } });
     new Gauge({ name: 'haven_sockets_connected', help: 'socket.io connections on this node', registers, collect() { this.set(gateway.server?.of('/').sockets.size ?? 0); } });
-    // the follower counts as it goes; each scrape adds what it counted since the last one
-    const seen = new Map<string, number>();
-    new Counter({
-      name: 'haven_events_processed_total',
-      help: 'events this node projected and delivered since it started, by event type',
-      labelNames: ['type'],
+    countedAsItGoes('haven_events_processed_total', 'events this node projected and delivered since it started, by event type', 'type', follower.processedByType);
+    countedAsItGoes('haven_rate_limited_total', 'commands refused (and typing signals dropped) by the per-member limits on this node, by activity', 'activity', this.limits.refusedByActivity);
+    new Gauge({
+      name: 'haven_safety_alerts_open',
+      help: 'safety alerts not resolved yet, by status and whether they escalated (every node sees the same queue)',
+      labelNames: ['status', 'escalated'],
       registers,
-      collect() {
-        for (const [type, count] of follower.processedByType) {
-          const added = count - (seen.get(type) ?? 0);
-          if (added > 0) this.inc({ type }, added);
-          seen.set(type, count);
-        }
+      async collect() {
+        this.reset();
+        const counts = await openAlertCounts(storage.sql).catch(() => []);
+        for (const { status, escalated, count } of counts) this.set({ status, escalated: escalated ? 'yes' : 'no' }, count);
       },
     });
+
+    /** a counter kept by the code it counts, as a map: each scrape adds what was counted since the last one */
+    function countedAsItGoes(name: string, help: string, label: string, counts: ReadonlyMap<string, number>): void {
+      const seen = new Map<string, number>();
+      new Counter({
+        name,
+        help,
+        labelNames: [label],
+        registers,
+        collect() {
+          for (const [key, count] of counts) {
+            const added = count - (seen.get(key) ?? 0);
+            if (added > 0) this.inc({ [label]: key }, added);
+            seen.set(key, count);
+          }
+        },
+      });
+    }
   }
 }
