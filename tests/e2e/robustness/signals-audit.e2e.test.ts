@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@haven/domain';
-import { AppProcess, freshData } from '../../support/app-process';
+import type { AppProcess } from '../../support/app-process';
 import { describeWithPostgres } from '../../support/postgres';
-import { closeAllClients, connect, settle, type TestClient } from '../../support/sockets';
+import { connect, settle, type TestClient } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
-import { accepted, connectFamily, createRoom, joinAll, waitInRoom } from '../rooms/rooms-helpers';
+import { accepted, connectFamily, createRoom, joinAll, oneAppPerFile, waitInRoom } from '../rooms/rooms-helpers';
 import { recordSignals, twoNodesPerFile, type SignalRecorder, type TypingSignal } from '../scale-out-helpers';
 
 /*
@@ -154,13 +154,7 @@ afterAll(() => console.log(`signals audit, measured:\n${JSON.stringify(measured,
 describe('signals audit: one node (SQLite)', () => {
   let app: AppProcess;
   const as = (tag: string, name: string, role: Role = 'participant') => connect(app, idOf(name, tag), role);
-  beforeAll(async () => {
-    app = await AppProcess.start(freshData('sqlite'), LIMITS_AS_SHIPPED);
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-  });
+  oneAppPerFile('sqlite', (started) => (app = started), LIMITS_AS_SHIPPED);
 
   it('typing reaches the current members of that room, on every socket but the sending one, and nobody else', async () => {
     const tag = 'ty1';

@@ -5,7 +5,7 @@ import { closeAllClients, connect, settle, type Ack, type TestClient } from '../
 import { headPosition } from '../../support/stores';
 import { openRelay } from '../../support/tcp-relay';
 import { pingRedis, REDIS_URL, twoNodesPerFile } from '../scale-out-helpers';
-import { accepted, command, createRoom, httpGet, joinAll, post, refused, roomWithAliceAndBob } from './rooms-helpers';
+import { accepted, command, createRoom, httpGet, joinAll, oneAppPerFile, post, refused, roomWithAliceAndBob } from './rooms-helpers';
 
 /*
  * Per-member limits on what goes to every member of a room (docs/PROTOCOL.md, "Limits"), with the numbers a
@@ -27,13 +27,7 @@ const count = (acks: Ack[], outcome: string) => outcomes(acks).filter((o) => o =
 
 describe('per-member limits on room activity (SQLite, limits as shipped)', () => {
   let app: AppProcess;
-  beforeAll(async () => {
-    app = await AppProcess.start(freshData('sqlite'), LIMITS_AS_SHIPPED);
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-  });
+  oneAppPerFile('sqlite', (started) => (app = started), LIMITS_AS_SHIPPED);
 
   it('past 15 posts in 15 s a member is refused ROOM.RATE_LIMITED and nothing is stored; others, other rooms and the crisis path are untouched', async () => {
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);

@@ -12,10 +12,10 @@ import { headPosition } from '../../support/stores';
  * One app per store for the whole file (call it inside the describe): started before the first test, stopped after
  * the last, sockets closed after each. Every test makes its own room, so tests do not see each other's state.
  */
-export function oneAppPerFile(store: StoreKind, started: (app: AppProcess) => void): void {
+export function oneAppPerFile(store: StoreKind, started: (app: AppProcess) => void, env: Record<string, string> = {}): void {
   let app: AppProcess | undefined;
   beforeAll(async () => {
-    app = await AppProcess.start(freshData(store));
+    app = await AppProcess.start(freshData(store), env);
     started(app);
   });
   afterEach(() => closeAllClients());
