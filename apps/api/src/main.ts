@@ -7,8 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { answerMalformedHttpRequests, createValidationPipe, HttpExceptionFilter } from '@haven/edge';
 import type { AppModule as AppModuleClass } from './app.module';
 import type { Environment } from './config/environment';
-import { verifierConfigFromEnv } from '@haven/identity';
 import { RoomActivityLimits } from '@haven/rooms';
+import { listenHost } from './listen-host';
 import { HavenIoAdapter } from './realtime/haven-io.adapter';
 
 const production = process.env.NODE_ENV === 'production';
@@ -57,12 +57,9 @@ async function bootstrap(): Promise<void> {
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 
-  // anyone can sign tokens with the public dev secret, any role included: then only this machine may connect, unless
-  // HOST says otherwise (a development container, say)
-  const onDevSecret = verifierConfigFromEnv((key) => config.get<string>(key as keyof Environment)).usingDevSecret;
-  const host = process.env.HOST?.trim() || (onDevSecret ? '127.0.0.1' : '0.0.0.0');
+  const { host, loopbackForDevSecret } = listenHost((key) => config.get<string>(key as keyof Environment));
   await app.listen(config.get('PORT'), host);
-  if (onDevSecret && !process.env.HOST?.trim()) {
+  if (loopbackForDevSecret) {
     app.get(Logger).warn('the public development secret is in use: listening on 127.0.0.1 only (set JWT_SECRET, or HOST to listen elsewhere)');
   }
   app.get(Logger).log(`listening on port ${config.get('PORT')} with the ${config.get('EVENT_STORE')} event store`);

@@ -7,6 +7,7 @@ import { LogFollower, RealtimeGateway } from '@haven/realtime';
 import { RoomActivityLimits } from '@haven/rooms';
 import { openAlertCounts } from '@haven/safety';
 import type { Environment } from '../config/environment';
+import { listenHost } from '../listen-host';
 
 /**
  * Prometheus metrics of this node at `/metrics` on METRICS_PORT, a port of its own so that it can stay inside the
@@ -40,7 +41,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         () => response.writeHead(500).end(),
       );
     });
-    const host = process.env.HOST?.trim() || '0.0.0.0';
+    const { host } = listenHost((key) => this.config.get<string>(key as keyof Environment));
     await new Promise<void>((resolve, reject) => this.http!.once('error', reject).listen(port, host, resolve));
     this.logger.log(`metrics on port ${port} at /metrics`);
   }
