@@ -47,6 +47,7 @@ export class SafetyService {
     const heldBefore = handledOnThisNode(this.storage.events, safetyAlertDecider, safetyStreamName(alertIdOf(actor, commandId)), actor, commandId);
     const result = heldBefore ? { flagged: true, categories: [] } : this.screen(`${message.text}\n${message.contentWarning ?? ''}`);
     if (!result.flagged) return null;
+    await this.requireMember(actor, conversation);
     return this.raise(actor, conversation, 'screening', message, result.categories, commandId);
   }
 
@@ -70,7 +71,7 @@ export class SafetyService {
    * staff one alert, not a queue of them; each held message still has its own, as each needs its own decision.
    */
   private async raiseOrJoin(actor: Actor, conversation: ConversationRef, source: AlertSource, categories: string[], commandId: string): Promise<HelpAck> {
-    await this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
+    await this.requireMember(actor, conversation);
     const open = await openAlertWithoutMessage(this.storage.sql, actor.userId, conversation);
     if (open) return { held: false, alertId: open, staffNotified: true, ...this.config.resources };
     return this.raise(actor, conversation, source, null, categories, commandId);
@@ -120,8 +121,8 @@ export class SafetyService {
     }
   }
 
+  /** the alert, once the caller has checked that the actor is a member of the conversation */
   private async raise(actor: Actor, conversation: ConversationRef, source: AlertSource, held: HeldMessage | null, categories: string[], commandId: string): Promise<HelpAck> {
-    await this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
     const alertId = alertIdOf(actor, commandId);
     await this.execute(
       { type: 'RaiseAlert', data: { alertId, conversation, source, heldMessage: held, categories, escalateAfterSeconds: this.config.escalateAfterSeconds }, context: this.context(actor, commandId) },
@@ -141,6 +142,10 @@ export class SafetyService {
 
   private context(actor: Actor, commandId: string) {
     return { actor, commandId, now: this.clock.now().toISOString() };
+  }
+
+  private requireMember(actor: Actor, conversation: ConversationRef): Promise<void> {
+    return this.portOf(conversation.kind).requireMember(this.storage.sql, actor, conversation.id);
   }
 
   private portOf(kind: string): ConversationPort {
