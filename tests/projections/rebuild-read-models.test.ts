@@ -44,9 +44,29 @@ function safetyLife(alertId: string): NewEvent[] {
   ];
 }
 
+/** A participant's requests and a pairing, with the pair's room opened and closed in the rooms context. */
+async function appendMentoringLife(storage: Storage): Promise<void> {
+  const [first, second, pairingId, roomId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const wishes = { participantId: 'pat', topics: ['sleep'], language: 'en', availability: 'evenings', note: null, excludedMentors: [], requestedAt: at };
+  const mentee = `mentee-pat-${randomUUID()}`;
+  await storage.events.append(mentee, [
+    event('MentorRequested', { requestId: first, ...wishes }, 'pat'),
+    event('MentorRequestDeclined', { requestId: first, participantId: 'pat', mentorId: 'max', declinedAt: at }, 'max'),
+    event('MentorRequestCancelled', { requestId: first, participantId: 'pat', cancelledAt: at }, 'pat'),
+    event('MentorRequested', { requestId: second, ...wishes }, 'pat'),
+    event('PairingStarted', { pairingId, requestId: second, participantId: 'pat', mentorId: 'mona', roomId, startedAt: at }, 'mona'),
+  ], 'no_stream');
+  await storage.events.append(`room-${roomId}`, [event('PairRoomOpened', { roomId, pairingId, participantId: 'pat', mentorId: 'mona', openedAt: at }, 'system')], 'no_stream');
+  await storage.events.append(mentee, [
+    event('PairingEnded', { pairingId, participantId: 'pat', mentorId: 'mona', roomId, endedBy: 'pat', reason: null, rematch: false, endedAt: at }, 'pat'),
+  ], 4);
+  await storage.events.append(`room-${roomId}`, [event('RoomArchived', { by: 'system', archivedAt: at }, 'system')], 0);
+}
+
 async function appendAll(storage: Storage): Promise<void> {
   for (let r = 0; r < 3; r++) await storage.events.append(`room-${randomUUID()}`, roomLife(randomUUID()), 'no_stream');
   await storage.events.append(`safety-${randomUUID()}`, safetyLife(randomUUID()), 'no_stream');
+  await appendMentoringLife(storage);
 }
 
 /** What the live follower does: every event through projectEvent, in position order. */

@@ -7,6 +7,7 @@ import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
 import { RealtimeModule } from '@haven/realtime';
+import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule } from '@haven/mentoring';
 import { roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
 import { createSafetyDeliveryPolicy, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
@@ -20,7 +21,7 @@ import { TestClockController } from './test-clock/test-clock.controller';
 const isTest = process.env.NODE_ENV === 'test';
 // read once at start: a clinic's bad phrase or resources file stops the start with a clear message
 const safetyConfig = safetyConfigFrom(process.env);
-const conversations = [roomConversationPort];
+const conversations = [roomConversationPort, mentoringConversationPort];
 
 @Module({
   imports: [
@@ -49,8 +50,9 @@ const conversations = [roomConversationPort];
     ClockModule,
     StorageModule,
     IdentityModule,
-    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig)] }),
+    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig)] }),
     RoomsModule,
+    MentoringModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],

@@ -52,13 +52,20 @@ export class SafetyService {
   }
 
   /**
-   * Crisis words in something a member wrote that is not a message to the conversation (a report's reason): nothing
-   * is held, as it reaches only moderators anyway, but staff are alerted and the writer gets help. null: not flagged.
+   * Crisis words in something a member wrote that is not a message to the conversation (a report's reason, a mentor
+   * request's note): nothing is held (the caller decides what becomes of the text), but staff are alerted and the
+   * writer gets help. null: not flagged.
    */
-  async alertIfFlagged(actor: Actor, conversation: ConversationRef, text: string, commandId: string): Promise<HelpAck | null> {
+  async alertIfFlagged(
+    actor: Actor,
+    conversation: ConversationRef,
+    text: string,
+    commandId: string,
+    source: Extract<AlertSource, 'report_reason' | 'mentoring_text'> = 'report_reason',
+  ): Promise<HelpAck | null> {
     const result = this.screen(text);
     if (!result.flagged) return null;
-    return this.raiseOrJoin(actor, conversation, 'report_reason', result.categories, commandId);
+    return this.raiseOrJoin(actor, conversation, source, result.categories, commandId);
   }
 
   async helpNow(actor: Actor, conversation: ConversationRef, commandId: string): Promise<HelpAck> {

@@ -53,6 +53,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   ROOM_ACTIVITY_LIMIT_SCALE = 1;
 
+  /** pairings one mentor may have active at once; accepting past it is refused (MENTORING.MENTOR_AT_CAPACITY) */
+  @Type(() => Number) @IsInt() @Min(1)
+  MENTOR_MAX_ACTIVE_PAIRINGS = 3;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

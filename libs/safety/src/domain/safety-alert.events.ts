@@ -1,8 +1,11 @@
 import type { DomainEvent } from '@haven/domain';
 
-/** The conversation a safety alert came from; rooms today, mentor channels and family sessions later. */
+/**
+ * The conversation a safety alert came from: a room (group rooms and mentor pair rooms), or `mentoring`, a person's
+ * mentor requests and pairings (id: their user id), for crisis words in a request's note or a pairing's end.
+ */
 export interface ConversationRef {
-  kind: 'room';
+  kind: 'room' | 'mentoring';
   id: string;
 }
 
@@ -17,8 +20,11 @@ export interface HeldMessage {
   edit: boolean;
 }
 
-/** screening: a held message; help_request: "I need help now"; report_reason: crisis words in the reason of a report (nothing held) */
-export type AlertSource = 'screening' | 'help_request' | 'report_reason';
+/**
+ * screening: a held message; help_request: "I need help now"; report_reason: crisis words in the reason of a report;
+ * mentoring_text: crisis words in a mentor request's note or a pairing's end reason (nothing held for either)
+ */
+export type AlertSource = 'screening' | 'help_request' | 'report_reason' | 'mentoring_text';
 export type AlertOutcome = 'released' | 'kept_held' | 'followed_up_privately';
 export const ALERT_OUTCOMES: readonly AlertOutcome[] = ['released', 'kept_held', 'followed_up_privately'];
 

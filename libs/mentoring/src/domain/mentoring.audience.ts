@@ -1,0 +1,86 @@
+import type { Actor, Role } from '@haven/domain';
+import type { MentoringEvent } from './mentoring.events';
+
+/**
+ * The form of a mentoring event an audience gets:
+ * - full: as stored;
+ * - anonymous: without the participant's id (nor the mentors a rematch excludes): mentors choose a request by what it
+ *   asks for, not by who asks, and learn who it is only when they accept;
+ * - taken: to the mentors who did not accept, only that the request is no longer open (MentorRequestTaken);
+ * - withoutReason: the other party of an ended pairing learns it ended, not the reason given.
+ */
+export type MentoringForm = 'full' | 'anonymous' | 'taken' | 'withoutReason';
+
+/** One part of an event's audience: these users and every user of these roles, minus `exceptUsers`. */
+export interface MentoringAudience {
+  users: string[];
+  roles: Role[];
+  exceptUsers: string[];
+  form: MentoringForm;
+}
+
+/*
+ * Choices:
+ * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes).
+ * - A decline: only the mentor who declined (the participant is not told "no" by name).
+ * - A pairing's start: the pair and clinicians in full; other mentors learn only that the request was taken.
+ * - A pairing's end: whoever ended it and clinicians in full; the other party without the reason.
+ * The parts of one event never overlap (each names who the others leave out), so live delivery and catch-up, which
+ * both read this function, give everyone exactly one form. Family guests see nothing of mentoring.
+ */
+export function mentoringAudience(event: MentoringEvent): MentoringAudience[] {
+  const part = (users: string[], roles: Role[], exceptUsers: string[], form: MentoringForm): MentoringAudience => ({ users, roles, exceptUsers, form });
+  switch (event.type) {
+    case 'MentorRequested': {
+      const { participantId, excludedMentors } = event.data;
+      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors], 'anonymous')];
+    }
+    case 'MentorRequestCancelled': {
+      const { participantId } = event.data;
+      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId], 'anonymous')];
+    }
+    case 'MentorRequestDeclined':
+      return [part([event.data.mentorId], [], [], 'anonymous')];
+    case 'PairingStarted': {
+      const { participantId, mentorId } = event.data;
+      return [part([participantId, mentorId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, mentorId], 'taken')];
+    }
+    case 'PairingEnded': {
+      const { participantId, mentorId, endedBy } = event.data;
+      return [part([endedBy], ['clinician'], [], 'full'), part([participantId, mentorId], [], [endedBy], 'withoutReason')];
+    }
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The one part of the audience this viewer belongs to, or null: what catch-up gives them, as live delivery did. */
+export function audienceOf(viewer: Actor, event: MentoringEvent): MentoringAudience | null {
+  if (viewer.role === 'family') return null;
+  return (
+    mentoringAudience(event).find(
+      (part) => !part.exceptUsers.includes(viewer.userId) && (part.users.includes(viewer.userId) || part.roles.includes(viewer.role)),
+    ) ?? null
+  );
+}
+
+/** The event's data in the given form, with its type (a taken request becomes MentorRequestTaken). */
+export function mentoringEventForm(event: MentoringEvent, form: MentoringForm): { type: string; data: Record<string, unknown> } {
+  const data = event.data as Record<string, unknown>;
+  switch (form) {
+    case 'full':
+      return { type: event.type, data };
+    case 'anonymous': {
+      const { participantId: _p, excludedMentors: _e, ...rest } = data;
+      return { type: event.type, data: rest };
+    }
+    case 'taken':
+      return { type: 'MentorRequestTaken', data: { requestId: data.requestId, takenAt: data.startedAt } };
+    case 'withoutReason': {
+      const { reason: _r, ...rest } = data;
+      return { type: event.type, data: rest };
+    }
+  }
+}

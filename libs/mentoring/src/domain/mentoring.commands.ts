@@ -1,0 +1,38 @@
+import type { CommandContext } from '@haven/domain';
+
+/** What a participant asks for; mentors see it without the participant's id until one accepts. */
+export type MentorPreferences = {
+  /** what they want to talk about, 1..5 short tags ("sleep", "returning to work") */
+  topics: string[];
+  /** the language they want to speak, a BCP 47 tag ("en", "es-MX") */
+  language: string;
+  /** when they can talk, in their words ("weekday evenings") */
+  availability: string;
+  /** anything else a mentor should know; null for none */
+  note: string | null;
+};
+
+/** Every mentoring command is about one participant: the handler routes it to the stream `mentee-<participantId>`. */
+type MentoringCommandOf<Type extends string, Data> = {
+  type: Type;
+  data: { participantId: string } & Data;
+  context: CommandContext;
+};
+
+export type RequestMentor = MentoringCommandOf<'RequestMentor', { requestId: string } & MentorPreferences>;
+export type CancelMentorRequest = MentoringCommandOf<'CancelMentorRequest', { requestId: string }>;
+/** `pairingId` and `roomId` are chosen by the caller (derived from the request) so every node names them alike. */
+export type AcceptMentorRequest = MentoringCommandOf<'AcceptMentorRequest', { requestId: string; pairingId: string; roomId: string }>;
+export type DeclineMentorRequest = MentoringCommandOf<'DeclineMentorRequest', { requestId: string }>;
+export type EndPairing = MentoringCommandOf<'EndPairing', { pairingId: string; reason: string | null }>;
+/** Ends the pairing and asks again with the same preferences, never to be matched with the same mentor. */
+export type RequestRematch = MentoringCommandOf<'RequestRematch', { pairingId: string; requestId: string; reason: string | null }>;
+
+export type MentoringCommand =
+  | RequestMentor
+  | CancelMentorRequest
+  | AcceptMentorRequest
+  | DeclineMentorRequest
+  | EndPairing
+  | RequestRematch;
+export type MentoringCommandType = MentoringCommand['type'];

@@ -1,0 +1,120 @@
+import type { Actor, Decider } from '@haven/domain';
+import type { MentoringCommand } from './mentoring.commands';
+import { MentoringErrors } from './mentoring.errors';
+import type { MentoringEvent } from './mentoring.events';
+import { evolveMentee, initialMenteeState, type MenteeState, type MentorRequestState, type PairingState } from './mentoring.state';
+import { MAX_REASON_LENGTH, optionalText, validPreferences } from './mentoring.validation';
+
+/** Clinicians and admins oversee pairings: they may cancel a request or end a pairing for someone's safety. */
+const isOverseer = (actor: Actor): boolean => actor.role === 'clinician' || actor.role === 'admin';
+
+function requireRequest(state: MenteeState, requestId: string): MentorRequestState {
+  const request = state.requests[requestId];
+  if (!request) throw MentoringErrors.requestNotFound(requestId);
+  return request;
+}
+
+function requireOpenRequest(state: MenteeState, requestId: string): MentorRequestState {
+  const request = requireRequest(state, requestId);
+  if (request.status === 'matched') throw MentoringErrors.requestTaken(requestId);
+  if (request.status !== 'open') throw MentoringErrors.requestNotOpen(requestId, request.status);
+  return request;
+}
+
+/** The participant themself, or an overseer; a mentor or a stranger learns nothing (not found). */
+function requireOwnerOrOverseer(actor: Actor, participantId: string, notFound: Error): void {
+  if (isOverseer(actor)) return;
+  if (actor.role !== 'participant' || actor.userId !== participantId) throw notFound;
+}
+
+function requirePairingParty(actor: Actor, participantId: string, pairing: PairingState | undefined, pairingId: string): PairingState {
+  const party = pairing && (isOverseer(actor) || (actor.role === 'participant' && actor.userId === participantId) || (actor.role === 'mentor' && actor.userId === pairing.mentorId));
+  if (!pairing || !party) throw MentoringErrors.pairingNotFound(pairingId);
+  return pairing;
+}
+
+/**
+ * The rules of one participant's mentor requests and pairings (stream `mentee-<participantId>`): at most one open
+ * request and one active pairing at a time; the first mentor to accept gets the pairing (a second is refused
+ * MENTORING.REQUEST_TAKEN, also when the two race on different nodes: the stream's expected revision decides).
+ */
+export const mentoringDecider: Decider<MentoringCommand, MentoringEvent, MenteeState> = {
+  decide(command, state) {
+    const { actor, now } = command.context;
+    const { participantId } = command.data;
+    switch (command.type) {
+      case 'RequestMentor': {
+        if (actor.role !== 'participant' || actor.userId !== participantId) throw MentoringErrors.notAParticipant();
+        const { requestId } = command.data;
+        if (state.requests[requestId]) throw MentoringErrors.duplicateRequestId(requestId);
+        if (state.openRequestId) throw MentoringErrors.alreadyRequested(state.openRequestId);
+        if (state.activePairingId) throw MentoringErrors.alreadyPaired(state.activePairingId);
+        const preferences = validPreferences(command.data);
+        return [{ type: 'MentorRequested', data: { requestId, participantId, ...preferences, excludedMentors: [], requestedAt: now } }];
+      }
+      case 'CancelMentorRequest': {
+        const { requestId } = command.data;
+        requireOwnerOrOverseer(actor, participantId, MentoringErrors.requestNotFound(requestId));
+        const request = requireRequest(state, requestId);
+        if (request.status === 'cancelled') return [];
+        requireOpenRequest(state, requestId);
+        return [{ type: 'MentorRequestCancelled', data: { requestId, participantId, cancelledAt: now } }];
+      }
+      case 'AcceptMentorRequest': {
+        if (actor.role !== 'mentor') throw MentoringErrors.notAMentor();
+        const { requestId, pairingId, roomId } = command.data;
+        if (actor.userId === participantId) throw MentoringErrors.forbidden('you cannot mentor yourself');
+        const request = requireOpenRequest(state, requestId);
+        if (request.excludedMentors.includes(actor.userId)) throw MentoringErrors.excluded(requestId);
+        if (state.pairings[pairingId]) throw MentoringErrors.requestTaken(requestId);
+        return [{ type: 'PairingStarted', data: { pairingId, requestId, participantId, mentorId: actor.userId, roomId, startedAt: now } }];
+      }
+      case 'DeclineMentorRequest': {
+        if (actor.role !== 'mentor') throw MentoringErrors.notAMentor();
+        const { requestId } = command.data;
+        const request = requireOpenRequest(state, requestId);
+        if (request.excludedMentors.includes(actor.userId)) throw MentoringErrors.excluded(requestId);
+        if (request.declinedBy.includes(actor.userId)) return [];
+        return [{ type: 'MentorRequestDeclined', data: { requestId, participantId, mentorId: actor.userId, declinedAt: now } }];
+      }
+      case 'EndPairing': {
+        const { pairingId } = command.data;
+        const pairing = requirePairingParty(actor, participantId, state.pairings[pairingId], pairingId);
+        if (pairing.status === 'ended') return [];
+        const reason = optionalText('reason', command.data.reason, MAX_REASON_LENGTH);
+        const { mentorId, roomId } = pairing;
+        return [{ type: 'PairingEnded', data: { pairingId, participantId, mentorId, roomId, endedBy: actor.userId, reason, rematch: false, endedAt: now } }];
+      }
+      case 'RequestRematch': {
+        const { pairingId, requestId } = command.data;
+        requireOwnerOrOverseer(actor, participantId, MentoringErrors.pairingNotFound(pairingId));
+        const pairing = state.pairings[pairingId];
+        if (!pairing) throw MentoringErrors.pairingNotFound(pairingId);
+        if (pairing.status === 'ended') throw MentoringErrors.pairingEnded(pairingId);
+        if (state.requests[requestId]) throw MentoringErrors.duplicateRequestId(requestId);
+        const reason = optionalText('reason', command.data.reason, MAX_REASON_LENGTH);
+        const earlier = state.requests[pairing.requestId];
+        const { mentorId, roomId } = pairing;
+        return [
+          { type: 'PairingEnded', data: { pairingId, participantId, mentorId, roomId, endedBy: actor.userId, reason, rematch: true, endedAt: now } },
+          {
+            type: 'MentorRequested',
+            data: {
+              requestId,
+              participantId,
+              ...earlier.preferences,
+              excludedMentors: [...new Set([...earlier.excludedMentors, mentorId])],
+              requestedAt: now,
+            },
+          },
+        ];
+      }
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
+      }
+    }
+  },
+  evolve: evolveMentee,
+  initialState: initialMenteeState,
+};

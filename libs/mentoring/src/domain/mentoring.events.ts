@@ -1,0 +1,55 @@
+import type { DomainEvent } from '@haven/domain';
+import type { MentorPreferences } from './mentoring.commands';
+
+// Events carry user ids only. The note and reasons are personal data in plainly named fields (crypto-shredding).
+
+export type MentorRequested = DomainEvent<
+  'MentorRequested',
+  MentorPreferences & {
+    requestId: string;
+    participantId: string;
+    /** mentors this request is never offered to: earlier mentors of a rematch */
+    excludedMentors: string[];
+    requestedAt: string;
+  }
+>;
+export type MentorRequestCancelled = DomainEvent<'MentorRequestCancelled', { requestId: string; participantId: string; cancelledAt: string }>;
+/** One mentor said "not me"; the request stays open for the others. */
+export type MentorRequestDeclined = DomainEvent<
+  'MentorRequestDeclined',
+  { requestId: string; participantId: string; mentorId: string; declinedAt: string }
+>;
+export type PairingStarted = DomainEvent<
+  'PairingStarted',
+  { pairingId: string; requestId: string; participantId: string; mentorId: string; roomId: string; startedAt: string }
+>;
+/** `reason` is shown to the one who ended it and to clinicians, not to the other person. */
+export type PairingEnded = DomainEvent<
+  'PairingEnded',
+  {
+    pairingId: string;
+    participantId: string;
+    mentorId: string;
+    roomId: string;
+    endedBy: string;
+    reason: string | null;
+    /** the participant asked for another mentor (a MentorRequested follows) */
+    rematch: boolean;
+    endedAt: string;
+  }
+>;
+
+export type MentoringEvent = MentorRequested | MentorRequestCancelled | MentorRequestDeclined | PairingStarted | PairingEnded;
+export type MentoringEventType = MentoringEvent['type'];
+export const MENTORING_EVENT_TYPES: readonly MentoringEventType[] = [
+  'MentorRequested',
+  'MentorRequestCancelled',
+  'MentorRequestDeclined',
+  'PairingStarted',
+  'PairingEnded',
+];
+
+const STREAM_PREFIX = 'mentee-';
+/** The stream of one participant's requests and pairings: "one open request or pairing at a time" is its rule. */
+export const menteeStreamName = (participantId: string): string => `${STREAM_PREFIX}${participantId}`;
+export const isMentoringStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);

@@ -1,0 +1,69 @@
+import type { MentorPreferences } from './mentoring.commands';
+import type { MentoringEvent } from './mentoring.events';
+
+export interface MentorRequestState {
+  status: 'open' | 'matched' | 'cancelled';
+  preferences: MentorPreferences;
+  excludedMentors: string[];
+  declinedBy: string[];
+}
+
+export interface PairingState {
+  requestId: string;
+  mentorId: string;
+  roomId: string;
+  status: 'active' | 'ended';
+}
+
+/** One participant's requests and pairings. A participant has few, so plain records do (no persistent maps). */
+export interface MenteeState {
+  requests: Record<string, MentorRequestState>;
+  pairings: Record<string, PairingState>;
+  openRequestId: string | null;
+  activePairingId: string | null;
+}
+
+export const initialMenteeState = (): MenteeState => ({ requests: {}, pairings: {}, openRequestId: null, activePairingId: null });
+
+const withRequest = (state: MenteeState, requestId: string, change: (r: MentorRequestState) => MentorRequestState): MenteeState => {
+  const request = state.requests[requestId];
+  return request ? { ...state, requests: { ...state.requests, [requestId]: change(request) } } : state;
+};
+
+/** Folds one event into the state. Pure. */
+export function evolveMentee(state: MenteeState, event: MentoringEvent): MenteeState {
+  switch (event.type) {
+    case 'MentorRequested': {
+      const { requestId, topics, language, availability, note, excludedMentors } = event.data;
+      const request: MentorRequestState = { status: 'open', preferences: { topics, language, availability, note }, excludedMentors, declinedBy: [] };
+      return { ...state, requests: { ...state.requests, [requestId]: request }, openRequestId: requestId };
+    }
+    case 'MentorRequestCancelled':
+      return { ...withRequest(state, event.data.requestId, (r) => ({ ...r, status: 'cancelled' })), openRequestId: null };
+    case 'MentorRequestDeclined':
+      return withRequest(state, event.data.requestId, (r) => ({ ...r, declinedBy: [...r.declinedBy, event.data.mentorId] }));
+    case 'PairingStarted': {
+      const { pairingId, requestId, mentorId, roomId } = event.data;
+      const matched = withRequest(state, requestId, (r) => ({ ...r, status: 'matched' }));
+      return {
+        ...matched,
+        pairings: { ...matched.pairings, [pairingId]: { requestId, mentorId, roomId, status: 'active' } },
+        openRequestId: null,
+        activePairingId: pairingId,
+      };
+    }
+    case 'PairingEnded': {
+      const pairing = state.pairings[event.data.pairingId];
+      if (!pairing) return state;
+      return {
+        ...state,
+        pairings: { ...state.pairings, [event.data.pairingId]: { ...pairing, status: 'ended' } },
+        activePairingId: state.activePairingId === event.data.pairingId ? null : state.activePairingId,
+      };
+    }
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { UseFilters } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Socket } from 'socket.io';
+import { derivedId } from '@haven/command-handling';
+import { DomainError, type Actor } from '@haven/domain';
+import { WsExceptionFilter } from '@haven/edge';
+import { socketActor } from '@haven/identity';
+import type { ConversationRef } from '@haven/safety/domain/safety-alert.events';
+import { SafetyService } from '@haven/safety/safety.service';
+import { MentoringCommandsService } from '../mentoring-commands.service';
+import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest } from './mentoring.requests';
+
+const actorOf = (socket: Socket): Actor => socketActor(socket)!;
+const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
+
+/** Requests and rematches go to every mentor: a cancel-and-ask-again loop would flood them all. Per user, per node. */
+export const MENTOR_REQUESTS_PER_HOUR = 10;
+
+/** Mentor pairing over socket.io; live events arrive on `event`. See docs/PROTOCOL.md, "Mentor pairing". */
+@WebSocketGateway()
+@UseFilters(new WsExceptionFilter())
+export class MentoringGateway {
+  private readonly requestLimiter = new RateLimiterMemory({ points: MENTOR_REQUESTS_PER_HOUR, duration: 3600 });
+
+  constructor(
+    private readonly mentoring: MentoringCommandsService,
+    private readonly safety: SafetyService,
+  ) {}
+
+  /**
+   * Crisis words in a note or reason: staff on call are alerted and the writer gets help in the ack. Screened before
+   * anything else, so help comes also when the command is then refused.
+   */
+  private screen(actor: Actor, text: string | undefined, commandId: string) {
+    // staff ending a pairing are not its subject; their words reach clinicians as the reason itself
+    if (!text || (actor.role !== 'participant' && actor.role !== 'mentor')) return Promise.resolve(null);
+    const conversation: ConversationRef = { kind: 'mentoring', id: actor.userId };
+    return this.safety.alertIfFlagged(actor, conversation, text, commandId, 'mentoring_text');
+  }
+
+  private async limitRequests(actor: Actor): Promise<void> {
+    await this.requestLimiter.consume(actor.userId).catch((refusal: { msBeforeNext?: number }) => {
+      throw new DomainError('MENTORING.RATE_LIMITED', `at most ${MENTOR_REQUESTS_PER_HOUR} mentor requests an hour; wait and retry`, {
+        retryAfterMs: refusal.msBeforeNext ?? 0,
+      });
+    });
+  }
+
+  @SubscribeMessage('mentoring.request')
+  async request(@ConnectedSocket() s: Socket, @MessageBody() { commandId, requestId, topics, language, availability, note }: RequestMentorRequest) {
+    const actor = actorOf(s);
+    const help = await this.screen(actor, note, commandId);
+    await this.limitRequests(actor);
+    const id = requestId ?? derivedId(actor, commandId, 'mentor-request');
+    // a note in crisis words never goes out to every mentor: the request goes on without it, and staff reach out
+    const requested = await this.mentoring.request(actor, id, { topics, language, availability, note: help ? null : (note ?? null) }, commandId);
+    return { ok: true as const, data: help ? { ...requested, noteWithheld: true, help } : requested };
+  }
+
+  @SubscribeMessage('mentoring.cancel')
+  cancel(@ConnectedSocket() s: Socket, @MessageBody() { commandId, requestId }: MentorRequestRefRequest) {
+    return ok(this.mentoring.cancel(actorOf(s), requestId, commandId));
+  }
+
+  @SubscribeMessage('mentoring.accept')
+  accept(@ConnectedSocket() s: Socket, @MessageBody() { commandId, requestId }: MentorRequestRefRequest) {
+    return ok(this.mentoring.accept(actorOf(s), requestId, commandId));
+  }
+
+  @SubscribeMessage('mentoring.decline')
+  decline(@ConnectedSocket() s: Socket, @MessageBody() { commandId, requestId }: MentorRequestRefRequest) {
+    return ok(this.mentoring.decline(actorOf(s), requestId, commandId));
+  }
+
+  @SubscribeMessage('mentoring.end')
+  async end(@ConnectedSocket() s: Socket, @MessageBody() { commandId, pairingId, reason }: EndPairingRequest) {
+    const actor = actorOf(s);
+    const help = await this.screen(actor, reason, commandId);
+    const ended = await this.mentoring.end(actor, pairingId, reason ?? null, commandId);
+    return { ok: true as const, data: help ? { ...ended, help } : ended };
+  }
+
+  @SubscribeMessage('mentoring.rematch')
+  async rematch(@ConnectedSocket() s: Socket, @MessageBody() { commandId, pairingId, requestId, reason }: RematchRequest) {
+    const actor = actorOf(s);
+    const help = await this.screen(actor, reason, commandId);
+    await this.limitRequests(actor);
+    const id = requestId ?? derivedId(actor, commandId, 'mentor-request');
+    const rematched = await this.mentoring.rematch(actor, pairingId, id, reason ?? null, commandId);
+    return { ok: true as const, data: help ? { ...rematched, help } : rematched };
+  }
+}

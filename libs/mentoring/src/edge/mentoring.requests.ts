@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { CommandRequest } from '@haven/rooms/edge/command.request';
+
+// Coarse bounds here; the exact rules (trimmed lengths, at most 5 distinct topics, a language tag) are the decider's,
+// which answers MENTORING.INVALID_REQUEST naming the field.
+
+export class RequestMentorRequest extends CommandRequest {
+  @ApiPropertyOptional({ format: 'uuid', description: 'defaults to an id derived from commandId' })
+  @IsOptional() @IsUUID() requestId?: string;
+
+  @ApiProperty({ type: [String], description: '1 to 5 topics, each up to 40 characters', example: ['sleep', 'returning to work'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @Length(0, 400, { each: true }) topics!: string[];
+
+  @ApiProperty({ description: 'a BCP 47 language tag', example: 'en' }) @IsString() @Length(1, 35) language!: string;
+
+  @ApiProperty({ maxLength: 200, example: 'weekday evenings' }) @IsString() @Length(0, 2000) availability!: string;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'screened for crisis language before any mentor sees it' })
+  @IsOptional() @IsString() @Length(0, 5000) note?: string;
+}
+
+export class MentorRequestRefRequest extends CommandRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() requestId!: string;
+}
+
+export class EndPairingRequest extends CommandRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() pairingId!: string;
+  @ApiPropertyOptional({ maxLength: 500, description: 'shown to clinicians, not to the other person' })
+  @IsOptional() @IsString() @Length(0, 5000) reason?: string;
+}
+
+export class RematchRequest extends EndPairingRequest {
+  @ApiPropertyOptional({ format: 'uuid', description: "the new request's id; defaults to one derived from commandId" })
+  @IsOptional() @IsUUID() requestId?: string;
+}

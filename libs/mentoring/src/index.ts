@@ -1,0 +1,6 @@
+export * from './domain';
+export * from './read-models/mentoring.projection';
+export * from './delivery/mentoring-delivery.policy';
+export * from './mentoring-commands.service';
+export * from './mentoring.module';
+export * from './safety/mentoring-conversation.port';

@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { CLOCK, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
+import { pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
+import { mentoringDecider } from './domain/mentoring.decider';
+import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
+import { MentoringErrors } from './domain/mentoring.errors';
+import { menteeStreamName } from './domain/mentoring.events';
+import { findPairing, findRequest, pairingsOf, type PairingRow } from './read-models/mentoring.projection';
+
+export interface MentoringAck {
+  position: number | null;
+  replayed: boolean;
+  events: { id: string; type: string; position: number }[];
+}
+
+const isOverseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
+
+/**
+ * Runs mentoring commands on the participant's stream, then opens or closes the pair's room in the rooms context (as
+ * the system, with a command id derived from the pairing, so any node doing it again appends nothing). If that step
+ * fails, the pair-room processor does it from the read model. Acks wait until this node has projected and delivered.
+ */
+@Injectable()
+export class MentoringCommandsService {
+  private readonly logger = new Logger(MentoringCommandsService.name);
+  private readonly maxActivePairings: number;
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly follower: LogFollower,
+    private readonly rooms: RoomCommandsService,
+    @Optional() config?: ConfigService,
+  ) {
+    this.maxActivePairings = Number(config?.get('MENTOR_MAX_ACTIVE_PAIRINGS') ?? 3);
+  }
+
+  async request(actor: Actor, requestId: string, preferences: MentorPreferences, commandId: string) {
+    const result = await this.run(actor, commandId, { type: 'RequestMentor', data: { participantId: actor.userId, requestId, ...preferences } });
+    return { ...ackOf(result), requestId: storedField(result, 'requestId', requestId) };
+  }
+
+  async cancel(actor: Actor, requestId: string, commandId: string) {
+    const participantId = await this.participantOfRequest(actor, requestId);
+    return ackOf(await this.run(actor, commandId, { type: 'CancelMentorRequest', data: { participantId, requestId } }));
+  }
+
+  async accept(actor: Actor, requestId: string, commandId: string) {
+    const request = await findRequest(this.storage.sql, requestId);
+    if (!request) throw MentoringErrors.requestNotFound(requestId);
+    await this.requireRoomForAnother(actor, requestId);
+    // one pairing per request, whoever accepts it: racing mentors name the same pairing, and the stream decides who got it
+    const pairingId = derivedId(SYSTEM_ACTOR, requestId, 'pairing');
+    const roomId = pairRoomIdOf(pairingId);
+    const result = await this.run(actor, commandId, {
+      type: 'AcceptMentorRequest',
+      data: { participantId: request.participantId, requestId, pairingId, roomId },
+    });
+    await this.openPairRoom({ pairingId, roomId, participantId: request.participantId, mentorId: actor.userId });
+    return { ...ackOf(result), pairingId, roomId, participantId: request.participantId };
+  }
+
+  async decline(actor: Actor, requestId: string, commandId: string) {
+    const request = await findRequest(this.storage.sql, requestId);
+    if (!request) throw MentoringErrors.requestNotFound(requestId);
+    return ackOf(await this.run(actor, commandId, { type: 'DeclineMentorRequest', data: { participantId: request.participantId, requestId } }));
+  }
+
+  async end(actor: Actor, pairingId: string, reason: string | null, commandId: string) {
+    const pairing = await this.pairingFor(actor, pairingId);
+    const result = await this.run(actor, commandId, { type: 'EndPairing', data: { participantId: pairing.participantId, pairingId, reason } });
+    await this.closePairRoom(pairing);
+    return ackOf(result);
+  }
+
+  async rematch(actor: Actor, pairingId: string, requestId: string, reason: string | null, commandId: string) {
+    const pairing = await this.pairingFor(actor, pairingId);
+    const result = await this.run(actor, commandId, { type: 'RequestRematch', data: { participantId: pairing.participantId, pairingId, requestId, reason } });
+    await this.closePairRoom(pairing);
+    const requested = result.events.find((e) => e.type === 'MentorRequested');
+    return { ...ackOf(result), requestId: typeof requested?.data.requestId === 'string' ? requested.data.requestId : requestId };
+  }
+
+  /** Opens the pair's room; idempotent (the same command id from any node, any number of times). */
+  async openPairRoom(p: Pick<PairingRow, 'pairingId' | 'roomId' | 'participantId' | 'mentorId'>): Promise<void> {
+    await this.roomStep(() =>
+      this.rooms.execute('OpenPairRoom', { roomId: p.roomId, pairingId: p.pairingId, participantId: p.participantId, mentorId: p.mentorId }, SYSTEM_ACTOR, `pair-room-open:${p.pairingId}`),
+    );
+  }
+
+  /** Closes (archives) the pair's room: its history stays readable to the pair, nothing more can be said in it. */
+  async closePairRoom(p: Pick<PairingRow, 'pairingId' | 'roomId'>): Promise<void> {
+    await this.roomStep(() => this.rooms.execute('ClosePairRoom', { roomId: p.roomId }, SYSTEM_ACTOR, `pair-room-close:${p.pairingId}`));
+  }
+
+  /** A failed room step is left to the processor: the pairing's event is stored, and the ack says what was decided. */
+  private async roomStep(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.logger.warn(`pair room step failed, the processor will retry: ${(error as Error).name}`);
+    }
+  }
+
+  /**
+   * A mentor's active pairings live in many participants' streams, so their number is read from the read model: two
+   * accepts at the same moment may take a mentor one past it. A retried accept of a pairing they have is let through.
+   */
+  private async requireRoomForAnother(actor: Actor, requestId: string): Promise<void> {
+    if (actor.role !== 'mentor') return; // the decider refuses it
+    const active = (await pairingsOf(this.storage.sql, actor.userId)).filter((p) => p.mentorId === actor.userId && p.status === 'active');
+    if (active.length >= this.maxActivePairings && !active.some((p) => p.requestId === requestId)) {
+      throw MentoringErrors.mentorAtCapacity(this.maxActivePairings);
+    }
+  }
+
+  /** Mentors and strangers learn nothing about a request that is not theirs to cancel. */
+  private async participantOfRequest(actor: Actor, requestId: string): Promise<string> {
+    if (!isOverseer(actor)) return actor.userId;
+    const request = await findRequest(this.storage.sql, requestId);
+    if (!request) throw MentoringErrors.requestNotFound(requestId);
+    return request.participantId;
+  }
+
+  private async pairingFor(actor: Actor, pairingId: string): Promise<PairingRow> {
+    const pairing = await findPairing(this.storage.sql, pairingId);
+    // the decider checks the actor again on the stream; here a stranger is told only "not found"
+    if (!pairing || !(isOverseer(actor) || actor.userId === pairing.participantId || actor.userId === pairing.mentorId)) {
+      throw MentoringErrors.pairingNotFound(pairingId);
+    }
+    return pairing;
+  }
+
+  private async run(actor: Actor, commandId: string, command: Omit<MentoringCommand, 'context'>): Promise<CommandResult> {
+    const full = { ...command, context: { actor, commandId, now: this.clock.now().toISOString() } } as MentoringCommand;
+    const result = await handleCommand(this.storage.events, mentoringDecider, menteeStreamName(full.data.participantId), full);
+    if (result.position !== null) await this.follower.waitFor(result.position);
+    return result;
+  }
+}
+
+function ackOf(result: CommandResult): MentoringAck {
+  return { position: result.position, replayed: result.replayed, events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })) };
+}
+
+/** For a replayed command id, the id the first attempt stored, not the one the retry names. */
+function storedField(result: CommandResult, field: string, fallback: string): string {
+  const stored = result.events[0]?.data[field];
+  return typeof stored === 'string' ? stored : fallback;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MentoringController } from './edge/mentoring.controller';
+import { MentoringGateway } from './edge/mentoring.gateway';
+import { MentoringCommandsService } from './mentoring-commands.service';
+import { PairRoomProcessor } from './pair-room.processor';
+
+/** Mentor pairing; the pair's private channel is a room of the rooms context (RoomsModule is global). */
+@Module({
+  controllers: [MentoringController],
+  providers: [MentoringCommandsService, MentoringGateway, PairRoomProcessor],
+})
+export class MentoringModule {}

@@ -1,0 +1,186 @@
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { Projection } from '@haven/projections';
+import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '../domain/mentoring.events';
+
+const ROOM_STREAM_PREFIX = 'room-';
+
+/**
+ * mentor_requests, mentor_request_declines and mentor_pairings: what mentors may take, who is paired with whom, and
+ * whether each pairing's room has been opened (and, once it ended, closed). The rooms context owns the rooms; this read
+ * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do.
+ */
+export const mentoringProjection: Projection = {
+  name: 'mentoring',
+  eventTypes: [...MENTORING_EVENT_TYPES, 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings'],
+  async migrate(db) {
+    await db.execute(`create table if not exists mentor_requests (
+      request_id text primary key, participant_id text not null, topics text not null, language text not null,
+      availability text not null, note text, excluded_mentors text not null, status text not null,
+      requested_at text not null, position bigint not null)`);
+    await db.execute(`create index if not exists mentor_requests_open on mentor_requests (status, position)`);
+    await db.execute(`create index if not exists mentor_requests_participant on mentor_requests (participant_id)`);
+    await db.execute(`create table if not exists mentor_request_declines (
+      request_id text not null, mentor_id text not null, primary key (request_id, mentor_id))`);
+    await db.execute(`create table if not exists mentor_pairings (
+      pairing_id text primary key, request_id text not null, participant_id text not null, mentor_id text not null,
+      room_id text not null, status text not null, started_at text not null, ended_at text,
+      room_opened integer not null, room_closed integer not null)`);
+    await db.execute(`create index if not exists mentor_pairings_participant on mentor_pairings (participant_id)`);
+    await db.execute(`create index if not exists mentor_pairings_mentor on mentor_pairings (mentor_id)`);
+    await db.execute(`create index if not exists mentor_pairings_room on mentor_pairings (room_id)`);
+  },
+  async apply(tx, recorded) {
+    if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
+      const roomId = recorded.streamId.slice(ROOM_STREAM_PREFIX.length);
+      if (recorded.type === 'PairRoomOpened') {
+        await tx.execute(`update mentor_pairings set room_opened = 1 where room_id = $1`, [roomId]);
+      } else if (recorded.type === 'RoomArchived') {
+        await tx.execute(`update mentor_pairings set room_closed = 1 where room_id = $1`, [roomId]);
+      }
+      return;
+    }
+    if (!isMentoringStream(recorded.streamId)) return;
+    const event = recorded as unknown as MentoringEvent & RecordedEvent;
+    switch (event.type) {
+      case 'MentorRequested': {
+        const d = event.data;
+        await tx.execute(
+          `insert into mentor_requests values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) on conflict (request_id) do nothing`,
+          [d.requestId, d.participantId, JSON.stringify(d.topics), d.language, d.availability, d.note, JSON.stringify(d.excludedMentors), d.requestedAt, recorded.position],
+        );
+        return;
+      }
+      case 'MentorRequestCancelled':
+        await tx.execute(`update mentor_requests set status = 'cancelled' where request_id = $1`, [event.data.requestId]);
+        return;
+      case 'MentorRequestDeclined':
+        await tx.execute(`insert into mentor_request_declines values ($1, $2) on conflict do nothing`, [event.data.requestId, event.data.mentorId]);
+        return;
+      case 'PairingStarted': {
+        const d = event.data;
+        await tx.execute(`update mentor_requests set status = 'matched' where request_id = $1`, [d.requestId]);
+        await tx.execute(
+          `insert into mentor_pairings values ($1, $2, $3, $4, $5, 'active', $6, null, 0, 0) on conflict (pairing_id) do nothing`,
+          [d.pairingId, d.requestId, d.participantId, d.mentorId, d.roomId, d.startedAt],
+        );
+        return;
+      }
+      case 'PairingEnded':
+        await tx.execute(`update mentor_pairings set status = 'ended', ended_at = $2 where pairing_id = $1`, [event.data.pairingId, event.data.endedAt]);
+        return;
+      default:
+        return;
+    }
+  },
+};
+
+/** A request as a mentor sees it: what is asked, never who asks. */
+export interface OpenMentorRequest {
+  requestId: string;
+  topics: string[];
+  language: string;
+  availability: string;
+  note: string | null;
+  requestedAt: string;
+  position: number;
+}
+
+export interface MentorRequestRow extends OpenMentorRequest {
+  participantId: string;
+  status: string;
+  excludedMentors: string[];
+}
+
+const toRequest = (r: Record<string, unknown>): MentorRequestRow => ({
+  requestId: String(r.request_id),
+  participantId: String(r.participant_id),
+  topics: JSON.parse(String(r.topics)) as string[],
+  language: String(r.language),
+  availability: String(r.availability),
+  note: r.note === null ? null : String(r.note),
+  excludedMentors: JSON.parse(String(r.excluded_mentors)) as string[],
+  status: String(r.status),
+  requestedAt: String(r.requested_at),
+  position: Number(r.position),
+});
+
+const asSeenByMentors = ({ participantId: _p, status: _s, excludedMentors: _e, ...request }: MentorRequestRow): OpenMentorRequest => request;
+
+export async function findRequest(db: SqlExecutor, requestId: string): Promise<MentorRequestRow | null> {
+  const rows = await db.query(`select * from mentor_requests where request_id = $1`, [requestId]);
+  return rows.length === 0 ? null : toRequest(rows[0]);
+}
+
+/** Open requests this mentor may take: not excluded from, not declined; oldest first, so nobody waits longest. */
+export async function openRequestsFor(db: SqlExecutor, mentorId: string, limit = 200): Promise<OpenMentorRequest[]> {
+  const rows = await db.query(
+    `select * from mentor_requests r where status = 'open' and participant_id <> $1
+       and not exists (select 1 from mentor_request_declines d where d.request_id = r.request_id and d.mentor_id = $1)
+     order by position limit $2`,
+    [mentorId, limit],
+  );
+  return rows.map(toRequest).filter((r) => !r.excludedMentors.includes(mentorId)).map(asSeenByMentors);
+}
+
+/** A participant's own requests, or (participantId null) every open one, for clinicians. */
+export async function requestsOf(db: SqlExecutor, participantId: string | null): Promise<MentorRequestRow[]> {
+  const rows =
+    participantId === null
+      ? await db.query(`select * from mentor_requests where status = 'open' order by position`)
+      : await db.query(`select * from mentor_requests where participant_id = $1 order by position`, [participantId]);
+  return rows.map(toRequest);
+}
+
+export interface PairingRow {
+  pairingId: string;
+  requestId: string;
+  participantId: string;
+  mentorId: string;
+  roomId: string;
+  status: 'active' | 'ended';
+  startedAt: string;
+  endedAt: string | null;
+  roomOpened: boolean;
+  roomClosed: boolean;
+}
+
+const toPairing = (r: Record<string, unknown>): PairingRow => ({
+  pairingId: String(r.pairing_id),
+  requestId: String(r.request_id),
+  participantId: String(r.participant_id),
+  mentorId: String(r.mentor_id),
+  roomId: String(r.room_id),
+  status: String(r.status) as PairingRow['status'],
+  startedAt: String(r.started_at),
+  endedAt: r.ended_at === null ? null : String(r.ended_at),
+  roomOpened: Number(r.room_opened) === 1,
+  roomClosed: Number(r.room_closed) === 1,
+});
+
+export async function findPairing(db: SqlExecutor, pairingId: string): Promise<PairingRow | null> {
+  const rows = await db.query(`select * from mentor_pairings where pairing_id = $1`, [pairingId]);
+  return rows.length === 0 ? null : toPairing(rows[0]);
+}
+
+/** The pairings a user is in (as participant or mentor), or (userId null) every active one, for clinicians. */
+export async function pairingsOf(db: SqlExecutor, userId: string | null): Promise<PairingRow[]> {
+  const rows =
+    userId === null
+      ? await db.query(`select * from mentor_pairings where status = 'active' order by started_at`)
+      : await db.query(`select * from mentor_pairings where participant_id = $1 or mentor_id = $1 order by started_at`, [userId]);
+  return rows.map(toPairing);
+}
+
+/**
+ * Pair rooms still to open (an active pairing whose room is not open) or to close (an ended pairing whose room is
+ * open): what the processor does after a crash between a pairing's event and its room's command.
+ */
+export async function duePairRooms(db: SqlExecutor, limit = 100): Promise<{ action: 'open' | 'close'; pairing: PairingRow }[]> {
+  const rows = await db.query(
+    `select * from mentor_pairings where (status = 'active' and room_opened = 0) or (status = 'ended' and room_opened = 1 and room_closed = 0)
+     order by started_at limit $1`,
+    [limit],
+  );
+  return rows.map(toPairing).map((pairing) => ({ action: pairing.status === 'active' ? ('open' as const) : ('close' as const), pairing }));
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { AppProcess } from '../../support/app-process';
+import { connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
+import { headPosition, STORES } from '../../support/stores';
+import { accepted, command, connectFamily, history, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
+
+/*
+ * Mentor pairing end to end (docs/PROTOCOL.md, "Mentor pairing"): real sockets, the real app, each store. One app per
+ * store for the file, so every test names its own participant (a participant has one open request at a time) and
+ * looks for its own request by id: mentors see every test's requests.
+ */
+
+const CRISIS_TEXT = 'honestly I want to end my life, I have a plan for tonight';
+const wishes = { topics: ['sleep', 'returning to work'], language: 'en', availability: 'weekday evenings', note: 'I am new to the program' };
+
+let seq = 0;
+const someone = (name: string) => `${name}-${++seq}-${randomUUID().slice(0, 6)}`;
+
+const isRequest = (requestId: string, type = 'MentorRequested') => (e: WireEvent) => e.type === type && e.data.requestId === requestId;
+const mentoringEventsOf = (client: TestClient, requestId: string) => client.events.filter((e) => e.data.requestId === requestId);
+
+describe.each(STORES)('mentor pairing on %s', (store) => {
+  let app: AppProcess;
+  oneAppPerFile(store, (started) => (app = started));
+
+  /** a fresh participant asks for a mentor; resolves with their socket and the request id */
+  async function participantAsking(extra: Record<string, unknown> = {}) {
+    const participant = await connect(app, someone('pat'), 'participant');
+    const { requestId } = await accepted<{ requestId: string }>(participant, 'mentoring.request', { ...wishes, ...extra });
+    return { participant, requestId };
+  }
+
+  /** a participant paired with a mentor; resolves with both, the pairing and its room */
+  async function pairedUp() {
+    const mentor = await connect(app, someone('mentor'), 'mentor');
+    const { participant, requestId } = await participantAsking();
+    await mentor.waitForEvent(isRequest(requestId));
+    const pairing = await accepted<{ pairingId: string; roomId: string; participantId: string }>(mentor, 'mentoring.accept', { requestId });
+    await participant.waitForEvent((e) => e.type === 'PairRoomOpened' && e.streamId === streamOf(pairing.roomId));
+    return { participant, mentor, requestId, ...pairing };
+  }
+
+  it('every mentor sees a request live without who asks; other participants, facilitators and family see nothing', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const max = await connect(app, someone('max'), 'mentor');
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const bob = await connect(app, someone('bob'), 'participant');
+    const fran = await connect(app, someone('fran'), 'facilitator');
+    const { participant, requestId } = await participantAsking();
+    const family = await connectFamily(app, participant.userId);
+
+    for (const mentor of [mona, max]) {
+      const seen = await mentor.waitForEvent(isRequest(requestId));
+      expect(seen).toMatchObject({ streamId: 'mentor-requests', actorId: 'anonymous', data: { requestId, ...wishes } });
+      expect(JSON.stringify(seen)).not.toContain(participant.userId);
+    }
+    // the participant and clinicians see it as stored
+    for (const full of [participant, cleo]) {
+      const seen = await full.waitForEvent(isRequest(requestId));
+      expect(seen).toMatchObject({ actorId: participant.userId, data: { participantId: participant.userId, ...wishes } });
+    }
+    await settle();
+    for (const outsider of [bob, fran, family]) expect(mentoringEventsOf(outsider, requestId)).toEqual([]);
+
+    // the same over HTTP: mentors list it without who asks, the participant lists their own, others nothing
+    const listed = await httpGet(app, mona, '/mentoring/requests');
+    expect(listed.body.data).toContainEqual({ requestId, ...wishes, requestedAt: expect.any(String), position: expect.any(Number) });
+    expect(JSON.stringify(listed.body)).not.toContain(participant.userId);
+    expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, status: 'open' })]);
+    expect((await httpGet(app, bob, '/mentoring/requests')).body.data).toEqual([]);
+    expect((await httpGet(app, fran, '/mentoring/requests')).body.data).toEqual([]);
+  });
+
+  it('the first mentor to accept gets the pairing and a private room; the other learns only that it was taken', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const max = await connect(app, someone('max'), 'mentor');
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const bob = await connect(app, someone('bob'), 'participant');
+    const { participant, requestId } = await participantAsking();
+    await Promise.all([mona, max].map((m) => m.waitForEvent(isRequest(requestId))));
+
+    // both accept at once: the participant's stream decides, one wins
+    const acks = await Promise.all([mona, max].map((m) => command(m, 'mentoring.accept', { requestId })));
+    expect(acks.filter((a) => a.ok)).toHaveLength(1);
+    expect(acks.find((a) => !a.ok)).toMatchObject({ ok: false, error: { code: 'MENTORING.REQUEST_TAKEN' } });
+    const winner = acks[0].ok ? mona : max;
+    const loser = winner === mona ? max : mona;
+    const { pairingId, roomId, participantId } = (acks.find((a) => a.ok) as { data: { pairingId: string; roomId: string; participantId: string } }).data;
+    expect(participantId).toBe(participant.userId);
+
+    for (const party of [participant, winner, cleo]) {
+      await party.waitForEvent((e) => e.type === 'PairingStarted' && e.data.pairingId === pairingId);
+    }
+    const taken = await loser.waitForEvent(isRequest(requestId, 'MentorRequestTaken'));
+    expect(taken).toMatchObject({ streamId: 'mentor-requests', actorId: 'anonymous', data: { requestId } });
+    expect(JSON.stringify(taken)).not.toContain(participant.userId);
+    expect(JSON.stringify(taken)).not.toContain(winner.userId);
+
+    // the pair's room: both are in it from the start, and only they hear what is said there
+    for (const party of [participant, winner]) await waitInRoom(party, roomId, 'PairRoomOpened');
+    const { messageId } = await post(participant, roomId, 'hi, thanks for taking this');
+    await waitInRoom(winner, roomId, 'MessagePosted', (e) => e.data.messageId === messageId);
+    await post(winner, roomId, 'glad to, how has your week been?');
+    await settle();
+    for (const outsider of [loser, cleo, bob]) expect(outsider.events.filter((e) => e.streamId === streamOf(roomId))).toEqual([]);
+    expect(await history(app, participant, roomId)).toHaveLength(2);
+    expect((await httpGet(app, bob, `/rooms/${roomId}/messages`)).status).toBe(403);
+
+    // nobody else gets in, and the pair cannot change the room into something else
+    await refused(app, bob, 'rooms.join', { roomId }, 'ROOM.CLOSED');
+    await refused(app, participant, 'rooms.leave', { roomId }, 'ROOM.PAIR_ROOM');
+    // the pairing lists its room; the room list never shows pair rooms, not even to staff
+    expect((await httpGet(app, participant, '/mentoring/pairings')).body.data).toEqual([
+      expect.objectContaining({ pairingId, roomId, mentorId: winner.userId, status: 'active' }),
+    ]);
+    expect((await httpGet(app, cleo, '/rooms')).body.data.map((r: { roomId: string }) => r.roomId)).not.toContain(roomId);
+  });
+
+  it('a decline hides the request from that mentor only, and the participant is not told', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const max = await connect(app, someone('max'), 'mentor');
+    const { participant, requestId } = await participantAsking();
+    await mona.waitForEvent(isRequest(requestId));
+
+    await accepted(mona, 'mentoring.decline', { requestId });
+    const declined = await mona.waitForEvent(isRequest(requestId, 'MentorRequestDeclined'));
+    expect(JSON.stringify(declined)).not.toContain(participant.userId);
+    const ids = async (client: TestClient) => (await httpGet(app, client, '/mentoring/requests')).body.data.map((r: { requestId: string }) => r.requestId);
+    expect(await ids(mona)).not.toContain(requestId);
+    expect(await ids(max)).toContain(requestId);
+    await settle();
+    expect(participant.events.filter((e) => e.type === 'MentorRequestDeclined')).toEqual([]);
+    expect(max.events.filter((e) => e.type === 'MentorRequestDeclined' && e.data.requestId === requestId)).toEqual([]);
+  });
+
+  it('ending a pairing closes its room: the history stays, nothing more is said; the reason reaches only the ender and clinicians', async () => {
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const { participant, mentor, pairingId, roomId } = await pairedUp();
+    await post(mentor, roomId, 'see you thursday');
+
+    await accepted(participant, 'mentoring.end', { pairingId, reason: 'we did not click' });
+    const toMentor = await mentor.waitForEvent((e) => e.type === 'PairingEnded' && e.data.pairingId === pairingId);
+    expect(toMentor.data).not.toHaveProperty('reason');
+    expect(JSON.stringify(toMentor)).not.toContain('did not click');
+    const toClinician = await cleo.waitForEvent((e) => e.type === 'PairingEnded' && e.data.pairingId === pairingId);
+    expect(toClinician.data).toMatchObject({ reason: 'we did not click', endedBy: participant.userId, rematch: false });
+
+    for (const party of [participant, mentor]) await waitInRoom(party, roomId, 'RoomArchived');
+    await refused(app, mentor, 'rooms.post', { roomId, text: 'one more thing' }, 'ROOM.ARCHIVED');
+    expect((await history(app, participant, roomId)).map((m: { text: string }) => m.text)).toEqual(['see you thursday']);
+    // ending it again changes nothing; a new request is allowed again
+    expect(await accepted(mentor, 'mentoring.end', { pairingId })).toMatchObject({ position: null });
+    await accepted(participant, 'mentoring.request', wishes);
+  });
+
+  it('a rematch ends the pairing and asks again with the same wishes; the earlier mentor never sees or takes it', async () => {
+    const max = await connect(app, someone('max'), 'mentor');
+    const { participant, mentor, pairingId, roomId } = await pairedUp();
+
+    const { requestId } = await accepted<{ requestId: string }>(participant, 'mentoring.rematch', { pairingId });
+    const offered = await max.waitForEvent(isRequest(requestId));
+    expect(offered.data).toMatchObject({ topics: wishes.topics, language: 'en', availability: wishes.availability });
+    await waitInRoom(mentor, roomId, 'RoomArchived');
+    await settle();
+    expect(mentor.events.filter(isRequest(requestId))).toEqual([]);
+    await refused(app, mentor, 'mentoring.accept', { requestId }, 'MENTORING.EXCLUDED');
+    expect((await httpGet(app, mentor, '/mentoring/requests')).body.data.map((r: { requestId: string }) => r.requestId)).not.toContain(requestId);
+
+    const second = await accepted<{ pairingId: string; roomId: string }>(max, 'mentoring.accept', { requestId });
+    expect(second.roomId).not.toBe(roomId);
+    await waitInRoom(participant, second.roomId, 'PairRoomOpened');
+    await post(participant, second.roomId, 'hello again');
+  });
+
+  it('crisis words in a note: the participant gets help, clinicians an alert, and no mentor ever sees the words', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const participant = await connect(app, someone('pat'), 'participant');
+
+    const ack = await accepted(participant, 'mentoring.request', { ...wishes, note: CRISIS_TEXT });
+    expect(ack).toMatchObject({ noteWithheld: true, help: { staffNotified: true, resources: expect.any(Array) } });
+    const alert = await cleo.waitForEvent((e) => e.type === 'SafetyAlertRaised' && e.data.userId === participant.userId);
+    expect(alert.data).toMatchObject({ source: 'mentoring_text', conversation: { kind: 'mentoring', id: participant.userId } });
+    await participant.waitForEvent((e) => e.type === 'SafetyHelpOffered');
+
+    const seen = await mona.waitForEvent(isRequest(ack.requestId));
+    expect(seen.data.note).toBeNull();
+    expect(JSON.stringify(mona.events)).not.toContain('end my life');
+    expect(JSON.stringify((await httpGet(app, mona, '/mentoring/requests')).body)).not.toContain('end my life');
+  });
+
+  it('a mentor who comes back with lastPosition catches up on requests as live delivery gives them, anonymous', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const lastPosition = await headPosition(app.url);
+    mona.close();
+    const { participant, requestId } = await participantAsking();
+    const back = await connect(app, mona.userId, 'mentor', { lastPosition });
+    const caughtUp = await back.waitForEvent(isRequest(requestId));
+    expect(caughtUp).toMatchObject({ streamId: 'mentor-requests', actorId: 'anonymous' });
+    expect(JSON.stringify(back.events)).not.toContain(participant.userId);
+  });
+
+  it('a mentor takes at most MENTOR_MAX_ACTIVE_PAIRINGS (3) people at once; ending one makes room for the next', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const asking = await Promise.all([1, 2, 3, 4].map(() => participantAsking()));
+    const pairings = [];
+    for (const { requestId } of asking.slice(0, 3)) pairings.push(await accepted<{ pairingId: string }>(mona, 'mentoring.accept', { requestId }));
+    const fourth = asking[3].requestId;
+    expect((await refused(app, mona, 'mentoring.accept', { requestId: fourth }, 'MENTORING.MENTOR_AT_CAPACITY')).details).toEqual({ max: 3 });
+    await accepted(mona, 'mentoring.end', { pairingId: pairings[0].pairingId });
+    await accepted(mona, 'mentoring.accept', { requestId: fourth });
+  });
+
+  it('refuses bad and unauthorised commands with a structured error, storing nothing', async () => {
+    const participant = await connect(app, someone('pat'), 'participant');
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const family = await connectFamily(app, someone('fam'));
+
+    expect((await refused(app, participant, 'mentoring.request', { ...wishes, topics: [] }, 'VALIDATION.FAILED')).details).toBeDefined();
+    expect((await refused(app, participant, 'mentoring.request', { ...wishes, language: 'english please' }, 'MENTORING.INVALID_REQUEST')).details).toEqual({ field: 'language' });
+    await refused(app, participant, 'mentoring.request', { ...wishes, topics: ['a', 'b', 'c', 'd', 'e', 'f'] }, 'MENTORING.INVALID_REQUEST');
+    await refused(app, mona, 'mentoring.request', wishes, 'MENTORING.FORBIDDEN');
+    await refused(app, family, 'mentoring.request', wishes, 'MENTORING.FORBIDDEN');
+    await refused(app, mona, 'mentoring.accept', { requestId: randomUUID() }, 'MENTORING.REQUEST_NOT_FOUND');
+    await refused(app, participant, 'mentoring.end', { pairingId: randomUUID() }, 'MENTORING.PAIRING_NOT_FOUND');
+    await refused(app, mona, 'mentoring.accept', { requestId: 'not-a-uuid' }, 'VALIDATION.FAILED');
+
+    // a participant's own request: one at a time, and never taken by themselves or a stranger's cancel
+    const { requestId } = await accepted<{ requestId: string }>(participant, 'mentoring.request', wishes);
+    await refused(app, participant, 'mentoring.request', wishes, 'MENTORING.ALREADY_REQUESTED');
+    await refused(app, participant, 'mentoring.accept', { requestId }, 'MENTORING.FORBIDDEN');
+    await refused(app, mona, 'mentoring.cancel', { requestId }, 'MENTORING.REQUEST_NOT_FOUND');
+    await accepted(participant, 'mentoring.cancel', { requestId });
+    await refused(app, mona, 'mentoring.accept', { requestId }, 'MENTORING.REQUEST_NOT_OPEN');
+  });
+});
