@@ -36,6 +36,19 @@ function roomLife(roomId: string): NewEvent[] {
   ];
 }
 
+/** A mentor pair's room: opened by the system for two, talked in, reported, a mute, closed with its pairing. */
+function pairRoomLife(roomId: string): NewEvent[] {
+  const [first, second] = [randomUUID(), randomUUID()];
+  return [
+    event('PairRoomOpened', { roomId, pairingId: randomUUID(), participantId: 'alice', mentorId: 'max', openedAt: at }, 'system'),
+    event('MessagePosted', { messageId: first, authorId: 'alice', text: 'hi', contentWarning: null, replyTo: null, postedAt: at }, 'alice'),
+    event('MessagePosted', { messageId: second, authorId: 'max', text: 'hello', contentWarning: null, replyTo: first, postedAt: at }, 'max'),
+    event('MessageReported', { reportId: randomUUID(), messageId: second, authorId: 'max', reporterId: 'alice', reason: 'pushy', reportedAt: at }, 'alice'),
+    event('MemberMuted', { userId: 'max', reason: 'pause', mutedUntil: '2026-01-05T11:00:00.000Z', by: 'dr-kim', mutedAt: at }, 'dr-kim'),
+    event('RoomArchived', { by: 'system', archivedAt: at }, 'system'),
+  ];
+}
+
 function safetyLife(alertId: string): NewEvent[] {
   const conversation = { kind: 'room', id: 'r1' };
   return [
@@ -167,6 +180,20 @@ function rebuildSuite(open: () => Promise<Storage>) {
     expect(await readCheckpoint(storage.sql, 'room_directory')).toBe(head);
     expect(new Set(asked.map((types) => JSON.stringify(types)))).toEqual(new Set([JSON.stringify(roomDirectoryProjection.eventTypes)]));
     expect(await dump(storage)).toEqual(live);
+  });
+
+  it("rebuilds a mentor pair's room into exactly the live tables", async () => {
+    const roomId = randomUUID();
+    await storage.events.append(`room-${roomId}`, pairRoomLife(roomId), 'no_stream');
+    await appendAll(storage);
+    const live = await expectRebuildToMatchLive(storage);
+    const [directory] = await storage.sql.query(`select kind, join_rule, member_count, created_by, archived from room_directory where room_id = $1`, [roomId]);
+    expect({ ...directory, member_count: Number(directory.member_count), archived: Number(directory.archived) }).toEqual({
+      kind: 'mentor_pair', join_rule: 'closed', member_count: 2, created_by: 'system', archived: 1,
+    });
+    const periods = await storage.sql.query(`select user_id, moderator, from_position from room_membership_periods where room_id = $1 order by user_id`, [roomId]);
+    expect(periods.map((p) => [p.user_id, Number(p.moderator), Number(p.from_position)])).toEqual([['alice', 0, 1], ['max', 0, 1]]);
+    expect(live.room_messages).toHaveLength(20);
   });
 
   it('keeps live projection exactly-once after a rebuild, and rebuilds one read model alone', async () => {

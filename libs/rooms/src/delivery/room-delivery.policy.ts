@@ -1,7 +1,9 @@
 import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute } from '@haven/realtime';
+// the file, not the lib's index (which loads Nest), so that jest can load this policy against real stores
+import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute } from '@haven/realtime/delivery-policy';
 import { redactRoomEvent, roomEventAudience, type RoomAudience } from '../domain/room.audience';
+import type { RoomKind } from '../domain/room.commands';
 import type { RoomEvent } from '../domain/room.events';
 import {
   coversPosition,
@@ -10,6 +12,7 @@ import {
   periodsOfUser,
   roomIdOf,
 } from '../read-models/room-membership.projection';
+import { roomKind } from '../read-models/room-directory.projection';
 import { redactedAmong } from '../read-models/room-messages.projection';
 
 const asRoomEvent = (event: RecordedEvent) => event as unknown as RoomEvent & RecordedEvent;
@@ -27,12 +30,14 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const roomId = roomIdOf(recorded);
     const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
-    return { deliveries: deliveriesFor(audience, authored(recorded)), joinBefore, leaveAfter };
+    const overseers = (await overseenByClinicians(audience, kindsOf(db))) ? [channels.role('clinician')] : [];
+    return { deliveries: deliveriesFor(audience, authored(recorded), overseers), joinBefore, leaveAfter };
   },
 
   async visibleTo(viewer: Actor, events, db) {
     if (viewer.role === 'family') return [];
     const periods = await periodsOfUser(db, viewer.userId);
+    const kinds = kindsOf(db);
     const visible: RecordedEvent[] = [];
     for (const stored of events) {
       const recorded = authored(stored);
@@ -42,7 +47,8 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
       const named = audience.alsoUsers?.includes(viewer.userId) === true;
       const moderator = period?.moderator === true;
-      if (named || (moderator && audience.to !== 'nobody')) visible.push(recorded);
+      const overseer = viewer.role === 'clinician' && (await overseenByClinicians(audience, kinds));
+      if (named || overseer || (moderator && audience.to !== 'nobody')) visible.push(recorded);
       else if (audience.to === 'members' && period) visible.push(audience.redactFor ? redactedForm(recorded) : recorded);
     }
     return withRedactionsApplied(viewer, visible, periods, db);
@@ -57,17 +63,34 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 };
 
-/**
- * The audience as socket.io emits: full event to moderators and named users, the redacted form to other members.
- * Family guests never see group rooms, whatever an event names (e.g. an invite sent to them by mistake), and nobody
- * the audience excepts sees it through any channel.
- */
-function deliveriesFor(audience: RoomAudience, event: RecordedEvent): Delivery[] {
-  const excepted = [...(audience.exceptUsers ?? []).map(channels.user), channels.role('family')];
-  return audienceDeliveries(audience, event).map((d) => ({ ...d, except: [...d.except, ...excepted] }));
+/** The room kind of each room asked about, read from room_directory once per room and call. */
+function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> {
+  const known = new Map<string, Promise<RoomKind | null>>();
+  return (roomId) => {
+    if (!known.has(roomId)) known.set(roomId, roomKind(db, roomId));
+    return known.get(roomId)!;
+  };
 }
 
-function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Delivery[] {
+/**
+ * Nobody facilitates a mentor pair, so what a room's moderators get (reports, resolutions, mutes) goes to clinicians
+ * there instead, live and on catch-up alike. Only such events ask for the room's kind: messages cost no query.
+ */
+async function overseenByClinicians(audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
+  return audience.to === 'moderators' && (await kindOf(audience.roomId)) === 'mentor_pair';
+}
+
+/**
+ * The audience as socket.io emits: full event to moderators (and `overseers`, channels standing in for them) and
+ * named users, the redacted form to other members. Family guests never see group rooms, whatever an event names
+ * (e.g. an invite sent to them by mistake), and nobody the audience excepts sees it through any channel.
+ */
+function deliveriesFor(audience: RoomAudience, event: RecordedEvent, overseers: string[]): Delivery[] {
+  const excepted = [...(audience.exceptUsers ?? []).map(channels.user), channels.role('family')];
+  return audienceDeliveries(audience, event, overseers).map((d) => ({ ...d, except: [...d.except, ...excepted] }));
+}
+
+function audienceDeliveries(audience: RoomAudience, event: RecordedEvent, overseers: string[]): Delivery[] {
   const named = (audience.alsoUsers ?? []).map(channels.user);
   const room = channels.room(audience.roomId);
   const moderators = channels.roomModerators(audience.roomId);
@@ -75,7 +98,7 @@ function audienceDeliveries(audience: RoomAudience, event: RecordedEvent): Deliv
     case 'nobody':
       return [{ to: named, except: [], event }];
     case 'moderators':
-      return [{ to: [moderators, ...named], except: [], event }];
+      return [{ to: [moderators, ...overseers, ...named], except: [], event }];
     case 'members':
       return audience.redactFor
         ? [
@@ -129,6 +152,9 @@ async function channelMoves(event: RoomEvent, roomId: string, position: number, 
   switch (event.type) {
     case 'RoomCreated':
       joinBefore.push(roomMove(event.data.createdBy, room), roomMove(event.data.createdBy, moderators));
+      break;
+    case 'PairRoomOpened':
+      joinBefore.push(roomMove(event.data.participantId, room), roomMove(event.data.mentorId, room));
       break;
     case 'MemberJoined':
       joinBefore.push(roomMove(event.data.userId, room));

@@ -1,17 +1,26 @@
 import type { RoomMembershipCommand } from './room.commands';
 import { RoomErrors } from './room.errors';
 import type { RoomEvent } from './room.events';
-import { facilitatorCount, isRoomFacilitator, isStaff, requireActiveRoom, requireMember, requireModerator } from './room.policy';
+import {
+  facilitatorCount,
+  isRoomFacilitator,
+  isStaff,
+  requireActiveRoom,
+  requireMember,
+  requireModerator,
+  requireNotPairRoom,
+} from './room.policy';
 import type { RoomState } from './room.state';
 import { validPosition } from './room.validation';
 
-/** Invites, joining and leaving, and each member's read receipts. */
+/** Invites, joining and leaving, and each member's read receipts. A pair's two come and go with their pairing only. */
 export function decideRoomMembership(command: RoomMembershipCommand, state: RoomState): RoomEvent[] {
   const { actor, now } = command.context;
   const room = requireActiveRoom(state);
   const userId = actor.userId;
   switch (command.type) {
     case 'InviteToRoom': {
+      requireNotPairRoom(room);
       requireModerator(room, actor);
       const invitee = command.data.userId;
       if (room.members[invitee]) throw RoomErrors.alreadyAMember(invitee);
@@ -20,6 +29,7 @@ export function decideRoomMembership(command: RoomMembershipCommand, state: Room
       return [{ type: 'MemberInvited', data: { userId: invitee, by: userId, invitedAt: now } }];
     }
     case 'JoinRoom': {
+      requireNotPairRoom(room);
       if (actor.role === 'family') throw RoomErrors.familyNotAllowed();
       if (room.members[userId]) throw RoomErrors.alreadyAMember(userId);
       if (room.bans[userId]) throw RoomErrors.banned(userId);
@@ -29,6 +39,7 @@ export function decideRoomMembership(command: RoomMembershipCommand, state: Room
       return [{ type: 'MemberJoined', data: { userId, role: actor.role, joinedAt: now } }];
     }
     case 'LeaveRoom': {
+      requireNotPairRoom(room);
       requireMember(room, actor);
       if (isRoomFacilitator(room, userId) && facilitatorCount(room) <= 1) throw RoomErrors.lastFacilitator(userId);
       return [{ type: 'MemberLeft', data: { userId, leftAt: now } }];

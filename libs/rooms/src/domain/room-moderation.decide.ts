@@ -10,6 +10,7 @@ import {
   requireActiveRoom,
   requireMayModerate,
   requireModerator,
+  requireNotPairRoom,
   toMs,
 } from './room.policy';
 import type { Room, RoomState } from './room.state';
@@ -34,10 +35,21 @@ function refuseIfLastFacilitator(room: Room, userId: string): void {
   if (isRoomFacilitator(room, userId) && facilitatorCount(room) <= 1) throw RoomErrors.lastFacilitator(userId);
 }
 
+/** In a mentor pair's room, overseers mute and redact as anywhere; who is in it and how it runs follow the pairing. */
+const REFUSED_IN_PAIR_ROOMS: ReadonlySet<RoomModerationCommand['type']> = new Set([
+  'RemoveMember',
+  'BanMember',
+  'UnbanMember',
+  'SetSlowMode',
+  'LockRoom',
+  'UnlockRoom',
+] as const);
+
 /** Mutes, removals, bans, redactions and the room-wide controls (lock, slow mode). */
 export function decideRoomModeration(command: RoomModerationCommand, state: RoomState): RoomEvent[] {
   const { actor, now } = command.context;
   const room = requireActiveRoom(state);
+  if (REFUSED_IN_PAIR_ROOMS.has(command.type)) requireNotPairRoom(room);
   requireModerator(room, actor);
   const by = actor.userId;
   switch (command.type) {

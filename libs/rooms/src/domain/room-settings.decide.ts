@@ -1,7 +1,15 @@
 import { JOIN_RULES, ROOM_KINDS, type RoomSettingsCommand } from './room.commands';
 import { RoomErrors } from './room.errors';
 import type { RoomEvent } from './room.events';
-import { facilitatorCount, isOverseer, isRoomFacilitator, isStaff, requireActiveRoom, requireModerator } from './room.policy';
+import {
+  facilitatorCount,
+  isOverseer,
+  isRoomFacilitator,
+  isStaff,
+  requireActiveRoom,
+  requireModerator,
+  requireNotPairRoom,
+} from './room.policy';
 import type { RoomState } from './room.state';
 import { oneOf, validCapacity, validName, validTopic } from './room.validation';
 
@@ -31,6 +39,8 @@ export function decideRoomSettings(command: RoomSettingsCommand, state: RoomStat
   }
 
   const room = requireActiveRoom(state);
+  // a pair's name, join rule and end follow its pairing; nobody facilitates a pair
+  requireNotPairRoom(room);
   requireModerator(room, actor);
   const by = actor.userId;
   switch (command.type) {

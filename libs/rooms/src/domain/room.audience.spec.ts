@@ -1,6 +1,6 @@
 import { redactRoomEvent, roomEventAudience } from './room.audience';
 import type { RoomEvent } from './room.events';
-import { ROOM_ID, T0, event, joined, posted, roomCreated, users } from './testing/room.fixtures';
+import { ROOM_ID, T0, event, joined, pairRoomOpened, posted, roomCreated, users } from './testing/room.fixtures';
 
 const members = { roomId: ROOM_ID, to: 'members' };
 const moderatorsAnd = (...alsoUsers: string[]) => ({ roomId: ROOM_ID, to: 'moderators', alsoUsers });
@@ -13,6 +13,8 @@ const redaction = event('MessageRedacted', { messageId: 'm1', authorId: 'alice',
 
 const cases: Array<[string, RoomEvent, object]> = [
   ['RoomCreated', roomCreated(), { ...members, alsoUsers: ['fac-1'] }],
+  ['PairRoomOpened', pairRoomOpened(), { ...members, alsoUsers: ['alice', 'mentor-1'] }],
+  ['RoomArchived (a pairing ended)', event('RoomArchived', { by: 'system', archivedAt: T0 }), members],
   ['MessagePosted', posted('m1', users.alice), members],
   ['MessageEdited', event('MessageEdited', { messageId: 'm1', authorId: 'alice', text: 'x', contentWarning: null, editedAt: T0 }), members],
   ['MessageDeleted', event('MessageDeleted', { messageId: 'm1', authorId: 'alice', deletedAt: T0 }), members],

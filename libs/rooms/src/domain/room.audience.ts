@@ -30,6 +30,8 @@ export type RoomAudience = {
  * - Removal and ban of a member: members see a neutral MemberLeft (same as a voluntary leave, so peers cannot tell);
  *   moderators and the target see the full event. A ban of a former member: moderators + target only.
  * - Reports and resolutions: moderators + reporter, never the reported author, also when the author is a moderator.
+ * - A mentor pair's room: its opening goes to the two. Nobody facilitates a pair, so what goes to 'moderators' there
+ *   reaches clinicians instead (delivery adds them, room-delivery.policy.ts); the pair's messages stay theirs.
  * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
  *   itself only to that user.
  */
@@ -39,6 +41,9 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
   switch (event.type) {
     case 'RoomCreated':
       return { ...members, alsoUsers: [event.data.createdBy] };
+    case 'PairRoomOpened':
+      // the two are not in the socket room yet when it opens
+      return { ...members, alsoUsers: [event.data.participantId, event.data.mentorId] };
     case 'MessagePosted':
     case 'MessageEdited':
     case 'RoomRenamed':

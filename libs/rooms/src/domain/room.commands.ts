@@ -1,7 +1,10 @@
 import type { CommandContext } from '@haven/domain';
 
-/** What a room is for; it decides nothing in the rules today but readers group and label rooms by it. */
-export type RoomKind = 'peer_support' | 'group_therapy' | 'workshop';
+/**
+ * What a room is for. Readers group and label rooms by it; only 'mentor_pair' changes the rules (room-pair.decide.ts).
+ */
+export type RoomKind = 'peer_support' | 'group_therapy' | 'workshop' | 'mentor_pair';
+/** The kinds CreateRoom accepts: a mentor pair's room is opened by its pairing (OpenPairRoom), never by hand. */
 export const ROOM_KINDS: readonly RoomKind[] = ['peer_support', 'group_therapy', 'workshop'];
 
 /** open: any eligible user joins; invite_only: a facilitator invites first (staff need no invite); closed: nobody new. */
@@ -81,6 +84,13 @@ export type ReleaseHeldMessage = RoomCommandOf<
   { messageId: string; authorId: string; text: string; contentWarning: string | null; replyTo: string | null; edit: boolean }
 >;
 
+/**
+ * Sent by the mentoring context as the system actor: a pairing's private 1:1 channel is a room that opens when the
+ * pairing starts and is archived (read-only) when it ends. `roomId` is `pairRoomIdOf(pairingId)`.
+ */
+export type OpenPairRoom = RoomCommandOf<'OpenPairRoom', { pairingId: string; participantId: string; mentorId: string }>;
+export type ClosePairRoom = RoomCommandOf<'ClosePairRoom', Record<never, never>>;
+
 export type RoomSettingsCommand = CreateRoom | RenameRoom | ChangeTopic | ChangeJoinRule | ArchiveRoom | AppointFacilitator | RemoveFacilitator;
 export type RoomMembershipCommand = InviteToRoom | JoinRoom | LeaveRoom | MarkRead | SetReadReceiptPrivacy;
 export type RoomMessageCommand = PostMessage | EditMessage | DeleteMessage | AddReaction | RemoveReaction;
@@ -97,6 +107,8 @@ export type RoomModerationCommand =
 export type RoomReportCommand = ReportMessage | ResolveReport;
 /** Commands only the system actor sends when a deadline comes. */
 export type RoomDeadlineCommand = ExpireMute;
+/** Commands only the system actor sends as a mentor pairing starts and ends. */
+export type RoomPairCommand = OpenPairRoom | ClosePairRoom;
 
 export type RoomCommand =
   | RoomSettingsCommand
@@ -105,5 +117,6 @@ export type RoomCommand =
   | RoomModerationCommand
   | RoomReportCommand
   | RoomDeadlineCommand
+  | RoomPairCommand
   | ReleaseHeldMessage;
 export type RoomCommandType = RoomCommand['type'];

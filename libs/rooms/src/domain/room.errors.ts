@@ -12,6 +12,7 @@ export const RoomErrorCode = {
   AlreadyAMember: 'ROOM.ALREADY_A_MEMBER',
   FamilyNotAllowed: 'ROOM.FAMILY_NOT_ALLOWED',
   Closed: 'ROOM.CLOSED',
+  PairRoom: 'ROOM.PAIR_ROOM',
   InviteRequired: 'ROOM.INVITE_REQUIRED',
   Full: 'ROOM.FULL',
   Banned: 'ROOM.BANNED',
@@ -71,6 +72,9 @@ export const RoomErrors = {
   familyNotAllowed: () =>
     error(RoomErrorCode.FamilyNotAllowed, 'family guests take part in family sessions, not group rooms'),
   closed: () => error(RoomErrorCode.Closed, 'this room is closed to new members'),
+  /** a rule refusal like ROOM.CLOSED, so 422 (libs/edge statusForCode): the room's kind, not the actor, says no */
+  pairRoom: () =>
+    error(RoomErrorCode.PairRoom, "a mentor pair's room follows its pairing: end the pairing or ask for a rematch instead"),
   inviteRequired: () => error(RoomErrorCode.InviteRequired, 'this room is invite-only; ask a facilitator for an invite'),
   full: (capacity: number) => error(RoomErrorCode.Full, 'this room is full', { capacity }),
   banned: (userId: string) => error(RoomErrorCode.Banned, 'banned from this room', { userId }),

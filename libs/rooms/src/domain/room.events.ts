@@ -19,6 +19,16 @@ export type RoomCreated = DomainEvent<
     createdAt: string;
   }
 >;
+/**
+ * A mentor pair's private room, opened by the system for a pairing. Its settings are fixed by its kind (PAIR_ROOM):
+ * the two are plain members, nobody facilitates, nobody else joins.
+ */
+export type PairRoomOpened = DomainEvent<
+  'PairRoomOpened',
+  { roomId: string; pairingId: string; participantId: string; mentorId: string; openedAt: string }
+>;
+/** What every pair room is; PairRoomOpened does not repeat it. */
+export const PAIR_ROOM = { kind: 'mentor_pair', name: 'Mentor pair', topic: '', capacity: 2, joinRule: 'closed' } as const;
 export type RoomRenamed = DomainEvent<'RoomRenamed', { name: string; by: string; renamedAt: string }>;
 export type TopicChanged = DomainEvent<'TopicChanged', { topic: string; by: string; changedAt: string }>;
 export type JoinRuleChanged = DomainEvent<'JoinRuleChanged', { joinRule: JoinRule; by: string; changedAt: string }>;
@@ -92,6 +102,7 @@ export type ReportResolved = DomainEvent<
 
 export type RoomEvent =
   | RoomCreated
+  | PairRoomOpened
   | RoomRenamed
   | TopicChanged
   | JoinRuleChanged

@@ -27,6 +27,14 @@ export function requireActiveRoom(state: RoomState): Room {
   return room;
 }
 
+/**
+ * A mentor pair's room belongs to its pairing: who is in it, its settings and its end follow the pairing, so the
+ * commands that would change them are refused there; talking, reporting and oversight work as in any room.
+ */
+export function requireNotPairRoom(room: Room): void {
+  if (room.kind === 'mentor_pair') throw RoomErrors.pairRoom();
+}
+
 export function requireMember(room: Room, actor: Actor): MemberState {
   const member = room.members[actor.userId];
   // a family guest is never a member of a group room, even under the user id of one (an identity provider may give a

@@ -4,7 +4,7 @@ import { JOIN_RULES, REPORT_OUTCOMES, type JoinRule, type RoomCommand } from './
 import { roomDecider } from './room.decider';
 import type { RoomEvent } from './room.events';
 import type { RoomState } from './room.state';
-import { T0, at, command, event, joined, posted, roomWithAliceAndBob, spec, users } from './testing/room.fixtures';
+import { PAIRING_ID, T0, at, command, event, joined, posted, roomWithAliceAndBob, spec, users } from './testing/room.fixtures';
 
 // A rules model of a room, written from docs/PROTOCOL.md ("Client → server messages") and not from the decider:
 // random command sequences from a mixed cast go through the real decider, and every answer is judged against the
@@ -37,6 +37,8 @@ const isOverseer = (role: Role | undefined) => role === 'clinician' || role === 
 // ---- codes PROTOCOL.md lists for each command -------------------------------------------------------------------
 const EVERY = ['ROOM.NOT_FOUND', 'ROOM.ARCHIVED'];
 const MODERATOR = [...EVERY, 'ROOM.NOT_A_MEMBER', 'ROOM.FORBIDDEN'];
+// "a mentor pair's room follows its pairing": these commands refuse there with ROOM.PAIR_ROOM
+const NOT_IN_PAIR_ROOMS = ['ROOM.PAIR_ROOM'];
 const REASON = ['ROOM.REASON_REQUIRED', 'ROOM.REASON_TOO_LONG'];
 const TEXT = ['ROOM.MESSAGE_EMPTY', 'ROOM.MESSAGE_TOO_LONG', 'ROOM.CONTENT_WARNING_TOO_LONG'];
 const DOCUMENTED: Partial<Record<RoomCommand['type'], string[]>> = {
@@ -66,11 +68,19 @@ const DOCUMENTED: Partial<Record<RoomCommand['type'], string[]>> = {
   ReportMessage: [...EVERY, 'ROOM.NOT_A_MEMBER', 'ROOM.MESSAGE_NOT_FOUND', 'ROOM.CANNOT_REPORT_OWN_MESSAGE', 'ROOM.DUPLICATE_REPORT_ID', 'ROOM.ALREADY_REPORTED', ...REASON],
   ResolveReport: [...MODERATOR, 'ROOM.REPORT_NOT_FOUND', 'ROOM.REPORT_ALREADY_RESOLVED', 'ROOM.CANNOT_RESOLVE_REPORT_ON_OWN_MESSAGE', 'ROOM.NOTE_TOO_LONG'],
   ExpireMute: [], // sent by the system only; "mutes end by themselves"
+  OpenPairRoom: ['AUTH.FORBIDDEN', 'ROOM.ALREADY_EXISTS'],
+  ClosePairRoom: ['AUTH.FORBIDDEN', 'ROOM.NOT_FOUND', 'ROOM.FORBIDDEN'],
 };
+for (const type of ['InviteToRoom', 'JoinRoom', 'LeaveRoom', 'RenameRoom', 'ChangeTopic', 'ChangeJoinRule', 'ArchiveRoom', 'AppointFacilitator',
+  'RemoveFacilitator', 'RemoveMember', 'BanMember', 'UnbanMember', 'SetSlowMode', 'LockRoom', 'UnlockRoom'] as const) {
+  DOCUMENTED[type] = [...(DOCUMENTED[type] ?? []), ...NOT_IN_PAIR_ROOMS];
+}
 
 // ---- the model: what the accepted events say about the room ------------------------------------------------------
 interface Model {
   archived: boolean;
+  /** set in a mentor pair's room */
+  pairingId: string | null;
   capacity: number;
   joinRule: JoinRule;
   name: string;
@@ -90,7 +100,7 @@ interface Model {
 }
 
 const newModel = (): Model => ({
-  archived: false, capacity: 0, joinRule: 'open', name: '', locked: false, slowModeSeconds: 0,
+  archived: false, pairingId: null, capacity: 0, joinRule: 'open', name: '', locked: false, slowModeSeconds: 0,
   members: new Map(), everIn: new Set(), invites: new Set(), bans: new Set(), mutes: new Map(), lastPost: new Map(),
   messages: new Map(), reports: new Map(),
 });
@@ -101,6 +111,13 @@ function apply(m: Model, e: RoomEvent): void {
       Object.assign(m, { capacity: e.data.capacity, joinRule: e.data.joinRule, name: e.data.name });
       m.members.set(e.data.createdBy, true);
       m.everIn.add(e.data.createdBy);
+      return;
+    case 'PairRoomOpened': // the two, neither facilitating; nobody else, ever
+      Object.assign(m, { capacity: 2, joinRule: 'closed', name: 'Mentor pair', pairingId: e.data.pairingId });
+      for (const userId of [e.data.participantId, e.data.mentorId]) {
+        m.members.set(userId, false);
+        m.everIn.add(userId);
+      }
       return;
     case 'RoomRenamed': m.name = e.data.name; return;
     case 'JoinRuleChanged': m.joinRule = e.data.joinRule; return;
@@ -178,6 +195,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
   const mutedNow = (userId: string) => (m.mutes.get(userId)?.until ?? -Infinity) > now;
 
   const memberOnly = () => refuseIf(!member(me), 'ROOM.NOT_A_MEMBER', 'not a member');
+  const notInPairRoom = () => refuseIf(m.pairingId !== null, 'ROOM.PAIR_ROOM', "a mentor pair's room");
   const moderatorOnly = () => {
     refuseIf(!isOverseer(actor.role) && !member(me), 'ROOM.NOT_A_MEMBER', 'neither a member nor clinician/admin');
     refuseIf(!isOverseer(actor.role) && member(me) && !facilitates(me), 'ROOM.FORBIDDEN', 'a member, not a facilitator of the room');
@@ -224,6 +242,18 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
     refuseIf(!isStaff(actor.role), 'AUTH.FORBIDDEN', 'not staff');
     return verdict();
   }
+  // "only the system opens and closes a pair's room, as its pairing starts and ends; both may be sent again"
+  const bySystem = me === SYSTEM_ACTOR.userId;
+  if (cmd.type === 'OpenPairRoom') {
+    refuseIf(!bySystem, 'AUTH.FORBIDDEN', 'not the system');
+    refuseIf(m.pairingId !== cmd.data.pairingId, 'ROOM.ALREADY_EXISTS', 'the room exists, not for this pairing');
+    return verdict();
+  }
+  if (cmd.type === 'ClosePairRoom') {
+    refuseIf(!bySystem, 'AUTH.FORBIDDEN', 'not the system');
+    refuseIf(m.pairingId === null, 'ROOM.FORBIDDEN', 'not a pair room');
+    return m.archived ? verdict() : verdict('RoomArchived', { by: SYSTEM_ACTOR.userId });
+  }
   if (cmd.type === 'ExpireMute') {
     const { userId, mutedUntil } = cmd.data;
     const ends = !m.archived && m.mutes.get(userId)?.until === Date.parse(mutedUntil) && now >= Date.parse(mutedUntil);
@@ -236,6 +266,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
   }
   switch (cmd.type) {
     case 'JoinRoom':
+      notInPairRoom();
       refuseIf(actor.role === 'family', 'ROOM.FAMILY_NOT_ALLOWED', 'family guest');
       refuseIf(member(me), 'ROOM.ALREADY_A_MEMBER', 'already in');
       refuseIf(m.bans.has(me), 'ROOM.BANNED', 'banned');
@@ -244,10 +275,12 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
       refuseIf(m.members.size >= m.capacity, 'ROOM.FULL', `full at ${m.capacity}`, { capacity: m.capacity });
       return verdict('MemberJoined', { userId: me, role: actor.role });
     case 'LeaveRoom':
+      notInPairRoom();
       memberOnly();
       lastFacilitator(me);
       return verdict('MemberLeft', { userId: me });
     case 'InviteToRoom': {
+      notInPairRoom();
       const { userId } = cmd.data;
       moderatorOnly();
       refuseIf(member(userId), 'ROOM.ALREADY_A_MEMBER', `${userId} is in`);
@@ -334,6 +367,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
       return verdict('MemberUnmuted', { userId, by: me, reason: 'lifted' });
     }
     case 'RemoveMember': {
+      notInPairRoom();
       const { userId } = cmd.data;
       moderatorOnly();
       refuseIf(!member(userId), 'ROOM.TARGET_NOT_A_MEMBER', `${userId} is not in`);
@@ -343,6 +377,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
       return verdict('MemberRemoved', { userId, by: me });
     }
     case 'BanMember': {
+      notInPairRoom();
       const { userId } = cmd.data;
       moderatorOnly();
       refuseIf(!member(userId) && !m.everIn.has(userId), 'ROOM.TARGET_NOT_A_MEMBER', `${userId} was never in`);
@@ -353,6 +388,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
       return verdict('MemberBanned', { userId, by: me, wasMember: member(userId) });
     }
     case 'UnbanMember': {
+      notInPairRoom();
       const { userId } = cmd.data;
       moderatorOnly();
       mayModerate(userId);
@@ -370,6 +406,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
       return verdict('MessageRedacted', { messageId, authorId: message?.author, by: me });
     }
     case 'SetSlowMode': {
+      notInPairRoom();
       const { intervalSeconds } = cmd.data;
       moderatorOnly();
       const valid = Number.isInteger(intervalSeconds) && intervalSeconds >= 0 && intervalSeconds <= 3600;
@@ -378,17 +415,20 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
     }
     case 'LockRoom':
     case 'UnlockRoom':
+      notInPairRoom();
       moderatorOnly();
       refuseIf(chars(cmd.data.reason) > 500, 'ROOM.REASON_TOO_LONG', 'reason over 500');
       if (m.locked === (cmd.type === 'LockRoom')) return verdict();
       return verdict(cmd.type === 'LockRoom' ? 'RoomLocked' : 'RoomUnlocked', { by: me });
     case 'AppointFacilitator': {
+      notInPairRoom();
       const { userId } = cmd.data;
       moderatorOnly();
       refuseIf(!member(userId), 'ROOM.TARGET_NOT_A_MEMBER', `${userId} is not in`);
       return facilitates(userId) ? verdict() : verdict('FacilitatorAppointed', { userId, by: me });
     }
     case 'RemoveFacilitator': {
+      notInPairRoom();
       const { userId } = cmd.data;
       moderatorOnly();
       refuseIf(!facilitates(userId), 'ROOM.NOT_A_FACILITATOR', `${userId} does not facilitate`);
@@ -398,15 +438,18 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
       return verdict('FacilitatorRemoved', { userId, by: me });
     }
     case 'ChangeJoinRule':
+      notInPairRoom();
       moderatorOnly();
       return cmd.data.joinRule === m.joinRule ? verdict() : verdict('JoinRuleChanged', { joinRule: cmd.data.joinRule, by: me });
     case 'RenameRoom': {
+      notInPairRoom();
       moderatorOnly();
       refuseIf(chars(cmd.data.name) === 0 || chars(cmd.data.name) > 100, 'ROOM.INVALID_NAME', 'name not 1..100');
       const name = cmd.data.name.trim();
       return name === m.name ? verdict() : verdict('RoomRenamed', { name, by: me });
     }
     case 'ArchiveRoom':
+      notInPairRoom();
       moderatorOnly();
       return verdict('RoomArchived', { by: me });
     default:
@@ -418,7 +461,7 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
 const KINDS = {
   join: 12, leave: 6, invite: 6, post: 24, edit: 6, delete: 4, react: 8, unreact: 2, report: 6, resolve: 6, mute: 12,
   unmute: 6, expire: 6, remove: 6, ban: 6, unban: 6, redact: 6, lock: 4, unlock: 4, slowMode: 6, appoint: 3,
-  dismiss: 6, joinRule: 4, rename: 2, archive: 1, create: 1,
+  dismiss: 6, joinRule: 4, rename: 2, archive: 1, create: 1, openPair: 1, closePair: 1,
 } as const;
 const MODERATION: ReadonlySet<Kind> = new Set<Kind>([
   'invite', 'resolve', 'mute', 'unmute', 'remove', 'ban', 'unban', 'redact', 'lock', 'unlock', 'slowMode', 'appoint',
@@ -513,6 +556,12 @@ function toCommand(s: Step, m: Model, now: string, n: number): RoomCommand {
     case 'archive': return command('ArchiveRoom', {}, by, now);
     case 'create':
       return command('CreateRoom', { name: 'Again', topic: '', kind: 'workshop', capacity: 5, joinRule: 'open' }, by, now);
+    // the mentoring context's commands, mostly as the system, for this room's pairing or another
+    case 'openPair': {
+      const pairingId = s.variant % 2 ? PAIRING_ID : 'pairing-2';
+      return command('OpenPairRoom', { pairingId, participantId: 'carol', mentorId: 'mentor-1' }, s.actor % 3 ? SYSTEM_ACTOR : by, now);
+    }
+    case 'closePair': return command('ClosePairRoom', {}, s.actor % 3 ? SYSTEM_ACTOR : by, now);
     default: {
       const _exhaustive: never = s.kind;
       return _exhaustive;
@@ -565,10 +614,6 @@ function problemWith(cmd: RoomCommand, outcome: Outcome, verdict: Verdict): stri
 
 /** Creates the room, seats the cast, then plays the steps; throws on the first answer the rules do not allow. */
 function playSession(capacity: number, joinRule: JoinRule, slowModeSeconds: number, steps: Step[]): void {
-  const model = newModel();
-  let state = roomDecider.initialState();
-  let clock = Date.parse(T0);
-  const trace: string[] = [];
   const create = command('CreateRoom', { name: 'Evening group', topic: '', kind: 'peer_support', capacity, joinRule: 'open' }, cast.creator, T0);
   const prelude: RoomCommand[] = [
     ...[cast.appointed, cast.unappointed, cast.clinicianIn, cast.alice, cast.bob, cast.mentor].map((a) => command('JoinRoom', {}, a, T0)),
@@ -576,13 +621,27 @@ function playSession(capacity: number, joinRule: JoinRule, slowModeSeconds: numb
     command('ChangeJoinRule', { joinRule }, cast.creator, T0),
     command('SetSlowMode', { intervalSeconds: slowModeSeconds }, cast.creator, T0),
   ];
+  playFrom(`capacity ${capacity}, ${joinRule}, slow mode ${slowModeSeconds}s`, create, prelude, steps);
+}
+
+/** Opens alice's and the mentor's pair room, then plays the steps, everyone else's attempts to get in included. */
+function playPairSession(steps: Step[]): void {
+  const open = command('OpenPairRoom', { pairingId: PAIRING_ID, participantId: cast.alice.userId, mentorId: cast.mentor.userId }, SYSTEM_ACTOR, T0);
+  playFrom("a mentor pair's room", open, [], steps);
+}
+
+function playFrom(session: string, create: RoomCommand, prelude: RoomCommand[], steps: Step[]): void {
+  const model = newModel();
+  let state = roomDecider.initialState();
+  let clock = Date.parse(T0);
+  const trace: string[] = [];
   const play = (cmd: RoomCommand) => {
     const verdict = judge(cmd, model);
     const before = JSON.stringify(state);
     const outcome = attempt(cmd, state);
     trace.push(line(cmd, outcome));
     const fail = (problem: string) => {
-      throw new Error(`${problem}\nsession (capacity ${capacity}, ${joinRule}, slow mode ${slowModeSeconds}s):\n  ${trace.join('\n  ')}`);
+      throw new Error(`${problem}\nsession (${session}):\n  ${trace.join('\n  ')}`);
     };
     if (JSON.stringify(state) !== before) fail('decide changed the state it was given');
     if (fingerprint(attempt(cmd, state)) !== fingerprint(outcome)) fail('decide answered differently the second time');
@@ -625,6 +684,12 @@ describe('the moderation and membership rules of PROTOCOL.md, over random sessio
       ),
       { numRuns: 300, seed },
     );
+  });
+});
+
+describe("the same rules in a mentor pair's room, over random sessions", () => {
+  it('accepts only what no documented rule refuses, and refuses only with a documented code that applies', () => {
+    fc.assert(fc.property(fc.array(stepArb, { maxLength: 80, size: 'max' }), playPairSession), { numRuns: 200, seed });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Role } from '@haven/domain';
 import { Map as PersistentMap } from 'immutable';
 import type { JoinRule, RoomKind } from './room.commands';
-import type { RoomEvent } from './room.events';
+import { PAIR_ROOM, type RoomEvent } from './room.events';
 
 export type RoomRole = 'member' | 'facilitator';
 
@@ -60,6 +60,8 @@ export interface Room {
    */
   messages: PersistentMap<string, MessageState>;
   reports: PersistentMap<string, ReportState>;
+  /** the mentor pairing a 'mentor_pair' room belongs to; null for every other room */
+  pairingId: string | null;
 }
 
 export type RoomState = { status: 'absent' } | Room;
@@ -81,30 +83,54 @@ const withMember = (room: Room, userId: string, change: (member: MemberState) =>
   return member ? { ...room, members: { ...room.members, [userId]: change(member) } } : room;
 };
 
+type RoomSettings = Pick<Room, 'roomId' | 'name' | 'topic' | 'kind' | 'capacity' | 'joinRule' | 'members' | 'knownRoles' | 'pairingId'>;
+
+/** A room as it starts: active, unlocked, with only its first members and nothing said yet. */
+const newRoom = (settings: RoomSettings): Room => ({
+  status: 'active',
+  ...settings,
+  locked: false,
+  slowModeSeconds: 0,
+  invites: {},
+  bans: {},
+  mutes: {},
+  lastPostAt: {},
+  privateReceipts: {},
+  messages: PersistentMap(),
+  reports: PersistentMap(),
+});
+
 /** Folds one event into the state. Pure: returns a new state, never touches the old one. */
 export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
   if (event.type === 'RoomCreated') {
     const { roomId, name, topic, kind, capacity, joinRule, createdBy, creatorRole, createdAt } = event.data;
-    return {
-      status: 'active',
+    return newRoom({
       roomId,
       name,
       topic,
       kind,
       capacity,
       joinRule,
-      locked: false,
-      slowModeSeconds: 0,
       members: { [createdBy]: { roomRole: 'facilitator', joinedAt: createdAt, lastReadPosition: 0 } },
       knownRoles: { [createdBy]: creatorRole },
-      invites: {},
-      bans: {},
-      mutes: {},
-      lastPostAt: {},
-      privateReceipts: {},
-      messages: PersistentMap(),
-      reports: PersistentMap(),
-    };
+      pairingId: null,
+    });
+  }
+  if (event.type === 'PairRoomOpened') {
+    const { roomId, pairingId, participantId, mentorId, openedAt } = event.data;
+    const { name, topic, kind, capacity, joinRule } = PAIR_ROOM;
+    const member: MemberState = { roomRole: 'member', joinedAt: openedAt, lastReadPosition: 0 };
+    return newRoom({
+      roomId,
+      name,
+      topic,
+      kind,
+      capacity,
+      joinRule,
+      members: { [participantId]: member, [mentorId]: member },
+      knownRoles: { [participantId]: 'participant', [mentorId]: 'mentor' },
+      pairingId,
+    });
   }
   if (state.status === 'absent') return state;
   const room = state;

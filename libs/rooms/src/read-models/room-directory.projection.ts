@@ -1,12 +1,14 @@
+import { SYSTEM_ACTOR } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import type { RoomEvent, RoomEventType } from '../domain/room.events';
+import type { RoomKind } from '../domain/room.commands';
+import { PAIR_ROOM, type RoomEvent, type RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** room_directory: one row per room with its settings and member count, for listing and showing rooms. */
 export const roomDirectoryProjection: Projection = {
   name: 'room_directory',
-  eventTypes: ['RoomCreated', 'RoomRenamed', 'TopicChanged', 'JoinRuleChanged', 'RoomArchived', 'RoomLocked', 'RoomUnlocked', 'SlowModeSet', 'MemberJoined', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
+  eventTypes: ['RoomCreated', 'PairRoomOpened', 'RoomRenamed', 'TopicChanged', 'JoinRuleChanged', 'RoomArchived', 'RoomLocked', 'RoomUnlocked', 'SlowModeSet', 'MemberJoined', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
   tables: ['room_directory'],
   async migrate(db) {
     await db.execute(`create table if not exists room_directory (
@@ -30,6 +32,14 @@ export const roomDirectoryProjection: Projection = {
         await tx.execute(
           `insert into room_directory values ($1, $2, $3, $4, $5, $6, 0, 0, 0, 1, $7, $8, $9) on conflict (room_id) do nothing`,
           [roomId, d.name, d.topic, d.kind, d.capacity, d.joinRule, d.createdBy, d.createdAt, recorded.position],
+        );
+        return;
+      }
+      case 'PairRoomOpened': {
+        const { name, topic, kind, capacity, joinRule } = PAIR_ROOM;
+        await tx.execute(
+          `insert into room_directory values ($1, $2, $3, $4, $5, $6, 0, 0, 0, 2, $7, $8, $9) on conflict (room_id) do nothing`,
+          [roomId, name, topic, kind, capacity, joinRule, SYSTEM_ACTOR.userId, event.data.openedAt, recorded.position],
         );
         return;
       }
@@ -101,12 +111,15 @@ const toSummary = (r: Record<string, unknown>): RoomSummary => ({
 /** Whether anyone may find the room: not archived, not closed (listRooms applies the same rule in SQL). */
 export const findableByAnyone = (room: RoomSummary): boolean => !room.archived && room.joinRule !== 'closed';
 
-/** Rooms a user can find: not archived, not closed (staff see all). */
+/**
+ * Rooms a user can find: not archived, not closed (staff see all). Mentor pairs' rooms are for nobody's list, staff's
+ * included: they are found through their pairing.
+ */
 export async function listRooms(db: SqlExecutor, includeAll: boolean): Promise<RoomSummary[]> {
   const rows = await db.query(
     includeAll
-      ? `select * from room_directory order by created_at`
-      : `select * from room_directory where archived = 0 and join_rule <> 'closed' order by created_at`,
+      ? `select * from room_directory where kind <> 'mentor_pair' order by created_at`
+      : `select * from room_directory where archived = 0 and join_rule <> 'closed' and kind <> 'mentor_pair' order by created_at`,
   );
   return rows.map(toSummary);
 }
@@ -114,4 +127,10 @@ export async function listRooms(db: SqlExecutor, includeAll: boolean): Promise<R
 export async function findRoom(db: SqlExecutor, roomId: string): Promise<RoomSummary | null> {
   const rows = await db.query(`select * from room_directory where room_id = $1`, [roomId]);
   return rows.length === 0 ? null : toSummary(rows[0]);
+}
+
+/** The room's kind (null: no such room); it never changes once the room exists. */
+export async function roomKind(db: SqlExecutor, roomId: string): Promise<RoomKind | null> {
+  const rows = await db.query<{ kind: string }>(`select kind from room_directory where room_id = $1`, [roomId]);
+  return rows.length === 0 ? null : (rows[0].kind as RoomKind);
 }

@@ -12,7 +12,7 @@ import type { RoomEvent, RoomEventType } from '../domain/room.events';
  */
 export const roomMembershipProjection: Projection = {
   name: 'room_membership',
-  eventTypes: ['RoomCreated', 'MemberJoined', 'FacilitatorAppointed', 'FacilitatorRemoved', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
+  eventTypes: ['RoomCreated', 'PairRoomOpened', 'MemberJoined', 'FacilitatorAppointed', 'FacilitatorRemoved', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
   tables: ['room_membership_periods'],
   async migrate(db) {
     await db.execute(`create table if not exists room_membership_periods (
@@ -29,6 +29,10 @@ export const roomMembershipProjection: Projection = {
     switch (event.type) {
       case 'RoomCreated':
         return open(tx, roomId, event.data.createdBy, event.data.creatorRole, true, p);
+      case 'PairRoomOpened':
+        // the roles the room's state knows them by (room.state.ts); nobody moderates a pair
+        await open(tx, roomId, event.data.participantId, 'participant', false, p);
+        return open(tx, roomId, event.data.mentorId, 'mentor', false, p);
       case 'MemberJoined':
         return open(tx, roomId, event.data.userId, event.data.role, isStaffRole(event.data.role), p);
       case 'FacilitatorAppointed':

@@ -58,6 +58,19 @@ export const roomCreated = (overrides: Partial<EventOf<'RoomCreated'>['data']> =
     ...overrides,
   });
 
+export const PAIRING_ID = 'pairing-1';
+
+/** A mentor pair's room for alice (participant) and mentor-1, opened by the system. */
+export const pairRoomOpened = (overrides: Partial<EventOf<'PairRoomOpened'>['data']> = {}): RoomEvent =>
+  event('PairRoomOpened', {
+    roomId: ROOM_ID,
+    pairingId: PAIRING_ID,
+    participantId: users.alice.userId,
+    mentorId: users.mentor.userId,
+    openedAt: T0,
+    ...overrides,
+  });
+
 export const joined = (who: Actor, joinedAt: string = T0): RoomEvent =>
   event('MemberJoined', { userId: who.userId, role: who.role, joinedAt });
 

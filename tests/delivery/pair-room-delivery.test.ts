@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { SYSTEM_ACTOR, type Actor, type Role } from '@haven/domain';
+import type { RecordedEvent, SqlExecutor, Storage } from '@haven/event-store';
+import { handleCommand } from '@haven/command-handling/command-handler';
+import { ensureCheckpoint, migrateCheckpoints, projectEvent } from '@haven/projections';
+import { roomDeliveryPolicy } from '@haven/rooms/delivery/room-delivery.policy';
+import { pairRoomIdOf } from '@haven/rooms/domain/pair-room-id';
+import type { RoomCommand } from '@haven/rooms/domain/room.commands';
+import { roomDecider } from '@haven/rooms/domain/room.decider';
+import { roomStreamName } from '@haven/rooms/domain/room.events';
+import { listRooms, roomKind } from '@haven/rooms/read-models/room-directory.projection';
+import { roomRoster } from '@haven/rooms/read-models/room-membership.projection';
+import { allReadModels } from '../../apps/api/src/read-models';
+import { describeOnBothStores } from '../support/storage-suites';
+
+/**
+ * A mentor pair's room through the real decider, command handler, projections and delivery policy: who gets each
+ * event live (the policy's routes, over the channels each user's sockets are in at that position) must be exactly who
+ * gets it on catch-up (visibleTo). Nobody facilitates a pair, so what moderators get goes to clinicians there.
+ */
+const who = (userId: string, role: Role): Actor => ({ userId, role });
+const alice = who('alice', 'participant');
+const mentor = who('mentor-1', 'mentor');
+const drKim = who('dr-kim', 'clinician'); // acts in the pair room
+const drLee = who('dr-lee', 'clinician'); // only oversees
+const admin = who('admin-1', 'admin');
+const fran = who('fran', 'facilitator');
+const bob = who('bob', 'participant');
+const carol = who('carol', 'participant');
+const aliceFamily = who('alice', 'family'); // a relative's login under alice's id
+const viewers = { alice, mentor, drKim, drLee, admin, fran, bob, carol, aliceFamily };
+
+const at = (seconds: number) => new Date(Date.parse('2030-01-06T10:00:00.000Z') + seconds * 1000).toISOString();
+const pairRoom = pairRoomIdOf('pairing-1');
+
+let clock = 0;
+async function send(storage: Storage, roomId: string, by: Actor, type: RoomCommand['type'], data: Record<string, unknown>): Promise<void> {
+  const command = { type, data: { roomId, ...data }, context: { actor: by, commandId: randomUUID(), now: at(++clock) } } as RoomCommand;
+  const result = await handleCommand(storage.events, roomDecider, roomStreamName(roomId), command);
+  if (result.events.length === 0) throw new Error(`${type} decided nothing`);
+}
+
+/** A pair room's life and, beside it, a group room's, so that clinicians' oversight is seen to stop at pair rooms. */
+async function roomLives(storage: Storage): Promise<RecordedEvent[]> {
+  await send(storage, pairRoom, SYSTEM_ACTOR, 'OpenPairRoom', { pairingId: 'pairing-1', participantId: 'alice', mentorId: 'mentor-1' });
+  await send(storage, pairRoom, alice, 'PostMessage', { messageId: 'p1', text: 'rough week' });
+  await send(storage, pairRoom, mentor, 'PostMessage', { messageId: 'p2', text: 'tell me more', replyTo: 'p1' });
+  await send(storage, pairRoom, alice, 'ReportMessage', { reportId: 'r1', messageId: 'p2', reason: 'pushy' });
+  await send(storage, pairRoom, drKim, 'MuteMember', { userId: 'mentor-1', durationSeconds: 600, reason: 'pause' });
+  await send(storage, pairRoom, drKim, 'ResolveReport', { reportId: 'r1', outcome: 'member_muted', note: 'talked to them' });
+  await send(storage, pairRoom, alice, 'MarkRead', { position: 3 });
+
+  const groupRoom = randomUUID();
+  await send(storage, groupRoom, fran, 'CreateRoom', { name: 'Evening', topic: '', kind: 'peer_support', capacity: 10, joinRule: 'open' });
+  await send(storage, groupRoom, bob, 'JoinRoom', {});
+  await send(storage, groupRoom, carol, 'JoinRoom', {});
+  await send(storage, groupRoom, bob, 'PostMessage', { messageId: 'g1', text: 'hello' });
+  await send(storage, groupRoom, carol, 'ReportMessage', { reportId: 'r1', messageId: 'g1', reason: 'rude' });
+  await send(storage, groupRoom, fran, 'MuteMember', { userId: 'bob', durationSeconds: 600, reason: 'pause' });
+
+  await send(storage, pairRoom, SYSTEM_ACTOR, 'ClosePairRoom', {});
+  const events = await storage.events.readAll({ after: 0, limit: 1000 });
+  // as the log follower: every read model is at (or past) an event before it is routed
+  for (const event of events) await projectEvent(storage.sql, allReadModels, event);
+  return events;
+}
+
+type Seen = { position: number; type: string; actorId: string; data: Record<string, unknown> };
+const seen = (event: RecordedEvent): Seen => ({ position: event.position, type: event.type, actorId: event.metadata.actorId, data: event.data });
+
+/** What a user's sockets receive live: each route's deliveries to the channels they are in at the event's position. */
+async function receivedLive(viewer: Actor, events: RecordedEvent[], db: SqlExecutor): Promise<Seen[]> {
+  const received: Seen[] = [];
+  for (const event of events) {
+    const socketChannels = new Set([`user:${viewer.userId}`, `role:${viewer.role}`, ...(await roomDeliveryPolicy.channelsAt(viewer, event.position, db))]);
+    const { deliveries } = await roomDeliveryPolicy.route(event, db);
+    for (const delivery of deliveries) {
+      if (delivery.to.some((c) => socketChannels.has(c)) && !delivery.except.some((c) => socketChannels.has(c))) received.push(seen(delivery.event));
+    }
+  }
+  return received;
+}
+
+
+/** The statements a policy call asks, to see which events look the room's kind up. */
+function recording(db: SqlExecutor, statements: string[]): SqlExecutor {
+  return {
+    query: (sql, params) => (statements.push(sql), db.query(sql, params)),
+    execute: (sql, params) => (statements.push(sql), db.execute(sql, params)),
+  };
+}
+
+describeOnBothStores("a mentor pair's room, live and on catch-up", (open) => {
+  // nested, so that the store closes before the suite removes its files
+  describe('through the real decider, projections and delivery policy', () => pairRoomSuite(open));
+});
+
+function pairRoomSuite(open: () => Promise<Storage>) {
+  let storage: Storage;
+  let events: RecordedEvent[];
+  beforeAll(async () => {
+    storage = await open();
+    await migrateCheckpoints(storage.sql);
+    for (const projection of allReadModels) {
+      await projection.migrate(storage.sql);
+      await ensureCheckpoint(storage.sql, projection.name);
+    }
+    events = await roomLives(storage);
+  });
+  afterAll(() => storage.close());
+  /** the types of the events of one room in what a viewer saw */
+  const typesIn = (list: Seen[], roomId: string) =>
+    list.filter((e) => events.some((event) => event.position === e.position && event.streamId === roomStreamName(roomId))).map((e) => e.type);
+
+  it.each(Object.entries(viewers))('gives %s the same events live as on catch-up', async (_name, viewer) => {
+    const live = await receivedLive(viewer, events, storage.sql);
+    const caughtUp = (await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen);
+    expect(live).toEqual(caughtUp);
+  });
+
+  it('shows the pair their conversation, the reporter her report, the muted mentor his mute, and its close', async () => {
+    const visible = async (viewer: Actor) => typesIn((await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen), pairRoom);
+    expect(await visible(alice)).toEqual(['PairRoomOpened', 'MessagePosted', 'MessagePosted', 'MessageReported', 'ReportResolved', 'ReadMarked', 'RoomArchived']);
+    // the reported author never learns of the report, nor its resolution
+    expect(await visible(mentor)).toEqual(['PairRoomOpened', 'MessagePosted', 'MessagePosted', 'MemberMuted', 'ReadMarked', 'RoomArchived']);
+  });
+
+  it("sends clinicians what a room's moderators would get, not the pair's messages; nobody else outside sees anything", async () => {
+    const visible = async (viewer: Actor) => typesIn((await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen), pairRoom);
+    expect(await visible(drLee)).toEqual(['MessageReported', 'MemberMuted', 'ReportResolved']);
+    expect(await visible(drKim)).toEqual(['MessageReported', 'MemberMuted', 'ReportResolved']);
+    for (const outsider of [admin, fran, bob, carol, aliceFamily]) expect(await visible(outsider)).toEqual([]);
+    const reported = events.find((e) => e.streamId === roomStreamName(pairRoom) && e.type === 'MessageReported')!;
+    const { deliveries } = await roomDeliveryPolicy.route(reported, storage.sql);
+    expect(deliveries).toEqual([
+      expect.objectContaining({ to: expect.arrayContaining(['role:clinician']), except: expect.arrayContaining(['user:mentor-1', 'role:family']) }),
+    ]);
+  });
+
+  it("leaves a group room's moderator events to its moderators, as before", async () => {
+    const groupRoom = events.find((e) => e.type === 'RoomCreated')!.streamId.slice('room-'.length);
+    const visible = async (viewer: Actor) => typesIn((await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen), groupRoom);
+    expect(await visible(drLee)).toEqual([]);
+    expect(await visible(fran)).toEqual(['RoomCreated', 'MemberJoined', 'MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted']);
+  });
+
+  it("looks the room's kind up only for events that go to moderators", async () => {
+    const askedKind = new Set<string>();
+    for (const event of events) {
+      const statements: string[] = [];
+      await roomDeliveryPolicy.route(event, recording(storage.sql, statements));
+      if (statements.some((sql) => sql.includes('room_directory'))) askedKind.add(event.type);
+    }
+    expect(askedKind).toEqual(new Set(['MessageReported', 'MemberMuted', 'ReportResolved']));
+    const statements: string[] = [];
+    await roomDeliveryPolicy.visibleTo(alice, events, recording(storage.sql, statements));
+    expect(statements.filter((sql) => sql.includes('room_directory'))).toEqual([]);
+  });
+
+  it('seats the pair in the room as plain members, lists it nowhere, and knows its kind', async () => {
+    expect((await roomRoster(storage.sql, pairRoom)).map(({ userId, role, moderator }) => ({ userId, role, moderator }))).toEqual([
+      { userId: 'alice', role: 'participant', moderator: false },
+      { userId: 'mentor-1', role: 'mentor', moderator: false },
+    ]);
+    expect(await roomKind(storage.sql, pairRoom)).toBe('mentor_pair');
+    expect(await roomKind(storage.sql, randomUUID())).toBeNull();
+    for (const includeAll of [true, false]) {
+      expect((await listRooms(storage.sql, includeAll)).map((room) => room.kind)).toEqual(['peer_support']);
+    }
+  });
+}
