@@ -107,7 +107,7 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     expect((await httpGet(app, bob, `/rooms/${roomId}/messages`)).status).toBe(403);
 
     // nobody else gets in, and the pair cannot change the room into something else
-    await refused(app, bob, 'rooms.join', { roomId }, 'ROOM.CLOSED');
+    await refused(app, bob, 'rooms.join', { roomId }, 'ROOM.PAIR_ROOM');
     await refused(app, participant, 'rooms.leave', { roomId }, 'ROOM.PAIR_ROOM');
     // the pairing lists its room; the room list never shows pair rooms, not even to staff
     expect((await httpGet(app, participant, '/mentoring/pairings')).body.data).toEqual([
@@ -209,6 +209,17 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     expect((await refused(app, mona, 'mentoring.accept', { requestId: fourth }, 'MENTORING.MENTOR_AT_CAPACITY')).details).toEqual({ max: 3 });
     await accepted(mona, 'mentoring.end', { pairingId: pairings[0].pairingId });
     await accepted(mona, 'mentoring.accept', { requestId: fourth });
+  });
+
+  it('at most 10 stored requests an hour go out to every mentor; refused ones do not count', async () => {
+    const participant = await connect(app, someone('pat'), 'participant');
+    for (let i = 0; i < 3; i++) await refused(app, participant, 'mentoring.request', { ...wishes, language: 'not a tag' }, 'MENTORING.INVALID_REQUEST');
+    for (let i = 0; i < 10; i++) {
+      const { requestId } = await accepted<{ requestId: string }>(participant, 'mentoring.request', wishes);
+      await accepted(participant, 'mentoring.cancel', { requestId });
+    }
+    const limited = await refused(app, participant, 'mentoring.request', wishes, 'MENTORING.RATE_LIMITED');
+    expect(limited.details.retryAfterMs).toBeGreaterThan(0);
   });
 
   it('refuses bad and unauthorised commands with a structured error, storing nothing', async () => {

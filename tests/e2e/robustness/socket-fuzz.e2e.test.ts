@@ -28,6 +28,7 @@ const MESSAGES = [
   'rooms.setReadReceiptPrivacy', 'rooms.mute', 'rooms.unmute', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'sync',
+  'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -95,6 +96,14 @@ function validPayloads(w: World): Record<Message, Payload> {
     'safety.acknowledge': { commandId: FRESH, alertId: w.alertId },
     'safety.resolve': { commandId: FRESH, alertId: w.alertId, outcome: 'followed_up_privately', note: 'called them' },
     sync: { after: 0 },
+    // mia is a facilitator: mentoring refuses her every command, after the edge has checked its shape (required fields
+    // only, as for every message here: dropping an optional one is no mistake)
+    'mentoring.request': { commandId: FRESH, topics: ['sleep'], language: 'en', availability: 'evenings' },
+    'mentoring.cancel': { commandId: FRESH, requestId: w.elsewhere.messageId },
+    'mentoring.accept': { commandId: FRESH, requestId: w.elsewhere.messageId },
+    'mentoring.decline': { commandId: FRESH, requestId: w.elsewhere.messageId },
+    'mentoring.end': { commandId: FRESH, pairingId: w.elsewhere.messageId },
+    'mentoring.rematch': { commandId: FRESH, pairingId: w.elsewhere.messageId },
   };
 }
 
@@ -111,8 +120,9 @@ const DROPPED_KEYS = new Set([...PROTO_KEYS, ...Object.getOwnPropertyNames(Objec
 /** every field some request class declares: adding one of them is not adding an unknown field */
 const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'userId',
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
-  'intervalSeconds', 'reportId', 'outcome', 'note', 'conversationKind', 'conversationId', 'alertId', 'after']);
-const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId']);
+  'intervalSeconds', 'reportId', 'outcome', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
+  'topics', 'language', 'availability', 'requestId', 'pairingId']);
+const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */
 class Built {

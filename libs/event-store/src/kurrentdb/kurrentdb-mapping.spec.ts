@@ -224,14 +224,14 @@ describe('kurrentdb mapping', () => {
     it('filters $all on the server by the product stream prefixes', () => {
       const filter = havenStreamFilter(streamScope()) as PrefixesFilter;
       expect(filter.filterOn).toBe(STREAM_NAME);
-      expect(filter.prefixes).toEqual(['room-', 'safety-', 'pair-', 'session-']);
+      expect(filter.prefixes).toEqual(['room-', 'safety-', 'mentee-', 'session-']);
       expect(filter.checkpointInterval).toBeGreaterThan(0);
-      expect((havenStreamFilter(streamScope('t9-')) as PrefixesFilter).prefixes).toEqual(['t9-room-', 't9-safety-', 't9-pair-', 't9-session-']);
+      expect((havenStreamFilter(streamScope('t9-')) as PrefixesFilter).prefixes).toEqual(['t9-room-', 't9-safety-', 't9-mentee-', 't9-session-']);
     });
 
     it('names streams inside the namespace and refuses ids $all would never show', () => {
       expect(kurrentStreamName(streamScope(), 'room-r1')).toBe('room-r1');
-      expect(kurrentStreamName(streamScope('t9-'), 'pair-p1')).toBe('t9-pair-p1');
+      expect(kurrentStreamName(streamScope('t9-'), 'mentee-p1')).toBe('t9-mentee-p1');
       expect(() => kurrentStreamName(streamScope(), 'billing-1')).toThrow(/outside the Haven stream prefixes/);
       expect(() => kurrentStreamName(streamScope('', ['']), '$settings')).toThrow(/outside/);
       expect(kurrentStreamName(streamScope('t9-', ['']), 's')).toBe('t9-s');

@@ -14,7 +14,7 @@ import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMent
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
 
-/** Requests and rematches go to every mentor: a cancel-and-ask-again loop would flood them all. Per user, per node. */
+/** Stored requests and rematches go to every mentor: a cancel-and-ask-again loop would flood them all. Per user, per node. */
 export const MENTOR_REQUESTS_PER_HOUR = 10;
 
 /** Mentor pairing over socket.io; live events arrive on `event`. See docs/PROTOCOL.md, "Mentor pairing". */
@@ -39,12 +39,18 @@ export class MentoringGateway {
     return this.safety.alertIfFlagged(actor, conversation, text, commandId, 'mentoring_text');
   }
 
+  /** Refuses once the user's stored requests this hour are used up; a refused or repeated command does not count. */
   private async limitRequests(actor: Actor): Promise<void> {
-    await this.requestLimiter.consume(actor.userId).catch((refusal: { msBeforeNext?: number }) => {
+    const used = await this.requestLimiter.get(actor.userId);
+    if (used && used.remainingPoints <= 0) {
       throw new DomainError('MENTORING.RATE_LIMITED', `at most ${MENTOR_REQUESTS_PER_HOUR} mentor requests an hour; wait and retry`, {
-        retryAfterMs: refusal.msBeforeNext ?? 0,
+        retryAfterMs: used.msBeforeNext,
       });
-    });
+    }
+  }
+
+  private async countRequest(actor: Actor, ack: { position: number | null; replayed: boolean }): Promise<void> {
+    if (ack.position !== null && !ack.replayed) await this.requestLimiter.penalty(actor.userId, 1);
   }
 
   @SubscribeMessage('mentoring.request')
@@ -55,6 +61,7 @@ export class MentoringGateway {
     const id = requestId ?? derivedId(actor, commandId, 'mentor-request');
     // a note in crisis words never goes out to every mentor: the request goes on without it, and staff reach out
     const requested = await this.mentoring.request(actor, id, { topics, language, availability, note: help ? null : (note ?? null) }, commandId);
+    await this.countRequest(actor, requested);
     return { ok: true as const, data: help ? { ...requested, noteWithheld: true, help } : requested };
   }
 
@@ -88,6 +95,7 @@ export class MentoringGateway {
     await this.limitRequests(actor);
     const id = requestId ?? derivedId(actor, commandId, 'mentor-request');
     const rematched = await this.mentoring.rematch(actor, pairingId, id, reason ?? null, commandId);
+    await this.countRequest(actor, rematched);
     return { ok: true as const, data: help ? { ...rematched, help } : rematched };
   }
 }
