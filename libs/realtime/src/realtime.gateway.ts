@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
-import { DomainError } from '@haven/domain';
+import { DomainError, type Actor } from '@haven/domain';
 import { WsExceptionFilter } from '@haven/edge';
 import {
   createSocketAuthMiddleware,
@@ -71,7 +71,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       if (!socket.connected) return;
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });
-      closeOldestBeyondCap(socket, actor.userId);
+      closeOldestBeyondCap(socket, actor);
       void this.announceArrival(socket);
       socket.on('disconnecting', () => void this.announceDeparture(socket));
     } catch (error) {
@@ -150,13 +150,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
  */
 export const SOCKETS_PER_USER_AND_NODE = 10;
 
-function closeOldestBeyondCap(socket: Socket, userId: string): void {
-  // this node's sockets in the user's channel, in the order they joined it (a Set keeps insertion order)
-  const ids = socket.nsp.adapter.rooms.get(channels.user(userId));
+function closeOldestBeyondCap(socket: Socket, actor: Actor): void {
+  // this node's sockets in the user's channel, in the order they joined it (a Set keeps insertion order), of the same
+  // role: a family guest's login under a member's user id (a misconfigured identity provider) is someone else, and
+  // must not close the member's sockets
+  const ids = socket.nsp.adapter.rooms.get(channels.user(actor.userId));
   if (!ids || ids.size <= SOCKETS_PER_USER_AND_NODE) return;
-  for (const id of [...ids].slice(0, ids.size - SOCKETS_PER_USER_AND_NODE)) {
-    const oldest = socket.nsp.sockets.get(id);
-    if (!oldest || oldest === socket) continue;
+  const sameRole = [...ids].flatMap((id) => {
+    const other = socket.nsp.sockets.get(id);
+    return other && socketActor(other)?.role === actor.role ? [other] : [];
+  });
+  for (const oldest of sameRole.slice(0, Math.max(0, sameRole.length - SOCKETS_PER_USER_AND_NODE))) {
+    if (oldest === socket) continue;
     const message = `at most ${SOCKETS_PER_USER_AND_NODE} connections per user; this one, your oldest, was closed`;
     oldest.emit('error', { ok: false, error: { code: 'REALTIME.TOO_MANY_CONNECTIONS', message, details: { max: SOCKETS_PER_USER_AND_NODE } } });
     oldest.disconnect(true);

@@ -5,7 +5,7 @@ import { closeAllClients, connect, settle, type Ack, type TestClient } from '../
 import { headPosition } from '../../support/stores';
 import { openRelay } from '../../support/tcp-relay';
 import { pingRedis, REDIS_URL, twoNodesPerFile } from '../scale-out-helpers';
-import { accepted, command, createRoom, httpGet, joinAll, oneAppPerFile, post, refused, roomWithAliceAndBob } from './rooms-helpers';
+import { accepted, command, connectFamily, createRoom, httpGet, joinAll, oneAppPerFile, post, refused, roomWithAliceAndBob } from './rooms-helpers';
 
 /*
  * Per-member limits on what goes to every member of a room (docs/PROTOCOL.md, "Limits"), with the numbers a
@@ -117,6 +117,17 @@ describe('per-member limits on room activity (SQLite, limits as shipped)', () =>
     const { messageId } = await post(more[9], roomId, 'from my newest tab');
     await bob.waitForEvent((e) => e.type === 'MessagePosted' && e.data.messageId === messageId);
     expect(bob.socket.connected).toBe(true);
+  });
+
+  it("a family login under a member's user id counts apart: it never closes the member's sockets", async () => {
+    const { roomId } = await roomWithAliceAndBob(app);
+    const tabs: TestClient[] = [];
+    for (let i = 0; i < 9; i++) tabs.push(await connect(app, 'alice', 'participant'));
+    const guests: TestClient[] = [];
+    for (let i = 0; i < 3; i++) guests.push(await connectFamily(app, 'alice'));
+    await settle(100);
+    expect(tabs.map((client) => client.socket.connected)).toEqual(Array(9).fill(true));
+    await post(tabs[0], roomId, 'still here');
   });
 });
 
