@@ -7,6 +7,7 @@ import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
 import { RealtimeModule } from '@haven/realtime';
+import { familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule } from '@haven/mentoring';
 import { roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
 import { createSafetyDeliveryPolicy, safetyConfigFrom, SafetyModule } from '@haven/safety';
@@ -50,9 +51,10 @@ const conversations = [roomConversationPort, mentoringConversationPort];
     ClockModule,
     StorageModule,
     IdentityModule,
-    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig)] }),
+    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig)] }),
     RoomsModule,
     MentoringModule,
+    FamilySessionsModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],

@@ -1,4 +1,5 @@
 import type { Projection } from '@haven/projections';
+import { familySessionsProjection } from '@haven/family-sessions/read-models/family-sessions.projection';
 import { mentoringProjection } from '@haven/mentoring/read-models/mentoring.projection';
 import { roomReadModels } from '@haven/rooms/read-models/room-read-models';
 import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
@@ -7,4 +8,4 @@ import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
  * Every read model of every context: the follower keeps them current, the rebuild CLI rebuilds them by name.
  * Imported file by file, not through the libs' indexes, so that jest and the bench load it without Nest.
  */
-export const allReadModels: Projection[] = [...roomReadModels, mentoringProjection, safetyQueueProjection];
+export const allReadModels: Projection[] = [...roomReadModels, mentoringProjection, familySessionsProjection, safetyQueueProjection];

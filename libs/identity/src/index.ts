@@ -9,3 +9,4 @@ export * from './socket-auth';
 export * from './http-auth.guard';
 export * from './current-actor.decorator';
 export * from './identity.module';
+export * from './family-guest-token';

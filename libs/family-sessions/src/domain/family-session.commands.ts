@@ -1,0 +1,28 @@
+import type { CommandContext } from '@haven/domain';
+
+/** Every command names its session: the handler routes it to the stream `session-<sessionId>`. */
+type SessionCommandOf<Type extends string, Data> = { type: Type; data: { sessionId: string } & Data; context: CommandContext };
+
+/** `roomId` is the session room's id (derived from the session id by the rooms context), carried for every reader. */
+export type ScheduleFamilySession = SessionCommandOf<
+  'ScheduleFamilySession',
+  { participantId: string; title: string; startsAt: string; endsAt: string; roomId: string }
+>;
+/** The code itself never reaches the decider: only its hash, which redemption compares. */
+export type InviteFamilyMember = SessionCommandOf<'InviteFamilyMember', { inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string }>;
+export type RevokeFamilyInvite = SessionCommandOf<'RevokeFamilyInvite', { inviteId: string }>;
+/** Sent as the system actor by the redeem endpoint (a family member has no login before it). */
+export type RedeemFamilyInvite = SessionCommandOf<'RedeemFamilyInvite', { inviteId: string; codeHash: string; guestId: string }>;
+export type AdmitFamilyGuest = SessionCommandOf<'AdmitFamilyGuest', { guestId: string }>;
+export type RemoveFamilyGuest = SessionCommandOf<'RemoveFamilyGuest', { guestId: string }>;
+export type EndFamilySession = SessionCommandOf<'EndFamilySession', Record<never, never>>;
+
+export type FamilySessionCommand =
+  | ScheduleFamilySession
+  | InviteFamilyMember
+  | RevokeFamilyInvite
+  | RedeemFamilyInvite
+  | AdmitFamilyGuest
+  | RemoveFamilyGuest
+  | EndFamilySession;
+export type FamilySessionCommandType = FamilySessionCommand['type'];

@@ -1,0 +1,110 @@
+import { SYSTEM_ACTOR, type Actor, type Role } from '@haven/domain';
+import { deciderSpec } from '@haven/domain/testing/given-when-then';
+import type { FamilySessionCommand, FamilySessionCommandType } from './family-session.commands';
+import { familySessionDecider, MAX_OPEN_INVITES } from './family-session.decider';
+import type { FamilySessionEvent, FamilySessionEventType } from './family-session.events';
+
+const T0 = '2030-01-06T10:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+const who = (userId: string, role: Role): Actor => ({ userId, role });
+const kim = who('dr-kim', 'clinician');
+const lee = who('dr-lee', 'clinician');
+const pat = who('pat', 'participant');
+const bob = who('bob', 'participant');
+const fran = who('fran', 'facilitator');
+const mona = who('mona', 'mentor');
+const guest = { userId: 'family-i1', role: 'family', familySessionId: 's1' } as Actor;
+
+const spec = deciderSpec(familySessionDecider);
+type CommandOf<T extends FamilySessionCommandType> = Extract<FamilySessionCommand, { type: T }>;
+type EventOf<T extends FamilySessionEventType> = Extract<FamilySessionEvent, { type: T }>;
+let seq = 0;
+const command = <T extends FamilySessionCommandType>(type: T, data: Omit<CommandOf<T>['data'], 'sessionId'>, by: Actor, now = T0) =>
+  ({ type, data: { sessionId: 's1', ...data }, context: { actor: by, commandId: `c${++seq}`, now } }) as unknown as CommandOf<T>;
+const event = <T extends FamilySessionEventType>(type: T, data: EventOf<T>['data']): FamilySessionEvent => ({ type, data }) as EventOf<T>;
+
+const times = { startsAt: at(60), endsAt: at(120) };
+const scheduled = event('FamilySessionScheduled', { sessionId: 's1', participantId: 'pat', hostId: 'dr-kim', title: 'Family session', ...times, roomId: 'room-s1', scheduledAt: T0 });
+const issued = (inviteId = 'i1', by = kim, expiresAt = at(110)) =>
+  event('FamilyInviteIssued', { sessionId: 's1', inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: 'Mom', expiresAt, invitedBy: by.userId, issuedAt: T0 });
+const redeemed = event('FamilyInviteRedeemed', { sessionId: 's1', inviteId: 'i1', guestId: 'family-i1', inviteeLabel: 'Mom', redeemedAt: T0 });
+const schedule = (by: Actor, over: Record<string, unknown> = {}) =>
+  command('ScheduleFamilySession', { participantId: 'pat', title: ' Family session ', ...times, roomId: 'room-s1', ...over } as never, by);
+const invite = (by: Actor, inviteId = 'i1', expiresAt = at(110)) => command('InviteFamilyMember', { inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: ' Mom ', expiresAt }, by);
+const redeem = (codeHash = 'hash-i1', now = T0) => command('RedeemFamilyInvite', { inviteId: 'i1', codeHash, guestId: 'family-i1' }, SYSTEM_ACTOR, now);
+
+describe('scheduling', () => {
+  it('a clinician schedules a session for a participant and hosts it', () => {
+    spec.given([]).when(schedule(kim)).then([scheduled]);
+  });
+  it('is for clinicians and admins only', () => {
+    for (const by of [pat, fran, mona, guest]) spec.given([]).when(schedule(by)).thenThrows('FAMILY.FORBIDDEN');
+  });
+  it.each([
+    [{ title: '' }, 'title'],
+    [{ startsAt: 'tomorrow' }, 'startsAt'],
+    [{ endsAt: at(60) }, 'endsAt'],
+    [{ endsAt: at(60 + 9 * 60) }, 'endsAt'],
+    [{ startsAt: at(-120), endsAt: at(-60) }, 'endsAt'],
+    [{ participantId: 'dr-kim' }, 'participantId'],
+  ])('refuses %j naming the field', (over, field) => {
+    spec.given([]).when(schedule(kim, over)).thenThrows('FAMILY.INVALID_REQUEST', { field });
+  });
+});
+
+describe('invites', () => {
+  it('the host, any clinician or the participant invites; others learn the session does not exist', () => {
+    spec.given([scheduled]).when(invite(kim)).then([issued()]);
+    spec.given([scheduled]).when(invite(pat)).then([issued('i1', pat)]);
+    spec.given([scheduled]).when(invite(lee)).then([issued('i1', lee)]);
+    for (const by of [bob, fran, mona, guest]) spec.given([scheduled]).when(invite(by)).thenThrows('FAMILY.SESSION_NOT_FOUND');
+  });
+  it(`keeps at most ${MAX_OPEN_INVITES} open invites`, () => {
+    const many = Array.from({ length: MAX_OPEN_INVITES }, (_, i) => issued(`i${i + 10}`));
+    spec.given([scheduled, ...many]).when(invite(kim, 'i99')).thenThrows('FAMILY.TOO_MANY_INVITES');
+  });
+  it('a revoked invite cannot be redeemed; a used one cannot be revoked', () => {
+    const revoked = event('FamilyInviteRevoked', { sessionId: 's1', inviteId: 'i1', by: 'pat', revokedAt: T0 });
+    spec.given([scheduled, issued()]).when(command('RevokeFamilyInvite', { inviteId: 'i1' }, pat)).then([revoked]);
+    spec.given([scheduled, issued(), revoked]).when(redeem()).thenThrows('FAMILY.INVITE_REVOKED');
+    spec.given([scheduled, issued(), redeemed]).when(command('RevokeFamilyInvite', { inviteId: 'i1' }, kim)).thenThrows('FAMILY.INVITE_USED');
+  });
+});
+
+describe('redeeming', () => {
+  it('makes a waiting guest, once; only the system redeems, with the right code, before it expires', () => {
+    spec.given([scheduled, issued()]).when(redeem()).then([redeemed]);
+    spec.given([scheduled, issued(), redeemed]).when(redeem()).thenThrows('FAMILY.INVITE_USED');
+    spec.given([scheduled, issued()]).when(redeem('hash-other')).thenThrows('FAMILY.INVITE_NOT_FOUND');
+    spec.given([scheduled, issued()]).when(redeem('hash-i1', at(110))).thenThrows('FAMILY.INVITE_EXPIRED');
+    spec.given([scheduled, issued()]).when(command('RedeemFamilyInvite', { inviteId: 'i1', codeHash: 'hash-i1', guestId: 'x' }, kim)).thenThrows('FAMILY.FORBIDDEN');
+  });
+  it('an ended session takes nobody in', () => {
+    const ended = event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: [], by: 'dr-kim', endedAt: T0 });
+    spec.given([scheduled, issued(), ended]).when(redeem()).thenThrows('FAMILY.SESSION_ENDED');
+  });
+});
+
+describe('admitting, removing, ending', () => {
+  const admit = (by: Actor) => command('AdmitFamilyGuest', { guestId: 'family-i1' }, by);
+  const admitted = event('FamilyGuestAdmitted', { sessionId: 's1', guestId: 'family-i1', roomId: 'room-s1', by: 'dr-kim', admittedAt: T0 });
+  const removed = event('FamilyGuestRemoved', { sessionId: 's1', guestId: 'family-i1', roomId: 'room-s1', by: 'dr-kim', removedAt: T0 });
+
+  it('staff admit a waiting guest, once; the participant and guests cannot', () => {
+    spec.given([scheduled, issued(), redeemed]).when(admit(kim)).then([admitted]);
+    spec.given([scheduled, issued(), redeemed, admitted]).when(admit(kim)).thenNothing();
+    spec.given([scheduled, issued(), redeemed]).when(admit(pat)).thenThrows('FAMILY.FORBIDDEN');
+    spec.given([scheduled, issued(), redeemed]).when(admit(guest)).thenThrows('FAMILY.SESSION_NOT_FOUND');
+    spec.given([scheduled, issued()]).when(admit(kim)).thenThrows('FAMILY.GUEST_NOT_FOUND');
+  });
+  it('a removed guest stays out', () => {
+    spec.given([scheduled, issued(), redeemed, admitted]).when(command('RemoveFamilyGuest', { guestId: 'family-i1' }, kim)).then([removed]);
+    spec.given([scheduled, issued(), redeemed, admitted, removed]).when(admit(kim)).thenThrows('FAMILY.GUEST_REMOVED');
+  });
+  it('ending tells the guests not removed; the system ends an overdue session', () => {
+    const end = (by: Actor) => command('EndFamilySession', {}, by);
+    spec.given([scheduled, issued(), redeemed]).when(end(kim)).then([event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: ['family-i1'], by: 'dr-kim', endedAt: T0 })]);
+    spec.given([scheduled]).when(end(SYSTEM_ACTOR)).then([event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: [], by: 'system', endedAt: T0 })]);
+    spec.given([scheduled]).when(end(pat)).thenThrows('FAMILY.FORBIDDEN');
+  });
+});

@@ -1,0 +1,134 @@
+import { charCount, isStorableText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/domain';
+import type { FamilySessionCommand } from './family-session.commands';
+import { FamilyErrors } from './family-session.errors';
+import type { FamilySessionEvent } from './family-session.events';
+import { evolveFamilySession, initialFamilySessionState, type FamilySession, type FamilySessionState } from './family-session.state';
+
+export const MAX_OPEN_INVITES = 10;
+export const MAX_SESSION_HOURS = 8;
+const MAX_TITLE_LENGTH = 100;
+const MAX_LABEL_LENGTH = 60;
+
+const isStaff = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
+const isSystem = (actor: Actor) => actor.userId === SYSTEM_ACTOR.userId;
+const ms = (iso: string) => Date.parse(iso);
+
+function text(field: string, value: unknown, max: number): string {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (trimmed.length === 0) throw FamilyErrors.invalid(field, `${field} must not be empty`);
+  if (charCount(trimmed) > max) throw FamilyErrors.invalid(field, `${field} is longer than ${max} characters`);
+  if (!isStorableText(trimmed)) throw FamilyErrors.invalid(field, `${field} holds characters that are not text`);
+  return trimmed;
+}
+
+function isoTime(field: string, value: unknown): string {
+  const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (!Number.isFinite(parsed)) throw FamilyErrors.invalid(field, `${field} must be an ISO date and time`);
+  return new Date(parsed).toISOString();
+}
+
+/** Who may see and run the session: its participant, its host, and clinicians and admins. Others learn it does not exist. */
+function requireInSession(session: FamilySession, actor: Actor): void {
+  if (isStaff(actor) || actor.userId === session.hostId) return;
+  if (actor.role === 'participant' && actor.userId === session.participantId) return;
+  throw FamilyErrors.notFound();
+}
+
+function requireStaffOfSession(session: FamilySession, actor: Actor): void {
+  requireInSession(session, actor);
+  if (!isStaff(actor) && actor.userId !== session.hostId) throw FamilyErrors.forbidden('only clinicians admit, remove guests and end the session');
+}
+
+function requireScheduled(state: FamilySessionState): FamilySession {
+  if (state.status === 'absent') throw FamilyErrors.notFound();
+  if (state.status === 'ended') throw FamilyErrors.ended();
+  return state;
+}
+
+/**
+ * The rules of one family session (stream `session-<sessionId>`): a clinician schedules it for a participant; they or
+ * the participant invite family members with single-use codes that expire; redeeming one (the system, for a family
+ * member with no login yet) makes a waiting guest; staff admit or remove guests and end the session.
+ */
+export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEvent, FamilySessionState> = {
+  decide(command, state) {
+    const { actor, now } = command.context;
+    const { sessionId } = command.data;
+    switch (command.type) {
+      case 'ScheduleFamilySession': {
+        if (!isStaff(actor)) throw FamilyErrors.forbidden('only clinicians and admins schedule family sessions');
+        if (state.status !== 'absent') throw FamilyErrors.alreadyExists(sessionId);
+        const { participantId, roomId } = command.data;
+        const title = text('title', command.data.title, MAX_TITLE_LENGTH);
+        const startsAt = isoTime('startsAt', command.data.startsAt);
+        const endsAt = isoTime('endsAt', command.data.endsAt);
+        if (ms(endsAt) <= ms(startsAt)) throw FamilyErrors.invalid('endsAt', 'endsAt must be after startsAt');
+        if (ms(endsAt) - ms(startsAt) > MAX_SESSION_HOURS * 3_600_000) throw FamilyErrors.invalid('endsAt', `a session lasts at most ${MAX_SESSION_HOURS} hours`);
+        if (ms(endsAt) <= ms(now)) throw FamilyErrors.invalid('endsAt', 'endsAt is in the past');
+        if (participantId === actor.userId) throw FamilyErrors.invalid('participantId', 'the participant is someone else than the host');
+        return [{ type: 'FamilySessionScheduled', data: { sessionId, participantId, hostId: actor.userId, title, startsAt, endsAt, roomId, scheduledAt: now } }];
+      }
+      case 'InviteFamilyMember': {
+        const session = requireScheduled(state);
+        requireInSession(session, actor);
+        const { inviteId, codeHash, expiresAt } = command.data;
+        if (session.invites[inviteId]) throw FamilyErrors.invalid('inviteId', 'that invite id is taken');
+        const open = Object.values(session.invites).filter((i) => i.status === 'open' && ms(i.expiresAt) > ms(now));
+        if (open.length >= MAX_OPEN_INVITES) throw FamilyErrors.tooManyInvites(MAX_OPEN_INVITES);
+        const inviteeLabel = text('inviteeLabel', command.data.inviteeLabel, MAX_LABEL_LENGTH);
+        if (ms(isoTime('expiresAt', expiresAt)) <= ms(now)) throw FamilyErrors.invalid('expiresAt', 'expiresAt is in the past');
+        return [{ type: 'FamilyInviteIssued', data: { sessionId, inviteId, codeHash, inviteeLabel, expiresAt, invitedBy: actor.userId, issuedAt: now } }];
+      }
+      case 'RevokeFamilyInvite': {
+        const session = requireScheduled(state);
+        requireInSession(session, actor);
+        const invite = session.invites[command.data.inviteId];
+        if (!invite) throw FamilyErrors.inviteNotFound();
+        if (invite.status === 'revoked') return [];
+        if (invite.status === 'redeemed') throw FamilyErrors.inviteUsed();
+        return [{ type: 'FamilyInviteRevoked', data: { sessionId, inviteId: command.data.inviteId, by: actor.userId, revokedAt: now } }];
+      }
+      case 'RedeemFamilyInvite': {
+        if (!isSystem(actor)) throw FamilyErrors.forbidden('invites are redeemed through the redeem endpoint');
+        if (state.status === 'absent') throw FamilyErrors.inviteNotFound();
+        const { inviteId, codeHash, guestId } = command.data;
+        const invite = state.invites[inviteId];
+        if (!invite || invite.codeHash !== codeHash) throw FamilyErrors.inviteNotFound();
+        if (invite.status === 'redeemed') throw FamilyErrors.inviteUsed();
+        if (invite.status === 'revoked') throw FamilyErrors.inviteRevoked();
+        if (state.status === 'ended') throw FamilyErrors.ended();
+        if (ms(now) >= ms(invite.expiresAt)) throw FamilyErrors.inviteExpired(invite.expiresAt);
+        return [{ type: 'FamilyInviteRedeemed', data: { sessionId, inviteId, guestId, inviteeLabel: invite.inviteeLabel, redeemedAt: now } }];
+      }
+      case 'AdmitFamilyGuest':
+      case 'RemoveFamilyGuest': {
+        const session = requireScheduled(state);
+        requireStaffOfSession(session, actor);
+        const { guestId } = command.data;
+        const guest = session.guests[guestId];
+        if (!guest) throw FamilyErrors.guestNotFound(guestId);
+        const { roomId } = session;
+        if (command.type === 'AdmitFamilyGuest') {
+          if (guest.status === 'removed') throw FamilyErrors.guestRemoved(guestId);
+          if (guest.status === 'admitted') return [];
+          return [{ type: 'FamilyGuestAdmitted', data: { sessionId, guestId, roomId, by: actor.userId, admittedAt: now } }];
+        }
+        if (guest.status === 'removed') return [];
+        return [{ type: 'FamilyGuestRemoved', data: { sessionId, guestId, roomId, by: actor.userId, removedAt: now } }];
+      }
+      case 'EndFamilySession': {
+        if (state.status === 'absent') throw FamilyErrors.notFound();
+        if (!isSystem(actor)) requireStaffOfSession(state, actor);
+        if (state.status === 'ended') return [];
+        const guestIds = Object.entries(state.guests).filter(([, g]) => g.status !== 'removed').map(([id]) => id);
+        return [{ type: 'FamilySessionEnded', data: { sessionId, roomId: state.roomId, guestIds, by: actor.userId, endedAt: now } }];
+      }
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
+      }
+    }
+  },
+  evolve: evolveFamilySession,
+  initialState: initialFamilySessionState,
+};

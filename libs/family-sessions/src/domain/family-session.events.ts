@@ -1,0 +1,47 @@
+import type { DomainEvent } from '@haven/domain';
+
+// Events carry user ids. A family member's label ("Mom") is personal data in a plainly named field (crypto-shredding);
+// an invite code is never stored, only its SHA-256 (`codeHash`), which no audience is sent.
+
+export type FamilySessionScheduled = DomainEvent<
+  'FamilySessionScheduled',
+  { sessionId: string; participantId: string; hostId: string; title: string; startsAt: string; endsAt: string; roomId: string; scheduledAt: string }
+>;
+export type FamilyInviteIssued = DomainEvent<
+  'FamilyInviteIssued',
+  { sessionId: string; inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string; invitedBy: string; issuedAt: string }
+>;
+export type FamilyInviteRevoked = DomainEvent<'FamilyInviteRevoked', { sessionId: string; inviteId: string; by: string; revokedAt: string }>;
+/** The invite is used up; its guest waits until staff admit them. */
+export type FamilyInviteRedeemed = DomainEvent<
+  'FamilyInviteRedeemed',
+  { sessionId: string; inviteId: string; guestId: string; inviteeLabel: string; redeemedAt: string }
+>;
+export type FamilyGuestAdmitted = DomainEvent<'FamilyGuestAdmitted', { sessionId: string; guestId: string; roomId: string; by: string; admittedAt: string }>;
+export type FamilyGuestRemoved = DomainEvent<'FamilyGuestRemoved', { sessionId: string; guestId: string; roomId: string; by: string; removedAt: string }>;
+/** `guestIds`: the guests not removed, who are told it ended. */
+export type FamilySessionEnded = DomainEvent<'FamilySessionEnded', { sessionId: string; roomId: string; guestIds: string[]; by: string; endedAt: string }>;
+
+export type FamilySessionEvent =
+  | FamilySessionScheduled
+  | FamilyInviteIssued
+  | FamilyInviteRevoked
+  | FamilyInviteRedeemed
+  | FamilyGuestAdmitted
+  | FamilyGuestRemoved
+  | FamilySessionEnded;
+export type FamilySessionEventType = FamilySessionEvent['type'];
+export const FAMILY_SESSION_EVENT_TYPES: readonly FamilySessionEventType[] = [
+  'FamilySessionScheduled',
+  'FamilyInviteIssued',
+  'FamilyInviteRevoked',
+  'FamilyInviteRedeemed',
+  'FamilyGuestAdmitted',
+  'FamilyGuestRemoved',
+  'FamilySessionEnded',
+];
+
+const STREAM_PREFIX = 'session-';
+export const familySessionStreamName = (sessionId: string): string => `${STREAM_PREFIX}${sessionId}`;
+export const isFamilySessionStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);
+export const sessionIdOf = (streamId: string): string => streamId.slice(STREAM_PREFIX.length);

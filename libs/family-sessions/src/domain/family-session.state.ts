@@ -1,0 +1,69 @@
+import type { FamilySessionEvent } from './family-session.events';
+
+export interface InviteState {
+  codeHash: string;
+  inviteeLabel: string;
+  expiresAt: string;
+  invitedBy: string;
+  status: 'open' | 'redeemed' | 'revoked';
+}
+
+export interface GuestState {
+  inviteId: string;
+  inviteeLabel: string;
+  status: 'waiting' | 'admitted' | 'removed';
+}
+
+export interface FamilySession {
+  status: 'scheduled' | 'ended';
+  sessionId: string;
+  participantId: string;
+  hostId: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  roomId: string;
+  invites: Record<string, InviteState>;
+  guests: Record<string, GuestState>;
+}
+
+export type FamilySessionState = { status: 'absent' } | FamilySession;
+
+export const initialFamilySessionState = (): FamilySessionState => ({ status: 'absent' });
+
+/** Folds one event into the state. Pure. A session has a handful of invites and guests: plain records do. */
+export function evolveFamilySession(state: FamilySessionState, event: FamilySessionEvent): FamilySessionState {
+  if (event.type === 'FamilySessionScheduled') {
+    const { sessionId, participantId, hostId, title, startsAt, endsAt, roomId } = event.data;
+    return { status: 'scheduled', sessionId, participantId, hostId, title, startsAt, endsAt, roomId, invites: {}, guests: {} };
+  }
+  if (state.status === 'absent') return state;
+  const session = state;
+  const setInvite = (inviteId: string, change: Partial<InviteState>): FamilySession =>
+    session.invites[inviteId] ? { ...session, invites: { ...session.invites, [inviteId]: { ...session.invites[inviteId], ...change } } } : session;
+  const setGuest = (guestId: string, status: GuestState['status']): FamilySession =>
+    session.guests[guestId] ? { ...session, guests: { ...session.guests, [guestId]: { ...session.guests[guestId], status } } } : session;
+  switch (event.type) {
+    case 'FamilyInviteIssued': {
+      const { inviteId, codeHash, inviteeLabel, expiresAt, invitedBy } = event.data;
+      return { ...session, invites: { ...session.invites, [inviteId]: { codeHash, inviteeLabel, expiresAt, invitedBy, status: 'open' } } };
+    }
+    case 'FamilyInviteRevoked':
+      return setInvite(event.data.inviteId, { status: 'revoked' });
+    case 'FamilyInviteRedeemed': {
+      const { inviteId, guestId, inviteeLabel } = event.data;
+      const redeemed = setInvite(inviteId, { status: 'redeemed' });
+      return { ...redeemed, guests: { ...redeemed.guests, [guestId]: { inviteId, inviteeLabel, status: 'waiting' } } };
+    }
+    case 'FamilyGuestAdmitted':
+      return setGuest(event.data.guestId, 'admitted');
+    case 'FamilyGuestRemoved':
+      return setGuest(event.data.guestId, 'removed');
+    case 'FamilySessionEnded':
+      return { ...session, status: 'ended' };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, deadlinePollMs, startDeadlinePoller, type Clock } from '@haven/command-handling';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { FamilySessionsService } from './family-sessions.service';
+import { dueFamilyRoomSteps, type DueRoomStep } from './read-models/family-sessions.projection';
+
+/**
+ * Does what a session's room has not followed (a node stopped between a session's event and its room's command), and
+ * ends sessions an hour past their end that nobody ended. Every step has a derived command id: nodes append it once.
+ */
+@Injectable()
+export class FamilySessionProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FamilySessionProcessor.name);
+  private poller?: { stop(): void };
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sessions: FamilySessionsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.poller = startDeadlinePoller({
+      intervalMs: deadlinePollMs(),
+      due: () => dueFamilyRoomSteps(this.storage.sql, this.clock.now().toISOString()),
+      fire: (step) => this.fire(step),
+      onError: (name) => this.logger.error(`family session step failed: ${name}`),
+    });
+  }
+
+  private fire(step: DueRoomStep): Promise<void> {
+    switch (step.action) {
+      case 'open':
+        return this.sessions.openRoom(step.session);
+      case 'close':
+        return this.sessions.closeRoom(step.session);
+      case 'end':
+        return this.sessions.endOverdue(step.session);
+      case 'admit':
+        return this.sessions.admitToRoom(step.session, step.guestId);
+      case 'remove':
+        return this.sessions.removeFromRoom(step.session, step.guestId);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.poller?.stop();
+  }
+}

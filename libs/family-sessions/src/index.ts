@@ -1,0 +1,5 @@
+export * from './domain';
+export * from './read-models/family-sessions.projection';
+export * from './delivery/family-session-delivery.policy';
+export * from './family-sessions.service';
+export * from './family-sessions.module';

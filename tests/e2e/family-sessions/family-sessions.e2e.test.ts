@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { AppProcess } from '../../support/app-process';
+import { connect, settle, type TestClient } from '../../support/sockets';
+import { headPosition, STORES } from '../../support/stores';
+import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
+
+/*
+ * Family sessions end to end (docs/PROTOCOL.md, "Family sessions"): a clinician schedules one for a participant, an
+ * invite's code is redeemed over HTTP without a login for a guest token, the guest waits until admitted, talks in the
+ * session's room and nowhere else, and is out again when removed or when the session ends.
+ */
+
+const CRISIS_TEXT = 'I cannot go on, I want to kill myself';
+const someone = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+async function redeem(app: AppProcess, code: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${app.url}/family-sessions/redeem`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe.each(STORES)('family sessions on %s', (store) => {
+  let app: AppProcess;
+  oneAppPerFile(store, (started) => (app = started));
+
+  /** kim schedules a session for a fresh participant; resolves with both and the session */
+  async function scheduled() {
+    const kim = await connect(app, someone('dr-kim'), 'clinician');
+    const pat = await connect(app, someone('pat'), 'participant');
+    const now = Date.now();
+    const session = await accepted<{ sessionId: string; roomId: string }>(kim, 'family.schedule', {
+      participantId: pat.userId,
+      title: 'Family session',
+      startsAt: new Date(now).toISOString(),
+      endsAt: new Date(now + 2 * 3_600_000).toISOString(),
+    });
+    await waitInRoom(pat, session.roomId, 'FamilySessionRoomOpened');
+    return { kim, pat, ...session };
+  }
+
+  /** a family member redeems an invite pat sent, and connects with the guest token */
+  async function guestOf(pat: TestClient, sessionId: string, inviteeLabel = 'Mom') {
+    const invite = await accepted<{ inviteId: string; code: string }>(pat, 'family.invite', { sessionId, inviteeLabel });
+    const redeemed = await redeem(app, invite.code);
+    expect(redeemed.status).toBe(200);
+    const { token, guestId } = redeemed.body.data;
+    const guest = await connect(app, guestId, 'family', { token });
+    return { guest, guestId, invite };
+  }
+
+  it('a guest redeems a code once, waits, is admitted, and talks with the participant and the clinician in the session room only', async () => {
+    const { kim, pat, sessionId, roomId } = await scheduled();
+    const bob = await connect(app, someone('bob'), 'participant');
+
+    const { guest, guestId, invite } = await guestOf(pat, sessionId);
+    expect(invite.code).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // staff see who waits; nobody is ever sent the code or its hash
+    const waiting = await kim.waitForEvent((e) => e.type === 'FamilyInviteRedeemed' && e.data.guestId === guestId);
+    expect(waiting.data).toMatchObject({ inviteeLabel: 'Mom', sessionId });
+    const issued = await kim.waitForEvent((e) => e.type === 'FamilyInviteIssued' && e.data.inviteId === invite.inviteId);
+    expect(issued.data).not.toHaveProperty('codeHash');
+    for (const client of [kim, pat]) expect(JSON.stringify(client.events)).not.toContain(invite.code);
+
+    // the code works once
+    expect(await redeem(app, invite.code)).toMatchObject({ status: 422, body: { ok: false, error: { code: 'FAMILY.INVITE_USED' } } });
+    expect(await redeem(app, 'not-a-real-code-at-all')).toMatchObject({ status: 404, body: { ok: false, error: { code: 'FAMILY.INVITE_NOT_FOUND' } } });
+
+    // waiting: not in the room yet
+    await refused(app, guest, 'rooms.post', { roomId, text: 'hello?' }, 'ROOM.NOT_A_MEMBER');
+    await accepted(kim, 'family.admit', { sessionId, guestId });
+    const admitted = await guest.waitForEvent((e) => e.type === 'FamilyGuestAdmitted');
+    expect(admitted.data).toEqual({ sessionId, guestId, roomId, admittedAt: expect.any(String) });
+    await waitInRoom(guest, roomId, 'MemberJoined', (e) => e.data.userId === guestId);
+
+    const { messageId } = await post(guest, roomId, 'hi sweetheart, I am here');
+    for (const client of [pat, kim]) await waitInRoom(client, roomId, 'MessagePosted', (e) => e.data.messageId === messageId);
+    const reply = await post(pat, roomId, 'thanks for coming, mom');
+    await waitInRoom(guest, roomId, 'MessagePosted', (e) => e.data.messageId === reply.messageId);
+    expect((await httpGet(app, guest, `/rooms/${roomId}/messages`)).status).toBe(200);
+
+    // and nowhere else: no other room, no room list, no mentoring, nothing of others' sessions
+    const groupRoom = await createRoom(await connect(app, someone('fran'), 'facilitator'));
+    await refused(app, guest, 'rooms.join', { roomId: groupRoom }, 'ROOM.FAMILY_NOT_ALLOWED');
+    expect((await httpGet(app, guest, '/rooms')).body.data).toEqual([]);
+    await refused(app, guest, 'mentoring.request', { topics: ['x'], language: 'en', availability: 'now' }, 'MENTORING.FORBIDDEN');
+    await refused(app, guest, 'family.admit', { sessionId, guestId }, 'FAMILY.SESSION_NOT_FOUND');
+    await settle();
+    expect(bob.events.filter((e) => e.streamId === streamOf(roomId) || e.streamId === `session-${sessionId}`)).toEqual([]);
+    expect(guest.events.filter((e) => e.streamId !== streamOf(roomId) && e.streamId !== `session-${sessionId}`)).toEqual([]);
+  });
+
+  it('a removed guest is out at once; ending the session closes the room for everyone', async () => {
+    const { kim, pat, sessionId, roomId } = await scheduled();
+    const { guest, guestId } = await guestOf(pat, sessionId, 'Dad');
+    await accepted(kim, 'family.admit', { sessionId, guestId });
+    await waitInRoom(guest, roomId, 'MemberJoined', (e) => e.data.userId === guestId);
+
+    await accepted(kim, 'family.removeGuest', { sessionId, guestId });
+    await guest.waitForEvent((e) => e.type === 'FamilyGuestRemoved');
+    await waitInRoom(pat, roomId, 'MemberLeft', (e) => e.data.userId === guestId);
+    await refused(app, guest, 'rooms.post', { roomId, text: 'wait' }, 'ROOM.NOT_A_MEMBER');
+    await refused(app, kim, 'family.admit', { sessionId, guestId }, 'FAMILY.GUEST_REMOVED');
+    const { messageId } = await post(pat, roomId, 'after dad left');
+    await settle();
+    expect(guest.events.filter((e) => e.data.messageId === messageId)).toEqual([]);
+
+    await accepted(kim, 'family.end', { sessionId });
+    await pat.waitForEvent((e) => e.type === 'FamilySessionEnded');
+    await waitInRoom(pat, roomId, 'RoomArchived');
+    await refused(app, pat, 'rooms.post', { roomId, text: 'one more' }, 'ROOM.ARCHIVED');
+  });
+
+  it("a guest's crisis words are held from the room like anyone's: the guest gets help, the clinician an alert", async () => {
+    const { kim, pat, sessionId, roomId } = await scheduled();
+    const { guest, guestId } = await guestOf(pat, sessionId, 'Sister');
+    await accepted(kim, 'family.admit', { sessionId, guestId });
+    await waitInRoom(guest, roomId, 'MemberJoined', (e) => e.data.userId === guestId);
+
+    const ack = await accepted(guest, 'rooms.post', { roomId, text: CRISIS_TEXT });
+    expect(ack).toMatchObject({ held: true, staffNotified: true });
+    await kim.waitForEvent((e) => e.type === 'SafetyAlertRaised' && e.data.userId === guestId);
+    await settle();
+    expect(JSON.stringify(pat.events)).not.toContain('kill myself');
+  });
+
+  it('refuses bad and unauthorised commands with structured errors, storing nothing', async () => {
+    const { kim, pat, sessionId } = await scheduled();
+    const bob = await connect(app, someone('bob'), 'participant');
+    await refused(app, pat, 'family.schedule', { participantId: pat.userId, title: 't', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString() }, 'FAMILY.FORBIDDEN');
+    await refused(app, kim, 'family.schedule', { participantId: pat.userId, title: 't', startsAt: 'soon', endsAt: 'later' }, 'VALIDATION.FAILED');
+    await refused(app, bob, 'family.invite', { sessionId, inviteeLabel: 'Uncle' }, 'FAMILY.SESSION_NOT_FOUND');
+    await refused(app, pat, 'family.invite', { sessionId, inviteeLabel: '   ' }, 'FAMILY.INVALID_REQUEST');
+    await refused(app, pat, 'family.admit', { sessionId, guestId: 'family-nobody' }, 'FAMILY.FORBIDDEN');
+    expect((await httpGet(app, bob, `/family-sessions/${sessionId}`)).status).toBe(404);
+    const head = await headPosition(app.url);
+    expect((await redeem(app, 'x'))).toMatchObject({ status: 400, body: { ok: false, error: { code: 'VALIDATION.FAILED' } } });
+    expect(await headPosition(app.url)).toBe(head);
+
+    // a retried invite is not a second invite, and its code is shown only the first time
+    const commandId = randomUUID();
+    const first = await accepted(pat, 'family.invite', { commandId, sessionId, inviteeLabel: 'Aunt' });
+    const again = await accepted(pat, 'family.invite', { commandId, sessionId, inviteeLabel: 'Aunt' });
+    expect(again).toMatchObject({ replayed: true, inviteId: first.inviteId, code: null });
+    expect((await httpGet(app, kim, `/family-sessions/${sessionId}`)).body.data.invites).toHaveLength(1);
+  });
+});
