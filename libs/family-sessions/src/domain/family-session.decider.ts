@@ -1,4 +1,4 @@
-import { charCount, isStorableText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/domain';
+import { requiredText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/domain';
 import type { FamilySessionCommand } from './family-session.commands';
 import { FamilyErrors } from './family-session.errors';
 import type { FamilySessionEvent } from './family-session.events';
@@ -13,13 +13,7 @@ const isStaff = (actor: Actor) => actor.role === 'clinician' || actor.role === '
 const isSystem = (actor: Actor) => actor.userId === SYSTEM_ACTOR.userId;
 const ms = (iso: string) => Date.parse(iso);
 
-function text(field: string, value: unknown, max: number): string {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (trimmed.length === 0) throw FamilyErrors.invalid(field, `${field} must not be empty`);
-  if (charCount(trimmed) > max) throw FamilyErrors.invalid(field, `${field} is longer than ${max} characters`);
-  if (!isStorableText(trimmed)) throw FamilyErrors.invalid(field, `${field} holds characters that are not text`);
-  return trimmed;
-}
+const text = (field: string, value: unknown, max: number): string => requiredText(field, value, max, FamilyErrors.invalid);
 
 function isoTime(field: string, value: unknown): string {
   const parsed = typeof value === 'string' ? Date.parse(value) : NaN;

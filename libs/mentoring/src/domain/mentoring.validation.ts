@@ -1,4 +1,4 @@
-import { charCount, isStorableText } from '@haven/domain';
+import { requiredText } from '@haven/domain';
 import type { MentorPreferences } from './mentoring.commands';
 import { MentoringErrors } from './mentoring.errors';
 
@@ -10,13 +10,7 @@ export const MAX_REASON_LENGTH = 500;
 /** BCP 47 as clients send it: a language, then optional script/region/variant subtags */
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 
-function text(field: string, value: unknown, max: number): string {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (trimmed.length === 0) throw MentoringErrors.invalid(field, `${field} must not be empty`);
-  if (charCount(trimmed) > max) throw MentoringErrors.invalid(field, `${field} is longer than ${max} characters`);
-  if (!isStorableText(trimmed)) throw MentoringErrors.invalid(field, `${field} holds characters that are not text`);
-  return trimmed;
-}
+const text = (field: string, value: unknown, max: number): string => requiredText(field, value, max, MentoringErrors.invalid);
 
 /** Optional free text: empty or absent is null. */
 export function optionalText(field: string, value: unknown, max: number): string | null {
