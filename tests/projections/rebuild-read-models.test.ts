@@ -49,6 +49,26 @@ function pairRoomLife(roomId: string): NewEvent[] {
   ];
 }
 
+/**
+ * A family session's room: opened by the system for a participant and its host, a guest admitted, talking, a mute by
+ * the host, the guest turned away, another admitted and removed by the host, closed with its session.
+ */
+function familySessionRoomLife(roomId: string): NewEvent[] {
+  const [first, second] = [randomUUID(), randomUUID()];
+  return [
+    event('FamilySessionRoomOpened', { roomId, sessionId: randomUUID(), participantId: 'alice', hostId: 'dr-kim', openedAt: at }, 'system'),
+    event('MemberJoined', { userId: 'family-inv-1', role: 'family', joinedAt: at }, 'system'),
+    event('MessagePosted', { messageId: first, authorId: 'family-inv-1', text: 'hi', contentWarning: null, replyTo: null, postedAt: at }, 'family-inv-1'),
+    event('MessagePosted', { messageId: second, authorId: 'alice', text: 'hello', contentWarning: null, replyTo: first, postedAt: at }, 'alice'),
+    event('MessageReported', { reportId: randomUUID(), messageId: second, authorId: 'alice', reporterId: 'family-inv-1', reason: 'unkind', reportedAt: at }, 'family-inv-1'),
+    event('MemberMuted', { userId: 'family-inv-1', reason: 'pause', mutedUntil: '2026-01-05T11:00:00.000Z', by: 'dr-kim', mutedAt: at }, 'dr-kim'),
+    event('MemberRemoved', { userId: 'family-inv-1', reason: 'turned away', by: 'system', removedAt: at }, 'system'),
+    event('MemberJoined', { userId: 'family-inv-2', role: 'family', joinedAt: at }, 'system'),
+    event('MemberRemoved', { userId: 'family-inv-2', reason: 'asked to leave', by: 'dr-kim', removedAt: at }, 'dr-kim'),
+    event('RoomArchived', { by: 'system', archivedAt: at }, 'system'),
+  ];
+}
+
 function safetyLife(alertId: string): NewEvent[] {
   const conversation = { kind: 'room', id: 'r1' };
   return [
@@ -194,6 +214,27 @@ function rebuildSuite(open: () => Promise<Storage>) {
     const periods = await storage.sql.query(`select user_id, moderator, from_position from room_membership_periods where room_id = $1 order by user_id`, [roomId]);
     expect(periods.map((p) => [p.user_id, Number(p.moderator), Number(p.from_position)])).toEqual([['alice', 0, 1], ['max', 0, 1]]);
     expect(live.room_messages).toHaveLength(20);
+  });
+
+  it("rebuilds a family session's room into exactly the live tables", async () => {
+    const roomId = randomUUID();
+    await storage.events.append(`room-${roomId}`, familySessionRoomLife(roomId), 'no_stream');
+    await appendAll(storage);
+    await expectRebuildToMatchLive(storage);
+    const [directory] = await storage.sql.query(`select kind, join_rule, capacity, member_count, created_by, archived from room_directory where room_id = $1`, [roomId]);
+    expect({ ...directory, capacity: Number(directory.capacity), member_count: Number(directory.member_count), archived: Number(directory.archived) }).toEqual({
+      kind: 'family_session', join_rule: 'closed', capacity: 12, member_count: 2, created_by: 'system', archived: 1,
+    });
+    const periods = await storage.sql.query(
+      `select user_id, global_role, moderator, from_position, to_position from room_membership_periods where room_id = $1 order by from_position, user_id`,
+      [roomId],
+    );
+    expect(periods.map((p) => [p.user_id, p.global_role, Number(p.moderator), Number(p.from_position), p.to_position === null ? null : Number(p.to_position)])).toEqual([
+      ['alice', 'participant', 0, 1, null],
+      ['dr-kim', 'clinician', 1, 1, null],
+      ['family-inv-1', 'family', 0, 2, 7],
+      ['family-inv-2', 'family', 0, 8, 9],
+    ]);
   });
 
   it('keeps live projection exactly-once after a rebuild, and rebuilds one read model alone', async () => {

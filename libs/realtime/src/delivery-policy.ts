@@ -8,6 +8,12 @@ export const channels = {
   role: (role: string) => `role:${role}`,
   room: (roomId: string) => `room:${roomId}`,
   roomModerators: (roomId: string) => `room:${roomId}:moderators`,
+  /**
+   * a family guest's own channel in their session's room: only the guest's family logins of that session are in it
+   * (a family login is in no other room channel), so events naming the guest reach them there and not through
+   * `user:<id>`, which keeps excepting `role:family`
+   */
+  roomGuest: (roomId: string, userId: string) => `room:${roomId}:guest:${userId}`,
 } as const;
 
 /** A change of which channels a user's sockets belong to, caused by an event (join, removal, ban...). */
@@ -16,6 +22,11 @@ export interface ChannelMove {
   channel: string;
   /** sockets of the user in these channels stay where they are (e.g. `role:family` for a room's channels) */
   except?: string[];
+  /**
+   * only the user's sockets whose login passes, e.g. a family guest's logins of the session the room belongs to: a
+   * socket's channels cannot say which session its token names
+   */
+  only?: (actor: Actor) => boolean;
 }
 
 /** One emit: the event (or the form of it this audience may see) to these channels, minus those. */

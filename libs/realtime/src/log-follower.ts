@@ -193,11 +193,23 @@ export class LogFollower {
 
   /** Moves this node's sockets only: every node follows the log and moves its own. */
   private move(moves: ChannelMove[], kind: 'join' | 'leave'): void {
-    for (const { userId, channel, except } of moves) {
-      const sockets = this.server!.local.in(channels.user(userId)).except(except ?? []);
+    for (const { userId, channel, except, only } of moves) {
+      const selected = only ? this.localSocketsOf(userId, only) : [channels.user(userId)];
+      // an empty selection would mean every socket to socket.io
+      if (selected.length === 0) continue;
+      const sockets = this.server!.local.in(selected).except(except ?? []);
       if (kind === 'join') sockets.socketsJoin(channel);
       else sockets.socketsLeave(channel);
     }
+  }
+
+  /** the ids of this node's sockets of the user whose login passes (each socket is also a channel of its own id) */
+  private localSocketsOf(userId: string, only: (actor: Actor) => boolean): string[] {
+    const namespace = this.server!.sockets;
+    return [...(namespace.adapter.rooms.get(channels.user(userId)) ?? [])].filter((id) => {
+      const actor = (namespace.sockets.get(id)?.data as { actor?: Actor } | undefined)?.actor;
+      return actor !== undefined && only(actor);
+    });
   }
 
   private async visibleTo(actor: Actor, events: RecordedEvent[]): Promise<RecordedEvent[]> {

@@ -44,7 +44,9 @@ export class RoomSignalsService {
     // enough for a client that says "typing" every second or two and "stopped" in between; a flood beyond it would be
     // multiplied by every member of the room
     const allowed = await this.limits.allows('typing', actor, roomId);
-    if (allowed) socket.to(channels.room(roomId)).except(channels.role('family')).emit('typing', { roomId, userId: actor.userId, typing });
+    // the room's channel holds family sockets only in a family session's room, as its admitted guests (the log follower
+    // moves only those in), so it needs no family exception
+    if (allowed) socket.to(channels.room(roomId)).emit('typing', { roomId, userId: actor.userId, typing });
     return { sent: allowed };
   }
 

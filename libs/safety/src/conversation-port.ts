@@ -15,6 +15,13 @@ export interface ConversationPort {
   isModeratorNow(db: SqlExecutor, userId: string, id: string): Promise<boolean>;
   /** throws the context's own "not a member" error: the help path is for the conversation's members only */
   requireMember(db: SqlExecutor, actor: Actor, id: string): Promise<void>;
+  /**
+   * Conversations family guests take part in (a family session's room): the channel that reaches this guest's family
+   * logins there and no other family login, and its catch-up twin (was this family login in it at `position`?).
+   * Without them, a family login learns nothing of an alert.
+   */
+  guestChannel?(id: string, userId: string): string;
+  isGuestAt?(db: SqlExecutor, viewer: Actor, id: string, position: number): Promise<boolean>;
 }
 
 /** Posts a held message into its conversation once staff release it (DI token for the context's implementation). */

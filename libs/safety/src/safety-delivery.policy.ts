@@ -1,6 +1,7 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, type Delivery, type DeliveryPolicy } from '@haven/realtime';
+// the file, not the lib's index (which loads Nest), so that jest can load this policy against real stores
+import { channels, type Delivery, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import type { ConversationPort } from './conversation-port';
 import type { SafetyEvent } from './domain/safety-alert.events';
 import type { SafetyConfig } from './safety-config';
@@ -43,17 +44,29 @@ export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: Sa
       if (event.type === 'SafetyAlertEscalated') staff.push(channels.role('clinician'));
       const deliveries: Delivery[] = [{ to: staff, except: [subject], event: recorded }];
       const form = subjectForm(event);
-      // a family guest never raises an alert (the decider refuses it), so a family socket under the subject's user id
-      // is someone else's login: it learns nothing of the alert
-      if (form) deliveries.push({ to: [subject], except: [channels.role('family')], event: form });
+      // A family socket under the subject's user id may be someone else's login (a relative's under the participant's
+      // id), so the user channel excepts role:family. A family guest who raised the alert is reached through its guest
+      // channel in the conversation (its session's room), which holds only that guest's logins of that session.
+      if (form) {
+        deliveries.push({ to: [subject], except: [channels.role('family')], event: form });
+        const guest = port.guestChannel?.(event.data.conversation.id, event.data.userId);
+        if (guest) deliveries.push({ to: [guest], except: [], event: form });
+      }
       return { deliveries, joinBefore: [], leaveAfter: [] };
     },
 
     async visibleTo(viewer: Actor, events, db: SqlExecutor) {
-      if (viewer.role === 'family') return []; // never staff, and never the subject (see route)
       const visible: RecordedEvent[] = [];
       for (const recorded of events) {
         const event = asSafety(recorded);
+        if (viewer.role === 'family') {
+          // never staff; the subject only as a guest of the conversation (see route)
+          const { kind, id } = event.data.conversation;
+          const guest = event.data.userId === viewer.userId && (await portOf(kind).isGuestAt?.(db, viewer, id, recorded.position));
+          const form = guest ? subjectForm(event) : null;
+          if (form) visible.push(form);
+          continue;
+        }
         if (event.data.userId === viewer.userId) {
           const form = subjectForm(event);
           if (form) visible.push(form);

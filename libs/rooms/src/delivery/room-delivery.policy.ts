@@ -7,10 +7,13 @@ import type { RoomKind } from '../domain/room.commands';
 import type { RoomEvent } from '../domain/room.events';
 import {
   coversPosition,
+  familyRoomOf,
   isRoomEvent,
   isStaffRole,
+  periodsOfActor,
   periodsOfUser,
   roomIdOf,
+  type MembershipPeriod,
 } from '../read-models/room-membership.projection';
 import { roomKind } from '../read-models/room-directory.projection';
 import { redactedAmong } from '../read-models/room-messages.projection';
@@ -35,17 +38,21 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 
   async visibleTo(viewer: Actor, events, db) {
-    if (viewer.role === 'family') return [];
-    const periods = await periodsOfUser(db, viewer.userId);
+    // a family login sees only its own session's room, through the periods it spent there as a guest
+    const familyRoom = familyRoomOf(viewer);
+    const periods = periodsOfActor(await periodsOfUser(db, viewer.userId), viewer);
     const kinds = kindsOf(db);
     const visible: RecordedEvent[] = [];
     for (const stored of events) {
       const recorded = authored(stored);
       const roomId = roomIdOf(recorded);
+      if (familyRoom !== null && roomId !== familyRoom) continue;
       const audience = withActor(roomEventAudience(asRoomEvent(recorded), roomId), recorded);
       if (audience.exceptUsers?.includes(viewer.userId)) continue;
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
-      const named = audience.alsoUsers?.includes(viewer.userId) === true;
+      // a guest is named through its guest channel, which it joins when first admitted (channelsAt)
+      const reachable = familyRoom === null || admittedBy(periods, roomId, recorded.position);
+      const named = audience.alsoUsers?.includes(viewer.userId) === true && reachable;
       const moderator = period?.moderator === true;
       const overseer = viewer.role === 'clinician' && (await overseenByClinicians(audience, kinds));
       if (named || overseer || (moderator && audience.to !== 'nobody')) visible.push(recorded);
@@ -55,13 +62,19 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 
   async channelsAt(viewer, position, db) {
-    if (viewer.role === 'family') return [];
-    const periods = await periodsOfUser(db, viewer.userId);
-    return periods
+    const periods = periodsOfActor(await periodsOfUser(db, viewer.userId), viewer);
+    const current = periods
       .filter((p) => coversPosition(p, position))
       .flatMap((p) => (p.moderator ? [channels.room(p.roomId), channels.roomModerators(p.roomId)] : [channels.room(p.roomId)]));
+    // only a family login has guest periods here (periodsOfActor)
+    const guest = periods.filter((p) => p.role === 'family' && p.from <= position).map((p) => channels.roomGuest(p.roomId, viewer.userId));
+    return [...new Set([...current, ...guest])];
   },
 };
+
+/** Whether a guest had been admitted to the room by this position: from then on its guest channel reaches it. */
+const admittedBy = (periods: MembershipPeriod[], roomId: string, position: number): boolean =>
+  periods.some((p) => p.roomId === roomId && p.from <= position);
 
 /** The room kind of each room asked about, read from room_directory once per room and call. */
 function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> {
@@ -82,16 +95,35 @@ async function overseenByClinicians(audience: RoomAudience, kindOf: (roomId: str
 
 /**
  * The audience as socket.io emits: full event to moderators (and `overseers`, channels standing in for them) and
- * named users, the redacted form to other members. Family guests never see group rooms, whatever an event names
- * (e.g. an invite sent to them by mistake), and nobody the audience excepts sees it through any channel.
+ * named users, the redacted form to other members; nobody the audience excepts sees it through any channel.
  */
 function deliveriesFor(audience: RoomAudience, event: RecordedEvent, overseers: string[]): Delivery[] {
-  const excepted = [...(audience.exceptUsers ?? []).map(channels.user), channels.role('family')];
-  return audienceDeliveries(audience, event, overseers).map((d) => ({ ...d, except: [...d.except, ...excepted] }));
+  const excepted = (audience.exceptUsers ?? []).flatMap((userId) => personalChannels(audience.roomId, userId));
+  return audienceDeliveries(audience, event, overseers).flatMap((d) => familySafe({ ...d, except: [...d.except, ...excepted] }, audience.roomId));
+}
+
+/** A user's own channels for this room's events: their user channel, and their guest channel if they are a family guest. */
+const personalChannels = (roomId: string, userId: string): string[] => [channels.user(userId), channels.roomGuest(roomId, userId)];
+
+/**
+ * Family logins reach a room's events only as the admitted guests of its session: they are in the room's channel and
+ * their guest channel only then (the moves below, channelsAt). Any other channel (`user:<id>`, the moderators', a role's)
+ * may also hold a family login under a member's user id (an identity provider may give a relative's login the
+ * participant's id), so an emit to those excepts `role:family`, and the channels of the first emit, which reached
+ * their sockets already: socket.io removes duplicates only within one emit.
+ */
+function familySafe(delivery: Delivery, roomId: string): Delivery[] {
+  const guestSafe = (channel: string) => channel === channels.room(roomId) || channel.startsWith(channels.roomGuest(roomId, ''));
+  const guestReach = delivery.to.filter(guestSafe);
+  const others = delivery.to.filter((channel) => !guestSafe(channel));
+  return [
+    ...(guestReach.length > 0 ? [{ ...delivery, to: guestReach }] : []),
+    ...(others.length > 0 ? [{ ...delivery, to: others, except: [...delivery.except, channels.role('family'), ...guestReach] }] : []),
+  ];
 }
 
 function audienceDeliveries(audience: RoomAudience, event: RecordedEvent, overseers: string[]): Delivery[] {
-  const named = (audience.alsoUsers ?? []).map(channels.user);
+  const named = (audience.alsoUsers ?? []).flatMap((userId) => personalChannels(audience.roomId, userId));
   const room = channels.room(audience.roomId);
   const moderators = channels.roomModerators(audience.roomId);
   switch (audience.to) {
@@ -140,8 +172,18 @@ function redactedForm(event: RecordedEvent): RecordedEvent {
   return { ...event, type: form.type, data: form.data as Record<string, unknown>, metadata: { ...event.metadata, actorId } };
 }
 
-/** A room channel a user's sockets join, except a family guest's under the same user id: never in a group room. */
+/** A room channel a user's sockets join, except a family login's under the same user id: that is someone else. */
 const roomMove = (userId: string, channel: string): ChannelMove => ({ userId, channel, except: [channels.role('family')] });
+
+/**
+ * A family guest's room channels: only the guest's family logins whose session this room is. The guest's id is the
+ * family context's own (unique per invite), but the token, not the id, says which session a login belongs to.
+ */
+const guestMove = (userId: string, channel: string, roomId: string): ChannelMove => ({
+  userId,
+  channel,
+  only: (actor) => actor.role === 'family' && familyRoomOf(actor) === roomId,
+});
 
 /** Sockets join before the emit (a joiner sees their join) and leave after it (a removed member sees why). */
 async function channelMoves(event: RoomEvent, roomId: string, position: number, db: SqlExecutor) {
@@ -156,7 +198,17 @@ async function channelMoves(event: RoomEvent, roomId: string, position: number, 
     case 'PairRoomOpened':
       joinBefore.push(roomMove(event.data.participantId, room), roomMove(event.data.mentorId, room));
       break;
+    case 'FamilySessionRoomOpened':
+      joinBefore.push(roomMove(event.data.participantId, room), roomMove(event.data.hostId, room), roomMove(event.data.hostId, moderators));
+      break;
     case 'MemberJoined':
+      if (event.data.role === 'family') {
+        // a guest admitted to a family session's room (AdmitFamilyGuest); its guest channel stays after it leaves, as
+        // a user channel would (channelsAt)
+        const guest = event.data.userId;
+        joinBefore.push(guestMove(guest, room, roomId), guestMove(guest, channels.roomGuest(roomId, guest), roomId));
+        break;
+      }
       joinBefore.push(roomMove(event.data.userId, room));
       if (isStaffRole(event.data.role)) joinBefore.push(roomMove(event.data.userId, moderators));
       break;
@@ -165,7 +217,9 @@ async function channelMoves(event: RoomEvent, roomId: string, position: number, 
       break;
     case 'FacilitatorRemoved': {
       // the period at this event's position, not the current one: another node may have projected further already
-      const period = (await periodsOfUser(db, event.data.userId)).find((p) => p.roomId === roomId && coversPosition(p, position));
+      const period = (await periodsOfUser(db, event.data.userId)).find(
+        (p) => p.roomId === roomId && p.role !== 'family' && coversPosition(p, position),
+      );
       if (!period?.moderator) leaveAfter.push({ userId: event.data.userId, channel: moderators });
       break;
     }

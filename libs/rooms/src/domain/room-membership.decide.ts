@@ -8,19 +8,20 @@ import {
   requireActiveRoom,
   requireMember,
   requireModerator,
-  requireNotPairRoom,
+  requireOrdinaryRoom,
 } from './room.policy';
 import type { RoomState } from './room.state';
 import { validPosition } from './room.validation';
 
-/** Invites, joining and leaving, and each member's read receipts. A pair's two come and go with their pairing only. */
+/** Invites, joining and leaving, and each member's read receipts. A pair's two come and go with their pairing only,
+ * a family session's people with their session. */
 export function decideRoomMembership(command: RoomMembershipCommand, state: RoomState): RoomEvent[] {
   const { actor, now } = command.context;
   const room = requireActiveRoom(state);
   const userId = actor.userId;
   switch (command.type) {
     case 'InviteToRoom': {
-      requireNotPairRoom(room);
+      requireOrdinaryRoom(room);
       requireModerator(room, actor);
       const invitee = command.data.userId;
       if (room.members[invitee]) throw RoomErrors.alreadyAMember(invitee);
@@ -29,7 +30,7 @@ export function decideRoomMembership(command: RoomMembershipCommand, state: Room
       return [{ type: 'MemberInvited', data: { userId: invitee, by: userId, invitedAt: now } }];
     }
     case 'JoinRoom': {
-      requireNotPairRoom(room);
+      requireOrdinaryRoom(room);
       if (actor.role === 'family') throw RoomErrors.familyNotAllowed();
       if (room.members[userId]) throw RoomErrors.alreadyAMember(userId);
       if (room.bans[userId]) throw RoomErrors.banned(userId);
@@ -39,7 +40,7 @@ export function decideRoomMembership(command: RoomMembershipCommand, state: Room
       return [{ type: 'MemberJoined', data: { userId, role: actor.role, joinedAt: now } }];
     }
     case 'LeaveRoom': {
-      requireNotPairRoom(room);
+      requireOrdinaryRoom(room);
       requireMember(room, actor);
       if (isRoomFacilitator(room, userId) && facilitatorCount(room) <= 1) throw RoomErrors.lastFacilitator(userId);
       return [{ type: 'MemberLeft', data: { userId, leftAt: now } }];

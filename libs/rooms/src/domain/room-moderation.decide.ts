@@ -10,6 +10,7 @@ import {
   requireActiveRoom,
   requireMayModerate,
   requireModerator,
+  requireNotFamilySessionRoom,
   requireNotPairRoom,
   toMs,
 } from './room.policy';
@@ -45,11 +46,21 @@ const REFUSED_IN_PAIR_ROOMS: ReadonlySet<RoomModerationCommand['type']> = new Se
   'UnlockRoom',
 ] as const);
 
+/** In a family session's room, its host moderates as anywhere, and may remove someone; bans and room-wide controls are the session's. */
+const REFUSED_IN_FAMILY_SESSION_ROOMS: ReadonlySet<RoomModerationCommand['type']> = new Set([
+  'BanMember',
+  'UnbanMember',
+  'SetSlowMode',
+  'LockRoom',
+  'UnlockRoom',
+] as const);
+
 /** Mutes, removals, bans, redactions and the room-wide controls (lock, slow mode). */
 export function decideRoomModeration(command: RoomModerationCommand, state: RoomState): RoomEvent[] {
   const { actor, now } = command.context;
   const room = requireActiveRoom(state);
   if (REFUSED_IN_PAIR_ROOMS.has(command.type)) requireNotPairRoom(room);
+  if (REFUSED_IN_FAMILY_SESSION_ROOMS.has(command.type)) requireNotFamilySessionRoom(room);
   requireModerator(room, actor);
   const by = actor.userId;
   switch (command.type) {

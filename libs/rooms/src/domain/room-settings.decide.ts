@@ -8,7 +8,7 @@ import {
   isStaff,
   requireActiveRoom,
   requireModerator,
-  requireNotPairRoom,
+  requireOrdinaryRoom,
 } from './room.policy';
 import type { RoomState } from './room.state';
 import { oneOf, validCapacity, validName, validTopic } from './room.validation';
@@ -39,8 +39,8 @@ export function decideRoomSettings(command: RoomSettingsCommand, state: RoomStat
   }
 
   const room = requireActiveRoom(state);
-  // a pair's name, join rule and end follow its pairing; nobody facilitates a pair
-  requireNotPairRoom(room);
+  // a pair's name, join rule and end follow its pairing (nobody facilitates a pair); a family session room's, its session
+  requireOrdinaryRoom(room);
   requireModerator(room, actor);
   const by = actor.userId;
   switch (command.type) {

@@ -32,6 +32,9 @@ export type RoomAudience = {
  * - Reports and resolutions: moderators + reporter, never the reported author, also when the author is a moderator.
  * - A mentor pair's room: its opening goes to the two. Nobody facilitates a pair, so what goes to 'moderators' there
  *   reaches clinicians instead (delivery adds them, room-delivery.policy.ts); the pair's messages stay theirs.
+ * - A family session's room: its opening goes to the participant and the host; its host facilitates it, so it runs as a
+ *   group room. Its admitted family guests are members like the others (delivery reaches their family logins only
+ *   there, room-delivery.policy.ts).
  * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
  *   itself only to that user.
  */
@@ -44,6 +47,8 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'PairRoomOpened':
       // the two are not in the socket room yet when it opens
       return { ...members, alsoUsers: [event.data.participantId, event.data.mentorId] };
+    case 'FamilySessionRoomOpened':
+      return { ...members, alsoUsers: [event.data.participantId, event.data.hostId] };
     case 'MessagePosted':
     case 'MessageEdited':
     case 'RoomRenamed':

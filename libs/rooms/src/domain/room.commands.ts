@@ -1,10 +1,14 @@
 import type { CommandContext } from '@haven/domain';
 
 /**
- * What a room is for. Readers group and label rooms by it; only 'mentor_pair' changes the rules (room-pair.decide.ts).
+ * What a room is for. Readers group and label rooms by it; 'mentor_pair' (room-pair.decide.ts) and 'family_session'
+ * (room-family-session.decide.ts) change the rules.
  */
-export type RoomKind = 'peer_support' | 'group_therapy' | 'workshop' | 'mentor_pair';
-/** The kinds CreateRoom accepts: a mentor pair's room is opened by its pairing (OpenPairRoom), never by hand. */
+export type RoomKind = 'peer_support' | 'group_therapy' | 'workshop' | 'mentor_pair' | 'family_session';
+/**
+ * The kinds CreateRoom accepts: a mentor pair's room is opened by its pairing (OpenPairRoom), a family session's by its
+ * session (OpenFamilySessionRoom), never by hand.
+ */
 export const ROOM_KINDS: readonly RoomKind[] = ['peer_support', 'group_therapy', 'workshop'];
 
 /** open: any eligible user joins; invite_only: a facilitator invites first (staff need no invite); closed: nobody new. */
@@ -91,6 +95,20 @@ export type ReleaseHeldMessage = RoomCommandOf<
 export type OpenPairRoom = RoomCommandOf<'OpenPairRoom', { pairingId: string; participantId: string; mentorId: string }>;
 export type ClosePairRoom = RoomCommandOf<'ClosePairRoom', Record<never, never>>;
 
+/**
+ * Sent by the family-sessions context as the system actor: a family session's conversation is a room that opens when
+ * the session is scheduled, takes in the family guests staff admit, and is archived when the session ends.
+ * `roomId` is `sessionRoomIdOf(sessionId)`; the participant is a member, the hosting clinician its facilitator.
+ */
+export type OpenFamilySessionRoom = RoomCommandOf<
+  'OpenFamilySessionRoom',
+  { sessionId: string; participantId: string; hostId: string }
+>;
+/** `guestId` is the family guest's user id (the `sub` of their guest token). */
+export type AdmitFamilyGuest = RoomCommandOf<'AdmitFamilyGuest', { guestId: string }>;
+export type RemoveFamilyGuest = RoomCommandOf<'RemoveFamilyGuest', { guestId: string }>;
+export type CloseFamilySessionRoom = RoomCommandOf<'CloseFamilySessionRoom', Record<never, never>>;
+
 export type RoomSettingsCommand = CreateRoom | RenameRoom | ChangeTopic | ChangeJoinRule | ArchiveRoom | AppointFacilitator | RemoveFacilitator;
 export type RoomMembershipCommand = InviteToRoom | JoinRoom | LeaveRoom | MarkRead | SetReadReceiptPrivacy;
 export type RoomMessageCommand = PostMessage | EditMessage | DeleteMessage | AddReaction | RemoveReaction;
@@ -109,6 +127,8 @@ export type RoomReportCommand = ReportMessage | ResolveReport;
 export type RoomDeadlineCommand = ExpireMute;
 /** Commands only the system actor sends as a mentor pairing starts and ends. */
 export type RoomPairCommand = OpenPairRoom | ClosePairRoom;
+/** Commands only the system actor sends as a family session opens, admits or turns away guests, and ends. */
+export type RoomFamilySessionCommand = OpenFamilySessionRoom | AdmitFamilyGuest | RemoveFamilyGuest | CloseFamilySessionRoom;
 
 export type RoomCommand =
   | RoomSettingsCommand
@@ -118,5 +138,6 @@ export type RoomCommand =
   | RoomReportCommand
   | RoomDeadlineCommand
   | RoomPairCommand
+  | RoomFamilySessionCommand
   | ReleaseHeldMessage;
 export type RoomCommandType = RoomCommand['type'];

@@ -6,12 +6,13 @@ import { decideRoomMembership } from './room-membership.decide';
 import { decideRoomMessages } from './room-messages.decide';
 import { decideExpireMute, decideRoomModeration } from './room-moderation.decide';
 import { decideRoomReports } from './room-reports.decide';
+import { decideRoomFamilySession } from './room-family-session.decide';
 import { decideRoomPair } from './room-pair.decide';
 import { decideReleaseHeldMessage } from './room-safety.decide';
 import { decideRoomSettings } from './room-settings.decide';
 
 /**
- * The whole of a room's rules (group rooms and mentor pairs' rooms); one stream per room (`room-<roomId>`).
+ * The whole of a room's rules (group rooms, mentor pairs' and family sessions' rooms); one stream per room (`room-<roomId>`).
  * Every command re-checks the actor's global role and room membership against the folded state; refusals throw
  * DomainError with a stable `ROOM.*` / `AUTH.*` code. Setting something to the value it already has yields no
  * events; targeting someone in the wrong state (unmuting the unmuted) is refused.
@@ -59,6 +60,11 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
       case 'OpenPairRoom':
       case 'ClosePairRoom':
         return decideRoomPair(command, state);
+      case 'OpenFamilySessionRoom':
+      case 'AdmitFamilyGuest':
+      case 'RemoveFamilyGuest':
+      case 'CloseFamilySessionRoom':
+        return decideRoomFamilySession(command, state);
       default: {
         const _exhaustive: never = command;
         return _exhaustive;

@@ -13,6 +13,7 @@ export const RoomErrorCode = {
   FamilyNotAllowed: 'ROOM.FAMILY_NOT_ALLOWED',
   Closed: 'ROOM.CLOSED',
   PairRoom: 'ROOM.PAIR_ROOM',
+  FamilySessionRoom: 'ROOM.FAMILY_SESSION_ROOM',
   InviteRequired: 'ROOM.INVITE_REQUIRED',
   Full: 'ROOM.FULL',
   Banned: 'ROOM.BANNED',
@@ -75,6 +76,12 @@ export const RoomErrors = {
   /** a rule refusal like ROOM.CLOSED, so 422 (libs/edge statusForCode): the room's kind, not the actor, says no */
   pairRoom: () =>
     error(RoomErrorCode.PairRoom, "a mentor pair's room follows its pairing: end the pairing or ask for a rematch instead"),
+  /** like ROOM.PAIR_ROOM: who is in a family session's room, its settings and its end follow the session */
+  familySessionRoom: () =>
+    error(
+      RoomErrorCode.FamilySessionRoom,
+      "a family session's room follows its session: guests are admitted and turned away, and the room closed, through the session",
+    ),
   inviteRequired: () => error(RoomErrorCode.InviteRequired, 'this room is invite-only; ask a facilitator for an invite'),
   full: (capacity: number) => error(RoomErrorCode.Full, 'this room is full', { capacity }),
   banned: (userId: string) => error(RoomErrorCode.Banned, 'banned from this room', { userId }),

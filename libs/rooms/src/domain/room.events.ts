@@ -29,6 +29,23 @@ export type PairRoomOpened = DomainEvent<
 >;
 /** What every pair room is; PairRoomOpened does not repeat it. */
 export const PAIR_ROOM = { kind: 'mentor_pair', name: 'Mentor pair', topic: '', capacity: 2, joinRule: 'closed' } as const;
+/**
+ * A family session's room, opened by the system for a session. Its settings are fixed by its kind
+ * (FAMILY_SESSION_ROOM): the participant is a member, the host its facilitator; guests come in by AdmitFamilyGuest
+ * (a MemberJoined with role 'family').
+ */
+export type FamilySessionRoomOpened = DomainEvent<
+  'FamilySessionRoomOpened',
+  { roomId: string; sessionId: string; participantId: string; hostId: string; openedAt: string }
+>;
+/** What every family session room is; FamilySessionRoomOpened does not repeat it. */
+export const FAMILY_SESSION_ROOM = {
+  kind: 'family_session',
+  name: 'Family session',
+  topic: '',
+  capacity: 12,
+  joinRule: 'closed',
+} as const;
 export type RoomRenamed = DomainEvent<'RoomRenamed', { name: string; by: string; renamedAt: string }>;
 export type TopicChanged = DomainEvent<'TopicChanged', { topic: string; by: string; changedAt: string }>;
 export type JoinRuleChanged = DomainEvent<'JoinRuleChanged', { joinRule: JoinRule; by: string; changedAt: string }>;
@@ -103,6 +120,7 @@ export type ReportResolved = DomainEvent<
 export type RoomEvent =
   | RoomCreated
   | PairRoomOpened
+  | FamilySessionRoomOpened
   | RoomRenamed
   | TopicChanged
   | JoinRuleChanged

@@ -35,12 +35,35 @@ export function requireNotPairRoom(room: Room): void {
   if (room.kind === 'mentor_pair') throw RoomErrors.pairRoom();
 }
 
+/**
+ * A family session's room follows its session, as a pair room its pairing: who is in it, its settings and its end are
+ * the session's (the system's commands); talking, reporting and moderation by its host work as in any room.
+ */
+export function requireNotFamilySessionRoom(room: Room): void {
+  if (room.kind === 'family_session') throw RoomErrors.familySessionRoom();
+}
+
+/** Neither a pair's nor a family session's room: the commands that change who is in a room or how it runs. */
+export function requireOrdinaryRoom(room: Room): void {
+  requireNotPairRoom(room);
+  requireNotFamilySessionRoom(room);
+}
+
+/**
+ * The acting login is this member. A family login is a member only as a guest admitted to its own session's room;
+ * any other login is never a member that joined as a family guest. So a relative's login under the id of the
+ * participant it belongs to (an identity provider may do that) is no member anywhere, its own session's room included.
+ */
+export function isMemberActor(room: Room, actor: Actor): boolean {
+  if (!room.members[actor.userId]) return false;
+  const joinedAsGuest = room.knownRoles[actor.userId] === 'family';
+  if (actor.role !== 'family') return !joinedAsGuest;
+  return joinedAsGuest && room.sessionId !== null && actor.familySessionId === room.sessionId;
+}
+
 export function requireMember(room: Room, actor: Actor): MemberState {
-  const member = room.members[actor.userId];
-  // a family guest is never a member of a group room, even under the user id of one (an identity provider may give a
-  // relative's login the id of the participant it belongs to)
-  if (!member || actor.role === 'family') throw RoomErrors.notAMember(room.roomId);
-  return member;
+  if (!isMemberActor(room, actor)) throw RoomErrors.notAMember(room.roomId);
+  return room.members[actor.userId];
 }
 
 export const isRoomFacilitator = (room: Room, userId: string): boolean => room.members[userId]?.roomRole === 'facilitator';

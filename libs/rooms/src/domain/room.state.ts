@@ -1,7 +1,7 @@
 import type { Role } from '@haven/domain';
 import { Map as PersistentMap } from 'immutable';
 import type { JoinRule, RoomKind } from './room.commands';
-import { PAIR_ROOM, type RoomEvent } from './room.events';
+import { FAMILY_SESSION_ROOM, PAIR_ROOM, type RoomEvent } from './room.events';
 
 export type RoomRole = 'member' | 'facilitator';
 
@@ -62,6 +62,8 @@ export interface Room {
   reports: PersistentMap<string, ReportState>;
   /** the mentor pairing a 'mentor_pair' room belongs to; null for every other room */
   pairingId: string | null;
+  /** the family session a 'family_session' room belongs to; null for every other room */
+  sessionId: string | null;
 }
 
 export type RoomState = { status: 'absent' } | Room;
@@ -83,7 +85,7 @@ const withMember = (room: Room, userId: string, change: (member: MemberState) =>
   return member ? { ...room, members: { ...room.members, [userId]: change(member) } } : room;
 };
 
-type RoomSettings = Pick<Room, 'roomId' | 'name' | 'topic' | 'kind' | 'capacity' | 'joinRule' | 'members' | 'knownRoles' | 'pairingId'>;
+type RoomSettings = Pick<Room, 'roomId' | 'name' | 'topic' | 'kind' | 'capacity' | 'joinRule' | 'members' | 'knownRoles' | 'pairingId' | 'sessionId'>;
 
 /** A room as it starts: active, unlocked, with only its first members and nothing said yet. */
 const newRoom = (settings: RoomSettings): Room => ({
@@ -114,6 +116,7 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       members: { [createdBy]: { roomRole: 'facilitator', joinedAt: createdAt, lastReadPosition: 0 } },
       knownRoles: { [createdBy]: creatorRole },
       pairingId: null,
+      sessionId: null,
     });
   }
   if (event.type === 'PairRoomOpened') {
@@ -130,6 +133,26 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       members: { [participantId]: member, [mentorId]: member },
       knownRoles: { [participantId]: 'participant', [mentorId]: 'mentor' },
       pairingId,
+      sessionId: null,
+    });
+  }
+  if (event.type === 'FamilySessionRoomOpened') {
+    const { roomId, sessionId, participantId, hostId, openedAt } = event.data;
+    const { name, topic, kind, capacity, joinRule } = FAMILY_SESSION_ROOM;
+    return newRoom({
+      roomId,
+      name,
+      topic,
+      kind,
+      capacity,
+      joinRule,
+      members: {
+        [participantId]: { roomRole: 'member', joinedAt: openedAt, lastReadPosition: 0 },
+        [hostId]: { roomRole: 'facilitator', joinedAt: openedAt, lastReadPosition: 0 },
+      },
+      knownRoles: { [participantId]: 'participant', [hostId]: 'clinician' },
+      pairingId: null,
+      sessionId,
     });
   }
   if (state.status === 'absent') return state;

@@ -4,7 +4,7 @@ import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
-import { currentMembership, membershipOf, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
+import { membershipOf, periodsOfActor, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
 import { moderationLog } from '../read-models/moderation-log.projection';
 import { roomReports } from '../read-models/room-reports.projection';
@@ -39,6 +39,7 @@ export class RoomsController {
   @Get()
   @ApiOperation({ summary: 'Rooms a user can find (staff also see closed and archived ones)' })
   async list(@CurrentActor() actor: Actor) {
+    // a family guest finds nothing: its one room, its session's, is found through the session
     if (actor.role === 'family') return { ok: true, data: [] };
     return { ok: true, data: await listRooms(this.storage.sql, STAFF.has(actor.role)) };
   }
@@ -46,11 +47,13 @@ export class RoomsController {
   @Get(':roomId')
   @ApiOperation({ summary: 'One room (a closed or archived one only to staff and its members, as in the list)' })
   async show(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
-    const room = actor.role === 'family' ? null : await findRoom(this.storage.sql, roomId);
+    // a family guest sees only its own session's room, once admitted (membershipOf)
+    const familyMember = actor.role === 'family' && (await membershipOf(this.storage.sql, actor, roomId)) !== null;
+    const room = actor.role === 'family' && !familyMember ? null : await findRoom(this.storage.sql, roomId);
     // the same rule as the list: what a participant cannot find, it cannot look up by id either, unless it is inside
     const hidden =
       room !== null && !STAFF.has(actor.role) && !findableByAnyone(room) &&
-      !(await currentMembership(this.storage.sql, roomId, actor.userId));
+      !(await membershipOf(this.storage.sql, actor, roomId));
     if (!room || hidden) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
     return { ok: true, data: room };
   }
@@ -74,7 +77,7 @@ export class RoomsController {
     // away; moderators read all of it, to review what they are asked about
     const within = membership.moderator
       ? undefined
-      : (await periodsOfUser(this.storage.sql, actor.userId)).filter((period) => period.roomId === roomId);
+      : periodsOfActor(await periodsOfUser(this.storage.sql, actor.userId), actor).filter((period) => period.roomId === roomId);
     return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator, within) };
   }
 

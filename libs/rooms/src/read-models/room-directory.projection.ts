@@ -2,13 +2,13 @@ import { SYSTEM_ACTOR } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomKind } from '../domain/room.commands';
-import { PAIR_ROOM, type RoomEvent, type RoomEventType } from '../domain/room.events';
+import { FAMILY_SESSION_ROOM, PAIR_ROOM, type RoomEvent, type RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** room_directory: one row per room with its settings and member count, for listing and showing rooms. */
 export const roomDirectoryProjection: Projection = {
   name: 'room_directory',
-  eventTypes: ['RoomCreated', 'PairRoomOpened', 'RoomRenamed', 'TopicChanged', 'JoinRuleChanged', 'RoomArchived', 'RoomLocked', 'RoomUnlocked', 'SlowModeSet', 'MemberJoined', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
+  eventTypes: ['RoomCreated', 'PairRoomOpened', 'FamilySessionRoomOpened', 'RoomRenamed', 'TopicChanged', 'JoinRuleChanged', 'RoomArchived', 'RoomLocked', 'RoomUnlocked', 'SlowModeSet', 'MemberJoined', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
   tables: ['room_directory'],
   async migrate(db) {
     await db.execute(`create table if not exists room_directory (
@@ -35,8 +35,9 @@ export const roomDirectoryProjection: Projection = {
         );
         return;
       }
-      case 'PairRoomOpened': {
-        const { name, topic, kind, capacity, joinRule } = PAIR_ROOM;
+      case 'PairRoomOpened':
+      case 'FamilySessionRoomOpened': {
+        const { name, topic, kind, capacity, joinRule } = event.type === 'PairRoomOpened' ? PAIR_ROOM : FAMILY_SESSION_ROOM;
         await tx.execute(
           `insert into room_directory values ($1, $2, $3, $4, $5, $6, 0, 0, 0, 2, $7, $8, $9) on conflict (room_id) do nothing`,
           [roomId, name, topic, kind, capacity, joinRule, SYSTEM_ACTOR.userId, event.data.openedAt, recorded.position],
@@ -112,14 +113,15 @@ const toSummary = (r: Record<string, unknown>): RoomSummary => ({
 export const findableByAnyone = (room: RoomSummary): boolean => !room.archived && room.joinRule !== 'closed';
 
 /**
- * Rooms a user can find: not archived, not closed (staff see all). Mentor pairs' rooms are for nobody's list, staff's
- * included: they are found through their pairing.
+ * Rooms a user can find: not archived, not closed (staff see all). Mentor pairs' and family sessions' rooms are for
+ * nobody's list, staff's included: they are found through their pairing or session.
  */
 export async function listRooms(db: SqlExecutor, includeAll: boolean): Promise<RoomSummary[]> {
+  const listed = `kind not in ('mentor_pair', 'family_session')`;
   const rows = await db.query(
     includeAll
-      ? `select * from room_directory where kind <> 'mentor_pair' order by created_at`
-      : `select * from room_directory where archived = 0 and join_rule <> 'closed' and kind <> 'mentor_pair' order by created_at`,
+      ? `select * from room_directory where ${listed} order by created_at`
+      : `select * from room_directory where archived = 0 and join_rule <> 'closed' and ${listed} order by created_at`,
   );
   return rows.map(toSummary);
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '@haven/domain';
+import { sessionRoomIdOf } from '../domain/pair-room-id';
 import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
@@ -12,7 +13,7 @@ import type { RoomEvent, RoomEventType } from '../domain/room.events';
  */
 export const roomMembershipProjection: Projection = {
   name: 'room_membership',
-  eventTypes: ['RoomCreated', 'PairRoomOpened', 'MemberJoined', 'FacilitatorAppointed', 'FacilitatorRemoved', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
+  eventTypes: ['RoomCreated', 'PairRoomOpened', 'FamilySessionRoomOpened', 'MemberJoined', 'FacilitatorAppointed', 'FacilitatorRemoved', 'MemberLeft', 'MemberRemoved', 'MemberBanned'] satisfies RoomEventType[],
   tables: ['room_membership_periods'],
   async migrate(db) {
     await db.execute(`create table if not exists room_membership_periods (
@@ -33,6 +34,10 @@ export const roomMembershipProjection: Projection = {
         // the roles the room's state knows them by (room.state.ts); nobody moderates a pair
         await open(tx, roomId, event.data.participantId, 'participant', false, p);
         return open(tx, roomId, event.data.mentorId, 'mentor', false, p);
+      case 'FamilySessionRoomOpened':
+        // as the room's state knows them: the host facilitates the session's room
+        await open(tx, roomId, event.data.participantId, 'participant', false, p);
+        return open(tx, roomId, event.data.hostId, 'clinician', true, p);
       case 'MemberJoined':
         return open(tx, roomId, event.data.userId, event.data.role, isStaffRole(event.data.role), p);
       case 'FacilitatorAppointed':
@@ -93,6 +98,8 @@ async function currentPeriod(tx: SqlWriter, roomId: string, userId: string): Pro
 
 export interface MembershipPeriod {
   roomId: string;
+  /** the global role they joined with; 'family' for a family session's guests */
+  role: string;
   moderator: boolean;
   from: number;
   to: number | null;
@@ -103,6 +110,7 @@ export async function periodsOfUser(db: SqlExecutor, userId: string): Promise<Me
   const rows = await db.query<PeriodRow>(`select * from room_membership_periods where user_id = $1`, [userId]);
   return rows.map((r) => ({
     roomId: r.room_id,
+    role: r.global_role,
     moderator: Number(r.moderator) === 1,
     from: Number(r.from_position),
     to: r.to_position === null ? null : Number(r.to_position),
@@ -134,11 +142,28 @@ export async function currentMembership(db: SqlExecutor, roomId: string, userId:
   return period ? { moderator: Number(period.moderator) === 1 } : null;
 }
 
+/** The room whose periods a login may use: a family login only its own session's room; null: every room. */
+export const familyRoomOf = (actor: Actor): string | null =>
+  // a family token always names its session (actor-claims.ts); without one, a room id nothing has
+  actor.role === 'family' ? (actor.familySessionId ? sessionRoomIdOf(actor.familySessionId) : '') : null;
+
 /**
- * The acting user's current membership, for reads and signals: a family guest has none, even under the user id of a
- * member (an identity provider may give a relative's login the id of the participant it belongs to), as the room
- * decider rules.
+ * Which of a user's periods are this login's, as the room decider rules (room.policy.ts isMemberActor): a family login's
+ * are only those it joined as a guest of its own session's room; any other login's are those not joined as a guest. So
+ * a relative's login under a member's user id (an identity provider may do that) has none.
  */
+export function periodsOfActor(periods: MembershipPeriod[], actor: Actor): MembershipPeriod[] {
+  const familyRoom = familyRoomOf(actor);
+  return familyRoom === null
+    ? periods.filter((p) => p.role !== 'family')
+    : periods.filter((p) => p.role === 'family' && p.roomId === familyRoom);
+}
+
+/** The acting login's current membership, for reads and signals; see periodsOfActor for family logins. */
 export async function membershipOf(db: SqlExecutor, actor: Actor, roomId: string) {
-  return actor.role === 'family' ? null : currentMembership(db, roomId, actor.userId);
+  const familyRoom = familyRoomOf(actor);
+  if (familyRoom !== null && roomId !== familyRoom) return null;
+  const period = await currentPeriod(db, roomId, actor.userId);
+  if (!period || (period.global_role === 'family') !== (familyRoom !== null)) return null;
+  return { moderator: Number(period.moderator) === 1 };
 }

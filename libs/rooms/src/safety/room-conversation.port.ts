@@ -1,9 +1,19 @@
-import { channels } from '@haven/realtime';
+import { channels } from '@haven/realtime/delivery-policy';
 import type { ConversationPort } from '@haven/safety/conversation-port';
 import { RoomErrors } from '../domain/room.errors';
-import { coversPosition, currentMembership, membershipOf, periodsOfUser } from '../read-models/room-membership.projection';
+import {
+  coversPosition,
+  currentMembership,
+  familyRoomOf,
+  membershipOf,
+  periodsOfActor,
+  periodsOfUser,
+} from '../read-models/room-membership.projection';
 
-/** Group rooms as a conversation the crisis path plugs into: its moderators get the alerts. */
+/**
+ * Rooms as a conversation the crisis path plugs into: its moderators get the alerts. A family guest is a member only of
+ * its own session's room (membershipOf), so only there can it raise one; it hears back through its guest channel.
+ */
 export const roomConversationPort: ConversationPort = {
   kind: 'room',
   moderatorChannel: (roomId) => channels.roomModerators(roomId),
@@ -15,5 +25,11 @@ export const roomConversationPort: ConversationPort = {
   },
   async requireMember(db, actor, roomId) {
     if (!(await membershipOf(db, actor, roomId))) throw RoomErrors.notAMember(roomId);
+  },
+  guestChannel: (roomId, userId) => channels.roomGuest(roomId, userId),
+  /** as the guest channel: joined when first admitted to its session's room (room-delivery.policy.ts channelsAt) */
+  async isGuestAt(db, viewer, roomId, position) {
+    if (familyRoomOf(viewer) !== roomId) return false;
+    return periodsOfActor(await periodsOfUser(db, viewer.userId), viewer).some((p) => p.roomId === roomId && p.from <= position);
   },
 };

@@ -23,8 +23,14 @@ describe('safety alerts', () => {
   it('raising one records who, where, what was held and when it escalates', () =>
     spec.given([]).when(cmd({ type: 'RaiseAlert', data: { alertId: 'a1', conversation, source: 'screening', heldMessage: held, categories: ['suicide'], escalateAfterSeconds: 300 } }, alice)).then([raised]));
 
-  it('is not offered to family guests from a group conversation', () =>
-    spec.given([]).when(cmd({ type: 'RaiseAlert', data: { alertId: 'a1', conversation, source: 'help_request', heldMessage: null, categories: [], escalateAfterSeconds: 300 } }, { userId: 'g', role: 'family' })).thenThrows('SAFETY.NOT_AVAILABLE'));
+  it('is not offered to family guests outside a room (their session room is the only conversation they are in)', () =>
+    spec.given([]).when(cmd({ type: 'RaiseAlert', data: { alertId: 'a1', conversation: { kind: 'mentoring', id: 'alice' }, source: 'help_request', heldMessage: null, categories: [], escalateAfterSeconds: 300 } }, { userId: 'g', role: 'family', familySessionId: 's1' })).thenThrows('SAFETY.NOT_AVAILABLE'));
+
+  it('is raised for a family guest in a room (the room port has checked it is their own session room)', () => {
+    const guest: Actor = { userId: 'family-inv-1', role: 'family', familySessionId: 's1' };
+    spec.given([]).when(cmd({ type: 'RaiseAlert', data: { alertId: 'a1', conversation, source: 'help_request', heldMessage: null, categories: [], escalateAfterSeconds: 300 } }, guest))
+      .then([{ type: 'SafetyAlertRaised', data: { alertId: 'a1', conversation, userId: 'family-inv-1', source: 'help_request', heldMessage: null, categories: [], raisedAt: T0, escalateAt: at(300) } }]);
+  });
 
   it('staff acknowledge it; acknowledging twice changes nothing', () => {
     spec.given([raised]).when(cmd({ type: 'AcknowledgeAlert', data: { alertId: 'a1' } }, fran, at(10))).then([acknowledged]);

@@ -38,8 +38,12 @@ export const safetyAlertDecider: Decider<SafetyCommand, SafetyEvent, SafetyAlert
     switch (command.type) {
       case 'RaiseAlert': {
         if (state.status !== 'none') throw err('ALERT_EXISTS', 'that alert already exists');
-        if (actor.role === 'family') throw err('NOT_AVAILABLE', 'the help path is not available in this conversation');
         const d = command.data;
+        // a family guest talks only in its own session's room, a room of the rooms context, which the handler checks
+        // through the room's port (membership); nowhere else is the help path theirs
+        if (actor.role === 'family' && d.conversation.kind !== 'room') {
+          throw err('NOT_AVAILABLE', 'the help path is not available in this conversation');
+        }
         const escalateAt = new Date(Date.parse(now) + d.escalateAfterSeconds * 1000).toISOString();
         return [{ type: 'SafetyAlertRaised', data: { alertId: d.alertId, conversation: d.conversation, userId: actor.userId, source: d.source, heldMessage: d.heldMessage, categories: d.categories, raisedAt: now, escalateAt } }];
       }
