@@ -24,6 +24,7 @@ describe('toErrorBody', () => {
     ['ROOM.NOT_A_MEMBER', 403],
     ['NOT_FOUND', 404],
     ['ROOM.NOT_FOUND', 404],
+    ['FAMILY.INVITE_NOT_FOUND', 404],
     ['ROOM.ALREADY_EXISTS', 409],
     ['STORE.WRONG_EXPECTED_REVISION', 409],
     ['ROOM.SLOW_MODE', 429],

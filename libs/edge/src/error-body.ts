@@ -37,7 +37,8 @@ export function statusForCode(code: string): number {
   if (is('FORBIDDEN') || is('NOT_A_MEMBER')) return 403;
   if (is('UNAVAILABLE') || is('VERIFIER_UNAVAILABLE')) return 503;
   if (code.startsWith('AUTH.')) return 401;
-  if (is('NOT_FOUND')) return 404;
+  // ROOM.NOT_FOUND, and what a context names more exactly (FAMILY.INVITE_NOT_FOUND, SAFETY.ALERT_NOT_FOUND)
+  if (is('NOT_FOUND') || code.endsWith('_NOT_FOUND')) return 404;
   if (is('WRONG_EXPECTED_REVISION') || is('ALREADY_EXISTS')) return 409;
   if (is('RATE_LIMITED') || is('SLOW_MODE')) return 429;
   return 422;

@@ -87,7 +87,15 @@ describe.each(STORES)('family sessions on %s', (store) => {
     expect((await httpGet(app, guest, '/rooms')).body.data).toEqual([]);
     await refused(app, guest, 'mentoring.request', { topics: ['x'], language: 'en', availability: 'now' }, 'MENTORING.FORBIDDEN');
     await refused(app, guest, 'family.admit', { sessionId, guestId }, 'FAMILY.SESSION_NOT_FOUND');
+    // a guest of another session is nobody here
+    const other = await scheduled();
+    const { guest: stranger } = await guestOf(other.pat, other.sessionId, 'Cousin');
+    await accepted(other.kim, 'family.admit', { sessionId: other.sessionId, guestId: stranger.userId });
+    await waitInRoom(stranger, other.roomId, 'MemberJoined', (e) => e.data.userId === stranger.userId);
+    await refused(app, stranger, 'rooms.post', { roomId, text: 'wrong room' }, 'ROOM.NOT_A_MEMBER');
+    expect((await httpGet(app, stranger, `/rooms/${roomId}/messages`)).status).toBe(403);
     await settle();
+    expect(stranger.events.filter((e) => e.streamId === streamOf(roomId))).toEqual([]);
     expect(bob.events.filter((e) => e.streamId === streamOf(roomId) || e.streamId === `session-${sessionId}`)).toEqual([]);
     expect(guest.events.filter((e) => e.streamId !== streamOf(roomId) && e.streamId !== `session-${sessionId}`)).toEqual([]);
   });

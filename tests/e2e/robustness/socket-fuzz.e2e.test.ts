@@ -29,6 +29,7 @@ const MESSAGES = [
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch',
+  'family.schedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -104,6 +105,13 @@ function validPayloads(w: World): Record<Message, Payload> {
     'mentoring.decline': { commandId: FRESH, requestId: w.elsewhere.messageId },
     'mentoring.end': { commandId: FRESH, pairingId: w.elsewhere.messageId },
     'mentoring.rematch': { commandId: FRESH, pairingId: w.elsewhere.messageId },
+    // mia is a facilitator: family sessions refuse her (scheduling is for clinicians), after the edge checked the shape
+    'family.schedule': { commandId: FRESH, participantId: 'bob', title: 'Family session', startsAt: '2030-01-01T10:00:00.000Z', endsAt: '2030-01-01T11:00:00.000Z' },
+    'family.invite': { commandId: FRESH, sessionId: w.elsewhere.messageId, inviteeLabel: 'Mom' },
+    'family.revokeInvite': { commandId: FRESH, sessionId: w.elsewhere.messageId, inviteId: w.elsewhere.reportId },
+    'family.admit': { commandId: FRESH, sessionId: w.elsewhere.messageId, guestId: 'family-x' },
+    'family.removeGuest': { commandId: FRESH, sessionId: w.elsewhere.messageId, guestId: 'family-x' },
+    'family.end': { commandId: FRESH, sessionId: w.elsewhere.messageId },
   };
 }
 
@@ -121,8 +129,9 @@ const DROPPED_KEYS = new Set([...PROTO_KEYS, ...Object.getOwnPropertyNames(Objec
 const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'userId',
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
-  'topics', 'language', 'availability', 'requestId', 'pairingId']);
-const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId']);
+  'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
+  'inviteeLabel', 'inviteId', 'guestId']);
+const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */
 class Built {
