@@ -154,4 +154,13 @@ describe.each(STORES)('family sessions on %s', (store) => {
     expect(again).toMatchObject({ replayed: true, inviteId: first.inviteId, code: null });
     expect((await httpGet(app, kim, `/family-sessions/${sessionId}`)).body.data.invites).toHaveLength(1);
   });
+
+  // last in the file: it moves the app's clock three hours on, past every session scheduled above
+  it('a session nobody ended is ended by the system an hour past its end, and its room closes', async () => {
+    const { pat, sessionId, roomId } = await scheduled();
+    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3 * 3_600_000 + 60_000 }) });
+    const ended = await pat.waitForEvent((e) => e.type === 'FamilySessionEnded' && e.data.sessionId === sessionId);
+    expect(ended).toMatchObject({ actorId: 'system', data: { by: 'system' } });
+    await waitInRoom(pat, roomId, 'RoomArchived');
+  });
 });
