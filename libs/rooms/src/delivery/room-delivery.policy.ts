@@ -33,8 +33,10 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const roomId = roomIdOf(recorded);
     const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
-    const overseers = (await overseenByClinicians(audience, kindsOf(db))) ? [channels.role('clinician')] : [];
-    return { deliveries: deliveriesFor(audience, authored(recorded), overseers), joinBefore, leaveAfter };
+    const kindOf = kindsOf(db);
+    const overseers = (await overseenByClinicians(audience, kindOf)) ? [channels.role('clinician')] : [];
+    const familyRoom = (await kindOf(roomId)) === 'family_session';
+    return { deliveries: deliveriesFor(audience, authored(recorded), overseers, familyRoom), joinBefore, leaveAfter };
   },
 
   async visibleTo(viewer: Actor, events, db) {
@@ -76,18 +78,28 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
 const admittedBy = (periods: MembershipPeriod[], roomId: string, position: number): boolean =>
   periods.some((p) => p.roomId === roomId && p.from <= position);
 
-/** The room kind of each room asked about, read from room_directory once per room and call. */
+/**
+ * A room's kind never changes, so each node reads it from room_directory once per room (per database) and keeps it:
+ * live delivery asks for every event, and a query per message would sit on its path. Only a found kind is kept.
+ */
+const knownKinds = new WeakMap<SqlExecutor, Map<string, RoomKind>>();
+
 function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> {
-  const known = new Map<string, Promise<RoomKind | null>>();
-  return (roomId) => {
-    if (!known.has(roomId)) known.set(roomId, roomKind(db, roomId));
-    return known.get(roomId)!;
+  let known = knownKinds.get(db);
+  if (!known) knownKinds.set(db, (known = new Map()));
+  const kinds = known;
+  return async (roomId) => {
+    const cached = kinds.get(roomId);
+    if (cached) return cached;
+    const kind = await roomKind(db, roomId);
+    if (kind) kinds.set(roomId, kind);
+    return kind;
   };
 }
 
 /**
  * Nobody facilitates a mentor pair, so what a room's moderators get (reports, resolutions, mutes) goes to clinicians
- * there instead, live and on catch-up alike. Only such events ask for the room's kind: messages cost no query.
+ * there instead, live and on catch-up alike.
  */
 async function overseenByClinicians(audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
   return audience.to === 'moderators' && (await kindOf(audience.roomId)) === 'mentor_pair';
@@ -97,13 +109,20 @@ async function overseenByClinicians(audience: RoomAudience, kindOf: (roomId: str
  * The audience as socket.io emits: full event to moderators (and `overseers`, channels standing in for them) and
  * named users, the redacted form to other members; nobody the audience excepts sees it through any channel.
  */
-function deliveriesFor(audience: RoomAudience, event: RecordedEvent, overseers: string[]): Delivery[] {
-  const excepted = (audience.exceptUsers ?? []).flatMap((userId) => personalChannels(audience.roomId, userId));
-  return audienceDeliveries(audience, event, overseers).flatMap((d) => familySafe({ ...d, except: [...d.except, ...excepted] }, audience.roomId));
+function deliveriesFor(audience: RoomAudience, event: RecordedEvent, overseers: string[], familyRoom: boolean): Delivery[] {
+  const personal = personalChannels(audience.roomId, familyRoom);
+  const excepted = (audience.exceptUsers ?? []).flatMap(personal);
+  const deliveries = audienceDeliveries(audience, event, overseers, personal);
+  // outside a family session's room no family login is in any of its channels: one emit each, family excepted outright
+  if (!familyRoom) return deliveries.map((d) => ({ ...d, except: [...d.except, ...excepted, channels.role('family')] }));
+  return deliveries.flatMap((d) => familySafe({ ...d, except: [...d.except, ...excepted] }, audience.roomId));
 }
 
-/** A user's own channels for this room's events: their user channel, and their guest channel if they are a family guest. */
-const personalChannels = (roomId: string, userId: string): string[] => [channels.user(userId), channels.roomGuest(roomId, userId)];
+/** A user's own channels for this room's events: their user channel, and in a family session's room their guest channel. */
+const personalChannels =
+  (roomId: string, familyRoom: boolean) =>
+  (userId: string): string[] =>
+    familyRoom ? [channels.user(userId), channels.roomGuest(roomId, userId)] : [channels.user(userId)];
 
 /**
  * Family logins reach a room's events only as the admitted guests of its session: they are in the room's channel and
@@ -122,8 +141,8 @@ function familySafe(delivery: Delivery, roomId: string): Delivery[] {
   ];
 }
 
-function audienceDeliveries(audience: RoomAudience, event: RecordedEvent, overseers: string[]): Delivery[] {
-  const named = (audience.alsoUsers ?? []).flatMap((userId) => personalChannels(audience.roomId, userId));
+function audienceDeliveries(audience: RoomAudience, event: RecordedEvent, overseers: string[], personal: (userId: string) => string[]): Delivery[] {
+  const named = (audience.alsoUsers ?? []).flatMap(personal);
   const room = channels.room(audience.roomId);
   const moderators = channels.roomModerators(audience.roomId);
   switch (audience.to) {
