@@ -20,6 +20,23 @@ export interface CommandResult {
   replayed: boolean;
 }
 
+/** What a client's ack carries after an accepted command, in every context. */
+export interface CommandAck {
+  /** position of the last appended event (null: nothing to do) */
+  position: number | null;
+  /** true when this commandId had been handled before: nothing new was appended */
+  replayed: boolean;
+  events: { id: string; type: string; position: number }[];
+}
+
+export function commandAck(result: CommandResult): CommandAck {
+  return {
+    position: result.position,
+    replayed: result.replayed,
+    events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })),
+  };
+}
+
 /** attempts that read the stream (a first attempt on the cached fold comes on top) */
 const MAX_READS = 8;
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { CLOCK, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { mintFamilyGuestToken, verifierConfigFromEnv } from '@haven/identity';
@@ -19,12 +19,6 @@ export const INVITE_TTL_HOURS = 72;
 const GUEST_TOKEN_GRACE_MS = 3_600_000;
 
 export const hashInviteCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
-
-export interface FamilyAck {
-  position: number | null;
-  replayed: boolean;
-  events: { id: string; type: string; position: number }[];
-}
 
 /**
  * Runs family-session commands, then the step the session's room needs in the rooms context (open it, admit or remove
@@ -48,7 +42,7 @@ export class FamilySessionsService {
     const result = await this.run(actor, commandId, { type: 'ScheduleFamilySession', data: { sessionId, roomId, ...data } });
     const scheduled = result.events[0]?.data as { participantId: string; hostId: string } | undefined;
     if (scheduled) await this.openRoom({ sessionId, roomId, participantId: scheduled.participantId, hostId: scheduled.hostId });
-    return { ...ackOf(result), sessionId, roomId };
+    return { ...commandAck(result), sessionId, roomId };
   }
 
   /** The code is in this answer only: the store keeps its hash. A retried command id gets `code: null`. */
@@ -63,12 +57,12 @@ export class FamilySessionsService {
       data: { sessionId, inviteId, codeHash: hashInviteCode(code), inviteeLabel, expiresAt },
     });
     const stored = result.events[0]?.data as { inviteId: string; expiresAt: string } | undefined;
-    return { ...ackOf(result), inviteId: stored?.inviteId ?? inviteId, expiresAt: stored?.expiresAt ?? expiresAt, code: result.replayed ? null : code };
+    return { ...commandAck(result), inviteId: stored?.inviteId ?? inviteId, expiresAt: stored?.expiresAt ?? expiresAt, code: result.replayed ? null : code };
   }
 
   async revoke(actor: Actor, sessionId: string, inviteId: string, commandId: string) {
     await this.sessionFor(actor, sessionId);
-    return ackOf(await this.run(actor, commandId, { type: 'RevokeFamilyInvite', data: { sessionId, inviteId } }));
+    return commandAck(await this.run(actor, commandId, { type: 'RevokeFamilyInvite', data: { sessionId, inviteId } }));
   }
 
   /**
@@ -100,21 +94,21 @@ export class FamilySessionsService {
     const session = await this.sessionFor(actor, sessionId);
     const result = await this.run(actor, commandId, { type: 'AdmitFamilyGuest', data: { sessionId, guestId } });
     await this.admitToRoom(session, guestId);
-    return ackOf(result);
+    return commandAck(result);
   }
 
   async remove(actor: Actor, sessionId: string, guestId: string, commandId: string) {
     const session = await this.sessionFor(actor, sessionId);
     const result = await this.run(actor, commandId, { type: 'RemoveFamilyGuest', data: { sessionId, guestId } });
     await this.removeFromRoom(session, guestId);
-    return ackOf(result);
+    return commandAck(result);
   }
 
   async end(actor: Actor, sessionId: string, commandId: string) {
     const session = await this.sessionFor(actor, sessionId);
     const result = await this.run(actor, commandId, { type: 'EndFamilySession', data: { sessionId } });
     await this.closeRoom(session);
-    return ackOf(result);
+    return commandAck(result);
   }
 
   // ---- the room steps: idempotent, also run by the processor -------------------------------------------------------
@@ -167,8 +161,4 @@ export class FamilySessionsService {
     if (result.position !== null) await this.follower.waitFor(result.position);
     return result;
   }
-}
-
-function ackOf(result: CommandResult): FamilyAck {
-  return { position: result.position, replayed: result.replayed, events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })) };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { CLOCK, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
@@ -10,12 +10,6 @@ import type { MentoringCommand, MentorPreferences } from './domain/mentoring.com
 import { MentoringErrors } from './domain/mentoring.errors';
 import { menteeStreamName } from './domain/mentoring.events';
 import { findPairing, findRequest, pairingsOf, type PairingRow } from './read-models/mentoring.projection';
-
-export interface MentoringAck {
-  position: number | null;
-  replayed: boolean;
-  events: { id: string; type: string; position: number }[];
-}
 
 const isOverseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
@@ -41,12 +35,12 @@ export class MentoringCommandsService {
 
   async request(actor: Actor, requestId: string, preferences: MentorPreferences, commandId: string) {
     const result = await this.run(actor, commandId, { type: 'RequestMentor', data: { participantId: actor.userId, requestId, ...preferences } });
-    return { ...ackOf(result), requestId: storedField(result, 'requestId', requestId) };
+    return { ...commandAck(result), requestId: storedField(result, 'requestId', requestId) };
   }
 
   async cancel(actor: Actor, requestId: string, commandId: string) {
     const participantId = await this.participantOfRequest(actor, requestId);
-    return ackOf(await this.run(actor, commandId, { type: 'CancelMentorRequest', data: { participantId, requestId } }));
+    return commandAck(await this.run(actor, commandId, { type: 'CancelMentorRequest', data: { participantId, requestId } }));
   }
 
   async accept(actor: Actor, requestId: string, commandId: string) {
@@ -61,20 +55,20 @@ export class MentoringCommandsService {
       data: { participantId: request.participantId, requestId, pairingId, roomId },
     });
     await this.openPairRoom({ pairingId, roomId, participantId: request.participantId, mentorId: actor.userId });
-    return { ...ackOf(result), pairingId, roomId, participantId: request.participantId };
+    return { ...commandAck(result), pairingId, roomId, participantId: request.participantId };
   }
 
   async decline(actor: Actor, requestId: string, commandId: string) {
     const request = await findRequest(this.storage.sql, requestId);
     if (!request) throw MentoringErrors.requestNotFound(requestId);
-    return ackOf(await this.run(actor, commandId, { type: 'DeclineMentorRequest', data: { participantId: request.participantId, requestId } }));
+    return commandAck(await this.run(actor, commandId, { type: 'DeclineMentorRequest', data: { participantId: request.participantId, requestId } }));
   }
 
   async end(actor: Actor, pairingId: string, reason: string | null, commandId: string) {
     const pairing = await this.pairingFor(actor, pairingId);
     const result = await this.run(actor, commandId, { type: 'EndPairing', data: { participantId: pairing.participantId, pairingId, reason } });
     await this.closePairRoom(pairing);
-    return ackOf(result);
+    return commandAck(result);
   }
 
   async rematch(actor: Actor, pairingId: string, requestId: string, reason: string | null, commandId: string) {
@@ -82,7 +76,7 @@ export class MentoringCommandsService {
     const result = await this.run(actor, commandId, { type: 'RequestRematch', data: { participantId: pairing.participantId, pairingId, requestId, reason } });
     await this.closePairRoom(pairing);
     const requested = result.events.find((e) => e.type === 'MentorRequested');
-    return { ...ackOf(result), requestId: typeof requested?.data.requestId === 'string' ? requested.data.requestId : requestId };
+    return { ...commandAck(result), requestId: typeof requested?.data.requestId === 'string' ? requested.data.requestId : requestId };
   }
 
   /** Opens the pair's room; idempotent (the same command id from any node, any number of times). */
@@ -141,10 +135,6 @@ export class MentoringCommandsService {
     if (result.position !== null) await this.follower.waitFor(result.position);
     return result;
   }
-}
-
-function ackOf(result: CommandResult): MentoringAck {
-  return { position: result.position, replayed: result.replayed, events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })) };
 }
 
 /** For a replayed command id, the id the first attempt stored, not the one the retry names. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { CLOCK, commandAck, handleCommand, type CommandAck, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
 export { derivedId } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
@@ -9,14 +9,7 @@ import type { RoomCommand } from './domain/room.commands';
 import { roomStreamName } from './domain/room.events';
 import { RoomErrors } from './domain/room.errors';
 
-/** What a client's ack carries after an accepted command. */
-export interface CommandAck {
-  /** position of the last appended event (null: nothing to do) */
-  position: number | null;
-  /** true when this commandId had been handled before: nothing new was appended */
-  replayed: boolean;
-  events: { id: string; type: string; position: number }[];
-}
+export type { CommandAck } from '@haven/command-handling';
 
 /**
  * Runs room commands: the one path (read, fold, decide, append) for every room message and endpoint.
@@ -57,7 +50,7 @@ export class RoomCommandsService {
     actor: Actor,
     commandId: string,
   ): Promise<CommandAck> {
-    return ackOf(await this.run(this.command(type, data, actor, commandId)));
+    return commandAck(await this.run(this.command(type, data, actor, commandId)));
   }
 
   /**
@@ -73,7 +66,7 @@ export class RoomCommandsService {
   ): Promise<CommandAck & Partial<Record<typeof field, string>>> {
     const result = await this.run(this.command(type, data, actor, commandId));
     const stored = result.events[0]?.data[field];
-    return { ...ackOf(result), [field]: typeof stored === 'string' ? stored : (data as Record<string, unknown>)[field] };
+    return { ...commandAck(result), [field]: typeof stored === 'string' ? stored : (data as Record<string, unknown>)[field] };
   }
 
   private async run(command: RoomCommand): Promise<CommandResult> {
@@ -85,12 +78,4 @@ export class RoomCommandsService {
   private command(type: RoomCommand['type'], data: RoomCommand['data'], actor: Actor, commandId: string): RoomCommand {
     return { type, data, context: { actor, commandId, now: this.clock.now().toISOString() } } as RoomCommand;
   }
-}
-
-function ackOf(result: CommandResult): CommandAck {
-  return {
-    position: result.position,
-    replayed: result.replayed,
-    events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })),
-  };
 }
