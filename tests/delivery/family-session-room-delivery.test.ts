@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type Actor, type Role } from '@haven/domain';
-import type { RecordedEvent, SqlExecutor, Storage } from '@haven/event-store';
+import type { RecordedEvent, Storage } from '@haven/event-store';
 import { handleCommand } from '@haven/command-handling/command-handler';
-import { ensureCheckpoint, migrateCheckpoints, projectEvent } from '@haven/projections';
+import { projectEvent } from '@haven/projections';
 import type { DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import { roomDeliveryPolicy } from '@haven/rooms/delivery/room-delivery.policy';
-import { sessionRoomIdOf } from '@haven/rooms/domain/pair-room-id';
-import type { RoomCommand } from '@haven/rooms/domain/room.commands';
-import { roomDecider } from '@haven/rooms/domain/room.decider';
+import { sessionRoomIdOf } from '@haven/rooms/domain/linked-room-ids';
 import { roomStreamName } from '@haven/rooms/domain/room.events';
 import { listRooms, roomKind } from '@haven/rooms/read-models/room-directory.projection';
 import { membershipOf, roomRoster } from '@haven/rooms/read-models/room-membership.projection';
@@ -17,6 +15,7 @@ import { createSafetyDeliveryPolicy } from '@haven/safety/safety-delivery.policy
 import { DEFAULT_CRISIS_LIST, DEFAULT_CRISIS_RESOURCES } from '@haven/safety/screening/default-crisis-phrases';
 import { allReadModels } from '../../apps/api/src/read-models';
 import { describeOnBothStores } from '../support/storage-suites';
+import { caughtUp, nextMoment, receivedLive, send, withReadModels, type Seen } from './delivery-harness';
 
 /**
  * A family session's room through the real decider, command handler, projections and delivery policies: who gets each
@@ -36,17 +35,9 @@ const drLee = who('dr-lee', 'clinician'); // on call, in no room
 const fran = who('fran', 'facilitator');
 const viewers = { drKim, alice, bob, guest, removed, waiting, otherGuest, aliceFamily, drLee, fran };
 
-const at = (seconds: number) => new Date(Date.parse('2030-01-06T10:00:00.000Z') + seconds * 1000).toISOString();
 const room1 = sessionRoomIdOf('session-1');
 const room2 = sessionRoomIdOf('session-2');
 const groupRoom = randomUUID();
-
-let clock = 0;
-async function send(storage: Storage, roomId: string, by: Actor, type: RoomCommand['type'], data: Record<string, unknown>): Promise<void> {
-  const command = { type, data: { roomId, ...data }, context: { actor: by, commandId: randomUUID(), now: at(++clock) } } as RoomCommand;
-  const result = await handleCommand(storage.events, roomDecider, roomStreamName(roomId), command);
-  if (result.events.length === 0) throw new Error(`${type} decided nothing`);
-}
 
 /** what the gateway does when screening holds a post: checks membership through the room's port, raises the alert */
 async function raise(storage: Storage, by: Actor, roomId: string, alertId: string): Promise<void> {
@@ -57,7 +48,7 @@ async function raise(storage: Storage, by: Actor, roomId: string, alertId: strin
     type: 'RaiseAlert',
     data: { alertId, conversation: { kind: 'room', id: roomId }, source: 'screening', categories: ['suicide'], escalateAfterSeconds: 300,
       heldMessage: { messageId: `held-${alertId}`, text: 'I want to end it', contentWarning: null, replyTo: null, edit: false } },
-    context: { actor: by, commandId: randomUUID(), now: at(++clock) },
+    context: { actor: by, commandId: randomUUID(), now: nextMoment() },
   };
   await handleCommand(storage.events, safetyAlertDecider, `safety-${alertId}`, command);
 }
@@ -95,9 +86,6 @@ async function lives(storage: Storage): Promise<RecordedEvent[]> {
   return events;
 }
 
-type Seen = { position: number; type: string; actorId: string; data: Record<string, unknown> };
-const seen = (event: RecordedEvent): Seen => ({ position: event.position, type: event.type, actorId: event.metadata.actorId, data: event.data });
-
 const safetyPolicy = createSafetyDeliveryPolicy([roomConversationPort], {
   list: DEFAULT_CRISIS_LIST,
   resources: DEFAULT_CRISIS_RESOURCES,
@@ -105,26 +93,6 @@ const safetyPolicy = createSafetyDeliveryPolicy([roomConversationPort], {
   escalateAfterSeconds: 300,
 });
 const policies: DeliveryPolicy[] = [roomDeliveryPolicy, safetyPolicy];
-
-/** What a login's sockets receive live: each route's deliveries to the channels they are in at the event's position. */
-async function receivedLive(viewer: Actor, events: RecordedEvent[], db: SqlExecutor): Promise<Seen[]> {
-  const received: Seen[] = [];
-  for (const event of events) {
-    const socketChannels = new Set([`user:${viewer.userId}`, `role:${viewer.role}`]);
-    for (const policy of policies) for (const channel of await policy.channelsAt(viewer, event.position, db)) socketChannels.add(channel);
-    const { deliveries } = await policies.find((p) => p.owns(event))!.route(event, db);
-    for (const delivery of deliveries) {
-      if (delivery.to.some((c) => socketChannels.has(c)) && !delivery.except.some((c) => socketChannels.has(c))) received.push(seen(delivery.event));
-    }
-  }
-  return received;
-}
-
-async function caughtUp(viewer: Actor, events: RecordedEvent[], db: SqlExecutor): Promise<Seen[]> {
-  const visible: RecordedEvent[] = [];
-  for (const policy of policies) visible.push(...(await policy.visibleTo(viewer, events.filter((e) => policy.owns(e)), db)));
-  return visible.sort((a, b) => a.position - b.position).map(seen);
-}
 
 describeOnBothStores("a family session's room, live and on catch-up", (open) => {
   // nested, so that the store closes before the suite removes its files
@@ -135,21 +103,16 @@ function familySessionSuite(open: () => Promise<Storage>) {
   let storage: Storage;
   let events: RecordedEvent[];
   beforeAll(async () => {
-    storage = await open();
-    await migrateCheckpoints(storage.sql);
-    for (const projection of allReadModels) {
-      await projection.migrate(storage.sql);
-      await ensureCheckpoint(storage.sql, projection.name);
-    }
+    storage = await withReadModels(await open());
     events = await lives(storage);
   });
   afterAll(() => storage.close());
   const streamOf = (e: Seen) => events.find((event) => event.position === e.position)!.streamId;
   const typesIn = (list: Seen[], stream: string) => list.filter((e) => streamOf(e) === stream).map((e) => e.type);
-  const visible = async (viewer: Actor, stream: string) => typesIn(await caughtUp(viewer, events, storage.sql), stream);
+  const visible = async (viewer: Actor, stream: string) => typesIn(await caughtUp(viewer, events, storage.sql, policies), stream);
 
   it.each(Object.entries(viewers))('gives %s the same events live as on catch-up', async (_name, viewer) => {
-    expect(await receivedLive(viewer, events, storage.sql)).toEqual(await caughtUp(viewer, events, storage.sql));
+    expect(await receivedLive(viewer, events, storage.sql, policies)).toEqual(await caughtUp(viewer, events, storage.sql, policies));
   });
 
   it('shows the admitted guest the room from its admission: its mute, its own receipts, and help when it asks', async () => {
@@ -157,7 +120,7 @@ function familySessionSuite(open: () => Promise<Storage>) {
       'MemberJoined', 'MessagePosted', 'MessagePosted', 'ReactionAdded', 'MemberJoined', 'MemberMuted', 'ReadReceiptPrivacySet',
       'MemberLeft', 'MessagePosted', 'RoomArchived',
     ]);
-    const help = (await caughtUp(guest, events, storage.sql)).filter((e) => streamOf(e) === 'safety-alert-1');
+    const help = (await caughtUp(guest, events, storage.sql, policies)).filter((e) => streamOf(e) === 'safety-alert-1');
     expect(help.map((e) => e.type)).toEqual(['SafetyHelpOffered']);
     // nothing of another session's room, of a group room, or of another member's alert
     for (const stream of [roomStreamName(room2), roomStreamName(groupRoom), 'safety-alert-2']) expect(await visible(guest, stream)).toEqual([]);
@@ -185,10 +148,10 @@ function familySessionSuite(open: () => Promise<Storage>) {
 
   it("shows a guest of another session only that session's room; family logins not admitted see nothing at all", async () => {
     expect(await visible(otherGuest, roomStreamName(room2))).toEqual(['MemberJoined', 'MessagePosted']);
-    expect((await caughtUp(otherGuest, events, storage.sql)).every((e) => streamOf(e) === roomStreamName(room2))).toBe(true);
+    expect((await caughtUp(otherGuest, events, storage.sql, policies)).every((e) => streamOf(e) === roomStreamName(room2))).toBe(true);
     for (const nobody of [waiting, aliceFamily]) {
-      expect(await receivedLive(nobody, events, storage.sql)).toEqual([]);
-      expect(await caughtUp(nobody, events, storage.sql)).toEqual([]);
+      expect(await receivedLive(nobody, events, storage.sql, policies)).toEqual([]);
+      expect(await caughtUp(nobody, events, storage.sql, policies)).toEqual([]);
     }
     // alice's own alert in the group room reaches her, not a relative's login under her id
     expect(await visible(alice, 'safety-alert-2')).toEqual(['SafetyHelpOffered']);

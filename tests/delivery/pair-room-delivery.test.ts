@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type Actor, type Role } from '@haven/domain';
-import type { RecordedEvent, SqlExecutor, Storage } from '@haven/event-store';
-import { handleCommand } from '@haven/command-handling/command-handler';
-import { ensureCheckpoint, migrateCheckpoints, projectEvent } from '@haven/projections';
+import type { RecordedEvent, Storage } from '@haven/event-store';
+import { projectEvent } from '@haven/projections';
 import { roomDeliveryPolicy } from '@haven/rooms/delivery/room-delivery.policy';
-import { pairRoomIdOf } from '@haven/rooms/domain/pair-room-id';
-import type { RoomCommand } from '@haven/rooms/domain/room.commands';
-import { roomDecider } from '@haven/rooms/domain/room.decider';
+import { pairRoomIdOf } from '@haven/rooms/domain/linked-room-ids';
 import { roomStreamName } from '@haven/rooms/domain/room.events';
 import { listRooms, roomKind } from '@haven/rooms/read-models/room-directory.projection';
 import { roomRoster } from '@haven/rooms/read-models/room-membership.projection';
 import { allReadModels } from '../../apps/api/src/read-models';
 import { describeOnBothStores } from '../support/storage-suites';
+import { receivedLive, recording, seen, send, withReadModels, type Seen } from './delivery-harness';
 
 /**
  * A mentor pair's room through the real decider, command handler, projections and delivery policy: who gets each
@@ -30,15 +28,7 @@ const carol = who('carol', 'participant');
 const aliceFamily = who('alice', 'family'); // a relative's login under alice's id
 const viewers = { alice, mentor, drKim, drLee, admin, fran, bob, carol, aliceFamily };
 
-const at = (seconds: number) => new Date(Date.parse('2030-01-06T10:00:00.000Z') + seconds * 1000).toISOString();
 const pairRoom = pairRoomIdOf('pairing-1');
-
-let clock = 0;
-async function send(storage: Storage, roomId: string, by: Actor, type: RoomCommand['type'], data: Record<string, unknown>): Promise<void> {
-  const command = { type, data: { roomId, ...data }, context: { actor: by, commandId: randomUUID(), now: at(++clock) } } as RoomCommand;
-  const result = await handleCommand(storage.events, roomDecider, roomStreamName(roomId), command);
-  if (result.events.length === 0) throw new Error(`${type} decided nothing`);
-}
 
 /** A pair room's life and, beside it, a group room's, so that clinicians' oversight is seen to stop at pair rooms. */
 async function roomLives(storage: Storage): Promise<RecordedEvent[]> {
@@ -65,31 +55,6 @@ async function roomLives(storage: Storage): Promise<RecordedEvent[]> {
   return events;
 }
 
-type Seen = { position: number; type: string; actorId: string; data: Record<string, unknown> };
-const seen = (event: RecordedEvent): Seen => ({ position: event.position, type: event.type, actorId: event.metadata.actorId, data: event.data });
-
-/** What a user's sockets receive live: each route's deliveries to the channels they are in at the event's position. */
-async function receivedLive(viewer: Actor, events: RecordedEvent[], db: SqlExecutor): Promise<Seen[]> {
-  const received: Seen[] = [];
-  for (const event of events) {
-    const socketChannels = new Set([`user:${viewer.userId}`, `role:${viewer.role}`, ...(await roomDeliveryPolicy.channelsAt(viewer, event.position, db))]);
-    const { deliveries } = await roomDeliveryPolicy.route(event, db);
-    for (const delivery of deliveries) {
-      if (delivery.to.some((c) => socketChannels.has(c)) && !delivery.except.some((c) => socketChannels.has(c))) received.push(seen(delivery.event));
-    }
-  }
-  return received;
-}
-
-
-/** The statements a policy call asks, to see which events look the room's kind up. */
-function recording(db: SqlExecutor, statements: string[]): SqlExecutor {
-  return {
-    query: (sql, params) => (statements.push(sql), db.query(sql, params)),
-    execute: (sql, params) => (statements.push(sql), db.execute(sql, params)),
-  };
-}
-
 describeOnBothStores("a mentor pair's room, live and on catch-up", (open) => {
   // nested, so that the store closes before the suite removes its files
   describe('through the real decider, projections and delivery policy', () => pairRoomSuite(open));
@@ -99,12 +64,7 @@ function pairRoomSuite(open: () => Promise<Storage>) {
   let storage: Storage;
   let events: RecordedEvent[];
   beforeAll(async () => {
-    storage = await open();
-    await migrateCheckpoints(storage.sql);
-    for (const projection of allReadModels) {
-      await projection.migrate(storage.sql);
-      await ensureCheckpoint(storage.sql, projection.name);
-    }
+    storage = await withReadModels(await open());
     events = await roomLives(storage);
   });
   afterAll(() => storage.close());
@@ -113,7 +73,7 @@ function pairRoomSuite(open: () => Promise<Storage>) {
     list.filter((e) => events.some((event) => event.position === e.position && event.streamId === roomStreamName(roomId))).map((e) => e.type);
 
   it.each(Object.entries(viewers))('gives %s the same events live as on catch-up', async (_name, viewer) => {
-    const live = await receivedLive(viewer, events, storage.sql);
+    const live = await receivedLive(viewer, events, storage.sql, [roomDeliveryPolicy]);
     const caughtUp = (await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen);
     expect(live).toEqual(caughtUp);
   });

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Actor, CommandContext, Decider, DomainEvent } from '@haven/domain';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '@haven/event-store';
@@ -162,8 +162,4 @@ function withMetadata(event: DomainEvent, context: CommandContext): NewEvent {
   };
 }
 
-/** A stable id derived from the actor's command id, so a retried create or post never makes a second one. */
-export function derivedId(actor: Actor, commandId: string, purpose: string): string {
-  const hex = createHash('sha256').update(`${purpose}\0${actor.userId}\0${commandId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+export { derivedId } from '@haven/domain';

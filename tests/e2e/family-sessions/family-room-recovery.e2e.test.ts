@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openStorage } from '@haven/event-store';
-import { sessionRoomIdOf } from '@haven/rooms/domain/pair-room-id';
+import { sessionRoomIdOf } from '@haven/rooms/domain/linked-room-ids';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
 import { closeAllClients, connect, tokenFor } from '../../support/sockets';
 import { STORES } from '../../support/stores';

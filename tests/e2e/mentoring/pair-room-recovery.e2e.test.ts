@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openStorage } from '@haven/event-store';
-import { pairRoomIdOf } from '@haven/rooms/domain/pair-room-id';
+import { pairRoomIdOf } from '@haven/rooms/domain/linked-room-ids';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
 import { closeAllClients, connect } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';

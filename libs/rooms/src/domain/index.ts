@@ -7,4 +7,4 @@ export * from './room.validation';
 export * from './room.decider';
 export * from './room.typing';
 export * from './room.audience';
-export * from './pair-room-id';
+export * from './linked-room-ids';

@@ -1,7 +1,7 @@
 import type { Actor } from '@haven/domain';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { derivedId } from '@haven/command-handling/command-handler';
-import { sessionRoomIdOf } from './pair-room-id';
+import { sessionRoomIdOf } from './linked-room-ids';
 import type { RoomCommand } from './room.commands';
 import { ROOM_ID, T0, at, command, event, fold, pairRoomOpened, posted, roomCreated, roomWithAliceAndBob, spec, users } from './testing/room.fixtures';
 

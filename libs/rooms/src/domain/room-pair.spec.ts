@@ -1,7 +1,7 @@
 import type { Actor } from '@haven/domain';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { derivedId } from '@haven/command-handling/command-handler';
-import { pairRoomIdOf } from './pair-room-id';
+import { pairRoomIdOf } from './linked-room-ids';
 import type { RoomCommand } from './room.commands';
 import {
   PAIRING_ID,

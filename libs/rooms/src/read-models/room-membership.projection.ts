@@ -1,5 +1,5 @@
 import type { Actor } from '@haven/domain';
-import { sessionRoomIdOf } from '../domain/pair-room-id';
+import { sessionRoomIdOf } from '../domain/linked-room-ids';
 import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
