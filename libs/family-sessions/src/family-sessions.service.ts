@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
-import { mintFamilyGuestToken, verifierConfigFromEnv } from '@haven/identity';
+import { mintFamilyGuestToken, verifierConfigFromEnv, type TokenVerifierOptions } from '@haven/identity';
 import { LogFollower } from '@haven/realtime';
 import { RoomCommandsService, sessionRoomIdOf } from '@haven/rooms';
 import type { FamilySessionCommand } from './domain/family-session.commands';
@@ -28,14 +28,18 @@ export const hashInviteCode = (code: string): string => createHash('sha256').upd
 @Injectable()
 export class FamilySessionsService {
   private readonly logger = new Logger(FamilySessionsService.name);
+  /** what tokens are verified with, read once at start (the identity module refused a bad one already) */
+  private readonly verifier: TokenVerifierOptions;
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly follower: LogFollower,
     private readonly rooms: RoomCommandsService,
-    private readonly config: ConfigService,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.verifier = verifierConfigFromEnv((key) => config.get<string>(key)).options;
+  }
 
   async schedule(actor: Actor, sessionId: string, data: { participantId: string; title: string; startsAt: string; endsAt: string }, commandId: string) {
     const roomId = sessionRoomIdOf(sessionId);
@@ -71,8 +75,7 @@ export class FamilySessionsService {
    */
   async redeem(code: string) {
     // before the invite is used up: a server that cannot sign one must not spend the code
-    const { options } = verifierConfigFromEnv((key) => this.config.get<string>(key));
-    if (!options.jwtSecret) {
+    if (!this.verifier.jwtSecret) {
       throw new DomainError('FAMILY.GUEST_TOKENS_UNAVAILABLE', 'this server verifies tokens from an identity provider (JWKS_URL); it issues family tokens');
     }
     const codeHash = hashInviteCode(code);
@@ -86,7 +89,7 @@ export class FamilySessionsService {
       data: { sessionId: session.sessionId, inviteId: invite.inviteId, codeHash, guestId },
     });
     const expiresAt = new Date(Date.parse(session.endsAt) + GUEST_TOKEN_GRACE_MS);
-    const token = (await mintFamilyGuestToken(options, { guestId, familySessionId: session.sessionId, expiresAt }))!;
+    const token = (await mintFamilyGuestToken(this.verifier, { guestId, familySessionId: session.sessionId, expiresAt }))!;
     return { token, guestId, sessionId: session.sessionId, title: session.title, startsAt: session.startsAt, endsAt: session.endsAt, expiresAt: expiresAt.toISOString() };
   }
 

@@ -9,7 +9,7 @@ import { mentoringDecider } from './domain/mentoring.decider';
 import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
 import { MentoringErrors } from './domain/mentoring.errors';
 import { menteeStreamName } from './domain/mentoring.events';
-import { findPairing, findRequest, pairingsOf, type PairingRow } from './read-models/mentoring.projection';
+import { activePairingCount, findPairing, findRequest, type PairingRow } from './read-models/mentoring.projection';
 
 const isOverseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
@@ -46,9 +46,9 @@ export class MentoringCommandsService {
   async accept(actor: Actor, requestId: string, commandId: string) {
     const request = await findRequest(this.storage.sql, requestId);
     if (!request) throw MentoringErrors.requestNotFound(requestId);
-    await this.requireRoomForAnother(actor, requestId);
     // one pairing per request, whoever accepts it: racing mentors name the same pairing, and the stream decides who got it
     const pairingId = derivedId(SYSTEM_ACTOR, requestId, 'pairing');
+    await this.requireRoomForAnother(actor, pairingId);
     const roomId = pairRoomIdOf(pairingId);
     const result = await this.run(actor, commandId, {
       type: 'AcceptMentorRequest',
@@ -104,12 +104,11 @@ export class MentoringCommandsService {
    * A mentor's active pairings live in many participants' streams, so their number is read from the read model: two
    * accepts at the same moment may take a mentor one past it. A retried accept of a pairing they have is let through.
    */
-  private async requireRoomForAnother(actor: Actor, requestId: string): Promise<void> {
+  private async requireRoomForAnother(actor: Actor, pairingId: string): Promise<void> {
     if (actor.role !== 'mentor') return; // the decider refuses it
-    const active = (await pairingsOf(this.storage.sql, actor.userId)).filter((p) => p.mentorId === actor.userId && p.status === 'active');
-    if (active.length >= this.maxActivePairings && !active.some((p) => p.requestId === requestId)) {
-      throw MentoringErrors.mentorAtCapacity(this.maxActivePairings);
-    }
+    if ((await activePairingCount(this.storage.sql, actor.userId)) < this.maxActivePairings) return;
+    const mine = await findPairing(this.storage.sql, pairingId);
+    if (mine?.mentorId !== actor.userId || mine.status !== 'active') throw MentoringErrors.mentorAtCapacity(this.maxActivePairings);
   }
 
   /** Mentors and strangers learn nothing about a request that is not theirs to cancel. */

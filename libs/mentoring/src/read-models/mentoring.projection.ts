@@ -172,6 +172,12 @@ export async function pairingsOf(db: SqlExecutor, userId: string | null): Promis
   return rows.map(toPairing);
 }
 
+/** How many active pairings a mentor has (their ended ones are history, not load). */
+export async function activePairingCount(db: SqlExecutor, mentorId: string): Promise<number> {
+  const rows = await db.query<{ n: number | string }>(`select count(*) as n from mentor_pairings where mentor_id = $1 and status = 'active'`, [mentorId]);
+  return Number(rows[0].n);
+}
+
 /**
  * Pair rooms still to open (an active pairing whose room is not open) or to close (an ended pairing whose room is
  * open): what the processor does after a crash between a pairing's event and its room's command.
