@@ -75,8 +75,8 @@ export class FamilySessionsService {
    */
   async redeem(code: string) {
     // before the invite is used up: a server that cannot sign one must not spend the code
-    if (!this.verifier.jwtSecret) {
-      throw new DomainError('FAMILY.GUEST_TOKENS_UNAVAILABLE', 'this server verifies tokens from an identity provider (JWKS_URL); it issues family tokens');
+    if (!this.verifier.familyTokenSecret) {
+      throw new DomainError('FAMILY.GUEST_TOKENS_UNAVAILABLE', 'this server has no key to sign family tokens with (JWKS_URL without FAMILY_TOKEN_SECRET)');
     }
     const codeHash = hashInviteCode(code);
     const invite = await inviteByCodeHash(this.storage.sql, codeHash);

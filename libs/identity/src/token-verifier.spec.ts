@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AuthError } from './auth-error';
-import { createTokenVerifier } from './token-verifier';
+import { mintFamilyGuestToken } from './family-guest-token';
+import { createTokenVerifier, FAMILY_TOKEN_ISSUER, FAMILY_TOKEN_KID } from './token-verifier';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256!';
 const key = new TextEncoder().encode(SECRET);
@@ -111,6 +112,10 @@ describe('token verifier configuration', () => {
     expect(() => createTokenVerifier({})).toThrow(/JWT_SECRET or JWKS_URL/);
   });
 
+  it('refuses to start with a family token secret shorter than 32 bytes', () => {
+    expect(() => createTokenVerifier({ jwksUrl: 'http://127.0.0.1/jwks', familyTokenSecret: 'short' })).toThrow(/FAMILY_TOKEN_SECRET must be at least 32 bytes/);
+  });
+
   it('refuses to start with both a secret and a JWKS URL', () => {
     expect(() => createTokenVerifier({ jwtSecret: SECRET, jwksUrl: 'http://127.0.0.1/jwks' })).toThrow(/not both/);
   });
@@ -155,5 +160,49 @@ describe('token verifier (JWKS)', () => {
       .sign(privateKey);
     const unreachable = createTokenVerifier({ jwksUrl: 'http://127.0.0.1:1/jwks' });
     expect((await refusal(unreachable.verify(token))).code).toBe('AUTH.VERIFIER_UNAVAILABLE');
+  });
+
+  describe('beside a family token secret', () => {
+    const FAMILY_SECRET = 'a-family-secret-that-is-long-enough-for-hs256';
+    const familyKey = new TextEncoder().encode(FAMILY_SECRET);
+    const verifier = () => createTokenVerifier({ jwksUrl: url, familyTokenSecret: FAMILY_SECRET, audience: 'haven' });
+    const guest = { guestId: 'family-i1', familySessionId: 'fs-1', expiresAt: new Date(Date.now() + 3_600_000) };
+    const familySigned = (claims: Record<string, unknown>, header: Record<string, unknown> = { kid: FAMILY_TOKEN_KID }) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256', ...header }).setIssuer(FAMILY_TOKEN_ISSUER).setAudience('haven').setExpirationTime('1h').sign(familyKey);
+
+    it("accepts a guest token the API minted, and still the provider's tokens", async () => {
+      const token = (await mintFamilyGuestToken({ jwksUrl: url, familyTokenSecret: FAMILY_SECRET, audience: 'haven' }, guest))!;
+      await expect(verifier().verify(token)).resolves.toEqual({ userId: 'family-i1', role: 'family', familySessionId: 'fs-1' });
+      const staff = await new SignJWT({ sub: 'carol', role: 'clinician' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setAudience('haven').setExpirationTime('1h').sign(privateKey);
+      await expect(verifier().verify(staff)).resolves.toEqual({ userId: 'carol', role: 'clinician' });
+    });
+
+    it('refuses any other role signed with the family key, so it cannot mint staff', async () => {
+      for (const role of ['clinician', 'admin', 'participant']) {
+        const token = await familySigned({ sub: 'x', role, familySessionId: 'fs-1' });
+        expect((await refusal(verifier().verify(token))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
+      }
+    });
+
+    it('refuses a family-key token without the family kid (the provider path does not take HS256) or with another issuer', async () => {
+      const noKid = await familySigned({ sub: 'family-i1', role: 'family', familySessionId: 'fs-1' }, {});
+      expect((await refusal(verifier().verify(noKid))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+      const otherIssuer = await new SignJWT({ sub: 'family-i1', role: 'family', familySessionId: 'fs-1' })
+        .setProtectedHeader({ alg: 'HS256', kid: FAMILY_TOKEN_KID }).setIssuer('someone-else').setAudience('haven').setExpirationTime('1h').sign(familyKey);
+      expect((await refusal(verifier().verify(otherIssuer))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
+    });
+
+    it('refuses a token with the family kid signed by another key, or by the provider (only HS256 there)', async () => {
+      const forged = await new SignJWT({ sub: 'family-i1', role: 'family', familySessionId: 'fs-1' })
+        .setProtectedHeader({ alg: 'HS256', kid: FAMILY_TOKEN_KID }).setIssuer(FAMILY_TOKEN_ISSUER).setAudience('haven').setExpirationTime('1h').sign(key);
+      expect((await refusal(verifier().verify(forged))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+      const provider = await new SignJWT({ sub: 'family-i1', role: 'family', familySessionId: 'fs-1' })
+        .setProtectedHeader({ alg: 'ES256', kid: FAMILY_TOKEN_KID }).setIssuer(FAMILY_TOKEN_ISSUER).setAudience('haven').setExpirationTime('1h').sign(privateKey);
+      expect((await refusal(verifier().verify(provider))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+    });
+
+    it('mints nothing without a family key', async () => {
+      expect(await mintFamilyGuestToken({ jwksUrl: url }, guest)).toBeNull();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { Actor } from '@haven/domain';
 import { AuthError, AuthErrorCodes } from './auth-error';
 import { actorFromClaims } from './actor-claims';
@@ -14,7 +14,17 @@ export interface TokenVerifierOptions {
   audience?: string;
   /** leeway for `exp`/`nbf` between our clock and the issuer's, in seconds; default 5 */
   clockToleranceSec?: number;
+  /**
+   * HS256 secret (at least 32 bytes) the API signs family guests' tokens with, and accepts them by, beside either mode
+   * above: with JWKS_URL it is what lets the API admit family members who have no account at the identity provider.
+   * Only tokens whose header names FAMILY_TOKEN_KID are checked with it, and they must be role `family`.
+   */
+  familyTokenSecret?: string;
 }
+
+/** The `kid` and `iss` of family guest tokens the API signs itself: they choose the family key and nothing else. */
+export const FAMILY_TOKEN_KID = 'haven-family';
+export const FAMILY_TOKEN_ISSUER = 'haven-family';
 
 /** Turns a bearer token into the acting user, or throws an AuthError. */
 export interface TokenVerifier {
@@ -43,6 +53,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const verifyJwt = jwtVerifierFor(options);
+  const verifyFamilyJwt = familyJwtVerifierFor(options);
   const jwtOptions: JWTVerifyOptions = {
     issuer: options.issuer,
     audience: options.audience,
@@ -50,6 +61,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     // a token without exp would never expire
     requiredClaims: ['exp'],
   };
+  const familyJwtOptions: JWTVerifyOptions = { ...jwtOptions, issuer: FAMILY_TOKEN_ISSUER };
 
   const verifier: TokenVerifier = {
     async verify(token: string): Promise<Actor> {
@@ -62,14 +74,20 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (token.length > MAX_TOKEN_LENGTH) {
         throw new AuthError(AuthErrorCodes.malformed, 'the access token is not a valid JWT');
       }
+      const family = verifyFamilyJwt !== null && isFamilyToken(token.trim());
       let payload: JWTPayload;
       try {
-        ({ payload } = await verifyJwt(token.trim(), jwtOptions));
+        ({ payload } = family ? await verifyFamilyJwt(token.trim(), familyJwtOptions) : await verifyJwt(token.trim(), jwtOptions));
       } catch (error) {
         throw authErrorFromJose(error);
       }
+      const actor = actorFromClaims(payload);
+      // the family key signs guests only: a token it signed that claims more is refused, whoever holds the key
+      if (family && actor.role !== 'family') {
+        throw new AuthError(AuthErrorCodes.invalidClaims, 'the access token claims are not valid');
+      }
       // exp is a required claim: jose refused the token without it
-      return { actor: actorFromClaims(payload), expiresAt: payload.exp! * 1000 };
+      return { actor, expiresAt: payload.exp! * 1000 };
     },
   };
   return verifier;
@@ -99,6 +117,24 @@ function jwtVerifierFor({ jwtSecret, jwksUrl }: TokenVerifierOptions): VerifyJwt
     return (token, options) => jwtVerify(token, keySet, { ...options, algorithms: ASYMMETRIC_ALGORITHMS });
   }
   throw new Error('identity: a token verifier needs JWT_SECRET or JWKS_URL');
+}
+
+function familyJwtVerifierFor({ familyTokenSecret }: TokenVerifierOptions): VerifyJwt | null {
+  if (!familyTokenSecret) return null;
+  if (Buffer.byteLength(familyTokenSecret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new Error(`identity: FAMILY_TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`);
+  }
+  const key = new TextEncoder().encode(familyTokenSecret);
+  return (token, options) => jwtVerify(token, key, { ...options, algorithms: ['HS256'] });
+}
+
+/** A header that does not parse is left to the main path, which refuses it as malformed. */
+function isFamilyToken(token: string): boolean {
+  try {
+    return decodeProtectedHeader(token).kid === FAMILY_TOKEN_KID;
+  } catch {
+    return false;
+  }
 }
 
 /** Maps jose's error codes (stable across its versions) to ours; anything else is a key-set fetch failure. */

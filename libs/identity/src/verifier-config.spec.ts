@@ -9,7 +9,7 @@ const SECRET = 'a-production-secret-of-more-than-32-bytes';
 describe('verifier configuration from the environment', () => {
   it('falls back to the dev secret outside production, and says so', () => {
     expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'development' }))).toEqual({
-      options: { jwtSecret: DEV_JWT_SECRET, issuer: undefined, audience: undefined },
+      options: { jwtSecret: DEV_JWT_SECRET, issuer: undefined, audience: undefined, familyTokenSecret: DEV_JWT_SECRET },
       usingDevSecret: true,
     });
   });
@@ -23,6 +23,16 @@ describe('verifier configuration from the environment', () => {
     const env = envOf({ NODE_ENV: 'production', JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'idp', JWT_AUDIENCE: 'haven' });
     expect(verifierConfigFromEnv(env).options).toEqual({ jwksUrl: 'https://idp.example/jwks', issuer: 'idp', audience: 'haven' });
     expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'production', JWT_SECRET: SECRET })).options.jwtSecret).toBe(SECRET);
+  });
+
+  it('signs family tokens with FAMILY_TOKEN_SECRET, else JWT_SECRET; with JWKS_URL alone, with nothing', () => {
+    const family = 'a-family-token-secret-of-more-than-32-bytes';
+    const jwks = { NODE_ENV: 'production', JWKS_URL: 'https://idp.example/jwks' };
+    expect(verifierConfigFromEnv(envOf(jwks)).options.familyTokenSecret).toBeUndefined();
+    expect(verifierConfigFromEnv(envOf({ ...jwks, FAMILY_TOKEN_SECRET: family })).options.familyTokenSecret).toBe(family);
+    expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'production', JWT_SECRET: SECRET })).options.familyTokenSecret).toBe(SECRET);
+    expect(verifierConfigFromEnv(envOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, FAMILY_TOKEN_SECRET: family })).options.familyTokenSecret).toBe(family);
+    expect(() => verifierConfigFromEnv(envOf({ ...jwks, FAMILY_TOKEN_SECRET: DEV_JWT_SECRET }))).toThrow(/FAMILY_TOKEN_SECRET is the public DEV_JWT_SECRET/);
   });
 
   it('refuses to start in production without a secret or JWKS URL', () => {

@@ -8,9 +8,9 @@ export interface VerifierConfig {
 }
 
 /**
- * Chooses how tokens are verified from the environment: JWT_SECRET or JWKS_URL, JWT_ISSUER, JWT_AUDIENCE.
- * Outside production a missing secret falls back to DEV_JWT_SECRET; production refuses to start without
- * one and refuses the dev secret itself.
+ * Chooses how tokens are verified from the environment: JWT_SECRET or JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, and the
+ * family key (FAMILY_TOKEN_SECRET, else JWT_SECRET; none with JWKS_URL alone). Outside production a missing secret
+ * falls back to DEV_JWT_SECRET; production refuses to start without one and refuses the dev secret itself.
  */
 export function verifierConfigFromEnv(read: (key: string) => string | undefined): VerifierConfig {
   const get = (key: string) => {
@@ -20,16 +20,24 @@ export function verifierConfigFromEnv(read: (key: string) => string | undefined)
   const production = get('NODE_ENV') === 'production';
   const jwtSecret = get('JWT_SECRET');
   const jwksUrl = get('JWKS_URL');
+  const familySecret = get('FAMILY_TOKEN_SECRET');
   const claims = { issuer: get('JWT_ISSUER'), audience: get('JWT_AUDIENCE') };
 
   if (production && jwtSecret === DEV_JWT_SECRET) {
     throw new Error('identity: JWT_SECRET is the public DEV_JWT_SECRET; set a real secret in production');
   }
+  if (production && familySecret === DEV_JWT_SECRET) {
+    throw new Error('identity: FAMILY_TOKEN_SECRET is the public DEV_JWT_SECRET; set a real secret in production');
+  }
   if (jwtSecret || jwksUrl) {
-    return { options: { jwtSecret, jwksUrl, ...claims }, usingDevSecret: jwtSecret === DEV_JWT_SECRET };
+    const familyTokenSecret = familySecret ?? jwtSecret;
+    return {
+      options: { jwtSecret, jwksUrl, ...claims, ...(familyTokenSecret ? { familyTokenSecret } : {}) },
+      usingDevSecret: jwtSecret === DEV_JWT_SECRET,
+    };
   }
   if (production) {
     throw new Error('identity: NODE_ENV=production needs JWT_SECRET (HS256, >= 32 bytes) or JWKS_URL');
   }
-  return { options: { jwtSecret: DEV_JWT_SECRET, ...claims }, usingDevSecret: true };
+  return { options: { jwtSecret: DEV_JWT_SECRET, ...claims, familyTokenSecret: familySecret ?? DEV_JWT_SECRET }, usingDevSecret: true };
 }

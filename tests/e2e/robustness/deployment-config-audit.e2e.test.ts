@@ -66,7 +66,8 @@ async function attemptStart<T = undefined>(overrides: EnvOverrides, probe?: (url
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let exitCode: number | string | null | undefined;
-  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+  // 'close', not 'exit': output can still be arriving after 'exit' (a refusal once read as saying nothing, 2026-12-02)
+  const exited = new Promise<number | string | null>((resolve) => child.on('close', (code, signal) => resolve((exitCode = code ?? signal))));
   const ended = async (outcome: StartAttempt<T>['outcome'], probed?: T): Promise<StartAttempt<T>> => {
     if (exitCode === undefined) await stop(child, exited);
     children.delete(child);
@@ -215,7 +216,7 @@ async function runCli(path: string, args: string[], env: Record<string, string>)
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { exitCode, stdout, stderr };
 }
 
@@ -239,6 +240,8 @@ const mistakes: { mistake: string; env: EnvOverrides; names: string }[] = [
   { mistake: 'production without JWT_SECRET or JWKS_URL', env: { NODE_ENV: 'production', JWT_SECRET: undefined }, names: 'JWT_SECRET' },
   { mistake: 'production with the public DEV_JWT_SECRET', env: { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }, names: 'JWT_SECRET' },
   { mistake: 'production with a JWT_SECRET of 40 spaces', env: { NODE_ENV: 'production', JWT_SECRET: ' '.repeat(40) }, names: 'JWT_SECRET' },
+  { mistake: 'a FAMILY_TOKEN_SECRET shorter than 32 bytes', env: { FAMILY_TOKEN_SECRET: 'family-secret' }, names: 'FAMILY_TOKEN_SECRET' },
+  { mistake: 'production with the public DEV_JWT_SECRET as FAMILY_TOKEN_SECRET', env: { NODE_ENV: 'production', FAMILY_TOKEN_SECRET: DEV_JWT_SECRET }, names: 'FAMILY_TOKEN_SECRET' },
   // Found by this audit, fixed 2026-12-01; it was: better-sqlite3's "SqliteError: unable to open database file" names neither the path nor SQLITE_PATH.
   { mistake: 'a SQLITE_PATH that is a directory', env: { SQLITE_PATH: tmpdir() }, names: 'SQLITE_PATH' },
   // Found by this audit, fixed 2026-12-01; it was: the pg driver's own "connect ECONNREFUSED 127.0.0.1:1" leaves the engineer to guess which setting holds

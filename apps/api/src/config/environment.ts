@@ -41,6 +41,10 @@ export class Environment {
   @IsOptional() @IsString()
   JWT_AUDIENCE?: string;
 
+  /** HS256 key for family guests' tokens (default: JWT_SECRET); with JWKS_URL, family invites need it */
+  @IsOptional() @IsString() @MinLength(32)
+  FAMILY_TOKEN_SECRET?: string;
+
   /** comma-separated origins allowed by CORS (HTTP and socket.io); empty allows none cross-origin */
   @IsString()
   CORS_ORIGINS = '';
