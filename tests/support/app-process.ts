@@ -47,7 +47,8 @@ export class AppProcess {
   ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+    // 'close', not 'exit': it comes after the process's output is all read, so logs asserted after a stop are whole
+    this.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
   }
 
   get url(): string {

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Actor } from '@haven/domain';
 import { RoomErrors } from './domain/room.errors';
 
@@ -29,6 +29,13 @@ export const ROOM_ACTIVITY_LIMITS = {
 export type RoomActivity = keyof typeof ROOM_ACTIVITY_LIMITS;
 
 /**
+ * A count Redis has not answered in this long is counted in memory instead. A command sent in the moment Redis goes
+ * away, before its client notices, waited about 5 s (tests/e2e/rooms/rooms-activity-limits, "while Redis is away");
+ * Redis answers an INCR in well under a millisecond when it is there.
+ */
+export const REDIS_LIMIT_TIMEOUT_MS = 250;
+
+/**
  * The limits above, counted in memory on one node, or with REDIS_URL in Redis for every node together (shareThrough),
  * so that a user's sockets on several nodes share one allowance. `ROOM_ACTIVITY_LIMIT_SCALE` multiplies every
  * allowance, for load tests and clinics that want more.
@@ -47,19 +54,23 @@ export class RoomActivityLimits {
 
   /**
    * Counts in Redis from now on (a node-redis client, connected; called before the API listens). While Redis is not
-   * ready each node counts in memory instead (the insurance limiter), so a Redis outage neither lifts the limits nor
-   * makes posts wait for Redis.
+   * ready, or does not answer within REDIS_LIMIT_TIMEOUT_MS, each node counts in memory instead (the insurance limiter),
+   * so a Redis outage neither lifts the limits nor makes posts wait for Redis.
    */
   shareThrough(redis: unknown): void {
     const inMemory = this.limiters;
     this.limiters = this.each(
       (activity, options) =>
-        new RateLimiterRedis({
-          storeClient: redis,
-          useRedisPackage: true,
-          rejectIfRedisNotReady: true,
-          keyPrefix: `haven:limit:${activity}`,
-          ...options,
+        // the insurance is the wrapper's only, so a count that times out and then fails is counted in memory once
+        new RLWrapperTimeouts({
+          limiter: new RateLimiterRedis({
+            storeClient: redis,
+            useRedisPackage: true,
+            rejectIfRedisNotReady: true,
+            keyPrefix: `haven:limit:${activity}`,
+            ...options,
+          }),
+          timeoutMs: REDIS_LIMIT_TIMEOUT_MS,
           insuranceLimiter: inMemory[activity] as RateLimiterMemory,
         }),
     );
