@@ -119,12 +119,16 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
 
     const open = await get(app, `/rooms/${roomId}/reports?status=open`, fran.token);
     expect(open.body.data).toMatchObject([{ reportId, messageId, reporterId: 'alice', authorId: 'bob', reason: 'unkind', status: 'open' }]);
+    // the queue shows what was reported, as moderators read it
+    expect(open.body.data[0].message).toMatchObject({ messageId, authorId: 'bob', text: 'something hurtful', redacted: false, deleted: false });
     expect((await get(app, `/rooms/${roomId}/reports`, alice.token)).body).toMatchObject({ ok: false, error: { code: 'ROOM.FORBIDDEN' } });
 
     await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId, reason: 'hurtful' });
     await fran.send('rooms.resolveReport', { commandId: randomUUID(), roomId, reportId, outcome: 'message_redacted', note: 'thanks' });
     await alice.waitForEvent((e) => e.type === 'ReportResolved');
     expect((await get(app, `/rooms/${roomId}/reports?status=open`, fran.token)).body.data).toEqual([]);
+    const [resolved] = (await get(app, `/rooms/${roomId}/reports?status=resolved`, fran.token)).body.data;
+    expect(resolved.message).toMatchObject({ text: 'something hurtful', redacted: true, redaction: { reason: 'hurtful', by: 'fran' } });
     const log = await get(app, `/rooms/${roomId}/moderation-log`, fran.token);
     expect(log.body.data.map((e: { action: string }) => e.action)).toEqual(['MessageRedacted', 'ReportResolved']);
     expect(log.body.data[0]).toMatchObject({ actorId: 'fran', targetUserId: 'bob', messageId, reason: 'hurtful' });

@@ -116,6 +116,35 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     expect((await httpGet(app, cleo, '/rooms')).body.data.map((r: { roomId: string }) => r.roomId)).not.toContain(roomId);
   });
 
+  it("a report in a pair room reaches clinicians with the reported message, and nothing else of the pair's talk", async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const { participant, requestId } = await participantAsking();
+    await mona.waitForEvent(isRequest(requestId));
+    const { roomId } = await accepted<{ roomId: string }>(mona, 'mentoring.accept', { requestId });
+    await waitInRoom(participant, roomId, 'PairRoomOpened');
+    await post(participant, roomId, 'can we talk about my week?');
+    const { messageId } = await post(mona, roomId, 'send me your home address and a photo');
+    await waitInRoom(participant, roomId, 'MessagePosted', (e) => e.data.messageId === messageId);
+
+    const { reportId } = await accepted<{ reportId: string }>(participant, 'rooms.report', { roomId, messageId, reason: 'this feels wrong' });
+    await cleo.waitForEvent((e) => e.type === 'MessageReported' && e.data.reportId === reportId);
+    // the clinician reads the reported message in the queue, not the pair's history
+    const queue = await httpGet(app, cleo, `/rooms/${roomId}/reports?status=open`);
+    expect(queue.body.data).toEqual([
+      expect.objectContaining({ reportId, messageId, authorId: mona.userId, message: expect.objectContaining({ messageId, text: 'send me your home address and a photo' }) }),
+    ]);
+    expect(JSON.stringify(queue.body)).not.toContain('can we talk about my week?');
+    expect((await httpGet(app, cleo, `/rooms/${roomId}/messages`)).status).toBe(403);
+    // nor does the reported mentor read the report
+    expect((await httpGet(app, mona, `/rooms/${roomId}/reports`)).status).toBe(403);
+
+    await accepted(cleo, 'rooms.redact', { roomId, messageId, reason: 'asks for personal details' });
+    await waitInRoom(participant, roomId, 'MessageRedacted', (e) => e.data.messageId === messageId);
+    await accepted(cleo, 'rooms.resolveReport', { roomId, reportId, outcome: 'message_redacted', note: 'spoke with the mentor' });
+    await participant.waitForEvent((e) => e.type === 'ReportResolved' && e.data.reportId === reportId);
+  });
+
   it('a decline hides the request from that mentor only, and the participant is not told', async () => {
     const mona = await connect(app, someone('mona'), 'mentor');
     const max = await connect(app, someone('max'), 'mentor');

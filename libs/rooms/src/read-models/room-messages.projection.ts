@@ -155,7 +155,7 @@ export async function messageHistory(
     page.after !== undefined
       ? await db.query(`select * from room_messages where room_id = $1 and position > $2${inWindows} order by position asc limit $3`, params)
       : (await db.query(`select * from room_messages where room_id = $1 and position < $2${inWindows} order by position desc limit $3`, params)).reverse();
-  return rows.map((r) => toView(r, asModerator));
+  return rows.map((r) => messageViewOf(r, asModerator));
 }
 
 /** Which of these messages have been redacted since (for catch-up placeholders). */
@@ -169,7 +169,8 @@ export async function redactedAmong(db: SqlExecutor, roomId: string, messageIds:
   return new Set(rows.map((r) => r.message_id));
 }
 
-function toView(r: Record<string, unknown>, asModerator: boolean): MessageView {
+/** A room_messages row as a reader sees it: moderators also read what was redacted, and why. */
+export function messageViewOf(r: Record<string, unknown>, asModerator: boolean): MessageView {
   const deleted = Number(r.deleted) === 1;
   const redacted = Number(r.redacted) === 1;
   const hidden = deleted || (redacted && !asModerator);

@@ -2,6 +2,7 @@ import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
+import { messageViewOf, type MessageView } from './room-messages.projection';
 
 /**
  * room_reports: reports per room (each room's moderation queue), open until a moderator resolves them with an outcome.
@@ -55,12 +56,22 @@ export interface ReportView {
   reportedAt: string;
   resolvedAt: string | null;
   position: number;
+  /**
+   * the reported message as the room's moderators read it now (text null once its author deleted it): a pair room's
+   * clinicians read no history, and this is how they see what they are asked about, and only that
+   */
+  message: MessageView | null;
 }
 
 export async function roomReports(db: SqlExecutor, roomId: string, status?: 'open' | 'resolved'): Promise<ReportView[]> {
   const rows = status
     ? await db.query(`select * from room_reports where room_id = $1 and status = $2 order by position`, [roomId, status])
     : await db.query(`select * from room_reports where room_id = $1 order by position`, [roomId]);
+  const reported = await db.query(
+    `select * from room_messages where room_id = $1 and message_id in (select message_id from room_reports where room_id = $1)`,
+    [roomId],
+  );
+  const messages = new Map(reported.map((m) => [String(m.message_id), messageViewOf(m, true)]));
   return rows.map((r) => ({
     reportId: String(r.report_id),
     messageId: String(r.message_id),
@@ -74,5 +85,6 @@ export async function roomReports(db: SqlExecutor, roomId: string, status?: 'ope
     reportedAt: String(r.reported_at),
     resolvedAt: (r.resolved_at as string | null) ?? null,
     position: Number(r.position),
+    message: messages.get(String(r.message_id)) ?? null,
   }));
 }
