@@ -106,6 +106,8 @@ describe.each(STORES)('family sessions on %s', (store) => {
     await accepted(kim, 'family.admit', { sessionId, guestId });
     await waitInRoom(guest, roomId, 'MemberJoined', (e) => e.data.userId === guestId);
 
+    // who is in the room follows the session: the room's own removal is refused, the session's takes them out
+    await refused(app, kim, 'rooms.remove', { roomId, userId: guestId, reason: 'asked to leave' }, 'ROOM.FAMILY_SESSION_ROOM');
     await accepted(kim, 'family.removeGuest', { sessionId, guestId });
     await guest.waitForEvent((e) => e.type === 'FamilyGuestRemoved');
     await waitInRoom(pat, roomId, 'MemberLeft', (e) => e.data.userId === guestId);

@@ -46,8 +46,13 @@ const REFUSED_IN_PAIR_ROOMS: ReadonlySet<RoomModerationCommand['type']> = new Se
   'UnlockRoom',
 ] as const);
 
-/** In a family session's room, its host moderates as anywhere, and may remove someone; bans and room-wide controls are the session's. */
+/**
+ * In a family session's room, its host mutes, redacts and resolves reports as anywhere; who is in it (removals and
+ * bans) and the room-wide controls are the session's: a room removal of a guest left the session counting them as
+ * admitted, and `family.admit` could not bring them back.
+ */
 const REFUSED_IN_FAMILY_SESSION_ROOMS: ReadonlySet<RoomModerationCommand['type']> = new Set([
+  'RemoveMember',
   'BanMember',
   'UnbanMember',
   'SetSlowMode',

@@ -80,7 +80,7 @@ export const RoomErrors = {
   familySessionRoom: () =>
     error(
       RoomErrorCode.FamilySessionRoom,
-      "a family session's room follows its session: guests are admitted and turned away, and the room closed, through the session",
+      "a family session's room follows its session: guests are admitted and removed (family.admit, family.removeGuest), and the room closed, through the session",
     ),
   inviteRequired: () => error(RoomErrorCode.InviteRequired, 'this room is invite-only; ask a facilitator for an invite'),
   full: (capacity: number) => error(RoomErrorCode.Full, 'this room is full', { capacity }),
