@@ -22,6 +22,8 @@ const isOverseer = (actor: Actor) => actor.role === 'clinician' || actor.role ==
 export class MentoringCommandsService {
   private readonly logger = new Logger(MentoringCommandsService.name);
   private readonly maxActivePairings: number;
+  /** how long a request stays open for mentors before the system closes it (MENTOR_REQUEST_OPEN_HOURS) */
+  readonly requestOpenForSeconds: number;
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
@@ -31,6 +33,15 @@ export class MentoringCommandsService {
     @Optional() config?: ConfigService,
   ) {
     this.maxActivePairings = Number(config?.get('MENTOR_MAX_ACTIVE_PAIRINGS') ?? 3);
+    this.requestOpenForSeconds = Number(config?.get('MENTOR_REQUEST_OPEN_HOURS') ?? 168) * 3600;
+  }
+
+  /** Closes a request nobody took in time; the command id is derived from it, so nodes doing it at once append it once. */
+  async expireRequest(r: { requestId: string; participantId: string }): Promise<void> {
+    await this.run(SYSTEM_ACTOR, `expire:${r.requestId}`, {
+      type: 'ExpireMentorRequest',
+      data: { participantId: r.participantId, requestId: r.requestId, openForSeconds: this.requestOpenForSeconds },
+    });
   }
 
   async request(actor: Actor, requestId: string, preferences: MentorPreferences, commandId: string) {

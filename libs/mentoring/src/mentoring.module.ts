@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { MentoringController } from './edge/mentoring.controller';
 import { MentoringGateway } from './edge/mentoring.gateway';
 import { MentoringCommandsService } from './mentoring-commands.service';
-import { PairRoomProcessor } from './pair-room.processor';
+import { MentoringProcessor } from './mentoring.processor';
 
 /** Mentor pairing; the pair's private channel is a room of the rooms context (RoomsModule is global). */
 @Module({
   controllers: [MentoringController],
-  providers: [MentoringCommandsService, MentoringGateway, PairRoomProcessor],
+  providers: [MentoringCommandsService, MentoringGateway, MentoringProcessor],
 })
 export class MentoringModule {}

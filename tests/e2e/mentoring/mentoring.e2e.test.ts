@@ -273,4 +273,21 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     await accepted(participant, 'mentoring.cancel', { requestId });
     await refused(app, mona, 'mentoring.accept', { requestId }, 'MENTORING.REQUEST_NOT_OPEN');
   });
+
+  // last in the file: it moves the app's clock a week on, past every request made above
+  it('a request nobody takes in MENTOR_REQUEST_OPEN_HOURS (168) is closed by the system: mentors drop it, the participant may ask again', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const { participant, requestId } = await participantAsking();
+    await mona.waitForEvent(isRequest(requestId));
+    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 168 * 3_600_000 + 60_000 }) });
+
+    const expired = await participant.waitForEvent(isRequest(requestId, 'MentorRequestExpired'));
+    expect(expired).toMatchObject({ actorId: 'system', data: { requestId, participantId: participant.userId } });
+    const toMentor = await mona.waitForEvent(isRequest(requestId, 'MentorRequestExpired'));
+    expect(JSON.stringify(toMentor)).not.toContain(participant.userId);
+    expect((await httpGet(app, mona, '/mentoring/requests')).body.data.map((r: { requestId: string }) => r.requestId)).not.toContain(requestId);
+    expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, status: 'expired' })]);
+    await refused(app, mona, 'mentoring.accept', { requestId }, 'MENTORING.REQUEST_NOT_OPEN');
+    await accepted(participant, 'mentoring.request', wishes);
+  });
 });

@@ -61,6 +61,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   MENTOR_MAX_ACTIVE_PAIRINGS = 3;
 
+  /** hours a mentor request stays open for mentors; then the system closes it (MentorRequestExpired) and they may ask again */
+  @Type(() => Number) @IsInt() @Min(1)
+  MENTOR_REQUEST_OPEN_HOURS = 168;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -42,6 +42,14 @@ describe('who sees what of mentoring', () => {
     for (const viewer of [max, bob, facilitator, aliceFamily]) expect(formFor(viewer, requested)).toBeNull();
   });
 
+  it('an expiry reaches the participant and clinicians in full, and every mentor without who asked, so their lists drop it', () => {
+    const expired: MentoringEvent = { type: 'MentorRequestExpired', data: { requestId: 'r1', participantId: 'alice', expiredAt: T0 } };
+    expect(formFor(alice, expired)).toEqual({ type: 'MentorRequestExpired', data: expired.data });
+    expect(formFor(clinician, expired)).toEqual({ type: 'MentorRequestExpired', data: expired.data });
+    for (const mentor of [mona, max]) expect(formFor(mentor, expired)).toEqual({ type: 'MentorRequestExpired', data: { requestId: 'r1', expiredAt: T0 } });
+    for (const other of [bob, facilitator, aliceFamily]) expect(formFor(other, expired)).toBeNull();
+  });
+
   it('a decline reaches only the mentor who declined, without the participant', () => {
     expect(formFor(mona, declined)).toEqual({ type: 'MentorRequestDeclined', data: { requestId: 'r1', mentorId: 'mona', declinedAt: T0 } });
     for (const viewer of [alice, max, clinician]) expect(formFor(viewer, declined)).toBeNull();

@@ -21,7 +21,8 @@ export interface MentoringAudience {
 
 /*
  * Choices:
- * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes).
+ * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes); so
+ *   are their cancellation and expiry, so that mentors' lists drop them.
  * - A decline: only the mentor who declined (the participant is not told "no" by name).
  * - A pairing's start: the pair and clinicians in full; other mentors learn only that the request was taken.
  * - A pairing's end: whoever ended it and clinicians in full; the other party without the reason.
@@ -35,7 +36,8 @@ export function mentoringAudience(event: MentoringEvent): MentoringAudience[] {
       const { participantId, excludedMentors } = event.data;
       return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors], 'anonymous')];
     }
-    case 'MentorRequestCancelled': {
+    case 'MentorRequestCancelled':
+    case 'MentorRequestExpired': {
       const { participantId } = event.data;
       return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId], 'anonymous')];
     }

@@ -24,6 +24,8 @@ export type CancelMentorRequest = MentoringCommandOf<'CancelMentorRequest', { re
 /** `pairingId` and `roomId` are chosen by the caller (derived from the request) so every node names them alike. */
 export type AcceptMentorRequest = MentoringCommandOf<'AcceptMentorRequest', { requestId: string; pairingId: string; roomId: string }>;
 export type DeclineMentorRequest = MentoringCommandOf<'DeclineMentorRequest', { requestId: string }>;
+/** Sent by the system for a request open `openForSeconds` (the setting now, so the poller and the rule agree). */
+export type ExpireMentorRequest = MentoringCommandOf<'ExpireMentorRequest', { requestId: string; openForSeconds: number }>;
 export type EndPairing = MentoringCommandOf<'EndPairing', { pairingId: string; reason: string | null }>;
 /** Ends the pairing and asks again with the same preferences, never to be matched with the same mentor. */
 export type RequestRematch = MentoringCommandOf<'RequestRematch', { pairingId: string; requestId: string; reason: string | null }>;
@@ -33,6 +35,7 @@ export type MentoringCommand =
   | CancelMentorRequest
   | AcceptMentorRequest
   | DeclineMentorRequest
+  | ExpireMentorRequest
   | EndPairing
   | RequestRematch;
 export type MentoringCommandType = MentoringCommand['type'];

@@ -123,6 +123,34 @@ describe('cancelling', () => {
   });
 });
 
+describe('expiring', () => {
+  const WEEK = 7 * 24 * 3600;
+  const system = actor('system', 'admin');
+  const expire = (now: string, by = system, requestId = 'req-1') =>
+    ({ type: 'ExpireMentorRequest', data: { participantId: 'alice', requestId, openForSeconds: WEEK }, context: { actor: by, commandId: `cmd-${++seq}`, now } }) as CommandOf<'ExpireMentorRequest'>;
+  const weekLater = new Date(Date.parse(T0) + WEEK * 1000).toISOString();
+  const expired = event('MentorRequestExpired', { requestId: 'req-1', participantId: 'alice', expiredAt: weekLater });
+
+  it('closes a request nobody took once it has been open that long, and the participant may ask again', () => {
+    spec.given([requested()]).when(expire(weekLater)).then([expired]);
+    spec.given([requested(), expired]).when(ask('req-2')).then([requested('req-2')]);
+  });
+
+  it('does nothing before its time, or to a request taken, cancelled or expired already', () => {
+    spec.given([requested()]).when(expire(new Date(Date.parse(weekLater) - 1).toISOString())).thenNothing();
+    spec.given([requested(), started()]).when(expire(weekLater)).thenNothing();
+    spec.given([requested(), event('MentorRequestCancelled', { requestId: 'req-1', participantId: 'alice', cancelledAt: T0 })]).when(expire(weekLater)).thenNothing();
+    spec.given([requested(), expired]).when(expire(weekLater)).thenNothing();
+  });
+
+  it('is the system\'s alone; an expired request can no longer be taken or declined', () => {
+    spec.given([requested()]).when(expire(weekLater, clinician)).thenThrows('AUTH.FORBIDDEN');
+    spec.given([requested(), expired]).when(accept(mona)).thenThrows('MENTORING.REQUEST_NOT_OPEN');
+    spec.given([requested(), expired]).when(command('DeclineMentorRequest', { requestId: 'req-1' }, max)).thenThrows('MENTORING.REQUEST_NOT_OPEN');
+    spec.given([requested(), expired]).when(command('CancelMentorRequest', { requestId: 'req-1' }, alice)).thenThrows('MENTORING.REQUEST_NOT_OPEN');
+  });
+});
+
 describe('ending and rematching', () => {
   const end = (by: Actor, reason: string | null = null) => command('EndPairing', { pairingId: 'pair-1', reason }, by);
 

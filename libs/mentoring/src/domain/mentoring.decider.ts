@@ -1,4 +1,4 @@
-import type { Actor, Decider } from '@haven/domain';
+import { DomainError, type Actor, type Decider } from '@haven/domain';
 import type { MentoringCommand } from './mentoring.commands';
 import { MentoringErrors } from './mentoring.errors';
 import type { MentoringEvent } from './mentoring.events';
@@ -76,6 +76,13 @@ export const mentoringDecider: Decider<MentoringCommand, MentoringEvent, MenteeS
         if (request.excludedMentors.includes(actor.userId)) throw MentoringErrors.excluded(requestId);
         if (request.declinedBy.includes(actor.userId)) return [];
         return [{ type: 'MentorRequestDeclined', data: { requestId, participantId, mentorId: actor.userId, declinedAt: now } }];
+      }
+      case 'ExpireMentorRequest': {
+        if (actor.userId !== 'system') throw new DomainError('AUTH.FORBIDDEN', 'requests are expired by the system');
+        const { requestId, openForSeconds } = command.data;
+        const request = requireRequest(state, requestId);
+        if (request.status !== 'open' || Date.parse(now) < Date.parse(request.requestedAt) + openForSeconds * 1000) return [];
+        return [{ type: 'MentorRequestExpired', data: { requestId, participantId, expiredAt: now } }];
       }
       case 'EndPairing': {
         const { pairingId } = command.data;

@@ -14,6 +14,8 @@ export type MentorRequested = DomainEvent<
   }
 >;
 export type MentorRequestCancelled = DomainEvent<'MentorRequestCancelled', { requestId: string; participantId: string; cancelledAt: string }>;
+/** Nobody took the request while it was open (MENTOR_REQUEST_OPEN_HOURS): the system closes it, and the participant may ask again. */
+export type MentorRequestExpired = DomainEvent<'MentorRequestExpired', { requestId: string; participantId: string; expiredAt: string }>;
 /** One mentor said "not me"; the request stays open for the others. */
 export type MentorRequestDeclined = DomainEvent<
   'MentorRequestDeclined',
@@ -39,11 +41,12 @@ export type PairingEnded = DomainEvent<
   }
 >;
 
-export type MentoringEvent = MentorRequested | MentorRequestCancelled | MentorRequestDeclined | PairingStarted | PairingEnded;
+export type MentoringEvent = MentorRequested | MentorRequestCancelled | MentorRequestExpired | MentorRequestDeclined | PairingStarted | PairingEnded;
 export type MentoringEventType = MentoringEvent['type'];
 export const MENTORING_EVENT_TYPES: readonly MentoringEventType[] = [
   'MentorRequested',
   'MentorRequestCancelled',
+  'MentorRequestExpired',
   'MentorRequestDeclined',
   'PairingStarted',
   'PairingEnded',

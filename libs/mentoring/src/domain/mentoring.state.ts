@@ -2,7 +2,8 @@ import type { MentorPreferences } from './mentoring.commands';
 import type { MentoringEvent } from './mentoring.events';
 
 export interface MentorRequestState {
-  status: 'open' | 'matched' | 'cancelled';
+  status: 'open' | 'matched' | 'cancelled' | 'expired';
+  requestedAt: string;
   preferences: MentorPreferences;
   excludedMentors: string[];
   declinedBy: string[];
@@ -34,12 +35,14 @@ const withRequest = (state: MenteeState, requestId: string, change: (r: MentorRe
 export function evolveMentee(state: MenteeState, event: MentoringEvent): MenteeState {
   switch (event.type) {
     case 'MentorRequested': {
-      const { requestId, topics, language, availability, note, excludedMentors } = event.data;
-      const request: MentorRequestState = { status: 'open', preferences: { topics, language, availability, note }, excludedMentors, declinedBy: [] };
+      const { requestId, topics, language, availability, note, excludedMentors, requestedAt } = event.data;
+      const request: MentorRequestState = { status: 'open', requestedAt, preferences: { topics, language, availability, note }, excludedMentors, declinedBy: [] };
       return { ...state, requests: { ...state.requests, [requestId]: request }, openRequestId: requestId };
     }
     case 'MentorRequestCancelled':
       return { ...withRequest(state, event.data.requestId, (r) => ({ ...r, status: 'cancelled' })), openRequestId: null };
+    case 'MentorRequestExpired':
+      return { ...withRequest(state, event.data.requestId, (r) => ({ ...r, status: 'expired' })), openRequestId: null };
     case 'MentorRequestDeclined':
       return withRequest(state, event.data.requestId, (r) => ({ ...r, declinedBy: [...r.declinedBy, event.data.mentorId] }));
     case 'PairingStarted': {

@@ -54,6 +54,9 @@ export const mentoringProjection: Projection = {
       case 'MentorRequestCancelled':
         await tx.execute(`update mentor_requests set status = 'cancelled' where request_id = $1`, [event.data.requestId]);
         return;
+      case 'MentorRequestExpired':
+        await tx.execute(`update mentor_requests set status = 'expired' where request_id = $1`, [event.data.requestId]);
+        return;
       case 'MentorRequestDeclined':
         await tx.execute(`insert into mentor_request_declines values ($1, $2) on conflict do nothing`, [event.data.requestId, event.data.mentorId]);
         return;
@@ -189,4 +192,13 @@ export async function duePairRooms(db: SqlExecutor, limit = 100): Promise<{ acti
     [limit],
   );
   return rows.map(toPairing).map((pairing) => ({ action: pairing.status === 'active' ? ('open' as const) : ('close' as const), pairing }));
+}
+
+/** Requests still open that were made at or before `cutoff` (now less the hours a request stays open), oldest first. */
+export async function expiredMentorRequests(db: SqlExecutor, cutoff: string, limit = 100): Promise<Pick<MentorRequestRow, 'requestId' | 'participantId'>[]> {
+  const rows = await db.query<{ request_id: string; participant_id: string }>(
+    `select request_id, participant_id from mentor_requests where status = 'open' and requested_at <= $1 order by position limit $2`,
+    [cutoff, limit],
+  );
+  return rows.map((r) => ({ requestId: String(r.request_id), participantId: String(r.participant_id) }));
 }

@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, deadlinePollMs, startDeadlinePoller, type Clock } from '@haven/command-handling';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { MentoringCommandsService } from './mentoring-commands.service';
+import { duePairRooms, expiredMentorRequests, type PairingRow } from './read-models/mentoring.projection';
+
+type DueStep = { action: 'open' | 'close'; pairing: PairingRow } | { action: 'expire'; request: { requestId: string; participantId: string } };
+
+/**
+ * What mentoring leaves to the system: opens and closes pair rooms that the command path did not (a node that stopped
+ * between the pairing's event and its room's command), and expires requests nobody took while they were open. Every
+ * step's command id is derived from what it follows, so nodes doing it at once append it once.
+ */
+@Injectable()
+export class MentoringProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MentoringProcessor.name);
+  private poller?: { stop(): void };
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly mentoring: MentoringCommandsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.poller = startDeadlinePoller<DueStep>({
+      intervalMs: deadlinePollMs(),
+      due: () => this.due(),
+      fire: (step) => {
+        if (step.action === 'expire') return this.mentoring.expireRequest(step.request);
+        return step.action === 'open' ? this.mentoring.openPairRoom(step.pairing) : this.mentoring.closePairRoom(step.pairing);
+      },
+      onError: (name) => this.logger.error(`mentoring step failed: ${name}`),
+    });
+  }
+
+  private async due(): Promise<DueStep[]> {
+    const cutoff = new Date(this.clock.now().getTime() - this.mentoring.requestOpenForSeconds * 1000).toISOString();
+    const expired = await expiredMentorRequests(this.storage.sql, cutoff);
+    return [...(await duePairRooms(this.storage.sql)), ...expired.map((request) => ({ action: 'expire' as const, request }))];
+  }
+
+  onApplicationShutdown(): void {
+    this.poller?.stop();
+  }
+}
