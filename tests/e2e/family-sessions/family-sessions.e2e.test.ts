@@ -159,10 +159,14 @@ describe.each(STORES)('family sessions on %s', (store) => {
 
   // last in the file: it moves the app's clock three hours on, past every session scheduled above
   it('a session nobody ended is ended by the system an hour past its end, and its room closes', async () => {
-    const { pat, sessionId, roomId } = await scheduled();
+    const { kim, pat, sessionId, roomId } = await scheduled();
+    const unused = await accepted<{ inviteId: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Aunt' });
     await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3 * 3_600_000 + 60_000 }) });
     const ended = await pat.waitForEvent((e) => e.type === 'FamilySessionEnded' && e.data.sessionId === sessionId);
     expect(ended).toMatchObject({ actorId: 'system', data: { by: 'system' } });
     await waitInRoom(pat, roomId, 'RoomArchived');
+    // an invite nobody redeemed reads expired once its time passed (its code stopped working then)
+    const { invites } = (await httpGet(app, kim, `/family-sessions/${sessionId}`)).body.data;
+    expect(invites).toEqual([expect.objectContaining({ inviteId: unused.inviteId, status: 'expired' })]);
   });
 });
