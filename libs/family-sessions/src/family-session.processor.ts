@@ -5,8 +5,8 @@ import { FamilySessionsService } from './family-sessions.service';
 import { dueFamilyRoomSteps, type DueRoomStep } from './read-models/family-sessions.projection';
 
 /**
- * Does what a session's room has not followed (a node stopped between a session's event and its room's command), and
- * ends sessions an hour past their end that nobody ended. Every step has a derived command id: nodes append it once.
+ * Does what a session's room has not followed (a node stopped between a session's event and its room's command), ends
+ * sessions an hour past their end that nobody ended, and marks invites nobody redeemed in time as expired. Every step has a derived command id: nodes append it once.
  */
 @Injectable()
 export class FamilySessionProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,6 +40,8 @@ export class FamilySessionProcessor implements OnApplicationBootstrap, OnApplica
         return this.sessions.admitToRoom(step.session, step.guestId);
       case 'remove':
         return this.sessions.removeFromRoom(step.session, step.guestId);
+      case 'expire-invite':
+        return this.sessions.expireInvite(step.invite);
     }
   }
 

@@ -134,6 +134,11 @@ export class FamilySessionsService {
     await this.roomStep(() => this.rooms.execute('CloseFamilySessionRoom', { roomId: s.roomId }, SYSTEM_ACTOR, `family-room-close:${s.sessionId}`));
   }
 
+  /** An invite nobody redeemed by its `expiresAt` (its code stopped working then) is marked so, once, by the system. */
+  async expireInvite(i: { sessionId: string; inviteId: string }): Promise<void> {
+    await this.run(SYSTEM_ACTOR, `invite-expire:${i.inviteId}`, { type: 'ExpireFamilyInvite', data: { sessionId: i.sessionId, inviteId: i.inviteId } });
+  }
+
   /** A session nobody ended an hour past its end is ended by the system (its guests' tokens stop then too). */
   async endOverdue(s: Pick<FamilySessionRow, 'sessionId' | 'roomId'>): Promise<void> {
     await this.run(SYSTEM_ACTOR, `family-end:${s.sessionId}`, { type: 'EndFamilySession', data: { sessionId: s.sessionId } });

@@ -165,7 +165,10 @@ describe.each(STORES)('family sessions on %s', (store) => {
     const ended = await pat.waitForEvent((e) => e.type === 'FamilySessionEnded' && e.data.sessionId === sessionId);
     expect(ended).toMatchObject({ actorId: 'system', data: { by: 'system' } });
     await waitInRoom(pat, roomId, 'RoomArchived');
-    // an invite nobody redeemed reads expired once its time passed (its code stopped working then)
+    // an invite nobody redeemed is marked expired by the system, and those who sent it are told
+    const expired = await pat.waitForEvent((e) => e.type === 'FamilyInviteExpired' && e.data.inviteId === unused.inviteId);
+    expect(expired).toMatchObject({ actorId: 'system', data: { sessionId, inviteId: unused.inviteId } });
+    await kim.waitForEvent((e) => e.type === 'FamilyInviteExpired' && e.data.inviteId === unused.inviteId);
     const { invites } = (await httpGet(app, kim, `/family-sessions/${sessionId}`)).body.data;
     expect(invites).toEqual([expect.objectContaining({ inviteId: unused.inviteId, status: 'expired' })]);
   });

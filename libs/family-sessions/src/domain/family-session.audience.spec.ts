@@ -34,6 +34,12 @@ describe('who sees what of a family session', () => {
     for (const viewer of [bob, guest, familyUnderPat]) expect(formFor(viewer, issued)).toBeNull();
   });
 
+  it("an invite's expiry reaches the participant, the host and clinicians, never the invitee (who has no login yet)", () => {
+    const expired: FamilySessionEvent = { type: 'FamilyInviteExpired', data: { sessionId: 's1', inviteId: 'i1', expiredAt: T0 } };
+    for (const viewer of [kim, lee, pat]) expect(formFor(viewer, expired)).toEqual(expired.data);
+    for (const viewer of [bob, guest, familyUnderPat]) expect(formFor(viewer, expired)).toBeNull();
+  });
+
   it('a guest sees only their own status, through a family login of this session', () => {
     expect(formFor(guest, admitted)).toEqual({ sessionId: 's1', guestId: 'family-i1', roomId: 'r1', admittedAt: T0 });
     expect(formFor(guest, ended)).toEqual({ sessionId: 's1', endedAt: T0 });

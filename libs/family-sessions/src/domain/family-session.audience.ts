@@ -30,6 +30,7 @@ export function familySessionAudience(event: FamilySessionEvent, session: { part
     case 'FamilySessionScheduled':
     case 'FamilyInviteIssued':
     case 'FamilyInviteRevoked':
+    case 'FamilyInviteExpired':
       return [staff];
     case 'FamilyInviteRedeemed':
     case 'FamilyGuestAdmitted':

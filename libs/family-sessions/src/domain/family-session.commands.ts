@@ -11,6 +11,8 @@ export type ScheduleFamilySession = SessionCommandOf<
 /** The code itself never reaches the decider: only its hash, which redemption compares. */
 export type InviteFamilyMember = SessionCommandOf<'InviteFamilyMember', { inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string }>;
 export type RevokeFamilyInvite = SessionCommandOf<'RevokeFamilyInvite', { inviteId: string }>;
+/** Sent by the system once an invite's `expiresAt` has passed. */
+export type ExpireFamilyInvite = SessionCommandOf<'ExpireFamilyInvite', { inviteId: string }>;
 /** Sent as the system actor by the redeem endpoint (a family member has no login before it). */
 export type RedeemFamilyInvite = SessionCommandOf<'RedeemFamilyInvite', { inviteId: string; codeHash: string; guestId: string }>;
 export type AdmitFamilyGuest = SessionCommandOf<'AdmitFamilyGuest', { guestId: string }>;
@@ -21,6 +23,7 @@ export type FamilySessionCommand =
   | ScheduleFamilySession
   | InviteFamilyMember
   | RevokeFamilyInvite
+  | ExpireFamilyInvite
   | RedeemFamilyInvite
   | AdmitFamilyGuest
   | RemoveFamilyGuest

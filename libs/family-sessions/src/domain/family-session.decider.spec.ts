@@ -85,6 +85,30 @@ describe('redeeming', () => {
   });
 });
 
+describe('expiring', () => {
+  const expire = (by: Actor, now: string) => command('ExpireFamilyInvite', { inviteId: 'i1' }, by, now);
+  const expired = event('FamilyInviteExpired', { sessionId: 's1', inviteId: 'i1', expiredAt: at(110) });
+  const ended = event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: [], by: 'system', endedAt: at(100) });
+
+  it('the system marks an open invite once its time has passed, also in an ended session, and only once', () => {
+    spec.given([scheduled, issued()]).when(expire(SYSTEM_ACTOR, at(110))).then([expired]);
+    spec.given([scheduled, issued(), ended]).when(expire(SYSTEM_ACTOR, at(110))).then([expired]);
+    spec.given([scheduled, issued(), expired]).when(expire(SYSTEM_ACTOR, at(111))).thenNothing();
+  });
+
+  it('does nothing before its time or to an invite redeemed or revoked; it is the system\'s alone', () => {
+    spec.given([scheduled, issued()]).when(expire(SYSTEM_ACTOR, at(109))).thenNothing();
+    spec.given([scheduled, issued(), redeemed]).when(expire(SYSTEM_ACTOR, at(110))).thenNothing();
+    spec.given([scheduled, issued(), event('FamilyInviteRevoked', { sessionId: 's1', inviteId: 'i1', by: 'dr-kim', revokedAt: T0 })]).when(expire(SYSTEM_ACTOR, at(110))).thenNothing();
+    spec.given([scheduled, issued()]).when(expire(kim, at(110))).thenThrows('FAMILY.FORBIDDEN');
+  });
+
+  it('an expired invite is not redeemed, whatever the clock says; revoking it does nothing', () => {
+    spec.given([scheduled, issued(), expired]).when(redeem('hash-i1', T0)).thenThrows('FAMILY.INVITE_EXPIRED');
+    spec.given([scheduled, issued(), expired]).when(command('RevokeFamilyInvite', { inviteId: 'i1' }, kim)).thenNothing();
+  });
+});
+
 describe('admitting, removing, ending', () => {
   const admit = (by: Actor) => command('AdmitFamilyGuest', { guestId: 'family-i1' }, by);
   const admitted = event('FamilyGuestAdmitted', { sessionId: 's1', guestId: 'family-i1', roomId: 'room-s1', by: 'dr-kim', admittedAt: T0 });

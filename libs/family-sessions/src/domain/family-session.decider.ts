@@ -78,9 +78,18 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         requireInSession(session, actor);
         const invite = session.invites[command.data.inviteId];
         if (!invite) throw FamilyErrors.inviteNotFound();
-        if (invite.status === 'revoked') return [];
+        if (invite.status === 'revoked' || invite.status === 'expired') return [];
         if (invite.status === 'redeemed') throw FamilyErrors.inviteUsed();
         return [{ type: 'FamilyInviteRevoked', data: { sessionId, inviteId: command.data.inviteId, by: actor.userId, revokedAt: now } }];
+      }
+      case 'ExpireFamilyInvite': {
+        if (!isSystem(actor)) throw FamilyErrors.forbidden('invites expire by themselves');
+        if (state.status === 'absent') throw FamilyErrors.inviteNotFound();
+        const invite = state.invites[command.data.inviteId];
+        if (!invite) throw FamilyErrors.inviteNotFound();
+        // also in an ended session: every open invite is marked once, so none stays due for the processor
+        if (invite.status !== 'open' || ms(now) < ms(invite.expiresAt)) return [];
+        return [{ type: 'FamilyInviteExpired', data: { sessionId, inviteId: command.data.inviteId, expiredAt: now } }];
       }
       case 'RedeemFamilyInvite': {
         if (!isSystem(actor)) throw FamilyErrors.forbidden('invites are redeemed through the redeem endpoint');
@@ -91,6 +100,7 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         if (invite.status === 'redeemed') throw FamilyErrors.inviteUsed();
         if (invite.status === 'revoked') throw FamilyErrors.inviteRevoked();
         if (state.status === 'ended') throw FamilyErrors.ended();
+        if (invite.status === 'expired') throw FamilyErrors.inviteExpired(invite.expiresAt);
         if (ms(now) >= ms(invite.expiresAt)) throw FamilyErrors.inviteExpired(invite.expiresAt);
         return [{ type: 'FamilyInviteRedeemed', data: { sessionId, inviteId, guestId, inviteeLabel: invite.inviteeLabel, redeemedAt: now } }];
       }

@@ -12,6 +12,8 @@ export type FamilyInviteIssued = DomainEvent<
   { sessionId: string; inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string; invitedBy: string; issuedAt: string }
 >;
 export type FamilyInviteRevoked = DomainEvent<'FamilyInviteRevoked', { sessionId: string; inviteId: string; by: string; revokedAt: string }>;
+/** Nobody redeemed the invite by its `expiresAt`: the system marks it, so those who sent it learn it went unused. */
+export type FamilyInviteExpired = DomainEvent<'FamilyInviteExpired', { sessionId: string; inviteId: string; expiredAt: string }>;
 /** The invite is used up; its guest waits until staff admit them. */
 export type FamilyInviteRedeemed = DomainEvent<
   'FamilyInviteRedeemed',
@@ -26,6 +28,7 @@ export type FamilySessionEvent =
   | FamilySessionScheduled
   | FamilyInviteIssued
   | FamilyInviteRevoked
+  | FamilyInviteExpired
   | FamilyInviteRedeemed
   | FamilyGuestAdmitted
   | FamilyGuestRemoved
@@ -35,6 +38,7 @@ export const FAMILY_SESSION_EVENT_TYPES: readonly FamilySessionEventType[] = [
   'FamilySessionScheduled',
   'FamilyInviteIssued',
   'FamilyInviteRevoked',
+  'FamilyInviteExpired',
   'FamilyInviteRedeemed',
   'FamilyGuestAdmitted',
   'FamilyGuestRemoved',

@@ -5,7 +5,7 @@ export interface InviteState {
   inviteeLabel: string;
   expiresAt: string;
   invitedBy: string;
-  status: 'open' | 'redeemed' | 'revoked';
+  status: 'open' | 'redeemed' | 'revoked' | 'expired';
 }
 
 export interface GuestState {
@@ -50,6 +50,8 @@ export function evolveFamilySession(state: FamilySessionState, event: FamilySess
     }
     case 'FamilyInviteRevoked':
       return setInvite(event.data.inviteId, { status: 'revoked' });
+    case 'FamilyInviteExpired':
+      return setInvite(event.data.inviteId, { status: 'expired' });
     case 'FamilyInviteRedeemed': {
       const { inviteId, guestId, inviteeLabel } = event.data;
       const redeemed = setInvite(inviteId, { status: 'redeemed' });

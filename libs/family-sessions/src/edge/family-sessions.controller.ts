@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { CLOCK, type Clock } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { FamilyErrors } from '../domain/family-session.errors';
 import { FamilySessionsService } from '../family-sessions.service';
-import { familySessionsOf, findFamilySession, guestsOf, invitesOf, type InviteRow } from '../read-models/family-sessions.projection';
+import { familySessionsOf, findFamilySession, guestsOf, invitesOf } from '../read-models/family-sessions.projection';
 import { RedeemFamilyInviteRequest } from './family-sessions.requests';
 
 const staff = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
@@ -33,10 +32,7 @@ export class FamilyInvitesController {
 @UseGuards(HttpAuthGuard)
 @Controller('family-sessions')
 export class FamilySessionsController {
-  constructor(
-    @Inject(STORAGE) private readonly storage: Storage,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
   @Get()
   @ApiOperation({ summary: 'Participants and hosts: their sessions. Clinicians and admins: every session not ended. Family guests: their own session.' })
@@ -56,15 +52,9 @@ export class FamilySessionsController {
     const session = await findFamilySession(db, sessionId);
     const inIt = session && actor.role !== 'family' && (staff(actor) || actor.userId === session.participantId || actor.userId === session.hostId);
     if (!session || !inIt) throw FamilyErrors.notFound();
-    const now = this.clock.now().getTime();
-    const invites = (await invitesOf(db, sessionId)).map((invite) => withExpiry(invite, now));
-    return { ok: true, data: { ...session, invites, guests: await guestsOf(db, sessionId) } };
+    return { ok: true, data: { ...session, invites: await invitesOf(db, sessionId), guests: await guestsOf(db, sessionId) } };
   }
 }
-
-/** An invite past its `expiresAt` that nobody redeemed reads `expired` (no event marks it: its code simply stops working). */
-const withExpiry = (invite: InviteRow, now: number): InviteRow =>
-  invite.status === 'open' && Date.parse(invite.expiresAt) <= now ? { ...invite, status: 'expired' } : invite;
 
 /** What a guest sees of their session: when and what, not who else is in it. */
 const publicSummary = (s: { sessionId: string; title: string; startsAt: string; endsAt: string; roomId: string; status: string }) => ({

@@ -25,6 +25,7 @@ export const familySessionsProjection: Projection = {
       invite_id text primary key, session_id text not null, code_hash text not null unique, invitee_label text not null,
       expires_at text not null, invited_by text not null, status text not null, guest_id text)`);
     await db.execute(`create index if not exists family_invites_session on family_invites (session_id)`);
+    await db.execute(`create index if not exists family_invites_due on family_invites (status, expires_at)`);
     await db.execute(`create table if not exists family_guests (
       guest_id text primary key, session_id text not null, invite_id text not null, invitee_label text not null,
       status text not null, in_room integer not null, out_of_room integer not null)`);
@@ -67,6 +68,9 @@ export const familySessionsProjection: Projection = {
       }
       case 'FamilyInviteRevoked':
         await tx.execute(`update family_invites set status = 'revoked' where invite_id = $1`, [event.data.inviteId]);
+        return;
+      case 'FamilyInviteExpired':
+        await tx.execute(`update family_invites set status = 'expired' where invite_id = $1`, [event.data.inviteId]);
         return;
       case 'FamilyInviteRedeemed': {
         const d = event.data;
@@ -188,11 +192,13 @@ export async function guestsOf(db: SqlExecutor, sessionId: string): Promise<Gues
 
 export type DueRoomStep =
   | { action: 'open' | 'close' | 'end'; session: FamilySessionRow }
-  | { action: 'admit' | 'remove'; session: FamilySessionRow; guestId: string };
+  | { action: 'admit' | 'remove'; session: FamilySessionRow; guestId: string }
+  | { action: 'expire-invite'; invite: Pick<InviteRow, 'sessionId' | 'inviteId'> };
 
 /**
- * What the session's room has not followed yet (a node stopped between a session's event and its room's command), and
- * sessions an hour past their end that nobody ended: the family-session processor does each.
+ * What the session's room has not followed yet (a node stopped between a session's event and its room's command),
+ * sessions an hour past their end that nobody ended, and open invites past their `expiresAt`: the family-session
+ * processor does each.
  */
 export async function dueFamilyRoomSteps(db: SqlExecutor, now: string, limit = 100): Promise<DueRoomStep[]> {
   const endBefore = new Date(Date.parse(now) - 3_600_000).toISOString();
@@ -217,5 +223,10 @@ export async function dueFamilyRoomSteps(db: SqlExecutor, now: string, limit = 1
   for (const row of guests) {
     steps.push({ action: row.guest_status === 'admitted' ? 'admit' : 'remove', session: toSession(row), guestId: String(row.guest_id) });
   }
+  const expired = await db.query<{ invite_id: string; session_id: string }>(
+    `select invite_id, session_id from family_invites where status = 'open' and expires_at <= $1 limit $2`,
+    [now, limit],
+  );
+  for (const row of expired) steps.push({ action: 'expire-invite', invite: { inviteId: String(row.invite_id), sessionId: String(row.session_id) } });
   return steps;
 }
