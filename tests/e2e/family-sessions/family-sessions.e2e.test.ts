@@ -3,6 +3,7 @@ import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
+import { redeem } from './redeem';
 
 /*
  * Family sessions end to end (docs/PROTOCOL.md, "Family sessions"): a clinician schedules one for a participant, an
@@ -12,15 +13,6 @@ import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, s
 
 const CRISIS_TEXT = 'I cannot go on, I want to kill myself';
 const someone = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
-
-async function redeem(app: AppProcess, code: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${app.url}/family-sessions/redeem`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
-  });
-  return { status: response.status, body: await response.json() };
-}
 
 describe.each(STORES)('family sessions on %s', (store) => {
   let app: AppProcess;

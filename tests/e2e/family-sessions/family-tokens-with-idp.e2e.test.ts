@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AppProcess, freshData, TEST_JWT_SECRET, type AppData } from '../../support/app-process';
 import { closeAllClients, connect, connectError, tokenFor, type TestClient } from '../../support/sockets';
 import { accepted, httpGet, post, refused, waitInRoom } from '../rooms/rooms-helpers';
+import { redeem } from './redeem';
 
 /*
  * A clinic whose staff and participants sign in at an identity provider (JWKS_URL) still admits family members, who
@@ -14,15 +15,6 @@ import { accepted, httpGet, post, refused, waitInRoom } from '../rooms/rooms-hel
 
 const FAMILY_TOKEN_SECRET = 'a-family-token-secret-for-the-e2e-suite-only';
 const someone = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
-
-async function redeem(app: AppProcess, code: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${app.url}/family-sessions/redeem`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
-  });
-  return { status: response.status, body: await response.json() };
-}
 
 describe('family tokens beside an identity provider (JWKS_URL)', () => {
   let jwks: Server;
