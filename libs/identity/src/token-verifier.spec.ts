@@ -89,6 +89,31 @@ describe('token verifier (HS256)', () => {
     expect((await refusal(verifier.verify(token))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
   });
 
+  describe('with a maximum token age (JWT_MAX_AGE_HOURS)', () => {
+    const aged = createTokenVerifier({ jwtSecret: SECRET, maxTokenAgeSec: 3600 });
+    const now = () => Math.floor(Date.now() / 1000);
+    const issuedAt = (iat: number | null, exp: number) => {
+      const jwt = new SignJWT({ sub: 'alice', role: 'participant' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp);
+      return (iat === null ? jwt : jwt.setIssuedAt(iat)).sign(key);
+    };
+
+    it('refuses a token issued longer ago than that, whatever its exp says, with AUTH.TOKEN_EXPIRED', async () => {
+      expect((await refusal(aged.verify(await issuedAt(now() - 2 * 3600, now() + 10 * 365 * 24 * 3600)))).code).toBe('AUTH.TOKEN_EXPIRED');
+    });
+
+    it('ends a session at whichever comes first, exp or iat plus the maximum age', async () => {
+      const iat = now();
+      expect((await aged.verifySession(await issuedAt(iat, iat + 10 * 365 * 24 * 3600))).expiresAt).toBe((iat + 3600) * 1000);
+      expect((await aged.verifySession(await issuedAt(iat, iat + 600))).expiresAt).toBe((iat + 600) * 1000);
+    });
+
+    it('needs an iat to tell the age by (AUTH.TOKEN_INVALID_CLAIMS); with no maximum, none is needed', async () => {
+      const noIat = await issuedAt(null, now() + 600);
+      expect((await refusal(aged.verify(noIat))).code).toBe('AUTH.TOKEN_INVALID_CLAIMS');
+      await expect(createTokenVerifier({ jwtSecret: SECRET, maxTokenAgeSec: 0 }).verify(noIat)).resolves.toEqual({ userId: 'alice', role: 'participant' });
+    });
+  });
+
   it('checks issuer and audience when configured', async () => {
     const strict = createTokenVerifier({ jwtSecret: SECRET, issuer: 'https://idp.example', audience: 'haven' });
     const wrong = await sign({ sub: 'alice', role: 'participant', iss: 'https://evil.example', aud: 'haven' }, { exp: '1h' });
@@ -199,6 +224,15 @@ describe('token verifier (JWKS)', () => {
       const provider = await new SignJWT({ sub: 'family-i1', role: 'family', familySessionId: 'fs-1' })
         .setProtectedHeader({ alg: 'ES256', kid: FAMILY_TOKEN_KID }).setIssuer(FAMILY_TOKEN_ISSUER).setAudience('haven').setExpirationTime('1h').sign(privateKey);
       expect((await refusal(verifier().verify(provider))).code).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+    });
+
+    it('does not hold a guest token to the maximum age of logins (it lasts until its session ends)', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const redeemedDaysAgo = await new SignJWT({ sub: 'family-i1', role: 'family', familySessionId: 'fs-1' })
+        .setProtectedHeader({ alg: 'HS256', kid: FAMILY_TOKEN_KID }).setIssuer(FAMILY_TOKEN_ISSUER).setAudience('haven')
+        .setIssuedAt(now - 3 * 24 * 3600).setExpirationTime(now + 3600).sign(familyKey);
+      const strict = createTokenVerifier({ jwksUrl: url, familyTokenSecret: FAMILY_SECRET, audience: 'haven', maxTokenAgeSec: 3600 });
+      await expect(strict.verifySession(redeemedDaysAgo)).resolves.toEqual({ actor: { userId: 'family-i1', role: 'family', familySessionId: 'fs-1' }, expiresAt: (now + 3600) * 1000 });
     });
 
     it('mints nothing without a family key', async () => {

@@ -15,6 +15,12 @@ export interface TokenVerifierOptions {
   /** leeway for `exp`/`nbf` between our clock and the issuer's, in seconds; default 5 */
   clockToleranceSec?: number;
   /**
+   * a token issued (`iat`) longer ago than this, in seconds, is expired whatever its `exp` says, and then `iat` is
+   * required: one leaked token with an `exp` years ahead does not open health data for years. 0 or unset: no limit.
+   * Family guest tokens, which the API signs itself and which last until their session ends, are not held to it.
+   */
+  maxTokenAgeSec?: number;
+  /**
    * HS256 secret (at least 32 bytes) the API signs family guests' tokens with, and accepts them by, beside either mode
    * above: with JWKS_URL it is what lets the API admit family members who have no account at the identity provider.
    * Only tokens whose header names FAMILY_TOKEN_KID are checked with it, and they must be role `family`.
@@ -61,7 +67,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     // a token without exp would never expire
     requiredClaims: ['exp'],
   };
+  // a guest's token lasts until its session ends, which may be days after the code was redeemed: no maximum age
   const familyJwtOptions: JWTVerifyOptions = { ...jwtOptions, issuer: FAMILY_TOKEN_ISSUER };
+  const maxAgeSec = options.maxTokenAgeSec && options.maxTokenAgeSec > 0 ? options.maxTokenAgeSec : undefined;
+  if (maxAgeSec) jwtOptions.maxTokenAge = maxAgeSec;
 
   const verifier: TokenVerifier = {
     async verify(token: string): Promise<Actor> {
@@ -86,8 +95,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (family && actor.role !== 'family') {
         throw new AuthError(AuthErrorCodes.invalidClaims, 'the access token claims are not valid');
       }
-      // exp is a required claim: jose refused the token without it
-      return { actor, expiresAt: payload.exp! * 1000 };
+      // exp is a required claim: jose refused the token without it; with a maximum age (and so an iat), it ends then
+      const endsAt = !family && maxAgeSec ? Math.min(payload.exp!, payload.iat! + maxAgeSec) : payload.exp!;
+      return { actor, expiresAt: endsAt * 1000 };
     },
   };
   return verifier;

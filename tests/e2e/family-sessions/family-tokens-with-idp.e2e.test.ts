@@ -51,6 +51,7 @@ describe('family tokens beside an identity provider (JWKS_URL)', () => {
     const token = await new SignJWT({ sub: userId, role })
       .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
       .setAudience('haven')
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(idpKey);
     return connect(app!, userId, role, { token });
@@ -91,6 +92,7 @@ describe('family tokens beside an identity provider (JWKS_URL)', () => {
       .setProtectedHeader({ alg: 'HS256', kid: 'haven-family' })
       .setIssuer('haven-family')
       .setAudience('haven')
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(FAMILY_TOKEN_SECRET));
     expect((await connectError(app!, { token: forged })).data).toMatchObject({ code: 'AUTH.TOKEN_INVALID_CLAIMS' });

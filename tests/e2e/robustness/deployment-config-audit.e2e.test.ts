@@ -240,6 +240,7 @@ const mistakes: { mistake: string; env: EnvOverrides; names: string }[] = [
   { mistake: 'production without JWT_SECRET or JWKS_URL', env: { NODE_ENV: 'production', JWT_SECRET: undefined }, names: 'JWT_SECRET' },
   { mistake: 'production with the public DEV_JWT_SECRET', env: { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }, names: 'JWT_SECRET' },
   { mistake: 'production with a JWT_SECRET of 40 spaces', env: { NODE_ENV: 'production', JWT_SECRET: ' '.repeat(40) }, names: 'JWT_SECRET' },
+  { mistake: 'JWT_MAX_AGE_HOURS with a unit', env: { JWT_MAX_AGE_HOURS: '24h' }, names: 'JWT_MAX_AGE_HOURS' },
   { mistake: 'a FAMILY_TOKEN_SECRET shorter than 32 bytes', env: { FAMILY_TOKEN_SECRET: 'family-secret' }, names: 'FAMILY_TOKEN_SECRET' },
   { mistake: 'production with the public DEV_JWT_SECRET as FAMILY_TOKEN_SECRET', env: { NODE_ENV: 'production', FAMILY_TOKEN_SECRET: DEV_JWT_SECRET }, names: 'FAMILY_TOKEN_SECRET' },
   // Found by this audit, fixed 2026-12-01; it was: better-sqlite3's "SqliteError: unable to open database file" names neither the path nor SQLITE_PATH.

@@ -183,9 +183,13 @@ describe('hostile HTTP requests and socket handshakes (sqlite)', () => {
     return `${signingInput}.${createHmac('sha256', TEST_JWT_SECRET).update(signingInput).digest('base64url')}`;
   };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
-  async function signed(claims: JWTPayload, { secret = TEST_JWT_SECRET, alg = 'HS256', exp = '1h' as string | number | null } = {}): Promise<string> {
+  async function signed(
+    claims: JWTPayload,
+    { secret = TEST_JWT_SECRET, alg = 'HS256', exp = '1h' as string | number | null, iat = nowSeconds() as number | null } = {},
+  ): Promise<string> {
     let jwt = new SignJWT(claims).setProtectedHeader({ alg });
     if (exp !== null) jwt = jwt.setExpirationTime(exp);
+    if (iat !== null) jwt = jwt.setIssuedAt(iat);
     return jwt.sign(secretKey(secret));
   }
   /** alice is a member of the room: a token wrongly accepted for her would show as her presence to the bystander */
@@ -226,6 +230,8 @@ describe('hostile HTTP requests and socket handshakes (sqlite)', () => {
       { label: 'family with a blank familySessionId', token: await signed({ sub: 'gran', role: 'family', familySessionId: ' ' }), code: 'AUTH.TOKEN_INVALID_CLAIMS' },
       { label: 'family with a numeric familySessionId', token: await signed({ sub: 'gran', role: 'family', familySessionId: 7 }), code: 'AUTH.TOKEN_INVALID_CLAIMS' },
       { label: 'expired a minute ago (past the 5 s tolerance)', token: await signed(asAlice(), { exp: nowSeconds() - 60 }), code: 'AUTH.TOKEN_EXPIRED' },
+      { label: 'issued 25 hours ago with an exp ten years ahead (JWT_MAX_AGE_HOURS 24)', token: await signed(asAlice(), { iat: nowSeconds() - 25 * 3600, exp: nowSeconds() + 10 * 365 * 86400 }), code: 'AUTH.TOKEN_EXPIRED' },
+      { label: 'no iat (the maximum age is told from it)', token: await signed(asAlice(), { iat: null }), code: 'AUTH.TOKEN_INVALID_CLAIMS' },
       { label: 'unknown crit header', token: handSigned({ alg: 'HS256', crit: ['x-haven'], 'x-haven': 1 }, asAlice({ exp: nowSeconds() + 3600 })), code: 'AUTH.TOKEN_MALFORMED' },
       { label: 'header without alg', token: handSigned({}, asAlice({ exp: nowSeconds() + 3600 })), code: 'AUTH.TOKEN_MALFORMED' },
       { label: 'payload not JSON', token: handSigned({ alg: 'HS256' }, 'not json'), code: 'AUTH.TOKEN_MALFORMED' },

@@ -41,6 +41,10 @@ export class Environment {
   @IsOptional() @IsString()
   JWT_AUDIENCE?: string;
 
+  /** a token issued longer ago than this is refused (AUTH.TOKEN_EXPIRED) whatever its exp; 0: no limit (and no iat needed) */
+  @Type(() => Number) @IsInt() @Min(0) @Max(8760)
+  JWT_MAX_AGE_HOURS = 24;
+
   /** HS256 key for family guests' tokens (default: JWT_SECRET); with JWKS_URL, family invites need it */
   @IsOptional() @IsString() @MinLength(32)
   FAMILY_TOKEN_SECRET?: string;
