@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type Actor, DomainError, type Role, SYSTEM_ACTOR } from '@haven/domain';
 import { JOIN_RULES, REPORT_OUTCOMES, type JoinRule, type RoomCommand } from './room.commands';
 import { roomDecider } from './room.decider';
-import type { RoomEvent } from './room.events';
+import { FAMILY_SESSION_ROOM, type RoomEvent } from './room.events';
 import type { RoomState } from './room.state';
 import { PAIRING_ID, T0, at, command, event, joined, posted, roomWithAliceAndBob, spec, users } from './testing/room.fixtures';
 
@@ -11,6 +11,7 @@ import { PAIRING_ID, T0, at, command, event, joined, posted, roomWithAliceAndBob
 // model. An acceptance needs that no documented refusal applies; a refusal needs a documented code that applies.
 
 // ---- the cast -------------------------------------------------------------------------------------------------
+const SESSION_ID = 'session-1';
 const who = (userId: string, role: Role): Actor => ({ userId, role });
 const cast = {
   creator: who('fac-1', 'facilitator'), // creates the room: its first facilitator
@@ -24,11 +25,18 @@ const cast = {
   carol: who('carol', 'participant'),
   mentor: who('mentor-1', 'mentor'),
   family: who('fam-1', 'family'),
+  // family logins of the family session a room may belong to (SESSION_ID): two guests, a relative's login under
+  // alice's own id, and a guest of another session under the first guest's id
+  guest: { userId: 'family-g1', role: 'family', familySessionId: SESSION_ID } as Actor,
+  guest2: { userId: 'family-g2', role: 'family', familySessionId: SESSION_ID } as Actor,
+  aliceFamily: { userId: 'alice', role: 'family', familySessionId: SESSION_ID } as Actor,
+  strayGuest: { userId: 'family-g1', role: 'family', familySessionId: 'session-2' } as Actor,
 };
 const everyone = Object.values(cast);
 const joiners = everyone.filter((a) => a !== cast.clinicianOut && a !== cast.admin);
 const targets = [...everyone.map((a) => a.userId), 'stranger'];
 const roleOf = (userId: string): Role | undefined => everyone.find((a) => a.userId === userId)?.role;
+const GUEST_IDS = [cast.guest.userId, cast.guest2.userId];
 
 // PROTOCOL.md's legend: staff = global facilitator, clinician, admin; clinicians and admins moderate any room.
 const isStaff = (role: Role | undefined) => role === 'facilitator' || role === 'clinician' || role === 'admin';
@@ -37,8 +45,9 @@ const isOverseer = (role: Role | undefined) => role === 'clinician' || role === 
 // ---- codes PROTOCOL.md lists for each command -------------------------------------------------------------------
 const EVERY = ['ROOM.NOT_FOUND', 'ROOM.ARCHIVED'];
 const MODERATOR = [...EVERY, 'ROOM.NOT_A_MEMBER', 'ROOM.FORBIDDEN'];
-// "a mentor pair's room follows its pairing": these commands refuse there with ROOM.PAIR_ROOM
-const NOT_IN_PAIR_ROOMS = ['ROOM.PAIR_ROOM'];
+// "a mentor pair's room follows its pairing" and "a family session's room follows its session": these commands refuse
+// there with ROOM.PAIR_ROOM and ROOM.FAMILY_SESSION_ROOM
+const NOT_IN_LINKED_ROOMS = ['ROOM.PAIR_ROOM', 'ROOM.FAMILY_SESSION_ROOM'];
 const REASON = ['ROOM.REASON_REQUIRED', 'ROOM.REASON_TOO_LONG'];
 const TEXT = ['ROOM.MESSAGE_EMPTY', 'ROOM.MESSAGE_TOO_LONG', 'ROOM.CONTENT_WARNING_TOO_LONG'];
 const DOCUMENTED: Partial<Record<RoomCommand['type'], string[]>> = {
@@ -70,10 +79,14 @@ const DOCUMENTED: Partial<Record<RoomCommand['type'], string[]>> = {
   ExpireMute: [], // sent by the system only; "mutes end by themselves"
   OpenPairRoom: ['AUTH.FORBIDDEN', 'ROOM.ALREADY_EXISTS'],
   ClosePairRoom: ['AUTH.FORBIDDEN', 'ROOM.NOT_FOUND', 'ROOM.FORBIDDEN'],
+  OpenFamilySessionRoom: ['AUTH.FORBIDDEN', 'ROOM.ALREADY_EXISTS'],
+  AdmitFamilyGuest: ['AUTH.FORBIDDEN', 'ROOM.ARCHIVED', 'ROOM.FORBIDDEN', 'ROOM.FULL'],
+  RemoveFamilyGuest: ['AUTH.FORBIDDEN', 'ROOM.FORBIDDEN'],
+  CloseFamilySessionRoom: ['AUTH.FORBIDDEN', 'ROOM.FORBIDDEN'],
 };
 for (const type of ['InviteToRoom', 'JoinRoom', 'LeaveRoom', 'RenameRoom', 'ChangeTopic', 'ChangeJoinRule', 'ArchiveRoom', 'AppointFacilitator',
   'RemoveFacilitator', 'RemoveMember', 'BanMember', 'UnbanMember', 'SetSlowMode', 'LockRoom', 'UnlockRoom'] as const) {
-  DOCUMENTED[type] = [...(DOCUMENTED[type] ?? []), ...NOT_IN_PAIR_ROOMS];
+  DOCUMENTED[type] = [...(DOCUMENTED[type] ?? []), ...NOT_IN_LINKED_ROOMS];
 }
 
 // ---- the model: what the accepted events say about the room ------------------------------------------------------
@@ -81,6 +94,10 @@ interface Model {
   archived: boolean;
   /** set in a mentor pair's room */
   pairingId: string | null;
+  /** set in a family session's room */
+  sessionId: string | null;
+  /** members who came in as family guests (admitted by the session) */
+  guests: Set<string>;
   capacity: number;
   joinRule: JoinRule;
   name: string;
@@ -100,7 +117,7 @@ interface Model {
 }
 
 const newModel = (): Model => ({
-  archived: false, pairingId: null, capacity: 0, joinRule: 'open', name: '', locked: false, slowModeSeconds: 0,
+  archived: false, pairingId: null, sessionId: null, guests: new Set(), capacity: 0, joinRule: 'open', name: '', locked: false, slowModeSeconds: 0,
   members: new Map(), everIn: new Set(), invites: new Set(), bans: new Set(), mutes: new Map(), lastPost: new Map(),
   messages: new Map(), reports: new Map(),
 });
@@ -119,6 +136,12 @@ function apply(m: Model, e: RoomEvent): void {
         m.everIn.add(userId);
       }
       return;
+    case 'FamilySessionRoomOpened': // the participant, and the host facilitating; guests come in as the session admits them
+      Object.assign(m, { capacity: FAMILY_SESSION_ROOM.capacity, joinRule: FAMILY_SESSION_ROOM.joinRule, name: FAMILY_SESSION_ROOM.name, sessionId: e.data.sessionId });
+      m.members.set(e.data.participantId, false);
+      m.members.set(e.data.hostId, true);
+      m.everIn.add(e.data.participantId).add(e.data.hostId);
+      return;
     case 'RoomRenamed': m.name = e.data.name; return;
     case 'JoinRuleChanged': m.joinRule = e.data.joinRule; return;
     case 'RoomArchived': m.archived = true; return;
@@ -127,11 +150,15 @@ function apply(m: Model, e: RoomEvent): void {
     case 'MemberInvited': m.invites.add(e.data.userId); return;
     case 'MemberJoined': // an invite is used up by joining
       m.members.set(e.data.userId, false);
+      if (e.data.role === 'family') m.guests.add(e.data.userId);
       m.everIn.add(e.data.userId);
       m.invites.delete(e.data.userId);
       return;
     case 'MemberLeft':
-    case 'MemberRemoved': m.members.delete(e.data.userId); return;
+    case 'MemberRemoved':
+      m.members.delete(e.data.userId);
+      m.guests.delete(e.data.userId);
+      return;
     case 'MemberBanned': // a ban also withdraws an invitation
       m.members.delete(e.data.userId);
       m.invites.delete(e.data.userId);
@@ -190,15 +217,22 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
     expected: type ? { type, data } : null,
   });
   const member = (userId: string) => m.members.has(userId);
+  // "a family token is a member only of the room of the session its familySessionId names, under the id it was
+  // admitted with, while admitted; a family token under another member's id is nobody in it, and a non-family token
+  // under a guest's id is not the guest"
+  const meIn = actor.role === 'family' ? m.guests.has(me) && actor.familySessionId === m.sessionId : member(me) && !m.guests.has(me);
   const facilitates = (userId: string) => m.members.get(userId) === true;
   const facilitators = () => [...m.members.values()].filter(Boolean).length;
   const mutedNow = (userId: string) => (m.mutes.get(userId)?.until ?? -Infinity) > now;
 
-  const memberOnly = () => refuseIf(!member(me), 'ROOM.NOT_A_MEMBER', 'not a member');
-  const notInPairRoom = () => refuseIf(m.pairingId !== null, 'ROOM.PAIR_ROOM', "a mentor pair's room");
+  const memberOnly = () => refuseIf(!meIn, 'ROOM.NOT_A_MEMBER', 'not a member (as this login)');
+  const notInPairRoom = () => {
+    refuseIf(m.pairingId !== null, 'ROOM.PAIR_ROOM', "a mentor pair's room");
+    refuseIf(m.sessionId !== null, 'ROOM.FAMILY_SESSION_ROOM', "a family session's room");
+  };
   const moderatorOnly = () => {
-    refuseIf(!isOverseer(actor.role) && !member(me), 'ROOM.NOT_A_MEMBER', 'neither a member nor clinician/admin');
-    refuseIf(!isOverseer(actor.role) && member(me) && !facilitates(me), 'ROOM.FORBIDDEN', 'a member, not a facilitator of the room');
+    refuseIf(!isOverseer(actor.role) && !meIn, 'ROOM.NOT_A_MEMBER', 'neither a member nor clinician/admin');
+    refuseIf(!isOverseer(actor.role) && meIn && !facilitates(me), 'ROOM.FORBIDDEN', 'a member, not a facilitator of the room');
   };
   const mayModerate = (target: string) => {
     refuseIf(target === me, 'ROOM.FORBIDDEN', 'nobody moderates themselves', { userId: target });
@@ -253,6 +287,29 @@ function judge(cmd: RoomCommand, m: Model): Verdict {
     refuseIf(!bySystem, 'AUTH.FORBIDDEN', 'not the system');
     refuseIf(m.pairingId === null, 'ROOM.FORBIDDEN', 'not a pair room');
     return m.archived ? verdict() : verdict('RoomArchived', { by: SYSTEM_ACTOR.userId });
+  }
+  // "the family-sessions context sends, as system, OpenFamilySessionRoom ... AdmitFamilyGuest ... RemoveFamilyGuest ...
+  // CloseFamilySessionRoom; the two guest commands and the close are refused in any other room (ROOM.FORBIDDEN)"
+  if (cmd.type === 'OpenFamilySessionRoom') {
+    refuseIf(!bySystem, 'AUTH.FORBIDDEN', 'not the system');
+    refuseIf(m.sessionId !== cmd.data.sessionId, 'ROOM.ALREADY_EXISTS', 'the room exists, not for this session');
+    return verdict();
+  }
+  if (cmd.type === 'AdmitFamilyGuest' || cmd.type === 'RemoveFamilyGuest' || cmd.type === 'CloseFamilySessionRoom') {
+    refuseIf(!bySystem, 'AUTH.FORBIDDEN', 'not the system');
+    refuseIf(m.sessionId === null, 'ROOM.FORBIDDEN', 'not a family session room');
+    if (cmd.type === 'CloseFamilySessionRoom') return m.archived ? verdict() : verdict('RoomArchived', { by: SYSTEM_ACTOR.userId });
+    const { guestId } = cmd.data;
+    if (cmd.type === 'RemoveFamilyGuest') {
+      // "not in: nothing"; a closed session's room has nobody left to turn away
+      const inAsGuest = !m.archived && m.guests.has(guestId);
+      return inAsGuest ? verdict('MemberRemoved', { userId: guestId, by: SYSTEM_ACTOR.userId, reason: 'turned away' }) : verdict();
+    }
+    // not the system: refused as such first ("anyone else: AUTH.FORBIDDEN"), archived or not
+    refuseIf(m.archived && bySystem, 'ROOM.ARCHIVED', 'archived');
+    if (member(guestId)) return verdict(); // "already in: nothing"
+    refuseIf(m.members.size >= m.capacity, 'ROOM.FULL', `full at ${m.capacity}`, { capacity: m.capacity });
+    return verdict('MemberJoined', { userId: guestId, role: 'family' });
   }
   if (cmd.type === 'ExpireMute') {
     const { userId, mutedUntil } = cmd.data;
@@ -462,6 +519,7 @@ const KINDS = {
   join: 12, leave: 6, invite: 6, post: 24, edit: 6, delete: 4, react: 8, unreact: 2, report: 6, resolve: 6, mute: 12,
   unmute: 6, expire: 6, remove: 6, ban: 6, unban: 6, redact: 6, lock: 4, unlock: 4, slowMode: 6, appoint: 3,
   dismiss: 6, joinRule: 4, rename: 2, archive: 1, create: 1, openPair: 1, closePair: 1,
+  openFamily: 1, admitGuest: 4, turnAway: 3, closeFamily: 1,
 } as const;
 const MODERATION: ReadonlySet<Kind> = new Set<Kind>([
   'invite', 'resolve', 'mute', 'unmute', 'remove', 'ban', 'unban', 'redact', 'lock', 'unlock', 'slowMode', 'appoint',
@@ -562,6 +620,17 @@ function toCommand(s: Step, m: Model, now: string, n: number): RoomCommand {
       return command('OpenPairRoom', { pairingId, participantId: 'carol', mentorId: 'mentor-1' }, s.actor % 3 ? SYSTEM_ACTOR : by, now);
     }
     case 'closePair': return command('ClosePairRoom', {}, s.actor % 3 ? SYSTEM_ACTOR : by, now);
+    // the family-sessions context's commands, mostly as the system: a guest of the session, or anyone else's id
+    case 'openFamily': {
+      const sessionId = s.variant % 2 ? SESSION_ID : 'session-2';
+      return command('OpenFamilySessionRoom', { sessionId, participantId: 'alice', hostId: 'clin-1' }, s.actor % 3 ? SYSTEM_ACTOR : by, now);
+    }
+    case 'admitGuest':
+    case 'turnAway': {
+      const guestId = s.target % 4 ? GUEST_IDS[s.target % GUEST_IDS.length] : userId;
+      return command(s.kind === 'admitGuest' ? 'AdmitFamilyGuest' : 'RemoveFamilyGuest', { guestId }, s.actor % 3 ? SYSTEM_ACTOR : by, now);
+    }
+    case 'closeFamily': return command('CloseFamilySessionRoom', {}, s.actor % 3 ? SYSTEM_ACTOR : by, now);
     default: {
       const _exhaustive: never = s.kind;
       return _exhaustive;
@@ -630,6 +699,12 @@ function playPairSession(steps: Step[]): void {
   playFrom("a mentor pair's room", open, [], steps);
 }
 
+/** Opens alice's family session room (dr clin-1 hosting), admits one guest, then plays the steps. */
+function playFamilySession(steps: Step[]): void {
+  const open = command('OpenFamilySessionRoom', { sessionId: SESSION_ID, participantId: cast.alice.userId, hostId: cast.clinicianIn.userId }, SYSTEM_ACTOR, T0);
+  playFrom("a family session's room", open, [command('AdmitFamilyGuest', { guestId: cast.guest.userId }, SYSTEM_ACTOR, T0)], steps);
+}
+
 function playFrom(session: string, create: RoomCommand, prelude: RoomCommand[], steps: Step[]): void {
   const model = newModel();
   let state = roomDecider.initialState();
@@ -690,6 +765,12 @@ describe('the moderation and membership rules of PROTOCOL.md, over random sessio
 describe("the same rules in a mentor pair's room, over random sessions", () => {
   it('accepts only what no documented rule refuses, and refuses only with a documented code that applies', () => {
     fc.assert(fc.property(fc.array(stepArb, { maxLength: 80, size: 'max' }), playPairSession), { numRuns: 200, seed });
+  });
+});
+
+describe("the same rules in a family session's room, over random sessions", () => {
+  it('accepts only what no documented rule refuses, and refuses only with a documented code that applies', () => {
+    fc.assert(fc.property(fc.array(stepArb, { maxLength: 80, size: 'max' }), playFamilySession), { numRuns: 200, seed });
   });
 });
 
