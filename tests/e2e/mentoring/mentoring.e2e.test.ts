@@ -64,7 +64,7 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
 
     // the same over HTTP: mentors list it without who asks, the participant lists their own, others nothing
     const listed = await httpGet(app, mona, '/mentoring/requests');
-    expect(listed.body.data).toContainEqual({ requestId, ...wishes, requestedAt: expect.any(String), position: expect.any(Number) });
+    expect(listed.body.data).toContainEqual({ requestId, ...wishes, requestedAt: expect.any(String), openUntil: expect.any(String), position: expect.any(Number) });
     expect(JSON.stringify(listed.body)).not.toContain(participant.userId);
     expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, status: 'open' })]);
     expect((await httpGet(app, bob, '/mentoring/requests')).body.data).toEqual([]);
@@ -278,7 +278,11 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
   it('a request nobody takes in MENTOR_REQUEST_OPEN_HOURS (168) is closed by the system: mentors drop it, the participant may ask again', async () => {
     const mona = await connect(app, someone('mona'), 'mentor');
     const { participant, requestId } = await participantAsking();
-    await mona.waitForEvent(isRequest(requestId));
+    const asked = await mona.waitForEvent(isRequest(requestId));
+    // both sides are told when it closes if nobody takes it
+    const openUntil = new Date(Date.parse(asked.data.requestedAt) + 168 * 3_600_000).toISOString();
+    expect((await httpGet(app, mona, '/mentoring/requests')).body.data).toContainEqual(expect.objectContaining({ requestId, openUntil }));
+    expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, openUntil, status: 'open' })]);
     await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 168 * 3_600_000 + 60_000 }) });
 
     const expired = await participant.waitForEvent(isRequest(requestId, 'MentorRequestExpired'));

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { MentoringCommandsService } from '../mentoring-commands.service';
 import { openRequestsFor, pairingsOf, requestsOf } from '../read-models/mentoring.projection';
 
 const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
@@ -13,18 +14,32 @@ const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 
 @UseGuards(HttpAuthGuard)
 @Controller('mentoring')
 export class MentoringController {
-  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    private readonly mentoring: MentoringCommandsService,
+  ) {}
 
   @Get('requests')
   @ApiOperation({
-    summary: "Mentors: the open requests they may take, without who asks. Participants: their own. Clinicians and admins: every open one. Others: none.",
+    summary:
+      "Mentors: the open requests they may take, without who asks. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
   })
   async requests(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
-    if (actor.role === 'mentor') return { ok: true, data: await openRequestsFor(db, actor.userId) };
-    if (actor.role === 'participant') return { ok: true, data: await requestsOf(db, actor.userId) };
-    if (overseer(actor)) return { ok: true, data: await requestsOf(db, null) };
-    return { ok: true, data: [] };
+    const rows =
+      actor.role === 'mentor'
+        ? await openRequestsFor(db, actor.userId)
+        : actor.role === 'participant'
+          ? await requestsOf(db, actor.userId)
+          : overseer(actor)
+            ? await requestsOf(db, null)
+            : [];
+    return { ok: true, data: rows.map((row) => ({ ...row, openUntil: this.openUntil(row.requestedAt) })) };
+  }
+
+  /** as MENTOR_REQUEST_OPEN_HOURS is set now (the setting the expiry uses when it comes) */
+  private openUntil(requestedAt: string): string {
+    return new Date(Date.parse(requestedAt) + this.mentoring.requestOpenForSeconds * 1000).toISOString();
   }
 
   @Get('pairings')
