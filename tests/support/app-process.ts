@@ -39,6 +39,8 @@ export async function freePort(): Promise<number> {
 export class AppProcess {
   private output = '';
   private exited: Promise<number | string | null>;
+  /** set once healthy, cleared by stop() and kill(): an exit in between is a crash, told at once with its output */
+  private running = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -48,7 +50,16 @@ export class AppProcess {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     // 'close', not 'exit': it comes after the process's output is all read, so logs asserted after a stop are whole
-    this.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+    this.exited = new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        if (this.running) {
+          // otherwise a crash shows only as the next test's "websocket error", with the reason lost
+          console.error(`the app on port ${this.port} exited by itself (${code ?? signal}); its last output:\n${this.output.split('\n').slice(-40).join('\n')}`);
+        }
+        this.running = false;
+        resolve(code ?? signal);
+      }),
+    );
   }
 
   get url(): string {
@@ -84,6 +95,7 @@ export class AppProcess {
     });
     const app = new AppProcess(child, port, data);
     await app.waitUntilHealthy();
+    app.running = true;
     return app;
   }
 
@@ -109,12 +121,14 @@ export class AppProcess {
    * shutdown hooks ran (its normal way out).
    */
   async stop(): Promise<number | string | null> {
+    this.running = false;
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     return this.exited;
   }
 
   /** Hard kill (SIGKILL), as a crashed node. */
   async kill(): Promise<void> {
+    this.running = false;
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
     await this.exited;
   }
