@@ -1,6 +1,7 @@
 import { AppProcess, freePort, freshData } from '../support/app-process';
 import { closeAllClients, connect } from '../support/sockets';
-import { command, createRoom, joinAll, post } from './rooms/rooms-helpers';
+import { redeem } from './family-sessions/redeem';
+import { accepted, command, createRoom, joinAll, post } from './rooms/rooms-helpers';
 
 /*
  * Prometheus metrics on METRICS_PORT (README, "Configuration"): positions, connections and event counts of this node,
@@ -56,5 +57,29 @@ describe('metrics', () => {
     expect((await fetch(metricsUrl.replace('/metrics', '/health'))).status).toBe(404);
     // and the API's own port has no /metrics
     expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
+  });
+
+  it('tells what waits for a person: mentor requests nobody took and family members not let in yet, by count only', async () => {
+    const pat = await connect(app, 'pat-metrics', 'participant');
+    const kim = await connect(app, 'kim-metrics', 'clinician');
+    await accepted(pat, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    const now = Date.now();
+    const { sessionId } = await accepted<{ sessionId: string }>(kim, 'family.schedule', {
+      participantId: pat.userId,
+      title: 'Family session',
+      startsAt: new Date(now).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+    });
+    const { code } = await accepted<{ code: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Grandma Rose' });
+    expect((await redeem(app, code)).status).toBe(200);
+
+    const text = await (await fetch(metricsUrl)).text();
+    const oldestWait = sample(text, 'haven_mentor_request_oldest_wait_seconds') ?? -1;
+    expect({
+      requestsOpen: sample(text, 'haven_mentor_requests_open'),
+      oldestWaitSane: oldestWait >= 0 && oldestWait < 60,
+      familyWaiting: sample(text, 'haven_family_guests_waiting'),
+    }).toEqual({ requestsOpen: 1, oldestWaitSane: true, familyWaiting: 1 });
+    for (const secret of ['pat-metrics', 'kim-metrics', sessionId, 'Grandma Rose']) expect(text).not.toContain(secret);
   });
 });

@@ -5,6 +5,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower, RealtimeGateway } from '@haven/realtime';
 import { RoomActivityLimits } from '@haven/rooms';
+import { waitingFamilyGuestCount } from '@haven/family-sessions';
+import { openMentorRequestStats } from '@haven/mentoring';
 import { openAlertCounts } from '@haven/safety';
 import type { Environment } from '../config/environment';
 import { listenHost } from '../listen-host';
@@ -77,6 +79,35 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         this.reset();
         const counts = await openAlertCounts(storage.sql).catch(() => []);
         for (const { status, escalated, count } of counts) this.set({ status, escalated: escalated ? 'yes' : 'no' }, count);
+      },
+    });
+
+    // what waits for a person: a request no mentor has taken (and for how long), a family member not let in yet
+    new Gauge({
+      name: 'haven_mentor_requests_open',
+      help: 'mentor requests no mentor has taken yet (every node sees the same)',
+      registers,
+      async collect() {
+        const stats = await openMentorRequestStats(storage.sql).catch(() => null);
+        if (stats) this.set(stats.open);
+      },
+    });
+    new Gauge({
+      name: 'haven_mentor_request_oldest_wait_seconds',
+      help: 'how long the oldest open mentor request has waited (0 when none is open)',
+      registers,
+      async collect() {
+        const stats = await openMentorRequestStats(storage.sql).catch(() => null);
+        if (stats) this.set(stats.oldestRequestedAt ? Math.max(0, (Date.now() - Date.parse(stats.oldestRequestedAt)) / 1000) : 0);
+      },
+    });
+    new Gauge({
+      name: 'haven_family_guests_waiting',
+      help: 'family members who redeemed an invite and wait to be admitted, in sessions not ended',
+      registers,
+      async collect() {
+        const waiting = await waitingFamilyGuestCount(storage.sql).catch(() => null);
+        if (waiting !== null) this.set(waiting);
       },
     });
 

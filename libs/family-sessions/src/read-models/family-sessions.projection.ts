@@ -230,3 +230,12 @@ export async function dueFamilyRoomSteps(db: SqlExecutor, now: string, limit = 1
   for (const row of expired) steps.push({ action: 'expire-invite', invite: { inviteId: String(row.invite_id), sessionId: String(row.session_id) } });
   return steps;
 }
+
+/** Family guests who redeemed their code and wait to be admitted, in sessions not ended: for metrics, a count only. */
+export async function waitingFamilyGuestCount(db: SqlExecutor): Promise<number> {
+  const rows = await db.query<{ n: number | string }>(
+    `select count(*) as n from family_guests g join family_sessions s on s.session_id = g.session_id
+      where g.status = 'waiting' and s.status = 'scheduled'`,
+  );
+  return Number(rows[0].n);
+}

@@ -202,3 +202,11 @@ export async function expiredMentorRequests(db: SqlExecutor, cutoff: string, lim
   );
   return rows.map((r) => ({ requestId: String(r.request_id), participantId: String(r.participant_id) }));
 }
+
+/** How many requests are open, and since when the oldest has waited (null: none): for metrics, counts only. */
+export async function openMentorRequestStats(db: SqlExecutor): Promise<{ open: number; oldestRequestedAt: string | null }> {
+  const rows = await db.query<{ n: number | string; oldest: string | null }>(
+    `select count(*) as n, min(requested_at) as oldest from mentor_requests where status = 'open'`,
+  );
+  return { open: Number(rows[0].n), oldestRequestedAt: rows[0].oldest ?? null };
+}
