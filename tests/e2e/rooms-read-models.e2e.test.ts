@@ -122,6 +122,12 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     // the queue shows what was reported, as moderators read it
     expect(open.body.data[0].message).toMatchObject({ messageId, authorId: 'bob', text: 'something hurtful', redacted: false, deleted: false });
     expect((await get(app, `/rooms/${roomId}/reports`, alice.token)).body).toMatchObject({ ok: false, error: { code: 'ROOM.FORBIDDEN' } });
+    // the queue across rooms: the room's facilitator sees it with the room named; a member who moderates nothing, nothing
+    expect((await get(app, '/moderation/reports?status=open', fran.token)).body.data).toEqual([
+      expect.objectContaining({ roomId, roomName: 'Evening group', roomKind: 'group_therapy', reportId, message: expect.objectContaining({ text: 'something hurtful' }) }),
+    ]);
+    expect((await get(app, '/moderation/reports', alice.token)).body.data).toEqual([]);
+    expect((await get(app, '/moderation/reports?status=closed', fran.token)).status).toBe(400);
 
     await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId, reason: 'hurtful' });
     await fran.send('rooms.resolveReport', { commandId: randomUUID(), roomId, reportId, outcome: 'message_redacted', note: 'thanks' });

@@ -136,13 +136,21 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     ]);
     expect(JSON.stringify(queue.body)).not.toContain('can we talk about my week?');
     expect((await httpGet(app, cleo, `/rooms/${roomId}/messages`)).status).toBe(403);
-    // nor does the reported mentor read the report
+    // no room list shows a pair's room: the queue across rooms is where a clinician finds its reports
+    const everywhere = await httpGet(app, cleo, '/moderation/reports?status=open');
+    expect(everywhere.body.data).toContainEqual(
+      expect.objectContaining({ roomId, roomKind: 'mentor_pair', reportId, message: expect.objectContaining({ text: 'send me your home address and a photo' }) }),
+    );
+    // nor does the reported mentor read the report, in the room or across rooms
     expect((await httpGet(app, mona, `/rooms/${roomId}/reports`)).status).toBe(403);
+    expect((await httpGet(app, mona, '/moderation/reports')).body.data).toEqual([]);
 
     await accepted(cleo, 'rooms.redact', { roomId, messageId, reason: 'asks for personal details' });
     await waitInRoom(participant, roomId, 'MessageRedacted', (e) => e.data.messageId === messageId);
     await accepted(cleo, 'rooms.resolveReport', { roomId, reportId, outcome: 'message_redacted', note: 'spoke with the mentor' });
     await participant.waitForEvent((e) => e.type === 'ReportResolved' && e.data.reportId === reportId);
+    const open = (await httpGet(app, cleo, '/moderation/reports?status=open')).body.data as { reportId: string }[];
+    expect(open.map((r) => r.reportId)).not.toContain(reportId);
   });
 
   it('a decline hides the request from that mentor only, and the participant is not told', async () => {

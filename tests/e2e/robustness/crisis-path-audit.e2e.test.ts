@@ -252,7 +252,7 @@ describe('the crisis path under attack (sqlite)', () => {
       const synced = await connect(app, 'bob', 'participant');
       expect(await synced.send('sync', { after: 0 })).toMatchObject({ ok: true });
       const reads = await Promise.all(
-        [`/rooms/${roomId}/messages?limit=200`, '/rooms', `/rooms/${roomId}`, `/rooms/${roomId}/members`, `/rooms/${roomId}/moderation-log`, `/rooms/${roomId}/reports`, '/safety/alerts'].map(
+        [`/rooms/${roomId}/messages?limit=200`, '/rooms', `/rooms/${roomId}`, `/rooms/${roomId}/members`, `/rooms/${roomId}/moderation-log`, `/rooms/${roomId}/reports`, '/safety/alerts', '/moderation/reports'].map(
           (path) => httpGet(app, bob, path),
         ),
       );

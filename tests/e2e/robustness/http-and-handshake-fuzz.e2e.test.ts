@@ -318,6 +318,7 @@ describe('hostile HTTP requests and socket handshakes (sqlite)', () => {
       const head = await headPosition(app.url);
       const queues = [
         { path: `/rooms/${roomId}/reports`, statuses: ['open', 'resolved'] },
+        { path: '/moderation/reports', statuses: ['open', 'resolved'] },
         { path: '/safety/alerts', statuses: ['raised', 'acknowledged', 'resolved'] },
       ];
       const status = fc.oneof(
@@ -416,6 +417,10 @@ describe('hostile HTTP requests and socket handshakes (sqlite)', () => {
         { method: 'POST', path: '/rooms' },
         ...roomRoutes.map((route) => ({ method: 'GET', path: `/rooms/${roomId}${route}` })),
         { method: 'GET', path: '/safety/alerts' },
+        { method: 'GET', path: '/moderation/reports' },
+        { method: 'GET', path: '/mentoring/requests' },
+        { method: 'GET', path: '/mentoring/pairings' },
+        { method: 'GET', path: '/family-sessions' },
       ];
       const algNoneAdmin = new UnsecuredJWT({ sub: 'ada', role: 'admin' }).setExpirationTime('1h').encode();
       const refusedHeaders: [OutgoingHttpHeaders, string][] = [

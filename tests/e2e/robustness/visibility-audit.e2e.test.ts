@@ -635,7 +635,7 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
 
     it('nothing a participant, mentor, family guest, former member or outsider can read holds a reason, a note, held or redacted text', async () => {
       const now = roomNow(log, roomId);
-      const paths = [`/rooms/${roomId}/messages?limit=200`, `/rooms/${roomId}/members`, `/rooms/${roomId}/reports`, `/rooms/${roomId}/moderation-log`, '/rooms', `/rooms/${roomId}`, '/safety/alerts'];
+      const paths = [`/rooms/${roomId}/messages?limit=200`, `/rooms/${roomId}/members`, `/rooms/${roomId}/reports`, `/rooms/${roomId}/moderation-log`, '/rooms', `/rooms/${roomId}`, '/safety/alerts', '/moderation/reports'];
       const leaks: Record<string, string[]> = {};
       for (const user of USERS.filter((u) => !now.moderators.includes(u) && !isClinicianOrAdmin(u))) {
         const everything = JSON.stringify(await Promise.all(paths.map((path) => read(user, path))));

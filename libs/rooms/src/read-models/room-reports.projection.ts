@@ -1,4 +1,4 @@
-import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { RecordedEvent, SqlExecutor, SqlValue } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
@@ -72,19 +72,69 @@ export async function roomReports(db: SqlExecutor, roomId: string, status?: 'ope
     [roomId],
   );
   const messages = new Map(reported.map((m) => [String(m.message_id), messageViewOf(m, true)]));
+  return rows.map((r) => reportViewOf(r, messages.get(String(r.message_id)) ?? null));
+}
+
+const reportViewOf = (r: Record<string, unknown>, message: MessageView | null): ReportView => ({
+  reportId: String(r.report_id),
+  messageId: String(r.message_id),
+  authorId: String(r.author_id),
+  reporterId: String(r.reporter_id),
+  reason: String(r.reason),
+  status: r.status as 'open' | 'resolved',
+  outcome: (r.outcome as string | null) ?? null,
+  note: (r.note as string | null) ?? null,
+  resolvedBy: (r.resolved_by as string | null) ?? null,
+  reportedAt: String(r.reported_at),
+  resolvedAt: (r.resolved_at as string | null) ?? null,
+  position: Number(r.position),
+  message,
+});
+
+export interface QueuedReportView extends ReportView {
+  roomId: string;
+  roomName: string;
+  roomKind: string;
+}
+
+/**
+ * One moderation queue across rooms: every room's for clinicians and admins (`everyRoom`), else the rooms the reader
+ * moderates now, never as a family login; oldest first, at most `limit`; without reports about the reader's own
+ * messages. How a clinician finds the reports of mentor pairs' rooms, which no room list shows.
+ */
+export async function moderationQueue(
+  db: SqlExecutor,
+  reader: { userId: string; everyRoom: boolean },
+  status?: 'open' | 'resolved',
+  limit = 200,
+): Promise<QueuedReportView[]> {
+  const params: SqlValue[] = [reader.userId, limit];
+  const inStatus = status ? ` and r.status = $${params.push(status)}` : '';
+  const inRooms = reader.everyRoom
+    ? ''
+    : ` and r.room_id in (select room_id from room_membership_periods
+          where user_id = $1 and to_position is null and moderator = 1 and global_role <> 'family')`;
+  const rows = await db.query(
+    `select r.*, d.name as room_name, d.kind as room_kind from room_reports r join room_directory d on d.room_id = r.room_id
+      where r.author_id <> $1${inStatus}${inRooms} order by r.position limit $2`,
+    params,
+  );
+  const messages = new Map<string, MessageView>();
+  for (const [roomId, messageIds] of groupBy(rows, (r) => String(r.room_id), (r) => String(r.message_id))) {
+    const placeholders = messageIds.map((_, i) => `$${i + 2}`).join(', ');
+    const found = await db.query(`select * from room_messages where room_id = $1 and message_id in (${placeholders})`, [roomId, ...messageIds]);
+    for (const m of found) messages.set(`${roomId} ${String(m.message_id)}`, messageViewOf(m, true));
+  }
   return rows.map((r) => ({
-    reportId: String(r.report_id),
-    messageId: String(r.message_id),
-    authorId: String(r.author_id),
-    reporterId: String(r.reporter_id),
-    reason: String(r.reason),
-    status: r.status as 'open' | 'resolved',
-    outcome: (r.outcome as string | null) ?? null,
-    note: (r.note as string | null) ?? null,
-    resolvedBy: (r.resolved_by as string | null) ?? null,
-    reportedAt: String(r.reported_at),
-    resolvedAt: (r.resolved_at as string | null) ?? null,
-    position: Number(r.position),
-    message: messages.get(String(r.message_id)) ?? null,
+    roomId: String(r.room_id),
+    roomName: String(r.room_name),
+    roomKind: String(r.room_kind),
+    ...reportViewOf(r, messages.get(`${String(r.room_id)} ${String(r.message_id)}`) ?? null),
   }));
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const item of items) groups.set(key(item), [...new Set([...(groups.get(key(item)) ?? []), value(item)])]);
+  return groups;
 }
