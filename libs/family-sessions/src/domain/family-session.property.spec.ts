@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { DomainError, SYSTEM_ACTOR, type Actor, type Role } from '@haven/domain';
+import type { FamilySessionCommand } from './family-session.commands';
+import { familySessionDecider, MAX_OPEN_INVITES } from './family-session.decider';
+import type { FamilySessionEvent } from './family-session.events';
+import type { FamilySessionState } from './family-session.state';
+
+// Random sequences of every family-session command from a mixed cast, the system included, with the clock moving
+// on; refusals are skipped, as the handler would. Whatever happens, a code works once, only before it expires and
+// while the session runs, a removed guest stays out, nothing but invite expiry follows the end, and only the system
+// redeems and expires, only staff and the host admit and remove.
+
+const T0 = Date.parse('2030-01-06T10:00:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const who = (userId: string, role: Role): Actor => ({ userId, role });
+const kim = who('dr-kim', 'clinician'); // schedules and hosts
+const cast: Actor[] = [kim, who('dr-lee', 'clinician'), who('pat', 'participant'), who('bob', 'participant'), who('fran', 'facilitator'), who('mona', 'mentor'), who('ada', 'admin'), { userId: 'family-i1', role: 'family', familySessionId: 's1' } as Actor, SYSTEM_ACTOR];
+const INVITES = ['i1', 'i2', 'i3', 'i4'];
+const GUESTS = INVITES.map((id) => `family-${id}`);
+
+type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'end' | 'schedule';
+type Step = { kind: Kind; actor: number; pick: number; wait: number };
+// redeeming most, ending rarely: a session that ends in its first steps tests little
+const WEIGHTS: Record<Kind, number> = { invite: 12, revoke: 3, redeem: 20, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1 };
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  kind: fc.oneof(...Object.entries(WEIGHTS).map(([kind, weight]) => ({ arbitrary: fc.constant(kind as Kind), weight }))),
+  actor: fc.nat(99),
+  pick: fc.nat(99),
+  wait: fc.constantFrom(0, 0, 0, 60, 600, 1800, 3600),
+});
+
+function commandOf(s: Step, now: number, n: number): FamilySessionCommand {
+  // the system mostly sends what only it may send; anyone else, anything
+  const anyone = cast[s.actor % cast.length];
+  const inviteId = INVITES[s.pick % INVITES.length];
+  const context = (by: Actor) => ({ actor: by, commandId: `c${n}`, now: iso(now) });
+  const data = { sessionId: 's1' };
+  switch (s.kind) {
+    case 'invite':
+      return { type: 'InviteFamilyMember', data: { ...data, inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: 'Mom', expiresAt: iso(now + (s.pick % 3) * 3600_000 + 1800_000) }, context: context(anyone) };
+    case 'revoke':
+      return { type: 'RevokeFamilyInvite', data: { ...data, inviteId }, context: context(anyone) };
+    case 'redeem': {
+      // now and then with the wrong code, or under another invite's id
+      const codeHash = s.pick % 7 === 0 ? 'hash-wrong' : `hash-${inviteId}`;
+      return { type: 'RedeemFamilyInvite', data: { ...data, inviteId, codeHash, guestId: `family-${inviteId}` }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
+    }
+    case 'admit':
+      return { type: 'AdmitFamilyGuest', data: { ...data, guestId: GUESTS[s.pick % GUESTS.length] }, context: context(s.actor % 2 ? kim : anyone) };
+    case 'remove':
+      return { type: 'RemoveFamilyGuest', data: { ...data, guestId: GUESTS[s.pick % GUESTS.length] }, context: context(s.actor % 2 ? kim : anyone) };
+    case 'expire':
+      return { type: 'ExpireFamilyInvite', data: { ...data, inviteId }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
+    case 'end':
+      return { type: 'EndFamilySession', data, context: context(s.pick % 5 === 0 ? anyone : kim) };
+    case 'schedule':
+      return { type: 'ScheduleFamilySession', data: { ...data, participantId: 'pat', title: 'Again', startsAt: iso(now), endsAt: iso(now + 3600_000), roomId: 'room-s1' }, context: context(anyone) };
+  }
+}
+
+const staffOrHost = (actor: Actor) => actor.userId === kim.userId || actor.role === 'clinician' || actor.role === 'admin';
+
+describe('family session invariants under random command sequences', () => {
+  it('a code works once, in time and while the session runs; a removed guest stays out; nothing but expiry after the end', () => {
+    // what the sessions did, over all runs: the property says little if they never got that far
+    const seen = new Map<string, number>();
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 60, size: 'max' }), (steps) => {
+        const schedule: FamilySessionCommand = {
+          type: 'ScheduleFamilySession',
+          data: { sessionId: 's1', participantId: 'pat', title: 'Family session', startsAt: iso(T0 + 3600_000), endsAt: iso(T0 + 5 * 3600_000), roomId: 'room-s1' },
+          context: { actor: kim, commandId: 'c-schedule', now: iso(T0) },
+        };
+        let state: FamilySessionState = familySessionDecider.decide(schedule, familySessionDecider.initialState()).reduce(familySessionDecider.evolve, familySessionDecider.initialState());
+        let now = T0;
+        const redeemed = new Set<string>();
+        const closed = new Set<string>(); // revoked or expired
+        const removed = new Set<string>();
+        const expiresAt = new Map<string, number>();
+        let ended = false;
+        steps.forEach((step, n) => {
+          now += step.wait * 1000;
+          const cmd = commandOf(step, now, n);
+          const before = JSON.stringify(state);
+          let events: FamilySessionEvent[] = [];
+          try {
+            events = familySessionDecider.decide(cmd, state);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            if (!/^(FAMILY|AUTH)\./.test(error.code)) throw new Error(`refused ${cmd.type} with ${error.code}`);
+          }
+          if (JSON.stringify(state) !== before) throw new Error(`decide changed the state on ${cmd.type}`);
+          const by = cmd.context.actor;
+          for (const event of events) {
+            seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
+            if (ended && event.type !== 'FamilyInviteExpired') throw new Error(`${event.type} after the session ended`);
+            switch (event.type) {
+              case 'FamilyInviteIssued':
+                expiresAt.set(event.data.inviteId, Date.parse(event.data.expiresAt));
+                break;
+              case 'FamilyInviteRedeemed': {
+                const id = event.data.inviteId;
+                if (by.userId !== SYSTEM_ACTOR.userId) throw new Error(`${by.userId} redeemed ${id}`);
+                if (redeemed.has(id)) throw new Error(`${id} redeemed twice`);
+                if (closed.has(id)) throw new Error(`${id} redeemed after it was revoked or expired`);
+                if (now >= (expiresAt.get(id) ?? -Infinity)) throw new Error(`${id} redeemed at or after its expiry`);
+                redeemed.add(id);
+                break;
+              }
+              case 'FamilyInviteRevoked':
+              case 'FamilyInviteExpired': {
+                const id = event.data.inviteId;
+                if (redeemed.has(id)) throw new Error(`${id} ${event.type} after it was redeemed`);
+                if (event.type === 'FamilyInviteExpired' && (by.userId !== SYSTEM_ACTOR.userId || now < (expiresAt.get(id) ?? Infinity))) {
+                  throw new Error(`${id} expired early or by ${by.userId}`);
+                }
+                closed.add(id);
+                break;
+              }
+              case 'FamilyGuestAdmitted':
+                if (!staffOrHost(by)) throw new Error(`${by.userId} admitted a guest`);
+                if (removed.has(event.data.guestId)) throw new Error(`${event.data.guestId} admitted after removal`);
+                break;
+              case 'FamilyGuestRemoved':
+                if (!staffOrHost(by)) throw new Error(`${by.userId} removed a guest`);
+                removed.add(event.data.guestId);
+                break;
+              case 'FamilySessionEnded':
+                ended = true;
+                break;
+              case 'FamilySessionScheduled':
+                throw new Error('scheduled twice');
+            }
+            state = familySessionDecider.evolve(state, event);
+          }
+          if (state.status !== 'absent') {
+            const open = Object.values(state.invites).filter((i) => i.status === 'open' && Date.parse(i.expiresAt) > now);
+            if (open.length > MAX_OPEN_INVITES) throw new Error(`${open.length} open invites`);
+          }
+        });
+      }),
+      { numRuns: 300, seed: 20301201 },
+    );
+    for (const type of ['FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilySessionEnded']) {
+      expect({ type, many: (seen.get(type) ?? 0) >= 20 }).toEqual({ type, many: true });
+    }
+  });
+});
