@@ -63,7 +63,9 @@ describe.each(STORES)('crisis safety on %s', (store) => {
     expect(JSON.stringify(closed.data)).not.toContain('spoke with alice');
 
     const queue = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${fran.token}` } });
-    expect(((await queue.json()) as { data: unknown }).data).toMatchObject([{ alertId, status: 'resolved', outcome: 'released', acknowledgedBy: 'fran', resolvedBy: 'fran' }]);
+    expect(((await queue.json()) as { data: unknown }).data).toMatchObject([
+      { alertId, status: 'resolved', outcome: 'released', acknowledgedBy: 'fran', resolvedBy: 'fran', conversation: { kind: 'room', id: roomId, name: 'Group', type: 'group_therapy' } },
+    ]);
     const forbidden = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${bob.token}` } });
     expect(forbidden.status).toBe(403);
     // nothing of the crisis path in plain text outside the store

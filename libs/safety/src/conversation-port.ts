@@ -22,6 +22,11 @@ export interface ConversationPort {
    */
   guestChannel?(id: string, userId: string): string;
   isGuestAt?(db: SqlExecutor, viewer: Actor, id: string, position: number): Promise<boolean>;
+  /**
+   * What staff triaging an alert are told of its conversation: its name and type (a room's kind: a mentor pair's room,
+   * a family session's, a group). Without it, the queue gives the conversation's kind and id only.
+   */
+  describe?(db: SqlExecutor, id: string): Promise<{ name: string; type: string } | null>;
 }
 
 /** Posts a held message into its conversation once staff release it (DI token for the context's implementation). */

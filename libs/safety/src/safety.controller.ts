@@ -5,7 +5,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { CONVERSATION_PORTS, type ConversationPort } from './conversation-port';
 import { AlertsQuery } from './safety.requests';
-import { safetyAlerts } from './safety-queue.projection';
+import { safetyAlerts, type SafetyAlertView } from './safety-queue.projection';
 
 @ApiTags('safety')
 @ApiBearerAuth()
@@ -18,17 +18,37 @@ export class SafetyController {
   ) {}
 
   @Get('alerts')
-  @ApiOperation({ summary: 'The safety queue: clinicians and admins see every alert, facilitators those of conversations they moderate; nobody sees alerts about themselves' })
+  @ApiOperation({
+    summary:
+      "The safety queue: clinicians and admins see every alert, facilitators those of conversations they moderate; nobody sees alerts about themselves. Each conversation with its name and type where it has them (a room's kind: mentor pair, family session, group)",
+  })
   async alerts(@CurrentActor() actor: Actor, @Query() { status }: AlertsQuery) {
     if (!['facilitator', 'clinician', 'admin'].includes(actor.role)) throw new DomainError('SAFETY.FORBIDDEN', 'only staff read the safety queue');
     // an alert about a staff member (their held words, a colleague's note) is for the others: never in their own queue
     const all = (await safetyAlerts(this.storage.sql, status)).filter((alert) => alert.userId !== actor.userId);
-    if (actor.role !== 'facilitator') return { ok: true, data: all };
+    if (actor.role !== 'facilitator') return { ok: true, data: await this.described(all) };
     const mine = [];
     for (const alert of all) {
       const port = this.ports.find((p) => p.kind === alert.conversation.kind);
       if (port && (await port.isModeratorNow(this.storage.sql, actor.userId, alert.conversation.id))) mine.push(alert);
     }
-    return { ok: true, data: mine };
+    return { ok: true, data: await this.described(mine) };
+  }
+
+  /** each alert's conversation with its name and type, read once per conversation */
+  private async described(alerts: SafetyAlertView[]) {
+    const descriptions = new Map<string, { name: string; type: string } | null>();
+    const out = [];
+    for (const alert of alerts) {
+      const { kind, id } = alert.conversation;
+      const key = `${kind} ${id}`;
+      if (!descriptions.has(key)) {
+        const port = this.ports.find((p) => p.kind === kind);
+        descriptions.set(key, (await port?.describe?.(this.storage.sql, id)) ?? null);
+      }
+      const description = descriptions.get(key);
+      out.push(description ? { ...alert, conversation: { ...alert.conversation, ...description } } : alert);
+    }
+    return out;
   }
 }

@@ -151,6 +151,11 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     await participant.waitForEvent((e) => e.type === 'ReportResolved' && e.data.reportId === reportId);
     const open = (await httpGet(app, cleo, '/moderation/reports?status=open')).body.data as { reportId: string }[];
     expect(open.map((r) => r.reportId)).not.toContain(reportId);
+
+    // crisis words in the pair's room: the clinician's safety queue says which kind of room it came from
+    const held = await accepted<{ alertId: string }>(participant, 'rooms.post', { roomId, text: 'I want to kill myself' });
+    const alerts = (await httpGet(app, cleo, '/safety/alerts?status=raised')).body.data as { alertId: string }[];
+    expect(alerts.find((a) => a.alertId === held.alertId)).toMatchObject({ conversation: { kind: 'room', id: roomId, name: 'Mentor pair', type: 'mentor_pair' } });
   });
 
   it('a decline hides the request from that mentor only, and the participant is not told', async () => {

@@ -1,6 +1,7 @@
 import { channels } from '@haven/realtime/delivery-policy';
 import type { ConversationPort } from '@haven/safety/conversation-port';
 import { RoomErrors } from '../domain/room.errors';
+import { findRoom } from '../read-models/room-directory.projection';
 import {
   coversPosition,
   currentMembership,
@@ -25,6 +26,10 @@ export const roomConversationPort: ConversationPort = {
   },
   async requireMember(db, actor, roomId) {
     if (!(await membershipOf(db, actor, roomId))) throw RoomErrors.notAMember(roomId);
+  },
+  async describe(db, roomId) {
+    const room = await findRoom(db, roomId);
+    return room ? { name: room.name, type: room.kind } : null;
   },
   guestChannel: (roomId, userId) => channels.roomGuest(roomId, userId),
   /** as the guest channel: joined when first admitted to its session's room (room-delivery.policy.ts channelsAt) */
