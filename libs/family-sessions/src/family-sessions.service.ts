@@ -1,10 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
-import { mintFamilyGuestToken, verifierConfigFromEnv, type TokenVerifierOptions } from '@haven/identity';
+import { mintFamilyGuestToken, TOKEN_VERIFIER_OPTIONS, type TokenVerifierOptions } from '@haven/identity';
 import { LogFollower } from '@haven/realtime';
 import { RoomCommandsService, sessionRoomIdOf } from '@haven/rooms';
 import type { FamilySessionCommand } from './domain/family-session.commands';
@@ -28,18 +27,15 @@ export const hashInviteCode = (code: string): string => createHash('sha256').upd
 @Injectable()
 export class FamilySessionsService {
   private readonly logger = new Logger(FamilySessionsService.name);
-  /** what tokens are verified with, read once at start (the identity module refused a bad one already) */
-  private readonly verifier: TokenVerifierOptions;
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly follower: LogFollower,
     private readonly rooms: RoomCommandsService,
-    config: ConfigService,
-  ) {
-    this.verifier = verifierConfigFromEnv((key) => config.get<string>(key)).options;
-  }
+    /** what tokens are verified with, as the identity module read them at start: the family key among them */
+    @Inject(TOKEN_VERIFIER_OPTIONS) private readonly verifier: TokenVerifierOptions,
+  ) {}
 
   async schedule(actor: Actor, sessionId: string, data: { participantId: string; title: string; startsAt: string; endsAt: string }, commandId: string) {
     const roomId = sessionRoomIdOf(sessionId);

@@ -1,21 +1,29 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { HttpAuthGuard } from './http-auth.guard';
-import { createTokenVerifier, TOKEN_VERIFIER, type TokenVerifier } from './token-verifier';
+import { createTokenVerifier, TOKEN_VERIFIER, type TokenVerifier, type TokenVerifierOptions } from './token-verifier';
 import { verifierConfigFromEnv } from './verifier-config';
+
+/** Nest injection token of the verifier's options, read once at start: who signs family tokens uses the same key. */
+export const TOKEN_VERIFIER_OPTIONS = Symbol('TokenVerifierOptions');
 
 const verifierProviders = [
   {
-    provide: TOKEN_VERIFIER,
+    provide: TOKEN_VERIFIER_OPTIONS,
     inject: [ConfigService],
-    useFactory: (config: ConfigService): TokenVerifier => {
+    useFactory: (config: ConfigService): TokenVerifierOptions => {
       // throws on a bad or missing production configuration: the app refuses to start
       const { options, usingDevSecret } = verifierConfigFromEnv((key) => config.get<string>(key));
       if (usingDevSecret) {
         new Logger('Identity').warn('JWT_SECRET and JWKS_URL are unset: verifying with the public DEV_JWT_SECRET');
       }
-      return createTokenVerifier(options);
+      return options;
     },
+  },
+  {
+    provide: TOKEN_VERIFIER,
+    inject: [TOKEN_VERIFIER_OPTIONS],
+    useFactory: (options: TokenVerifierOptions): TokenVerifier => createTokenVerifier(options),
   },
 ];
 
@@ -30,6 +38,6 @@ const guards = [HttpAuthGuard];
 @Module({
   imports: [ConfigModule],
   providers: [...verifierProviders, ...guards],
-  exports: [TOKEN_VERIFIER, ...guards],
+  exports: [TOKEN_VERIFIER, TOKEN_VERIFIER_OPTIONS, ...guards],
 })
 export class IdentityModule {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, derivedId, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
+import { CLOCK, commandAck, derivedId, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
@@ -144,7 +144,7 @@ export class SafetyService {
 
   private async acked(result: CommandResult) {
     if (result.position !== null) await this.follower.waitFor(result.position);
-    return { position: result.position, replayed: result.replayed, events: result.events.map((e) => ({ id: e.id, type: e.type, position: e.position })) };
+    return commandAck(result);
   }
 
   private context(actor: Actor, commandId: string) {

@@ -82,13 +82,17 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       },
     });
 
-    // what waits for a person: a request no mentor has taken (and for how long), a family member not let in yet
+    // what waits for a person: a request no mentor has taken (and for how long), a family member not let in yet; the two
+    // mentor gauges are collected together in a scrape, so they share one query while it is in flight
+    let mentorStats: ReturnType<typeof openMentorRequestStats> | null = null;
+    const mentorRequests = () =>
+      (mentorStats ??= openMentorRequestStats(storage.sql).finally(() => (mentorStats = null))).catch(() => null);
     new Gauge({
       name: 'haven_mentor_requests_open',
       help: 'mentor requests no mentor has taken yet (every node sees the same)',
       registers,
       async collect() {
-        const stats = await openMentorRequestStats(storage.sql).catch(() => null);
+        const stats = await mentorRequests();
         if (stats) this.set(stats.open);
       },
     });
@@ -97,7 +101,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       help: 'how long the oldest open mentor request has waited (0 when none is open)',
       registers,
       async collect() {
-        const stats = await openMentorRequestStats(storage.sql).catch(() => null);
+        const stats = await mentorRequests();
         if (stats) this.set(stats.oldestRequestedAt ? Math.max(0, (Date.now() - Date.parse(stats.oldestRequestedAt)) / 1000) : 0);
       },
     });

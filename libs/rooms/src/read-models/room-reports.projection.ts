@@ -64,15 +64,12 @@ export interface ReportView {
 }
 
 export async function roomReports(db: SqlExecutor, roomId: string, status?: 'open' | 'resolved'): Promise<ReportView[]> {
-  const rows = status
-    ? await db.query(`select * from room_reports where room_id = $1 and status = $2 order by position`, [roomId, status])
-    : await db.query(`select * from room_reports where room_id = $1 order by position`, [roomId]);
-  const reported = await db.query(
-    `select * from room_messages where room_id = $1 and message_id in (select message_id from room_reports where room_id = $1)`,
-    [roomId],
-  );
-  const messages = new Map(reported.map((m) => [String(m.message_id), messageViewOf(m, true)]));
-  return rows.map((r) => reportViewOf(r, messages.get(String(r.message_id)) ?? null));
+  const params: SqlValue[] = [roomId];
+  const inStatus = status ? ` and status = $${params.push(status)}` : '';
+  const selected = `select * from room_reports where room_id = $1${inStatus} order by position`;
+  const rows = await db.query(selected, params);
+  const messages = await reportedMessages(db, selected, params);
+  return rows.map((r) => reportViewOf(r, messages.get(messageKey(r)) ?? null));
 }
 
 const reportViewOf = (r: Record<string, unknown>, message: MessageView | null): ReportView => ({
@@ -90,6 +87,20 @@ const reportViewOf = (r: Record<string, unknown>, message: MessageView | null): 
   position: Number(r.position),
   message,
 });
+
+const messageKey = (r: Record<string, unknown>) => `${String(r.room_id)} ${String(r.message_id)}`;
+
+/**
+ * The messages the reports a selection picks are about, as moderators read them, keyed by room and message: one query
+ * over the same selection, however many rooms it spans.
+ */
+async function reportedMessages(db: SqlExecutor, selectReports: string, params: SqlValue[]): Promise<Map<string, MessageView>> {
+  const rows = await db.query(
+    `with reported as (${selectReports}) select m.* from room_messages m join reported q on q.room_id = m.room_id and q.message_id = m.message_id`,
+    params,
+  );
+  return new Map(rows.map((m) => [messageKey(m), messageViewOf(m, true)]));
+}
 
 export interface QueuedReportView extends ReportView {
   roomId: string;
@@ -114,27 +125,14 @@ export async function moderationQueue(
     ? ''
     : ` and r.room_id in (select room_id from room_membership_periods
           where user_id = $1 and to_position is null and moderator = 1 and global_role <> 'family')`;
-  const rows = await db.query(
-    `select r.*, d.name as room_name, d.kind as room_kind from room_reports r join room_directory d on d.room_id = r.room_id
-      where r.author_id <> $1${inStatus}${inRooms} order by r.position limit $2`,
-    params,
-  );
-  const messages = new Map<string, MessageView>();
-  for (const [roomId, messageIds] of groupBy(rows, (r) => String(r.room_id), (r) => String(r.message_id))) {
-    const placeholders = messageIds.map((_, i) => `$${i + 2}`).join(', ');
-    const found = await db.query(`select * from room_messages where room_id = $1 and message_id in (${placeholders})`, [roomId, ...messageIds]);
-    for (const m of found) messages.set(`${roomId} ${String(m.message_id)}`, messageViewOf(m, true));
-  }
+  const selected = `select r.*, d.name as room_name, d.kind as room_kind from room_reports r join room_directory d on d.room_id = r.room_id
+      where r.author_id <> $1${inStatus}${inRooms} order by r.position limit $2`;
+  const rows = await db.query(selected, params);
+  const messages = await reportedMessages(db, selected, params);
   return rows.map((r) => ({
     roomId: String(r.room_id),
     roomName: String(r.room_name),
     roomKind: String(r.room_kind),
-    ...reportViewOf(r, messages.get(`${String(r.room_id)} ${String(r.message_id)}`) ?? null),
+    ...reportViewOf(r, messages.get(messageKey(r)) ?? null),
   }));
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const item of items) groups.set(key(item), [...new Set([...(groups.get(key(item)) ?? []), value(item)])]);
-  return groups;
 }
