@@ -2,7 +2,7 @@
 // cannot require them on Node 20, so no test imports Nest: e2e tests start the built app as a child process
 // (tests/support/app-process.ts) and talk to it over real sockets. jose (ESM) is transformed for token minting.
 const tsJest = ['ts-jest', { tsconfig: { allowJs: true, module: 'node20', moduleResolution: 'node16', experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, isolatedModules: true }, diagnostics: false }];
-const libs = ['event-store', 'domain', 'identity', 'command-handling', 'projections', 'realtime', 'rooms', 'mentoring', 'family-sessions', 'safety', 'edge'];
+const libs = ['event-store', 'domain', 'identity', 'command-handling', 'projections', 'realtime', 'rooms', 'mentoring', 'family-sessions', 'safety', 'personal-data', 'edge'];
 const moduleNameMapper = Object.fromEntries(libs.flatMap((l) => [[`^@haven/${l}$`, `<rootDir>/libs/${l}/src`], [`^@haven/${l}/(.*)$`, `<rootDir>/libs/${l}/src/$1`]]));
 const common = { testEnvironment: 'node', transform: { '^.+\\.(t|j)s$': tsJest }, transformIgnorePatterns: ['/node_modules/(?!(jose)/)'], moduleNameMapper, rootDir: __dirname };
 module.exports = {

@@ -2,8 +2,9 @@
  * Events shaped exactly like the rooms domain's (libs/rooms/src/domain/room.events.ts), for appending straight to a
  * store: the append and rebuild figures, and the history a catch-up client missed.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { NewEvent } from '@haven/event-store';
+import { seal, sealingKey } from '../../libs/personal-data/src/envelope';
 
 const SENTENCES = [
   'Made it through the afternoon without calling in sick, which felt like a win.',
@@ -12,6 +13,13 @@ const SENTENCES = [
   'Thanks for listening yesterday, it meant more than I managed to say.',
   'Going to try the walk-after-dinner idea and report back tomorrow.',
 ];
+
+/**
+ * The app stores a message's words sealed with its author's key (libs/personal-data), about 90 characters longer than
+ * the words: so do these, so that the rows appended and rebuilt here are the size of the app's. One key serves all.
+ */
+const benchKey = sealingKey(randomUUID(), randomBytes(32));
+const sealed = (eventId: string, text: string) => seal(benchKey, `${eventId}/text`, text);
 
 export function metadata(actorId: string, occurredAt: string): NewEvent['metadata'] {
   const commandId = randomUUID();
@@ -32,9 +40,10 @@ export function memberJoined(userId: string, at: string): NewEvent {
 }
 
 export function messagePosted(authorId: string, at: string, index: number, messageId = randomUUID()): NewEvent {
-  const text = `${SENTENCES[index % SENTENCES.length]} (${index})`;
+  const id = randomUUID();
+  const text = sealed(id, `${SENTENCES[index % SENTENCES.length]} (${index})`);
   return {
-    id: randomUUID(),
+    id,
     type: 'MessagePosted',
     data: { messageId, authorId, text, contentWarning: null, replyTo: null, postedAt: at },
     metadata: metadata(authorId, at),
@@ -46,10 +55,11 @@ export function reactionAdded(messageId: string, userId: string, at: string): Ne
 }
 
 export function messageEdited(messageId: string, authorId: string, at: string, index: number): NewEvent {
+  const id = randomUUID();
   return {
-    id: randomUUID(),
+    id,
     type: 'MessageEdited',
-    data: { messageId, authorId, text: `${SENTENCES[(index + 1) % SENTENCES.length]} (edited)`, contentWarning: null, editedAt: at },
+    data: { messageId, authorId, text: sealed(id, `${SENTENCES[(index + 1) % SENTENCES.length]} (edited)`), contentWarning: null, editedAt: at },
     metadata: metadata(authorId, at),
   };
 }

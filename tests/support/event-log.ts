@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import { sealingKey } from '../../libs/personal-data/src/envelope';
+import { openSealed } from '../../libs/personal-data/src/personal-data';
 import type { AppData } from './app-process';
 
 /** One event as the store holds it, with what audits compare from its metadata. */
@@ -15,14 +17,25 @@ export interface LoggedEvent {
 
 /**
  * The whole log, read straight from the app's store (not through the app): the oracle of the audits in
- * tests/e2e/robustness. Safe while the app runs: it only reads.
+ * tests/e2e/robustness. Safe while the app runs: it only reads. Personal data is opened with the keys in the same
+ * database, as the app opens it for readers (null where erased); `sealed: true` gives it as stored.
  */
-export async function readLog(data: AppData): Promise<LoggedEvent[]> {
-  const query = 'select position, stream_id, type, data, metadata from events order by position';
+export async function readLog(data: AppData, options: { sealed?: boolean } = {}): Promise<LoggedEvent[]> {
+  const { rows, keys } = await readRows(data);
+  const events = rows.map(toLoggedEvent);
+  if (options.sealed) return events;
+  const byId = new Map(keys.filter((k) => k.secret !== null).map((k) => [k.key_id, sealingKey(k.key_id, Buffer.from(k.secret!, 'base64'))]));
+  return events.map((event) => ({ ...event, data: openSealed(event.data, (keyId) => byId.get(keyId)) }));
+}
+
+const EVENTS = 'select position, stream_id, type, data, metadata from events order by position';
+const KEYS = 'select key_id, secret from personal_data_keys';
+
+async function readRows(data: AppData): Promise<{ rows: Row[]; keys: KeyRow[] }> {
   if (data.store === 'sqlite') {
     const db = new Database(data.env.SQLITE_PATH);
     try {
-      return (db.prepare(query).all() as Row[]).map(toLoggedEvent);
+      return { rows: db.prepare(EVENTS).all() as Row[], keys: db.prepare(KEYS).all() as KeyRow[] };
     } finally {
       db.close();
     }
@@ -31,10 +44,15 @@ export async function readLog(data: AppData): Promise<LoggedEvent[]> {
   await client.connect();
   try {
     await client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"`);
-    return (await client.query<Row>(query)).rows.map(toLoggedEvent);
+    return { rows: (await client.query<Row>(EVENTS)).rows, keys: (await client.query<KeyRow>(KEYS)).rows };
   } finally {
     await client.end();
   }
+}
+
+interface KeyRow {
+  key_id: string;
+  secret: string | null;
 }
 
 interface Row {

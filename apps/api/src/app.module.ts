@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
+import { PersonalDataModule } from '@haven/personal-data';
 import { RealtimeModule } from '@haven/realtime';
 import { familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule } from '@haven/mentoring';
@@ -56,6 +57,7 @@ const conversations = [roomConversationPort, mentoringConversationPort];
     MentoringModule,
     FamilySessionsModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
+    PersonalDataModule,
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
   providers: [{ provide: APP_GUARD, useClass: HttpThrottlerGuard }, MetricsServer],

@@ -2,3 +2,4 @@ export * from './decider';
 export * from './domain-error';
 export * from './text';
 export * from './derived-id';
+export * from './personal-fields';

@@ -9,3 +9,4 @@ export * from './ws-exception.filter';
 export * from './char-length';
 export * from './malformed-http-requests';
 export * from './payload-shape';
+export * from './command.request';

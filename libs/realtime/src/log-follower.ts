@@ -9,6 +9,17 @@ const CATCH_UP_BATCH = 1000;
 const FIRST_RETRY_MS = 500;
 const LONGEST_RETRY_MS = 30_000;
 
+/**
+ * What every event passes on its way out of this node (PersonalData in the app): `reveal` opens the personal data
+ * sealed in what goes to clients, `observe` sees each event once (an erasure drops its keys here).
+ */
+export interface OutboundData {
+  reveal<T>(value: T): Promise<T>;
+  observe(event: RecordedEvent): Promise<void>;
+}
+
+const sentAsStored: OutboundData = { reveal: async (value) => value, observe: async () => undefined };
+
 export interface FollowerLogger {
   error(message: string, context?: Record<string, unknown>): void;
   log(message: string, context?: Record<string, unknown>): void;
@@ -37,6 +48,7 @@ export class LogFollower {
     private readonly projections: readonly Projection[],
     private readonly policies: readonly DeliveryPolicy[],
     private readonly logger: FollowerLogger,
+    private readonly outbound: OutboundData = sentAsStored,
   ) {}
 
   private server?: Server;
@@ -146,8 +158,8 @@ export class LogFollower {
             (e) => e.position <= this.delivered,
           );
           if (batch.length === 0) break;
-          for (const event of await this.visibleTo(actor, batch)) {
-            socket.emit('event', toWireEvent(event));
+          for (const event of await this.outbound.reveal((await this.visibleTo(actor, batch)).map(toWireEvent))) {
+            socket.emit('event', event);
             caughtUp++;
           }
           cursor = batch[batch.length - 1].position;
@@ -177,12 +189,13 @@ export class LogFollower {
 
   private async process(event: RecordedEvent, appendedHere: boolean): Promise<void> {
     await projectEvent(this.storage.sql, this.projections, event, { appendedHere });
+    await this.outbound.observe(event);
     const owner = this.policies.find((policy) => policy.owns(event));
     if (owner && this.server) {
       const route = await owner.route(event, this.storage.sql);
       this.move(route.joinBefore, 'join');
       for (const { to, except, event: form } of route.deliveries) {
-        if (to.length > 0) this.server.local.to(to).except(except).emit('event', toWireEvent(form));
+        if (to.length > 0) this.server.local.to(to).except(except).emit('event', await this.outbound.reveal(toWireEvent(form)));
       }
       this.move(route.leaveAfter, 'leave');
     }

@@ -1,5 +1,6 @@
 import { Logger, Module, type DynamicModule, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import type { Projection } from '@haven/projections';
 import type { DeliveryPolicy } from './delivery-policy';
 import { LogFollower } from './log-follower';
@@ -13,12 +14,18 @@ const logger = new Logger('LogFollower');
   providers: [
     {
       provide: LogFollower,
-      inject: [STORAGE, READ_MODELS, DELIVERY_POLICIES],
-      useFactory: (storage: Storage, readModels: Projection[], policies: DeliveryPolicy[]) =>
-        new LogFollower(storage, readModels, policies, {
-          log: (message, context) => logger.log({ msg: message, ...context }),
-          error: (message, context) => logger.error({ msg: message, ...context }),
-        }),
+      inject: [STORAGE, READ_MODELS, DELIVERY_POLICIES, PERSONAL_DATA],
+      useFactory: (storage: Storage, readModels: Projection[], policies: DeliveryPolicy[], personalData: PersonalData) =>
+        new LogFollower(
+          storage,
+          readModels,
+          policies,
+          {
+            log: (message, context) => logger.log({ msg: message, ...context }),
+            error: (message, context) => logger.error({ msg: message, ...context }),
+          },
+          personalData,
+        ),
     },
     RealtimeGateway,
   ],

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, commandAck, derivedId, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import { LogFollower } from '@haven/realtime';
 import { CONVERSATION_PORTS, HELD_MESSAGE_RELEASE, type ConversationPort, type HeldMessageRelease } from './conversation-port';
 import { safetyAlertDecider, type SafetyCommand } from './domain/safety-alert.decider';
@@ -37,6 +38,7 @@ export class SafetyService {
     @Inject(CONVERSATION_PORTS) private readonly ports: ConversationPort[],
     @Inject(HELD_MESSAGE_RELEASE) private readonly releaser: HeldMessageRelease,
     private readonly follower: LogFollower,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {
     this.screen = createCrisisScreen(config.list);
   }
@@ -103,13 +105,14 @@ export class SafetyService {
     if (outcome !== 'released') return this.execute(command, alertId);
     const preview = await previewCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command);
     const decided = preview.events.find((event) => event.type === 'SafetyAlertResolved');
+    // the held message comes from the log, sealed: the conversation gets its words (and seals them again, as its own)
     if (decided?.type === 'SafetyAlertResolved' && decided.data.heldMessage) {
-      await this.releaser.check(actor, decided.data.conversation, decided.data.heldMessage, decided.data.userId, alertId);
+      await this.releaser.check(actor, decided.data.conversation, await this.opened(decided.data.heldMessage), decided.data.userId, alertId);
     }
     const result = await handleCommand(this.storage.events, safetyAlertDecider, safetyStreamName(alertId), command);
     const resolved = result.events.find((event) => event.type === 'SafetyAlertResolved');
     const data = resolved?.data as { conversation: ConversationRef; heldMessage: HeldMessage | null; userId: string } | undefined;
-    if (data?.heldMessage) await this.releaser.release(actor, data.conversation, data.heldMessage, data.userId, alertId);
+    if (data?.heldMessage) await this.releaser.release(actor, data.conversation, await this.opened(data.heldMessage), data.userId, alertId);
     return this.acked(result);
   }
 
@@ -145,6 +148,13 @@ export class SafetyService {
   private async acked(result: CommandResult) {
     if (result.position !== null) await this.follower.waitFor(result.position);
     return commandAck(result);
+  }
+
+  /** a held message as it was written; erased meanwhile (text null), it cannot be released */
+  private async opened(held: HeldMessage): Promise<HeldMessage> {
+    const opened = await this.personalData.reveal(held);
+    if (opened.text === null) throw new DomainError('SAFETY.MESSAGE_ERASED', "the held message's words were erased with its author's personal data");
+    return opened;
   }
 
   private context(actor: Actor, commandId: string) {

@@ -26,7 +26,7 @@ const event = <T extends FamilySessionEventType>(type: T, data: EventOf<T>['data
 const times = { startsAt: at(60), endsAt: at(120) };
 const scheduled = event('FamilySessionScheduled', { sessionId: 's1', participantId: 'pat', hostId: 'dr-kim', title: 'Family session', ...times, roomId: 'room-s1', scheduledAt: T0 });
 const issued = (inviteId = 'i1', by = kim, expiresAt = at(110)) =>
-  event('FamilyInviteIssued', { sessionId: 's1', inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: 'Mom', expiresAt, invitedBy: by.userId, issuedAt: T0 });
+  event('FamilyInviteIssued', { sessionId: 's1', participantId: 'pat', inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: 'Mom', expiresAt, invitedBy: by.userId, issuedAt: T0 });
 const redeemed = event('FamilyInviteRedeemed', { sessionId: 's1', inviteId: 'i1', guestId: 'family-i1', inviteeLabel: 'Mom', redeemedAt: T0 });
 const schedule = (by: Actor, over: Record<string, unknown> = {}) =>
   command('ScheduleFamilySession', { participantId: 'pat', title: ' Family session ', ...times, roomId: 'room-s1', ...over } as never, by);

@@ -71,7 +71,7 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         if (open.length >= MAX_OPEN_INVITES) throw FamilyErrors.tooManyInvites(MAX_OPEN_INVITES);
         const inviteeLabel = text('inviteeLabel', command.data.inviteeLabel, MAX_LABEL_LENGTH);
         if (ms(isoTime('expiresAt', expiresAt)) <= ms(now)) throw FamilyErrors.invalid('expiresAt', 'expiresAt is in the past');
-        return [{ type: 'FamilyInviteIssued', data: { sessionId, inviteId, codeHash, inviteeLabel, expiresAt, invitedBy: actor.userId, issuedAt: now } }];
+        return [{ type: 'FamilyInviteIssued', data: { sessionId, participantId: session.participantId, inviteId, codeHash, inviteeLabel, expiresAt, invitedBy: actor.userId, issuedAt: now } }];
       }
       case 'RevokeFamilyInvite': {
         const session = requireScheduled(state);

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@haven/domain';
+import type { DomainEvent, PersonalFieldMap } from '@haven/domain';
 
 // Events carry user ids. A family member's label ("Mom") is personal data in a plainly named field (crypto-shredding);
 // an invite code is never stored, only its SHA-256 (`codeHash`), which no audience is sent.
@@ -9,7 +9,8 @@ export type FamilySessionScheduled = DomainEvent<
 >;
 export type FamilyInviteIssued = DomainEvent<
   'FamilyInviteIssued',
-  { sessionId: string; inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string; invitedBy: string; issuedAt: string }
+  /** `participantId`: whose family session it is, the person the label is about (absent before 2026-12-02) */
+  { sessionId: string; participantId?: string; inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string; invitedBy: string; issuedAt: string }
 >;
 export type FamilyInviteRevoked = DomainEvent<'FamilyInviteRevoked', { sessionId: string; inviteId: string; by: string; revokedAt: string }>;
 /** Nobody redeemed the invite by its `expiresAt`: the system marks it, so those who sent it learn it went unused. */
@@ -49,3 +50,14 @@ const STREAM_PREFIX = 'session-';
 export const familySessionStreamName = (sessionId: string): string => `${STREAM_PREFIX}${sessionId}`;
 export const isFamilySessionStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);
 export const sessionIdOf = (streamId: string): string => streamId.slice(STREAM_PREFIX.length);
+
+/**
+ * Personal data in family-session events, the participant's: a session's title and who they invite ("Mom"). A redeemed
+ * invite repeats the label already sealed in its FamilyInviteIssued; the guest's id is its subject only for labels
+ * stored before sealing began.
+ */
+export const FAMILY_SESSION_PERSONAL_FIELDS: PersonalFieldMap = {
+  FamilySessionScheduled: { subject: 'participantId', fields: ['title'] },
+  FamilyInviteIssued: { subject: 'participantId', fields: ['inviteeLabel'] },
+  FamilyInviteRedeemed: { subject: 'guestId', fields: ['inviteeLabel'] },
+};

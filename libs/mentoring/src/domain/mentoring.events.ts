@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@haven/domain';
+import type { DomainEvent, PersonalFieldMap } from '@haven/domain';
 import type { MentorPreferences } from './mentoring.commands';
 
 // Events carry user ids only. The note and reasons are personal data in plainly named fields (crypto-shredding).
@@ -56,3 +56,9 @@ const STREAM_PREFIX = 'mentee-';
 /** The stream of one participant's requests and pairings: "one open request or pairing at a time" is its rule. */
 export const menteeStreamName = (participantId: string): string => `${STREAM_PREFIX}${participantId}`;
 export const isMentoringStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);
+
+/** Personal data in mentoring events: a request's availability and note are the participant's, an end's reason its writer's. */
+export const MENTORING_PERSONAL_FIELDS: PersonalFieldMap = {
+  MentorRequested: { subject: 'participantId', fields: ['availability', 'note'] },
+  PairingEnded: { subject: 'endedBy', fields: ['reason'] },
+};

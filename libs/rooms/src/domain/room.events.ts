@@ -1,4 +1,4 @@
-import type { DomainEvent, Role } from '@haven/domain';
+import type { DomainEvent, PersonalFieldMap, Role } from '@haven/domain';
 import type { JoinRule, ReportOutcome, RoomKind } from './room.commands';
 
 // Events carry user ids only. Bodies that are personal data (message text, reasons) sit in plainly named fields so
@@ -153,3 +153,18 @@ export type RoomEventType = RoomEvent['type'];
 
 /** The stream that holds one room's events. */
 export const roomStreamName = (roomId: string): string => `room-${roomId}`;
+
+/**
+ * Personal data in room events, each sealed with the key of the person it is about: a message's words with its
+ * author's, a moderation reason with its target's, a report's reason and its resolution note with the reporter's.
+ */
+export const ROOM_PERSONAL_FIELDS: PersonalFieldMap = {
+  MessagePosted: { subject: 'authorId', fields: ['text', 'contentWarning'] },
+  MessageEdited: { subject: 'authorId', fields: ['text', 'contentWarning'] },
+  MessageRedacted: { subject: 'authorId', fields: ['reason'] },
+  MemberMuted: { subject: 'userId', fields: ['reason'] },
+  MemberRemoved: { subject: 'userId', fields: ['reason'] },
+  MemberBanned: { subject: 'userId', fields: ['reason'] },
+  MessageReported: { subject: 'reporterId', fields: ['reason'] },
+  ReportResolved: { subject: 'reporterId', fields: ['note'] },
+};

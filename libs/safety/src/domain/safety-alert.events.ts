@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@haven/domain';
+import type { DomainEvent, PersonalFieldMap } from '@haven/domain';
 
 /**
  * The conversation a safety alert came from: a room (group rooms and mentor pair rooms), or `mentoring`, a person's
@@ -62,3 +62,9 @@ export type SafetyAlertResolved = DomainEvent<
 export type SafetyEvent = SafetyAlertRaised | SafetyAlertAcknowledged | SafetyAlertEscalated | SafetyAlertResolved;
 
 export const safetyStreamName = (alertId: string) => `safety-${alertId}`;
+
+/** Personal data in safety alerts, all of it the person's the alert is about: their held message and staff's note. */
+export const SAFETY_PERSONAL_FIELDS: PersonalFieldMap = {
+  SafetyAlertRaised: { subject: 'userId', fields: ['heldMessage.text', 'heldMessage.contentWarning'] },
+  SafetyAlertResolved: { subject: 'userId', fields: ['note', 'heldMessage.text', 'heldMessage.contentWarning'] },
+};

@@ -1,0 +1,13 @@
+import type { PersonalFieldMap } from '@haven/domain';
+import { FAMILY_SESSION_PERSONAL_FIELDS } from '@haven/family-sessions/domain/family-session.events';
+import { MENTORING_PERSONAL_FIELDS } from '@haven/mentoring/domain/mentoring.events';
+import { ROOM_PERSONAL_FIELDS } from '@haven/rooms/domain/room.events';
+import { SAFETY_PERSONAL_FIELDS } from '@haven/safety/domain/safety-alert.events';
+
+/** Every context's personal fields, sealed with their person's key on append (see @haven/personal-data). */
+export const allPersonalFields: PersonalFieldMap = {
+  ...ROOM_PERSONAL_FIELDS,
+  ...MENTORING_PERSONAL_FIELDS,
+  ...FAMILY_SESSION_PERSONAL_FIELDS,
+  ...SAFETY_PERSONAL_FIELDS,
+};
