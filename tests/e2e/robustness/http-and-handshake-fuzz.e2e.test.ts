@@ -421,6 +421,7 @@ describe('hostile HTTP requests and socket handshakes (sqlite)', () => {
         { method: 'GET', path: '/mentoring/requests' },
         { method: 'GET', path: '/mentoring/pairings' },
         { method: 'GET', path: '/family-sessions' },
+        { method: 'POST', path: '/people/alice/erasure' },
       ];
       const algNoneAdmin = new UnsecuredJWT({ sub: 'ada', role: 'admin' }).setExpirationTime('1h').encode();
       const refusedHeaders: [OutgoingHttpHeaders, string][] = [
