@@ -13,8 +13,6 @@ import { sealingKey, type SealingKey } from './envelope';
 export class PersonKeys {
   /** by key id; null: erased */
   private readonly byId = new Map<string, SealingKey | null>();
-  /** key ids read from the table and found in no row */
-  private readonly unknown = new Set<string>();
   /** each person's key for what is sealed now */
   private readonly current = new Map<string, SealingKey>();
 
@@ -55,18 +53,18 @@ export class PersonKeys {
     return row;
   }
 
-  /** reads the keys of these ids that this node has not cached yet, so that `get` answers for each */
+  /**
+   * reads the keys of these ids that this node has not cached yet, so that `get` answers for each. An id no row names
+   * is not remembered: only text shaped like a sealed value brings one (see PersonalData.sealEvent), and a cache of
+   * those would grow with what people type.
+   */
   async load(keyIds: Iterable<string>): Promise<void> {
-    const missing = [...new Set(keyIds)].filter((id) => !this.byId.has(id) && !this.unknown.has(id));
+    const missing = [...new Set(keyIds)].filter((id) => !this.byId.has(id));
     if (missing.length === 0) return;
     const placeholders = missing.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.sql.query(`select key_id, secret from personal_data_keys where key_id in (${placeholders})`, missing);
     const found = new Map(rows.map((r) => [String(r.key_id), r.secret === null ? null : String(r.secret)]));
-    for (const id of missing) {
-      const secret = found.get(id);
-      if (secret === undefined) this.unknown.add(id);
-      else this.byId.set(id, secret === null ? null : sealingKey(id, Buffer.from(secret, 'base64')));
-    }
+    for (const [id, secret] of found) this.byId.set(id, secret === null ? null : sealingKey(id, Buffer.from(secret, 'base64')));
   }
 
   /** after `load`: the key; null when it was erased; undefined when no row names it */

@@ -9,7 +9,7 @@ import { describeWithPostgres, dropSchema } from '../../support/postgres';
 import { dumpTables } from '../../support/read-model-dump';
 import { closeAllClients, closeClientsAndAppAfterEach, connect, settle, tokenFor, type TestClient } from '../../support/sockets';
 import { caughtUp, STORES } from '../../support/stores';
-import { accepted, createRoom, joinAll, post, roomEvents, waitInRoom } from '../rooms/rooms-helpers';
+import { accepted, createRoom, joinAll, post, roomEvents, roomWithAliceAndBob, waitInRoom } from '../rooms/rooms-helpers';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
 
@@ -40,11 +40,7 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
   it('never stores a message, a reason or a note as written, yet every reader gets them as written', async () => {
     const data = freshData(store);
     app = await AppProcess.start(data);
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const bob = await connect(app, 'bob', 'participant');
-    const roomId = await createRoom(fran);
-    await joinAll(roomId, alice, bob);
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const words = `my sponsor's number is 555-${randomUUID()}`;
     const { messageId } = await post(alice, roomId, words);
     expect((await waitInRoom(bob, roomId, 'MessagePosted')).data.text).toBe(words);
@@ -80,11 +76,7 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
   it("erasing a person makes their words null wherever they are read, now and after a restart and a rebuild; others' stay", async () => {
     const data = freshData(store);
     app = await AppProcess.start(data);
-    const fran = await connect(app, 'fran', 'facilitator');
-    const alice = await connect(app, 'alice', 'participant');
-    const bob = await connect(app, 'bob', 'participant');
-    const roomId = await createRoom(fran);
-    await joinAll(roomId, alice, bob);
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const aliceWords = `alice-${randomUUID()}`;
     const bobWords = `bob-${randomUUID()}`;
     const { messageId } = await post(alice, roomId, aliceWords);
