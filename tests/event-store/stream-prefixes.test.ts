@@ -1,5 +1,6 @@
 import { kurrentStreamName, streamScope } from '../../libs/event-store/src/kurrentdb/kurrentdb-mapping';
 import { familySessionStreamName } from '../../libs/family-sessions/src/domain/family-session.events';
+import { mentorProfileStreamName } from '../../libs/mentoring/src/domain/mentor-languages';
 import { menteeStreamName } from '../../libs/mentoring/src/domain/mentoring.events';
 import { personStreamName } from '../../libs/personal-data/src/domain/erasure.events';
 import { roomStreamName } from '../../libs/rooms/src/domain/room.events';
@@ -12,6 +13,7 @@ describe('every kind of stream the contexts append to', () => {
     ['room', roomStreamName],
     ['safety alert', safetyStreamName],
     ['mentee', menteeStreamName],
+    ['mentor profile', mentorProfileStreamName],
     ['family session', familySessionStreamName],
     ['person (erasures)', personStreamName],
   ])('%s streams are among the KurrentDB stream prefixes', (_kind, streamName) => {

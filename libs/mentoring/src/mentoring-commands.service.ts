@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
 import { pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
+import { mentorProfileDecider, mentorProfileStreamName } from './domain/mentor-languages';
 import { mentoringDecider } from './domain/mentoring.decider';
 import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
 import { MentoringErrors } from './domain/mentoring.errors';
@@ -88,6 +89,18 @@ export class MentoringCommandsService {
     await this.closePairRoom(pairing);
     const requested = result.events.find((e) => e.type === 'MentorRequested');
     return { ...commandAck(result), requestId: typeof requested?.data.requestId === 'string' ? requested.data.requestId : requestId };
+  }
+
+  /** A mentor's languages (an empty list: every language); requests in others stop reaching them from now on. */
+  async setLanguages(actor: Actor, languages: string[], commandId: string) {
+    const context = { actor, commandId, now: this.clock.now().toISOString() };
+    const result = await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(actor.userId), {
+      type: 'SetMentorLanguages',
+      data: { mentorId: actor.userId, languages },
+      context,
+    });
+    if (result.position !== null) await this.follower.waitFor(result.position);
+    return commandAck(result);
   }
 
   /** Opens the pair's room; idempotent (the same command id from any node, any number of times). */

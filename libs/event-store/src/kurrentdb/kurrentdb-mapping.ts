@@ -46,7 +46,7 @@ import {
  * Streams Haven writes. `$all` reads and subscriptions only see streams starting with one of these, and append
  * refuses any other: add the prefix here when a context introduces a new kind of stream.
  */
-export const HAVEN_STREAM_PREFIXES: readonly string[] = ['room-', 'safety-', 'mentee-', 'session-', 'person-'];
+export const HAVEN_STREAM_PREFIXES: readonly string[] = ['room-', 'safety-', 'mentee-', 'mentor-profile-', 'session-', 'person-'];
 
 /** `$`-prefixed streams and event types belong to KurrentDB itself (metadata, links, tombstones, stats). */
 const SYSTEM_PREFIX = '$';

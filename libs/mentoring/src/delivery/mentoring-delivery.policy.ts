@@ -1,8 +1,10 @@
 import type { Actor } from '@haven/domain';
-import type { RecordedEvent } from '@haven/event-store';
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, type DeliveryPolicy } from '@haven/realtime';
+import { isMentorProfileStream, speaks, type MentorLanguagesSet } from '../domain/mentor-languages';
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
+import { languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
 
 const asMentoring = (event: RecordedEvent) => event as unknown as MentoringEvent & RecordedEvent;
 
@@ -10,26 +12,45 @@ const asMentoring = (event: RecordedEvent) => event as unknown as MentoringEvent
 export const ANONYMOUS_STREAM = 'mentor-requests';
 export const ANONYMOUS_ACTOR = 'anonymous';
 
+/** a family guest under a member's user id is someone else's login: it sees nothing of mentoring */
+const NO_FAMILY = channels.role('family');
+
 /**
  * Who sees a mentoring event, live and on catch-up, from the one audience function of the mentoring domain. Every
- * audience is a user or role channel, which a socket joins when it connects, so nothing moves between channels.
+ * audience is a user or role channel, which a socket joins when it connects, so nothing moves between channels. A
+ * request, and what becomes of it, goes to the mentors who mentor in its language (read models say who does not).
  */
 export const mentoringDeliveryPolicy: DeliveryPolicy = {
-  owns: (event) => isMentoringStream(event.streamId),
+  owns: (event) => isMentoringStream(event.streamId) || isMentorProfileStream(event.streamId),
 
-  async route(recorded) {
-    const deliveries = mentoringAudience(asMentoring(recorded)).map((part) => ({
+  async route(recorded, db) {
+    if (isMentorProfileStream(recorded.streamId)) {
+      const { mentorId } = (recorded as unknown as MentorLanguagesSet).data;
+      return { deliveries: [{ to: [channels.user(mentorId)], except: [NO_FAMILY], event: recorded }], joinBefore: [], leaveAfter: [] };
+    }
+    const event = asMentoring(recorded);
+    const language = (await languagesOf(db, [event])).get(event);
+    const elsewhere = language === undefined ? [] : await mentorsNotSpeaking(db, language);
+    const deliveries = mentoringAudience(event, elsewhere).map((part) => ({
       to: [...part.users.map(channels.user), ...part.roles.map(channels.role)],
-      // a family guest under a member's user id is someone else's login: it sees nothing of mentoring
-      except: [...part.exceptUsers.map(channels.user), channels.role('family')],
+      except: [...part.exceptUsers.map(channels.user), NO_FAMILY],
       event: inForm(recorded, part.form),
     }));
     return { deliveries, joinBefore: [], leaveAfter: [] };
   },
 
-  async visibleTo(viewer: Actor, events) {
+  async visibleTo(viewer: Actor, events, db) {
+    const profileOwn = (recorded: RecordedEvent) => viewer.role === 'mentor' && (recorded as unknown as MentorLanguagesSet).data.mentorId === viewer.userId;
+    const mentoring = events.filter((recorded) => !isMentorProfileStream(recorded.streamId)).map(asMentoring);
+    // a mentor's languages as they are now: one who takes up Spanish finds today's Spanish requests on catch-up too
+    const mine = viewer.role === 'mentor' ? await languagesOfMentor(db, viewer.userId) : null;
+    const requestLanguages = mine === null ? new Map<MentoringEvent, string>() : await languagesOf(db, mentoring);
     return events.flatMap((recorded) => {
-      const part = audienceOf(viewer, asMentoring(recorded));
+      if (isMentorProfileStream(recorded.streamId)) return profileOwn(recorded) ? [recorded] : [];
+      const event = asMentoring(recorded);
+      const language = requestLanguages.get(event);
+      const elsewhere = language !== undefined && !speaks(mine, language) ? [viewer.userId] : [];
+      const part = audienceOf(viewer, event, elsewhere);
       return part ? [inForm(recorded, part.form)] : [];
     });
   },
@@ -38,6 +59,22 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     return [];
   },
 };
+
+/** The language of the request each event is about (events about no request, a pairing's end, are left out). */
+async function languagesOf(db: SqlExecutor, events: readonly MentoringEvent[]): Promise<Map<MentoringEvent, string>> {
+  const languages = new Map<MentoringEvent, string>();
+  const byRequest: [MentoringEvent, string][] = [];
+  for (const event of events) {
+    if (event.type === 'MentorRequested') languages.set(event, event.data.language);
+    else if (event.type !== 'PairingEnded') byRequest.push([event, event.data.requestId]);
+  }
+  const stored = await languagesOfRequests(db, [...new Set(byRequest.map(([, requestId]) => requestId))]);
+  for (const [event, requestId] of byRequest) {
+    const language = stored.get(requestId);
+    if (language !== undefined) languages.set(event, language);
+  }
+  return languages;
+}
 
 /** The recorded event in a form; the anonymous forms also hide the stream (named after the participant) and the actor. */
 function inForm(recorded: RecordedEvent, form: MentoringForm): RecordedEvent {

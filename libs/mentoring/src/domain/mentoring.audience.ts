@@ -21,31 +21,33 @@ export interface MentoringAudience {
 
 /*
  * Choices:
- * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes); so
- *   are their cancellation and expiry, so that mentors' lists drop them.
+ * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes, and
+ *   `mentorsElsewhere`, who mentor in other languages than the request's); so are their cancellation and expiry, so
+ *   that mentors' lists drop them.
  * - A decline: only the mentor who declined (the participant is not told "no" by name).
- * - A pairing's start: the pair and clinicians in full; other mentors learn only that the request was taken.
+ * - A pairing's start: the pair and clinicians in full; the other mentors the request went to learn only that it was
+ *   taken.
  * - A pairing's end: whoever ended it and clinicians in full; the other party without the reason.
  * The parts of one event never overlap (each names who the others leave out), so live delivery and catch-up, which
  * both read this function, give everyone exactly one form. Family guests see nothing of mentoring.
  */
-export function mentoringAudience(event: MentoringEvent): MentoringAudience[] {
+export function mentoringAudience(event: MentoringEvent, mentorsElsewhere: readonly string[] = []): MentoringAudience[] {
   const part = (users: string[], roles: Role[], exceptUsers: string[], form: MentoringForm): MentoringAudience => ({ users, roles, exceptUsers, form });
   switch (event.type) {
     case 'MentorRequested': {
       const { participantId, excludedMentors } = event.data;
-      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors], 'anonymous')];
+      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors, ...mentorsElsewhere], 'anonymous')];
     }
     case 'MentorRequestCancelled':
     case 'MentorRequestExpired': {
       const { participantId } = event.data;
-      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId], 'anonymous')];
+      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...mentorsElsewhere], 'anonymous')];
     }
     case 'MentorRequestDeclined':
       return [part([event.data.mentorId], [], [], 'anonymous')];
     case 'PairingStarted': {
       const { participantId, mentorId } = event.data;
-      return [part([participantId, mentorId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, mentorId], 'taken')];
+      return [part([participantId, mentorId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];
     }
     case 'PairingEnded': {
       const { participantId, mentorId, endedBy } = event.data;
@@ -59,10 +61,10 @@ export function mentoringAudience(event: MentoringEvent): MentoringAudience[] {
 }
 
 /** The one part of the audience this viewer belongs to, or null: what catch-up gives them, as live delivery did. */
-export function audienceOf(viewer: Actor, event: MentoringEvent): MentoringAudience | null {
+export function audienceOf(viewer: Actor, event: MentoringEvent, mentorsElsewhere: readonly string[] = []): MentoringAudience | null {
   if (viewer.role === 'family') return null;
   return (
-    mentoringAudience(event).find(
+    mentoringAudience(event, mentorsElsewhere).find(
       (part) => !part.exceptUsers.includes(viewer.userId) && (part.users.includes(viewer.userId) || part.roles.includes(viewer.role)),
     ) ?? null
   );

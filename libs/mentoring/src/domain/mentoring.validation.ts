@@ -8,7 +8,7 @@ export const MAX_AVAILABILITY_LENGTH = 200;
 export const MAX_NOTE_LENGTH = 500;
 export const MAX_REASON_LENGTH = 500;
 /** BCP 47 as clients send it: a language, then optional script/region/variant subtags */
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
+export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 
 const text = (field: string, value: unknown, max: number): string => requiredText(field, value, max, MentoringErrors.invalid);
 

@@ -4,7 +4,7 @@ import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { openRequestsFor, pairingsOf, requestsOf } from '../read-models/mentoring.projection';
+import { languagesOfMentor, openRequestsFor, pairingsOf, requestsOf } from '../read-models/mentoring.projection';
 
 const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
@@ -22,7 +22,7 @@ export class MentoringController {
   @Get('requests')
   @ApiOperation({
     summary:
-      "Mentors: the open requests they may take, without who asks. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
+      "Mentors: the open requests they may take (in a language they mentor in), without who asks. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
   })
   async requests(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
@@ -40,6 +40,12 @@ export class MentoringController {
   /** as MENTOR_REQUEST_OPEN_HOURS is set now (the setting the expiry uses when it comes) */
   private openUntil(requestedAt: string): string {
     return new Date(Date.parse(requestedAt) + this.mentoring.requestOpenForSeconds * 1000).toISOString();
+  }
+
+  @Get('languages')
+  @ApiOperation({ summary: 'Mentors: the languages they mentor in (null: never set, every language). Others: null.' })
+  async languages(@CurrentActor() actor: Actor) {
+    return { ok: true, data: { languages: actor.role === 'mentor' ? await languagesOfMentor(this.storage.sql, actor.userId) : null } };
   }
 
   @Get('pairings')

@@ -9,7 +9,7 @@ import { socketActor } from '@haven/identity';
 import type { ConversationRef } from '@haven/safety/domain/safety-alert.events';
 import { SafetyService } from '@haven/safety/safety.service';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest } from './mentoring.requests';
+import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorLanguagesRequest } from './mentoring.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
@@ -78,6 +78,11 @@ export class MentoringGateway {
   @SubscribeMessage('mentoring.decline')
   decline(@ConnectedSocket() s: Socket, @MessageBody() { commandId, requestId }: MentorRequestRefRequest) {
     return ok(this.mentoring.decline(actorOf(s), requestId, commandId));
+  }
+
+  @SubscribeMessage('mentoring.setLanguages')
+  setLanguages(@ConnectedSocket() s: Socket, @MessageBody() { commandId, languages }: SetMentorLanguagesRequest) {
+    return ok(this.mentoring.setLanguages(actorOf(s), languages, commandId));
   }
 
   @SubscribeMessage('mentoring.end')

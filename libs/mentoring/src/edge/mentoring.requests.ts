@@ -34,3 +34,8 @@ export class RematchRequest extends EndPairingRequest {
   @ApiPropertyOptional({ format: 'uuid', description: "the new request's id; defaults to one derived from commandId" })
   @IsOptional() @IsUUID() requestId?: string;
 }
+
+export class SetMentorLanguagesRequest extends CommandRequest {
+  @ApiProperty({ type: [String], description: 'up to 10 BCP 47 language tags; an empty list means every language', example: ['en', 'es'] })
+  @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 35, { each: true }) languages!: string[];
+}

@@ -1,18 +1,20 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
+import { isMentorProfileStream, speaks, type MentorLanguagesSet } from '../domain/mentor-languages';
 import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '../domain/mentoring.events';
 
 const ROOM_STREAM_PREFIX = 'room-';
 
 /**
- * mentor_requests, mentor_request_declines and mentor_pairings: what mentors may take, who is paired with whom, and
- * whether each pairing's room has been opened (and, once it ended, closed). The rooms context owns the rooms; this read
+ * mentor_requests, mentor_request_declines, mentor_pairings and mentor_languages: what mentors may take, who is paired
+ * with whom, whether each pairing's room has been opened (and, once it ended, closed), and who mentors in which
+ * languages. The rooms context owns the rooms; this read
  * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do.
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  eventTypes: [...MENTORING_EVENT_TYPES, 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings'],
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -29,6 +31,7 @@ export const mentoringProjection: Projection = {
     await db.execute(`create index if not exists mentor_pairings_participant on mentor_pairings (participant_id)`);
     await db.execute(`create index if not exists mentor_pairings_mentor on mentor_pairings (mentor_id)`);
     await db.execute(`create index if not exists mentor_pairings_room on mentor_pairings (room_id)`);
+    await db.execute(`create table if not exists mentor_languages (mentor_id text primary key, languages text not null)`);
   },
   async apply(tx, recorded) {
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
@@ -38,6 +41,15 @@ export const mentoringProjection: Projection = {
       } else if (recorded.type === 'RoomArchived') {
         await tx.execute(`update mentor_pairings set room_closed = 1 where room_id = $1`, [roomId]);
       }
+      return;
+    }
+    if (isMentorProfileStream(recorded.streamId)) {
+      if (recorded.type !== 'MentorLanguagesSet') return;
+      const { mentorId, languages } = (recorded as unknown as MentorLanguagesSet).data;
+      await tx.execute(
+        `insert into mentor_languages values ($1, $2) on conflict (mentor_id) do update set languages = excluded.languages`,
+        [mentorId, JSON.stringify(languages)],
+      );
       return;
     }
     if (!isMentoringStream(recorded.streamId)) return;
@@ -115,15 +127,43 @@ export async function findRequest(db: SqlExecutor, requestId: string): Promise<M
   return rows.length === 0 ? null : toRequest(rows[0]);
 }
 
-/** Open requests this mentor may take: not excluded from, not declined; oldest first, so nobody waits longest. */
+/**
+ * Open requests this mentor may take: not excluded from, not declined, in a language they mentor in; oldest first, so
+ * nobody waits longest.
+ */
 export async function openRequestsFor(db: SqlExecutor, mentorId: string, limit = 200): Promise<OpenMentorRequest[]> {
+  const languages = await languagesOfMentor(db, mentorId);
   const rows = await db.query(
     `select * from mentor_requests r where status = 'open' and participant_id <> $1
        and not exists (select 1 from mentor_request_declines d where d.request_id = r.request_id and d.mentor_id = $1)
-     order by position limit $2`,
-    [mentorId, limit],
+     order by position`,
+    [mentorId],
   );
-  return rows.map(toRequest).filter((r) => !r.excludedMentors.includes(mentorId)).map(asSeenByMentors);
+  return rows
+    .map(toRequest)
+    .filter((r) => !r.excludedMentors.includes(mentorId) && speaks(languages, r.language))
+    .slice(0, limit)
+    .map(asSeenByMentors);
+}
+
+/** The languages a mentor mentors in; null when they never said (every language). */
+export async function languagesOfMentor(db: SqlExecutor, mentorId: string): Promise<string[] | null> {
+  const [row] = await db.query(`select languages from mentor_languages where mentor_id = $1`, [mentorId]);
+  return row ? (JSON.parse(String(row.languages)) as string[]) : null;
+}
+
+/** The mentors who named languages, none of them this one: a request in it is not offered to them. */
+export async function mentorsNotSpeaking(db: SqlExecutor, language: string): Promise<string[]> {
+  const rows = await db.query(`select mentor_id, languages from mentor_languages`);
+  return rows.filter((r) => !speaks(JSON.parse(String(r.languages)) as string[], language)).map((r) => String(r.mentor_id));
+}
+
+/** Each of these requests' language (requests not found are left out). */
+export async function languagesOfRequests(db: SqlExecutor, requestIds: readonly string[]): Promise<Map<string, string>> {
+  if (requestIds.length === 0) return new Map();
+  const placeholders = requestIds.map((_, i) => `$${i + 1}`).join(', ');
+  const rows = await db.query(`select request_id, language from mentor_requests where request_id in (${placeholders})`, [...requestIds]);
+  return new Map(rows.map((r) => [String(r.request_id), String(r.language)]));
 }
 
 /** A participant's own requests, or (participantId null) every open one, for clinicians. */

@@ -1,0 +1,54 @@
+import type { Actor } from '@haven/domain';
+import { mentorProfileDecider, speaks, type SetMentorLanguages } from './mentor-languages';
+import { audienceOf, mentoringAudience } from './mentoring.audience';
+import type { MentoringEvent } from './mentoring.events';
+
+const maria: Actor = { userId: 'maria', role: 'mentor' };
+const set = (actor: Actor, languages: unknown, mentorId = actor.userId): SetMentorLanguages => ({
+  type: 'SetMentorLanguages',
+  data: { mentorId, languages: languages as string[] },
+  context: { actor, commandId: 'c1', now: '2026-12-02T10:00:00.000Z' },
+});
+const decide = (command: SetMentorLanguages, languages: string[] | null = null) => mentorProfileDecider.decide(command, { languages });
+
+describe('mentor languages', () => {
+  it('match by primary subtag, and a mentor who named none mentors in every language', () => {
+    expect(speaks(['es'], 'es-MX')).toBe(true);
+    expect(speaks(['ES-mx'], 'es')).toBe(true);
+    expect(speaks(['en', 'fr'], 'es')).toBe(false);
+    expect(speaks(null, 'tl')).toBe(true);
+    expect(speaks([], 'tl')).toBe(true);
+  });
+
+  it('a mentor sets their own, trimmed and one per language; setting them again appends nothing', () => {
+    expect(decide(set(maria, [' es-MX ', 'en', 'es']))).toEqual([
+      { type: 'MentorLanguagesSet', data: { mentorId: 'maria', languages: ['es-MX', 'en'], setAt: '2026-12-02T10:00:00.000Z' } },
+    ]);
+    expect(decide(set(maria, ['EN', 'es-MX']), ['es-MX', 'en'])).toEqual([]);
+    expect(decide(set(maria, []), ['es-MX'])).toHaveLength(1);
+  });
+
+  it('refuses anyone else, and what is not a list of language tags', () => {
+    expect(() => decide(set({ userId: 'pat', role: 'participant' }, ['en']))).toThrow(expect.objectContaining({ code: 'MENTORING.FORBIDDEN' }));
+    expect(() => decide(set(maria, ['en'], 'tom'))).toThrow(expect.objectContaining({ code: 'MENTORING.FORBIDDEN' }));
+    for (const bad of ['en', ['english!'], [''], [42], Array.from({ length: 11 }, (_, i) => `l${String.fromCharCode(97 + i)}`)]) {
+      expect(() => decide(set(maria, bad))).toThrow(expect.objectContaining({ code: 'MENTORING.INVALID_REQUEST', details: { field: 'languages' } }));
+    }
+  });
+
+  it("keep a request, and what becomes of it, from the mentors of other languages; the participant and clinicians still get it", () => {
+    const requested: MentoringEvent = {
+      type: 'MentorRequested',
+      data: { requestId: 'r1', participantId: 'pat', topics: ['sleep'], language: 'es', availability: 'evenings', note: null, excludedMentors: [], requestedAt: 'T' },
+    };
+    const taken: MentoringEvent = { type: 'PairingStarted', data: { pairingId: 'p1', requestId: 'r1', participantId: 'pat', mentorId: 'maria', roomId: 'x', startedAt: 'T' } };
+    const tom: Actor = { userId: 'tom', role: 'mentor' };
+    for (const event of [requested, taken]) {
+      expect(audienceOf(tom, event, ['tom'])).toBeNull();
+      expect(audienceOf(tom, event, [])).not.toBeNull();
+      expect(audienceOf({ userId: 'pat', role: 'participant' }, event, ['tom'])?.form).toBe('full');
+      expect(audienceOf({ userId: 'dr-kim', role: 'clinician' }, event, ['dr-kim'])?.form).toBe('full');
+    }
+    expect(mentoringAudience(requested, ['tom'])[1].exceptUsers).toEqual(['pat', 'tom']);
+  });
+});
