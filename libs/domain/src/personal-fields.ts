@@ -6,7 +6,7 @@
 export interface PersonalFieldsOf {
   /** path in the event's data to the user id of the person the fields are about, e.g. `authorId` */
   subject: string;
-  /** paths in the event's data (`heldMessage.text` for a nested one); only string values are sealed, null stays null */
+  /** paths in the event's data (`heldMessage.text` for a nested one): a string, or each string of a list, is sealed; null stays null */
   fields: readonly string[];
 }
 

@@ -7,6 +7,7 @@ import type { PersonalData } from './personal-data';
 const fields: PersonalFieldMap = {
   Posted: { subject: 'authorId', fields: ['text', 'warning'] },
   Held: { subject: 'userId', fields: ['held.text'] },
+  Asked: { subject: 'userId', fields: ['topics'] },
 };
 
 const event = (type: string, data: Record<string, unknown>): NewEvent => ({
@@ -39,6 +40,13 @@ describe('personal data in a real (in-memory SQLite) store', () => {
       { authorId: 'alice', text: 'hi', warning: null, roomId: 'r1' },
       { userId: 'bob', held: { text: 'held words', edit: false } },
     ]);
+  });
+
+  it('seals each string of a list field, and opens them in order', async () => {
+    const [stored] = (await storage.events.append('s-1', [event('Asked', { userId: 'pat', topics: ['grief', 'opioids'] })], 'any')).events;
+    expect(stored.data.topics).toEqual([expect.stringMatching(/^pd:v1:/), expect.stringMatching(/^pd:v1:/)]);
+    expect(JSON.stringify(stored.data)).not.toContain('opioids');
+    expect((await personalData.reveal(stored.data)).topics).toEqual(['grief', 'opioids']);
   });
 
   it('appends the same event again as a no-op (a retried command), because it seals to the same bytes', async () => {

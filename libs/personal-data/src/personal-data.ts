@@ -20,28 +20,33 @@ export class PersonalData {
   ) {}
 
   /**
-   * The event with its personal fields sealed. A value sealed already (copied from an earlier event) stays as it is;
-   * one that only looks sealed (someone typed that shape, naming no key of ours) is sealed like any other text.
+   * The event with its personal fields sealed: a string, or each string of a list (a request's topics). A value sealed
+   * already (copied from an earlier event) stays as it is; one that only looks sealed (someone typed that shape, naming
+   * no key of ours) is sealed like any other text.
    */
   async sealEvent<E extends NewEvent>(event: E): Promise<E> {
     const declared = this.fields[event.type];
     if (!declared) return event;
-    const strings = declared.fields.filter((path) => typeof valueAt(event.data, path) === 'string');
-    if (strings.length === 0) return event;
-    const keyIds = strings.map((path) => envelopeKeyId(valueAt(event.data, path) as string)).filter((id) => id !== null);
-    if (keyIds.length > 0) await this.keys.load(keyIds);
-    const plain = strings.filter((path) => {
-      const keyId = envelopeKeyId(valueAt(event.data, path) as string);
-      return keyId === null || this.keys.get(keyId) === undefined;
-    });
-    if (plain.length === 0) return event;
+    const values = declared.fields.map((path) => [path, valueAt(event.data, path)] as const);
+    const texts = values.flatMap(([, value]) => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter(isString) : []));
+    const claimed = texts.map(envelopeKeyId).filter((keyId) => keyId !== null);
+    if (claimed.length > 0) await this.keys.load(claimed);
+    const sealedAlready = (text: string) => {
+      const keyId = envelopeKeyId(text);
+      return keyId !== null && this.keys.get(keyId) !== undefined;
+    };
+    if (texts.every(sealedAlready)) return event;
     const subject = valueAt(event.data, declared.subject);
     if (typeof subject !== 'string' || subject === '') {
       throw new Error(`${event.type} has personal data but no ${declared.subject} to seal it for`);
     }
     const key = await this.keys.inUseFor(subject);
+    const sealed = (place: string, text: string) => (sealedAlready(text) ? text : seal(key, `${event.id}/${place}`, text));
     let data = event.data;
-    for (const path of plain) data = withValueAt(data, path, seal(key, `${event.id}/${path}`, valueAt(data, path) as string));
+    for (const [path, value] of values) {
+      if (typeof value === 'string') data = withValueAt(data, path, sealed(path, value));
+      else if (Array.isArray(value)) data = withValueAt(data, path, value.map((item, i) => (isString(item) ? sealed(`${path}/${i}`, item) : item)));
+    }
     return { ...event, data };
   }
 
@@ -95,6 +100,8 @@ export function openSealed<T>(value: T, keyOf: (keyId: string) => SealingKey | n
   };
   return opened(value) as T;
 }
+
+const isString = (value: unknown): value is string => typeof value === 'string';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;

@@ -50,7 +50,8 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
     await accepted(fran, 'rooms.mute', { roomId, userId: 'alice', durationSeconds: 600, reason: muteReason });
     const note = `mentor-note-${randomUUID()}`;
     const carl = await connect(app, 'carl', 'participant');
-    await accepted(carl, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings', note });
+    const topic = `topic-${randomUUID().slice(0, 8)}`;
+    await accepted(carl, 'mentoring.request', { topics: ['sleep', topic], language: 'en', availability: 'evenings', note });
     await caughtUp(app.url);
 
     // readers: live, history, the report queue, the mentoring list, a muted member's refusal
@@ -58,17 +59,17 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
     const queue = (await http(app, 'GET', '/moderation/reports', fran.token)).body.data;
     expect(queue[0]).toMatchObject({ reason, message: { text: words } });
     const requests = (await http(app, 'GET', '/mentoring/requests', carl.token)).body.data;
-    expect(requests[0]).toMatchObject({ note, availability: 'evenings' });
+    expect(requests[0]).toMatchObject({ note, availability: 'evenings', topics: ['sleep', topic] });
     const refusal = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hello?' });
     expect(refusal).toMatchObject({ ok: false, error: { code: 'ROOM.MUTED', details: { reason: muteReason } } });
 
     // the store: sealed values only, in the log and in the read models copied from it
     const log = JSON.stringify(await readLog(data, { sealed: true }));
-    for (const secret of [words, reason, muteReason, note, 'evenings']) expect(log).not.toContain(secret);
+    for (const secret of [words, reason, muteReason, note, 'evenings', topic]) expect(log).not.toContain(secret);
     expect(log).toMatch(/"text":"pd:v1:[0-9a-f-]{36}:/);
     expect(JSON.stringify(await readLog(data))).toContain(words);
     const readModels = JSON.stringify(await dumpTables(data, ['room_messages', 'room_reports', 'moderation_log', 'mentor_requests']));
-    for (const secret of [words, reason, muteReason, note]) expect(readModels).not.toContain(secret);
+    for (const secret of [words, reason, muteReason, note, topic]) expect(readModels).not.toContain(secret);
     // not one byte of the words anywhere in the SQLite file or its WAL
     if (store === 'sqlite') expect(sqliteBytes(data)).not.toContain(words);
   });

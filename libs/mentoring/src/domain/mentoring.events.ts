@@ -57,8 +57,11 @@ const STREAM_PREFIX = 'mentee-';
 export const menteeStreamName = (participantId: string): string => `${STREAM_PREFIX}${participantId}`;
 export const isMentoringStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);
 
-/** Personal data in mentoring events: a request's availability and note are the participant's, an end's reason its writer's. */
+/**
+ * Personal data in mentoring events: a request's topics ("grief", "opioids" say what someone lives with), availability
+ * and note are the participant's; an end's reason its writer's. The language is not sealed: requests are matched by it.
+ */
 export const MENTORING_PERSONAL_FIELDS: PersonalFieldMap = {
-  MentorRequested: { subject: 'participantId', fields: ['availability', 'note'] },
+  MentorRequested: { subject: 'participantId', fields: ['topics', 'availability', 'note'] },
   PairingEnded: { subject: 'endedBy', fields: ['reason'] },
 };
