@@ -35,3 +35,30 @@ export const deadlinePollMs = (): number => {
   if (!Number.isInteger(ms) || ms < 10) throw new Error(`DEADLINE_POLL_MS must be a whole number of milliseconds, at least 10 (got "${raw}")`);
   return ms;
 };
+
+/**
+ * One kind of deadline a node looks after, as a provider: polling starts when the app has started and stops when it
+ * shuts down (`onApplicationBootstrap` and `onApplicationShutdown` are Nest's hooks; this lib imports nothing of Nest).
+ * A subclass says what is due, how to fire one, and what to log when a poll fails.
+ */
+export abstract class DeadlineProcessor<Due> {
+  private poller?: { stop(): void };
+
+  protected abstract due(): Promise<Due[]>;
+  protected abstract fire(due: Due): Promise<unknown>;
+  /** told only the error's name: messages can quote health data */
+  protected abstract failed(errorName: string): void;
+
+  onApplicationBootstrap(): void {
+    this.poller = startDeadlinePoller<Due>({
+      intervalMs: deadlinePollMs(),
+      due: () => this.due(),
+      fire: (due) => this.fire(due),
+      onError: (name) => this.failed(name),
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.poller?.stop();
+  }
+}

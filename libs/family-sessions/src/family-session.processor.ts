@@ -1,34 +1,31 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, deadlinePollMs, startDeadlinePoller, type Clock } from '@haven/command-handling';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { FamilySessionsService } from './family-sessions.service';
 import { dueFamilyRoomSteps, type DueRoomStep } from './read-models/family-sessions.projection';
 
 /**
  * Does what a session's room has not followed (a node stopped between a session's event and its room's command), ends
- * sessions an hour past their end that nobody ended, and marks invites nobody redeemed in time as expired. Every step has a derived command id: nodes append it once.
+ * sessions an hour past their end that nobody ended, and marks invites nobody redeemed in time as expired. Every step
+ * has a derived command id: nodes append it once.
  */
 @Injectable()
-export class FamilySessionProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FamilySessionProcessor extends DeadlineProcessor<DueRoomStep> {
   private readonly logger = new Logger(FamilySessionProcessor.name);
-  private poller?: { stop(): void };
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sessions: FamilySessionsService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.poller = startDeadlinePoller({
-      intervalMs: deadlinePollMs(),
-      due: () => dueFamilyRoomSteps(this.storage.sql, this.clock.now().toISOString()),
-      fire: (step) => this.fire(step),
-      onError: (name) => this.logger.error(`family session step failed: ${name}`),
-    });
+  ) {
+    super();
   }
 
-  private fire(step: DueRoomStep): Promise<void> {
+  protected due(): Promise<DueRoomStep[]> {
+    return dueFamilyRoomSteps(this.storage.sql, this.clock.now().toISOString());
+  }
+
+  protected fire(step: DueRoomStep): Promise<void> {
     switch (step.action) {
       case 'open':
         return this.sessions.openRoom(step.session);
@@ -45,7 +42,7 @@ export class FamilySessionProcessor implements OnApplicationBootstrap, OnApplica
     }
   }
 
-  onApplicationShutdown(): void {
-    this.poller?.stop();
+  protected failed(name: string): void {
+    this.logger.error(`family session step failed: ${name}`);
   }
 }

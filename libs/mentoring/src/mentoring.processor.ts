@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, deadlinePollMs, startDeadlinePoller, type Clock } from '@haven/command-handling';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { MentoringCommandsService } from './mentoring-commands.service';
 import { duePairRooms, expiredMentorRequests, type PairingRow } from './read-models/mentoring.projection';
@@ -12,35 +12,29 @@ type DueStep = { action: 'open' | 'close'; pairing: PairingRow } | { action: 'ex
  * step's command id is derived from what it follows, so nodes doing it at once append it once.
  */
 @Injectable()
-export class MentoringProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MentoringProcessor extends DeadlineProcessor<DueStep> {
   private readonly logger = new Logger(MentoringProcessor.name);
-  private poller?: { stop(): void };
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly mentoring: MentoringCommandsService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.poller = startDeadlinePoller<DueStep>({
-      intervalMs: deadlinePollMs(),
-      due: () => this.due(),
-      fire: (step) => {
-        if (step.action === 'expire') return this.mentoring.expireRequest(step.request);
-        return step.action === 'open' ? this.mentoring.openPairRoom(step.pairing) : this.mentoring.closePairRoom(step.pairing);
-      },
-      onError: (name) => this.logger.error(`mentoring step failed: ${name}`),
-    });
+  ) {
+    super();
   }
 
-  private async due(): Promise<DueStep[]> {
+  protected async due(): Promise<DueStep[]> {
     const cutoff = new Date(this.clock.now().getTime() - this.mentoring.requestOpenForSeconds * 1000).toISOString();
     const expired = await expiredMentorRequests(this.storage.sql, cutoff);
     return [...(await duePairRooms(this.storage.sql)), ...expired.map((request) => ({ action: 'expire' as const, request }))];
   }
 
-  onApplicationShutdown(): void {
-    this.poller?.stop();
+  protected fire(step: DueStep): Promise<void> {
+    if (step.action === 'expire') return this.mentoring.expireRequest(step.request);
+    return step.action === 'open' ? this.mentoring.openPairRoom(step.pairing) : this.mentoring.closePairRoom(step.pairing);
+  }
+
+  protected failed(name: string): void {
+    this.logger.error(`mentoring step failed: ${name}`);
   }
 }
