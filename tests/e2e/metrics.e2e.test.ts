@@ -1,6 +1,6 @@
 import { AppProcess, freePort, freshData } from '../support/app-process';
 import { closeAllClients, connect } from '../support/sockets';
-import { redeem } from './family-sessions/redeem';
+import { redeem, scheduleSession } from './family-sessions/family-helpers';
 import { accepted, command, createRoom, joinAll, post } from './rooms/rooms-helpers';
 
 /*
@@ -63,13 +63,7 @@ describe('metrics', () => {
     const pat = await connect(app, 'pat-metrics', 'participant');
     const kim = await connect(app, 'kim-metrics', 'clinician');
     await accepted(pat, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
-    const now = Date.now();
-    const { sessionId } = await accepted<{ sessionId: string }>(kim, 'family.schedule', {
-      participantId: pat.userId,
-      title: 'Family session',
-      startsAt: new Date(now).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-    });
+    const { sessionId } = await scheduleSession(kim, pat, 1);
     const { code } = await accepted<{ code: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Grandma Rose' });
     expect((await redeem(app, code)).status).toBe(200);
 

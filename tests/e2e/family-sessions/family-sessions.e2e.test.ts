@@ -3,7 +3,7 @@ import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
-import { redeem } from './redeem';
+import { redeem, scheduleSession } from './family-helpers';
 
 /*
  * Family sessions end to end (docs/PROTOCOL.md, "Family sessions"): a clinician schedules one for a participant, an
@@ -22,15 +22,7 @@ describe.each(STORES)('family sessions on %s', (store) => {
   async function scheduled() {
     const kim = await connect(app, someone('dr-kim'), 'clinician');
     const pat = await connect(app, someone('pat'), 'participant');
-    const now = Date.now();
-    const session = await accepted<{ sessionId: string; roomId: string }>(kim, 'family.schedule', {
-      participantId: pat.userId,
-      title: 'Family session',
-      startsAt: new Date(now).toISOString(),
-      endsAt: new Date(now + 2 * 3_600_000).toISOString(),
-    });
-    await waitInRoom(pat, session.roomId, 'FamilySessionRoomOpened');
-    return { kim, pat, ...session };
+    return { kim, pat, ...(await scheduleSession(kim, pat)) };
   }
 
   /** a family member redeems an invite pat sent, and connects with the guest token */

@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AppProcess, freshData, TEST_JWT_SECRET, type AppData } from '../../support/app-process';
 import { closeAllClients, connect, connectError, tokenFor, type TestClient } from '../../support/sockets';
 import { accepted, httpGet, post, refused, waitInRoom } from '../rooms/rooms-helpers';
-import { redeem } from './redeem';
+import { redeem, scheduleSession } from './family-helpers';
 
 /*
  * A clinic whose staff and participants sign in at an identity provider (JWKS_URL) still admits family members, who
@@ -60,14 +60,7 @@ describe('family tokens beside an identity provider (JWKS_URL)', () => {
   async function sessionWithInvite() {
     const kim = await signedIn('dr-kim', 'clinician');
     const pat = await signedIn('pat', 'participant');
-    const now = Date.now();
-    const { sessionId, roomId } = await accepted<{ sessionId: string; roomId: string }>(kim, 'family.schedule', {
-      participantId: pat.userId,
-      title: 'Family session',
-      startsAt: new Date(now).toISOString(),
-      endsAt: new Date(now + 2 * 3_600_000).toISOString(),
-    });
-    await waitInRoom(pat, roomId, 'FamilySessionRoomOpened');
+    const { sessionId, roomId } = await scheduleSession(kim, pat);
     const invite = await accepted<{ inviteId: string; code: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Mom' });
     return { kim, pat, sessionId, roomId, invite };
   }

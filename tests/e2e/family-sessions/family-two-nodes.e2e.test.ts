@@ -3,7 +3,7 @@ import { describeWithPostgres } from '../../support/postgres';
 import { connect } from '../../support/sockets';
 import { accepted, post, waitInRoom } from '../rooms/rooms-helpers';
 import { twoNodesPerFile } from '../scale-out-helpers';
-import { redeem } from './redeem';
+import { redeem, scheduleSession } from './family-helpers';
 
 /*
  * Family sessions on two API nodes over one PostgreSQL and one Redis: an invite's code is single-use across the
@@ -17,14 +17,7 @@ describeWithPostgres('family sessions on two nodes', () => {
   it('one code redeemed at once on both nodes, three times each, makes one guest; the others are told it was used', async () => {
     const kimOnB = await connect(nodes.B, someone('dr-kim'), 'clinician');
     const patOnA = await connect(nodes.A, someone('pat'), 'participant');
-    const now = Date.now();
-    const { sessionId, roomId } = await accepted<{ sessionId: string; roomId: string }>(kimOnB, 'family.schedule', {
-      participantId: patOnA.userId,
-      title: 'Family session',
-      startsAt: new Date(now).toISOString(),
-      endsAt: new Date(now + 2 * 3_600_000).toISOString(),
-    });
-    await waitInRoom(patOnA, roomId, 'FamilySessionRoomOpened');
+    const { sessionId, roomId } = await scheduleSession(kimOnB, patOnA);
     const { code } = await accepted<{ code: string }>(patOnA, 'family.invite', { sessionId, inviteeLabel: 'Mom' });
 
     const attempts = await Promise.all([nodes.A, nodes.B, nodes.A, nodes.B, nodes.A, nodes.B].map((node) => redeem(node, code)));
