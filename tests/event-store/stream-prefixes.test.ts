@@ -2,7 +2,7 @@ import { kurrentStreamName, streamScope } from '../../libs/event-store/src/kurre
 import { familySessionStreamName } from '../../libs/family-sessions/src/domain/family-session.events';
 import { mentorProfileStreamName } from '../../libs/mentoring/src/domain/mentor-languages';
 import { menteeStreamName } from '../../libs/mentoring/src/domain/mentoring.events';
-import { personStreamName } from '../../libs/personal-data/src/domain/erasure.events';
+import { personStreamName } from '../../libs/personal-data/src/domain/person.events';
 import { roomStreamName } from '../../libs/rooms/src/domain/room.events';
 import { safetyStreamName } from '../../libs/safety/src/domain/safety-alert.events';
 
@@ -15,7 +15,7 @@ describe('every kind of stream the contexts append to', () => {
     ['mentee', menteeStreamName],
     ['mentor profile', mentorProfileStreamName],
     ['family session', familySessionStreamName],
-    ['person (erasures)', personStreamName],
+    ['person (erasures, exports)', personStreamName],
   ])('%s streams are among the KurrentDB stream prefixes', (_kind, streamName) => {
     expect(() => kurrentStreamName(streamScope(), streamName('id-1'))).not.toThrow();
   });

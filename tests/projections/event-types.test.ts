@@ -14,7 +14,7 @@ const EVENT_FILES = [
   'libs/mentoring/src/domain/mentor-languages.ts',
   'libs/family-sessions/src/domain/family-session.events.ts',
   'libs/safety/src/domain/safety-alert.events.ts',
-  'libs/personal-data/src/domain/erasure.events.ts',
+  'libs/personal-data/src/domain/person.events.ts',
 ];
 const DOMAIN_TYPES = EVENT_FILES.flatMap((file) =>
   [...readFileSync(join(__dirname, '..', '..', file), 'utf8').matchAll(/DomainEvent<\s*'(\w+)'/g)].map((match) => match[1]),

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ErasureController } from './erasure.controller';
-import { ErasureService } from './erasure.service';
+import { PeopleController } from './people.controller';
+import { PeopleService } from './people.service';
 import { RevealPersonalDataInterceptor } from './reveal-personal-data.interceptor';
 
-/** Erasure over HTTP, and the opening of sealed values in every answer. PERSONAL_DATA comes with the storage. */
+/** Erasure and export over HTTP, and the opening of sealed values in every answer. PERSONAL_DATA comes with the storage. */
 @Module({
-  controllers: [ErasureController],
-  providers: [ErasureService, { provide: APP_INTERCEPTOR, useClass: RevealPersonalDataInterceptor }],
+  controllers: [PeopleController],
+  providers: [PeopleService, { provide: APP_INTERCEPTOR, useClass: RevealPersonalDataInterceptor }],
 })
 export class PersonalDataModule {}

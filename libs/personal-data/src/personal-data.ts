@@ -1,7 +1,7 @@
 import type { PersonalFieldMap } from '@haven/domain';
 import type { NewEvent, RecordedEvent } from '@haven/event-store';
 import { envelopeKeyId, open, seal, type SealingKey } from './envelope';
-import type { PersonalDataErased } from './domain/erasure.events';
+import type { PersonalDataErased } from './domain/person.events';
 import type { PersonKeys } from './person-keys';
 
 /** Injection token for the process's PersonalData (a plain symbol: this lib's core stays free of Nest). */

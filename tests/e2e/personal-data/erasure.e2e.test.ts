@@ -155,6 +155,35 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
     expect(resolved).toMatchObject({ outcome: 'followed_up_privately', note: 'called her', heldMessage: { text: null } });
   });
 
+  it("an admin exports what the log holds about a person, opened, and the export itself is recorded; after an erasure, its words are null", async () => {
+    const data = freshData(store);
+    app = await AppProcess.start(data);
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const aliceWords = `alice-${randomUUID()}`;
+    const { messageId } = await post(alice, roomId, aliceWords);
+    await post(bob, roomId, 'bob says something of his own');
+    await accepted(bob, 'rooms.report', { roomId, messageId, reason: 'off topic' });
+    await accepted(fran, 'rooms.mute', { roomId, userId: 'alice', durationSeconds: 60, reason: 'cool down' });
+    const exportOf = async (userId: string, as: { userId: string; role: 'admin' | 'clinician' } = { userId: 'ada', role: 'admin' }) =>
+      http(app, 'POST', `/people/${userId}/export`, await tokenFor(as.userId, as.role), { commandId: randomUUID() });
+
+    expect(await exportOf('alice', { userId: 'dr-kim', role: 'clinician' })).toMatchObject({ status: 403, body: { error: { code: 'AUTH.FORBIDDEN' } } });
+    const exported = await exportOf('alice');
+    expect(exported.status).toBe(200);
+    const { events, throughPosition } = exported.body.data;
+    expect(events.map((e: any) => e.type)).toEqual(['MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted']);
+    expect(events[1]).toMatchObject({ actorId: 'alice', streamId: `room-${roomId}`, data: { authorId: 'alice', text: aliceWords } });
+    expect(events[3]).toMatchObject({ actorId: 'fran', data: { userId: 'alice', reason: 'cool down' } });
+    expect(JSON.stringify(events)).not.toContain('bob says something of his own');
+    const log = await readLog(data);
+    expect(log.find((e) => e.type === 'PersonalDataExported')).toMatchObject({ actorId: 'ada', data: { userId: 'alice', throughPosition, by: 'ada' } });
+
+    await erase(app, 'alice');
+    const afterErasure = (await exportOf('alice')).body.data.events;
+    expect(afterErasure.find((e: any) => e.type === 'MessagePosted').data.text).toBeNull();
+    expect(afterErasure.map((e: any) => e.type)).toEqual(['MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted', 'PersonalDataExported', 'PersonalDataErased']);
+  });
+
   it('a repeated erasure command erases nothing more; a later one takes the keys made since', async () => {
     app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');

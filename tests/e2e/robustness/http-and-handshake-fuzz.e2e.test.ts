@@ -422,6 +422,7 @@ describe('hostile HTTP requests and socket handshakes (sqlite)', () => {
         { method: 'GET', path: '/mentoring/pairings' },
         { method: 'GET', path: '/family-sessions' },
         { method: 'POST', path: '/people/alice/erasure' },
+        { method: 'POST', path: '/people/alice/export' },
       ];
       const algNoneAdmin = new UnsecuredJWT({ sub: 'ada', role: 'admin' }).setExpirationTime('1h').encode();
       const refusedHeaders: [OutgoingHttpHeaders, string][] = [

@@ -5,8 +5,10 @@ import type { DomainEvent } from '@haven/domain';
  * log, in read models and in backups of either, reads as erased. The event itself holds ids only.
  */
 export type PersonalDataErased = DomainEvent<'PersonalDataErased', { userId: string; keyIds: string[]; by: string; erasedAt: string }>;
+/** An admin exported what the log holds about a person, through this position: access to health data leaves a trace. */
+export type PersonalDataExported = DomainEvent<'PersonalDataExported', { userId: string; throughPosition: number; by: string; exportedAt: string }>;
 
-export type ErasureEvent = PersonalDataErased;
+export type PersonEvent = PersonalDataErased | PersonalDataExported;
 
-/** One stream per person: the record of every erasure of their data. */
+/** One stream per person: the record of every erasure and export of their data. */
 export const personStreamName = (userId: string) => `person-${userId}`;

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, commandAck, handleCommand, type Clock } from '@haven/command-handling';
+import type { Actor } from '@haven/domain';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { personDecider, type PersonCommand } from './domain/person.decider';
+import { personStreamName, type PersonalDataErased, type PersonalDataExported } from './domain/person.events';
+import { PERSONAL_DATA, type PersonalData } from './personal-data';
+import { eventsAbout } from './person-export';
+
+type DataOf<E> = E extends { data: infer D } ? D : never;
+
+/** What admins do with a person's data as a whole: erase it, or export it. Each is recorded in `person-<userId>` first. */
+@Injectable()
+export class PeopleService {
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+  ) {}
+
+  /**
+   * Records PersonalDataErased with the keys in use, then deletes their secrets. Every other node drops the keys when
+   * the event reaches it (PersonalData.observe), and deletes them too should this node stop in between.
+   */
+  async erase(actor: Actor, userId: string, commandId: string) {
+    const keyIds = await this.personalData.keyIdsOf(userId);
+    const result = await this.run(actor, commandId, { type: 'ErasePersonalData', data: { userId, keyIds } });
+    // a repeated command id erases the keys its first run named, again
+    const erased = recorded<DataOf<PersonalDataErased>>(result.events, 'PersonalDataErased');
+    if (erased) await this.personalData.eraseKeys(erased.keyIds, erased.erasedAt);
+    return { ...commandAck(result), userId, keysErased: erased?.keyIds.length ?? 0 };
+  }
+
+  /**
+   * Records PersonalDataExported through the log's head, then reads every event up to there that the person did or is
+   * named in, opened (what was erased stays null). The whole log is read: an admin's rare request, not a reader's.
+   */
+  async export(actor: Actor, userId: string, commandId: string) {
+    const head = await this.storage.events.headPosition();
+    const result = await this.run(actor, commandId, { type: 'ExportPersonalData', data: { userId, throughPosition: head } });
+    const exported = recorded<DataOf<PersonalDataExported>>(result.events, 'PersonalDataExported');
+    const throughPosition = exported?.throughPosition ?? head;
+    const events = await this.personalData.reveal(await eventsAbout(this.storage.events, userId, throughPosition));
+    return { ...commandAck(result), userId, throughPosition, exportedAt: exported?.exportedAt ?? null, events };
+  }
+
+  private run(actor: Actor, commandId: string, command: Omit<PersonCommand, 'context'>) {
+    const context = { actor, commandId, now: this.clock.now().toISOString() };
+    return handleCommand(this.storage.events, personDecider, personStreamName(command.data.userId), { ...command, context } as PersonCommand);
+  }
+}
+
+function recorded<D>(events: { type: string; data: Record<string, unknown> }[], type: string): D | undefined {
+  return events.find((event) => event.type === type)?.data as D | undefined;
+}
