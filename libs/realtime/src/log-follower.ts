@@ -158,7 +158,8 @@ export class LogFollower {
             (e) => e.position <= this.delivered,
           );
           if (batch.length === 0) break;
-          for (const event of await this.outbound.reveal((await this.visibleTo(actor, batch)).map(toWireEvent))) {
+          const visible = (await this.visibleTo(actor, batch)).map(toWireEvent);
+          for (const event of await this.outbound.reveal(visible)) {
             socket.emit('event', event);
             caughtUp++;
           }
