@@ -6,11 +6,11 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
-import { PersonalDataModule } from '@haven/personal-data';
+import { createPersonDeliveryPolicy, PersonalDataModule } from '@haven/personal-data';
 import { RealtimeModule } from '@haven/realtime';
 import { familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule } from '@haven/mentoring';
-import { roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
+import { periodsOfUser, roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
 import { createSafetyDeliveryPolicy, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
 import { HealthController } from './health/health.controller';
@@ -24,6 +24,8 @@ const isTest = process.env.NODE_ENV === 'test';
 // read once at start: a clinic's bad phrase or resources file stops the start with a clear message
 const safetyConfig = safetyConfigFrom(process.env);
 const conversations = [roomConversationPort, mentoringConversationPort];
+// an erasure is told to the rooms the person was ever in
+const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, userId) => [...new Set((await periodsOfUser(db, userId)).map((p) => p.roomId))] });
 
 @Module({
   imports: [
@@ -52,7 +54,7 @@ const conversations = [roomConversationPort, mentoringConversationPort];
     ClockModule,
     StorageModule,
     IdentityModule,
-    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig)] }),
+    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig), personDeliveryPolicy] }),
     RoomsModule,
     MentoringModule,
     FamilySessionsModule,

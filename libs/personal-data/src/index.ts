@@ -9,3 +9,4 @@ export * from './people.service';
 export * from './people.controller';
 export * from './reveal-personal-data.interceptor';
 export * from './personal-data.module';
+export * from './person-delivery.policy';

@@ -8,7 +8,7 @@ import { readLog } from '../../support/event-log';
 import { describeWithPostgres, dropSchema } from '../../support/postgres';
 import { dumpTables } from '../../support/read-model-dump';
 import { closeAllClients, closeClientsAndAppAfterEach, connect, settle, tokenFor, type TestClient } from '../../support/sockets';
-import { caughtUp, STORES } from '../../support/stores';
+import { caughtUp, headPosition, STORES } from '../../support/stores';
 import { accepted, createRoom, joinAll, post, roomEvents, roomWithAliceAndBob, waitInRoom } from '../rooms/rooms-helpers';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
@@ -182,6 +182,38 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
     const afterErasure = (await exportOf('alice')).body.data.events;
     expect(afterErasure.find((e: any) => e.type === 'MessagePosted').data.text).toBeNull();
     expect(afterErasure.map((e: any) => e.type)).toEqual(['MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted', 'PersonalDataExported', 'PersonalDataErased']);
+  });
+
+  it('tells an erasure to everyone who shared a room with the person and to clinicians, live and on catch-up; nobody else', async () => {
+    app = await AppProcess.start(freshData(store));
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const carol = await connect(app, 'carol', 'participant');
+    const otherRoom = await createRoom(fran);
+    await joinAll(otherRoom, carol);
+    const kim = await connect(app, 'dr-kim', 'clinician');
+    const mona = await connect(app, 'mona', 'mentor');
+    await accepted(alice, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    await mona.waitForEvent((e) => e.type === 'MentorRequested');
+    await post(alice, roomId, 'words bob has on his screen');
+    await caughtUp(app.url);
+    const before = await headPosition(app.url);
+
+    await erase(app, 'alice');
+    const isErasure = (e: { type: string }) => e.type === 'PersonalDataErased';
+    for (const told of [bob, fran, kim, alice]) {
+      expect(await told.waitForEvent(isErasure)).toMatchObject({ streamId: 'person-alice', data: { userId: 'alice' } });
+    }
+    const live = bob.events.find(isErasure)!;
+    expect(Object.keys(live.data).sort()).toEqual(['erasedAt', 'userId']);
+    await settle();
+    expect(carol.events.filter(isErasure)).toEqual([]);
+    expect(mona.events.filter(isErasure)).toEqual([]);
+
+    const bobLater = await connect(app, 'bob', 'participant', { lastPosition: before });
+    const carolLater = await connect(app, 'carol', 'participant', { lastPosition: before });
+    await settle();
+    expect(bobLater.events.filter(isErasure)).toHaveLength(1);
+    expect(carolLater.events.filter(isErasure)).toEqual([]);
   });
 
   it('a repeated erasure command erases nothing more; a later one takes the keys made since', async () => {
