@@ -11,7 +11,7 @@ const MAX_SUBJECT_LENGTH = 200;
  * A user id is shown to people and names the user's channel: no surrounding spaces (` system` would read as the
  * system), no control characters, and whole UTF-16 text.
  */
-function isUsableSubject(sub: unknown): sub is string {
+export function isUsableUserId(sub: unknown): sub is string {
   return (
     typeof sub === 'string' &&
     sub.length > 0 &&
@@ -29,7 +29,7 @@ function isUsableSubject(sub: unknown): sub is string {
  */
 export function actorFromClaims(claims: Record<string, unknown>): Actor {
   const { sub, role, familySessionId } = claims;
-  if (!isUsableSubject(sub)) {
+  if (!isUsableUserId(sub)) {
     throw invalidClaims('the access token has no valid subject (sub)');
   }
   if (!isRole(role)) {

@@ -1,16 +1,15 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 import type { Actor } from '@haven/domain';
 import { CommandRequest } from '@haven/edge';
-import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { CurrentActor, HttpAuthGuard, isUsableUserId } from '@haven/identity';
 import { PeopleService } from './people.service';
 
+/** a user id a token could carry as its sub (identity's rule): erasing or exporting anything else would be a no-op on record */
 export class PersonParams {
   @ApiProperty({ description: "the person's user id (the token's sub)" })
-  @IsString()
-  @Length(1, 200)
-  @Matches(/^[^\p{Cc}\s](?:.*[^\p{Cc}\s])?$/u, { message: 'userId has no control characters and no leading or trailing blanks' })
+  @ValidateBy({ name: 'isUserId', validator: { validate: isUsableUserId, defaultMessage: () => 'userId must be a user id a token could carry' } })
   userId!: string;
 }
 

@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, commandAck, handleCommand, type Clock } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
-import { STORAGE, type Storage } from '@haven/event-store';
+import { STORAGE, type RecordedEvent, type Storage } from '@haven/event-store';
 import { personDecider, type PersonCommand } from './domain/person.decider';
-import { personStreamName, type PersonalDataErased, type PersonalDataExported } from './domain/person.events';
+import { personStreamName, type PersonalDataErased, type PersonalDataExported, type PersonEvent } from './domain/person.events';
 import { PERSONAL_DATA, type PersonalData } from './personal-data';
 import { eventsAbout } from './person-export';
-
-type DataOf<E> = E extends { data: infer D } ? D : never;
 
 /** What admins do with a person's data as a whole: erase it, or export it. Each is recorded in `person-<userId>` first. */
 @Injectable()
@@ -26,7 +24,7 @@ export class PeopleService {
     const keyIds = await this.personalData.keyIdsOf(userId);
     const result = await this.run(actor, commandId, { type: 'ErasePersonalData', data: { userId, keyIds } });
     // a repeated command id erases the keys its first run named, again
-    const erased = recorded<DataOf<PersonalDataErased>>(result.events, 'PersonalDataErased');
+    const erased = dataOf<PersonalDataErased>(result.events, 'PersonalDataErased');
     if (erased) await this.personalData.eraseKeys(erased.keyIds, erased.erasedAt);
     return { ...commandAck(result), userId, keysErased: erased?.keyIds.length ?? 0 };
   }
@@ -38,7 +36,7 @@ export class PeopleService {
   async export(actor: Actor, userId: string, commandId: string) {
     const head = await this.storage.events.headPosition();
     const result = await this.run(actor, commandId, { type: 'ExportPersonalData', data: { userId, throughPosition: head } });
-    const exported = recorded<DataOf<PersonalDataExported>>(result.events, 'PersonalDataExported');
+    const exported = dataOf<PersonalDataExported>(result.events, 'PersonalDataExported');
     const throughPosition = exported?.throughPosition ?? head;
     const events = await this.personalData.reveal(await eventsAbout(this.storage.events, userId, throughPosition));
     return { ...commandAck(result), userId, throughPosition, exportedAt: exported?.exportedAt ?? null, events };
@@ -50,6 +48,7 @@ export class PeopleService {
   }
 }
 
-function recorded<D>(events: { type: string; data: Record<string, unknown> }[], type: string): D | undefined {
-  return events.find((event) => event.type === type)?.data as D | undefined;
+/** the data of the command's event of this type (for a repeated command id: the first run's) */
+function dataOf<E extends PersonEvent>(events: RecordedEvent[], type: E['type']): E['data'] | undefined {
+  return events.find((event) => event.type === type)?.data as E['data'] | undefined;
 }

@@ -1,14 +1,14 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
-import type { PersonalDataErased } from './domain/person.events';
+import { isPersonStream, type PersonalDataErased } from './domain/person.events';
 
 /** The rooms context's answer to "which rooms has this user ever been a member of" (room ids). */
 export interface RoomsEverJoined {
   roomsOf(db: SqlExecutor, userId: string): Promise<string[]>;
 }
 
-const isErasure = (event: RecordedEvent) => event.type === 'PersonalDataErased' && event.streamId.startsWith('person-');
+const isErasure = (event: RecordedEvent) => event.type === 'PersonalDataErased' && isPersonStream(event.streamId);
 const staff = (viewer: Actor) => viewer.role === 'clinician' || viewer.role === 'admin';
 
 /**

@@ -8,7 +8,7 @@ import { sealingKey, type SealingKey } from './envelope';
  * so what was sealed under it reads as erased, not as unknown. The next thing sealed for that person gets a new key.
  *
  * Each node caches the keys it has used; an erasure on another node reaches this one as a PersonalDataErased in the
- * log (`forget`), within the follower's delay.
+ * log, within the follower's delay, and `erase` runs here too (PersonalData.observe).
  */
 export class PersonKeys {
   /** by key id; null: erased */
@@ -87,7 +87,7 @@ export class PersonKeys {
   }
 
   /** this node stops using these keys: what they sealed reads as erased from now on */
-  forget(keyIds: readonly string[]): void {
+  private forget(keyIds: readonly string[]): void {
     const erased = new Set(keyIds);
     for (const id of erased) this.byId.set(id, null);
     for (const [subjectId, key] of this.current) if (erased.has(key.keyId)) this.current.delete(subjectId);

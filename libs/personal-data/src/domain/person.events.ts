@@ -10,5 +10,7 @@ export type PersonalDataExported = DomainEvent<'PersonalDataExported', { userId:
 
 export type PersonEvent = PersonalDataErased | PersonalDataExported;
 
+const STREAM_PREFIX = 'person-';
 /** One stream per person: the record of every erasure and export of their data. */
-export const personStreamName = (userId: string) => `person-${userId}`;
+export const personStreamName = (userId: string) => `${STREAM_PREFIX}${userId}`;
+export const isPersonStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);
