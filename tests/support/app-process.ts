@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { TEST_DATABASE_URL, uniqueSchema } from './postgres';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+/** the master key every test app wraps its person keys with (32 bytes, base64), unless a test gives another */
+export const TEST_PERSONAL_DATA_KEY = Buffer.from('test-master-key-for-personal-dat').toString('base64');
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -85,6 +87,7 @@ export class AppProcess {
         NODE_ENV: 'test',
         PORT: String(port),
         JWT_SECRET: TEST_JWT_SECRET,
+        PERSONAL_DATA_KEY: TEST_PERSONAL_DATA_KEY,
         LOG_LEVEL: 'warn',
         // a test about something else posts, reacts and joins faster than a person; the limits' own tests set 1
         ROOM_ACTIVITY_LIMIT_SCALE: '100',

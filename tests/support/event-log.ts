@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { sealingKey } from '../../libs/personal-data/src/envelope';
+import { MasterKeys } from '../../libs/personal-data/src/master-keys';
 import { openSealed } from '../../libs/personal-data/src/personal-data';
-import type { AppData } from './app-process';
+import { TEST_PERSONAL_DATA_KEY, type AppData } from './app-process';
 
 /** One event as the store holds it, with what audits compare from its metadata. */
 export interface LoggedEvent {
@@ -18,13 +19,15 @@ export interface LoggedEvent {
 /**
  * The whole log, read straight from the app's store (not through the app): the oracle of the audits in
  * tests/e2e/robustness. Safe while the app runs: it only reads. Personal data is opened with the keys in the same
- * database, as the app opens it for readers (null where erased); `sealed: true` gives it as stored.
+ * database, unwrapped with the master key (the tests' own unless `masterKey` says), as the app opens it for readers
+ * (null where erased); `sealed: true` gives it as stored.
  */
-export async function readLog(data: AppData, options: { sealed?: boolean } = {}): Promise<LoggedEvent[]> {
+export async function readLog(data: AppData, options: { sealed?: boolean; masterKey?: string } = {}): Promise<LoggedEvent[]> {
   const { rows, keys } = await readRows(data);
   const events = rows.map(toLoggedEvent);
   if (options.sealed) return events;
-  const byId = new Map(keys.filter((k) => k.secret !== null).map((k) => [k.key_id, sealingKey(k.key_id, Buffer.from(k.secret!, 'base64'))]));
+  const master = MasterKeys.fromBase64(options.masterKey ?? TEST_PERSONAL_DATA_KEY);
+  const byId = new Map(keys.filter((k) => k.secret !== null).map((k) => [k.key_id, sealingKey(k.key_id, master.unwrap(k.key_id, k.secret!))]));
   return events.map((event) => ({ ...event, data: openSealed(event.data, (keyId) => byId.get(keyId)) }));
 }
 

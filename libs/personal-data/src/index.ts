@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './person-keys';
+export * from './master-keys';
 export * from './personal-data';
 export * from './sealed-storage';
 export * from './person-export';

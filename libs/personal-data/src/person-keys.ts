@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SqlDatabase, SqlRow } from '@haven/event-store';
 import { sealingKey, type SealingKey } from './envelope';
+import type { MasterKeys } from './master-keys';
 
 /**
  * One key per person, kept beside the read models in the SQL database: never in the log, and never a read model (a
@@ -9,6 +10,8 @@ import { sealingKey, type SealingKey } from './envelope';
  *
  * Each node caches the keys it has used; an erasure on another node reaches this one as a PersonalDataErased in the
  * log, within the follower's delay, and `erase` runs here too (PersonalData.observe).
+ *
+ * Secrets are stored wrapped under the master key (MasterKeys), never as they are.
  */
 export class PersonKeys {
   /** by key id; null: erased */
@@ -16,9 +19,19 @@ export class PersonKeys {
   /** each person's key for what is sealed now */
   private readonly current = new Map<string, SealingKey>();
 
-  private constructor(private readonly sql: SqlDatabase) {}
+  private constructor(
+    private readonly sql: SqlDatabase,
+    private readonly master: MasterKeys,
+    /** how many keys `open` wrapped anew under the current master key (first start after a rotation or an upgrade) */
+    readonly rewrappedAtOpen: number,
+  ) {}
 
-  static async open(sql: SqlDatabase): Promise<PersonKeys> {
+  /**
+   * Makes the table if need be, then wraps every key not yet under the current master key: those of a previous master
+   * key (a rotation) and those stored before keys were wrapped. Refuses, naming the master key, when a key is wrapped
+   * under one this node does not hold: started so, it could not open what that key sealed.
+   */
+  static async open(sql: SqlDatabase, master: MasterKeys): Promise<PersonKeys> {
     await sql.execute(
       `create table if not exists personal_data_keys (
          key_id text primary key, subject_id text not null, secret text, created_at text not null, erased_at text
@@ -26,7 +39,18 @@ export class PersonKeys {
     );
     // at most one key in use per person; erased ones stay beside it
     await sql.execute(`create unique index if not exists personal_data_keys_in_use on personal_data_keys (subject_id) where erased_at is null`);
-    return new PersonKeys(sql);
+    let rewrapped = 0;
+    for (const row of await sql.query(`select key_id, secret from personal_data_keys where secret is not null`)) {
+      const [keyId, stored] = [String(row.key_id), String(row.secret)];
+      if (master.wrapsUnderCurrent(stored)) continue;
+      // only the row as read: one erased meanwhile (secret null), or rewrapped by another node starting too, stays so
+      rewrapped += await sql.execute(`update personal_data_keys set secret = $1 where key_id = $2 and secret = $3`, [
+        master.wrap(keyId, master.unwrap(keyId, stored)),
+        keyId,
+        stored,
+      ]);
+    }
+    return new PersonKeys(sql, master, rewrapped);
   }
 
   /** the key to seal this person's data with now, made on first use (on any node: the first to insert wins) */
@@ -35,14 +59,15 @@ export class PersonKeys {
     if (cached) return cached;
     let row = await this.inUseRow(subjectId);
     if (!row) {
+      const keyId = randomUUID();
       await this.sql.execute(
         `insert into personal_data_keys (key_id, subject_id, secret, created_at) values ($1, $2, $3, $4) on conflict do nothing`,
-        [randomUUID(), subjectId, randomBytes(32).toString('base64'), new Date().toISOString()],
+        [keyId, subjectId, this.master.wrap(keyId, randomBytes(32)), new Date().toISOString()],
       );
       row = await this.inUseRow(subjectId);
       if (!row) throw new Error('personal_data_keys: no key in use after inserting one');
     }
-    const key = sealingKey(String(row.key_id), Buffer.from(String(row.secret), 'base64'));
+    const key = this.unwrapped(String(row.key_id), String(row.secret));
     this.current.set(subjectId, key);
     this.byId.set(key.keyId, key);
     return key;
@@ -64,7 +89,11 @@ export class PersonKeys {
     const placeholders = missing.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.sql.query(`select key_id, secret from personal_data_keys where key_id in (${placeholders})`, missing);
     const found = new Map(rows.map((r) => [String(r.key_id), r.secret === null ? null : String(r.secret)]));
-    for (const [id, secret] of found) this.byId.set(id, secret === null ? null : sealingKey(id, Buffer.from(secret, 'base64')));
+    for (const [id, secret] of found) this.byId.set(id, secret === null ? null : this.unwrapped(id, secret));
+  }
+
+  private unwrapped(keyId: string, stored: string): SealingKey {
+    return sealingKey(keyId, this.master.unwrap(keyId, stored));
   }
 
   /** after `load`: the key; null when it was erased; undefined when no row names it */

@@ -1,13 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { PersonalFieldMap } from '@haven/domain';
 import { openSqliteStorage, type NewEvent } from '@haven/event-store';
+import { MasterKeys } from './master-keys';
 import { sealPersonalData } from './sealed-storage';
 
 // Random events with personal fields of every shape (plain, nested, lists, null, text that looks sealed), appended
 // through the sealing store by a few people, some of whom are then erased. Whatever was written: no personal word
 // reaches the store as written (each is marked with a character base64 never holds), everyone reads back exactly what
 // was written, except that each field of an erased person reads null, and nothing else changes.
+
+const masterKeys = MasterKeys.fromBase64(randomBytes(32).toString('base64'));
 
 const fields: PersonalFieldMap = {
   Posted: { subject: 'authorId', fields: ['text', 'warning'] },
@@ -48,7 +51,7 @@ describe('personal data sealed by the store, under random events', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(eventData, { minLength: 1, maxLength: 12 }), fc.subarray(PEOPLE), async (written, erasedPeople) => {
         const raw = await openSqliteStorage(':memory:');
-        const { storage, personalData } = await sealPersonalData(raw, fields);
+        const { storage, personalData } = await sealPersonalData(raw, fields, masterKeys);
         try {
           const events: NewEvent[] = written.map(({ type, data }) => ({
             id: randomUUID(),

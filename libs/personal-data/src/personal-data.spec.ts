@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { PersonalFieldMap } from '@haven/domain';
 import { openSqliteStorage, type NewEvent, type Storage } from '@haven/event-store';
+import { MasterKeys } from './master-keys';
 import { sealPersonalData } from './sealed-storage';
 import type { PersonalData } from './personal-data';
+
+const masterKeys = MasterKeys.fromBase64(randomBytes(32).toString('base64'));
 
 const fields: PersonalFieldMap = {
   Posted: { subject: 'authorId', fields: ['text', 'warning'] },
@@ -24,7 +27,7 @@ describe('personal data in a real (in-memory SQLite) store', () => {
 
   beforeEach(async () => {
     raw = await openSqliteStorage(':memory:');
-    ({ storage, personalData } = await sealPersonalData(raw, fields));
+    ({ storage, personalData } = await sealPersonalData(raw, fields, masterKeys));
   });
   afterEach(() => storage.close());
 
@@ -95,7 +98,7 @@ describe('personal data in a real (in-memory SQLite) store', () => {
   });
 
   it('a node that learns of an erasure from the log stops opening those values, and deletes the keys if still there', async () => {
-    const { personalData: otherNode } = await sealPersonalData(raw, fields);
+    const { personalData: otherNode } = await sealPersonalData(raw, fields, masterKeys);
     const stored = (await storage.events.append('s-1', [event('Posted', { authorId: 'alice', text: 'words', warning: null })], 'any')).events[0];
     expect((await otherNode.reveal(stored.data)).text).toBe('words');
     const keyIds = await personalData.keyIdsOf('alice');

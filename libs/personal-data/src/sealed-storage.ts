@@ -1,6 +1,7 @@
 import type { PersonalFieldMap } from '@haven/domain';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, Storage, SubscribeOptions, Subscription } from '@haven/event-store';
 import { PersonalData } from './personal-data';
+import type { MasterKeys } from './master-keys';
 import { PersonKeys } from './person-keys';
 
 /** An event store whose appends seal personal fields first; reads hand back what is stored, sealed. */
@@ -42,15 +43,20 @@ export class SealingEventStore implements EventStore {
 
 /**
  * The storage the app uses: its event store seals the declared personal fields of every event appended (see
- * PersonalData), with keys in a table of the storage's SQL database.
+ * PersonalData), with keys in a table of the storage's SQL database, wrapped under the master key.
  */
-export async function sealPersonalData(storage: Storage, fields: PersonalFieldMap): Promise<{ storage: Storage; personalData: PersonalData }> {
-  const personalData = new PersonalData(await PersonKeys.open(storage.sql), fields);
+export async function sealPersonalData(
+  storage: Storage,
+  fields: PersonalFieldMap,
+  masterKeys: MasterKeys,
+): Promise<{ storage: Storage; personalData: PersonalData; rewrappedKeys: number }> {
+  const keys = await PersonKeys.open(storage.sql, masterKeys);
+  const personalData = new PersonalData(keys, fields);
   const sealed: Storage = {
     events: new SealingEventStore(storage.events, personalData),
     sql: storage.sql,
     eventsTableInSql: storage.eventsTableInSql,
     close: () => storage.close(),
   };
-  return { storage: sealed, personalData };
+  return { storage: sealed, personalData, rewrappedKeys: keys.rewrappedAtOpen };
 }

@@ -5,8 +5,9 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET } from '@haven/identity/dev-jwt-secret';
+import { DEV_PERSONAL_DATA_KEY } from '@haven/personal-data/master-keys';
 import { mintDevToken } from '@haven/identity/dev-token-minter';
-import { freePort, TEST_JWT_SECRET } from '../../support/app-process';
+import { freePort, TEST_JWT_SECRET, TEST_PERSONAL_DATA_KEY } from '../../support/app-process';
 import { describeWithPostgres, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../../support/postgres';
 import { openRelay } from '../../support/tcp-relay';
 import { closeAllClients, connect, tokenFor } from '../../support/sockets';
@@ -57,7 +58,7 @@ const children = new Set<ChildProcess>();
  */
 async function attemptStart<T = undefined>(overrides: EnvOverrides, probe?: (url: string) => Promise<T>, dir = mkdtempSync(join(tmpdir(), 'haven-config-'))): Promise<StartAttempt<T>> {
   const port = await freePort();
-  const env = { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', SQLITE_PATH: join(dir, 'haven.sqlite'), ...overrides };
+  const env = { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, PERSONAL_DATA_KEY: TEST_PERSONAL_DATA_KEY, LOG_LEVEL: 'info', SQLITE_PATH: join(dir, 'haven.sqlite'), ...overrides };
   const definedEnv = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as Record<string, string>;
   const startedAt = Date.now();
   const child = spawn(process.execPath, [MAIN], { cwd: dir, env: definedEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -243,6 +244,10 @@ const mistakes: { mistake: string; env: EnvOverrides; names: string }[] = [
   { mistake: 'JWT_MAX_AGE_HOURS with a unit', env: { JWT_MAX_AGE_HOURS: '24h' }, names: 'JWT_MAX_AGE_HOURS' },
   { mistake: 'a FAMILY_TOKEN_SECRET shorter than 32 bytes', env: { FAMILY_TOKEN_SECRET: 'family-secret' }, names: 'FAMILY_TOKEN_SECRET' },
   { mistake: 'production with the public DEV_JWT_SECRET as FAMILY_TOKEN_SECRET', env: { NODE_ENV: 'production', FAMILY_TOKEN_SECRET: DEV_JWT_SECRET }, names: 'FAMILY_TOKEN_SECRET' },
+  { mistake: 'production without PERSONAL_DATA_KEY (the master key of personal data)', env: { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, PERSONAL_DATA_KEY: undefined }, names: 'PERSONAL_DATA_KEY' },
+  { mistake: 'production with the public DEV_PERSONAL_DATA_KEY', env: { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, PERSONAL_DATA_KEY: DEV_PERSONAL_DATA_KEY }, names: 'PERSONAL_DATA_KEY' },
+  { mistake: 'a PERSONAL_DATA_KEY that is a passphrase, not 32 bytes of base64', env: { PERSONAL_DATA_KEY: 'correct horse battery staple' }, names: 'PERSONAL_DATA_KEY' },
+  { mistake: 'a PERSONAL_DATA_PREVIOUS_KEYS entry that is not a key', env: { PERSONAL_DATA_PREVIOUS_KEYS: `${TEST_PERSONAL_DATA_KEY},old-key` }, names: 'PERSONAL_DATA_PREVIOUS_KEYS' },
   // Found by this audit, fixed 2026-12-01; it was: better-sqlite3's "SqliteError: unable to open database file" names neither the path nor SQLITE_PATH.
   { mistake: 'a SQLITE_PATH that is a directory', env: { SQLITE_PATH: tmpdir() }, names: 'SQLITE_PATH' },
   // Found by this audit, fixed 2026-12-01; it was: the pg driver's own "connect ECONNREFUSED 127.0.0.1:1" leaves the engineer to guess which setting holds

@@ -49,6 +49,17 @@ export class Environment {
   @IsOptional() @IsString() @MinLength(32)
   FAMILY_TOKEN_SECRET?: string;
 
+  /**
+   * master key (32 bytes, base64) wrapping every person's key in the database; production needs one. Checked, with the
+   * previous ones, by masterKeysFromEnv at start (its errors name the variable)
+   */
+  @IsOptional() @IsString()
+  PERSONAL_DATA_KEY?: string;
+
+  /** comma-separated master keys replaced by PERSONAL_DATA_KEY: keys under them are rewrapped at start */
+  @IsString()
+  PERSONAL_DATA_PREVIOUS_KEYS = '';
+
   /** comma-separated origins allowed by CORS (HTTP and socket.io); empty allows none cross-origin */
   @IsString()
   CORS_ORIGINS = '';

@@ -1,7 +1,7 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { openStorage, STORAGE, type Storage } from '@haven/event-store';
-import { PERSONAL_DATA, sealPersonalData, type PersonalData } from '@haven/personal-data';
+import { masterKeysFromEnv, PERSONAL_DATA, sealPersonalData, type PersonalData } from '@haven/personal-data';
 import type { Environment } from '../config/environment';
 import { allPersonalFields } from '../personal-fields';
 
@@ -10,7 +10,8 @@ type Opened = { storage: Storage; personalData: PersonalData };
 
 /**
  * The event log and the SQL database of the read models, opened once per process. Every append through it seals the
- * personal fields each context declares (crypto-shredding), with keys kept in that SQL database.
+ * personal fields each context declares (crypto-shredding), with keys kept in that SQL database, wrapped under the
+ * master key from the environment.
  */
 @Global()
 @Module({
@@ -19,6 +20,15 @@ type Opened = { storage: Storage; personalData: PersonalData };
       provide: OPENED,
       inject: [ConfigService],
       useFactory: async (config: ConfigService<Environment, true>): Promise<Opened> => {
+        // throws on a bad or missing production key before anything is opened: the app refuses to start
+        const keySettings: Record<string, string | undefined> = {
+          NODE_ENV: config.get('NODE_ENV'),
+          PERSONAL_DATA_KEY: config.get('PERSONAL_DATA_KEY'),
+          PERSONAL_DATA_PREVIOUS_KEYS: config.get('PERSONAL_DATA_PREVIOUS_KEYS'),
+        };
+        const { masterKeys, usingDevKey } = masterKeysFromEnv((name) => keySettings[name]);
+        const logger = new Logger('PersonalData');
+        if (usingDevKey) logger.warn('PERSONAL_DATA_KEY is unset: wrapping personal data keys with the public DEV_PERSONAL_DATA_KEY');
         const storage = await openStorage({
           eventStore: config.get('EVENT_STORE'),
           sqlitePath: config.get('SQLITE_PATH'),
@@ -27,7 +37,9 @@ type Opened = { storage: Storage; personalData: PersonalData };
           postgresSchema: config.get('POSTGRES_SCHEMA'),
         });
         try {
-          return await sealPersonalData(storage, allPersonalFields);
+          const { rewrappedKeys, ...opened } = await sealPersonalData(storage, allPersonalFields, masterKeys);
+          if (rewrappedKeys > 0) logger.log(`wrapped ${rewrappedKeys} personal data keys under master key ${masterKeys.current.id}`);
+          return opened;
         } catch (error) {
           await storage.close();
           throw error;
