@@ -231,6 +231,8 @@ function documentedDeliveries(log: LoggedEvent[], helpOffer: { message: string; 
         const neutralToMembers = rule !== 'moderators' && !(event.type === 'MemberBanned' && !d.wasMember);
         if (neutralToMembers) give(inRoom, neutralForm(event));
         give([...moderatorsOf(room), ...named], full);
+        // "and every clinician, member or not"
+        if (event.type === 'MessageReported' || event.type === 'ReportResolved') give(USERS.filter((u) => CAST[u] === 'clinician'), full);
         // "named: reporter (never the reported author)", also when the author moderates the room
         if (event.type === 'MessageReported' || event.type === 'ReportResolved') forms.delete(d.authorId);
       }

@@ -71,6 +71,34 @@ describe.each(STORES)('message reports on %s', (store) => {
     await accepted(bob, 'rooms.report', { roomId, messageId, reason: 'still there and still hurtful' });
   });
 
+  it("every clinician gets each room's reports and resolutions, live and on catch-up, member or not; none of its other moderator events", async () => {
+    const drKim = await connect(app, 'dr-kim', 'clinician');
+    const headBefore = await headPosition(app.url);
+    const { fran, bob, roomId, messageId } = await roomWithAMessage();
+    const { reportId } = await accepted<{ reportId: string }>(bob, 'rooms.report', { roomId, messageId, reason: 'mocking people in recovery' });
+    expect(await waitInRoom(drKim, roomId, 'MessageReported')).toMatchObject({ data: { reportId, reason: 'mocking people in recovery', reporterId: 'bob' } });
+    await accepted(fran, 'rooms.mute', { roomId, userId: 'alice', durationSeconds: 600, reason: 'time to cool off' });
+    await accepted(fran, 'rooms.resolveReport', { roomId, reportId, outcome: 'member_muted' });
+    await waitInRoom(drKim, roomId, 'ReportResolved');
+
+    // a clinician whose own message is reported is not told who reported it, moderator of the room or not
+    const drMae = await connect(app, 'dr-mae', 'clinician');
+    await joinAll(roomId, drMae);
+    const { messageId: maesMessage } = await post(drMae, roomId, 'you will all relapse anyway');
+    await accepted(bob, 'rooms.report', { roomId, messageId: maesMessage, reason: 'a clinician said that' });
+    await waitInRoom(drKim, roomId, 'MessageReported', (e) => e.data.messageId === maesMessage);
+    await waitInRoom(fran, roomId, 'MessageReported', (e) => e.data.messageId === maesMessage);
+
+    await settle();
+    const reportsOnly = ['MessageReported', 'ReportResolved', 'MessageReported'];
+    expect(roomEvents(drKim, roomId).map((e) => e.type)).toEqual(reportsOnly);
+    expect(roomEvents(drMae, roomId, 'MessageReported')).toEqual([]);
+    const kimsTablet = await connect(app, 'dr-kim', 'clinician', { lastPosition: headBefore });
+    expect(roomEvents(kimsTablet, roomId).map((e) => e.type)).toEqual(reportsOnly);
+    const maesTablet = await connect(app, 'dr-mae', 'clinician', { lastPosition: headBefore });
+    expect(roomEvents(maesTablet, roomId, 'MessageReported').map((e) => e.data.messageId)).toEqual([messageId]);
+  });
+
   it('nobody can report their own message (ROOM.CANNOT_REPORT_OWN_MESSAGE)', async () => {
     const { fran, alice, roomId, messageId } = await roomWithAMessage();
     const error = await refused(app, alice, 'rooms.report', { roomId, messageId, reason: 'reporting myself' }, 'ROOM.CANNOT_REPORT_OWN_MESSAGE');

@@ -34,7 +34,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     const kindOf = kindsOf(db);
-    const overseers = (await overseenByClinicians(audience, kindOf)) ? [channels.role('clinician')] : [];
+    const overseers = (await overseenByClinicians(recorded, audience, kindOf)) ? [channels.role('clinician')] : [];
     const familyRoom = (await kindOf(roomId)) === 'family_session';
     return { deliveries: deliveriesFor(audience, authored(recorded), overseers, familyRoom), joinBefore, leaveAfter };
   },
@@ -56,7 +56,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const reachable = familyRoom === null || admittedBy(periods, roomId, recorded.position);
       const named = audience.alsoUsers?.includes(viewer.userId) === true && reachable;
       const moderator = period?.moderator === true;
-      const overseer = viewer.role === 'clinician' && (await overseenByClinicians(audience, kinds));
+      const overseer = viewer.role === 'clinician' && (await overseenByClinicians(recorded, audience, kinds));
       if (named || overseer || (moderator && audience.to !== 'nobody')) visible.push(recorded);
       else if (audience.to === 'members' && period) visible.push(audience.redactFor ? redactedForm(recorded) : recorded);
     }
@@ -98,11 +98,14 @@ function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> 
 }
 
 /**
- * Nobody facilitates a mentor pair, so what a room's moderators get (reports, resolutions, mutes) goes to clinicians
- * there instead, live and on catch-up alike.
+ * Clinicians stand in for moderators, live and on catch-up alike, where the room's moderators' channel would not reach
+ * them: in a mentor pair, which nobody facilitates, everything its moderators would get (reports, resolutions, mutes);
+ * in any room, its reports and their resolutions, so that the moderation queue across rooms (`GET /moderation/reports`,
+ * which clinicians read) also arrives live, whether or not they are members.
  */
-async function overseenByClinicians(audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
-  return audience.to === 'moderators' && (await kindOf(audience.roomId)) === 'mentor_pair';
+async function overseenByClinicians(event: RecordedEvent, audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
+  if (audience.to !== 'moderators') return false;
+  return event.type === 'MessageReported' || event.type === 'ReportResolved' || (await kindOf(audience.roomId)) === 'mentor_pair';
 }
 
 /**
