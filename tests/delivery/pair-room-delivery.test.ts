@@ -98,10 +98,10 @@ function pairRoomSuite(open: () => Promise<Storage>) {
     ]));
   });
 
-  it("leaves a group room's moderator events to its moderators, as before", async () => {
+  it("leaves a group room's moderator events to its moderators, but for its reports, which every clinician gets", async () => {
     const groupRoom = events.find((e) => e.type === 'RoomCreated')!.streamId.slice('room-'.length);
     const visible = async (viewer: Actor) => typesIn((await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen), groupRoom);
-    expect(await visible(drLee)).toEqual([]);
+    expect(await visible(drLee)).toEqual(['MessageReported']);
     expect(await visible(fran)).toEqual(['RoomCreated', 'MemberJoined', 'MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted']);
   });
 

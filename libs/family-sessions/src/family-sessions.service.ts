@@ -45,6 +45,14 @@ export class FamilySessionsService {
     return { ...commandAck(result), sessionId, roomId };
   }
 
+  /** New times for a session not started, before anyone redeemed an invite; its room and open invites stay as they are. */
+  async reschedule(actor: Actor, sessionId: string, times: { startsAt: string; endsAt: string }, commandId: string) {
+    await this.sessionFor(actor, sessionId);
+    const result = await this.run(actor, commandId, { type: 'RescheduleFamilySession', data: { sessionId, ...times } });
+    const stored = result.events[0]?.data as { startsAt: string; endsAt: string } | undefined;
+    return { ...commandAck(result), sessionId, ...(stored ? { startsAt: stored.startsAt, endsAt: stored.endsAt } : {}) };
+  }
+
   /** The code is in this answer only: the store keeps its hash. A retried command id gets `code: null`. */
   async invite(actor: Actor, sessionId: string, inviteeLabel: string, commandId: string) {
     const session = await this.sessionFor(actor, sessionId);

@@ -141,6 +141,42 @@ describe.each(STORES)('family sessions on %s', (store) => {
     expect((await httpGet(app, kim, `/family-sessions/${sessionId}`)).body.data.invites).toHaveLength(1);
   });
 
+  it('the host moves a session not started: its people are told, its invites expire by the new end; not once a code is used, nor once it started', async () => {
+    const kim = await connect(app, someone('dr-kim'), 'clinician');
+    const pat = await connect(app, someone('pat'), 'participant');
+    const lee = await connect(app, someone('dr-lee'), 'clinician');
+    const bob = await connect(app, someone('bob'), 'participant');
+    const iso = (minutesFromNow: number) => new Date(Date.now() + minutesFromNow * 60_000).toISOString();
+    const { sessionId } = await accepted<{ sessionId: string }>(kim, 'family.schedule', { participantId: pat.userId, title: 'Family session', startsAt: iso(120), endsAt: iso(180) });
+    const invite = await accepted<{ inviteId: string; code: string; expiresAt: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Dad' });
+
+    const sooner = { startsAt: iso(30), endsAt: iso(90) };
+    expect(Date.parse(invite.expiresAt)).toBeGreaterThan(Date.parse(sooner.endsAt));
+    expect(await accepted(kim, 'family.reschedule', { sessionId, ...sooner })).toMatchObject({ sessionId, ...sooner });
+    for (const told of [pat, lee]) {
+      const moved = await told.waitForEvent((e) => e.type === 'FamilySessionRescheduled' && e.data.sessionId === sessionId);
+      expect(moved.data).toEqual({ sessionId, ...sooner, by: kim.userId, rescheduledAt: expect.any(String) });
+    }
+    const { data } = (await httpGet(app, pat, `/family-sessions/${sessionId}`)).body;
+    expect(data).toMatchObject({ ...sooner, invites: [expect.objectContaining({ inviteId: invite.inviteId, status: 'open', expiresAt: sooner.endsAt })] });
+    await refused(app, pat, 'family.reschedule', { sessionId, startsAt: iso(60), endsAt: iso(120) }, 'FAMILY.FORBIDDEN');
+    await refused(app, bob, 'family.reschedule', { sessionId, startsAt: iso(60), endsAt: iso(120) }, 'FAMILY.SESSION_NOT_FOUND');
+    await refused(app, kim, 'family.reschedule', { sessionId, startsAt: iso(60), endsAt: iso(60 + 9 * 60) }, 'FAMILY.INVALID_REQUEST');
+    await settle();
+    expect(bob.events.filter((e) => e.type === 'FamilySessionRescheduled')).toEqual([]);
+
+    // the code still works, for the new times; from then on the session stays where it is
+    const redeemed = await redeem(app, invite.code);
+    expect(redeemed).toMatchObject({ status: 200, body: { data: { startsAt: sooner.startsAt, endsAt: sooner.endsAt } } });
+    const refusal = await refused(app, kim, 'family.reschedule', { sessionId, startsAt: iso(240), endsAt: iso(300) }, 'FAMILY.CANNOT_RESCHEDULE');
+    expect(refusal.details).toEqual({ reason: 'guests_redeemed' });
+
+    // a session under way is not moved either
+    const running = await scheduleSession(kim, pat);
+    const started = await refused(app, kim, 'family.reschedule', { sessionId: running.sessionId, startsAt: iso(240), endsAt: iso(300) }, 'FAMILY.CANNOT_RESCHEDULE');
+    expect(started.details).toEqual({ reason: 'started' });
+  });
+
   // last in the file: it moves the app's clock three hours on, past every session scheduled above
   it('a session nobody ended is ended by the system an hour past its end, and its room closes', async () => {
     const { kim, pat, sessionId, roomId } = await scheduled();

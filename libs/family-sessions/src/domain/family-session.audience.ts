@@ -28,6 +28,7 @@ export function familySessionAudience(event: FamilySessionEvent, session: { part
   const staff: FamilyAudience = { users: people, roles: ['clinician'], form: 'full' };
   switch (event.type) {
     case 'FamilySessionScheduled':
+    case 'FamilySessionRescheduled':
     case 'FamilyInviteIssued':
     case 'FamilyInviteRevoked':
     case 'FamilyInviteExpired':

@@ -8,6 +8,7 @@ export type ScheduleFamilySession = SessionCommandOf<
   'ScheduleFamilySession',
   { participantId: string; title: string; startsAt: string; endsAt: string; roomId: string }
 >;
+export type RescheduleFamilySession = SessionCommandOf<'RescheduleFamilySession', { startsAt: string; endsAt: string }>;
 /** The code itself never reaches the decider: only its hash, which redemption compares. */
 export type InviteFamilyMember = SessionCommandOf<'InviteFamilyMember', { inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string }>;
 export type RevokeFamilyInvite = SessionCommandOf<'RevokeFamilyInvite', { inviteId: string }>;
@@ -21,6 +22,7 @@ export type EndFamilySession = SessionCommandOf<'EndFamilySession', Record<never
 
 export type FamilySessionCommand =
   | ScheduleFamilySession
+  | RescheduleFamilySession
   | InviteFamilyMember
   | RevokeFamilyInvite
   | ExpireFamilyInvite

@@ -52,6 +52,41 @@ describe('scheduling', () => {
   });
 });
 
+describe('rescheduling', () => {
+  const later = { startsAt: at(24 * 60), endsAt: at(24 * 60 + 90) };
+  const reschedule = (by: Actor, to: { startsAt: string; endsAt: string } = later, now = T0) => command('RescheduleFamilySession', to, by, now);
+  const rescheduled = (by: Actor, to = later, now = T0) => event('FamilySessionRescheduled', { sessionId: 's1', ...to, by: by.userId, rescheduledAt: now });
+
+  it('the host or any clinician moves a session not started; the same times again change nothing', () => {
+    spec.given([scheduled]).when(reschedule(kim)).then([rescheduled(kim)]);
+    spec.given([scheduled]).when(reschedule(lee)).then([rescheduled(lee)]);
+    spec.given([scheduled, rescheduled(kim)]).when(reschedule(kim)).thenNothing();
+    spec.given([scheduled]).when(reschedule(pat)).thenThrows('FAMILY.FORBIDDEN');
+    for (const by of [bob, fran, mona, guest]) spec.given([scheduled]).when(reschedule(by)).thenThrows('FAMILY.SESSION_NOT_FOUND');
+  });
+  it('not once it has started, nor once a family member redeemed an invite (their token carries the old times), nor after its end', () => {
+    spec.given([scheduled]).when(reschedule(kim, later, at(60))).thenThrows('FAMILY.CANNOT_RESCHEDULE', { reason: 'started' });
+    spec.given([scheduled, issued(), redeemed]).when(reschedule(kim)).thenThrows('FAMILY.CANNOT_RESCHEDULE', { reason: 'guests_redeemed' });
+    const ended = event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: [], by: 'dr-kim', endedAt: T0 });
+    spec.given([scheduled, ended]).when(reschedule(kim)).thenThrows('FAMILY.SESSION_ENDED');
+  });
+  it.each([
+    [{ startsAt: 'next week', endsAt: at(200) }, 'startsAt'],
+    [{ startsAt: at(200), endsAt: at(200) }, 'endsAt'],
+    [{ startsAt: at(200), endsAt: at(200 + 9 * 60) }, 'endsAt'],
+    [{ startsAt: at(-120), endsAt: at(-60) }, 'endsAt'],
+  ])('refuses times %j naming the field, as scheduling does', (to, field) => {
+    spec.given([scheduled]).when(reschedule(kim, to)).thenThrows('FAMILY.INVALID_REQUEST', { field });
+  });
+  it('moved sooner, an open invite expires by the new end: not redeemed after it, and marked expired then', () => {
+    const sooner = { startsAt: at(20), endsAt: at(50) };
+    const history = [scheduled, issued('i1', kim, at(110)), rescheduled(kim, sooner)];
+    spec.given(history).when(redeem('hash-i1', at(50))).thenThrows('FAMILY.INVITE_EXPIRED', { expiresAt: at(50) });
+    spec.given(history).when(redeem('hash-i1', at(49))).then([{ ...redeemed, data: { ...redeemed.data, redeemedAt: at(49) } } as FamilySessionEvent]);
+    spec.given(history).when(command('ExpireFamilyInvite', { inviteId: 'i1' }, SYSTEM_ACTOR, at(50))).then([event('FamilyInviteExpired', { sessionId: 's1', inviteId: 'i1', expiredAt: at(50) })]);
+  });
+});
+
 describe('invites', () => {
   it('the host, any clinician or the participant invites; others learn the session does not exist', () => {
     spec.given([scheduled]).when(invite(kim)).then([issued()]);

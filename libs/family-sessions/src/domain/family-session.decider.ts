@@ -33,6 +33,16 @@ function requireStaffOfSession(session: FamilySession, actor: Actor): void {
   if (!isStaff(actor) && actor.userId !== session.hostId) throw FamilyErrors.forbidden('only clinicians admit, remove guests and end the session');
 }
 
+/** A session's times as the rules take them: ISO, in order, at most MAX_SESSION_HOURS long, ending in the future. */
+function sessionTimes(data: { startsAt: unknown; endsAt: unknown }, now: string): { startsAt: string; endsAt: string } {
+  const startsAt = isoTime('startsAt', data.startsAt);
+  const endsAt = isoTime('endsAt', data.endsAt);
+  if (ms(endsAt) <= ms(startsAt)) throw FamilyErrors.invalid('endsAt', 'endsAt must be after startsAt');
+  if (ms(endsAt) - ms(startsAt) > MAX_SESSION_HOURS * 3_600_000) throw FamilyErrors.invalid('endsAt', `a session lasts at most ${MAX_SESSION_HOURS} hours`);
+  if (ms(endsAt) <= ms(now)) throw FamilyErrors.invalid('endsAt', 'endsAt is in the past');
+  return { startsAt, endsAt };
+}
+
 function requireScheduled(state: FamilySessionState): FamilySession {
   if (state.status === 'absent') throw FamilyErrors.notFound();
   if (state.status === 'ended') throw FamilyErrors.ended();
@@ -54,13 +64,21 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         if (state.status !== 'absent') throw FamilyErrors.alreadyExists(sessionId);
         const { participantId, roomId } = command.data;
         const title = text('title', command.data.title, MAX_TITLE_LENGTH);
-        const startsAt = isoTime('startsAt', command.data.startsAt);
-        const endsAt = isoTime('endsAt', command.data.endsAt);
-        if (ms(endsAt) <= ms(startsAt)) throw FamilyErrors.invalid('endsAt', 'endsAt must be after startsAt');
-        if (ms(endsAt) - ms(startsAt) > MAX_SESSION_HOURS * 3_600_000) throw FamilyErrors.invalid('endsAt', `a session lasts at most ${MAX_SESSION_HOURS} hours`);
-        if (ms(endsAt) <= ms(now)) throw FamilyErrors.invalid('endsAt', 'endsAt is in the past');
+        const { startsAt, endsAt } = sessionTimes(command.data, now);
         if (participantId === actor.userId) throw FamilyErrors.invalid('participantId', 'the participant is someone else than the host');
         return [{ type: 'FamilySessionScheduled', data: { sessionId, participantId, hostId: actor.userId, title, startsAt, endsAt, roomId, scheduledAt: now } }];
+      }
+      case 'RescheduleFamilySession': {
+        const session = requireScheduled(state);
+        requireStaffOfSession(session, actor);
+        const { startsAt, endsAt } = sessionTimes(command.data, now);
+        if (startsAt === session.startsAt && endsAt === session.endsAt) return [];
+        if (ms(now) >= ms(session.startsAt)) throw FamilyErrors.cannotReschedule('started', 'the session has started; end it and schedule another');
+        // a redeemed invite's token and its holder's expectations carry the old times
+        if (Object.keys(session.guests).length > 0) {
+          throw FamilyErrors.cannotReschedule('guests_redeemed', 'family members have redeemed invites for these times; end the session and schedule another');
+        }
+        return [{ type: 'FamilySessionRescheduled', data: { sessionId, startsAt, endsAt, by: actor.userId, rescheduledAt: now } }];
       }
       case 'InviteFamilyMember': {
         const session = requireScheduled(state);

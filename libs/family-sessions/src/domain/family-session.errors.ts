@@ -13,5 +13,7 @@ export const FamilyErrors = {
   tooManyInvites: (max: number) => new DomainError('FAMILY.TOO_MANY_INVITES', `at most ${max} open invites per session`, { max }),
   guestNotFound: (guestId: string) => new DomainError('FAMILY.GUEST_NOT_FOUND', 'no such guest in this session', { guestId }),
   guestRemoved: (guestId: string) => new DomainError('FAMILY.GUEST_REMOVED', 'this guest was removed from the session', { guestId }),
+  /** `reason`: 'started' (it began at `startsAt`), or 'guests_redeemed' (family members hold tokens for the old times) */
+  cannotReschedule: (reason: 'started' | 'guests_redeemed', message: string) => new DomainError('FAMILY.CANNOT_RESCHEDULE', message, { reason }),
   invalid: (field: string, message: string) => new DomainError('FAMILY.INVALID_REQUEST', message, { field }),
 } as const;

@@ -7,6 +7,14 @@ export type FamilySessionScheduled = DomainEvent<
   'FamilySessionScheduled',
   { sessionId: string; participantId: string; hostId: string; title: string; startsAt: string; endsAt: string; roomId: string; scheduledAt: string }
 >;
+/**
+ * New times for a session that has not started and whose invites nobody has redeemed yet. Open invites expire at the
+ * new end if that is sooner than their `expiresAt` (an invite never outlives its session).
+ */
+export type FamilySessionRescheduled = DomainEvent<
+  'FamilySessionRescheduled',
+  { sessionId: string; startsAt: string; endsAt: string; by: string; rescheduledAt: string }
+>;
 export type FamilyInviteIssued = DomainEvent<
   'FamilyInviteIssued',
   /** `participantId`: whose family session it is, the person the label is about (absent before 2026-12-02) */
@@ -27,6 +35,7 @@ export type FamilySessionEnded = DomainEvent<'FamilySessionEnded', { sessionId: 
 
 export type FamilySessionEvent =
   | FamilySessionScheduled
+  | FamilySessionRescheduled
   | FamilyInviteIssued
   | FamilyInviteRevoked
   | FamilyInviteExpired
@@ -37,6 +46,7 @@ export type FamilySessionEvent =
 export type FamilySessionEventType = FamilySessionEvent['type'];
 export const FAMILY_SESSION_EVENT_TYPES: readonly FamilySessionEventType[] = [
   'FamilySessionScheduled',
+  'FamilySessionRescheduled',
   'FamilyInviteIssued',
   'FamilyInviteRevoked',
   'FamilyInviteExpired',

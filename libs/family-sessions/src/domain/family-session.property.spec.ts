@@ -8,7 +8,7 @@ import type { FamilySessionState } from './family-session.state';
 // Random sequences of every family-session command from a mixed cast, the system included, with the clock moving
 // on; refusals are skipped, as the handler would. Whatever happens, a code works once, only before it expires and
 // while the session runs, a removed guest stays out, nothing but invite expiry follows the end, and only the system
-// redeems and expires, only staff and the host admit and remove.
+// redeems and expires, only staff and the host admit, remove and reschedule (before it starts and before any code was used).
 
 const T0 = Date.parse('2030-01-06T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -18,10 +18,10 @@ const cast: Actor[] = [kim, who('dr-lee', 'clinician'), who('pat', 'participant'
 const INVITES = ['i1', 'i2', 'i3', 'i4'];
 const GUESTS = INVITES.map((id) => `family-${id}`);
 
-type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'end' | 'schedule';
+type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'end' | 'schedule' | 'reschedule';
 type Step = { kind: Kind; actor: number; pick: number; wait: number };
 // redeeming most, ending rarely: a session that ends in its first steps tests little
-const WEIGHTS: Record<Kind, number> = { invite: 12, revoke: 3, redeem: 20, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1 };
+const WEIGHTS: Record<Kind, number> = { invite: 12, revoke: 3, redeem: 20, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1, reschedule: 3 };
 const stepArb: fc.Arbitrary<Step> = fc.record({
   kind: fc.oneof(...Object.entries(WEIGHTS).map(([kind, weight]) => ({ arbitrary: fc.constant(kind as Kind), weight }))),
   actor: fc.nat(99),
@@ -53,6 +53,11 @@ function commandOf(s: Step, now: number, n: number): FamilySessionCommand {
       return { type: 'ExpireFamilyInvite', data: { ...data, inviteId }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
     case 'end':
       return { type: 'EndFamilySession', data, context: context(s.pick % 5 === 0 ? anyone : kim) };
+    case 'reschedule': {
+      // sooner or later, shorter or longer: an open invite may then expire by the new end
+      const startsAt = now + [60_000, 3600_000, 2 * 3600_000, 3 * 3600_000][s.pick % 4];
+      return { type: 'RescheduleFamilySession', data: { ...data, startsAt: iso(startsAt), endsAt: iso(startsAt + ((s.pick % 3) + 1) * 1800_000) }, context: context(s.actor % 2 ? kim : anyone) };
+    }
     case 'schedule':
       return { type: 'ScheduleFamilySession', data: { ...data, participantId: 'pat', title: 'Again', startsAt: iso(now), endsAt: iso(now + 3600_000), roomId: 'room-s1' }, context: context(anyone) };
   }
@@ -78,6 +83,7 @@ describe('family session invariants under random command sequences', () => {
         const removed = new Set<string>();
         const expiresAt = new Map<string, number>();
         let ended = false;
+        let startsAt = T0 + 3600_000;
         steps.forEach((step, n) => {
           now += step.wait * 1000;
           const cmd = commandOf(step, now, n);
@@ -128,6 +134,15 @@ describe('family session invariants under random command sequences', () => {
               case 'FamilySessionEnded':
                 ended = true;
                 break;
+              case 'FamilySessionRescheduled': {
+                if (!staffOrHost(by)) throw new Error(`${by.userId} rescheduled`);
+                if (now >= startsAt) throw new Error('rescheduled after it started');
+                if (redeemed.size > 0) throw new Error('rescheduled after a code was used');
+                startsAt = Date.parse(event.data.startsAt);
+                const end = Date.parse(event.data.endsAt);
+                for (const [id, at] of expiresAt) if (!closed.has(id)) expiresAt.set(id, Math.min(at, end));
+                break;
+              }
               case 'FamilySessionScheduled':
                 throw new Error('scheduled twice');
             }
@@ -141,7 +156,7 @@ describe('family session invariants under random command sequences', () => {
       }),
       { numRuns: 300, seed: 20301201 },
     );
-    for (const type of ['FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilySessionEnded']) {
+    for (const type of ['FamilySessionRescheduled', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilySessionEnded']) {
       expect({ type, many: (seen.get(type) ?? 0) >= 20 }).toEqual({ type, many: true });
     }
   });

@@ -31,6 +31,9 @@ export type FamilySessionState = { status: 'absent' } | FamilySession;
 
 export const initialFamilySessionState = (): FamilySessionState => ({ status: 'absent' });
 
+/** the earlier of two ISO times */
+export const earlier = (a: string, b: string): string => (Date.parse(a) <= Date.parse(b) ? a : b);
+
 /** Folds one event into the state. Pure. A session has a handful of invites and guests: plain records do. */
 export function evolveFamilySession(state: FamilySessionState, event: FamilySessionEvent): FamilySessionState {
   if (event.type === 'FamilySessionScheduled') {
@@ -44,6 +47,13 @@ export function evolveFamilySession(state: FamilySessionState, event: FamilySess
   const setGuest = (guestId: string, status: GuestState['status']): FamilySession =>
     session.guests[guestId] ? { ...session, guests: { ...session.guests, [guestId]: { ...session.guests[guestId], status } } } : session;
   switch (event.type) {
+    case 'FamilySessionRescheduled': {
+      const { startsAt, endsAt } = event.data;
+      const invites = Object.fromEntries(
+        Object.entries(session.invites).map(([id, invite]) => [id, invite.status === 'open' ? { ...invite, expiresAt: earlier(invite.expiresAt, endsAt) } : invite]),
+      );
+      return { ...session, startsAt, endsAt, invites };
+    }
     case 'FamilyInviteIssued': {
       const { inviteId, codeHash, inviteeLabel, expiresAt, invitedBy } = event.data;
       return { ...session, invites: { ...session.invites, [inviteId]: { codeHash, inviteeLabel, expiresAt, invitedBy, status: 'open' } } };

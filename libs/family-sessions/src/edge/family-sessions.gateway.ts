@@ -11,6 +11,7 @@ import {
   FamilyInviteRefRequest,
   FamilySessionRefRequest,
   InviteFamilyMemberRequest,
+  RescheduleFamilySessionRequest,
   ScheduleFamilySessionRequest,
 } from './family-sessions.requests';
 
@@ -27,6 +28,11 @@ export class FamilySessionsGateway {
   schedule(@ConnectedSocket() s: Socket, @MessageBody() { commandId, sessionId, ...data }: ScheduleFamilySessionRequest) {
     const actor = actorOf(s);
     return ok(this.sessions.schedule(actor, sessionId ?? derivedId(actor, commandId, 'family-session'), data, commandId));
+  }
+
+  @SubscribeMessage('family.reschedule')
+  reschedule(@ConnectedSocket() s: Socket, @MessageBody() { commandId, sessionId, startsAt, endsAt }: RescheduleFamilySessionRequest) {
+    return ok(this.sessions.reschedule(actorOf(s), sessionId, { startsAt, endsAt }, commandId));
   }
 
   @SubscribeMessage('family.invite')

@@ -17,6 +17,11 @@ export class FamilySessionRefRequest extends CommandRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() sessionId!: string;
 }
 
+export class RescheduleFamilySessionRequest extends FamilySessionRefRequest {
+  @ApiProperty({ example: '2026-12-04T17:00:00.000Z' }) @IsISO8601({ strict: true }) startsAt!: string;
+  @ApiProperty({ example: '2026-12-04T18:00:00.000Z' }) @IsISO8601({ strict: true }) endsAt!: string;
+}
+
 export class InviteFamilyMemberRequest extends FamilySessionRefRequest {
   @ApiProperty({ maxLength: 60, description: 'how the family member is shown to the session, e.g. "Mom"', example: 'Mom' })
   @IsString() @Length(0, 600) inviteeLabel!: string;

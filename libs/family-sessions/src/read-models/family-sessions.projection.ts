@@ -58,6 +58,13 @@ export const familySessionsProjection: Projection = {
         );
         return;
       }
+      case 'FamilySessionRescheduled': {
+        const d = event.data;
+        await tx.execute(`update family_sessions set starts_at = $2, ends_at = $3 where session_id = $1`, [d.sessionId, d.startsAt, d.endsAt]);
+        // as the decider's state: an open invite never outlives its session (ISO times in UTC compare as text)
+        await tx.execute(`update family_invites set expires_at = $2 where session_id = $1 and status = 'open' and expires_at > $2`, [d.sessionId, d.endsAt]);
+        return;
+      }
       case 'FamilyInviteIssued': {
         const d = event.data;
         await tx.execute(

@@ -100,12 +100,15 @@ function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> 
 /**
  * Clinicians stand in for moderators, live and on catch-up alike, where the room's moderators' channel would not reach
  * them: in a mentor pair, which nobody facilitates, everything its moderators would get (reports, resolutions, mutes);
- * in any room, its reports and their resolutions, so that the moderation queue across rooms (`GET /moderation/reports`,
- * which clinicians read) also arrives live, whether or not they are members.
+ * in a group room, its reports and their resolutions, so that the moderation queue across rooms (`GET
+ * /moderation/reports`) also arrives live, whether or not they are members. Not in a family session's room: its host
+ * clinician moderates it, and clinicians outside the session are kept out of it.
  */
 async function overseenByClinicians(event: RecordedEvent, audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
   if (audience.to !== 'moderators') return false;
-  return event.type === 'MessageReported' || event.type === 'ReportResolved' || (await kindOf(audience.roomId)) === 'mentor_pair';
+  const kind = await kindOf(audience.roomId);
+  if (kind === 'mentor_pair') return true;
+  return (event.type === 'MessageReported' || event.type === 'ReportResolved') && kind !== null && kind !== 'family_session';
 }
 
 /**
