@@ -1,6 +1,6 @@
 import { kurrentStreamName, streamScope } from '../../libs/event-store/src/kurrentdb/kurrentdb-mapping';
 import { familySessionStreamName } from '../../libs/family-sessions/src/domain/family-session.events';
-import { mentorProfileStreamName } from '../../libs/mentoring/src/domain/mentor-languages';
+import { mentorProfileStreamName } from '../../libs/mentoring/src/domain/mentor-profile';
 import { menteeStreamName } from '../../libs/mentoring/src/domain/mentoring.events';
 import { personStreamName } from '../../libs/personal-data/src/domain/person.events';
 import { roomStreamName } from '../../libs/rooms/src/domain/room.events';

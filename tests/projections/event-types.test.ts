@@ -11,7 +11,7 @@ import { allReadModels } from '../../apps/api/src/read-models';
 const EVENT_FILES = [
   'libs/rooms/src/domain/room.events.ts',
   'libs/mentoring/src/domain/mentoring.events.ts',
-  'libs/mentoring/src/domain/mentor-languages.ts',
+  'libs/mentoring/src/domain/mentor-profile.ts',
   'libs/family-sessions/src/domain/family-session.events.ts',
   'libs/safety/src/domain/safety-alert.events.ts',
   'libs/personal-data/src/domain/person.events.ts',

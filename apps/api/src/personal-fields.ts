@@ -1,5 +1,6 @@
 import type { PersonalFieldMap } from '@haven/domain';
 import { FAMILY_SESSION_PERSONAL_FIELDS } from '@haven/family-sessions/domain/family-session.events';
+import { MENTOR_PROFILE_PERSONAL_FIELDS } from '@haven/mentoring/domain/mentor-profile';
 import { MENTORING_PERSONAL_FIELDS } from '@haven/mentoring/domain/mentoring.events';
 import { ROOM_PERSONAL_FIELDS } from '@haven/rooms/domain/room.events';
 import { SAFETY_PERSONAL_FIELDS } from '@haven/safety/domain/safety-alert.events';
@@ -8,6 +9,7 @@ import { SAFETY_PERSONAL_FIELDS } from '@haven/safety/domain/safety-alert.events
 export const allPersonalFields: PersonalFieldMap = {
   ...ROOM_PERSONAL_FIELDS,
   ...MENTORING_PERSONAL_FIELDS,
+  ...MENTOR_PROFILE_PERSONAL_FIELDS,
   ...FAMILY_SESSION_PERSONAL_FIELDS,
   ...SAFETY_PERSONAL_FIELDS,
 };

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
 import { pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
-import { mentorProfileDecider, mentorProfileStreamName } from './domain/mentor-languages';
+import { mentorProfileDecider, mentorProfileStreamName, type MentorProfileCommand } from './domain/mentor-profile';
 import { mentoringDecider } from './domain/mentoring.decider';
 import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
 import { MentoringErrors } from './domain/mentoring.errors';
@@ -93,12 +93,17 @@ export class MentoringCommandsService {
 
   /** A mentor's languages (an empty list: every language); requests in others stop reaching them from now on. */
   async setLanguages(actor: Actor, languages: string[], commandId: string) {
-    const context = { actor, commandId, now: this.clock.now().toISOString() };
-    const result = await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(actor.userId), {
-      type: 'SetMentorLanguages',
-      data: { mentorId: actor.userId, languages },
-      context,
-    });
+    return this.runProfile(actor, commandId, { type: 'SetMentorLanguages', data: { mentorId: actor.userId, languages } });
+  }
+
+  /** The topics a mentor is glad to mentor on (an empty list: none); they rank requests for them, and choose nothing. */
+  async setTopics(actor: Actor, topics: string[], commandId: string) {
+    return this.runProfile(actor, commandId, { type: 'SetMentorTopics', data: { mentorId: actor.userId, topics } });
+  }
+
+  private async runProfile(actor: Actor, commandId: string, command: Omit<MentorProfileCommand, 'context'>) {
+    const full = { ...command, context: { actor, commandId, now: this.clock.now().toISOString() } } as MentorProfileCommand;
+    const result = await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(actor.userId), full);
     if (result.position !== null) await this.follower.waitFor(result.position);
     return commandAck(result);
   }

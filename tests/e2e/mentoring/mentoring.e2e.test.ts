@@ -64,7 +64,7 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
 
     // the same over HTTP: mentors list it without who asks, the participant lists their own, others nothing
     const listed = await httpGet(app, mona, '/mentoring/requests');
-    expect(listed.body.data).toContainEqual({ requestId, ...wishes, requestedAt: expect.any(String), openUntil: expect.any(String), position: expect.any(Number) });
+    expect(listed.body.data).toContainEqual({ requestId, ...wishes, requestedAt: expect.any(String), openUntil: expect.any(String), position: expect.any(Number), matchingTopics: [] });
     expect(JSON.stringify(listed.body)).not.toContain(participant.userId);
     expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, status: 'open' })]);
     expect((await httpGet(app, bob, '/mentoring/requests')).body.data).toEqual([]);

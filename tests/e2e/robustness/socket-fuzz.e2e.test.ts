@@ -29,7 +29,7 @@ const MESSAGES = [
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch',
-  'mentoring.setLanguages', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
+  'mentoring.setLanguages', 'mentoring.setTopics', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -106,6 +106,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'mentoring.end': { commandId: FRESH, pairingId: w.elsewhere.messageId },
     'mentoring.rematch': { commandId: FRESH, pairingId: w.elsewhere.messageId },
     'mentoring.setLanguages': { commandId: FRESH, languages: ['en'] },
+    'mentoring.setTopics': { commandId: FRESH, topics: ['sleep'] },
     // mia is a facilitator: family sessions refuse her (scheduling is for clinicians), after the edge checked the shape
     'family.schedule': { commandId: FRESH, participantId: 'bob', title: 'Family session', startsAt: '2030-01-01T10:00:00.000Z', endsAt: '2030-01-01T11:00:00.000Z' },
     'family.reschedule': { commandId: FRESH, sessionId: w.elsewhere.messageId, startsAt: '2030-01-02T10:00:00.000Z', endsAt: '2030-01-02T11:00:00.000Z' },

@@ -1,7 +1,7 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, type DeliveryPolicy } from '@haven/realtime';
-import { isMentorProfileStream, speaks, type MentorLanguagesSet } from '../domain/mentor-languages';
+import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
 import { languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
@@ -25,7 +25,7 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
 
   async route(recorded, db) {
     if (isMentorProfileStream(recorded.streamId)) {
-      const { mentorId } = (recorded as unknown as MentorLanguagesSet).data;
+      const { mentorId } = (recorded as unknown as MentorProfileEvent).data;
       return { deliveries: [{ to: [channels.user(mentorId)], except: [NO_FAMILY], event: recorded }], joinBefore: [], leaveAfter: [] };
     }
     const event = asMentoring(recorded);
@@ -40,7 +40,7 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
   },
 
   async visibleTo(viewer: Actor, events, db) {
-    const profileOwn = (recorded: RecordedEvent) => viewer.role === 'mentor' && (recorded as unknown as MentorLanguagesSet).data.mentorId === viewer.userId;
+    const profileOwn = (recorded: RecordedEvent) => viewer.role === 'mentor' && (recorded as unknown as MentorProfileEvent).data.mentorId === viewer.userId;
     const mentoring = events.filter((recorded) => !isMentorProfileStream(recorded.streamId)).map(asMentoring);
     // a mentor's languages as they are now: one who takes up Spanish finds today's Spanish requests on catch-up too
     const mine = viewer.role === 'mentor' ? await languagesOfMentor(db, viewer.userId) : null;

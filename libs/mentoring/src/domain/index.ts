@@ -4,4 +4,4 @@ export * from './mentoring.errors';
 export * from './mentoring.state';
 export * from './mentoring.decider';
 export * from './mentoring.audience';
-export * from './mentor-languages';
+export * from './mentor-profile';

@@ -3,8 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
+import { sharedTopics } from '../domain/mentor-profile';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { languagesOfMentor, openRequestsFor, pairingsOf, requestsOf } from '../read-models/mentoring.projection';
+import { languagesOfMentor, openRequestsFor, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest } from '../read-models/mentoring.projection';
 
 const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
@@ -17,24 +19,35 @@ export class MentoringController {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly mentoring: MentoringCommandsService,
+    /** opens the mentor's topics and the requests' to match them; nothing opened here leaves but to that mentor */
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {}
 
   @Get('requests')
   @ApiOperation({
     summary:
-      "Mentors: the open requests they may take (in a language they mentor in), without who asks. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
+      "Mentors: the open requests they may take (in a language they mentor in), without who asks, each with `matchingTopics` (those it shares with the mentor's topics), most shared first, then oldest first. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
   })
   async requests(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
     const rows =
       actor.role === 'mentor'
-        ? await openRequestsFor(db, actor.userId)
+        ? await this.rankedFor(actor.userId)
         : actor.role === 'participant'
           ? await requestsOf(db, actor.userId)
           : overseer(actor)
             ? await requestsOf(db, null)
             : [];
     return { ok: true, data: rows.map((row) => ({ ...row, openUntil: this.openUntil(row.requestedAt) })) };
+  }
+
+  /** A mentor's open requests, best topic matches first; among equals, oldest first (as openRequestsFor orders them). */
+  private async rankedFor(mentorId: string): Promise<(OpenMentorRequest & { matchingTopics: string[] })[]> {
+    const db = this.storage.sql;
+    const [mine, requests] = await this.personalData.reveal([await topicsOfMentor(db, mentorId), await openRequestsFor(db, mentorId)] as const);
+    const matched = requests.map((request, order) => ({ request: { ...request, matchingTopics: sharedTopics(mine, request.topics) }, order }));
+    matched.sort((a, b) => b.request.matchingTopics.length - a.request.matchingTopics.length || a.order - b.order);
+    return matched.map(({ request }) => request);
   }
 
   /** as MENTOR_REQUEST_OPEN_HOURS is set now (the setting the expiry uses when it comes) */
@@ -46,6 +59,12 @@ export class MentoringController {
   @ApiOperation({ summary: 'Mentors: the languages they mentor in (null: never set, every language). Others: null.' })
   async languages(@CurrentActor() actor: Actor) {
     return { ok: true, data: { languages: actor.role === 'mentor' ? await languagesOfMentor(this.storage.sql, actor.userId) : null } };
+  }
+
+  @Get('topics')
+  @ApiOperation({ summary: 'Mentors: the topics they mentor on ([] when none). Others: null.' })
+  async topics(@CurrentActor() actor: Actor) {
+    return { ok: true, data: { topics: actor.role === 'mentor' ? await topicsOfMentor(this.storage.sql, actor.userId) : null } };
   }
 
   @Get('pairings')

@@ -9,7 +9,7 @@ import { socketActor } from '@haven/identity';
 import type { ConversationRef } from '@haven/safety/domain/safety-alert.events';
 import { SafetyService } from '@haven/safety/safety.service';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorLanguagesRequest } from './mentoring.requests';
+import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
@@ -83,6 +83,11 @@ export class MentoringGateway {
   @SubscribeMessage('mentoring.setLanguages')
   setLanguages(@ConnectedSocket() s: Socket, @MessageBody() { commandId, languages }: SetMentorLanguagesRequest) {
     return ok(this.mentoring.setLanguages(actorOf(s), languages, commandId));
+  }
+
+  @SubscribeMessage('mentoring.setTopics')
+  setTopics(@ConnectedSocket() s: Socket, @MessageBody() { commandId, topics }: SetMentorTopicsRequest) {
+    return ok(this.mentoring.setTopics(actorOf(s), topics, commandId));
   }
 
   @SubscribeMessage('mentoring.end')

@@ -35,6 +35,11 @@ export class RematchRequest extends EndPairingRequest {
   @IsOptional() @IsUUID() requestId?: string;
 }
 
+export class SetMentorTopicsRequest extends CommandRequest {
+  @ApiProperty({ type: [String], description: 'up to 20 topics the mentor is glad to mentor on, each up to 40 characters; an empty list clears them', example: ['sleep', 'grief'] })
+  @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(0, 400, { each: true }) topics!: string[];
+}
+
 export class SetMentorLanguagesRequest extends CommandRequest {
   @ApiProperty({ type: [String], description: 'up to 10 BCP 47 language tags; an empty list means every language', example: ['en', 'es'] })
   @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 35, { each: true }) languages!: string[];

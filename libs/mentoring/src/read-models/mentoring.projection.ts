@@ -1,6 +1,6 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import { isMentorProfileStream, speaks, type MentorLanguagesSet } from '../domain/mentor-languages';
+import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '../domain/mentoring.events';
 
 const ROOM_STREAM_PREFIX = 'room-';
@@ -13,8 +13,8 @@ const ROOM_STREAM_PREFIX = 'room-';
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages'],
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -32,6 +32,8 @@ export const mentoringProjection: Projection = {
     await db.execute(`create index if not exists mentor_pairings_mentor on mentor_pairings (mentor_id)`);
     await db.execute(`create index if not exists mentor_pairings_room on mentor_pairings (room_id)`);
     await db.execute(`create table if not exists mentor_languages (mentor_id text primary key, languages text not null)`);
+    // a mentor's topics as stored: sealed under the mentor's key, opened only for that mentor
+    await db.execute(`create table if not exists mentor_topics (mentor_id text primary key, topics text not null)`);
   },
   async apply(tx, recorded) {
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
@@ -44,12 +46,18 @@ export const mentoringProjection: Projection = {
       return;
     }
     if (isMentorProfileStream(recorded.streamId)) {
-      if (recorded.type !== 'MentorLanguagesSet') return;
-      const { mentorId, languages } = (recorded as unknown as MentorLanguagesSet).data;
-      await tx.execute(
-        `insert into mentor_languages values ($1, $2) on conflict (mentor_id) do update set languages = excluded.languages`,
-        [mentorId, JSON.stringify(languages)],
-      );
+      const event = recorded as unknown as MentorProfileEvent;
+      if (event.type === 'MentorLanguagesSet') {
+        await tx.execute(
+          `insert into mentor_languages values ($1, $2) on conflict (mentor_id) do update set languages = excluded.languages`,
+          [event.data.mentorId, JSON.stringify(event.data.languages)],
+        );
+      } else if (event.type === 'MentorTopicsSet') {
+        await tx.execute(`insert into mentor_topics values ($1, $2) on conflict (mentor_id) do update set topics = excluded.topics`, [
+          event.data.mentorId,
+          JSON.stringify(event.data.topics),
+        ]);
+      }
       return;
     }
     if (!isMentoringStream(recorded.streamId)) return;
@@ -150,6 +158,12 @@ export async function openRequestsFor(db: SqlExecutor, mentorId: string, limit =
 export async function languagesOfMentor(db: SqlExecutor, mentorId: string): Promise<string[] | null> {
   const [row] = await db.query(`select languages from mentor_languages where mentor_id = $1`, [mentorId]);
   return row ? (JSON.parse(String(row.languages)) as string[]) : null;
+}
+
+/** The topics a mentor named, as stored (sealed); [] when they named none. */
+export async function topicsOfMentor(db: SqlExecutor, mentorId: string): Promise<string[]> {
+  const [row] = await db.query(`select topics from mentor_topics where mentor_id = $1`, [mentorId]);
+  return row ? (JSON.parse(String(row.topics)) as string[]) : [];
 }
 
 /** The mentors who named languages, none of them this one: a request in it is not offered to them. */

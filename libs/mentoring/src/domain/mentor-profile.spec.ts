@@ -1,5 +1,5 @@
 import type { Actor } from '@haven/domain';
-import { mentorProfileDecider, speaks, type SetMentorLanguages } from './mentor-languages';
+import { mentorProfileDecider, sharedTopics, speaks, type MentorProfileEvent, type SetMentorLanguages, type SetMentorTopics } from './mentor-profile';
 import { audienceOf, mentoringAudience } from './mentoring.audience';
 import type { MentoringEvent } from './mentoring.events';
 
@@ -9,7 +9,12 @@ const set = (actor: Actor, languages: unknown, mentorId = actor.userId): SetMent
   data: { mentorId, languages: languages as string[] },
   context: { actor, commandId: 'c1', now: '2026-12-02T10:00:00.000Z' },
 });
-const decide = (command: SetMentorLanguages, languages: string[] | null = null) => mentorProfileDecider.decide(command, { languages });
+const decide = (command: SetMentorLanguages | SetMentorTopics, languages: string[] | null = null) => mentorProfileDecider.decide(command, { languages });
+const setTopics = (actor: Actor, topics: unknown, mentorId = actor.userId): SetMentorTopics => ({
+  type: 'SetMentorTopics',
+  data: { mentorId, topics: topics as string[] },
+  context: { actor, commandId: 'c2', now: '2026-12-02T10:00:00.000Z' },
+});
 
 describe('mentor languages', () => {
   it('match by primary subtag, and a mentor who named none mentors in every language', () => {
@@ -50,5 +55,36 @@ describe('mentor languages', () => {
       expect(audienceOf({ userId: 'dr-kim', role: 'clinician' }, event, ['dr-kim'])?.form).toBe('full');
     }
     expect(mentoringAudience(requested, ['tom'])[1].exceptUsers).toEqual(['pat', 'tom']);
+  });
+});
+
+describe('mentor topics', () => {
+  it('a mentor sets their own, trimmed and once each whatever the case; an empty list clears them', () => {
+    expect(decide(setTopics(maria, [' Grief ', 'sleep', 'GRIEF']))).toEqual([
+      { type: 'MentorTopicsSet', data: { mentorId: 'maria', topics: ['Grief', 'sleep'], setAt: '2026-12-02T10:00:00.000Z' } },
+    ]);
+    expect(decide(setTopics(maria, []))).toEqual([{ type: 'MentorTopicsSet', data: { mentorId: 'maria', topics: [], setAt: '2026-12-02T10:00:00.000Z' } }]);
+  });
+
+  it('refuses anyone else, and topics that are not a list of short texts', () => {
+    expect(() => decide(setTopics({ userId: 'pat', role: 'participant' }, ['sleep']))).toThrow(expect.objectContaining({ code: 'MENTORING.FORBIDDEN' }));
+    expect(() => decide(setTopics(maria, ['sleep'], 'tom'))).toThrow(expect.objectContaining({ code: 'MENTORING.FORBIDDEN' }));
+    for (const bad of ['sleep', [''], [42], ['x'.repeat(41)], Array.from({ length: 21 }, (_, i) => `topic ${i}`)]) {
+      expect(() => decide(setTopics(maria, bad))).toThrow(expect.objectContaining({ code: 'MENTORING.INVALID_REQUEST', details: { field: 'topics' } }));
+    }
+  });
+
+  it('are shared with a request case-insensitively, as the request names them; erased ones (null) share nothing', () => {
+    expect(sharedTopics(['Grief', 'sleep'], ['SLEEP', 'anxiety', 'grief'])).toEqual(['SLEEP', 'grief']);
+    expect(sharedTopics([null, 'sleep'], [null, 'sleep'])).toEqual(['sleep']);
+    expect(sharedTopics([], ['sleep'])).toEqual([]);
+  });
+
+  it('leave the languages as they are', () => {
+    const events: MentorProfileEvent[] = [
+      { type: 'MentorLanguagesSet', data: { mentorId: 'maria', languages: ['es'], setAt: 'T' } },
+      { type: 'MentorTopicsSet', data: { mentorId: 'maria', topics: ['sleep'], setAt: 'T' } },
+    ];
+    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'] });
   });
 });

@@ -1,0 +1,97 @@
+import { requiredText, type CommandContext, type Decider, type DomainEvent, type PersonalFieldMap } from '@haven/domain';
+import { MentoringErrors } from './mentoring.errors';
+import { LANGUAGE_TAG, MAX_TOPIC_LENGTH } from './mentoring.validation';
+
+/**
+ * A mentor's profile, in a stream of their own, `mentor-profile-<mentorId>`:
+ * - the languages they mentor in. A request goes to the mentors who speak its language and to those who named none
+ *   (every language); the others never see it. Languages match by their primary subtag: a mentor of "es" sees a
+ *   request in "es-MX".
+ * - the topics they are glad to mentor on. These choose nothing: a mentor still sees every request in their languages,
+ *   with the topics it shares with theirs (`GET /mentoring/requests`, best matches first). A mentor's topics may tell
+ *   of their own history, so they are personal data, sealed under the mentor's key and shown to the mentor alone.
+ */
+export const MAX_MENTOR_LANGUAGES = 10;
+export const MAX_MENTOR_TOPICS = 20;
+
+export type MentorLanguagesSet = DomainEvent<'MentorLanguagesSet', { mentorId: string; languages: string[]; setAt: string }>;
+export type MentorTopicsSet = DomainEvent<'MentorTopicsSet', { mentorId: string; topics: string[]; setAt: string }>;
+export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet;
+export type SetMentorLanguages = { type: 'SetMentorLanguages'; data: { mentorId: string; languages: string[] }; context: CommandContext };
+export type SetMentorTopics = { type: 'SetMentorTopics'; data: { mentorId: string; topics: string[] }; context: CommandContext };
+export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics;
+
+export const MENTOR_PROFILE_PERSONAL_FIELDS: PersonalFieldMap = {
+  MentorTopicsSet: { subject: 'mentorId', fields: ['topics'] },
+};
+
+export interface MentorProfileState {
+  /** null: never set (every language) */
+  languages: string[] | null;
+}
+
+const PROFILE_PREFIX = 'mentor-profile-';
+export const mentorProfileStreamName = (mentorId: string): string => `${PROFILE_PREFIX}${mentorId}`;
+export const isMentorProfileStream = (streamId: string): boolean => streamId.startsWith(PROFILE_PREFIX);
+
+const primary = (tag: string): string => tag.split('-')[0].toLowerCase();
+
+/** Whether a mentor with these languages (null or none: every language) is offered a request in `requested`. */
+export function speaks(languages: readonly string[] | null | undefined, requested: string): boolean {
+  if (!languages || languages.length === 0) return true;
+  return languages.some((language) => primary(language) === primary(requested));
+}
+
+/** Trimmed and deduplicated by primary subtag ("es" and "es-MX" are one language here); an empty list is every language. */
+function validLanguages(input: unknown): string[] {
+  if (!Array.isArray(input)) throw MentoringErrors.invalid('languages', 'languages must be a list of language tags');
+  const languages: string[] = [];
+  for (const raw of input) {
+    const tag = typeof raw === 'string' ? raw.trim() : '';
+    if (!LANGUAGE_TAG.test(tag)) throw MentoringErrors.invalid('languages', 'each language must be a tag such as "en" or "es-MX"');
+    if (!languages.some((l) => primary(l) === primary(tag))) languages.push(tag);
+  }
+  if (languages.length > MAX_MENTOR_LANGUAGES) throw MentoringErrors.invalid('languages', `at most ${MAX_MENTOR_LANGUAGES} languages`);
+  return languages;
+}
+
+/** Trimmed, deduplicated case-insensitively, as a request's topics are; an empty list clears them. */
+function validTopics(input: unknown): string[] {
+  if (!Array.isArray(input)) throw MentoringErrors.invalid('topics', 'topics must be a list');
+  const topics: string[] = [];
+  for (const raw of input) {
+    const topic = requiredText('topics', raw, MAX_TOPIC_LENGTH, MentoringErrors.invalid);
+    if (!topics.some((t) => t.toLowerCase() === topic.toLowerCase())) topics.push(topic);
+  }
+  if (topics.length > MAX_MENTOR_TOPICS) throw MentoringErrors.invalid('topics', `at most ${MAX_MENTOR_TOPICS} topics`);
+  return topics;
+}
+
+/** The topics of `requested` that a mentor of `offered` shares, as the request names them (case-insensitive). */
+export function sharedTopics(offered: readonly (string | null)[], requested: readonly (string | null)[]): string[] {
+  const mine = new Set(offered.filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase()));
+  return requested.filter((t): t is string => typeof t === 'string' && mine.has(t.toLowerCase()));
+}
+
+const sameLanguages = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((language) => b.some((other) => other.toLowerCase() === language.toLowerCase()));
+
+/**
+ * A mentor sets their own languages and topics. Setting the languages already set appends nothing; topics are
+ * appended each time (the state holds them sealed, so they cannot be compared here; a retried command id still
+ * appends nothing).
+ */
+export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEvent, MentorProfileState> = {
+  initialState: () => ({ languages: null }),
+  decide(command, state) {
+    const { actor, now } = command.context;
+    if (actor.role !== 'mentor' || actor.userId !== command.data.mentorId) throw MentoringErrors.forbidden('only mentors set their mentoring profile, each their own');
+    if (command.type === 'SetMentorTopics') {
+      return [{ type: 'MentorTopicsSet', data: { mentorId: actor.userId, topics: validTopics(command.data.topics), setAt: now } }];
+    }
+    const languages = validLanguages(command.data.languages);
+    if (state.languages !== null && sameLanguages(state.languages, languages)) return [];
+    return [{ type: 'MentorLanguagesSet', data: { mentorId: actor.userId, languages, setAt: now } }];
+  },
+  evolve: (state, event) => (event.type === 'MentorLanguagesSet' ? { languages: event.data.languages } : state),
+};
