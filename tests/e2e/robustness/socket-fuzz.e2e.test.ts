@@ -206,6 +206,8 @@ function wrongTypeFor(value: unknown): fc.Arbitrary<unknown> {
   const containers = [fc.constant(null), fc.constant([]), fc.constant({}), fc.constant(Buffer.from('x'))];
   if (typeof value === 'string') return fc.oneof(hostileNumber, fc.boolean(), fc.array(fc.string(), { minLength: 1, maxLength: 2 }), ...containers);
   if (typeof value === 'number') return fc.oneof(fc.constantFrom('42', '0', '1e3', ''), fc.boolean(), ...containers);
+  // a list (a mentor's languages or topics) may be empty: that is of its type; a list of what is not text is not
+  if (Array.isArray(value)) return fc.oneof(fc.constantFrom('true', 'en', 1, 0), fc.constant(null), fc.constant({}), fc.constant([42]), fc.constant([null]));
   return fc.oneof(fc.constantFrom('true', 'false', 1, 0), ...containers);
 }
 
