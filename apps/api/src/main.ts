@@ -10,6 +10,7 @@ import type { Environment } from './config/environment';
 import { RoomActivityLimits } from '@haven/rooms';
 import { listenHost } from './listen-host';
 import { HavenIoAdapter } from './realtime/haven-io.adapter';
+import { createAsyncApiDocument } from './asyncapi/asyncapi-document';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -51,11 +52,14 @@ async function bootstrap(): Promise<void> {
 
   const openApi = new DocumentBuilder()
     .setTitle('Haven API')
-    .setDescription('HTTP side of Haven. The socket.io protocol (commands and live events) is in docs/PROTOCOL.md.')
+    .setDescription('HTTP side of Haven. The socket.io protocol (commands and live events) is in docs/PROTOCOL.md, and as AsyncAPI 3.0 at /asyncapi.json.')
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  // the socket.io side, made once on first request from the gateways' own metadata
+  let asyncApi: Record<string, unknown> | undefined;
+  app.getHttpAdapter().get('/asyncapi.json', (_request: unknown, response: { json(body: unknown): void }) => response.json((asyncApi ??= createAsyncApiDocument(app))));
 
   const { host, loopbackForDevSecret } = listenHost((key) => config.get<string>(key as keyof Environment));
   await app.listen(config.get('PORT'), host);
