@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Parser } from '@asyncapi/parser';
 import { join } from 'node:path';
 import type { AppProcess } from '../support/app-process';
 import { connect } from '../support/sockets';
@@ -6,8 +7,8 @@ import { oneAppPerFile } from './rooms/rooms-helpers';
 
 /*
  * GET /asyncapi.json: the socket.io protocol as AsyncAPI 3.0, made from the running gateways and their DTOs. Checked
- * against docs/PROTOCOL.md's tables of client messages, against itself (every reference resolves), and against what
- * the server really accepts and refuses.
+ * by the AsyncAPI project's own parser, against docs/PROTOCOL.md's tables of client messages, against itself (every
+ * reference resolves), and against what the server really accepts and refuses.
  */
 
 const PROTOCOL = readFileSync(join(__dirname, '..', '..', 'docs', 'PROTOCOL.md'), 'utf8');
@@ -30,6 +31,13 @@ describe('the AsyncAPI document of the socket.io protocol', () => {
     const entry = Object.values(doc.channels.socket.messages).find((m) => m.name === message)!;
     return doc.components.schemas[entry.payload.$ref!.split('/').pop()!];
   };
+
+  it("is a valid AsyncAPI document to the AsyncAPI project's parser: no error, no warning", async () => {
+    const { document, diagnostics } = await new Parser().parse(JSON.stringify(doc));
+    // severities: 0 error, 1 warning, 2 information (such as "a newer AsyncAPI version exists"), 3 hint
+    expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`)).toEqual([]);
+    expect(document?.operations().all().length).toBe(Object.keys(doc.operations).length);
+  });
 
   it('lists exactly the client messages docs/PROTOCOL.md documents, each received with an ack, and what the server sends', () => {
     expect(doc.asyncapi).toBe('3.0.0');
