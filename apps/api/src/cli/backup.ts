@@ -36,7 +36,9 @@ async function main(): Promise<void> {
 
   const database = new Database(source, { fileMustExist: true });
   try {
-    await database.backup(target);
+    // every page in one step, inside one read transaction: SQLite restarts a backup made in steps whenever another
+    // connection (the running API) writes between two of them, which under steady posting could be for ever
+    await database.backup(target, { progress: () => 0x7fffffff });
   } catch (error) {
     rmSync(target, { force: true });
     throw error;
