@@ -25,6 +25,8 @@ export class MentoringCommandsService {
   private readonly maxActivePairings: number;
   /** how long a request stays open for mentors before the system closes it (MENTOR_REQUEST_OPEN_HOURS) */
   readonly requestOpenForSeconds: number;
+  /** how long an open request waits before the participant's care team is told nobody took it (MENTOR_REQUEST_UNANSWERED_HOURS) */
+  readonly requestUnansweredAfterSeconds: number;
 
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
@@ -35,6 +37,15 @@ export class MentoringCommandsService {
   ) {
     this.maxActivePairings = Number(config?.get('MENTOR_MAX_ACTIVE_PAIRINGS') ?? 3);
     this.requestOpenForSeconds = Number(config?.get('MENTOR_REQUEST_OPEN_HOURS') ?? 168) * 3600;
+    this.requestUnansweredAfterSeconds = Number(config?.get('MENTOR_REQUEST_UNANSWERED_HOURS') ?? 24) * 3600;
+  }
+
+  /** Tells the care team, once, that nobody took a request; the command id is derived from it, as expiry's. */
+  async noticeUnanswered(r: { requestId: string; participantId: string }): Promise<void> {
+    await this.run(SYSTEM_ACTOR, `unanswered:${r.requestId}`, {
+      type: 'NoticeUnansweredRequest',
+      data: { participantId: r.participantId, requestId: r.requestId, unansweredAfterSeconds: this.requestUnansweredAfterSeconds },
+    });
   }
 
   /** Closes a request nobody took in time; the command id is derived from it, so nodes doing it at once append it once. */

@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { MentoringCommandsService } from './mentoring-commands.service';
-import { duePairRooms, expiredMentorRequests, type PairingRow } from './read-models/mentoring.projection';
+import { duePairRooms, expiredMentorRequests, unansweredMentorRequests, type PairingRow } from './read-models/mentoring.projection';
 
-type DueStep = { action: 'open' | 'close'; pairing: PairingRow } | { action: 'expire'; request: { requestId: string; participantId: string } };
+type DueStep = { action: 'open' | 'close'; pairing: PairingRow } | { action: 'expire' | 'unanswered'; request: { requestId: string; participantId: string } };
 
 /**
  * What mentoring leaves to the system: opens and closes pair rooms that the command path did not (a node that stopped
- * between the pairing's event and its room's command), and expires requests nobody took while they were open. Every
+ * between the pairing's event and its room's command), tells the care team of a request nobody took for a while, and
+ * expires requests nobody took while they were open. Every
  * step's command id is derived from what it follows, so nodes doing it at once append it once.
  */
 @Injectable()
@@ -24,13 +25,18 @@ export class MentoringProcessor extends DeadlineProcessor<DueStep> {
   }
 
   protected async due(): Promise<DueStep[]> {
-    const cutoff = new Date(this.clock.now().getTime() - this.mentoring.requestOpenForSeconds * 1000).toISOString();
-    const expired = await expiredMentorRequests(this.storage.sql, cutoff);
-    return [...(await duePairRooms(this.storage.sql)), ...expired.map((request) => ({ action: 'expire' as const, request }))];
+    const before = (seconds: number) => new Date(this.clock.now().getTime() - seconds * 1000).toISOString();
+    const expired = await expiredMentorRequests(this.storage.sql, before(this.mentoring.requestOpenForSeconds));
+    const unanswered = await unansweredMentorRequests(this.storage.sql, before(this.mentoring.requestUnansweredAfterSeconds));
+    return [
+      ...(await duePairRooms(this.storage.sql)),
+      ...unanswered.map((request) => ({ action: 'unanswered' as const, request })),
+      ...expired.map((request) => ({ action: 'expire' as const, request })),
+    ];
   }
 
   protected fire(step: DueStep): Promise<void> {
-    if (step.action === 'expire') return this.mentoring.expireRequest(step.request);
+    if ('request' in step) return step.action === 'expire' ? this.mentoring.expireRequest(step.request) : this.mentoring.noticeUnanswered(step.request);
     return step.action === 'open' ? this.mentoring.openPairRoom(step.pairing) : this.mentoring.closePairRoom(step.pairing);
   }
 

@@ -287,6 +287,26 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     await refused(app, mona, 'mentoring.accept', { requestId }, 'MENTORING.REQUEST_NOT_OPEN');
   });
 
+  // moves the app's clock a day on (the last test moves it a week)
+  it('a request nobody takes in MENTOR_REQUEST_UNANSWERED_HOURS (24) is told once to the participant and clinicians, never mentors, and stays open', async () => {
+    const mona = await connect(app, someone('mona'), 'mentor');
+    const kim = await connect(app, someone('dr-kim'), 'clinician');
+    const { participant, requestId } = await participantAsking();
+    const asked = await mona.waitForEvent(isRequest(requestId));
+    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 24 * 3_600_000 + 60_000 }) });
+
+    const told = await participant.waitForEvent(isRequest(requestId, 'MentorRequestUnanswered'));
+    expect(told).toMatchObject({ actorId: 'system', data: { requestId, participantId: participant.userId, requestedAt: asked.data.requestedAt, noticedAt: expect.any(String) } });
+    await kim.waitForEvent(isRequest(requestId, 'MentorRequestUnanswered'));
+    // the deadline is polled every second: later polls append nothing more
+    await settle(2500);
+    expect(participant.events.filter(isRequest(requestId, 'MentorRequestUnanswered'))).toHaveLength(1);
+    expect(mona.events.filter((e) => e.type === 'MentorRequestUnanswered')).toEqual([]);
+    // still open: a mentor may take it, and then nothing more is said of it
+    await accepted(mona, 'mentoring.accept', { requestId });
+    expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, status: 'matched' })]);
+  });
+
   // last in the file: it moves the app's clock a week on, past every request made above
   it('a request nobody takes in MENTOR_REQUEST_OPEN_HOURS (168) is closed by the system: mentors drop it, the participant may ask again', async () => {
     const mona = await connect(app, someone('mona'), 'mentor');

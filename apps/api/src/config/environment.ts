@@ -80,6 +80,10 @@ export class Environment {
   @Type(() => Number) @IsInt() @Min(1)
   MENTOR_REQUEST_OPEN_HOURS = 168;
 
+  /** hours an open request nobody took waits before the participant and clinicians are told (MentorRequestUnanswered), once */
+  @Type(() => Number) @IsInt() @Min(1)
+  MENTOR_REQUEST_UNANSWERED_HOURS = 24;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

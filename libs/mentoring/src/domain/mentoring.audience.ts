@@ -21,6 +21,7 @@ export interface MentoringAudience {
 
 /*
  * Choices:
+ * - A request nobody took for long: the participant and clinicians, never mentors.
  * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes, and
  *   `mentorsElsewhere`, who mentor in other languages than the request's); so are their cancellation and expiry, so
  *   that mentors' lists drop them.
@@ -45,6 +46,9 @@ export function mentoringAudience(event: MentoringEvent, mentorsElsewhere: reado
     }
     case 'MentorRequestDeclined':
       return [part([event.data.mentorId], [], [], 'anonymous')];
+    case 'MentorRequestUnanswered':
+      // the participant and their care team; not mentors, who see the request itself and need no nudge naming no one
+      return [part([event.data.participantId], ['clinician'], [], 'full')];
     case 'PairingStarted': {
       const { participantId, mentorId } = event.data;
       return [part([participantId, mentorId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];

@@ -26,6 +26,8 @@ export type AcceptMentorRequest = MentoringCommandOf<'AcceptMentorRequest', { re
 export type DeclineMentorRequest = MentoringCommandOf<'DeclineMentorRequest', { requestId: string }>;
 /** Sent by the system for a request open `openForSeconds` (the setting now, so the poller and the rule agree). */
 export type ExpireMentorRequest = MentoringCommandOf<'ExpireMentorRequest', { requestId: string; openForSeconds: number }>;
+/** Sent by the system for a request nobody took in `unansweredAfterSeconds` (the setting now). */
+export type NoticeUnansweredRequest = MentoringCommandOf<'NoticeUnansweredRequest', { requestId: string; unansweredAfterSeconds: number }>;
 export type EndPairing = MentoringCommandOf<'EndPairing', { pairingId: string; reason: string | null }>;
 /** Ends the pairing and asks again with the same preferences, never to be matched with the same mentor. */
 export type RequestRematch = MentoringCommandOf<'RequestRematch', { pairingId: string; requestId: string; reason: string | null }>;
@@ -36,6 +38,7 @@ export type MentoringCommand =
   | AcceptMentorRequest
   | DeclineMentorRequest
   | ExpireMentorRequest
+  | NoticeUnansweredRequest
   | EndPairing
   | RequestRematch;
 export type MentoringCommandType = MentoringCommand['type'];

@@ -151,6 +151,28 @@ describe('expiring', () => {
   });
 });
 
+describe('unanswered', () => {
+  const DAY = 24 * 3600;
+  const system = actor('system', 'admin');
+  const notice = (now: string, by = system) =>
+    ({ type: 'NoticeUnansweredRequest', data: { participantId: 'alice', requestId: 'req-1', unansweredAfterSeconds: DAY }, context: { actor: by, commandId: `cmd-${++seq}`, now } }) as CommandOf<'NoticeUnansweredRequest'>;
+  const dayLater = new Date(Date.parse(T0) + DAY * 1000).toISOString();
+  const noticed = event('MentorRequestUnanswered', { requestId: 'req-1', participantId: 'alice', requestedAt: T0, noticedAt: dayLater });
+
+  it('tells, once, of a request nobody took in that long; it stays open to be taken', () => {
+    spec.given([requested()]).when(notice(dayLater)).then([noticed]);
+    spec.given([requested(), noticed]).when(notice(dayLater)).thenNothing();
+    spec.given([requested(), noticed]).when(accept(mona)).then([started()]);
+  });
+
+  it('says nothing before its time, of a request taken, cancelled or expired, and is the system\'s alone', () => {
+    spec.given([requested()]).when(notice(new Date(Date.parse(dayLater) - 1).toISOString())).thenNothing();
+    spec.given([requested(), started()]).when(notice(dayLater)).thenNothing();
+    spec.given([requested(), event('MentorRequestCancelled', { requestId: 'req-1', participantId: 'alice', cancelledAt: T0 })]).when(notice(dayLater)).thenNothing();
+    spec.given([requested()]).when(notice(dayLater, clinician)).thenThrows('AUTH.FORBIDDEN');
+  });
+});
+
 describe('ending and rematching', () => {
   const end = (by: Actor, reason: string | null = null) => command('EndPairing', { pairingId: 'pair-1', reason }, by);
 

@@ -84,6 +84,14 @@ export const mentoringDecider: Decider<MentoringCommand, MentoringEvent, MenteeS
         if (request.status !== 'open' || Date.parse(now) < Date.parse(request.requestedAt) + openForSeconds * 1000) return [];
         return [{ type: 'MentorRequestExpired', data: { requestId, participantId, expiredAt: now } }];
       }
+      case 'NoticeUnansweredRequest': {
+        if (actor.userId !== 'system') throw new DomainError('AUTH.FORBIDDEN', 'the system notices unanswered requests');
+        const { requestId, unansweredAfterSeconds } = command.data;
+        const request = requireRequest(state, requestId);
+        if (request.status !== 'open' || request.unansweredNoticed) return [];
+        if (Date.parse(now) < Date.parse(request.requestedAt) + unansweredAfterSeconds * 1000) return [];
+        return [{ type: 'MentorRequestUnanswered', data: { requestId, participantId, requestedAt: request.requestedAt, noticedAt: now } }];
+      }
       case 'EndPairing': {
         const { pairingId } = command.data;
         const pairing = requirePairingParty(actor, participantId, state.pairings[pairingId], pairingId);

@@ -16,6 +16,11 @@ export type MentorRequested = DomainEvent<
 export type MentorRequestCancelled = DomainEvent<'MentorRequestCancelled', { requestId: string; participantId: string; cancelledAt: string }>;
 /** Nobody took the request while it was open (MENTOR_REQUEST_OPEN_HOURS): the system closes it, and the participant may ask again. */
 export type MentorRequestExpired = DomainEvent<'MentorRequestExpired', { requestId: string; participantId: string; expiredAt: string }>;
+/**
+ * No mentor has taken the request in the hours the clinic set (MENTOR_REQUEST_UNANSWERED_HOURS): the system tells the
+ * participant's care team, once, so that a person left waiting is not left alone; the request stays open.
+ */
+export type MentorRequestUnanswered = DomainEvent<'MentorRequestUnanswered', { requestId: string; participantId: string; requestedAt: string; noticedAt: string }>;
 /** One mentor said "not me"; the request stays open for the others. */
 export type MentorRequestDeclined = DomainEvent<
   'MentorRequestDeclined',
@@ -41,12 +46,20 @@ export type PairingEnded = DomainEvent<
   }
 >;
 
-export type MentoringEvent = MentorRequested | MentorRequestCancelled | MentorRequestExpired | MentorRequestDeclined | PairingStarted | PairingEnded;
+export type MentoringEvent =
+  | MentorRequested
+  | MentorRequestCancelled
+  | MentorRequestExpired
+  | MentorRequestUnanswered
+  | MentorRequestDeclined
+  | PairingStarted
+  | PairingEnded;
 export type MentoringEventType = MentoringEvent['type'];
 export const MENTORING_EVENT_TYPES: readonly MentoringEventType[] = [
   'MentorRequested',
   'MentorRequestCancelled',
   'MentorRequestExpired',
+  'MentorRequestUnanswered',
   'MentorRequestDeclined',
   'PairingStarted',
   'PairingEnded',

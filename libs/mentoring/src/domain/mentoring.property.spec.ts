@@ -8,10 +8,11 @@ import type { MenteeState } from './mentoring.state';
 // Random sequences of every mentoring command about one participant, from a mixed cast and the system, with the clock
 // moving on; refusals are skipped, as the handler would. Whatever happens: one open request and one active pairing at
 // a time, a request is taken at most once and only while open, never by a mentor a rematch moved away from, and only
-// the system expires one, only after it was open its time.
+// the system expires one, only after it was open its time, and tells of one nobody took only once, in its time, while open.
 
 const T0 = Date.parse('2030-01-06T10:00:00.000Z');
 const OPEN_FOR_SECONDS = 7 * 24 * 3600;
+const UNANSWERED_AFTER_SECONDS = 24 * 3600;
 const iso = (ms: number) => new Date(ms).toISOString();
 const who = (userId: string, role: Role): Actor => ({ userId, role });
 const alice = who('alice', 'participant');
@@ -20,8 +21,8 @@ const cast: Actor[] = [alice, ...mentors, who('bob', 'participant'), who('clin-1
 const REQUESTS = ['r1', 'r2', 'r3', 'r4', 'r5'];
 const pairingOf = (requestId: string) => `p-${requestId}`;
 
-type Kind = 'request' | 'cancel' | 'accept' | 'decline' | 'expire' | 'end' | 'rematch';
-const WEIGHTS: Record<Kind, number> = { request: 6, cancel: 2, accept: 8, decline: 3, expire: 3, end: 3, rematch: 4 };
+type Kind = 'request' | 'cancel' | 'accept' | 'decline' | 'expire' | 'notice' | 'end' | 'rematch';
+const WEIGHTS: Record<Kind, number> = { request: 6, cancel: 2, accept: 8, decline: 3, expire: 3, notice: 3, end: 3, rematch: 4 };
 type Step = { kind: Kind; actor: number; pick: number; wait: number };
 const stepArb: fc.Arbitrary<Step> = fc.record({
   kind: fc.oneof(...Object.entries(WEIGHTS).map(([kind, weight]) => ({ arbitrary: fc.constant(kind as Kind), weight }))),
@@ -50,6 +51,8 @@ function commandOf(s: Step, now: number, n: number): MentoringCommand {
       return { type: 'DeclineMentorRequest', data: { participantId, requestId }, context: context(mentor) };
     case 'expire':
       return { type: 'ExpireMentorRequest', data: { participantId, requestId, openForSeconds: OPEN_FOR_SECONDS }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
+    case 'notice':
+      return { type: 'NoticeUnansweredRequest', data: { participantId, requestId, unansweredAfterSeconds: UNANSWERED_AFTER_SECONDS }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
     case 'end':
       return { type: 'EndPairing', data: { participantId, pairingId, reason }, context: context(s.actor % 2 ? mentor : owner) };
     case 'rematch':
@@ -64,7 +67,7 @@ describe('mentoring invariants under random command sequences', () => {
       fc.property(fc.array(stepArb, { maxLength: 60, size: 'max' }), (steps) => {
         let state: MenteeState = mentoringDecider.initialState();
         let now = T0;
-        const requests = new Map<string, { status: string; requestedAt: number; excluded: string[] }>();
+        const requests = new Map<string, { status: string; requestedAt: number; excluded: string[]; noticed?: boolean }>();
         const pairings = new Map<string, { active: boolean; mentorId: string }>();
         const open = () => [...requests.values()].filter((r) => r.status === 'open').length;
         const active = () => [...pairings.values()].filter((p) => p.active).length;
@@ -113,6 +116,14 @@ describe('mentoring invariants under random command sequences', () => {
                 pairing.active = false;
                 break;
               }
+              case 'MentorRequestUnanswered': {
+                const request = requests.get(event.data.requestId);
+                if (request?.status !== 'open') throw new Error(`${event.data.requestId} told unanswered while ${request?.status ?? 'unknown'}`);
+                if (by.userId !== SYSTEM_ACTOR.userId || now < request.requestedAt + UNANSWERED_AFTER_SECONDS * 1000) throw new Error(`${event.data.requestId} told early or by ${by.userId}`);
+                if (request.noticed) throw new Error(`${event.data.requestId} told unanswered twice`);
+                request.noticed = true;
+                break;
+              }
               case 'MentorRequestDeclined':
                 break;
             }
@@ -130,7 +141,7 @@ describe('mentoring invariants under random command sequences', () => {
       { numRuns: 300, seed: 20301201 },
     );
     // the property says little if the sessions never got that far
-    for (const type of ['MentorRequested', 'MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestDeclined', 'PairingStarted', 'PairingEnded']) {
+    for (const type of ['MentorRequested', 'MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined', 'PairingStarted', 'PairingEnded']) {
       expect({ type, many: (seen.get(type) ?? 0) >= 20 }).toEqual({ type, many: true });
     }
   });

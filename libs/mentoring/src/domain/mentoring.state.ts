@@ -7,6 +7,8 @@ export interface MentorRequestState {
   preferences: MentorPreferences;
   excludedMentors: string[];
   declinedBy: string[];
+  /** the care team was told nobody took it (MentorRequestUnanswered) */
+  unansweredNoticed?: boolean;
 }
 
 export interface PairingState {
@@ -43,6 +45,8 @@ export function evolveMentee(state: MenteeState, event: MentoringEvent): MenteeS
       return { ...withRequest(state, event.data.requestId, (r) => ({ ...r, status: 'cancelled' })), openRequestId: null };
     case 'MentorRequestExpired':
       return { ...withRequest(state, event.data.requestId, (r) => ({ ...r, status: 'expired' })), openRequestId: null };
+    case 'MentorRequestUnanswered':
+      return withRequest(state, event.data.requestId, (r) => ({ ...r, unansweredNoticed: true }));
     case 'MentorRequestDeclined':
       return withRequest(state, event.data.requestId, (r) => ({ ...r, declinedBy: [...r.declinedBy, event.data.mentorId] }));
     case 'PairingStarted': {

@@ -14,7 +14,7 @@ const ROOM_STREAM_PREFIX = 'room-';
 export const mentoringProjection: Projection = {
   name: 'mentoring',
   eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -34,6 +34,8 @@ export const mentoringProjection: Projection = {
     await db.execute(`create table if not exists mentor_languages (mentor_id text primary key, languages text not null)`);
     // a mentor's topics as stored: sealed under the mentor's key, opened only for that mentor
     await db.execute(`create table if not exists mentor_topics (mentor_id text primary key, topics text not null)`);
+    // the requests whose care team was told nobody took them (a table of its own: mentor_requests keeps its shape)
+    await db.execute(`create table if not exists mentor_requests_unanswered (request_id text primary key, noticed_at text not null)`);
   },
   async apply(tx, recorded) {
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
@@ -76,6 +78,9 @@ export const mentoringProjection: Projection = {
         return;
       case 'MentorRequestExpired':
         await tx.execute(`update mentor_requests set status = 'expired' where request_id = $1`, [event.data.requestId]);
+        return;
+      case 'MentorRequestUnanswered':
+        await tx.execute(`insert into mentor_requests_unanswered values ($1, $2) on conflict do nothing`, [event.data.requestId, event.data.noticedAt]);
         return;
       case 'MentorRequestDeclined':
         await tx.execute(`insert into mentor_request_declines values ($1, $2) on conflict do nothing`, [event.data.requestId, event.data.mentorId]);
@@ -252,6 +257,17 @@ export async function duePairRooms(db: SqlExecutor, limit = 100): Promise<{ acti
 export async function expiredMentorRequests(db: SqlExecutor, cutoff: string, limit = 100): Promise<Pick<MentorRequestRow, 'requestId' | 'participantId'>[]> {
   const rows = await db.query<{ request_id: string; participant_id: string }>(
     `select request_id, participant_id from mentor_requests where status = 'open' and requested_at <= $1 order by position limit $2`,
+    [cutoff, limit],
+  );
+  return rows.map((r) => ({ requestId: String(r.request_id), participantId: String(r.participant_id) }));
+}
+
+/** Requests still open, made at or before `cutoff`, whose care team has not been told yet that nobody took them. */
+export async function unansweredMentorRequests(db: SqlExecutor, cutoff: string, limit = 100): Promise<Pick<MentorRequestRow, 'requestId' | 'participantId'>[]> {
+  const rows = await db.query<{ request_id: string; participant_id: string }>(
+    `select request_id, participant_id from mentor_requests r where status = 'open' and requested_at <= $1
+       and not exists (select 1 from mentor_requests_unanswered u where u.request_id = r.request_id)
+     order by position limit $2`,
     [cutoff, limit],
   );
   return rows.map((r) => ({ requestId: String(r.request_id), participantId: String(r.participant_id) }));
