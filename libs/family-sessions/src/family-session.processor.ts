@@ -6,7 +6,8 @@ import { dueFamilyRoomSteps, type DueRoomStep } from './read-models/family-sessi
 
 /**
  * Does what a session's room has not followed (a node stopped between a session's event and its room's command), ends
- * sessions an hour past their end that nobody ended, and marks invites nobody redeemed in time as expired. Every step
+ * sessions an hour past their end that nobody ended, tells of invites still unused an hour before their session, and
+ * marks invites nobody redeemed in time as expired. Every step
  * has a derived command id: nodes append it once.
  */
 @Injectable()
@@ -39,6 +40,8 @@ export class FamilySessionProcessor extends DeadlineProcessor<DueRoomStep> {
         return this.sessions.removeFromRoom(step.session, step.guestId);
       case 'expire-invite':
         return this.sessions.expireInvite(step.invite);
+      case 'remind-invite':
+        return this.sessions.remindOfUnusedInvite(step.invite);
     }
   }
 

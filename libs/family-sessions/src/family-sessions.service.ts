@@ -143,6 +143,11 @@ export class FamilySessionsService {
     await this.run(SYSTEM_ACTOR, `invite-expire:${i.inviteId}`, { type: 'ExpireFamilyInvite', data: { sessionId: i.sessionId, inviteId: i.inviteId } });
   }
 
+  /** An invite still unused an hour before its session is told of once, by the system, to the session's people. */
+  async remindOfUnusedInvite(i: { sessionId: string; inviteId: string }): Promise<void> {
+    await this.run(SYSTEM_ACTOR, `invite-remind:${i.inviteId}`, { type: 'RemindOfUnusedInvite', data: { sessionId: i.sessionId, inviteId: i.inviteId } });
+  }
+
   /** A session nobody ended an hour past its end is ended by the system (its guests' tokens stop then too). */
   async endOverdue(s: Pick<FamilySessionRow, 'sessionId' | 'roomId'>): Promise<void> {
     await this.run(SYSTEM_ACTOR, `family-end:${s.sessionId}`, { type: 'EndFamilySession', data: { sessionId: s.sessionId } });

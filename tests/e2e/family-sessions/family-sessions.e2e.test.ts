@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppProcess } from '../../support/app-process';
-import { connect, settle, type TestClient } from '../../support/sockets';
+import { connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
 import { redeem, scheduleSession } from './family-helpers';
@@ -175,6 +175,31 @@ describe.each(STORES)('family sessions on %s', (store) => {
     const running = await scheduleSession(kim, pat);
     const started = await refused(app, kim, 'family.reschedule', { sessionId: running.sessionId, startsAt: iso(240), endsAt: iso(300) }, 'FAMILY.CANNOT_RESCHEDULE');
     expect(started.details).toEqual({ reason: 'started' });
+  });
+
+  // moves the app's clock an hour on (the last test moves it three)
+  it('an hour before the session its people are told, once, of an invite still unused; not of one used, nor of one sent within that hour', async () => {
+    const kim = await connect(app, someone('dr-kim'), 'clinician');
+    const pat = await connect(app, someone('pat'), 'participant');
+    const lee = await connect(app, someone('dr-lee'), 'clinician');
+    const bob = await connect(app, someone('bob'), 'participant');
+    const startsAt = new Date(Date.now() + 120 * 60_000).toISOString();
+    const { sessionId } = await accepted<{ sessionId: string }>(kim, 'family.schedule', { participantId: pat.userId, title: 'Family session', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
+    const unused = await accepted<{ inviteId: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Dad' });
+    const used = await accepted<{ inviteId: string; code: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Mom' });
+    expect((await redeem(app, used.code)).status).toBe(200);
+    const isReminder = (e: WireEvent) => e.type === 'FamilyInviteUnusedBeforeSession' && e.data.sessionId === sessionId;
+
+    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 61 * 60_000 }) });
+    for (const told of [pat, kim, lee]) {
+      const reminder = await told.waitForEvent(isReminder);
+      expect(reminder).toMatchObject({ actorId: 'system', data: { sessionId, inviteId: unused.inviteId, invitedBy: pat.userId, startsAt } });
+    }
+    // sent within the hour before the session: its sender has just sent it
+    await accepted(pat, 'family.invite', { sessionId, inviteeLabel: 'Aunt' });
+    await settle(2500); // the deadline is polled every second
+    expect(pat.events.filter(isReminder).map((e) => e.data.inviteId)).toEqual([unused.inviteId]);
+    expect(bob.events.filter(isReminder)).toEqual([]);
   });
 
   // last in the file: it moves the app's clock three hours on, past every session scheduled above

@@ -31,6 +31,7 @@ export function familySessionAudience(event: FamilySessionEvent, session: { part
     case 'FamilySessionRescheduled':
     case 'FamilyInviteIssued':
     case 'FamilyInviteRevoked':
+    case 'FamilyInviteUnusedBeforeSession':
     case 'FamilyInviteExpired':
       return [staff];
     case 'FamilyInviteRedeemed':

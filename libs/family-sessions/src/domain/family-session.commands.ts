@@ -12,6 +12,8 @@ export type RescheduleFamilySession = SessionCommandOf<'RescheduleFamilySession'
 /** The code itself never reaches the decider: only its hash, which redemption compares. */
 export type InviteFamilyMember = SessionCommandOf<'InviteFamilyMember', { inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string }>;
 export type RevokeFamilyInvite = SessionCommandOf<'RevokeFamilyInvite', { inviteId: string }>;
+/** Sent by the system an hour before the session for an invite still open (`remindInviteAt`). */
+export type RemindOfUnusedInvite = SessionCommandOf<'RemindOfUnusedInvite', { inviteId: string }>;
 /** Sent by the system once an invite's `expiresAt` has passed. */
 export type ExpireFamilyInvite = SessionCommandOf<'ExpireFamilyInvite', { inviteId: string }>;
 /** Sent as the system actor by the redeem endpoint (a family member has no login before it). */
@@ -26,6 +28,7 @@ export type FamilySessionCommand =
   | InviteFamilyMember
   | RevokeFamilyInvite
   | ExpireFamilyInvite
+  | RemindOfUnusedInvite
   | RedeemFamilyInvite
   | AdmitFamilyGuest
   | RemoveFamilyGuest

@@ -144,6 +144,32 @@ describe('expiring', () => {
   });
 });
 
+describe('reminding of an unused invite', () => {
+  // a session three hours on; an invite sent now is told of an hour before it, once, if still unused
+  const later = event('FamilySessionScheduled', { sessionId: 's1', participantId: 'pat', hostId: 'dr-kim', title: 'Family session', startsAt: at(180), endsAt: at(240), roomId: 'room-s1', scheduledAt: T0 });
+  const sent = issued('i1', pat, at(230));
+  const remind = (now: string, by: Actor = SYSTEM_ACTOR) => command('RemindOfUnusedInvite', { inviteId: 'i1' }, by, now);
+  const reminded = event('FamilyInviteUnusedBeforeSession', { sessionId: 's1', inviteId: 'i1', invitedBy: 'pat', startsAt: at(180), remindedAt: at(120) });
+
+  it('tells the session an hour before it of an invite still unused, once', () => {
+    spec.given([later, sent]).when(remind(at(120))).then([reminded]);
+    spec.given([later, sent, reminded]).when(remind(at(121))).thenNothing();
+  });
+  it('not before then, nor of an invite used, withdrawn or sent within that hour, nor after the session ended; only the system', () => {
+    spec.given([later, sent]).when(remind(at(119))).thenNothing();
+    spec.given([later, sent, { ...redeemed }]).when(remind(at(120))).thenNothing();
+    spec.given([later, sent, event('FamilyInviteRevoked', { sessionId: 's1', inviteId: 'i1', by: 'pat', revokedAt: T0 })]).when(remind(at(120))).thenNothing();
+    spec.given([later, issued('i1', pat, at(230))].map((e) => (e.type === 'FamilyInviteIssued' ? ({ ...e, data: { ...e.data, issuedAt: at(130) } } as FamilySessionEvent) : e))).when(remind(at(150))).thenNothing();
+    spec.given([later, sent, event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: [], by: 'dr-kim', endedAt: at(10) })]).when(remind(at(120))).thenNothing();
+    spec.given([later, sent]).when(remind(at(120), kim)).thenThrows('FAMILY.FORBIDDEN');
+  });
+  it('follows the session when it moves: an hour before its new start', () => {
+    const moved = event('FamilySessionRescheduled', { sessionId: 's1', startsAt: at(150), endsAt: at(210), by: 'dr-kim', rescheduledAt: T0 });
+    spec.given([later, sent, moved]).when(remind(at(89))).thenNothing();
+    spec.given([later, sent, moved]).when(remind(at(90))).then([{ ...reminded, data: { ...reminded.data, startsAt: at(150), remindedAt: at(90) } } as FamilySessionEvent]);
+  });
+});
+
 describe('admitting, removing, ending', () => {
   const admit = (by: Actor) => command('AdmitFamilyGuest', { guestId: 'family-i1' }, by);
   const admitted = event('FamilyGuestAdmitted', { sessionId: 's1', guestId: 'family-i1', roomId: 'room-s1', by: 'dr-kim', admittedAt: T0 });

@@ -2,7 +2,7 @@ import { requiredText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/dom
 import type { FamilySessionCommand } from './family-session.commands';
 import { FamilyErrors } from './family-session.errors';
 import type { FamilySessionEvent } from './family-session.events';
-import { evolveFamilySession, initialFamilySessionState, type FamilySession, type FamilySessionState } from './family-session.state';
+import { evolveFamilySession, initialFamilySessionState, remindInviteAt, type FamilySession, type FamilySessionState } from './family-session.state';
 
 export const MAX_OPEN_INVITES = 10;
 export const MAX_SESSION_HOURS = 8;
@@ -108,6 +108,17 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         // also in an ended session: every open invite is marked once, so none stays due for the processor
         if (invite.status !== 'open' || ms(now) < ms(invite.expiresAt)) return [];
         return [{ type: 'FamilyInviteExpired', data: { sessionId, inviteId: command.data.inviteId, expiredAt: now } }];
+      }
+      case 'RemindOfUnusedInvite': {
+        if (!isSystem(actor)) throw FamilyErrors.forbidden('reminders are sent by the system');
+        if (state.status === 'absent') throw FamilyErrors.notFound();
+        const invite = state.invites[command.data.inviteId];
+        if (!invite) throw FamilyErrors.inviteNotFound();
+        // once only, while the invite can still be used and the session has not ended
+        const at = remindInviteAt(invite.issuedAt, state.startsAt);
+        if (state.status === 'ended' || invite.status !== 'open' || invite.reminded || at === null) return [];
+        if (ms(now) < ms(at) || ms(now) >= ms(invite.expiresAt)) return [];
+        return [{ type: 'FamilyInviteUnusedBeforeSession', data: { sessionId, inviteId: command.data.inviteId, invitedBy: invite.invitedBy, startsAt: state.startsAt, remindedAt: now } }];
       }
       case 'RedeemFamilyInvite': {
         if (!isSystem(actor)) throw FamilyErrors.forbidden('invites are redeemed through the redeem endpoint');

@@ -21,6 +21,15 @@ export type FamilyInviteIssued = DomainEvent<
   { sessionId: string; participantId?: string; inviteId: string; codeHash: string; inviteeLabel: string; expiresAt: string; invitedBy: string; issuedAt: string }
 >;
 export type FamilyInviteRevoked = DomainEvent<'FamilyInviteRevoked', { sessionId: string; inviteId: string; by: string; revokedAt: string }>;
+/**
+ * An hour before the session an invite is still unused: the system tells the session's people (the participant, the
+ * host, who sent it, clinicians), once, so that someone can remind the family member. Not for an invite sent within
+ * that hour.
+ */
+export type FamilyInviteUnusedBeforeSession = DomainEvent<
+  'FamilyInviteUnusedBeforeSession',
+  { sessionId: string; inviteId: string; invitedBy: string; startsAt: string; remindedAt: string }
+>;
 /** Nobody redeemed the invite by its `expiresAt`: the system marks it, so those who sent it learn it went unused. */
 export type FamilyInviteExpired = DomainEvent<'FamilyInviteExpired', { sessionId: string; inviteId: string; expiredAt: string }>;
 /** The invite is used up; its guest waits until staff admit them. */
@@ -38,6 +47,7 @@ export type FamilySessionEvent =
   | FamilySessionRescheduled
   | FamilyInviteIssued
   | FamilyInviteRevoked
+  | FamilyInviteUnusedBeforeSession
   | FamilyInviteExpired
   | FamilyInviteRedeemed
   | FamilyGuestAdmitted
@@ -49,6 +59,7 @@ export const FAMILY_SESSION_EVENT_TYPES: readonly FamilySessionEventType[] = [
   'FamilySessionRescheduled',
   'FamilyInviteIssued',
   'FamilyInviteRevoked',
+  'FamilyInviteUnusedBeforeSession',
   'FamilyInviteExpired',
   'FamilyInviteRedeemed',
   'FamilyGuestAdmitted',

@@ -8,7 +8,8 @@ import type { FamilySessionState } from './family-session.state';
 // Random sequences of every family-session command from a mixed cast, the system included, with the clock moving
 // on; refusals are skipped, as the handler would. Whatever happens, a code works once, only before it expires and
 // while the session runs, a removed guest stays out, nothing but invite expiry follows the end, and only the system
-// redeems and expires, only staff and the host admit, remove and reschedule (before it starts and before any code was used).
+// redeems, expires and reminds, only staff and the host admit, remove and reschedule (before it starts and before any
+// code was used), and an unused invite sent before the session's last hour is reminded of once, from that hour on.
 
 const T0 = Date.parse('2030-01-06T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -18,10 +19,11 @@ const cast: Actor[] = [kim, who('dr-lee', 'clinician'), who('pat', 'participant'
 const INVITES = ['i1', 'i2', 'i3', 'i4'];
 const GUESTS = INVITES.map((id) => `family-${id}`);
 
-type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'end' | 'schedule' | 'reschedule';
+type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'remind' | 'end' | 'schedule' | 'reschedule';
 type Step = { kind: Kind; actor: number; pick: number; wait: number };
-// redeeming most, ending rarely: a session that ends in its first steps tests little
-const WEIGHTS: Record<Kind, number> = { invite: 12, revoke: 3, redeem: 20, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1, reschedule: 3 };
+// inviting, redeeming and reminding most, ending rarely: a session that ends in its first steps tests little; it starts
+// six hours on, so that invites are sent well before the hour their reminder comes
+const WEIGHTS: Record<Kind, number> = { invite: 14, revoke: 3, redeem: 14, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1, reschedule: 3, remind: 16 };
 const stepArb: fc.Arbitrary<Step> = fc.record({
   kind: fc.oneof(...Object.entries(WEIGHTS).map(([kind, weight]) => ({ arbitrary: fc.constant(kind as Kind), weight }))),
   actor: fc.nat(99),
@@ -37,7 +39,7 @@ function commandOf(s: Step, now: number, n: number): FamilySessionCommand {
   const data = { sessionId: 's1' };
   switch (s.kind) {
     case 'invite':
-      return { type: 'InviteFamilyMember', data: { ...data, inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: 'Mom', expiresAt: iso(now + (s.pick % 3) * 3600_000 + 1800_000) }, context: context(anyone) };
+      return { type: 'InviteFamilyMember', data: { ...data, inviteId, codeHash: `hash-${inviteId}`, inviteeLabel: 'Mom', expiresAt: iso(now + [1800_000, 2 * 3600_000, 5 * 3600_000][s.pick % 3]) }, context: context(anyone) };
     case 'revoke':
       return { type: 'RevokeFamilyInvite', data: { ...data, inviteId }, context: context(anyone) };
     case 'redeem': {
@@ -51,6 +53,8 @@ function commandOf(s: Step, now: number, n: number): FamilySessionCommand {
       return { type: 'RemoveFamilyGuest', data: { ...data, guestId: GUESTS[s.pick % GUESTS.length] }, context: context(s.actor % 2 ? kim : anyone) };
     case 'expire':
       return { type: 'ExpireFamilyInvite', data: { ...data, inviteId }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
+    case 'remind':
+      return { type: 'RemindOfUnusedInvite', data: { ...data, inviteId }, context: context(s.actor % 4 ? SYSTEM_ACTOR : anyone) };
     case 'end':
       return { type: 'EndFamilySession', data, context: context(s.pick % 5 === 0 ? anyone : kim) };
     case 'reschedule': {
@@ -73,7 +77,7 @@ describe('family session invariants under random command sequences', () => {
       fc.property(fc.array(stepArb, { maxLength: 60, size: 'max' }), (steps) => {
         const schedule: FamilySessionCommand = {
           type: 'ScheduleFamilySession',
-          data: { sessionId: 's1', participantId: 'pat', title: 'Family session', startsAt: iso(T0 + 3600_000), endsAt: iso(T0 + 5 * 3600_000), roomId: 'room-s1' },
+          data: { sessionId: 's1', participantId: 'pat', title: 'Family session', startsAt: iso(T0 + 6 * 3600_000), endsAt: iso(T0 + 10 * 3600_000), roomId: 'room-s1' },
           context: { actor: kim, commandId: 'c-schedule', now: iso(T0) },
         };
         let state: FamilySessionState = familySessionDecider.decide(schedule, familySessionDecider.initialState()).reduce(familySessionDecider.evolve, familySessionDecider.initialState());
@@ -82,8 +86,10 @@ describe('family session invariants under random command sequences', () => {
         const closed = new Set<string>(); // revoked or expired
         const removed = new Set<string>();
         const expiresAt = new Map<string, number>();
+        const issuedAt = new Map<string, number>();
+        const reminded = new Set<string>();
         let ended = false;
-        let startsAt = T0 + 3600_000;
+        let startsAt = T0 + 6 * 3600_000;
         steps.forEach((step, n) => {
           now += step.wait * 1000;
           const cmd = commandOf(step, now, n);
@@ -103,7 +109,16 @@ describe('family session invariants under random command sequences', () => {
             switch (event.type) {
               case 'FamilyInviteIssued':
                 expiresAt.set(event.data.inviteId, Date.parse(event.data.expiresAt));
+                issuedAt.set(event.data.inviteId, now);
                 break;
+              case 'FamilyInviteUnusedBeforeSession': {
+                const id = event.data.inviteId;
+                if (by.userId !== SYSTEM_ACTOR.userId) throw new Error(`${by.userId} sent a reminder`);
+                if (reminded.has(id) || redeemed.has(id) || closed.has(id)) throw new Error(`${id} reminded twice, used or closed`);
+                if (now < startsAt - 3600_000 || (issuedAt.get(id) ?? Infinity) >= startsAt - 3600_000) throw new Error(`${id} reminded early, or sent within the last hour`);
+                reminded.add(id);
+                break;
+              }
               case 'FamilyInviteRedeemed': {
                 const id = event.data.inviteId;
                 if (by.userId !== SYSTEM_ACTOR.userId) throw new Error(`${by.userId} redeemed ${id}`);
@@ -154,9 +169,9 @@ describe('family session invariants under random command sequences', () => {
           }
         });
       }),
-      { numRuns: 300, seed: 20301201 },
+      { numRuns: 800, seed: 20301201 },
     );
-    for (const type of ['FamilySessionRescheduled', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilySessionEnded']) {
+    for (const type of ['FamilySessionRescheduled', 'FamilyInviteUnusedBeforeSession', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilySessionEnded']) {
       expect({ type, many: (seen.get(type) ?? 0) >= 20 }).toEqual({ type, many: true });
     }
   });

@@ -6,6 +6,21 @@ export interface InviteState {
   expiresAt: string;
   invitedBy: string;
   status: 'open' | 'redeemed' | 'revoked' | 'expired';
+  issuedAt: string;
+  /** the session's people were told it was still unused before the session */
+  reminded?: boolean;
+}
+
+/** how long before a session its people are told of an invite nobody has used yet */
+export const INVITE_REMINDER_BEFORE_MS = 3_600_000;
+
+/**
+ * When to tell of an invite still unused: an hour before the session, for an invite sent before then; null for one sent
+ * within that hour (its sender has just sent it). The read model and the decider both read this one rule.
+ */
+export function remindInviteAt(issuedAt: string, startsAt: string): string | null {
+  const at = Date.parse(startsAt) - INVITE_REMINDER_BEFORE_MS;
+  return Date.parse(issuedAt) < at ? new Date(at).toISOString() : null;
 }
 
 export interface GuestState {
@@ -55,13 +70,15 @@ export function evolveFamilySession(state: FamilySessionState, event: FamilySess
       return { ...session, startsAt, endsAt, invites };
     }
     case 'FamilyInviteIssued': {
-      const { inviteId, codeHash, inviteeLabel, expiresAt, invitedBy } = event.data;
-      return { ...session, invites: { ...session.invites, [inviteId]: { codeHash, inviteeLabel, expiresAt, invitedBy, status: 'open' } } };
+      const { inviteId, codeHash, inviteeLabel, expiresAt, invitedBy, issuedAt } = event.data;
+      return { ...session, invites: { ...session.invites, [inviteId]: { codeHash, inviteeLabel, expiresAt, invitedBy, issuedAt, status: 'open' } } };
     }
     case 'FamilyInviteRevoked':
       return setInvite(event.data.inviteId, { status: 'revoked' });
     case 'FamilyInviteExpired':
       return setInvite(event.data.inviteId, { status: 'expired' });
+    case 'FamilyInviteUnusedBeforeSession':
+      return setInvite(event.data.inviteId, { reminded: true });
     case 'FamilyInviteRedeemed': {
       const { inviteId, guestId, inviteeLabel } = event.data;
       const redeemed = setInvite(inviteId, { status: 'redeemed' });

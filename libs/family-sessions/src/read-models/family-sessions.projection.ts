@@ -1,6 +1,7 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import { FAMILY_SESSION_EVENT_TYPES, isFamilySessionStream, type FamilySessionEvent } from '../domain/family-session.events';
+import { remindInviteAt } from '../domain/family-session.state';
 
 const ROOM_STREAM_PREFIX = 'room-';
 
@@ -13,7 +14,7 @@ const ROOM_STREAM_PREFIX = 'room-';
 export const familySessionsProjection: Projection = {
   name: 'family_sessions',
   eventTypes: [...FAMILY_SESSION_EVENT_TYPES, 'FamilySessionRoomOpened', 'MemberJoined', 'MemberRemoved', 'RoomArchived'],
-  tables: ['family_sessions', 'family_invites', 'family_guests'],
+  tables: ['family_sessions', 'family_invites', 'family_guests', 'family_invite_reminders'],
   async migrate(db) {
     await db.execute(`create table if not exists family_sessions (
       session_id text primary key, participant_id text not null, host_id text not null, title text not null,
@@ -30,6 +31,10 @@ export const familySessionsProjection: Projection = {
       guest_id text primary key, session_id text not null, invite_id text not null, invitee_label text not null,
       status text not null, in_room integer not null, out_of_room integer not null)`);
     await db.execute(`create index if not exists family_guests_session on family_guests (session_id)`);
+    // when to tell the session's people of an invite still unused (remindInviteAt; null: sent within the last hour)
+    await db.execute(`create table if not exists family_invite_reminders (
+      invite_id text primary key, session_id text not null, issued_at text not null, remind_at text, reminded integer not null)`);
+    await db.execute(`create index if not exists family_invite_reminders_due on family_invite_reminders (reminded, remind_at)`);
   },
   async apply(tx, recorded) {
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
@@ -61,6 +66,10 @@ export const familySessionsProjection: Projection = {
       case 'FamilySessionRescheduled': {
         const d = event.data;
         await tx.execute(`update family_sessions set starts_at = $2, ends_at = $3 where session_id = $1`, [d.sessionId, d.startsAt, d.endsAt]);
+        const reminders = await tx.query<{ invite_id: string; issued_at: string }>(`select invite_id, issued_at from family_invite_reminders where session_id = $1 and reminded = 0`, [d.sessionId]);
+        for (const r of reminders) {
+          await tx.execute(`update family_invite_reminders set remind_at = $2 where invite_id = $1`, [r.invite_id, remindInviteAt(String(r.issued_at), d.startsAt)]);
+        }
         // as the decider's state: an open invite never outlives its session (ISO times in UTC compare as text)
         await tx.execute(`update family_invites set expires_at = $2 where session_id = $1 and status = 'open' and expires_at > $2`, [d.sessionId, d.endsAt]);
         return;
@@ -71,8 +80,14 @@ export const familySessionsProjection: Projection = {
           `insert into family_invites values ($1, $2, $3, $4, $5, $6, 'open', null) on conflict (invite_id) do nothing`,
           [d.inviteId, d.sessionId, d.codeHash, d.inviteeLabel, d.expiresAt, d.invitedBy],
         );
+        const [session] = await tx.query<{ starts_at: string }>(`select starts_at from family_sessions where session_id = $1`, [d.sessionId]);
+        const remindAt = session ? remindInviteAt(d.issuedAt, String(session.starts_at)) : null;
+        await tx.execute(`insert into family_invite_reminders values ($1, $2, $3, $4, 0) on conflict (invite_id) do nothing`, [d.inviteId, d.sessionId, d.issuedAt, remindAt]);
         return;
       }
+      case 'FamilyInviteUnusedBeforeSession':
+        await tx.execute(`update family_invite_reminders set reminded = 1 where invite_id = $1`, [event.data.inviteId]);
+        return;
       case 'FamilyInviteRevoked':
         await tx.execute(`update family_invites set status = 'revoked' where invite_id = $1`, [event.data.inviteId]);
         return;
@@ -200,12 +215,12 @@ export async function guestsOf(db: SqlExecutor, sessionId: string): Promise<Gues
 export type DueRoomStep =
   | { action: 'open' | 'close' | 'end'; session: FamilySessionRow }
   | { action: 'admit' | 'remove'; session: FamilySessionRow; guestId: string }
-  | { action: 'expire-invite'; invite: Pick<InviteRow, 'sessionId' | 'inviteId'> };
+  | { action: 'expire-invite' | 'remind-invite'; invite: Pick<InviteRow, 'sessionId' | 'inviteId'> };
 
 /**
  * What the session's room has not followed yet (a node stopped between a session's event and its room's command),
- * sessions an hour past their end that nobody ended, and open invites past their `expiresAt`: the family-session
- * processor does each.
+ * sessions an hour past their end that nobody ended, open invites past their `expiresAt`, and open invites an hour
+ * before their session that nobody was told of yet: the family-session processor does each.
  */
 export async function dueFamilyRoomSteps(db: SqlExecutor, now: string, limit = 100): Promise<DueRoomStep[]> {
   const endBefore = new Date(Date.parse(now) - 3_600_000).toISOString();
@@ -235,6 +250,15 @@ export async function dueFamilyRoomSteps(db: SqlExecutor, now: string, limit = 1
     [now, limit],
   );
   for (const row of expired) steps.push({ action: 'expire-invite', invite: { inviteId: String(row.invite_id), sessionId: String(row.session_id) } });
+  const unused = await db.query<{ invite_id: string; session_id: string }>(
+    `select r.invite_id, r.session_id from family_invite_reminders r
+       join family_invites i on i.invite_id = r.invite_id join family_sessions s on s.session_id = r.session_id
+      where r.reminded = 0 and r.remind_at is not null and r.remind_at <= $1 and i.status = 'open' and i.expires_at > $1
+        and s.status = 'scheduled'
+      limit $2`,
+    [now, limit],
+  );
+  for (const row of unused) steps.push({ action: 'remind-invite', invite: { inviteId: String(row.invite_id), sessionId: String(row.session_id) } });
   return steps;
 }
 
