@@ -10,10 +10,9 @@ import type { FamilySessionCommand } from './domain/family-session.commands';
 import { familySessionDecider } from './domain/family-session.decider';
 import { FamilyErrors } from './domain/family-session.errors';
 import { familySessionStreamName } from './domain/family-session.events';
+import { inviteExpiry } from './domain/family-session.state';
 import { findFamilySession, inviteByCodeHash, type FamilySessionRow } from './read-models/family-sessions.projection';
 
-/** how long an invite may be redeemed at most (never past the session's end) */
-export const INVITE_TTL_HOURS = 72;
 /** a guest's token outlives the session's end by this much, so a session that runs over does not drop them */
 const GUEST_TOKEN_GRACE_MS = 3_600_000;
 
@@ -58,8 +57,7 @@ export class FamilySessionsService {
     const session = await this.sessionFor(actor, sessionId);
     const inviteId = derivedId(actor, commandId, 'family-invite');
     const code = randomBytes(16).toString('base64url');
-    const now = this.clock.now().getTime();
-    const expiresAt = new Date(Math.min(now + INVITE_TTL_HOURS * 3_600_000, Date.parse(session.endsAt))).toISOString();
+    const expiresAt = inviteExpiry(this.clock.now().toISOString(), session.endsAt);
     const result = await this.run(actor, commandId, {
       type: 'InviteFamilyMember',
       data: { sessionId, inviteId, codeHash: hashInviteCode(code), inviteeLabel, expiresAt },

@@ -155,7 +155,7 @@ describe.each(STORES)('family sessions on %s', (store) => {
     expect(await accepted(kim, 'family.reschedule', { sessionId, ...sooner })).toMatchObject({ sessionId, ...sooner });
     for (const told of [pat, lee]) {
       const moved = await told.waitForEvent((e) => e.type === 'FamilySessionRescheduled' && e.data.sessionId === sessionId);
-      expect(moved.data).toEqual({ sessionId, ...sooner, by: kim.userId, rescheduledAt: expect.any(String) });
+      expect(moved.data).toEqual({ sessionId, ...sooner, inviteExpiries: { [invite.inviteId]: sooner.endsAt }, by: kim.userId, rescheduledAt: expect.any(String) });
     }
     const { data } = (await httpGet(app, pat, `/family-sessions/${sessionId}`)).body;
     expect(data).toMatchObject({ ...sooner, invites: [expect.objectContaining({ inviteId: invite.inviteId, status: 'open', expiresAt: sooner.endsAt })] });

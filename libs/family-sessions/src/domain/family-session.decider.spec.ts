@@ -55,7 +55,8 @@ describe('scheduling', () => {
 describe('rescheduling', () => {
   const later = { startsAt: at(24 * 60), endsAt: at(24 * 60 + 90) };
   const reschedule = (by: Actor, to: { startsAt: string; endsAt: string } = later, now = T0) => command('RescheduleFamilySession', to, by, now);
-  const rescheduled = (by: Actor, to = later, now = T0) => event('FamilySessionRescheduled', { sessionId: 's1', ...to, by: by.userId, rescheduledAt: now });
+  const rescheduled = (by: Actor, to = later, now = T0, inviteExpiries: Record<string, string> = {}) =>
+    event('FamilySessionRescheduled', { sessionId: 's1', ...to, inviteExpiries, by: by.userId, rescheduledAt: now });
 
   it('the host or any clinician moves a session not started; the same times again change nothing', () => {
     spec.given([scheduled]).when(reschedule(kim)).then([rescheduled(kim)]);
@@ -80,10 +81,31 @@ describe('rescheduling', () => {
   });
   it('moved sooner, an open invite expires by the new end: not redeemed after it, and marked expired then', () => {
     const sooner = { startsAt: at(20), endsAt: at(50) };
-    const history = [scheduled, issued('i1', kim, at(110)), rescheduled(kim, sooner)];
+    spec.given([scheduled, issued('i1', kim, at(110))]).when(reschedule(kim, sooner)).then([rescheduled(kim, sooner, T0, { i1: at(50) })]);
+    const history = [scheduled, issued('i1', kim, at(110)), rescheduled(kim, sooner, T0, { i1: at(50) })];
     spec.given(history).when(redeem('hash-i1', at(50))).thenThrows('FAMILY.INVITE_EXPIRED', { expiresAt: at(50) });
     spec.given(history).when(redeem('hash-i1', at(49))).then([{ ...redeemed, data: { ...redeemed.data, redeemedAt: at(49) } } as FamilySessionEvent]);
     spec.given(history).when(command('ExpireFamilyInvite', { inviteId: 'i1' }, SYSTEM_ACTOR, at(50))).then([event('FamilyInviteExpired', { sessionId: 's1', inviteId: 'i1', expiredAt: at(50) })]);
+  });
+});
+
+describe('rescheduling later', () => {
+  const DAY = 24 * 60;
+  const nextDay = { startsAt: at(DAY), endsAt: at(DAY + 60) };
+  const reschedule = command('RescheduleFamilySession', nextDay, kim);
+
+  it('gives each open invite 72 hours from when it was sent, never past the new end; one already past its time stays so', () => {
+    const sentNow = issued('i1', pat, at(110));
+    const sentEarlier = { ...issued('i2', pat, at(5)), data: { ...issued('i2', pat, at(5)).data, issuedAt: at(-71 * 60) } } as FamilySessionEvent;
+    const spent = issued('i3', pat, at(-1));
+    spec
+      .given([scheduled, sentNow, sentEarlier, spent])
+      .when(reschedule)
+      .then([event('FamilySessionRescheduled', { sessionId: 's1', ...nextDay, inviteExpiries: { i1: at(DAY + 60), i2: at(60) }, by: 'dr-kim', rescheduledAt: T0 })]);
+  });
+  it('leaves a redeemed, withdrawn or expired invite out', () => {
+    const withdrawn = event('FamilyInviteRevoked', { sessionId: 's1', inviteId: 'i1', by: 'pat', revokedAt: T0 });
+    spec.given([scheduled, issued('i1', pat), withdrawn]).when(reschedule).then([event('FamilySessionRescheduled', { sessionId: 's1', ...nextDay, inviteExpiries: {}, by: 'dr-kim', rescheduledAt: T0 })]);
   });
 });
 

@@ -2,7 +2,7 @@ import { requiredText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/dom
 import type { FamilySessionCommand } from './family-session.commands';
 import { FamilyErrors } from './family-session.errors';
 import type { FamilySessionEvent } from './family-session.events';
-import { evolveFamilySession, initialFamilySessionState, remindInviteAt, type FamilySession, type FamilySessionState } from './family-session.state';
+import { evolveFamilySession, initialFamilySessionState, inviteExpiry, remindInviteAt, type FamilySession, type FamilySessionState } from './family-session.state';
 
 export const MAX_OPEN_INVITES = 10;
 export const MAX_SESSION_HOURS = 8;
@@ -78,7 +78,13 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         if (Object.keys(session.guests).length > 0) {
           throw FamilyErrors.cannotReschedule('guests_redeemed', 'family members have redeemed invites for these times; end the session and schedule another');
         }
-        return [{ type: 'FamilySessionRescheduled', data: { sessionId, startsAt, endsAt, by: actor.userId, rescheduledAt: now } }];
+        // an invite already past its time is not brought back; the others get the expiry the new times give them
+        const inviteExpiries = Object.fromEntries(
+          Object.entries(session.invites)
+            .filter(([, invite]) => invite.status === 'open' && ms(now) < ms(invite.expiresAt))
+            .map(([id, invite]) => [id, inviteExpiry(invite.issuedAt, endsAt)]),
+        );
+        return [{ type: 'FamilySessionRescheduled', data: { sessionId, startsAt, endsAt, inviteExpiries, by: actor.userId, rescheduledAt: now } }];
       }
       case 'InviteFamilyMember': {
         const session = requireScheduled(state);

@@ -8,12 +8,14 @@ export type FamilySessionScheduled = DomainEvent<
   { sessionId: string; participantId: string; hostId: string; title: string; startsAt: string; endsAt: string; roomId: string; scheduledAt: string }
 >;
 /**
- * New times for a session that has not started and whose invites nobody has redeemed yet. Open invites expire at the
- * new end if that is sooner than their `expiresAt` (an invite never outlives its session).
+ * New times for a session that has not started and whose invites nobody has redeemed yet. `inviteExpiries`: each open
+ * invite still valid, with its `expiresAt` under the new times (72 hours after it was sent, never past the new end), so
+ * a session moved later keeps its invites where it can (absent before 2026-12-02: open invites then expired at the new
+ * end if that was sooner).
  */
 export type FamilySessionRescheduled = DomainEvent<
   'FamilySessionRescheduled',
-  { sessionId: string; startsAt: string; endsAt: string; by: string; rescheduledAt: string }
+  { sessionId: string; startsAt: string; endsAt: string; inviteExpiries?: Record<string, string>; by: string; rescheduledAt: string }
 >;
 export type FamilyInviteIssued = DomainEvent<
   'FamilyInviteIssued',

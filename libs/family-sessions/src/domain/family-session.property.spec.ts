@@ -155,7 +155,14 @@ describe('family session invariants under random command sequences', () => {
                 if (redeemed.size > 0) throw new Error('rescheduled after a code was used');
                 startsAt = Date.parse(event.data.startsAt);
                 const end = Date.parse(event.data.endsAt);
-                for (const [id, at] of expiresAt) if (!closed.has(id)) expiresAt.set(id, Math.min(at, end));
+                // every open invite still valid gets 72 hours from when it was sent, never past the new end; no other
+                const valid = [...expiresAt].filter(([id, at]) => !closed.has(id) && !redeemed.has(id) && now < at).map(([id]) => id);
+                expect(Object.keys(event.data.inviteExpiries ?? {}).sort()).toEqual(valid.sort());
+                for (const id of valid) {
+                  const expected = Math.min(issuedAt.get(id)! + 72 * 3600_000, end);
+                  if (Date.parse(event.data.inviteExpiries![id]) !== expected) throw new Error(`${id} given ${event.data.inviteExpiries![id]} on a reschedule`);
+                  expiresAt.set(id, expected);
+                }
                 break;
               }
               case 'FamilySessionScheduled':

@@ -11,6 +11,12 @@ export interface InviteState {
   reminded?: boolean;
 }
 
+/** how long an invite may be redeemed at most: never past its session's end */
+export const INVITE_TTL_MS = 72 * 3_600_000;
+
+/** an invite's `expiresAt`: INVITE_TTL_MS after it was sent, or the session's end if that is sooner */
+export const inviteExpiry = (issuedAt: string, endsAt: string): string => new Date(Math.min(Date.parse(issuedAt) + INVITE_TTL_MS, Date.parse(endsAt))).toISOString();
+
 /** how long before a session its people are told of an invite nobody has used yet */
 export const INVITE_REMINDER_BEFORE_MS = 3_600_000;
 
@@ -63,9 +69,11 @@ export function evolveFamilySession(state: FamilySessionState, event: FamilySess
     session.guests[guestId] ? { ...session, guests: { ...session.guests, [guestId]: { ...session.guests[guestId], status } } } : session;
   switch (event.type) {
     case 'FamilySessionRescheduled': {
-      const { startsAt, endsAt } = event.data;
+      const { startsAt, endsAt, inviteExpiries } = event.data;
+      // the new expiry of each open invite, as the event says; an event from before it said so: never past the new end
+      const expiry = (id: string, invite: InviteState) => (inviteExpiries ? (inviteExpiries[id] ?? invite.expiresAt) : earlier(invite.expiresAt, endsAt));
       const invites = Object.fromEntries(
-        Object.entries(session.invites).map(([id, invite]) => [id, invite.status === 'open' ? { ...invite, expiresAt: earlier(invite.expiresAt, endsAt) } : invite]),
+        Object.entries(session.invites).map(([id, invite]) => [id, invite.status === 'open' ? { ...invite, expiresAt: expiry(id, invite) } : invite]),
       );
       return { ...session, startsAt, endsAt, invites };
     }

@@ -70,8 +70,15 @@ export const familySessionsProjection: Projection = {
         for (const r of reminders) {
           await tx.execute(`update family_invite_reminders set remind_at = $2 where invite_id = $1`, [r.invite_id, remindInviteAt(String(r.issued_at), d.startsAt)]);
         }
-        // as the decider's state: an open invite never outlives its session (ISO times in UTC compare as text)
-        await tx.execute(`update family_invites set expires_at = $2 where session_id = $1 and status = 'open' and expires_at > $2`, [d.sessionId, d.endsAt]);
+        // as the decider's state: each open invite's expiry as the event gives it; before it gave them, never past the new
+        // end (ISO times in UTC compare as text)
+        if (d.inviteExpiries) {
+          for (const [inviteId, expiresAt] of Object.entries(d.inviteExpiries)) {
+            await tx.execute(`update family_invites set expires_at = $2 where invite_id = $1 and status = 'open'`, [inviteId, expiresAt]);
+          }
+        } else {
+          await tx.execute(`update family_invites set expires_at = $2 where session_id = $1 and status = 'open' and expires_at > $2`, [d.sessionId, d.endsAt]);
+        }
         return;
       }
       case 'FamilyInviteIssued': {
