@@ -45,7 +45,7 @@ export class MasterKeys {
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(additionalData(keyId));
     const body = Buffer.concat([iv, cipher.update(secret), cipher.final(), cipher.getAuthTag()]);
-    return `${PREFIX}${this.current.id}:${body.toString('base64url')}`;
+    return `${this.currentPrefix}${body.toString('base64url')}`;
   }
 
   /** the person's key from its stored form; throws when no master key this node holds wraps it, or it was altered */
@@ -70,9 +70,14 @@ export class MasterKeys {
     }
   }
 
+  /** how every key wrapped under the current master key begins (a SQL LIKE prefix: the id is hex) */
+  get currentPrefix(): string {
+    return `${PREFIX}${this.current.id}:`;
+  }
+
   /** whether a stored key is wrapped under the current master key already */
   wrapsUnderCurrent(stored: string): boolean {
-    return WRAPPED.exec(stored)?.[1] === this.current.id;
+    return stored.startsWith(this.currentPrefix);
   }
 }
 

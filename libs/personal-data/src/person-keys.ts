@@ -40,9 +40,10 @@ export class PersonKeys {
     // at most one key in use per person; erased ones stay beside it
     await sql.execute(`create unique index if not exists personal_data_keys_in_use on personal_data_keys (subject_id) where erased_at is null`);
     let rewrapped = 0;
-    for (const row of await sql.query(`select key_id, secret from personal_data_keys where secret is not null`)) {
+    // only the rows still to wrap: a start after no rotation reads none
+    const toWrap = await sql.query(`select key_id, secret from personal_data_keys where secret is not null and secret not like $1`, [`${master.currentPrefix}%`]);
+    for (const row of toWrap) {
       const [keyId, stored] = [String(row.key_id), String(row.secret)];
-      if (master.wrapsUnderCurrent(stored)) continue;
       // only the row as read: one erased meanwhile (secret null), or rewrapped by another node starting too, stays so
       rewrapped += await sql.execute(`update personal_data_keys set secret = $1 where key_id = $2 and secret = $3`, [
         master.wrap(keyId, master.unwrap(keyId, stored)),

@@ -195,8 +195,11 @@ export class LogFollower {
     if (owner && this.server) {
       const route = await owner.route(event, this.storage.sql);
       this.move(route.joinBefore, 'join');
+      // a form sent through several emits (a family room's guest-safe split) is opened once
+      const opened = new Map<RecordedEvent, Promise<unknown>>();
+      const wire = (form: RecordedEvent) => opened.get(form) ?? opened.set(form, this.outbound.reveal(toWireEvent(form))).get(form)!;
       for (const { to, except, event: form } of route.deliveries) {
-        if (to.length > 0) this.server.local.to(to).except(except).emit('event', await this.outbound.reveal(toWireEvent(form)));
+        if (to.length > 0) this.server.local.to(to).except(except).emit('event', await wire(form));
       }
       this.move(route.leaveAfter, 'leave');
     }
