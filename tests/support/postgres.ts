@@ -25,3 +25,51 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** where the server's write-ahead log is now: read it back with `storedBytes` */
+export async function walPosition(): Promise<string> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return String((await client.query(`select pg_current_wal_lsn() as lsn`)).rows[0].lsn);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The bytes PostgreSQL keeps on disk for one schema, as the server's files hold them after a checkpoint: every table's,
+ * index's and TOAST table's data file, and the write-ahead log's segments written since `sinceWal` (`walPosition`).
+ * Read through the server (pg_read_binary_file, which the tests' superuser may call), so no access to its data
+ * directory is needed. Dead tuples and free space are in there as they are on disk.
+ */
+export async function storedBytes(schema: string, sinceWal: string): Promise<{ file: string; bytes: Buffer }[]> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query('checkpoint');
+    const { rows: relations } = await client.query(
+      `select pg_relation_filepath(c.oid) as file from pg_class c
+        where (c.relnamespace = $1::regnamespace
+               or c.oid in (select reltoastrelid from pg_class where relnamespace = $1::regnamespace)
+               or c.oid in (select indexrelid from pg_index where indrelid in
+                             (select reltoastrelid from pg_class where relnamespace = $1::regnamespace)))
+          and pg_relation_filepath(c.oid) is not null`,
+      [schema],
+    );
+    const { rows: segments } = await client.query(
+      `select 'pg_wal/' || name as file from pg_ls_waldir()
+        where name ~ '^[0-9A-F]{24}$' and name >= pg_walfile_name($1::pg_lsn) and name <= pg_walfile_name(pg_current_wal_lsn())
+        order by name`,
+      [sinceWal],
+    );
+    const files: { file: string; bytes: Buffer }[] = [];
+    for (const { file } of [...relations, ...segments]) {
+      const { rows } = await client.query(`select pg_read_binary_file($1, 0, (pg_stat_file($1, true)).size, true) as bytes`, [file]);
+      if (rows[0]?.bytes) files.push({ file, bytes: rows[0].bytes as Buffer });
+    }
+    return files;
+  } finally {
+    await client.end();
+  }
+}

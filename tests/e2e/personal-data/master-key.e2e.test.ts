@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { MasterKeys } from '@haven/personal-data/master-keys';
 import { AppProcess, freshData, type AppData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
+import { storedBytes, walPosition } from '../../support/postgres';
 import { dumpTables } from '../../support/read-model-dump';
 import { closeAllClients, closeClientsAndAppAfterEach, connect } from '../../support/sockets';
 import { caughtUp, STORES } from '../../support/stores';
@@ -26,6 +27,7 @@ describe.each(STORES)('person keys wrapped under the master key, on %s', (store)
   it('the database holds no person key as it is; a rotation rewraps them all at start, and the old master key then opens nothing', async () => {
     const data = freshData(store);
     const [first, second] = [newMasterKey(), newMasterKey()];
+    const walAtStart = store === 'postgres' ? await walPosition() : '';
     app = await AppProcess.start(data, { PERSONAL_DATA_KEY: first });
     const { alice, bob, roomId } = await roomWithAliceAndBob(app);
     const words = `the pharmacy on 5th, ask for ${randomUUID()}`;
@@ -38,14 +40,18 @@ describe.each(STORES)('person keys wrapped under the master key, on %s', (store)
     const firstId = MasterKeys.fromBase64(first).current.id;
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.secret).toMatch(new RegExp(`^mk:v1:${firstId}:`));
-    if (store === 'sqlite') {
-      const bytes = [data.env.SQLITE_PATH, `${data.env.SQLITE_PATH}-wal`].filter(existsSync).map((file) => readFileSync(file));
-      for (const row of rows) {
-        const personKey = MasterKeys.fromBase64(first).unwrap(row.key_id, row.secret!);
-        for (const file of bytes) {
-          expect(file.includes(personKey)).toBe(false);
-          expect(file.includes(Buffer.from(personKey.toString('base64')))).toBe(false);
-        }
+    // the files as they are on disk: SQLite's and its WAL; PostgreSQL's tables, indexes and WAL since the test began
+    const files =
+      store === 'sqlite'
+        ? [data.env.SQLITE_PATH, `${data.env.SQLITE_PATH}-wal`].filter(existsSync).map((file) => ({ file, bytes: readFileSync(file) }))
+        : await storedBytes(data.env.POSTGRES_SCHEMA, walAtStart);
+    for (const row of rows) {
+      // the wrapped form is in there (these are the right files), the key it wraps is not
+      expect(files.some(({ bytes }) => bytes.includes(Buffer.from(row.secret!)))).toBe(true);
+      const personKey = MasterKeys.fromBase64(first).unwrap(row.key_id, row.secret!);
+      for (const { file, bytes } of files) {
+        expect({ file, raw: bytes.includes(personKey) }).toEqual({ file, raw: false });
+        expect({ file, base64: bytes.includes(Buffer.from(personKey.toString('base64'))) }).toEqual({ file, base64: false });
       }
     }
     // someone holding the database but another master key opens nothing
