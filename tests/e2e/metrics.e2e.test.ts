@@ -59,10 +59,12 @@ describe('metrics', () => {
     expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
   });
 
-  it('tells what waits for a person: mentor requests nobody took and family members not let in yet, by count only', async () => {
+  it('tells what waits for a person: mentor requests nobody took, mentors away and family members not let in yet, by count only', async () => {
     const pat = await connect(app, 'pat-metrics', 'participant');
     const kim = await connect(app, 'kim-metrics', 'clinician');
+    const maria = await connect(app, 'maria-metrics', 'mentor');
     await accepted(pat, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    await accepted(maria, 'mentoring.setAway', { away: true });
     const { sessionId } = await scheduleSession(kim, pat, 1);
     const { code } = await accepted<{ code: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Grandma Rose' });
     expect((await redeem(app, code)).status).toBe(200);
@@ -72,8 +74,9 @@ describe('metrics', () => {
     expect({
       requestsOpen: sample(text, 'haven_mentor_requests_open'),
       oldestWaitSane: oldestWait >= 0 && oldestWait < 60,
+      mentorsAway: sample(text, 'haven_mentors_away'),
       familyWaiting: sample(text, 'haven_family_guests_waiting'),
-    }).toEqual({ requestsOpen: 1, oldestWaitSane: true, familyWaiting: 1 });
-    for (const secret of ['pat-metrics', 'kim-metrics', sessionId, 'Grandma Rose']) expect(text).not.toContain(secret);
+    }).toEqual({ requestsOpen: 1, oldestWaitSane: true, mentorsAway: 1, familyWaiting: 1 });
+    for (const secret of ['pat-metrics', 'kim-metrics', 'maria-metrics', sessionId, 'Grandma Rose']) expect(text).not.toContain(secret);
   });
 });

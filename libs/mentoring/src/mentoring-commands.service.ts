@@ -112,9 +112,22 @@ export class MentoringCommandsService {
     return this.runProfile(actor, commandId, { type: 'SetMentorTopics', data: { mentorId: actor.userId, topics } });
   }
 
+  /**
+   * A mentor steps back (`away: true`, until `until` or until they come back) or comes back (`away: false`): while away
+   * they are offered no request, live, on catch-up or in their list.
+   */
+  async setAway(actor: Actor, away: boolean, until: string | null, commandId: string) {
+    return this.runProfile(actor, commandId, { type: 'SetMentorAway', data: { mentorId: actor.userId, away, until } });
+  }
+
+  /** Brings a mentor back at the time they gave; the command id is derived from it, so nodes doing it at once append it once. */
+  async endAway(a: { mentorId: string; until: string }): Promise<void> {
+    await this.runProfile(SYSTEM_ACTOR, `away-end:${a.mentorId}:${a.until}`, { type: 'EndMentorAway', data: a });
+  }
+
   private async runProfile(actor: Actor, commandId: string, command: Omit<MentorProfileCommand, 'context'>) {
     const full = { ...command, context: { actor, commandId, now: this.clock.now().toISOString() } } as MentorProfileCommand;
-    const result = await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(actor.userId), full);
+    const result = await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(full.data.mentorId), full);
     if (result.position !== null) await this.follower.waitFor(result.position);
     return commandAck(result);
   }

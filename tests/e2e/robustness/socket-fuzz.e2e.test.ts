@@ -29,7 +29,7 @@ const MESSAGES = [
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch',
-  'mentoring.setLanguages', 'mentoring.setTopics', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
+  'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -107,6 +107,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'mentoring.rematch': { commandId: FRESH, pairingId: w.elsewhere.messageId },
     'mentoring.setLanguages': { commandId: FRESH, languages: ['en'] },
     'mentoring.setTopics': { commandId: FRESH, topics: ['sleep'] },
+    'mentoring.setAway': { commandId: FRESH, away: true },
     // mia is a facilitator: family sessions refuse her (scheduling is for clinicians), after the edge checked the shape
     'family.schedule': { commandId: FRESH, participantId: 'bob', title: 'Family session', startsAt: '2030-01-01T10:00:00.000Z', endsAt: '2030-01-01T11:00:00.000Z' },
     'family.reschedule': { commandId: FRESH, sessionId: w.elsewhere.messageId, startsAt: '2030-01-02T10:00:00.000Z', endsAt: '2030-01-02T11:00:00.000Z' },
@@ -133,7 +134,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */

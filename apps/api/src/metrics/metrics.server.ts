@@ -6,7 +6,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower, RealtimeGateway } from '@haven/realtime';
 import { RoomActivityLimits } from '@haven/rooms';
 import { waitingFamilyGuestCount } from '@haven/family-sessions';
-import { openMentorRequestStats } from '@haven/mentoring';
+import { awayMentorCount, openMentorRequestStats } from '@haven/mentoring';
 import { openAlertCounts } from '@haven/safety';
 import type { Environment } from '../config/environment';
 import { listenHost } from '../listen-host';
@@ -103,6 +103,15 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       async collect() {
         const stats = await mentorRequests();
         if (stats) this.set(stats.oldestRequestedAt ? Math.max(0, (Date.now() - Date.parse(stats.oldestRequestedAt)) / 1000) : 0);
+      },
+    });
+    new Gauge({
+      name: 'haven_mentors_away',
+      help: 'mentors who stepped back and are offered no request now (beside the open requests: who is there to take them)',
+      registers,
+      async collect() {
+        const away = await awayMentorCount(storage.sql).catch(() => null);
+        if (away !== null) this.set(away);
       },
     });
     new Gauge({

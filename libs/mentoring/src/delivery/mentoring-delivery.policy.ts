@@ -4,7 +4,7 @@ import { channels, type DeliveryPolicy } from '@haven/realtime';
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
-import { languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
+import { awayMentors, awayOf, languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
 
 const asMentoring = (event: RecordedEvent) => event as unknown as MentoringEvent & RecordedEvent;
 
@@ -18,7 +18,8 @@ const NO_FAMILY = channels.role('family');
 /**
  * Who sees a mentoring event, live and on catch-up, from the one audience function of the mentoring domain. Every
  * audience is a user or role channel, which a socket joins when it connects, so nothing moves between channels. A
- * request, and what becomes of it, goes to the mentors who mentor in its language (read models say who does not).
+ * request, and what becomes of it, goes to the mentors who mentor in its language and are not away (read models say
+ * who does not, and who is away).
  */
 export const mentoringDeliveryPolicy: DeliveryPolicy = {
   owns: (event) => isMentoringStream(event.streamId) || isMentorProfileStream(event.streamId),
@@ -30,7 +31,7 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     }
     const event = asMentoring(recorded);
     const language = (await languagesOf(db, [event])).get(event);
-    const elsewhere = language === undefined ? [] : await mentorsNotSpeaking(db, language);
+    const elsewhere = language === undefined ? [] : [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db))];
     const deliveries = mentoringAudience(event, elsewhere).map((part) => ({
       to: [...part.users.map(channels.user), ...part.roles.map(channels.role)],
       except: [...part.exceptUsers.map(channels.user), NO_FAMILY],
@@ -42,14 +43,16 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
   async visibleTo(viewer: Actor, events, db) {
     const profileOwn = (recorded: RecordedEvent) => viewer.role === 'mentor' && (recorded as unknown as MentorProfileEvent).data.mentorId === viewer.userId;
     const mentoring = events.filter((recorded) => !isMentorProfileStream(recorded.streamId)).map(asMentoring);
-    // a mentor's languages as they are now: one who takes up Spanish finds today's Spanish requests on catch-up too
+    // a mentor's languages and away as they are now: one who takes up Spanish, or comes back, finds today's open
+    // requests on catch-up too
     const mine = viewer.role === 'mentor' ? await languagesOfMentor(db, viewer.userId) : null;
-    const requestLanguages = mine === null ? new Map<MentoringEvent, string>() : await languagesOf(db, mentoring);
+    const away = viewer.role === 'mentor' && (await awayOf(db, viewer.userId)) !== null;
+    const requestLanguages = mine === null && !away ? new Map<MentoringEvent, string>() : await languagesOf(db, mentoring);
     return events.flatMap((recorded) => {
       if (isMentorProfileStream(recorded.streamId)) return profileOwn(recorded) ? [recorded] : [];
       const event = asMentoring(recorded);
       const language = requestLanguages.get(event);
-      const elsewhere = language !== undefined && !speaks(mine, language) ? [viewer.userId] : [];
+      const elsewhere = language !== undefined && (away || !speaks(mine, language)) ? [viewer.userId] : [];
       const part = audienceOf(viewer, event, elsewhere);
       return part ? [inForm(recorded, part.form)] : [];
     });

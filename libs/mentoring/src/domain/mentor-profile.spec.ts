@@ -1,5 +1,5 @@
 import type { Actor } from '@haven/domain';
-import { mentorProfileDecider, sharedTopics, speaks, type MentorProfileEvent, type SetMentorLanguages, type SetMentorTopics } from './mentor-profile';
+import { mentorProfileDecider, sharedTopics, speaks, type MentorProfileCommand, type MentorProfileEvent, type MentorProfileState, type SetMentorLanguages } from './mentor-profile';
 import { audienceOf, mentoringAudience } from './mentoring.audience';
 import type { MentoringEvent } from './mentoring.events';
 
@@ -9,8 +9,9 @@ const set = (actor: Actor, languages: unknown, mentorId = actor.userId): SetMent
   data: { mentorId, languages: languages as string[] },
   context: { actor, commandId: 'c1', now: '2026-12-02T10:00:00.000Z' },
 });
-const decide = (command: SetMentorLanguages | SetMentorTopics, languages: string[] | null = null) => mentorProfileDecider.decide(command, { languages });
-const setTopics = (actor: Actor, topics: unknown, mentorId = actor.userId): SetMentorTopics => ({
+const decide = (command: MentorProfileCommand, languages: string[] | null = null, away: MentorProfileState['away'] = null) =>
+  mentorProfileDecider.decide(command, { languages, away });
+const setTopics = (actor: Actor, topics: unknown, mentorId = actor.userId): MentorProfileCommand => ({
   type: 'SetMentorTopics',
   data: { mentorId, topics: topics as string[] },
   context: { actor, commandId: 'c2', now: '2026-12-02T10:00:00.000Z' },
@@ -85,6 +86,56 @@ describe('mentor topics', () => {
       { type: 'MentorLanguagesSet', data: { mentorId: 'maria', languages: ['es'], setAt: 'T' } },
       { type: 'MentorTopicsSet', data: { mentorId: 'maria', topics: ['sleep'], setAt: 'T' } },
     ];
-    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'] });
+    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'], away: null });
+  });
+});
+
+describe('a mentor away', () => {
+  const now = '2026-12-02T10:00:00.000Z';
+  const setAway = (actor: Actor, away: unknown, until?: unknown): MentorProfileCommand => ({
+    type: 'SetMentorAway',
+    data: { mentorId: actor.userId, away: away as boolean, until: until as string | null },
+    context: { actor, commandId: 'c3', now },
+  });
+  const endAway = (until: string, at: string, actor: Actor = { userId: 'system', role: 'admin' }): MentorProfileCommand => ({
+    type: 'EndMentorAway',
+    data: { mentorId: 'maria', until },
+    context: { actor, commandId: 'c4', now: at },
+  });
+  const awaySet = (away: boolean, until: string | null, setAt = now): MentorProfileEvent => ({ type: 'MentorAwaySet', data: { mentorId: 'maria', away, until, setAt } });
+
+  it('steps back until they come back, or until a time they give (as an ISO instant); the same again appends nothing', () => {
+    expect(decide(setAway(maria, true))).toEqual([awaySet(true, null)]);
+    expect(decide(setAway(maria, true, '2026-12-09T09:00:00+01:00'))).toEqual([awaySet(true, '2026-12-09T08:00:00.000Z')]);
+    expect(decide(setAway(maria, true), null, { until: null })).toEqual([]);
+    expect(decide(setAway(maria, true, '2026-12-09T08:00:00Z'), null, { until: '2026-12-09T08:00:00.000Z' })).toEqual([]);
+    expect(decide(setAway(maria, true, '2026-12-10T08:00:00Z'), null, { until: '2026-12-09T08:00:00.000Z' })).toEqual([awaySet(true, '2026-12-10T08:00:00.000Z')]);
+    expect(decide(setAway(maria, false), null, { until: null })).toEqual([awaySet(false, null)]);
+    expect(decide(setAway(maria, false))).toEqual([]);
+  });
+
+  it('refuses anyone else, a time past, too far or not a time, a time with away: false, and an away that is not a boolean', () => {
+    expect(() => decide(setAway({ userId: 'pat', role: 'participant' }, true))).toThrow(expect.objectContaining({ code: 'MENTORING.FORBIDDEN' }));
+    for (const until of ['2026-12-02T09:59:59Z', now, '2027-12-03T10:00:00Z', 'next week', 42]) {
+      expect(() => decide(setAway(maria, true, until))).toThrow(expect.objectContaining({ code: 'MENTORING.INVALID_REQUEST', details: { field: 'until' } }));
+    }
+    expect(() => decide(setAway(maria, false, '2026-12-09T08:00:00Z'))).toThrow(expect.objectContaining({ details: { field: 'until' } }));
+    expect(() => decide(setAway(maria, 'yes'))).toThrow(expect.objectContaining({ code: 'MENTORING.INVALID_REQUEST', details: { field: 'away' } }));
+  });
+
+  it('the system brings them back at the time they gave, not before, and not when they changed it since', () => {
+    const until = '2026-12-09T08:00:00.000Z';
+    expect(decide(endAway(until, until), null, { until })).toEqual([awaySet(false, null, until)]);
+    expect(decide(endAway(until, '2026-12-09T07:59:59.000Z'), null, { until })).toEqual([]);
+    expect(decide(endAway(until, until), null, { until: null })).toEqual([]);
+    expect(decide(endAway(until, until), null, { until: '2026-12-10T08:00:00.000Z' })).toEqual([]);
+    expect(decide(endAway(until, until), null, null)).toEqual([]);
+    expect(() => decide(endAway(until, until, maria), null, { until })).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+  });
+
+  it('is held in the state until they come back', () => {
+    const fold = (events: MentorProfileEvent[]) => events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState());
+    expect(fold([awaySet(true, '2026-12-09T08:00:00.000Z')]).away).toEqual({ until: '2026-12-09T08:00:00.000Z' });
+    expect(fold([awaySet(true, null), awaySet(false, null)]).away).toBeNull();
   });
 });

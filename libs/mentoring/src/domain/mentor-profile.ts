@@ -1,4 +1,4 @@
-import { requiredText, type CommandContext, type Decider, type DomainEvent, type PersonalFieldMap } from '@haven/domain';
+import { DomainError, requiredText, type CommandContext, type Decider, type DomainEvent, type PersonalFieldMap } from '@haven/domain';
 import { MentoringErrors } from './mentoring.errors';
 import { LANGUAGE_TAG, MAX_TOPIC_LENGTH } from './mentoring.validation';
 
@@ -10,16 +10,26 @@ import { LANGUAGE_TAG, MAX_TOPIC_LENGTH } from './mentoring.validation';
  * - the topics they are glad to mentor on. These choose nothing: a mentor still sees every request in their languages,
  *   with the topics it shares with theirs (`GET /mentoring/requests`, best matches first). A mentor's topics may tell
  *   of their own history, so they are personal data, sealed under the mentor's key and shown to the mentor alone.
+ * - whether they are away: mentors are volunteers, in recovery themselves, and need to step back without leaving. An
+ *   away mentor is offered no request (as if they mentored in no language) until they come back, or until the time
+ *   they gave, when the system brings them back.
  */
 export const MAX_MENTOR_LANGUAGES = 10;
 export const MAX_MENTOR_TOPICS = 20;
+/** how far ahead a mentor may say they are away until; further than that, they say "until I come back" */
+export const MAX_AWAY_DAYS = 365;
 
 export type MentorLanguagesSet = DomainEvent<'MentorLanguagesSet', { mentorId: string; languages: string[]; setAt: string }>;
 export type MentorTopicsSet = DomainEvent<'MentorTopicsSet', { mentorId: string; topics: string[]; setAt: string }>;
-export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet;
+/** `until`: when the system brings them back (null: when they say so); a mentor back has `away: false, until: null` */
+export type MentorAwaySet = DomainEvent<'MentorAwaySet', { mentorId: string; away: boolean; until: string | null; setAt: string }>;
+export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet | MentorAwaySet;
 export type SetMentorLanguages = { type: 'SetMentorLanguages'; data: { mentorId: string; languages: string[] }; context: CommandContext };
 export type SetMentorTopics = { type: 'SetMentorTopics'; data: { mentorId: string; topics: string[] }; context: CommandContext };
-export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics;
+export type SetMentorAway = { type: 'SetMentorAway'; data: { mentorId: string; away: boolean; until: string | null }; context: CommandContext };
+/** the system's, once the `until` a mentor gave has come; names it, so that a newer setting is left as it is */
+export type EndMentorAway = { type: 'EndMentorAway'; data: { mentorId: string; until: string }; context: CommandContext };
+export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics | SetMentorAway | EndMentorAway;
 
 export const MENTOR_PROFILE_PERSONAL_FIELDS: PersonalFieldMap = {
   MentorTopicsSet: { subject: 'mentorId', fields: ['topics'] },
@@ -28,6 +38,8 @@ export const MENTOR_PROFILE_PERSONAL_FIELDS: PersonalFieldMap = {
 export interface MentorProfileState {
   /** null: never set (every language) */
   languages: string[] | null;
+  /** null: not away */
+  away: { until: string | null } | null;
 }
 
 const PROFILE_PREFIX = 'mentor-profile-';
@@ -73,25 +85,62 @@ export function sharedTopics(offered: readonly (string | null)[], requested: rea
   return requested.filter((t): t is string => typeof t === 'string' && mine.has(t.toLowerCase()));
 }
 
+/** A time ahead of `now`, within MAX_AWAY_DAYS, as the ISO string of that instant; null stays null (no end given). */
+function validUntil(input: unknown, now: string): string | null {
+  if (input === null || input === undefined) return null;
+  const at = typeof input === 'string' ? Date.parse(input) : NaN;
+  if (Number.isNaN(at)) throw MentoringErrors.invalid('until', 'until must be a date and time such as 2027-01-15T09:00:00Z');
+  if (at <= Date.parse(now)) throw MentoringErrors.invalid('until', 'until must be in the future');
+  if (at > Date.parse(now) + MAX_AWAY_DAYS * 86_400_000) throw MentoringErrors.invalid('until', `until must be within ${MAX_AWAY_DAYS} days`);
+  return new Date(at).toISOString();
+}
+
 const sameLanguages = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((language) => b.some((other) => other.toLowerCase() === language.toLowerCase()));
 
 /**
- * A mentor sets their own languages and topics. Setting the languages already set appends nothing; topics are
- * appended each time (the state holds them sealed, so they cannot be compared here; a retried command id still
- * appends nothing).
+ * A mentor sets their own languages, topics and whether they are away. Setting the languages already set, or the away
+ * already set, appends nothing; topics are appended each time (the state holds them sealed, so they cannot be
+ * compared here; a retried command id still appends nothing). The system ends an away at its `until`, unless the
+ * mentor changed it since.
  */
 export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEvent, MentorProfileState> = {
-  initialState: () => ({ languages: null }),
+  initialState: () => ({ languages: null, away: null }),
   decide(command, state) {
     const { actor, now } = command.context;
-    if (actor.role !== 'mentor' || actor.userId !== command.data.mentorId) throw MentoringErrors.forbidden('only mentors set their mentoring profile, each their own');
-    if (command.type === 'SetMentorTopics') {
-      return [{ type: 'MentorTopicsSet', data: { mentorId: actor.userId, topics: validTopics(command.data.topics), setAt: now } }];
+    if (command.type === 'EndMentorAway') {
+      if (actor.userId !== 'system') throw new DomainError('AUTH.FORBIDDEN', 'the system ends an away at the time the mentor gave');
+      const { mentorId, until } = command.data;
+      if (state.away?.until !== until || Date.parse(now) < Date.parse(until)) return [];
+      return [{ type: 'MentorAwaySet', data: { mentorId, away: false, until: null, setAt: now } }];
     }
-    const languages = validLanguages(command.data.languages);
-    if (state.languages !== null && sameLanguages(state.languages, languages)) return [];
-    return [{ type: 'MentorLanguagesSet', data: { mentorId: actor.userId, languages, setAt: now } }];
+    if (actor.role !== 'mentor' || actor.userId !== command.data.mentorId) throw MentoringErrors.forbidden('only mentors set their mentoring profile, each their own');
+    switch (command.type) {
+      case 'SetMentorTopics':
+        return [{ type: 'MentorTopicsSet', data: { mentorId: actor.userId, topics: validTopics(command.data.topics), setAt: now } }];
+      case 'SetMentorAway': {
+        if (typeof command.data.away !== 'boolean') throw MentoringErrors.invalid('away', 'away must be true or false');
+        if (!command.data.away && command.data.until != null) throw MentoringErrors.invalid('until', 'until goes with away: true');
+        const until = command.data.away ? validUntil(command.data.until, now) : null;
+        const unchanged = command.data.away ? state.away !== null && state.away.until === until : state.away === null;
+        if (unchanged) return [];
+        return [{ type: 'MentorAwaySet', data: { mentorId: actor.userId, away: command.data.away, until, setAt: now } }];
+      }
+      case 'SetMentorLanguages': {
+        const languages = validLanguages(command.data.languages);
+        if (state.languages !== null && sameLanguages(state.languages, languages)) return [];
+        return [{ type: 'MentorLanguagesSet', data: { mentorId: actor.userId, languages, setAt: now } }];
+      }
+    }
   },
-  evolve: (state, event) => (event.type === 'MentorLanguagesSet' ? { languages: event.data.languages } : state),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'MentorLanguagesSet':
+        return { ...state, languages: event.data.languages };
+      case 'MentorAwaySet':
+        return { ...state, away: event.data.away ? { until: event.data.until } : null };
+      default:
+        return state;
+    }
+  },
 };

@@ -23,8 +23,8 @@ export interface MentoringAudience {
  * Choices:
  * - A request nobody took for long: the participant and clinicians, never mentors.
  * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes, and
- *   `mentorsElsewhere`, who mentor in other languages than the request's); so are their cancellation and expiry, so
- *   that mentors' lists drop them.
+ *   `mentorsElsewhere`, who mentor in other languages than the request's or are away); so are their cancellation and
+ *   expiry, so that mentors' lists drop them.
  * - A decline: only the mentor who declined (the participant is not told "no" by name).
  * - A pairing's start: the pair and clinicians in full; the other mentors the request went to learn only that it was
  *   taken.

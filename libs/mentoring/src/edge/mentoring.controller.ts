@@ -6,7 +6,7 @@ import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import { sharedTopics } from '../domain/mentor-profile';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { languagesOfMentor, openRequestsFor, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest } from '../read-models/mentoring.projection';
+import { awayOf, languagesOfMentor, openRequestsFor, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest } from '../read-models/mentoring.projection';
 
 const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
@@ -26,7 +26,7 @@ export class MentoringController {
   @Get('requests')
   @ApiOperation({
     summary:
-      "Mentors: the open requests they may take (in a language they mentor in), without who asks, each with `matchingTopics` (those it shares with the mentor's topics), most shared first, then oldest first. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
+      "Mentors: the open requests they may take (in a language they mentor in; none while away), without who asks, each with `matchingTopics` (those it shares with the mentor's topics), most shared first, then oldest first. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
   })
   async requests(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
@@ -65,6 +65,14 @@ export class MentoringController {
   @ApiOperation({ summary: 'Mentors: the topics they mentor on ([] when none). Others: null.' })
   async topics(@CurrentActor() actor: Actor) {
     return { ok: true, data: { topics: actor.role === 'mentor' ? await topicsOfMentor(this.storage.sql, actor.userId) : null } };
+  }
+
+  @Get('away')
+  @ApiOperation({ summary: 'Mentors: whether they are away, and until when (`until` null: until they come back). Others: null.' })
+  async away(@CurrentActor() actor: Actor) {
+    if (actor.role !== 'mentor') return { ok: true, data: null };
+    const away = await awayOf(this.storage.sql, actor.userId);
+    return { ok: true, data: { away: away !== null, until: away?.until ?? null } };
   }
 
   @Get('pairings')

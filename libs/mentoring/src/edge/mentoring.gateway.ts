@@ -9,7 +9,7 @@ import { socketActor } from '@haven/identity';
 import type { ConversationRef } from '@haven/safety/domain/safety-alert.events';
 import { SafetyService } from '@haven/safety/safety.service';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
+import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorAwayRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
@@ -88,6 +88,11 @@ export class MentoringGateway {
   @SubscribeMessage('mentoring.setTopics')
   setTopics(@ConnectedSocket() s: Socket, @MessageBody() { commandId, topics }: SetMentorTopicsRequest) {
     return ok(this.mentoring.setTopics(actorOf(s), topics, commandId));
+  }
+
+  @SubscribeMessage('mentoring.setAway')
+  setAway(@ConnectedSocket() s: Socket, @MessageBody() { commandId, away, until }: SetMentorAwayRequest) {
+    return ok(this.mentoring.setAway(actorOf(s), away, until ?? null, commandId));
   }
 
   @SubscribeMessage('mentoring.end')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CommandRequest } from '@haven/rooms/edge/command.request';
 
 // Coarse bounds here; the exact rules (trimmed lengths, at most 5 distinct topics, a language tag) are the decider's,
@@ -43,4 +43,12 @@ export class SetMentorTopicsRequest extends CommandRequest {
 export class SetMentorLanguagesRequest extends CommandRequest {
   @ApiProperty({ type: [String], description: 'up to 10 BCP 47 language tags; an empty list means every language', example: ['en', 'es'] })
   @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 35, { each: true }) languages!: string[];
+}
+
+export class SetMentorAwayRequest extends CommandRequest {
+  @ApiProperty({ description: 'true: step back, offered no request until you come back or until `until`; false: come back now' })
+  @IsBoolean() away!: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'with away: true, when the system brings you back (within 365 days); omitted: when you say so', example: '2027-01-15T09:00:00Z' })
+  @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) until?: string;
 }

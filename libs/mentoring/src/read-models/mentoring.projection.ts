@@ -6,15 +6,15 @@ import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '.
 const ROOM_STREAM_PREFIX = 'room-';
 
 /**
- * mentor_requests, mentor_request_declines, mentor_pairings and mentor_languages: what mentors may take, who is paired
- * with whom, whether each pairing's room has been opened (and, once it ended, closed), and who mentors in which
- * languages. The rooms context owns the rooms; this read
+ * mentor_requests, mentor_request_declines, mentor_pairings, mentor_languages and mentor_away: what mentors may take,
+ * who is paired with whom, whether each pairing's room has been opened (and, once it ended, closed), who mentors in
+ * which languages, and who is away. The rooms context owns the rooms; this read
  * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do.
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered'],
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -36,6 +36,8 @@ export const mentoringProjection: Projection = {
     await db.execute(`create table if not exists mentor_topics (mentor_id text primary key, topics text not null)`);
     // the requests whose care team was told nobody took them (a table of its own: mentor_requests keeps its shape)
     await db.execute(`create table if not exists mentor_requests_unanswered (request_id text primary key, noticed_at text not null)`);
+    // a row while the mentor is away; until: when the system brings them back (null: when they say so)
+    await db.execute(`create table if not exists mentor_away (mentor_id text primary key, until text)`);
   },
   async apply(tx, recorded) {
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
@@ -54,6 +56,12 @@ export const mentoringProjection: Projection = {
           `insert into mentor_languages values ($1, $2) on conflict (mentor_id) do update set languages = excluded.languages`,
           [event.data.mentorId, JSON.stringify(event.data.languages)],
         );
+      } else if (event.type === 'MentorAwaySet') {
+        if (event.data.away) {
+          await tx.execute(`insert into mentor_away values ($1, $2) on conflict (mentor_id) do update set until = excluded.until`, [event.data.mentorId, event.data.until]);
+        } else {
+          await tx.execute(`delete from mentor_away where mentor_id = $1`, [event.data.mentorId]);
+        }
       } else if (event.type === 'MentorTopicsSet') {
         await tx.execute(`insert into mentor_topics values ($1, $2) on conflict (mentor_id) do update set topics = excluded.topics`, [
           event.data.mentorId,
@@ -142,9 +150,10 @@ export async function findRequest(db: SqlExecutor, requestId: string): Promise<M
 
 /**
  * Open requests this mentor may take: not excluded from, not declined, in a language they mentor in; oldest first, so
- * nobody waits longest.
+ * nobody waits longest. None while they are away.
  */
 export async function openRequestsFor(db: SqlExecutor, mentorId: string, limit = 200): Promise<OpenMentorRequest[]> {
+  if (await awayOf(db, mentorId)) return [];
   const languages = await languagesOfMentor(db, mentorId);
   const rows = await db.query(
     `select * from mentor_requests r where status = 'open' and participant_id <> $1
@@ -175,6 +184,28 @@ export async function topicsOfMentor(db: SqlExecutor, mentorId: string): Promise
 export async function mentorsNotSpeaking(db: SqlExecutor, language: string): Promise<string[]> {
   const rows = await db.query(`select mentor_id, languages from mentor_languages`);
   return rows.filter((r) => !speaks(JSON.parse(String(r.languages)) as string[], language)).map((r) => String(r.mentor_id));
+}
+
+/** Whether a mentor is away, and until when (null: until they say so); null when they are not. */
+export async function awayOf(db: SqlExecutor, mentorId: string): Promise<{ until: string | null } | null> {
+  const [row] = await db.query(`select until from mentor_away where mentor_id = $1`, [mentorId]);
+  return row ? { until: row.until === null ? null : String(row.until) } : null;
+}
+
+/** The mentors away now: no request is offered to them. */
+export async function awayMentors(db: SqlExecutor): Promise<string[]> {
+  return (await db.query(`select mentor_id from mentor_away`)).map((r) => String(r.mentor_id));
+}
+
+/** How many mentors are away now (for metrics: no one is named). */
+export async function awayMentorCount(db: SqlExecutor): Promise<number> {
+  return Number((await db.query<{ n: number | string }>(`select count(*) as n from mentor_away`))[0].n);
+}
+
+/** Aways whose end has come (`until` at or before `now`): the system brings those mentors back. */
+export async function endedAways(db: SqlExecutor, now: string, limit = 100): Promise<{ mentorId: string; until: string }[]> {
+  const rows = await db.query(`select mentor_id, until from mentor_away where until is not null and until <= $1 order by until limit $2`, [now, limit]);
+  return rows.map((r) => ({ mentorId: String(r.mentor_id), until: String(r.until) }));
 }
 
 /** Each of these requests' language (requests not found are left out). */
