@@ -17,7 +17,7 @@ import { SocketMessageHandlers, type SharedGateway } from '@haven/edge';
  */
 export class HavenIoAdapter extends IoAdapter {
   private adapterConstructor?: ReturnType<typeof createAdapter>;
-  private clients: { quit(): Promise<unknown> }[] = [];
+  private clients: RedisClient[] = [];
   /** with REDIS_URL, a connected client for commands (the adapter's publishing one), e.g. for shared rate limits */
   commandClient?: unknown;
   private readonly messageHandlers = new SocketMessageHandlers({ mapPayload: (payload) => this.mapPayload(payload), logger: this.logger });
@@ -95,8 +95,25 @@ export class HavenIoAdapter extends IoAdapter {
 
   async close(server: Server): Promise<void> {
     await super.close(server);
-    await Promise.all(this.clients.map((c) => c.quit().catch(() => undefined)));
+    await Promise.all(this.clients.map((client) => closeWithin(client, REDIS_CLOSE_MS)));
   }
+}
+
+/** what closing needs of a node-redis client */
+type RedisClient = { readonly isReady: boolean; close(): Promise<void>; unref(): void };
+const REDIS_CLOSE_MS = 2000;
+
+/**
+ * Closes a Redis client, letting what it has sent finish. But a client whose Redis is away holds its commands until
+ * Redis comes back, and a node told to stop must stop: then, or after `ms`, it is left as it is and no longer keeps
+ * the process alive. Not destroyed: that rejects the commands it holds, which are others' (the adapter's), unhandled.
+ */
+async function closeWithin(client: RedisClient, ms: number): Promise<void> {
+  client.unref();
+  if (!client.isReady) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([client.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** the HavenIoAdapter that made each socket.io server: a socket finds its adapter through its server (public API) */
