@@ -3,10 +3,15 @@ import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 // the file, not the lib's index (which loads Nest), so that jest can load this policy against real stores
 import { channels, type Delivery, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import type { ConversationPort } from './conversation-port';
+import { ON_CALL_STREAM } from './domain/on-call.decider';
 import type { SafetyEvent } from './domain/safety-alert.events';
+import { onCallAt } from './on-call.projection';
 import type { SafetyConfig } from './safety-config';
 
 const isSafetyEvent = (event: RecordedEvent) => event.streamId.startsWith('safety-');
+const isOnCallEvent = (event: RecordedEvent) => event.streamId === ON_CALL_STREAM;
+/** who handles alerts learns who is on call */
+const ON_CALL_AUDIENCE = ['clinician', 'admin'];
 const asSafety = (event: RecordedEvent) => event as unknown as SafetyEvent & RecordedEvent;
 
 /**
@@ -14,10 +19,13 @@ const asSafety = (event: RecordedEvent) => event as unknown as SafetyEvent & Rec
  * clinician) get the full event. The person it is about gets a gentle form: help resources when it is raised,
  * "someone is on it" when acknowledged, the outcome when resolved; never the staff note or the escalation.
  * Nobody else in the conversation learns anything.
+ *
+ * The clinicians on call are those of SAFETY_ON_CALL and those who had gone on call themselves (the on-call stream)
+ * at the event's position, live and on catch-up alike; when there are none, every clinician.
  */
 export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: SafetyConfig): DeliveryPolicy {
   const portOf = (kind: string) => ports.find((p) => p.kind === kind)!;
-  const onCallChannels = config.onCall.length > 0 ? config.onCall.map(channels.user) : [channels.role('clinician')];
+  const onCallAtPosition = async (db: SqlExecutor, position: number): Promise<string[]> => [...new Set([...config.onCall, ...(await onCallAt(db, position))])];
 
   const subjectForm = (event: SafetyEvent & RecordedEvent): RecordedEvent | null => {
     const base = { alertId: event.data.alertId, conversation: event.data.conversation };
@@ -34,10 +42,13 @@ export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: Sa
   };
 
   return {
-    owns: isSafetyEvent,
+    owns: (event) => isSafetyEvent(event) || isOnCallEvent(event),
 
-    async route(recorded) {
+    async route(recorded, db) {
+      if (isOnCallEvent(recorded)) return { deliveries: [{ to: ON_CALL_AUDIENCE.map(channels.role), except: [], event: recorded }], joinBefore: [], leaveAfter: [] };
       const event = asSafety(recorded);
+      const onCall = await onCallAtPosition(db, recorded.position);
+      const onCallChannels = onCall.length > 0 ? onCall.map(channels.user) : [channels.role('clinician')];
       const port = portOf(event.data.conversation.kind);
       const subject = channels.user(event.data.userId);
       const staff = [port.moderatorChannel(event.data.conversation.id), ...onCallChannels];
@@ -58,6 +69,10 @@ export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: Sa
     async visibleTo(viewer: Actor, events, db: SqlExecutor) {
       const visible: RecordedEvent[] = [];
       for (const recorded of events) {
+        if (isOnCallEvent(recorded)) {
+          if (ON_CALL_AUDIENCE.includes(viewer.role)) visible.push(recorded);
+          continue;
+        }
         const event = asSafety(recorded);
         if (viewer.role === 'family') {
           // never staff; the subject only as a guest of the conversation (see route)
@@ -72,7 +87,9 @@ export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: Sa
           if (form) visible.push(form);
           continue;
         }
-        const onCall = config.onCall.length > 0 ? config.onCall.includes(viewer.userId) : viewer.role === 'clinician';
+        // only clinicians go on call themselves, so the roster is read only for them
+        const onCallThen = config.onCall.includes(viewer.userId) || viewer.role !== 'clinician' ? config.onCall : await onCallAtPosition(db, recorded.position);
+        const onCall = onCallThen.length > 0 ? onCallThen.includes(viewer.userId) : viewer.role === 'clinician';
         const allClinicians = event.type === 'SafetyAlertEscalated' && viewer.role === 'clinician';
         const { kind, id } = event.data.conversation;
         if (onCall || allClinicians || (await portOf(kind).isModeratorAt(db, viewer.userId, id, recorded.position))) visible.push(recorded);

@@ -5,6 +5,9 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { CONVERSATION_PORTS, type ConversationPort } from './conversation-port';
 import { AlertsQuery } from './safety.requests';
+import { onCallNow } from './on-call.projection';
+import { SAFETY_CONFIG } from './safety.service';
+import type { SafetyConfig } from './safety-config';
 import { safetyAlerts, type SafetyAlertView } from './safety-queue.projection';
 
 @ApiTags('safety')
@@ -15,7 +18,21 @@ export class SafetyController {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CONVERSATION_PORTS) private readonly ports: ConversationPort[],
+    @Inject(SAFETY_CONFIG) private readonly config: SafetyConfig,
   ) {}
+
+  @Get('on-call')
+  @ApiOperation({
+    summary:
+      'Staff: who gets alerts now. `clinicians`: those on call, each with `since` (null: always on call by SAFETY_ON_CALL); `everyClinician`: true while nobody is on call, when every clinician gets them',
+  })
+  async onCall(@CurrentActor() actor: Actor) {
+    if (!['facilitator', 'clinician', 'admin'].includes(actor.role)) throw new DomainError('SAFETY.FORBIDDEN', 'only staff read who is on call');
+    const standing = this.config.onCall.map((userId) => ({ userId, since: null as string | null }));
+    const shifts = (await onCallNow(this.storage.sql)).filter((c) => !this.config.onCall.includes(c.userId));
+    const clinicians = [...standing, ...shifts];
+    return { ok: true, data: { clinicians, everyClinician: clinicians.length === 0 } };
+  }
 
   @Get('alerts')
   @ApiOperation({

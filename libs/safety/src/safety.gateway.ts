@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from
 import type { Socket } from 'socket.io';
 import { WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
-import { AlertRequest, HelpNowRequest, ResolveAlertRequest } from './safety.requests';
+import { AlertRequest, HelpNowRequest, ResolveAlertRequest, SetOnCallRequest } from './safety.requests';
 import { SafetyService } from './safety.service';
 
 /** The crisis path over socket.io: "I need help now", and staff acknowledging and resolving alerts. */
@@ -20,6 +20,12 @@ export class SafetyGateway {
   @SubscribeMessage('safety.acknowledge')
   async acknowledge(@ConnectedSocket() s: Socket, @MessageBody() { commandId, alertId }: AlertRequest) {
     return { ok: true, data: await this.safety.acknowledge(socketActor(s)!, alertId, commandId) };
+  }
+
+  @SubscribeMessage('safety.setOnCall')
+  async setOnCall(@ConnectedSocket() s: Socket, @MessageBody() { commandId, onCall, userId }: SetOnCallRequest) {
+    const actor = socketActor(s)!;
+    return { ok: true, data: await this.safety.setOnCall(actor, userId ?? actor.userId, onCall, commandId) };
   }
 
   @SubscribeMessage('safety.resolve')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CharLength } from '@haven/edge';
 import { ALERT_OUTCOMES, type AlertOutcome } from './domain/safety-alert.events';
 
@@ -27,4 +27,11 @@ export class ResolveAlertRequest extends AlertRequest {
 export class AlertsQuery {
   @ApiPropertyOptional({ enum: ['raised', 'acknowledged', 'resolved'] })
   @IsOptional() @IsIn(['raised', 'acknowledged', 'resolved']) status?: string;
+}
+
+/** A clinician going on or off call; an admin taking someone off (`userId`). */
+export class SetOnCallRequest extends SafetyCommandRequest {
+  @ApiProperty({ description: 'true: on call (clinicians, themselves); false: off call' }) @IsBoolean() onCall!: boolean;
+  @ApiPropertyOptional({ maxLength: 200, description: 'whose call: yourself when omitted; an admin takes another clinician off call' })
+  @IsOptional() @IsString() @Length(1, 200) userId?: string;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, commandAck, derivedId, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { ON_CALL_STREAM, onCallDecider } from './domain/on-call.decider';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import { LogFollower } from '@haven/realtime';
 import { CONVERSATION_PORTS, HELD_MESSAGE_RELEASE, type ConversationPort, type HeldMessageRelease } from './conversation-port';
@@ -155,6 +156,14 @@ export class SafetyService {
     const opened = await this.personalData.reveal(held);
     if (opened.text === null) throw new DomainError('SAFETY.MESSAGE_ERASED', "the held message's words were erased with its author's personal data");
     return opened;
+  }
+
+  /**
+   * A clinician goes on or off call themselves; an admin may take anyone off. Alerts raised from then on reach the
+   * clinicians on call (every clinician while nobody is).
+   */
+  async setOnCall(actor: Actor, userId: string, onCall: boolean, commandId: string) {
+    return this.acked(await handleCommand(this.storage.events, onCallDecider, ON_CALL_STREAM, { type: 'SetOnCall', data: { userId, onCall }, context: this.context(actor, commandId) }));
   }
 
   private context(actor: Actor, commandId: string) {

@@ -27,7 +27,7 @@ const MESSAGES = [
   'rooms.post', 'rooms.edit', 'rooms.delete', 'rooms.react', 'rooms.unreact', 'rooms.markRead',
   'rooms.setReadReceiptPrivacy', 'rooms.mute', 'rooms.unmute', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.report', 'rooms.resolveReport',
-  'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'sync',
+  'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch',
   'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
 ] as const;
@@ -96,6 +96,8 @@ function validPayloads(w: World): Record<Message, Payload> {
     'safety.helpNow': { commandId: FRESH, conversationKind: 'room', conversationId: w.roomId },
     'safety.acknowledge': { commandId: FRESH, alertId: w.alertId },
     'safety.resolve': { commandId: FRESH, alertId: w.alertId, outcome: 'followed_up_privately', note: 'called them' },
+    // mia is a facilitator: only clinicians go on call
+    'safety.setOnCall': { commandId: FRESH, onCall: true },
     sync: { after: 0 },
     // mia is a facilitator: mentoring refuses her every command, after the edge has checked its shape (required fields
     // only, as for every message here: dropping an optional one is no mistake)
@@ -134,7 +136,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */
