@@ -46,7 +46,7 @@ describe('the AsyncAPI document of the socket.io protocol', () => {
     expect(DOCUMENTED.length).toBeGreaterThan(40);
     expect(names).toEqual(DOCUMENTED);
     const sent = Object.values(doc.operations).filter((o) => o.action === 'send').map((o) => doc.channels.socket.messages[o.messages[0].$ref.split('/').pop()!].name);
-    expect(sent.sort()).toEqual(['error', 'event', 'presence', 'ready', 'session.expired', 'typing']);
+    expect(sent.sort()).toEqual(['error', 'event', 'presence', 'ready', 'session.ended', 'session.expired', 'typing']);
   });
 
   it('resolves every reference it makes, and gives every client message the schema of its DTO', () => {

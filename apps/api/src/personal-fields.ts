@@ -2,6 +2,7 @@ import type { PersonalFieldMap } from '@haven/domain';
 import { FAMILY_SESSION_PERSONAL_FIELDS } from '@haven/family-sessions/domain/family-session.events';
 import { MENTOR_PROFILE_PERSONAL_FIELDS } from '@haven/mentoring/domain/mentor-profile';
 import { MENTORING_PERSONAL_FIELDS } from '@haven/mentoring/domain/mentoring.events';
+import { PERSON_PERSONAL_FIELDS } from '@haven/personal-data/domain/person.events';
 import { ROOM_PERSONAL_FIELDS } from '@haven/rooms/domain/room.events';
 import { SAFETY_PERSONAL_FIELDS } from '@haven/safety/domain/safety-alert.events';
 
@@ -12,4 +13,5 @@ export const allPersonalFields: PersonalFieldMap = {
   ...MENTOR_PROFILE_PERSONAL_FIELDS,
   ...FAMILY_SESSION_PERSONAL_FIELDS,
   ...SAFETY_PERSONAL_FIELDS,
+  ...PERSON_PERSONAL_FIELDS,
 };

@@ -34,7 +34,8 @@ export function toErrorBody(error: unknown): ErrorResponse {
 export function statusForCode(code: string): number {
   const is = (reason: string) => code === reason || code.endsWith(`.${reason}`);
   if (code === 'VALIDATION.FAILED') return 400;
-  if (is('FORBIDDEN') || is('NOT_A_MEMBER')) return 403;
+  // suspended: the token is good and says who you are, and you may not
+  if (is('FORBIDDEN') || is('NOT_A_MEMBER') || code === 'AUTH.SUSPENDED') return 403;
   if (is('UNAVAILABLE') || is('VERIFIER_UNAVAILABLE')) return 503;
   if (code.startsWith('AUTH.')) return 401;
   // ROOM.NOT_FOUND, and what a context names more exactly (FAMILY.INVITE_NOT_FOUND, SAFETY.ALERT_NOT_FOUND)

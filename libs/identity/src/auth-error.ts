@@ -7,6 +7,8 @@ export const AuthErrorCodes = {
   expired: 'AUTH.TOKEN_EXPIRED',
   invalidSignature: 'AUTH.TOKEN_INVALID_SIGNATURE',
   invalidClaims: 'AUTH.TOKEN_INVALID_CLAIMS',
+  /** an admin suspended this user's access: every token of theirs is refused until they are reinstated */
+  suspended: 'AUTH.SUSPENDED',
   /** the identity provider's key set could not be fetched: our fault, not the client's */
   verifierUnavailable: 'AUTH.VERIFIER_UNAVAILABLE',
 } as const;

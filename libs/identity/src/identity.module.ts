@@ -1,6 +1,7 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { HttpAuthGuard } from './http-auth.guard';
+import { ACCESS_SUSPENSIONS, refusingSuspended, type AccessSuspensions } from './access-suspensions';
 import { createTokenVerifier, TOKEN_VERIFIER, type TokenVerifier, type TokenVerifierOptions } from './token-verifier';
 import { verifierConfigFromEnv } from './verifier-config';
 
@@ -22,8 +23,11 @@ const verifierProviders = [
   },
   {
     provide: TOKEN_VERIFIER,
-    inject: [TOKEN_VERIFIER_OPTIONS],
-    useFactory: (options: TokenVerifierOptions): TokenVerifier => createTokenVerifier(options),
+    inject: [TOKEN_VERIFIER_OPTIONS, { token: ACCESS_SUSPENSIONS, optional: true }],
+    useFactory: (options: TokenVerifierOptions, suspensions?: AccessSuspensions): TokenVerifier => {
+      const verifier = createTokenVerifier(options);
+      return suspensions ? refusingSuspended(verifier, suspensions) : verifier;
+    },
   },
 ];
 

@@ -10,3 +10,4 @@ export * from './http-auth.guard';
 export * from './current-actor.decorator';
 export * from './identity.module';
 export * from './family-guest-token';
+export * from './access-suspensions';

@@ -1,10 +1,17 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ValidateBy } from 'class-validator';
-import type { Actor } from '@haven/domain';
+import { IsString, Length, ValidateBy } from 'class-validator';
+import { DomainError, type Actor } from '@haven/domain';
 import { CommandRequest } from '@haven/edge';
+import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard, isUsableUserId } from '@haven/identity';
+import { suspendedPeople } from './access-suspensions.projection';
 import { PeopleService } from './people.service';
+
+export class SuspendRequest extends CommandRequest {
+  @ApiProperty({ maxLength: 500, description: 'why, for the record: sealed as the person\'s data, read by clinicians and admins' })
+  @IsString() @Length(1, 5000) reason!: string;
+}
 
 /** a user id a token could carry as its sub (identity's rule): erasing or exporting anything else would be a no-op on record */
 export class PersonParams {
@@ -18,7 +25,10 @@ export class PersonParams {
 @UseGuards(HttpAuthGuard)
 @Controller('people')
 export class PeopleController {
-  constructor(private readonly people: PeopleService) {}
+  constructor(
+    private readonly people: PeopleService,
+    @Inject(STORAGE) private readonly storage: Storage,
+  ) {}
 
   @Post(':userId/erasure')
   @HttpCode(200)
@@ -38,5 +48,29 @@ export class PeopleController {
   })
   async export(@CurrentActor() actor: Actor, @Param() { userId }: PersonParams, @Body() { commandId }: CommandRequest) {
     return { ok: true, data: await this.people.export(actor, userId, commandId) };
+  }
+
+  @Post(':userId/suspension')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Admins: suspend a person's access at once: every token of theirs is refused (403 AUTH.SUSPENDED, connect_error AUTH.SUSPENDED) and their open connections end on every node (`session.ended`). Memberships, pairings and sessions stay as they are. Not yourself.",
+  })
+  async suspend(@CurrentActor() actor: Actor, @Param() { userId }: PersonParams, @Body() { commandId, reason }: SuspendRequest) {
+    return { ok: true, data: await this.people.suspend(actor, userId, reason, commandId) };
+  }
+
+  @Post(':userId/reinstatement')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Admins: give a suspended person's access back; their tokens work again." })
+  async reinstate(@CurrentActor() actor: Actor, @Param() { userId }: PersonParams, @Body() { commandId }: CommandRequest) {
+    return { ok: true, data: await this.people.reinstate(actor, userId, commandId) };
+  }
+
+  @Get('suspended')
+  @ApiOperation({ summary: 'Admins and clinicians: who is suspended now, since when and by whom (the reasons are in the AccessSuspended events).' })
+  async suspended(@CurrentActor() actor: Actor) {
+    if (actor.role !== 'admin' && actor.role !== 'clinician') throw new DomainError('AUTH.FORBIDDEN', 'only admins and clinicians read who is suspended');
+    return { ok: true, data: await suspendedPeople(this.storage.sql) };
   }
 }

@@ -1,19 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, commandAck, handleCommand, type Clock } from '@haven/command-handling';
+import { CLOCK, commandAck, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type RecordedEvent, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { personDecider, type PersonCommand } from './domain/person.decider';
 import { personStreamName, type PersonalDataErased, type PersonalDataExported, type PersonEvent } from './domain/person.events';
 import { PERSONAL_DATA, type PersonalData } from './personal-data';
 import { eventsAbout } from './person-export';
 
-/** What admins do with a person's data as a whole: erase it, or export it. Each is recorded in `person-<userId>` first. */
+/** What admins do about a person as a whole: erase or export their data, suspend or reinstate their access. Each is recorded in `person-<userId>` first. */
 @Injectable()
 export class PeopleService {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+    private readonly follower: LogFollower,
   ) {}
 
   /**
@@ -40,6 +42,23 @@ export class PeopleService {
     const throughPosition = exported?.throughPosition ?? head;
     const events = await this.personalData.reveal(await eventsAbout(this.storage.events, userId, throughPosition));
     return { ...commandAck(result), userId, throughPosition, exportedAt: exported?.exportedAt ?? null, events };
+  }
+
+  /**
+   * Suspends a person's access: recorded first, then every node refuses their tokens (identity's verifier reads
+   * access_suspensions) and ends their open connections when the event reaches it. Acked once this node has done so.
+   */
+  async suspend(actor: Actor, userId: string, reason: string, commandId: string) {
+    return this.acked(await this.run(actor, commandId, { type: 'SuspendAccess', data: { userId, reason } }), userId);
+  }
+
+  async reinstate(actor: Actor, userId: string, commandId: string) {
+    return this.acked(await this.run(actor, commandId, { type: 'ReinstateAccess', data: { userId } }), userId);
+  }
+
+  private async acked(result: CommandResult, userId: string) {
+    if (result.position !== null) await this.follower.waitFor(result.position);
+    return { ...commandAck(result), userId };
   }
 
   private run(actor: Actor, commandId: string, command: Omit<PersonCommand, 'context'>) {

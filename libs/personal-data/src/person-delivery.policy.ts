@@ -1,7 +1,7 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
-import { isPersonStream, type PersonalDataErased } from './domain/person.events';
+import { isPersonStream, type AccessSuspended, type PersonalDataErased } from './domain/person.events';
 
 /** The rooms context's answer to "which rooms has this user ever been a member of" (room ids). */
 export interface RoomsEverJoined {
@@ -9,6 +9,7 @@ export interface RoomsEverJoined {
 }
 
 const isErasure = (event: RecordedEvent) => event.type === 'PersonalDataErased' && isPersonStream(event.streamId);
+const isAccessChange = (event: RecordedEvent) => (event.type === 'AccessSuspended' || event.type === 'AccessReinstated') && isPersonStream(event.streamId);
 const staff = (viewer: Actor) => viewer.role === 'clinician' || viewer.role === 'admin';
 
 /**
@@ -17,20 +18,32 @@ const staff = (viewer: Actor) => viewer.role === 'clinician' || viewer.role === 
  * `{ userId, erasedAt }`, not which keys or who erased. Nobody else learns of it: the id would reach people who never
  * met the person. Mentors who saw an anonymous request of theirs are not told, as that would name who asked.
  * An export (PersonalDataExported) goes to nobody.
+ * A suspension or reinstatement goes to clinicians and admins, the reason included; the suspended person's connections
+ * end on every node, with `session.ended` first (their tokens are refused from then on: see identity's verifier).
  */
 export function createPersonDeliveryPolicy(rooms: RoomsEverJoined): DeliveryPolicy {
   return {
-    owns: isErasure,
+    owns: (event) => isErasure(event) || isAccessChange(event),
 
     async route(recorded, db) {
+      if (isAccessChange(recorded)) {
+        // a suspended clinician is told by `session.ended`, not by the record of it with its reason
+        const { userId } = (recorded as unknown as AccessSuspended).data;
+        const staffOnly = { deliveries: [{ to: [channels.role('clinician'), channels.role('admin')], except: [channels.user(userId)], event: recorded }], joinBefore: [], leaveAfter: [] };
+        if (recorded.type !== 'AccessSuspended') return staffOnly;
+        return { ...staffOnly, endSessions: [{ userId, code: 'AUTH.SUSPENDED', message: 'this account is suspended; ask the clinic' }] };
+      }
       const { userId } = (recorded as unknown as PersonalDataErased).data;
       const roomIds = await rooms.roomsOf(db, userId);
       const to = [...roomIds.map(channels.room), channels.role('clinician'), channels.role('admin')];
       return { deliveries: [{ to, except: [], event: notice(recorded) }], joinBefore: [], leaveAfter: [] };
     },
 
-    async visibleTo(viewer, events, db) {
-      if (staff(viewer)) return events.map(notice);
+    async visibleTo(viewer, all, db) {
+      const aboutOthers = (event: RecordedEvent) => (event as unknown as AccessSuspended).data.userId !== viewer.userId;
+      const changes = staff(viewer) ? all.filter((event) => isAccessChange(event) && aboutOthers(event)) : [];
+      const events = all.filter(isErasure);
+      if (staff(viewer)) return [...changes, ...events.map(notice)].sort((a, b) => a.position - b.position);
       const mine = new Set(await rooms.roomsOf(db, viewer.userId));
       const visible: RecordedEvent[] = [];
       for (const recorded of events) {

@@ -44,6 +44,8 @@ export interface LiveRoute {
   joinBefore: ChannelMove[];
   /** moves applied after the emit (a removed member sees their removal, then nothing more) */
   leaveAfter: ChannelMove[];
+  /** users whose connections end after the emit, on every node (each node ends its own), told why first */
+  endSessions?: { userId: string; code: string; message: string }[];
 }
 
 /**

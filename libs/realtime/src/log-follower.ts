@@ -202,6 +202,11 @@ export class LogFollower {
         if (to.length > 0) this.server.local.to(to).except(except).emit('event', await wire(form));
       }
       this.move(route.leaveAfter, 'leave');
+      for (const { userId, code, message } of route.endSessions ?? []) {
+        const sockets = this.server.local.in(channels.user(userId));
+        sockets.emit('session.ended', { code, message });
+        sockets.disconnectSockets(true);
+      }
     }
     this.delivered = event.position;
     this.processedByType.set(event.type, (this.processedByType.get(event.type) ?? 0) + 1);

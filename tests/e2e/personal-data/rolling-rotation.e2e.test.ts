@@ -120,7 +120,7 @@ describeWithPostgres('a rolling rotation of the master key, two nodes on differe
     await everyNodeReads([A, B], roomId, said);
     await expect(readLog(data, { masterKey: oldKey })).rejects.toThrow(/neither PERSONAL_DATA_KEY nor PERSONAL_DATA_PREVIOUS_KEYS/);
     expect(JSON.stringify(await readLog(data, { masterKey: newKey }))).toContain(said[0]);
-  });
+  }, 120_000); // ten node starts, one after another
 
   it("a node left on the old key alone (step 1a skipped) holds delivery back, is unhealthy and names the key it lacks; given it, it delivers what it held", async () => {
     const [oldKey, newKey] = [newMasterKey(), newMasterKey()];
@@ -160,5 +160,5 @@ describeWithPostgres('a rolling rotation of the master key, two nodes on differe
     const delivered = await waitInRoom(back, roomId, 'MessagePosted', (e) => e.data.messageId === messageId);
     expect(delivered.data.text).toBe(words);
     expect((await history(fixedA, back, roomId)).map((m) => m.text)).toEqual([before, words]);
-  });
+  }, 60_000);
 });

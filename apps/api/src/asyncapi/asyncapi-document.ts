@@ -56,6 +56,7 @@ const SERVER_SCHEMAS: Record<string, object> = {
   Typing: { type: 'object', required: ['roomId', 'userId', 'typing'], properties: { roomId: { type: 'string' }, userId: { type: 'string' }, typing: { type: 'boolean' } } },
   Presence: { type: 'object', required: ['roomId', 'userId', 'online'], properties: { roomId: { type: 'string' }, userId: { type: 'string' }, online: { type: 'boolean' } } },
   SessionExpired: { type: 'object', required: ['code', 'message'], properties: { code: { const: 'AUTH.TOKEN_EXPIRED' }, message: { type: 'string' } } },
+  SessionEnded: { type: 'object', required: ['code', 'message'], properties: { code: { const: 'AUTH.SUSPENDED' }, message: { type: 'string' } } },
   ErrorBody: {
     type: 'object',
     required: ['code', 'message', 'details'],
@@ -78,6 +79,7 @@ const SERVER_MESSAGES: { name: string; schema: string; summary: string }[] = [
   { name: 'presence', schema: 'Presence', summary: 'a member of a room you are in came online or went offline' },
   { name: 'error', schema: 'Refusal', summary: 'a message sent without an ack callback failed, or the connection is refused after connect' },
   { name: 'session.expired', schema: 'SessionExpired', summary: "the token's time is up; the server disconnects right after" },
+  { name: 'session.ended', schema: 'SessionEnded', summary: "an admin suspended this user's access; the server disconnects right after" },
 ];
 
 /**

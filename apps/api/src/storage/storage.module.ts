@@ -1,7 +1,9 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { openStorage, STORAGE, type Storage } from '@haven/event-store';
+import { ACCESS_SUSPENSIONS, type AccessSuspensions } from '@haven/identity';
 import { masterKeysFromEnv, PERSONAL_DATA, sealPersonalData, type PersonalData } from '@haven/personal-data';
+import { accessSuspensionsProjection, isSuspended } from '@haven/personal-data/access-suspensions.projection';
 import type { Environment } from '../config/environment';
 import { allPersonalFields } from '../personal-fields';
 
@@ -48,8 +50,17 @@ type Opened = { storage: Storage; personalData: PersonalData };
     },
     { provide: STORAGE, inject: [OPENED], useFactory: (opened: Opened) => opened.storage },
     { provide: PERSONAL_DATA, inject: [OPENED], useFactory: (opened: Opened) => opened.personalData },
+    {
+      // every token is checked against it (identity's verifier), so its table is there before the first request
+      provide: ACCESS_SUSPENSIONS,
+      inject: [STORAGE],
+      useFactory: async (storage: Storage): Promise<AccessSuspensions> => {
+        await accessSuspensionsProjection.migrate(storage.sql);
+        return { isSuspended: (userId) => isSuspended(storage.sql, userId) };
+      },
+    },
   ],
-  exports: [STORAGE, PERSONAL_DATA],
+  exports: [STORAGE, PERSONAL_DATA, ACCESS_SUSPENSIONS],
 })
 export class StorageModule implements OnApplicationShutdown {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}

@@ -34,6 +34,40 @@ describe('person decider', () => {
       expect(events).toHaveLength(1);
       state = events.reduce(personDecider.evolve, state);
     }
-    expect(state).toEqual({ erasures: 2, exports: 1 });
+    expect(state).toEqual({ erasures: 2, exports: 1, suspended: false });
+  });
+});
+
+describe('suspending access', () => {
+  const suspend = (actor: Actor, reason: unknown = 'threatened another participant', userId = 'alice') =>
+    ({ type: 'SuspendAccess', data: { userId, reason: reason as string }, context: context(actor) }) as const;
+  const reinstate = (actor: Actor, userId = 'alice') => ({ type: 'ReinstateAccess', data: { userId }, context: context(actor) }) as const;
+  const suspended = { ...personDecider.initialState(), suspended: true };
+
+  it('an admin suspends with a reason, trimmed, and reinstates; the same again appends nothing', () => {
+    expect(personDecider.decide(suspend(ada, '  threatened another participant '), personDecider.initialState())).toEqual([
+      { type: 'AccessSuspended', data: { userId: 'alice', reason: 'threatened another participant', by: 'ada', suspendedAt: '2026-12-02T10:00:00.000Z' } },
+    ]);
+    expect(personDecider.decide(suspend(ada), suspended)).toEqual([]);
+    expect(personDecider.decide(reinstate(ada), suspended)).toEqual([
+      { type: 'AccessReinstated', data: { userId: 'alice', by: 'ada', reinstatedAt: '2026-12-02T10:00:00.000Z' } },
+    ]);
+    expect(personDecider.decide(reinstate(ada), personDecider.initialState())).toEqual([]);
+  });
+
+  it('refuses anyone but an admin, an admin suspending themselves, and a blank or too long reason', () => {
+    for (const role of ['participant', 'mentor', 'facilitator', 'clinician'] as const) {
+      expect(() => personDecider.decide(suspend({ userId: 'x', role }), personDecider.initialState())).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+      expect(() => personDecider.decide(reinstate({ userId: 'x', role }), suspended)).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    }
+    expect(() => personDecider.decide(suspend(ada, 'x', 'ada'), personDecider.initialState())).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    for (const reason of ['', '   ', 'x'.repeat(501), 42]) {
+      expect(() => personDecider.decide(suspend(ada, reason), personDecider.initialState())).toThrow(expect.objectContaining({ code: 'PEOPLE.INVALID_REASON', details: { field: 'reason' } }));
+    }
+  });
+
+  it('holds whether the person is suspended', () => {
+    const events = personDecider.decide(suspend(ada), personDecider.initialState());
+    expect(events.reduce(personDecider.evolve, personDecider.initialState()).suspended).toBe(true);
   });
 });

@@ -1,27 +1,35 @@
-import { DomainError, type CommandContext, type Decider } from '@haven/domain';
+import { DomainError, requiredText, type CommandContext, type Decider } from '@haven/domain';
 import type { PersonEvent } from './person.events';
 
 /** `keyIds`: the person's keys in use when the command was sent (read by the caller from the key table). */
 export type ErasePersonalData = { type: 'ErasePersonalData'; data: { userId: string; keyIds: string[] }; context: CommandContext };
 /** `throughPosition`: the log's head when the command was sent; the export covers the log up to it. */
 export type ExportPersonalData = { type: 'ExportPersonalData'; data: { userId: string; throughPosition: number }; context: CommandContext };
-export type PersonCommand = ErasePersonalData | ExportPersonalData;
+export type SuspendAccess = { type: 'SuspendAccess'; data: { userId: string; reason: string }; context: CommandContext };
+export type ReinstateAccess = { type: 'ReinstateAccess'; data: { userId: string }; context: CommandContext };
+export type PersonCommand = ErasePersonalData | ExportPersonalData | SuspendAccess | ReinstateAccess;
+
+export const MAX_SUSPENSION_REASON_LENGTH = 500;
 
 export interface PersonState {
   erasures: number;
   exports: number;
+  suspended: boolean;
 }
 
 /**
- * What admins do with a person's data as a whole, one stream per person (`person-<userId>`). Only an admin does
- * either. Erasure is repeatable: a person who keeps using Haven afterwards gets new keys, which a later erasure takes in
- * turn; one with nothing sealed yet is still recorded, for the audit. Every export is recorded before it is read.
+ * What admins do about a person as a whole, one stream per person (`person-<userId>`). Only an admin does any of it.
+ * Erasure is repeatable: a person who keeps using Haven afterwards gets new keys, which a later erasure takes in turn;
+ * one with nothing sealed yet is still recorded, for the audit. Every export is recorded before it is read.
+ * Suspending access needs a reason (for the record, sealed as the person's data); an admin cannot suspend themselves
+ * (nobody would be left to reinstate them). Suspending someone suspended, or reinstating someone who is not, appends
+ * nothing.
  */
 export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
-  initialState: () => ({ erasures: 0, exports: 0 }),
-  decide(command) {
+  initialState: () => ({ erasures: 0, exports: 0, suspended: false }),
+  decide(command, state) {
     const { actor, now } = command.context;
-    if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', "only an admin erases or exports a person's data");
+    if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', 'only an admin erases, exports, suspends or reinstates a person');
     const { userId } = command.data;
     if (userId.trim() === '') throw new DomainError('VALIDATION.FAILED', 'userId is empty', { field: 'userId' });
     switch (command.type) {
@@ -29,8 +37,27 @@ export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
         return [{ type: 'PersonalDataErased', data: { userId, keyIds: [...command.data.keyIds], by: actor.userId, erasedAt: now } }];
       case 'ExportPersonalData':
         return [{ type: 'PersonalDataExported', data: { userId, throughPosition: command.data.throughPosition, by: actor.userId, exportedAt: now } }];
+      case 'SuspendAccess': {
+        if (userId === actor.userId) throw new DomainError('AUTH.FORBIDDEN', 'an admin cannot suspend themselves');
+        const reason = requiredText('reason', command.data.reason, MAX_SUSPENSION_REASON_LENGTH, invalid);
+        return state.suspended ? [] : [{ type: 'AccessSuspended', data: { userId, reason, by: actor.userId, suspendedAt: now } }];
+      }
+      case 'ReinstateAccess':
+        return state.suspended ? [{ type: 'AccessReinstated', data: { userId, by: actor.userId, reinstatedAt: now } }] : [];
     }
   },
-  evolve: (state, event) =>
-    event.type === 'PersonalDataErased' ? { ...state, erasures: state.erasures + 1 } : { ...state, exports: state.exports + 1 },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'PersonalDataErased':
+        return { ...state, erasures: state.erasures + 1 };
+      case 'PersonalDataExported':
+        return { ...state, exports: state.exports + 1 };
+      case 'AccessSuspended':
+        return { ...state, suspended: true };
+      case 'AccessReinstated':
+        return { ...state, suspended: false };
+    }
+  },
 };
+
+const invalid = (field: string, message: string) => new DomainError('PEOPLE.INVALID_REASON', message, { field });

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@haven/domain';
+import type { DomainEvent, PersonalFieldMap } from '@haven/domain';
 
 /**
  * A person's personal data was erased: the secrets of these keys were deleted, so everything sealed with them, in the
@@ -8,7 +8,19 @@ export type PersonalDataErased = DomainEvent<'PersonalDataErased', { userId: str
 /** An admin exported what the log holds about a person, through this position: access to health data leaves a trace. */
 export type PersonalDataExported = DomainEvent<'PersonalDataExported', { userId: string; throughPosition: number; by: string; exportedAt: string }>;
 
-export type PersonEvent = PersonalDataErased | PersonalDataExported;
+/**
+ * An admin suspended the person's access: every token of theirs is refused from then on, and their open connections
+ * end, on every node. Nothing else changes (memberships, pairings, sessions), so reinstating gives it all back.
+ */
+export type AccessSuspended = DomainEvent<'AccessSuspended', { userId: string; reason: string; by: string; suspendedAt: string }>;
+export type AccessReinstated = DomainEvent<'AccessReinstated', { userId: string; by: string; reinstatedAt: string }>;
+
+export type PersonEvent = PersonalDataErased | PersonalDataExported | AccessSuspended | AccessReinstated;
+
+/** why someone was suspended is written about them: sealed with their key, erased with it */
+export const PERSON_PERSONAL_FIELDS: PersonalFieldMap = {
+  AccessSuspended: { subject: 'userId', fields: ['reason'] },
+};
 
 const STREAM_PREFIX = 'person-';
 /** One stream per person: the record of every erasure and export of their data. */
