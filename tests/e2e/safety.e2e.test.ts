@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../support/app-process';
-import { closeClientsAndAppAfterEach, connect, settle, type TestClient } from '../support/sockets';
+import { closeClientsAndAppAfterEach, connect, settle, tokenFor, type TestClient } from '../support/sockets';
 import { STORES } from '../support/stores';
 
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
@@ -165,5 +165,35 @@ describe.each(STORES)('crisis safety on %s', (store) => {
     expect(plain.ok && 'help' in plain.data).toBe(false);
     await settle(200);
     expect(fran.events.filter((e) => e.type === 'SafetyAlertRaised')).toHaveLength(1);
+  });
+
+  it('"I need help now" from no room at all reaches the clinicians on call, gives help, and joins its open alert when pressed again', async () => {
+    app = await AppProcess.start(freshData(store), { SAFETY_ON_CALL: 'dr-oncall' });
+    const newcomer = await connect(app, 'newcomer', 'participant');
+    const onCall = await connect(app, 'dr-oncall', 'clinician');
+    const kim = await connect(app, 'dr-kim', 'clinician');
+    const fran = await connect(app, 'fran', 'facilitator');
+
+    const ack = await newcomer.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'person' });
+    expect(ack).toMatchObject({ ok: true, data: { held: false, staffNotified: true, alertId: expect.any(String) } });
+    const alertId = ack.ok && ack.data.alertId;
+    const alert = await onCall.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    expect(alert.data).toMatchObject({ alertId, userId: 'newcomer', source: 'help_request', conversation: { kind: 'person', id: 'newcomer' }, heldMessage: null });
+    expect((await newcomer.waitForEvent((e) => e.type === 'SafetyHelpOffered')).data).toMatchObject({ alertId, staffNotified: true });
+    const queue = await fetch(`${app.url}/safety/alerts`, { headers: { authorization: `Bearer ${kim.token}` } });
+    expect(((await queue.json()) as { data: { alertId: string; conversation: unknown }[] }).data).toEqual([
+      expect.objectContaining({ alertId, conversation: { kind: 'person', id: 'newcomer', name: 'outside any conversation', type: 'person' } }),
+    ]);
+    expect(await newcomer.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'person' })).toMatchObject({ ok: true, data: { alertId } });
+    await settle();
+    expect(onCall.events.filter((e) => e.type === 'SafetyAlertRaised')).toHaveLength(1);
+    // nobody else is told: not a clinician off call, not a facilitator
+    for (const other of [kim, fran]) expect(other.events.filter((e) => e.type.startsWith('Safety'))).toEqual([]);
+
+    // for yourself only, and not as a family login (they ask from their session's room)
+    const family = await connect(app, 'family-x', 'family', { token: await tokenFor('family-x', 'family', 'session-1') });
+    expect(await family.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'person' })).toMatchObject({ ok: false, error: { code: 'SAFETY.FORBIDDEN' } });
+    expect(await newcomer.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'person', conversationId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'SAFETY.FORBIDDEN' } });
+    expect(await newcomer.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'room' })).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
   });
 });

@@ -11,7 +11,7 @@ import { RealtimeModule } from '@haven/realtime';
 import { familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule } from '@haven/mentoring';
 import { periodsOfUser, roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
-import { createSafetyDeliveryPolicy, safetyConfigFrom, SafetyModule } from '@haven/safety';
+import { createSafetyDeliveryPolicy, personConversationPort, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
 import { HealthController } from './health/health.controller';
 import { MetricsServer } from './metrics/metrics.server';
@@ -23,7 +23,7 @@ import { TestClockController } from './test-clock/test-clock.controller';
 const isTest = process.env.NODE_ENV === 'test';
 // read once at start: a clinic's bad phrase or resources file stops the start with a clear message
 const safetyConfig = safetyConfigFrom(process.env);
-const conversations = [roomConversationPort, mentoringConversationPort];
+const conversations = [roomConversationPort, mentoringConversationPort, personConversationPort];
 // an erasure is told to the rooms the person was ever in
 const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, userId) => [...new Set((await periodsOfUser(db, userId)).map((p) => p.roomId))] });
 

@@ -8,3 +8,4 @@ export * from './safety-delivery.policy';
 export * from './safety-queue.projection';
 export * from './safety.service';
 export * from './safety.module';
+export * from './person-conversation.port';

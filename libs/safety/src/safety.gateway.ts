@@ -14,7 +14,10 @@ export class SafetyGateway {
 
   @SubscribeMessage('safety.helpNow')
   async helpNow(@ConnectedSocket() s: Socket, @MessageBody() { commandId, conversationKind, conversationId }: HelpNowRequest) {
-    return { ok: true, data: await this.safety.helpNow(socketActor(s)!, { kind: conversationKind, id: conversationId }, commandId) };
+    const actor = socketActor(s)!;
+    // from no conversation, the person is the conversation: a room's id given with it is refused, not ignored
+    const id = conversationKind === 'person' ? (conversationId === undefined ? actor.userId : '') : conversationId!;
+    return { ok: true, data: await this.safety.helpNow(actor, { kind: conversationKind, id }, commandId) };
   }
 
   @SubscribeMessage('safety.acknowledge')

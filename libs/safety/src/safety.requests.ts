@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { CharLength } from '@haven/edge';
 import { ALERT_OUTCOMES, type AlertOutcome } from './domain/safety-alert.events';
 
@@ -9,10 +9,13 @@ class SafetyCommandRequest {
   commandId!: string;
 }
 
-/** "I need help now", from inside a conversation the sender belongs to. */
+/** "I need help now", from inside a room the sender belongs to, or (`person`) from anywhere, for themselves. */
 export class HelpNowRequest extends SafetyCommandRequest {
-  @ApiProperty({ enum: ['room'] }) @IsIn(['room']) conversationKind!: 'room';
-  @ApiProperty({ format: 'uuid' }) @IsUUID() conversationId!: string;
+  @ApiProperty({ enum: ['room', 'person'], description: "room: from inside that room; person: from anywhere else (participants and mentors)" })
+  @IsIn(['room', 'person']) conversationKind!: 'room' | 'person';
+  @ApiPropertyOptional({ format: 'uuid', description: "the room's id; omitted for `person` (it is you)" })
+  @ValidateIf((request: HelpNowRequest) => request.conversationKind !== 'person' || request.conversationId !== undefined)
+  @IsUUID() conversationId?: string;
 }
 
 export class AlertRequest extends SafetyCommandRequest {

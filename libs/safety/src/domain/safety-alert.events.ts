@@ -1,11 +1,12 @@
 import type { DomainEvent, PersonalFieldMap } from '@haven/domain';
 
 /**
- * The conversation a safety alert came from: a room (group rooms and mentor pair rooms), or `mentoring`, a person's
- * mentor requests and pairings (id: their user id), for crisis words in a request's note or a pairing's end.
+ * The conversation a safety alert came from: a room (group rooms and mentor pair rooms); `mentoring`, a person's
+ * mentor requests and pairings (id: their user id), for crisis words in a request's note or a pairing's end; or
+ * `person` (id: their user id), "I need help now" from no conversation in particular.
  */
 export interface ConversationRef {
-  kind: 'room' | 'mentoring';
+  kind: 'room' | 'mentoring' | 'person';
   id: string;
 }
 
