@@ -15,8 +15,8 @@ export class SafetyGateway {
   @SubscribeMessage('safety.helpNow')
   async helpNow(@ConnectedSocket() s: Socket, @MessageBody() { commandId, conversationKind, conversationId }: HelpNowRequest) {
     const actor = socketActor(s)!;
-    // from no conversation, the person is the conversation: a room's id given with it is refused, not ignored
-    const id = conversationKind === 'person' ? (conversationId === undefined ? actor.userId : '') : conversationId!;
+    // from no conversation, the person is the conversation; an id given with it names someone else, which the port refuses
+    const id = conversationKind === 'room' ? conversationId! : (conversationId ?? actor.userId);
     return { ok: true, data: await this.safety.helpNow(actor, { kind: conversationKind, id }, commandId) };
   }
 
