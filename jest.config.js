@@ -8,6 +8,11 @@ const common = { testEnvironment: 'node', transform: { '^.+\\.(t|j)s$': tsJest }
 module.exports = {
   // e2e tests start real app processes; unit tests finish in milliseconds either way
   testTimeout: 30000,
+  // Test files run side by side: each has its own SQLite files, PostgreSQL schemas, ports and REDIS_KEY_PREFIX
+  // (tests/support/app-process.ts), and an e2e file spends half its time waiting on sockets, so two files at once
+  // kept two cores busy where one in band left one idle (2 cores: 14.5 min in band, 9 min with two workers). One worker
+  // per two cores beyond that: each file also runs one to three app processes.
+  maxWorkers: Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
     // deciders, mappers, pure code: no app, no database

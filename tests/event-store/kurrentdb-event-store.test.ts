@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openKurrentDbStorage, type Storage } from '@haven/event-store';
+import type { Storage } from '@haven/event-store';
+import { openKurrentDbStorage } from '@haven/event-store/kurrentdb/open-kurrentdb-storage';
 import { newEvent, runEventStoreContract } from '@haven/event-store/testing/event-store.contract';
 
 /**

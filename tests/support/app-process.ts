@@ -18,12 +18,17 @@ export interface AppData {
   env: Record<string, string>;
 }
 
+/**
+ * A new deployment: its own SQLite file or PostgreSQL schema, and its own REDIS_KEY_PREFIX, so that with REDIS_URL
+ * the nodes of one test share presence and limits and never another test's (test files may run side by side).
+ */
 export function freshData(store: StoreKind): AppData {
+  const redisKeyPrefix = uniqueSchema('haven-test');
   if (store === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'haven-e2e-'));
-    return { store, env: { EVENT_STORE: 'sqlite', SQLITE_PATH: join(dir, 'haven.sqlite') } };
+    return { store, env: { EVENT_STORE: 'sqlite', SQLITE_PATH: join(dir, 'haven.sqlite'), REDIS_KEY_PREFIX: redisKeyPrefix } };
   }
-  return { store, env: { EVENT_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, POSTGRES_SCHEMA: uniqueSchema('e2e') } };
+  return { store, env: { EVENT_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, POSTGRES_SCHEMA: uniqueSchema('e2e'), REDIS_KEY_PREFIX: redisKeyPrefix } };
 }
 
 export async function freePort(): Promise<number> {

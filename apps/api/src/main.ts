@@ -42,10 +42,11 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   answerMalformedHttpRequests(app.getHttpServer());
-  const ioAdapter = new HavenIoAdapter(app, origins, config.get('REDIS_URL'));
+  const redisKeyPrefix = config.get('REDIS_KEY_PREFIX');
+  const ioAdapter = new HavenIoAdapter(app, origins, config.get('REDIS_URL'), redisKeyPrefix);
   await ioAdapter.connectToRedis();
   // several nodes share one allowance per member (posts, reactions, typing...) through the same Redis
-  if (ioAdapter.commandClient) app.get(RoomActivityLimits).shareThrough(ioAdapter.commandClient);
+  if (ioAdapter.commandClient) app.get(RoomActivityLimits).shareThrough(ioAdapter.commandClient, redisKeyPrefix);
   app.useWebSocketAdapter(ioAdapter);
   // on SIGTERM/SIGINT: stop following the log, close sockets, close the store
   app.enableShutdownHooks();

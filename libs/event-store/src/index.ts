@@ -5,7 +5,7 @@ export { SqliteDatabase, openSqliteConnection, toSqlitePlaceholders } from './sq
 export { WalCheckpointer } from './sqlite/wal-checkpointer';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { openSqliteStorage } from './sqlite/open-sqlite-storage';
-export { PostgresDatabase } from './postgres/postgres-database';
-export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
-export { openPostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage';
-export { openKurrentDbStorage, type KurrentDbStorageOptions } from './kurrentdb/open-kurrentdb-storage';
+// The PostgreSQL and KurrentDB engines are not re-exported here: openStorage loads the one it is given, so that a
+// deployment never loads a client it does not use. Their modules are imported by path where one is needed directly.
+export type { PostgresStorageOptions } from './postgres/open-postgres-storage';
+export type { KurrentDbStorageOptions } from './kurrentdb/open-kurrentdb-storage';

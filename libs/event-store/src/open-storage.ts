@@ -1,6 +1,4 @@
 import type { EventStore } from './event-store';
-import { openKurrentDbStorage } from './kurrentdb/open-kurrentdb-storage';
-import { openPostgresStorage } from './postgres/open-postgres-storage';
 import type { SqlDatabase } from './sql-database';
 import { openSqliteStorage } from './sqlite/open-sqlite-storage';
 
@@ -34,7 +32,12 @@ export const STORAGE = Symbol('haven.storage');
 /** Where the SQLite file goes when `sqlitePath` is not set. */
 export const DEFAULT_SQLITE_PATH = './data/haven.sqlite';
 
-/** Opens the configured engine, creating and migrating its tables (and the SQLite file or PostgreSQL schema) if needed. */
+/**
+ * Opens the configured engine, creating and migrating its tables (and the SQLite file or PostgreSQL schema) if needed.
+ * PostgreSQL's and KurrentDB's modules are required when chosen, not imported at the top: their clients take about half
+ * a second of CPU to load, which every start on the SQLite default would pay for nothing (`require`, not `import()`,
+ * because jest's CommonJS runtime runs this file too).
+ */
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   switch (config.eventStore) {
     case 'sqlite': {
@@ -42,11 +45,13 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     }
     case 'postgres': {
       if (!config.databaseUrl) throw new Error('eventStore "postgres" needs databaseUrl (DATABASE_URL)');
+      const { openPostgresStorage } = require('./postgres/open-postgres-storage') as typeof import('./postgres/open-postgres-storage');
       return openPostgresStorage(config.databaseUrl, { schema: config.postgresSchema });
     }
     case 'kurrentdb': {
       if (!config.kurrentdbUrl) throw new Error('eventStore "kurrentdb" needs kurrentdbUrl (KURRENTDB_URL)');
       const { databaseUrl, postgresSchema } = config;
+      const { openKurrentDbStorage } = require('./kurrentdb/open-kurrentdb-storage') as typeof import('./kurrentdb/open-kurrentdb-storage');
       return openKurrentDbStorage(config.kurrentdbUrl, { sqlitePath: config.sqlitePath ?? DEFAULT_SQLITE_PATH, databaseUrl, postgresSchema });
     }
     default: {
@@ -55,3 +60,4 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     }
   }
 }
+

@@ -55,9 +55,10 @@ export class RoomActivityLimits {
   /**
    * Counts in Redis from now on (a node-redis client, connected; called before the API listens). While Redis is not
    * ready, or does not answer within REDIS_LIMIT_TIMEOUT_MS, each node counts in memory instead (the insurance limiter),
-   * so a Redis outage neither lifts the limits nor makes posts wait for Redis.
+   * so a Redis outage neither lifts the limits nor makes posts wait for Redis. Keys start with `keyPrefix`
+   * (REDIS_KEY_PREFIX), so another deployment on the same Redis keeps its own counts.
    */
-  shareThrough(redis: unknown): void {
+  shareThrough(redis: unknown, keyPrefix = 'haven'): void {
     const inMemory = this.limiters;
     this.limiters = this.each(
       (activity, options) =>
@@ -67,7 +68,7 @@ export class RoomActivityLimits {
             storeClient: redis,
             useRedisPackage: true,
             rejectIfRedisNotReady: true,
-            keyPrefix: `haven:limit:${activity}`,
+            keyPrefix: `${keyPrefix}:limit:${activity}`,
             ...options,
           }),
           timeoutMs: REDIS_LIMIT_TIMEOUT_MS,

@@ -259,6 +259,7 @@ const mistakes: { mistake: string; env: EnvOverrides; names: string }[] = [
   { mistake: 'a REDIS_URL where nothing listens', env: { REDIS_URL: 'redis://127.0.0.1:1' }, names: 'REDIS_URL' },
   // Found by this audit, fixed 2026-12-01; it was: "TypeError: Invalid URL" from inside the Redis client: REDIS_URL is not validated with the others.
   { mistake: 'a REDIS_URL that is not a URL', env: { REDIS_URL: 'redis host 6379' }, names: 'REDIS_URL' },
+  { mistake: 'a REDIS_KEY_PREFIX with a colon (it is put before one)', env: { REDIS_KEY_PREFIX: 'clinic:a' }, names: 'REDIS_KEY_PREFIX' },
   // Found by this audit, fixed 2026-12-01; it was: main.ts hands TRUST_PROXY to Express unchecked; Express's own spelling `true` dies in proxy-addr with
   // "TypeError: invalid IP address: true", which does not say where "true" came from.
   { mistake: 'TRUST_PROXY=true (not a hop count or an address list)', env: { TRUST_PROXY: 'true' }, names: 'TRUST_PROXY' },

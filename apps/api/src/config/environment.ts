@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /** Every setting the API reads from the environment, validated at start so a typo fails fast. */
 export class Environment {
@@ -28,6 +28,13 @@ export class Environment {
   /** enables the socket.io Redis adapter (several API nodes) */
   @IsOptional() @IsUrl({ protocols: ['redis', 'rediss'], require_protocol: true, require_tld: false })
   REDIS_URL?: string;
+
+  /**
+   * what this deployment's Redis keys and pub/sub channels start with: deployments sharing one Redis (staging and
+   * production, two clinics) need their own, or each sees the other's presence and spends its users' limits
+   */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'REDIS_KEY_PREFIX is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit' })
+  REDIS_KEY_PREFIX = 'haven';
 
   @IsOptional() @IsString() @MinLength(32)
   JWT_SECRET?: string;

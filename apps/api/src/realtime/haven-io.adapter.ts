@@ -3,8 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { WebSocketsController } from '@nestjs/websockets/web-sockets-controller.js';
 import { from, mergeAll } from 'rxjs';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
+import type { createAdapter } from '@socket.io/redis-adapter';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { SocketMessageHandlers, type SharedGateway } from '@haven/edge';
 
@@ -26,6 +25,8 @@ export class HavenIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly origins: string[],
     private readonly redisUrl?: string,
+    /** REDIS_KEY_PREFIX: the adapter's channels are `<prefix>:socket.io#...`, apart from another deployment's */
+    private readonly redisKeyPrefix = 'haven',
   ) {
     super(app);
     shareGatewayHandlers();
@@ -33,6 +34,10 @@ export class HavenIoAdapter extends IoAdapter {
 
   async connectToRedis(): Promise<void> {
     if (!this.redisUrl) return;
+    // required here, not imported at the top: the Redis client takes about a third of a second of CPU to load, which
+    // a single node (no REDIS_URL) would pay at every start for nothing
+    const { createClient } = require('redis') as typeof import('redis');
+    const { createAdapter } = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
     let started = false;
     const pub = createClient({
       url: this.redisUrl,
@@ -62,7 +67,7 @@ export class HavenIoAdapter extends IoAdapter {
     started = true;
     this.clients = [pub, sub];
     this.commandClient = pub;
-    this.adapterConstructor = createAdapter(pub, sub);
+    this.adapterConstructor = createAdapter(pub, sub, { key: `${this.redisKeyPrefix}:socket.io` });
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {
