@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, freshData } from '../support/app-process';
-import { closeClientsAndAppAfterEach, connect, settle, type Ack, type TestClient } from '../support/sockets';
+import type { AppProcess } from '../support/app-process';
+import { connect, settle, type Ack, type TestClient } from '../support/sockets';
 import { STORES } from '../support/stores';
-import { createRoom, joinAll } from './rooms/rooms-helpers';
+import { createRoom, joinAll, oneAppPerFile } from './rooms/rooms-helpers';
 
 /**
  * How socket messages are dispatched and answered (HavenIoAdapter binds gateway handlers itself rather than
@@ -18,19 +18,18 @@ async function roomWith(facilitator: TestClient, ...members: TestClient[]): Prom
 const post = (client: TestClient, roomId: string, text: string) => client.send('rooms.post', { commandId: randomUUID(), roomId, text });
 
 describe.each(STORES)('socket messages on %s', (store) => {
+  // one app for the file: each test has rooms of its own, and its clients are closed after it
   let app: AppProcess;
-  closeClientsAndAppAfterEach(() => app);
+  oneAppPerFile(store, (started) => (app = started));
 
-  /** a fresh app, fran's room with alice in it */
+  /** fran's new room with alice in it */
   async function franAndAliceInARoom() {
-    app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');
     const alice = await connect(app, 'alice', 'participant');
     return { fran, alice, roomId: await roomWith(fran, alice) };
   }
 
   it('answers each message of a concurrent burst on one socket through its own ack, failures included', async () => {
-    app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');
     const alice = await connect(app, 'alice', 'participant');
     const rooms = [await roomWith(fran, alice), await roomWith(fran, alice)];
@@ -51,7 +50,6 @@ describe.each(STORES)('socket messages on %s', (store) => {
   });
 
   it('keeps serving a socket after its handler threw, and splits data from the ack as Nest does', async () => {
-    app = await AppProcess.start(freshData(store));
     const fran = await connect(app, 'fran', 'facilitator');
     const alice = await connect(app, 'alice', 'participant');
     const roomId = await roomWith(fran);
