@@ -15,7 +15,14 @@ export const ACCESS_SUSPENSIONS = Symbol('AccessSuspensions');
  */
 export function refusingSuspended(verifier: TokenVerifier, suspensions: AccessSuspensions): TokenVerifier {
   const refuseIfSuspended = async (userId: string) => {
-    if (await suspensions.isSuspended(userId)) throw new AuthError(AuthErrorCodes.suspended, 'this account is suspended; ask the clinic');
+    let suspended: boolean;
+    try {
+      suspended = await suspensions.isSuspended(userId);
+    } catch (cause) {
+      // the database is away: refused, as a suspension cannot be ruled out, and said to be ours and passing (503)
+      throw new AuthError(AuthErrorCodes.verifierUnavailable, "this account's access cannot be checked right now; try again shortly", { cause });
+    }
+    if (suspended) throw new AuthError(AuthErrorCodes.suspended, 'this account is suspended; ask the clinic');
   };
   return {
     async verify(token) {

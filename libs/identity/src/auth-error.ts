@@ -9,7 +9,7 @@ export const AuthErrorCodes = {
   invalidClaims: 'AUTH.TOKEN_INVALID_CLAIMS',
   /** an admin suspended this user's access: every token of theirs is refused until they are reinstated */
   suspended: 'AUTH.SUSPENDED',
-  /** the identity provider's key set could not be fetched: our fault, not the client's */
+  /** the identity provider's key set could not be fetched, or the database to check suspensions in: ours, not the client's */
   verifierUnavailable: 'AUTH.VERIFIER_UNAVAILABLE',
 } as const;
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
-import { closeClientsAndAppAfterEach, connect, connectError, settle, tokenFor, type TestClient } from '../../support/sockets';
+import { closeAllClients, closeClientsAndAppAfterEach, connect, connectError, settle, tokenFor, type TestClient } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { httpGet, httpPost, post, roomWithAliceAndBob, waitInRoom } from '../rooms/rooms-helpers';
 import { twoNodesPerFile } from '../scale-out-helpers';
-import { describeWithPostgres } from '../../support/postgres';
+import { describeWithPostgres, dropSchema, TEST_DATABASE_URL } from '../../support/postgres';
+import { openRelay } from '../../support/tcp-relay';
 
 /*
  * An admin suspends a person's access (README, "Suspending someone's access"): every token of theirs is refused at
@@ -93,4 +94,38 @@ describeWithPostgres('suspending access on two nodes', () => {
     await disconnected(carl);
     expect((await connectError(nodes.B, { token: carl.token })).data).toMatchObject({ code: 'AUTH.SUSPENDED' });
   });
+});
+
+describeWithPostgres('suspensions while the database is away', () => {
+  it('a token is refused as AUTH.VERIFIER_UNAVAILABLE (503 over HTTP), not let through unchecked; once the database is back it is accepted', async () => {
+    const database = new URL(TEST_DATABASE_URL);
+    const relay = await openRelay({ host: database.hostname, port: Number(database.port || 5432) });
+    const throughRelay = new URL(TEST_DATABASE_URL);
+    throughRelay.hostname = '127.0.0.1';
+    throughRelay.port = String(relay.port);
+    const data = freshData('postgres');
+    const app = await AppProcess.start(data, { DATABASE_URL: throughRelay.toString() });
+    const cara = `cara-${randomUUID().slice(0, 6)}`;
+    const token = await tokenFor(cara, 'participant');
+    const rooms = () => fetch(`${app.url}/rooms`, { headers: { authorization: `Bearer ${token}` } });
+    try {
+      expect((await rooms()).status).toBe(200);
+
+      await relay.cut();
+      const whileAway = await rooms();
+      expect({ status: whileAway.status, body: await whileAway.json() }).toMatchObject({ status: 503, body: { ok: false, error: { code: 'AUTH.VERIFIER_UNAVAILABLE' } } });
+      expect((await connectError(app, { token })).data).toMatchObject({ code: 'AUTH.VERIFIER_UNAVAILABLE' });
+
+      await relay.restore();
+      const deadline = Date.now() + 10_000;
+      while ((await rooms()).status !== 200 && Date.now() < deadline) await settle(200);
+      expect((await rooms()).status).toBe(200);
+      expect((await connect(app, cara, 'participant', { token })).socket.connected).toBe(true);
+    } finally {
+      closeAllClients();
+      await app.stop();
+      await relay.cut();
+      await dropSchema(data.env.POSTGRES_SCHEMA).catch(() => undefined);
+    }
+  }, 60_000);
 });
