@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, freshData, type AppData } from '../support/app-process';
+import { AppProcess, freePort, freshData, type AppData } from '../support/app-process';
 import { describeWithPostgres, dropSchema } from '../support/postgres';
 import { closeAllClients, connect, settle } from '../support/sockets';
 import { openRelay } from '../support/tcp-relay';
@@ -16,13 +16,29 @@ describeWithPostgres('two nodes while Redis is away', () => {
   let data: AppData;
   let relay: Awaited<ReturnType<typeof openRelay>>;
   const nodes: AppProcess[] = [];
+  const metricsPorts: number[] = [];
+  /** each node's haven_redis_up, once every node's matches `expected` (or as they are after 15 s) */
+  const redisUp = async (expected: number) => {
+    const read = () => Promise.all(metricsPorts.map(async (port) => Number((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^haven_redis_up (\d+)$/m)?.[1])));
+    const deadline = Date.now() + 15_000;
+    let values = await read();
+    while (values.some((value) => value !== expected) && Date.now() < deadline) {
+      await settle(200);
+      values = await read();
+    }
+    return values;
+  };
 
   beforeAll(async () => {
     await pingRedis();
     const redis = new URL(REDIS_URL);
     relay = await openRelay({ host: redis.hostname, port: Number(redis.port || 6379) });
     data = freshData('postgres');
-    for (let i = 0; i < 2; i++) nodes.push(await AppProcess.start(data, { REDIS_URL: `redis://127.0.0.1:${relay.port}`, LOG_LEVEL: 'info' }));
+    for (let i = 0; i < 2; i++) {
+      const metricsPort = await freePort();
+      nodes.push(await AppProcess.start(data, { REDIS_URL: `redis://127.0.0.1:${relay.port}`, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }));
+      metricsPorts.push(metricsPort);
+    }
   }, 40_000);
   afterAll(async () => {
     closeAllClients();
@@ -41,8 +57,11 @@ describeWithPostgres('two nodes while Redis is away', () => {
     const roomId = await createRoom(fran);
     await joinAll(roomId, alice, bob, cleo);
     await waitInRoom(alice, roomId, 'MemberJoined', (e) => e.data.userId === cleo.userId);
+    expect(await redisUp(1)).toEqual([1, 1]);
 
     await relay.cut();
+    // an operator's alert: Redis is away (while /health stays 200, below)
+    expect(await redisUp(0)).toEqual([0, 0]);
     // posts through both nodes, one after the other: every member on either node gets all of them, in the log's order
     const posted: { messageId: string; text: string }[] = [];
     for (let i = 0; i < 6; i++) posted.push(await postFrom(i % 2 === 0 ? alice : bob, roomId, `while Redis is away ${i}`));
@@ -70,7 +89,8 @@ describeWithPostgres('two nodes while Redis is away', () => {
     }
     expect(cleoSignals.typing.some((s) => s.userId === alice.userId && s.roomId === roomId)).toBe(true);
     for (const node of nodes) expect((await fetch(`${node.url}/health`)).status).toBe(200);
-  }, 60_000);
+    expect(await redisUp(1)).toEqual([1, 1]);
+  }, 90_000);
 
   it('a node told to stop while Redis is away stops, instead of waiting for Redis to come back', async () => {
     await relay.cut();

@@ -10,6 +10,7 @@ import { awayMentorCount, openMentorRequestStats } from '@haven/mentoring';
 import { openAlertCounts } from '@haven/safety';
 import type { Environment } from '../config/environment';
 import { listenHost } from '../listen-host';
+import { HavenIoAdapter } from '../realtime/haven-io.adapter';
 
 /**
  * Prometheus metrics of this node at `/metrics` on METRICS_PORT, a port of its own so that it can stay inside the
@@ -67,6 +68,18 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     new Gauge({ name: 'haven_log_follower_position', help: 'position of the last event this node projected and delivered', registers, collect() { this.set(follower.position); } });
     new Gauge({ name: 'haven_log_follower_up', help: '1 while this node follows the log, 0 while it waits to try again', registers, collect() { this.set(follower.healthy ? 1 : 0); } });
+    if (this.config.get('REDIS_URL', { infer: true })) {
+      // while Redis is away, events still reach every client from each node's log follower; typing, presence and
+      // shared limits do not cross nodes: worth an alert, not a failed health check
+      new Gauge({
+        name: 'haven_redis_up',
+        help: "1 while this node's Redis clients (socket.io adapter, shared limits) are connected, 0 while Redis is away",
+        registers,
+        collect() {
+          this.set(HavenIoAdapter.of(gateway.server)?.redisReady ? 1 : 0);
+        },
+      });
+    }
     new Gauge({ name: 'haven_sockets_connected', help: 'socket.io connections on this node', registers, collect() { this.set(gateway.server?.of('/').sockets.size ?? 0); } });
     countedAsItGoes('haven_events_processed_total', 'events this node projected and delivered since it started, by event type', 'type', follower.processedByType);
     countedAsItGoes('haven_rate_limited_total', 'commands refused (and typing signals dropped) by the per-member limits on this node, by activity', 'activity', this.limits.refusedByActivity);

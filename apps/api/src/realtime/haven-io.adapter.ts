@@ -98,6 +98,16 @@ export class HavenIoAdapter extends IoAdapter {
     client.on('disconnect', callback);
   }
 
+  /** the HavenIoAdapter that made a socket.io server (for metrics), if one did */
+  static of(server: Server | undefined): HavenIoAdapter | undefined {
+    return server ? adapterOfServer.get(server) : undefined;
+  }
+
+  /** with REDIS_URL, whether both Redis clients are connected now; undefined without REDIS_URL */
+  get redisReady(): boolean | undefined {
+    return this.redisUrl ? this.clients.length > 0 && this.clients.every((client) => client.isReady) : undefined;
+  }
+
   async close(server: Server): Promise<void> {
     await super.close(server);
     await Promise.all(this.clients.map((client) => closeWithin(client, REDIS_CLOSE_MS)));
