@@ -1,7 +1,7 @@
 import { AppProcess, freshData, type AppData } from '../support/app-process';
-import { describeWithPostgres, dropSchema, TEST_DATABASE_URL } from '../support/postgres';
+import { describeWithPostgres, dropSchema } from '../support/postgres';
 import { closeAllClients, connect, settle } from '../support/sockets';
-import { openRelay } from '../support/tcp-relay';
+import { openPostgresRelay } from '../support/tcp-relay';
 import { createRoom, joinAll, post, waitInRoom } from './rooms/rooms-helpers';
 
 /*
@@ -22,16 +22,12 @@ async function healthWhen(url: string, done: (status: number, body: any) => bool
 describeWithPostgres('the log follower after the database was away', () => {
   let data: AppData;
   let app: AppProcess;
-  let relay: Awaited<ReturnType<typeof openRelay>>;
+  let relay: Awaited<ReturnType<typeof openPostgresRelay>>;
 
   beforeAll(async () => {
-    const database = new URL(TEST_DATABASE_URL);
-    relay = await openRelay({ host: database.hostname, port: Number(database.port || 5432) });
-    const throughRelay = new URL(TEST_DATABASE_URL);
-    throughRelay.hostname = '127.0.0.1';
-    throughRelay.port = String(relay.port);
+    relay = await openPostgresRelay();
     const fresh = freshData('postgres');
-    data = { ...fresh, env: { ...fresh.env, DATABASE_URL: throughRelay.toString() } };
+    data = { ...fresh, env: { ...fresh.env, DATABASE_URL: relay.databaseUrl } };
     app = await AppProcess.start(data);
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
 import { freePort } from './app-process';
+import { TEST_DATABASE_URL } from './postgres';
 
 /** A TCP relay to a service (PostgreSQL, Redis) that a test cuts and restores, as a network partition or a restart would. */
 export async function openRelay(target: { host: string; port: number }): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
@@ -29,4 +30,13 @@ export async function openRelay(target: { host: string; port: number }): Promise
     },
     restore: listen,
   };
+}
+
+/** A relay to the tests' PostgreSQL, and the DATABASE_URL that goes through it (an app given it loses the database on `cut`). */
+export async function openPostgresRelay() {
+  const database = new URL(TEST_DATABASE_URL);
+  const relay = await openRelay({ host: database.hostname, port: Number(database.port || 5432) });
+  database.hostname = '127.0.0.1';
+  database.port = String(relay.port);
+  return { ...relay, databaseUrl: database.toString() };
 }

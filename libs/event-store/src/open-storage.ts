@@ -60,4 +60,3 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     }
   }
 }
-

@@ -58,7 +58,7 @@ export class RoomActivityLimits {
    * so a Redis outage neither lifts the limits nor makes posts wait for Redis. Keys start with `keyPrefix`
    * (REDIS_KEY_PREFIX), so another deployment on the same Redis keeps its own counts.
    */
-  shareThrough(redis: unknown, keyPrefix = 'haven'): void {
+  shareThrough(redis: unknown, keyPrefix: string): void {
     const inMemory = this.limiters;
     this.limiters = this.each(
       (activity, options) =>

@@ -5,8 +5,8 @@ import { closeAllClients, closeClientsAndAppAfterEach, connect, connectError, se
 import { headPosition, STORES } from '../../support/stores';
 import { httpGet, httpPost, post, roomWithAliceAndBob, waitInRoom } from '../rooms/rooms-helpers';
 import { twoNodesPerFile } from '../scale-out-helpers';
-import { describeWithPostgres, dropSchema, TEST_DATABASE_URL } from '../../support/postgres';
-import { openRelay } from '../../support/tcp-relay';
+import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { openPostgresRelay } from '../../support/tcp-relay';
 
 /*
  * An admin suspends a person's access (README, "Suspending someone's access"): every token of theirs is refused at
@@ -98,13 +98,9 @@ describeWithPostgres('suspending access on two nodes', () => {
 
 describeWithPostgres('suspensions while the database is away', () => {
   it('a token is refused as AUTH.VERIFIER_UNAVAILABLE (503 over HTTP), not let through unchecked; once the database is back it is accepted', async () => {
-    const database = new URL(TEST_DATABASE_URL);
-    const relay = await openRelay({ host: database.hostname, port: Number(database.port || 5432) });
-    const throughRelay = new URL(TEST_DATABASE_URL);
-    throughRelay.hostname = '127.0.0.1';
-    throughRelay.port = String(relay.port);
+    const relay = await openPostgresRelay();
     const data = freshData('postgres');
-    const app = await AppProcess.start(data, { DATABASE_URL: throughRelay.toString() });
+    const app = await AppProcess.start(data, { DATABASE_URL: relay.databaseUrl });
     const cara = `cara-${randomUUID().slice(0, 6)}`;
     const token = await tokenFor(cara, 'participant');
     const rooms = () => fetch(`${app.url}/rooms`, { headers: { authorization: `Bearer ${token}` } });

@@ -8,8 +8,8 @@ import { DEV_JWT_SECRET } from '@haven/identity/dev-jwt-secret';
 import { DEV_PERSONAL_DATA_KEY } from '@haven/personal-data/master-keys';
 import { mintDevToken } from '@haven/identity/dev-token-minter';
 import { freePort, TEST_JWT_SECRET, TEST_PERSONAL_DATA_KEY } from '../../support/app-process';
-import { describeWithPostgres, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../../support/postgres';
-import { openRelay } from '../../support/tcp-relay';
+import { describeWithPostgres, dropSchema, uniqueSchema } from '../../support/postgres';
+import { openPostgresRelay } from '../../support/tcp-relay';
 import { closeAllClients, connect, tokenFor } from '../../support/sockets';
 import { accepted, createRoom, joinAll } from '../rooms/rooms-helpers';
 
@@ -284,13 +284,9 @@ async function observeProduction(url: string) {
 }
 
 async function startBehindRelay() {
-  const database = new URL(TEST_DATABASE_URL);
-  const relay = await openRelay({ host: database.hostname, port: Number(database.port || 5432) });
-  const throughRelay = new URL(TEST_DATABASE_URL);
-  throughRelay.hostname = '127.0.0.1';
-  throughRelay.port = String(relay.port);
+  const relay = await openPostgresRelay();
   try {
-    return await attemptStart({ EVENT_STORE: 'postgres', DATABASE_URL: throughRelay.toString(), POSTGRES_SCHEMA: relaySchema }, async (url) => {
+    return await attemptStart({ EVENT_STORE: 'postgres', DATABASE_URL: relay.databaseUrl, POSTGRES_SCHEMA: relaySchema }, async (url) => {
       const before = await healthOf(url);
       await relay.cut();
       const whileCut = await healthWhen(url, (h) => h.status !== 200);

@@ -24,9 +24,9 @@ export class HavenIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly origins: string[],
-    private readonly redisUrl?: string,
+    private readonly redisUrl: string | undefined,
     /** REDIS_KEY_PREFIX: the adapter's channels are `<prefix>:socket.io#...`, apart from another deployment's */
-    private readonly redisKeyPrefix = 'haven',
+    private readonly redisKeyPrefix: string,
   ) {
     super(app);
     shareGatewayHandlers();
