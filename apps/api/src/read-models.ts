@@ -2,6 +2,7 @@ import type { Projection } from '@haven/projections';
 import { familySessionsProjection } from '@haven/family-sessions/read-models/family-sessions.projection';
 import { mentoringProjection } from '@haven/mentoring/read-models/mentoring.projection';
 import { accessSuspensionsProjection } from '@haven/personal-data/access-suspensions.projection';
+import { personalDataReadsProjection } from '@haven/personal-data/personal-data-reads.projection';
 import { roomReadModels } from '@haven/rooms/read-models/room-read-models';
 import { onCallProjection } from '@haven/safety/on-call.projection';
 import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
@@ -10,4 +11,4 @@ import { safetyQueueProjection } from '@haven/safety/safety-queue.projection';
  * Every read model of every context: the follower keeps them current, the rebuild CLI rebuilds them by name.
  * Imported file by file, not through the libs' indexes, so that jest and the bench load it without Nest.
  */
-export const allReadModels: Projection[] = [...roomReadModels, mentoringProjection, familySessionsProjection, safetyQueueProjection, onCallProjection, accessSuspensionsProjection];
+export const allReadModels: Projection[] = [...roomReadModels, mentoringProjection, familySessionsProjection, safetyQueueProjection, onCallProjection, accessSuspensionsProjection, personalDataReadsProjection];

@@ -1,12 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Length, ValidateBy } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateBy } from 'class-validator';
 import { DomainError, type Actor } from '@haven/domain';
 import { CommandRequest } from '@haven/edge';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard, isUsableUserId } from '@haven/identity';
 import { suspendedPeople } from './access-suspensions.projection';
 import { PeopleService } from './people.service';
+import { readsAbout, READS_PAGE } from './personal-data-reads.projection';
+import { RecordsRead } from './records-read.interceptor';
 
 export class SuspendRequest extends CommandRequest {
   @ApiProperty({ maxLength: 500, description: 'why, for the record: sealed as the person\'s data, read by clinicians and admins' })
@@ -18,6 +21,11 @@ export class PersonParams {
   @ApiProperty({ description: "the person's user id (the token's sub)" })
   @ValidateBy({ name: 'isUserId', validator: { validate: isUsableUserId, defaultMessage: () => 'userId must be a user id a token could carry' } })
   userId!: string;
+}
+
+export class ReadsQuery {
+  @ApiPropertyOptional({ description: `reads recorded before this global position (the newest ${READS_PAGE} when omitted)` })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) before?: number;
 }
 
 @ApiTags('personal data')
@@ -69,8 +77,19 @@ export class PeopleController {
 
   @Get('suspended')
   @ApiOperation({ summary: 'Admins and clinicians: who is suspended now, since when and by whom (the reasons are in the AccessSuspended events).' })
+  @RecordsRead('people.suspended', (people: { userId: string }[]) => people.map((person) => person.userId))
   async suspended(@CurrentActor() actor: Actor) {
     if (actor.role !== 'admin' && actor.role !== 'clinician') throw new DomainError('AUTH.FORBIDDEN', 'only admins and clinicians read who is suspended');
     return { ok: true, data: await suspendedPeople(this.storage.sql) };
+  }
+
+  @Get(':userId/reads')
+  @ApiOperation({
+    summary: `Admins: which staff were shown records naming this person (safety and moderation queues, moderation logs, pairings, sessions), when, and in which answer; newest first, at most ${READS_PAGE} a page. Each staff read is recorded (PersonalDataRead) before its answer is sent, once per reader, answer and people named in 15 minutes. This read is recorded too.`,
+  })
+  @RecordsRead('people.reads', (answer: { userId: string }) => [answer.userId])
+  async reads(@CurrentActor() actor: Actor, @Param() { userId }: PersonParams, @Query() { before }: ReadsQuery) {
+    if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', "only admins read who read a person's records");
+    return { ok: true, data: { userId, reads: await readsAbout(this.storage.sql, userId, before) } };
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { CONVERSATION_PORTS, type ConversationPort } from './conversation-port';
 import { AlertsQuery } from './safety.requests';
 import { onCallNow } from './on-call.projection';
@@ -39,6 +40,7 @@ export class SafetyController {
     summary:
       "The safety queue: clinicians and admins see every alert, facilitators those of conversations they moderate; nobody sees alerts about themselves. Each conversation with its name and type where it has them (a room's kind: mentor pair, family session, group)",
   })
+  @RecordsRead('safety.alerts', (alerts: SafetyAlertView[]) => alerts.map((alert) => alert.userId))
   async alerts(@CurrentActor() actor: Actor, @Query() { status }: AlertsQuery) {
     if (!['facilitator', 'clinician', 'admin'].includes(actor.role)) throw new DomainError('SAFETY.FORBIDDEN', 'only staff read the safety queue');
     // an alert about a staff member (their held words, a colleague's note) is for the others: never in their own queue

@@ -78,7 +78,7 @@ describe.each(STORES)('person keys wrapped under the master key, on %s', (store)
     const later = await connect(app, 'bob', 'participant');
     expect((await history(app, later, roomId)).map((m) => m.text)).toContain(words);
     expect(JSON.stringify(await readLog(data, { masterKey: second }))).toContain(words);
-  });
+  }, 60_000); // four starts, one after another
 });
 
 describe('without PERSONAL_DATA_KEY outside production', () => {

@@ -4,6 +4,7 @@ import { Throttle } from '@nestjs/throttler';
 import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { FamilyErrors } from '../domain/family-session.errors';
 import { FamilySessionsService } from '../family-sessions.service';
 import { familySessionsOf, findFamilySession, guestsOf, invitesOf } from '../read-models/family-sessions.projection';
@@ -36,6 +37,7 @@ export class FamilySessionsController {
 
   @Get()
   @ApiOperation({ summary: 'Participants and hosts: their sessions. Clinicians and admins: every session not ended. Family guests: their own session.' })
+  @RecordsRead('family-sessions', (sessions: { participantId?: string }[]) => sessions.map((session) => session.participantId))
   async list(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
     if (actor.role === 'family') {
@@ -47,6 +49,10 @@ export class FamilySessionsController {
 
   @Get(':sessionId')
   @ApiOperation({ summary: "One session with its invites (never their codes) and guests: its participant, host, clinicians and admins" })
+  @RecordsRead('family-sessions.one', (session: { participantId: string; guests: { guestId: string | null }[] }) => [
+    session.participantId,
+    ...session.guests.map((guest) => guest.guestId),
+  ])
   async show(@CurrentActor() actor: Actor, @Param('sessionId', ParseUUIDPipe) sessionId: string) {
     const db = this.storage.sql;
     const session = await findFamilySession(db, sessionId);

@@ -4,6 +4,7 @@ import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
+import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { sharedTopics } from '../domain/mentor-profile';
 import { MentoringCommandsService } from '../mentoring-commands.service';
 import { awayOf, languagesOfMentor, openRequestsFor, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest } from '../read-models/mentoring.projection';
@@ -28,6 +29,7 @@ export class MentoringController {
     summary:
       "Mentors: the open requests they may take (in a language they mentor in; none while away), without who asks, each with `matchingTopics` (those it shares with the mentor's topics), most shared first, then oldest first. Participants: their own. Clinicians and admins: every open one. Others: none. Each with `openUntil`, when the system closes it if nobody takes it.",
   })
+  @RecordsRead('mentoring.requests', (requests: { participantId?: string }[]) => requests.map((request) => request.participantId))
   async requests(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
     const rows =
@@ -77,6 +79,7 @@ export class MentoringController {
 
   @Get('pairings')
   @ApiOperation({ summary: "Participants and mentors: their pairings, with each pair room's id. Clinicians and admins: every active one." })
+  @RecordsRead('mentoring.pairings', (pairings: { participantId: string; mentorId: string }[]) => pairings.flatMap((p) => [p.participantId, p.mentorId]))
   async pairings(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
     if (actor.role === 'participant' || actor.role === 'mentor') return { ok: true, data: await pairingsOf(db, actor.userId) };

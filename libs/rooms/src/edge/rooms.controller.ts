@@ -3,11 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
+import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
 import { membershipOf, periodsOfActor, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
-import { moderationLog } from '../read-models/moderation-log.projection';
-import { roomReports } from '../read-models/room-reports.projection';
+import { moderationLog, type ModerationLogEntry } from '../read-models/moderation-log.projection';
+import { reportSubjects, roomReports } from '../read-models/room-reports.projection';
 import { ReportsQuery } from './reports.query';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { HistoryQuery } from './history.query';
@@ -83,6 +84,7 @@ export class RoomsController {
 
   @Get(':roomId/reports')
   @ApiOperation({ summary: "The room's moderation queue (the room's moderators, and clinicians/admins), without reports about the reader's own messages" })
+  @RecordsRead('rooms.reports', reportSubjects)
   async reports(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: ReportsQuery) {
     await this.requireModerator(actor, roomId);
     // as live: the author of a reported message never learns who reported it or why, moderator or not
@@ -92,6 +94,7 @@ export class RoomsController {
 
   @Get(':roomId/moderation-log')
   @ApiOperation({ summary: 'Who did what to whom, when and why (the room\'s moderators, and clinicians/admins)' })
+  @RecordsRead('rooms.moderation-log', (entries: ModerationLogEntry[]) => entries.map((entry) => entry.targetUserId))
   async log(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
     await this.requireModerator(actor, roomId);
     return { ok: true, data: await moderationLog(this.storage.sql, roomId) };

@@ -63,6 +63,9 @@ export interface ReportView {
   message: MessageView | null;
 }
 
+/** whom a list of reports is about: each report's reporter and the author of the reported message */
+export const reportSubjects = (reports: ReportView[]): string[] => reports.flatMap((report) => [report.reporterId, report.authorId]);
+
 export async function roomReports(db: SqlExecutor, roomId: string, status?: 'open' | 'resolved'): Promise<ReportView[]> {
   const params: SqlValue[] = [roomId];
   const inStatus = status ? ` and status = $${params.push(status)}` : '';

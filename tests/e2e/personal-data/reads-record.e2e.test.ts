@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { AppProcess, freshData } from '../../support/app-process';
+import { readLog } from '../../support/event-log';
+import { closeClientsAndAppAfterEach, connect, settle } from '../../support/sockets';
+import { caughtUp, headPosition, STORES } from '../../support/stores';
+import { accepted, httpGet, httpPost, post, roomWithAliceAndBob } from '../rooms/rooms-helpers';
+
+/*
+ * Staff reads of other people's records leave a trace in the log (README, "Who read whose records"): a clinician
+ * reading the safety queue, a facilitator the room's reports, an admin who read about whom. An admin can ask who was
+ * shown a person's records; the person's export holds the same. What participants read of their own conversations is
+ * not recorded, and the record is sent to nobody.
+ */
+
+const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
+const WINDOW_MS = 15 * 60_000;
+
+const advanceClock = (app: AppProcess, ms: number) =>
+  fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+const readsInLog = async (app: AppProcess) => (await readLog(app.data)).filter((e) => e.type === 'PersonalDataRead');
+
+describe.each(STORES)('the record of staff reads on %s', (store) => {
+  let app: AppProcess;
+  closeClientsAndAppAfterEach(() => app);
+
+  it('records who was shown whose records, once per window; admins read it per person; the export holds it; nobody is sent it', async () => {
+    app = await AppProcess.start(freshData(store));
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const kim = await connect(app, 'dr-kim', 'clinician');
+    const ada = await connect(app, 'ada', 'admin');
+    await caughtUp(app.url);
+    const start = await headPosition(app.url);
+
+    expect(await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: CRISIS_TEXT })).toMatchObject({ ok: true, data: { held: true } });
+    await kim.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    const { messageId } = await post(alice, roomId, 'something bob did not like');
+    await accepted(bob, 'rooms.report', { messageId, roomId, reason: 'unkind' });
+    await fran.waitForEvent((e) => e.type === 'MessageReported');
+    await caughtUp(app.url);
+    expect(await readsInLog(app)).toEqual([]);
+
+    // what people read of their own conversations is not recorded
+    expect((await httpGet(app, alice, `/rooms/${roomId}/messages`)).status).toBe(200);
+    expect((await httpGet(app, bob, '/mentoring/pairings')).status).toBe(200);
+    // a staff read that names nobody records nothing
+    expect((await httpGet(app, kim, '/mentoring/pairings')).body.data).toEqual([]);
+    expect(await readsInLog(app)).toEqual([]);
+
+    // the clinician reads the safety queue twice in a window: one record
+    const queue = await httpGet(app, kim, '/safety/alerts');
+    expect(queue.body.data).toEqual([expect.objectContaining({ userId: 'alice' })]);
+    expect((await httpGet(app, kim, '/safety/alerts')).status).toBe(200);
+    // the facilitator reads the room's reports: its reporter and the reported author
+    expect((await httpGet(app, fran, `/rooms/${roomId}/reports`)).body.data).toHaveLength(1);
+    let reads = await readsInLog(app);
+    expect(reads.map((e) => e.data)).toEqual([
+      { by: 'dr-kim', role: 'clinician', what: 'safety.alerts', params: {}, subjects: ['alice'], readAt: expect.any(String) },
+      { by: 'fran', role: 'facilitator', what: 'rooms.reports', params: { roomId }, subjects: ['alice', 'bob'], readAt: expect.any(String) },
+    ]);
+    expect(reads.map((e) => e.streamId)).toEqual(['reads-dr-kim', 'reads-fran']);
+
+    // past the window, the same read is recorded again
+    await advanceClock(app, WINDOW_MS);
+    expect((await httpGet(app, kim, '/safety/alerts')).status).toBe(200);
+    reads = await readsInLog(app);
+    expect(reads.map((e) => e.data.by)).toEqual(['dr-kim', 'fran', 'dr-kim']);
+
+    // who read about alice, newest first; only admins may ask, and asking is recorded too
+    await caughtUp(app.url);
+    const aboutAlice = await httpGet(app, ada, '/people/alice/reads');
+    expect(aboutAlice.status).toBe(200);
+    expect(aboutAlice.body.data.userId).toBe('alice');
+    expect(aboutAlice.body.data.reads.map((r: { by: string; what: string }) => `${r.by} ${r.what}`)).toEqual([
+      'dr-kim safety.alerts',
+      'fran rooms.reports',
+      'dr-kim safety.alerts',
+    ]);
+    expect(aboutAlice.body.data.reads[1]).toEqual({ position: reads[1].position, by: 'fran', role: 'facilitator', what: 'rooms.reports', params: { roomId }, readAt: expect.any(String) });
+    const older = await httpGet(app, ada, `/people/alice/reads?before=${reads[1].position}`);
+    expect(older.body.data.reads.map((r: { position: number }) => r.position)).toEqual([reads[0].position]);
+    expect((await httpGet(app, ada, '/people/bob/reads')).body.data.reads.map((r: { by: string }) => r.by)).toEqual(['fran']);
+    for (const reader of [kim, fran, bob, alice]) {
+      expect(await httpGet(app, reader, '/people/alice/reads')).toMatchObject({ status: 403, body: { ok: false, error: { code: 'AUTH.FORBIDDEN' } } });
+    }
+    expect(await httpGet(app, ada, '/people/alice/reads?before=soon')).toMatchObject({ status: 400, body: { ok: false, error: { code: 'VALIDATION.FAILED' } } });
+    // the second page was the same answer about the same person in the same window: one record
+    expect((await readsInLog(app)).filter((e) => e.data.by === 'ada').map((e) => e.data)).toEqual([
+      { by: 'ada', role: 'admin', what: 'people.reads', params: { userId: 'alice' }, subjects: ['alice'], readAt: expect.any(String) },
+      { by: 'ada', role: 'admin', what: 'people.reads', params: { userId: 'bob' }, subjects: ['bob'], readAt: expect.any(String) },
+    ]);
+
+    // alice's export holds who was shown her records
+    const exported = await httpPost(app, ada, '/people/alice/export', { commandId: randomUUID() });
+    const readsOfAlice = exported.body.data.events.filter((e: { type: string }) => e.type === 'PersonalDataRead');
+    expect(readsOfAlice.map((e: { actorId: string }) => e.actorId)).toEqual(['dr-kim', 'fran', 'dr-kim', 'ada']);
+
+    // sent to nobody, live or on catch-up
+    await settle();
+    for (const client of [fran, alice, bob, kim, ada]) expect(client.events.filter((e) => e.type === 'PersonalDataRead')).toEqual([]);
+    const adaLater = await connect(app, 'ada', 'admin', { lastPosition: start });
+    const kimLater = await connect(app, 'dr-kim', 'clinician', { lastPosition: start });
+    await settle();
+    expect(adaLater.events.length + kimLater.events.length).toBeGreaterThan(0);
+    for (const client of [adaLater, kimLater]) expect(client.events.filter((e) => e.type === 'PersonalDataRead')).toEqual([]);
+  });
+});
