@@ -3,7 +3,8 @@ import { AppProcess, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
 import { closeClientsAndAppAfterEach, connect, settle } from '../../support/sockets';
 import { caughtUp, headPosition, STORES } from '../../support/stores';
-import { accepted, httpGet, httpPost, post, roomWithAliceAndBob } from '../rooms/rooms-helpers';
+import { scheduleSession } from '../family-sessions/family-helpers';
+import { accepted, httpGet, httpPost, post, roomWithAliceAndBob, streamOf } from '../rooms/rooms-helpers';
 
 /*
  * Staff reads of other people's records leave a trace in the log (README, "Who read whose records"): a clinician
@@ -102,5 +103,41 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     await settle();
     expect(adaLater.events.length + kimLater.events.length).toBeGreaterThan(0);
     for (const client of [adaLater, kimLater]) expect(client.events.filter((e) => e.type === 'PersonalDataRead')).toEqual([]);
+  });
+
+  it('names, for every marked read, whom its answer showed: moderation targets, reporters, participants, mentors, the suspended', async () => {
+    app = await AppProcess.start(freshData(store));
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const kim = await connect(app, 'dr-kim', 'clinician');
+    const ada = await connect(app, 'ada', 'admin');
+    const mona = await connect(app, 'mona', 'mentor');
+    const { messageId } = await post(alice, roomId, 'something bob did not like');
+    await accepted(bob, 'rooms.report', { messageId, roomId, reason: 'unkind' });
+    await accepted(fran, 'rooms.mute', { roomId, userId: 'bob', durationSeconds: 300, reason: 'cool down' });
+    const { requestId } = await accepted<{ requestId: string }>(alice, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    await mona.waitForEvent((e) => e.type === 'MentorRequested' && e.data.requestId === requestId);
+    const carol = await connect(app, 'carol', 'participant');
+    const { sessionId } = await scheduleSession(kim, carol);
+    expect((await httpPost(app, ada, '/people/dave/suspension', { commandId: randomUUID(), reason: 'for the test' })).status).toBe(200);
+    await caughtUp(app.url);
+
+    const reads: [typeof kim, string, string, Record<string, string>, string[]][] = [
+      [kim, `/rooms/${roomId}/moderation-log`, 'rooms.moderation-log', { roomId }, ['bob']],
+      [kim, '/moderation/reports', 'moderation.reports', {}, ['alice', 'bob']],
+      [kim, '/mentoring/requests', 'mentoring.requests', {}, ['alice']],
+      [kim, '/family-sessions', 'family-sessions', {}, ['carol']],
+      [kim, `/family-sessions/${sessionId}`, 'family-sessions.one', { sessionId }, ['carol']],
+      [kim, '/people/suspended', 'people.suspended', {}, ['dave']],
+    ];
+    for (const [reader, path] of reads) expect({ path, status: (await httpGet(app, reader, path)).status }).toEqual({ path, status: 200 });
+    // the pairing, once mona took the request: the pair
+    const pairing = await accepted<{ roomId: string }>(mona, 'mentoring.accept', { requestId });
+    await alice.waitForEvent((e) => e.type === 'PairRoomOpened' && e.streamId === streamOf(pairing.roomId));
+    await caughtUp(app.url);
+    expect((await httpGet(app, kim, '/mentoring/pairings')).body.data).toHaveLength(1);
+    reads.push([kim, '/mentoring/pairings', 'mentoring.pairings', {}, ['alice', 'mona']]);
+
+    const recorded = (await readsInLog(app)).map((e) => ({ by: e.data.by, what: e.data.what, params: e.data.params, subjects: e.data.subjects }));
+    expect(recorded).toEqual(reads.map(([reader, , what, params, subjects]) => ({ by: reader.userId, what, params, subjects })));
   });
 });
