@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
 import { closeClientsAndAppAfterEach, connect, settle } from '../../support/sockets';
+import { describeWithPostgres } from '../../support/postgres';
 import { caughtUp, headPosition, STORES } from '../../support/stores';
+import { twoNodesPerFile } from '../scale-out-helpers';
 import { scheduleSession } from '../family-sessions/family-helpers';
 import { accepted, httpGet, httpPost, post, roomWithAliceAndBob, streamOf } from '../rooms/rooms-helpers';
 
@@ -139,5 +141,26 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
 
     const recorded = (await readsInLog(app)).map((e) => ({ by: e.data.by, what: e.data.what, params: e.data.params, subjects: e.data.subjects }));
     expect(recorded).toEqual(reads.map(([reader, , what, params, subjects]) => ({ by: reader.userId, what, params, subjects })));
+  });
+});
+
+describeWithPostgres('the record of staff reads on two nodes sharing the store (PostgreSQL)', () => {
+  const nodes = twoNodesPerFile();
+
+  it('records the same read made on both nodes at once a single time', async () => {
+    const run = randomUUID().slice(0, 6);
+    const [carl, kimOnA, kimOnB] = await Promise.all([
+      connect(nodes.A, `carl-${run}`, 'participant'),
+      connect(nodes.A, `kim-${run}`, 'clinician'),
+      connect(nodes.B, `kim-${run}`, 'clinician'),
+    ]);
+    expect(await carl.send('safety.helpNow', { commandId: randomUUID(), conversationKind: 'person' })).toMatchObject({ ok: true });
+    await kimOnB.waitForEvent((e) => e.type === 'SafetyAlertRaised');
+    await Promise.all([caughtUp(nodes.A.url), caughtUp(nodes.B.url)]);
+
+    const answers = await Promise.all([kimOnA, kimOnB, kimOnA, kimOnB].map((kim, i) => httpGet(i % 2 ? nodes.B : nodes.A, kim, '/safety/alerts')));
+    for (const answer of answers) expect(answer.body.data.map((alert: { userId: string }) => alert.userId)).toContain(`carl-${run}`);
+    const recorded = (await readLog(nodes.data)).filter((e) => e.type === 'PersonalDataRead' && e.data.by === `kim-${run}`);
+    expect(recorded.map((e) => e.data.subjects)).toEqual([[`carl-${run}`]]);
   });
 });
