@@ -1,6 +1,6 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
+import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import { isPersonStream, type AccessSuspended, type PersonalDataErased } from './domain/person.events';
 
 /** The rooms context's answer to "which rooms has this user ever been a member of" (room ids). */
@@ -24,6 +24,8 @@ const staff = (viewer: Actor) => viewer.role === 'clinician' || viewer.role === 
 export function createPersonDeliveryPolicy(rooms: RoomsEverJoined): DeliveryPolicy {
   return {
     owns: (event) => isErasure(event) || isAccessChange(event),
+    // a suspension (GET /people/suspended) or an erasure names its person
+    recordsAbout: (event) => idsIn(event.data, ['userId']),
 
     async route(recorded, db) {
       if (isAccessChange(recorded)) {

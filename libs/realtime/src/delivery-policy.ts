@@ -64,6 +64,21 @@ export interface DeliveryPolicy {
   visibleTo(viewer: Actor, events: RecordedEvent[], db: SqlExecutor): Promise<RecordedEvent[]>;
   /** the channels this viewer's sockets belong to at a position (read models are at least that far) */
   channelsAt(viewer: Actor, position: number, db: SqlExecutor): Promise<string[]>;
+  /**
+   * The people an owned event, in the form a viewer was sent, is a record about (a report's author and reporter, a
+   * muted member, an alert's person, a pairing, a suspension), as the HTTP answer listing it names them; none for a
+   * room's conversation. A catch-up by staff records them as read (PersonalDataRead) before it is sent.
+   */
+  recordsAbout(event: RecordedEvent): string[];
+}
+
+/** The user ids an event's data holds in these fields (one id, or a list of them), for `recordsAbout`. */
+export function idsIn(data: Record<string, unknown>, fields: readonly string[]): string[] {
+  return fields.flatMap((field) => {
+    const value = data[field];
+    const values = Array.isArray(value) ? value : [value];
+    return values.filter((id): id is string => typeof id === 'string');
+  });
 }
 
 /** The durable event as a client receives it on the `event` socket message. */

@@ -20,6 +20,16 @@ export interface OutboundData {
 
 const sentAsStored: OutboundData = { reveal: async (value) => value, observe: async () => undefined };
 
+/**
+ * Records that staff were shown records about others (PersonalDataRead): a catch-up is a read of everything it sends.
+ * The recorder keeps staff reads only and drops the reader from `subjects`.
+ */
+export interface CatchUpReads {
+  record(actor: Actor, read: { what: string; params: Record<string, string>; subjects: string[] }): Promise<void>;
+}
+
+const readsNotRecorded: CatchUpReads = { record: async () => undefined };
+
 export interface FollowerLogger {
   error(message: string, context?: Record<string, unknown>): void;
   log(message: string, context?: Record<string, unknown>): void;
@@ -49,6 +59,7 @@ export class LogFollower {
     private readonly policies: readonly DeliveryPolicy[],
     private readonly logger: FollowerLogger,
     private readonly outbound: OutboundData = sentAsStored,
+    private readonly reads: CatchUpReads = readsNotRecorded,
   ) {}
 
   private server?: Server;
@@ -158,8 +169,11 @@ export class LogFollower {
             (e) => e.position <= this.delivered,
           );
           if (batch.length === 0) break;
-          const visible = (await this.visibleTo(actor, batch)).map(toWireEvent);
-          for (const event of await this.outbound.reveal(visible)) {
+          const visible = await this.visibleTo(actor, batch);
+          // before it is sent, as an HTTP read is recorded before its answer; failing to record fails the catch-up
+          const subjects = visible.flatMap((event) => this.ownerOf(event)?.recordsAbout(event) ?? []);
+          if (subjects.length > 0) await this.reads.record(actor, { what: 'socket.catch-up', params: {}, subjects });
+          for (const event of await this.outbound.reveal(visible.map(toWireEvent))) {
             socket.emit('event', event);
             caughtUp++;
           }
@@ -191,7 +205,7 @@ export class LogFollower {
   private async process(event: RecordedEvent, appendedHere: boolean): Promise<void> {
     await projectEvent(this.storage.sql, this.projections, event, { appendedHere });
     await this.outbound.observe(event);
-    const owner = this.policies.find((policy) => policy.owns(event));
+    const owner = this.ownerOf(event);
     if (owner && this.server) {
       const route = await owner.route(event, this.storage.sql);
       this.move(route.joinBefore, 'join');
@@ -234,10 +248,14 @@ export class LogFollower {
     });
   }
 
+  private ownerOf(event: RecordedEvent): DeliveryPolicy | undefined {
+    return this.policies.find((policy) => policy.owns(event));
+  }
+
   private async visibleTo(actor: Actor, events: RecordedEvent[]): Promise<RecordedEvent[]> {
     const owned = new Map<DeliveryPolicy, RecordedEvent[]>();
     for (const event of events) {
-      const owner = this.policies.find((policy) => policy.owns(event));
+      const owner = this.ownerOf(event);
       if (owner) owned.set(owner, [...(owned.get(owner) ?? []), event]);
     }
     const visible: RecordedEvent[] = [];

@@ -1,6 +1,7 @@
 import { Logger, Module, type DynamicModule, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
+import { ReadsRecorder } from '@haven/personal-data/reads-recorder';
 import type { Projection } from '@haven/projections';
 import type { DeliveryPolicy } from './delivery-policy';
 import { LogFollower } from './log-follower';
@@ -14,8 +15,8 @@ const logger = new Logger('LogFollower');
   providers: [
     {
       provide: LogFollower,
-      inject: [STORAGE, READ_MODELS, DELIVERY_POLICIES, PERSONAL_DATA],
-      useFactory: (storage: Storage, readModels: Projection[], policies: DeliveryPolicy[], personalData: PersonalData) =>
+      inject: [STORAGE, READ_MODELS, DELIVERY_POLICIES, PERSONAL_DATA, ReadsRecorder],
+      useFactory: (storage: Storage, readModels: Projection[], policies: DeliveryPolicy[], personalData: PersonalData, reads: ReadsRecorder) =>
         new LogFollower(
           storage,
           readModels,
@@ -25,8 +26,10 @@ const logger = new Logger('LogFollower');
             error: (message, context) => logger.error({ msg: message, ...context }),
           },
           personalData,
+          reads,
         ),
     },
+    ReadsRecorder,
     RealtimeGateway,
   ],
   exports: [LogFollower],

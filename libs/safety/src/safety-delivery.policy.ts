@@ -1,7 +1,7 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 // the file, not the lib's index (which loads Nest), so that jest can load this policy against real stores
-import { channels, type Delivery, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
+import { channels, idsIn, type Delivery, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import type { ConversationPort } from './conversation-port';
 import { ON_CALL_STREAM } from './domain/on-call.decider';
 import type { SafetyEvent } from './domain/safety-alert.events';
@@ -43,6 +43,8 @@ export function createSafetyDeliveryPolicy(ports: ConversationPort[], config: Sa
 
   return {
     owns: (event) => isSafetyEvent(event) || isOnCallEvent(event),
+    // an alert is about its person (GET /safety/alerts); who is on call is staff's rota, about nobody
+    recordsAbout: (event) => (isSafetyEvent(event) ? idsIn(event.data, ['userId']) : []),
 
     async route(recorded, db) {
       if (isOnCallEvent(recorded)) return { deliveries: [{ to: ON_CALL_AUDIENCE.map(channels.role), except: [], event: recorded }], joinBefore: [], leaveAfter: [] };

@@ -142,6 +142,67 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     const recorded = (await readsInLog(app)).map((e) => ({ by: e.data.by, what: e.data.what, params: e.data.params, subjects: e.data.subjects }));
     expect(recorded).toEqual(reads.map(([reader, , what, params, subjects]) => ({ by: reader.userId, what, params, subjects })));
   });
+
+  it('records a catch-up by staff (auth.lastPosition, sync) as a read of the records it sent, before sending them; not the conversation, not live', async () => {
+    app = await AppProcess.start(freshData(store));
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const kim = await connect(app, 'dr-kim', 'clinician');
+    await caughtUp(app.url);
+    const start = await headPosition(app.url);
+
+    // only conversation since `start`: a staff catch-up sends it, and records nothing
+    await post(alice, roomId, 'hello all');
+    await caughtUp(app.url);
+    const franChats = await connect(app, 'fran', 'facilitator', { lastPosition: start });
+    await franChats.waitForEvent((e) => e.type === 'MessagePosted');
+    expect(await readsInLog(app)).toEqual([]);
+
+    expect(await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: CRISIS_TEXT })).toMatchObject({ ok: true, data: { held: true } });
+    const { messageId } = await post(alice, roomId, 'something bob did not like');
+    await accepted(bob, 'rooms.report', { messageId, roomId, reason: 'unkind' });
+    await accepted(fran, 'rooms.mute', { roomId, userId: 'bob', durationSeconds: 300, reason: 'cool down' });
+    await kim.waitForEvent((e) => e.type === 'MessageReported');
+    await caughtUp(app.url);
+    // live delivery is how staff are told to act: not recorded
+    expect(await readsInLog(app)).toEqual([]);
+
+    // a participant's catch-up of their own room records nothing
+    const aliceLater = await connect(app, 'alice', 'participant', { lastPosition: start });
+    await aliceLater.waitForEvent((e) => e.type === 'MessagePosted' && e.data.messageId === messageId);
+    expect(await readsInLog(app)).toEqual([]);
+
+    // the clinician reconnects from `start`: sent the alert about alice and the report (alice's message, bob's report)
+    const kimLater = await connect(app, 'dr-kim', 'clinician', { lastPosition: start });
+    expect(kimLater.events.map((e) => e.type)).toEqual(expect.arrayContaining(['SafetyAlertRaised', 'MessageReported']));
+    // recorded before the events were sent: the record is in the log once `ready` has come
+    let reads = await readsInLog(app);
+    expect(reads.map((e) => e.data)).toEqual([
+      { by: 'dr-kim', role: 'clinician', what: 'socket.catch-up', params: {}, subjects: ['alice', 'bob'], readAt: expect.any(String) },
+    ]);
+    // the same catch-up again in the window: no second record
+    const kimAgain = await connect(app, 'dr-kim', 'clinician', { lastPosition: start });
+    expect(kimAgain.events.length).toBe(kimLater.events.length);
+    expect(await readsInLog(app)).toHaveLength(1);
+
+    // the facilitator's sync: the room's alert, report and mute (bob)
+    expect(await fran.send('sync', { after: start })).toMatchObject({ ok: true, data: { caughtUp: expect.any(Number) } });
+    reads = await readsInLog(app);
+    expect(reads.map((e) => `${e.data.by} ${e.data.what} ${e.data.subjects.join(',')}`)).toEqual([
+      'dr-kim socket.catch-up alice,bob',
+      'fran socket.catch-up alice,bob',
+    ]);
+
+    // asked for by an admin, alice's reads list both; the record itself is sent to nobody, live or on catch-up
+    await caughtUp(app.url);
+    const ada = await connect(app, 'ada', 'admin');
+    const aboutAlice = await httpGet(app, ada, '/people/alice/reads');
+    expect(aboutAlice.body.data.reads.map((r: { by: string; what: string }) => `${r.by} ${r.what}`)).toEqual(['fran socket.catch-up', 'dr-kim socket.catch-up']);
+    const adaLater = await connect(app, 'ada', 'admin', { lastPosition: start });
+    await settle();
+    for (const client of [kim, kimLater, kimAgain, fran, franChats, alice, aliceLater, bob, adaLater]) {
+      expect(client.events.filter((e) => e.type === 'PersonalDataRead')).toEqual([]);
+    }
+  });
 });
 
 describeWithPostgres('the record of staff reads on two nodes sharing the store (PostgreSQL)', () => {

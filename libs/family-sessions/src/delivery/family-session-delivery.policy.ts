@@ -1,6 +1,6 @@
 import { ROLES, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
+import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import { familyAudienceOf, familyEventForm, familySessionAudience, type FamilyForm } from '../domain/family-session.audience';
 import { isFamilySessionStream, type FamilySessionEvent } from '../domain/family-session.events';
 import { findFamilySession } from '../read-models/family-sessions.projection';
@@ -15,6 +15,8 @@ const NOT_FAMILY = ROLES.filter((role) => role !== 'family').map(channels.role);
  */
 export const familySessionDeliveryPolicy: DeliveryPolicy = {
   owns: (event) => isFamilySessionStream(event.streamId),
+  // whose session it is and its guests (GET /family-sessions/:id)
+  recordsAbout: (event) => idsIn(event.data, ['participantId', 'guestId', 'guestIds']),
 
   async route(recorded, db) {
     const event = asFamily(recorded);

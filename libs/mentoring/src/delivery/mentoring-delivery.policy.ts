@@ -1,6 +1,6 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, type DeliveryPolicy } from '@haven/realtime';
+import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime';
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
@@ -23,6 +23,8 @@ const NO_FAMILY = channels.role('family');
  */
 export const mentoringDeliveryPolicy: DeliveryPolicy = {
   owns: (event) => isMentoringStream(event.streamId) || isMentorProfileStream(event.streamId),
+  // a request names who asked (when the form sent shows it), a pairing both people (GET /mentoring/requests, /pairings)
+  recordsAbout: (event) => (isMentoringStream(event.streamId) ? idsIn(event.data, ['participantId', 'mentorId']) : []),
 
   async route(recorded, db) {
     if (isMentorProfileStream(recorded.streamId)) {

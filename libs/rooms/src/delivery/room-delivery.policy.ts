@@ -1,7 +1,7 @@
 import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 // the file, not the lib's index (which loads Nest), so that jest can load this policy against real stores
-import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute } from '@haven/realtime/delivery-policy';
+import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute, idsIn } from '@haven/realtime/delivery-policy';
 import { redactRoomEvent, roomEventAudience, type RoomAudience } from '../domain/room.audience';
 import type { RoomKind } from '../domain/room.commands';
 import type { RoomEvent } from '../domain/room.events';
@@ -25,8 +25,22 @@ const asRoomEvent = (event: RecordedEvent) => event as unknown as RoomEvent & Re
  * live, as socket.io channels kept in step with membership events; on catch-up, by the membership period
  * covering each event's position.
  */
+/** Of a room's events, those that are records about people, and the fields that name them. */
+const ROOM_RECORD_FIELDS: Partial<Record<string, readonly string[]>> = {
+  MessageReported: ['authorId', 'reporterId'],
+  ReportResolved: ['authorId', 'reporterId'],
+  MessageRedacted: ['authorId'],
+  MemberMuted: ['userId'],
+  MemberUnmuted: ['userId'],
+  MemberRemoved: ['userId'],
+  MemberBanned: ['userId'],
+  MemberUnbanned: ['userId'],
+};
+
 export const roomDeliveryPolicy: DeliveryPolicy = {
   owns: isRoomEvent,
+  // the moderation queue and log (GET /rooms/:id/reports, /moderation-log); the conversation itself is not a record
+  recordsAbout: (event) => idsIn(event.data, ROOM_RECORD_FIELDS[event.type] ?? []),
 
   async route(recorded, db): Promise<LiveRoute> {
     const event = asRoomEvent(recorded);
