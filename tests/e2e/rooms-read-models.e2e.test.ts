@@ -10,7 +10,7 @@ import { closeAllClients, closeClientsAndAppAfterEach, connect, settle, type Tes
 import { caughtUp, headPosition, STORES } from '../support/stores';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -199,6 +199,8 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId: ids[3], reason: 'private details' });
     await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId: ids[2], reason: 'rude' });
     await fran.send('rooms.mute', { commandId: randomUUID(), roomId, userId: 'bob', durationSeconds: 600, reason: 'pause' });
+    const read = await bob.send('rooms.markRead', { commandId: randomUUID(), roomId, position: await headPosition(app.url) });
+    if (!read.ok) throw new Error(JSON.stringify(read));
     await fran.send('rooms.remove', { commandId: randomUUID(), roomId, userId: 'alice', reason: 'left the program' });
     const head = await headPosition(app.url);
     closeAllClients();
@@ -206,6 +208,7 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
 
     const live = await dumpTables(data, READ_MODEL_TABLES);
     expect(live.room_messages).toHaveLength(20);
+    expect(live.room_read_marks).toHaveLength(1);
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...data.env },
     });

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { HELD_MESSAGE_RELEASE } from '@haven/safety/conversation-port';
 import { RoomHeldMessageRelease } from './safety/room-held-message.release';
 import { ModerationController } from './edge/moderation.controller';
+import { MyRoomsController } from './edge/my-rooms.controller';
 import { RoomsController } from './edge/rooms.controller';
 import { RoomsGateway } from './edge/rooms.gateway';
 import { MuteExpiryProcessor } from './mute-expiry.processor';
@@ -12,7 +13,7 @@ import { RoomActivityLimits } from './room-activity-limits';
 /** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
 @Global()
 @Module({
-  controllers: [RoomsController, ModerationController],
+  controllers: [RoomsController, ModerationController, MyRoomsController],
   providers: [
     RoomCommandsService,
     RoomSignalsService,

@@ -144,18 +144,50 @@ export async function messageHistory(
 ): Promise<MessageView[]> {
   if (within?.length === 0) return [];
   const params: SqlValue[] = [roomId, page.after ?? page.before ?? Number.MAX_SAFE_INTEGER, page.limit];
-  const windows = (within ?? []).map(({ from, to }) => {
-    params.push(from);
-    if (to === null) return `position >= $${params.length}`;
-    params.push(to);
-    return `(position >= $${params.length - 1} and position < $${params.length})`;
-  });
-  const inWindows = windows.length > 0 ? ` and (${windows.join(' or ')})` : '';
+  const inWindows = inWindowsClause(within ?? [], params);
   const rows =
     page.after !== undefined
       ? await db.query(`select * from room_messages where room_id = $1 and position > $2${inWindows} order by position asc limit $3`, params)
       : (await db.query(`select * from room_messages where room_id = $1 and position < $2${inWindows} order by position desc limit $3`, params)).reverse();
   return rows.map((r) => messageViewOf(r, asModerator));
+}
+
+/** ` and (<position in one of the windows>)`, its bounds pushed onto `params`; '' for no windows (no bound). */
+function inWindowsClause(within: readonly PositionWindow[], params: SqlValue[]): string {
+  const windows = within.map(({ from, to }) => {
+    params.push(from);
+    if (to === null) return `position >= $${params.length}`;
+    params.push(to);
+    return `(position >= $${params.length - 1} and position < $${params.length})`;
+  });
+  return windows.length > 0 ? ` and (${windows.join(' or ')})` : '';
+}
+
+/**
+ * A member's unread messages in a room: posted by others after `after` (their read mark) inside the windows they were
+ * in the room, not deleted (a redacted message still arrived); with the room's newest message that is not deleted.
+ */
+export async function unreadIn(
+  db: SqlExecutor,
+  roomId: string,
+  readerId: string,
+  after: number,
+  within: readonly PositionWindow[],
+): Promise<{ unread: number; newest: { position: number; postedAt: string } | null }> {
+  const params: SqlValue[] = [roomId, readerId, after];
+  const inWindows = within.length > 0 ? inWindowsClause(within, params) : ' and false';
+  const [counted] = await db.query<{ unread: number | string }>(
+    `select count(*) as unread from room_messages
+     where room_id = $1 and author_id <> $2 and position > $3 and deleted = 0${inWindows}`,
+    params,
+  );
+  const newestParams: SqlValue[] = [roomId];
+  const newestInWindows = within.length > 0 ? inWindowsClause(within, newestParams) : ' and false';
+  const [newest] = await db.query<{ position: number | string; posted_at: string }>(
+    `select position, posted_at from room_messages where room_id = $1 and deleted = 0${newestInWindows} order by position desc limit 1`,
+    newestParams,
+  );
+  return { unread: Number(counted.unread), newest: newest ? { position: Number(newest.position), postedAt: newest.posted_at } : null };
 }
 
 /** Which of these messages have been redacted since (for catch-up placeholders). */

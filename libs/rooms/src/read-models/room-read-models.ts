@@ -4,6 +4,7 @@ import { muteDeadlinesProjection } from './mute-deadlines.projection';
 import { roomDirectoryProjection } from './room-directory.projection';
 import { roomMembershipProjection } from './room-membership.projection';
 import { roomMessagesProjection } from './room-messages.projection';
+import { roomReadMarksProjection } from './room-read-marks.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
 export const roomReadModels = [
@@ -13,4 +14,5 @@ export const roomReadModels = [
   roomReportsProjection,
   moderationLogProjection,
   muteDeadlinesProjection,
+  roomReadMarksProjection,
 ];

@@ -1,0 +1,59 @@
+import type { Actor } from '@haven/domain';
+import type { SqlExecutor } from '@haven/event-store';
+import { findRoom } from './room-directory.projection';
+import { periodsOfActor, periodsOfUser } from './room-membership.projection';
+import { unreadIn } from './room-messages.projection';
+
+/** A room the reader is in now, with what is new in it for them. */
+export interface MyRoom {
+  roomId: string;
+  name: string;
+  /** a group's kind, or `mentor_pair` / `family_session` (whose pairing or session names the people) */
+  kind: string;
+  archived: boolean;
+  locked: boolean;
+  moderator: boolean;
+  /** the position of the reader's current join */
+  since: number;
+  /** the reader's read mark (`rooms.markRead`), 0 before the first */
+  readPosition: number;
+  /** messages by others after the read mark, posted while the reader was in the room, not deleted */
+  unread: number;
+  /** the newest message the reader may read there, not deleted */
+  newestMessage: { position: number; postedAt: string } | null;
+}
+
+/**
+ * Every room the login is a member of now, pair and family session rooms included (a family login: its session's
+ * room once admitted), the most recently active first: what a client shows when it opens, before catch-up or live
+ * events move the counts on.
+ */
+export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> {
+  const periods = periodsOfActor(await periodsOfUser(db, actor.userId), actor);
+  const marks = new Map(
+    (await db.query<{ room_id: string; position: number | string }>(`select room_id, position from room_read_marks where user_id = $1`, [actor.userId])).map(
+      (r) => [r.room_id, Number(r.position)],
+    ),
+  );
+  const rooms: MyRoom[] = [];
+  for (const current of periods.filter((p) => p.to === null)) {
+    const room = await findRoom(db, current.roomId);
+    if (!room) continue;
+    const readPosition = marks.get(current.roomId) ?? 0;
+    const { unread, newest } = await unreadIn(db, current.roomId, actor.userId, readPosition, periods.filter((p) => p.roomId === current.roomId));
+    rooms.push({
+      roomId: room.roomId,
+      name: room.name,
+      kind: room.kind,
+      archived: room.archived,
+      locked: room.locked,
+      moderator: current.moderator,
+      since: current.from,
+      readPosition,
+      unread,
+      newestMessage: newest,
+    });
+  }
+  const activity = (room: MyRoom) => room.newestMessage?.position ?? room.since;
+  return rooms.sort((a, b) => activity(b) - activity(a));
+}
