@@ -91,6 +91,7 @@ const safetyPolicy = createSafetyDeliveryPolicy([roomConversationPort], {
   resources: DEFAULT_CRISIS_RESOURCES,
   onCall: [],
   escalateAfterSeconds: 300,
+  pager: null,
 });
 const policies: DeliveryPolicy[] = [roomDeliveryPolicy, safetyPolicy];
 

@@ -14,6 +14,7 @@ const EVENT_FILES = [
   'libs/mentoring/src/domain/mentor-profile.ts',
   'libs/family-sessions/src/domain/family-session.events.ts',
   'libs/safety/src/domain/safety-alert.events.ts',
+  'libs/safety/src/domain/safety-pager.events.ts',
   'libs/safety/src/domain/on-call.decider.ts',
   'libs/personal-data/src/domain/person.events.ts',
   'libs/personal-data/src/domain/reads.events.ts',
@@ -48,7 +49,7 @@ describe('the event types read models declare', () => {
     it(`${projection.name} lists every type it applies`, async () => {
       const unlisted = DOMAIN_TYPES.filter((type) => !projection.eventTypes!.includes(type));
       for (const type of unlisted) {
-        for (const streamId of ['room-r1', 'mentee-alice', 'mentor-profile-m1', 'session-s1', 'safety-a1', 'person-p1', 'on-call', 'reads-r1']) {
+        for (const streamId of ['room-r1', 'mentee-alice', 'mentor-profile-m1', 'session-s1', 'safety-a1', 'person-p1', 'on-call', 'reads-r1', 'pager-a1']) {
           const statements: string[] = [];
           await projection.apply(recordingWriter(statements), eventOf(type, streamId));
           expect({ type, streamId, statements }).toEqual({ type, streamId, statements: [] });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PAGE_KINDS, type PageKind } from './domain/safety-pager.events';
 import { validateCrisisList } from './screening/crisis-screen';
 import { DEFAULT_CRISIS_LIST, DEFAULT_CRISIS_RESOURCES, type CrisisList, type CrisisResources } from './screening/default-crisis-phrases';
 
@@ -9,6 +10,38 @@ export interface SafetyConfig {
   /** user ids of the clinicians on call; empty: every clinician is on call */
   onCall: string[];
   escalateAfterSeconds: number;
+  /** the clinic's on-call paging service, told of alerts nobody may be online to see; null: none */
+  pager: PagerConfig | null;
+}
+
+/** SAFETY_PAGER_URL, SAFETY_PAGER_SECRET, SAFETY_PAGER_ON (docs/SAFETY.md, "Paging the clinic"). */
+export interface PagerConfig {
+  url: string;
+  /** signs each page's body (HMAC-SHA256) so the receiver can tell it came from here; null: unsigned */
+  secret: string | null;
+  on: PageKind[];
+}
+
+function pagerConfigFrom(env: Record<string, string | undefined>): PagerConfig | null {
+  const raw = env.SAFETY_PAGER_URL?.trim();
+  if (!raw) {
+    if (env.SAFETY_PAGER_SECRET?.trim() || env.SAFETY_PAGER_ON?.trim()) throw new Error('SAFETY_PAGER_SECRET and SAFETY_PAGER_ON need SAFETY_PAGER_URL');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('SAFETY_PAGER_URL must be an http:// or https:// URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('SAFETY_PAGER_URL must be an http:// or https:// URL');
+  const secret = env.SAFETY_PAGER_SECRET?.trim() || null;
+  if (secret !== null && secret.length < 32) throw new Error('SAFETY_PAGER_SECRET must be at least 32 characters');
+  const on = (env.SAFETY_PAGER_ON?.trim() || PAGE_KINDS.join(',')).split(',').map((s) => s.trim());
+  if (on.length === 0 || on.some((kind) => !PAGE_KINDS.includes(kind as PageKind))) {
+    throw new Error(`SAFETY_PAGER_ON must name one or both of ${PAGE_KINDS.join(', ')}, comma-separated`);
+  }
+  return { url: url.toString(), secret, on: [...new Set(on as PageKind[])] };
 }
 
 export function safetyConfigFrom(env: Record<string, string | undefined>): SafetyConfig {
@@ -30,5 +63,5 @@ export function safetyConfigFrom(env: Record<string, string | undefined>): Safet
   const escalateAfterSeconds = Number(env.SAFETY_ESCALATE_AFTER_SECONDS?.trim() || 300);
   if (!Number.isFinite(escalateAfterSeconds) || escalateAfterSeconds < 0) throw new Error('SAFETY_ESCALATE_AFTER_SECONDS must be a number of seconds');
   const onCall = (env.SAFETY_ON_CALL ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return { list, resources, onCall, escalateAfterSeconds };
+  return { list, resources, onCall, escalateAfterSeconds, pager: pagerConfigFrom(env) };
 }

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CONVERSATION_PORTS, type ConversationPort } from './conversation-port';
 import { EscalationProcessor } from './escalation.processor';
 import type { SafetyConfig } from './safety-config';
+import { SafetyPagerProcessor } from './safety-pager.processor';
 import { SafetyController } from './safety.controller';
 import { SafetyGateway } from './safety.gateway';
 import { SAFETY_CONFIG, SafetyService } from './safety.service';
@@ -22,6 +23,7 @@ export class SafetyModule {
         { provide: CONVERSATION_PORTS, useValue: options.ports },
         SafetyService,
         EscalationProcessor,
+        SafetyPagerProcessor,
         SafetyGateway,
       ],
       exports: [SafetyService],

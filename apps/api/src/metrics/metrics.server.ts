@@ -7,7 +7,7 @@ import { LogFollower, RealtimeGateway } from '@haven/realtime';
 import { RoomActivityLimits } from '@haven/rooms';
 import { waitingFamilyGuestCount } from '@haven/family-sessions';
 import { awayMentorCount, openMentorRequestStats } from '@haven/mentoring';
-import { openAlertCounts } from '@haven/safety';
+import { openAlertCounts, pagesNotThrough } from '@haven/safety';
 import type { Environment } from '../config/environment';
 import { listenHost } from '../listen-host';
 import { HavenIoAdapter } from '../realtime/haven-io.adapter';
@@ -92,6 +92,16 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         this.reset();
         const counts = await openAlertCounts(storage.sql).catch(() => []);
         for (const { status, escalated, count } of counts) this.set({ status, escalated: escalated ? 'yes' : 'no' }, count);
+      },
+    });
+
+    new Gauge({
+      name: 'haven_safety_pages_not_through',
+      help: 'pages to the on-call service (SAFETY_PAGER_URL) tried and not taken yet while their alert waits for someone: alert on > 0',
+      registers,
+      async collect() {
+        const count = await pagesNotThrough(storage.sql).catch(() => null);
+        if (count !== null) this.set(count);
       },
     });
 
