@@ -7,7 +7,7 @@ import { readLog } from '../support/event-log';
 import { describeWithPostgres } from '../support/postgres';
 import { closeClientsAndAppAfterEach, connect, settle } from '../support/sockets';
 import { caughtUp, STORES } from '../support/stores';
-import { accepted, roomWithAliceAndBob } from './rooms/rooms-helpers';
+import { accepted, httpGet, roomWithAliceAndBob } from './rooms/rooms-helpers';
 import { twoNodesPerFile } from './scale-out-helpers';
 
 /*
@@ -63,6 +63,7 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
   it('pages when an alert is raised and when it escalates, retries a failing pager, and sends neither who nor what', async () => {
     app = await AppProcess.start(freshData(store), { SAFETY_PAGER_URL: pager.url, SAFETY_PAGER_SECRET: SECRET, DEADLINE_POLL_MS: '50' });
     const { alice, roomId } = await roomWithAliceAndBob(app);
+    const kim = await connect(app, 'dr-kim', 'clinician');
     pager.answers.push(503);
 
     const ack = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: CRISIS_TEXT });
@@ -115,8 +116,12 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
       'SafetyAlertPageAttempted escalated 1',
       'SafetyAlertPaged escalated 1',
     ]);
+    // the safety queue tells staff the on-call service was told, and when
+    expect((await httpGet(app, kim, '/safety/alerts')).body.data.map((alert: { alertId: string; pages: unknown }) => [alert.alertId, alert.pages])).toEqual([
+      [alertId, [{ kind: 'raised', status: 'sent', attempts: 2, pagedAt: expect.any(String) }, { kind: 'escalated', status: 'sent', attempts: 1, pagedAt: expect.any(String) }]],
+    ]);
     // sent to no client
-    for (const client of [alice]) expect(client.events.filter((e) => e.type.startsWith('SafetyAlertPage'))).toEqual([]);
+    for (const client of [alice, kim]) expect(client.events.filter((e) => e.type.startsWith('SafetyAlertPage'))).toEqual([]);
   });
 
   it('stops paging about an alert once someone acknowledged it', async () => {
@@ -134,6 +139,10 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
     // operators see a page that did not get through while its alert waits
     await caughtUp(app.url);
     expect(await pagesNotThrough()).toBe('1');
+    // SAFETY_PAGER_ON=raised: the queue shows that page only
+    expect((await httpGet(app, kim, '/safety/alerts')).body.data.find((alert: { alertId: string }) => alert.alertId === alertId).pages).toEqual([
+      { kind: 'raised', status: 'failing', attempts: 1, pagedAt: null },
+    ]);
     await accepted(kim, 'safety.acknowledge', { alertId });
     await caughtUp(app.url);
     await advanceClock(app, 600_000);

@@ -14,13 +14,13 @@ export const safetyPagesProjection: Projection = {
   async migrate(db) {
     await db.execute(`create table if not exists safety_pages (
       alert_id text not null, kind text not null, fell_due_at text not null, due_at text not null, attempts integer not null,
-      paged integer not null, primary key (alert_id, kind))`);
+      paged integer not null, paged_at text, primary key (alert_id, kind))`);
     await db.execute(`create index if not exists safety_pages_due on safety_pages (paged, due_at)`);
   },
   async apply(tx, recorded: RecordedEvent) {
     const event = recorded as unknown as (SafetyEvent | SafetyPagerEvent) & RecordedEvent;
     const due = (alertId: string, kind: PageKind, at: string) =>
-      tx.execute(`insert into safety_pages values ($1, $2, $3, $3, 0, 0) on conflict (alert_id, kind) do nothing`, [alertId, kind, at]);
+      tx.execute(`insert into safety_pages values ($1, $2, $3, $3, 0, 0, null) on conflict (alert_id, kind) do nothing`, [alertId, kind, at]);
     switch (event.type) {
       case 'SafetyAlertRaised':
         if (recorded.streamId.startsWith('safety-')) await due(event.data.alertId, 'raised', event.data.raisedAt);
@@ -40,7 +40,7 @@ export const safetyPagesProjection: Projection = {
         return;
       case 'SafetyAlertPaged':
         if (!isPagerStream(recorded.streamId)) return;
-        await tx.execute(`update safety_pages set paged = 1 where alert_id = $1 and kind = $2`, [event.data.alertId, event.data.kind]);
+        await tx.execute(`update safety_pages set paged = 1, paged_at = $3 where alert_id = $1 and kind = $2`, [event.data.alertId, event.data.kind, event.data.pagedAt]);
         return;
       default:
         return;
@@ -79,4 +79,33 @@ export async function pagesNotThrough(db: SqlExecutor): Promise<number> {
      where p.paged = 0 and p.attempts > 0 and q.status = 'raised'`,
   );
   return Number(row.count);
+}
+
+/** How paging about one alert went, for the safety queue: `sent` (with when), `failing` (tried, not taken), `not_sent`. */
+export interface PageStatus {
+  kind: PageKind;
+  status: 'sent' | 'failing' | 'not_sent';
+  attempts: number;
+  pagedAt: string | null;
+}
+
+/** The page status of each of these alerts, by alert id (kinds the clinic does not page are left out). */
+export async function pageStatuses(db: SqlExecutor, alertIds: readonly string[], kinds: readonly PageKind[]): Promise<Map<string, PageStatus[]>> {
+  const statuses = new Map<string, PageStatus[]>();
+  if (alertIds.length === 0 || kinds.length === 0) return statuses;
+  type Row = { alert_id: string; kind: PageKind; attempts: number | string; paged: number | string; paged_at: string | null };
+  const rows: Row[] = [];
+  // in chunks: a queue can hold more alerts than a statement takes parameters
+  for (let i = 0; i < alertIds.length; i += 500) {
+    const chunk = alertIds.slice(i, i + 500);
+    const placeholders = chunk.map((_, j) => `$${j + 1}`).join(', ');
+    rows.push(...(await db.query<Row>(`select alert_id, kind, attempts, paged, paged_at from safety_pages where alert_id in (${placeholders}) order by kind desc`, chunk)));
+  }
+  for (const r of rows) {
+    if (!kinds.includes(r.kind)) continue;
+    const attempts = Number(r.attempts);
+    const status = Number(r.paged) === 1 ? 'sent' : attempts > 0 ? 'failing' : 'not_sent';
+    statuses.set(r.alert_id, [...(statuses.get(r.alert_id) ?? []), { kind: r.kind, status, attempts, pagedAt: r.paged_at }]);
+  }
+  return statuses;
 }

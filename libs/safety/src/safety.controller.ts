@@ -9,6 +9,7 @@ import { AlertsQuery } from './safety.requests';
 import { onCallNow } from './on-call.projection';
 import { SAFETY_CONFIG } from './safety.service';
 import type { SafetyConfig } from './safety-config';
+import { pageStatuses } from './safety-pages.projection';
 import { safetyAlerts, type SafetyAlertView } from './safety-queue.projection';
 
 @ApiTags('safety')
@@ -54,9 +55,14 @@ export class SafetyController {
     return { ok: true, data: await this.described(mine) };
   }
 
-  /** each alert's conversation with its name and type, read once per conversation */
+  /**
+   * each alert's conversation with its name and type, read once per conversation; with a pager (SAFETY_PAGER_URL), how
+   * paging about it went, so staff know whether the on-call service was told
+   */
   private async described(alerts: SafetyAlertView[]) {
     const descriptions = new Map<string, { name: string; type: string } | null>();
+    const pager = this.config.pager;
+    const pages = pager ? await pageStatuses(this.storage.sql, alerts.map((alert) => alert.alertId), pager.on) : null;
     const out = [];
     for (const alert of alerts) {
       const { kind, id } = alert.conversation;
@@ -66,7 +72,8 @@ export class SafetyController {
         descriptions.set(key, (await port?.describe?.(this.storage.sql, id)) ?? null);
       }
       const description = descriptions.get(key);
-      out.push(description ? { ...alert, conversation: { ...alert.conversation, ...description } } : alert);
+      const paging = pages ? { pages: pages.get(alert.alertId) ?? [] } : {};
+      out.push({ ...alert, ...(description ? { conversation: { ...alert.conversation, ...description } } : {}), ...paging });
     }
     return out;
   }
