@@ -15,7 +15,9 @@ export const safetyPagesProjection: Projection = {
     await db.execute(`create table if not exists safety_pages (
       alert_id text not null, kind text not null, fell_due_at text not null, due_at text not null, attempts integer not null,
       paged integer not null, paged_at text, primary key (alert_id, kind))`);
-    await db.execute(`create index if not exists safety_pages_due on safety_pages (paged, due_at)`);
+    // pages are looked for among those fallen due within the last PAGE_GIVE_UP_MINUTES: older rows (an alert nobody
+    // acknowledged for a day, a kind the clinic does not page) stay out of every poll
+    await db.execute(`create index if not exists safety_pages_recent on safety_pages (paged, fell_due_at)`);
   },
   async apply(tx, recorded: RecordedEvent) {
     const event = recorded as unknown as (SafetyEvent | SafetyPagerEvent) & RecordedEvent;
