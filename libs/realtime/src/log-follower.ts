@@ -213,7 +213,9 @@ export class LogFollower {
       const opened = new Map<RecordedEvent, Promise<unknown>>();
       const wire = (form: RecordedEvent) => opened.get(form) ?? opened.set(form, this.outbound.reveal(toWireEvent(form))).get(form)!;
       for (const { to, except, event: form } of route.deliveries) {
-        if (to.length > 0) this.server.local.to(to).except(except).emit('event', await wire(form));
+        if (to.length === 0) continue;
+        this.server.local.to(to).except(except).emit('event', await wire(form));
+        await this.recordLiveReads(owner, form, to, except);
       }
       this.move(route.leaveAfter, 'leave');
       for (const { userId, code, message } of route.endSessions ?? []) {
@@ -225,6 +227,27 @@ export class LogFollower {
     this.delivered = event.position;
     this.processedByType.set(event.type, (this.processedByType.get(event.type) ?? 0) + 1);
     if (this.waiters.size > 0) this.wakeWaiters();
+  }
+
+  /**
+   * A record about people sent live to staff is a read of it too (the recorder keeps staff only). Recorded after the
+   * emit and off the delivery queue: an alert is not held back for its record, and a failure is logged, not retried.
+   * Each node records for its own sockets; the recorder's window makes a user's sockets on several nodes one record.
+   */
+  private async recordLiveReads(owner: DeliveryPolicy, form: RecordedEvent, to: string[], except: string[]): Promise<void> {
+    if (this.reads === readsNotRecorded) return;
+    const subjects = owner.recordsAbout(form);
+    if (subjects.length === 0) return;
+    const readers = new Map<string, Actor>();
+    for (const socket of await this.server!.local.in(to).except(except).fetchSockets()) {
+      const actor = (socket.data as { actor?: Actor } | undefined)?.actor;
+      if (actor) readers.set(`${actor.userId} ${actor.role}`, actor);
+    }
+    for (const actor of readers.values()) {
+      this.reads.record(actor, { what: 'socket.live', params: {}, subjects }).catch((error: unknown) => {
+        this.logger.error('a live read of records could not be recorded', { error: error instanceof Error ? error.name : 'error', position: form.position });
+      });
+    }
   }
 
   /** Moves this node's sockets only: every node follows the log and moves its own. */

@@ -20,7 +20,12 @@ const WINDOW_MS = 15 * 60_000;
 
 const advanceClock = (app: AppProcess, ms: number) =>
   fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
-const readsInLog = async (app: AppProcess) => (await readLog(app.data)).filter((e) => e.type === 'PersonalDataRead');
+/** HTTP reads; a socket's (`socket.live`, `socket.catch-up`) are the last test's */
+const HTTP_READ = (what: string) => !what.startsWith('socket.');
+const CATCH_UP = (what: string) => what === 'socket.catch-up';
+const readsInLog = async (app: AppProcess, which: (what: string) => boolean = HTTP_READ) =>
+  (await readLog(app.data)).filter((e) => e.type === 'PersonalDataRead' && which(e.data.what));
+const httpReadsOf = (answer: { body: { data: { reads: { what: string }[] } } }) => answer.body.data.reads.filter((r) => HTTP_READ(r.what));
 
 describe.each(STORES)('the record of staff reads on %s', (store) => {
   let app: AppProcess;
@@ -73,15 +78,15 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     const aboutAlice = await httpGet(app, ada, '/people/alice/reads');
     expect(aboutAlice.status).toBe(200);
     expect(aboutAlice.body.data.userId).toBe('alice');
-    expect(aboutAlice.body.data.reads.map((r: { by: string; what: string }) => `${r.by} ${r.what}`)).toEqual([
+    expect(httpReadsOf(aboutAlice).map((r: any) => `${r.by} ${r.what}`)).toEqual([
       'dr-kim safety.alerts',
       'fran rooms.reports',
       'dr-kim safety.alerts',
     ]);
-    expect(aboutAlice.body.data.reads[1]).toEqual({ position: reads[1].position, by: 'fran', role: 'facilitator', what: 'rooms.reports', params: { roomId }, readAt: expect.any(String) });
+    expect(httpReadsOf(aboutAlice)[1]).toEqual({ position: reads[1].position, by: 'fran', role: 'facilitator', what: 'rooms.reports', params: { roomId }, readAt: expect.any(String) });
     const older = await httpGet(app, ada, `/people/alice/reads?before=${reads[1].position}`);
-    expect(older.body.data.reads.map((r: { position: number }) => r.position)).toEqual([reads[0].position]);
-    expect((await httpGet(app, ada, '/people/bob/reads')).body.data.reads.map((r: { by: string }) => r.by)).toEqual(['fran']);
+    expect(httpReadsOf(older).map((r: any) => r.position)).toEqual([reads[0].position]);
+    expect(httpReadsOf(await httpGet(app, ada, '/people/bob/reads')).map((r: any) => r.by)).toEqual(['fran']);
     for (const reader of [kim, fran, bob, alice]) {
       expect(await httpGet(app, reader, '/people/alice/reads')).toMatchObject({ status: 403, body: { ok: false, error: { code: 'AUTH.FORBIDDEN' } } });
     }
@@ -94,7 +99,7 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
 
     // alice's export holds who was shown her records
     const exported = await httpPost(app, ada, '/people/alice/export', { commandId: randomUUID() });
-    const readsOfAlice = exported.body.data.events.filter((e: { type: string }) => e.type === 'PersonalDataRead');
+    const readsOfAlice = exported.body.data.events.filter((e: { type: string; data: { what: string } }) => e.type === 'PersonalDataRead' && HTTP_READ(e.data.what));
     expect(readsOfAlice.map((e: { actorId: string }) => e.actorId)).toEqual(['dr-kim', 'fran', 'dr-kim', 'ada']);
 
     // sent to nobody, live or on catch-up
@@ -143,7 +148,7 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     expect(recorded).toEqual(reads.map(([reader, , what, params, subjects]) => ({ by: reader.userId, what, params, subjects })));
   });
 
-  it('records a catch-up by staff (auth.lastPosition, sync) as a read of the records it sent, before sending them; not the conversation, not live', async () => {
+  it('records a catch-up by staff (auth.lastPosition, sync) as a read of the records it sent, before sending them, and what reached them live; not the conversation', async () => {
     app = await AppProcess.start(freshData(store));
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const kim = await connect(app, 'dr-kim', 'clinician');
@@ -155,7 +160,7 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     await caughtUp(app.url);
     const franChats = await connect(app, 'fran', 'facilitator', { lastPosition: start });
     await franChats.waitForEvent((e) => e.type === 'MessagePosted');
-    expect(await readsInLog(app)).toEqual([]);
+    expect(await readsInLog(app, CATCH_UP)).toEqual([]);
 
     expect(await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: CRISIS_TEXT })).toMatchObject({ ok: true, data: { held: true } });
     const { messageId } = await post(alice, roomId, 'something bob did not like');
@@ -163,30 +168,36 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     await accepted(fran, 'rooms.mute', { roomId, userId: 'bob', durationSeconds: 300, reason: 'cool down' });
     await kim.waitForEvent((e) => e.type === 'MessageReported');
     await caughtUp(app.url);
-    // live delivery is how staff are told to act: not recorded
-    expect(await readsInLog(app)).toEqual([]);
+    expect(await readsInLog(app, CATCH_UP)).toEqual([]);
+    // what reached staff live is recorded too, after it was sent: the clinician got the alert and the report (every
+    // group room's reports go to clinicians), the facilitator those and the mute she made; the participants nothing
+    const live = async () =>
+      (await readsInLog(app, (what) => what === 'socket.live')).map((e) => `${e.data.by} ${e.data.subjects.join(',')}`).sort();
+    const expectedLive = ['dr-kim alice', 'dr-kim alice,bob', 'fran alice', 'fran alice,bob', 'fran bob'];
+    for (let tries = 0; tries < 100 && (await live()).length < expectedLive.length; tries++) await settle(50);
+    expect(await live()).toEqual(expectedLive);
 
     // a participant's catch-up of their own room records nothing
     const aliceLater = await connect(app, 'alice', 'participant', { lastPosition: start });
     await aliceLater.waitForEvent((e) => e.type === 'MessagePosted' && e.data.messageId === messageId);
-    expect(await readsInLog(app)).toEqual([]);
+    expect(await readsInLog(app, CATCH_UP)).toEqual([]);
 
     // the clinician reconnects from `start`: sent the alert about alice and the report (alice's message, bob's report)
     const kimLater = await connect(app, 'dr-kim', 'clinician', { lastPosition: start });
     expect(kimLater.events.map((e) => e.type)).toEqual(expect.arrayContaining(['SafetyAlertRaised', 'MessageReported']));
     // recorded before the events were sent: the record is in the log once `ready` has come
-    let reads = await readsInLog(app);
+    let reads = await readsInLog(app, CATCH_UP);
     expect(reads.map((e) => e.data)).toEqual([
       { by: 'dr-kim', role: 'clinician', what: 'socket.catch-up', params: {}, subjects: ['alice', 'bob'], readAt: expect.any(String) },
     ]);
     // the same catch-up again in the window: no second record
     const kimAgain = await connect(app, 'dr-kim', 'clinician', { lastPosition: start });
     expect(kimAgain.events.length).toBe(kimLater.events.length);
-    expect(await readsInLog(app)).toHaveLength(1);
+    expect(await readsInLog(app, CATCH_UP)).toHaveLength(1);
 
     // the facilitator's sync: the room's alert, report and mute (bob)
     expect(await fran.send('sync', { after: start })).toMatchObject({ ok: true, data: { caughtUp: expect.any(Number) } });
-    reads = await readsInLog(app);
+    reads = await readsInLog(app, CATCH_UP);
     expect(reads.map((e) => `${e.data.by} ${e.data.what} ${e.data.subjects.join(',')}`)).toEqual([
       'dr-kim socket.catch-up alice,bob',
       'fran socket.catch-up alice,bob',
@@ -196,7 +207,10 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     await caughtUp(app.url);
     const ada = await connect(app, 'ada', 'admin');
     const aboutAlice = await httpGet(app, ada, '/people/alice/reads');
-    expect(aboutAlice.body.data.reads.map((r: { by: string; what: string }) => `${r.by} ${r.what}`)).toEqual(['fran socket.catch-up', 'dr-kim socket.catch-up']);
+    expect(aboutAlice.body.data.reads.filter((r: { what: string }) => CATCH_UP(r.what)).map((r: { by: string; what: string }) => `${r.by} ${r.what}`)).toEqual([
+      'fran socket.catch-up',
+      'dr-kim socket.catch-up',
+    ]);
     const adaLater = await connect(app, 'ada', 'admin', { lastPosition: start });
     await settle();
     for (const client of [kim, kimLater, kimAgain, fran, franChats, alice, aliceLater, bob, adaLater]) {
@@ -208,7 +222,7 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
 describeWithPostgres('the record of staff reads on two nodes sharing the store (PostgreSQL)', () => {
   const nodes = twoNodesPerFile();
 
-  it('records the same read made on both nodes at once a single time', async () => {
+  it('records the same read made on both nodes at once a single time, over HTTP and live', async () => {
     const run = randomUUID().slice(0, 6);
     const [carl, kimOnA, kimOnB] = await Promise.all([
       connect(nodes.A, `carl-${run}`, 'participant'),
@@ -221,7 +235,12 @@ describeWithPostgres('the record of staff reads on two nodes sharing the store (
 
     const answers = await Promise.all([kimOnA, kimOnB, kimOnA, kimOnB].map((kim, i) => httpGet(i % 2 ? nodes.B : nodes.A, kim, '/safety/alerts')));
     for (const answer of answers) expect(answer.body.data.map((alert: { userId: string }) => alert.userId)).toContain(`carl-${run}`);
-    const recorded = (await readLog(nodes.data)).filter((e) => e.type === 'PersonalDataRead' && e.data.by === `kim-${run}`);
-    expect(recorded.map((e) => e.data.subjects)).toEqual([[`carl-${run}`]]);
+    const recorded = async (what: string) =>
+      (await readLog(nodes.data)).filter((e) => e.type === 'PersonalDataRead' && e.data.by === `kim-${run}` && e.data.what === what).map((e) => e.data.subjects);
+    expect(await recorded('safety.alerts')).toEqual([[`carl-${run}`]]);
+    // the alert reached kim live on both nodes: each node records for its own socket, and the window makes it one
+    for (let tries = 0; tries < 100 && (await recorded('socket.live')).length === 0; tries++) await settle(50);
+    await settle(300);
+    expect(await recorded('socket.live')).toEqual([[`carl-${run}`]]);
   });
 });
