@@ -231,8 +231,10 @@ export class LogFollower {
 
   /**
    * A record about people sent live to staff is a read of it too (the recorder keeps staff only). Recorded after the
-   * emit and off the delivery queue: an alert is not held back for its record, and a failure is logged, not retried.
-   * Each node records for its own sockets; the recorder's window makes a user's sockets on several nodes one record.
+   * emit, so an alert is never held back for its record; the next event waits for it, so that once an event is
+   * delivered (and its command acked) its reads are in the log. A failure is logged, not retried: throwing would make
+   * the follower deliver the event again. Each node records for its own sockets; the recorder's window makes a user's
+   * sockets on several nodes one record.
    */
   private async recordLiveReads(owner: DeliveryPolicy, form: RecordedEvent, to: string[], except: string[]): Promise<void> {
     if (this.reads === readsNotRecorded) return;
@@ -243,11 +245,13 @@ export class LogFollower {
       const actor = (socket.data as { actor?: Actor } | undefined)?.actor;
       if (actor) readers.set(`${actor.userId} ${actor.role}`, actor);
     }
-    for (const actor of readers.values()) {
-      this.reads.record(actor, { what: 'socket.live', params: {}, subjects }).catch((error: unknown) => {
-        this.logger.error('a live read of records could not be recorded', { error: error instanceof Error ? error.name : 'error', position: form.position });
-      });
-    }
+    await Promise.all(
+      [...readers.values()].map((actor) =>
+        this.reads.record(actor, { what: 'socket.live', params: {}, subjects }).catch((error: unknown) => {
+          this.logger.error('a live read of records could not be recorded', { error: error instanceof Error ? error.name : 'error', position: form.position });
+        }),
+      ),
+    );
   }
 
   /** Moves this node's sockets only: every node follows the log and moves its own. */

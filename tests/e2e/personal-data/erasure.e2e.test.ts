@@ -171,9 +171,14 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
     const exported = await exportOf('alice');
     expect(exported.status).toBe(200);
     const { events, throughPosition } = exported.body.data;
-    expect(events.map((e: any) => e.type)).toEqual(['MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted']);
+    // with who was shown her records: fran, the room's facilitator, got the report and the mute live
+    expect(events.map((e: any) => e.type)).toEqual(['MemberJoined', 'MessagePosted', 'MessageReported', 'PersonalDataRead', 'MemberMuted', 'PersonalDataRead']);
     expect(events[1]).toMatchObject({ actorId: 'alice', streamId: `room-${roomId}`, data: { authorId: 'alice', text: aliceWords } });
-    expect(events[3]).toMatchObject({ actorId: 'fran', data: { userId: 'alice', reason: 'cool down' } });
+    expect(events[4]).toMatchObject({ actorId: 'fran', data: { userId: 'alice', reason: 'cool down' } });
+    expect([events[3].data, events[5].data]).toEqual([
+      expect.objectContaining({ by: 'fran', what: 'socket.live', subjects: ['alice', 'bob'] }),
+      expect.objectContaining({ by: 'fran', what: 'socket.live', subjects: ['alice'] }),
+    ]);
     expect(JSON.stringify(events)).not.toContain('bob says something of his own');
     const log = await readLog(data);
     expect(log.find((e) => e.type === 'PersonalDataExported')).toMatchObject({ actorId: 'ada', data: { userId: 'alice', throughPosition, by: 'ada' } });
@@ -181,7 +186,9 @@ describe.each(STORES)('personal data sealed in the log, and erased by deleting i
     await erase(app, 'alice');
     const afterErasure = (await exportOf('alice')).body.data.events;
     expect(afterErasure.find((e: any) => e.type === 'MessagePosted').data.text).toBeNull();
-    expect(afterErasure.map((e: any) => e.type)).toEqual(['MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted', 'PersonalDataExported', 'PersonalDataErased']);
+    expect(afterErasure.map((e: any) => e.type)).toEqual([
+      'MemberJoined', 'MessagePosted', 'MessageReported', 'PersonalDataRead', 'MemberMuted', 'PersonalDataRead', 'PersonalDataExported', 'PersonalDataErased',
+    ]);
   });
 
   it('tells an erasure to everyone who shared a room with the person and to clinicians, live and on catch-up; nobody else', async () => {
