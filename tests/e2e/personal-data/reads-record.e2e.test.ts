@@ -57,6 +57,8 @@ describe.each(STORES)('the record of staff reads on %s', (store) => {
     // the clinician reads the safety queue twice in a window: one record
     const queue = await httpGet(app, kim, '/safety/alerts');
     expect(queue.body.data).toEqual([expect.objectContaining({ userId: 'alice' })]);
+    // no pager configured (SAFETY_PAGER_URL): nothing to say about pages
+    expect(queue.body.data[0]).not.toHaveProperty('pages');
     expect((await httpGet(app, kim, '/safety/alerts')).status).toBe(200);
     // the facilitator reads the room's reports: its reporter and the reported author
     expect((await httpGet(app, fran, `/rooms/${roomId}/reports`)).body.data).toHaveLength(1);
