@@ -212,10 +212,11 @@ export class LogFollower {
       // a form sent through several emits (a family room's guest-safe split) is opened once
       const opened = new Map<RecordedEvent, Promise<unknown>>();
       const wire = (form: RecordedEvent) => opened.get(form) ?? opened.set(form, this.outbound.reveal(toWireEvent(form))).get(form)!;
+      const liveReads: Promise<void>[] = [];
       for (const { to, except, event: form } of route.deliveries) {
         if (to.length === 0) continue;
         this.server.local.to(to).except(except).emit('event', await wire(form));
-        await this.recordLiveReads(owner, form, to, except);
+        liveReads.push(this.recordLiveReads(owner, form, to, except));
       }
       this.move(route.leaveAfter, 'leave');
       for (const { userId, code, message } of route.endSessions ?? []) {
@@ -223,6 +224,8 @@ export class LogFollower {
         sockets.emit('session.ended', { code, message });
         sockets.disconnectSockets(true);
       }
+      // every form is out (the person an alert is about gets their help without waiting on staff's records)
+      await Promise.all(liveReads);
     }
     this.delivered = event.position;
     this.processedByType.set(event.type, (this.processedByType.get(event.type) ?? 0) + 1);
@@ -240,18 +243,30 @@ export class LogFollower {
     if (this.reads === readsNotRecorded) return;
     const subjects = owner.recordsAbout(form);
     if (subjects.length === 0) return;
-    const readers = new Map<string, Actor>();
-    for (const socket of await this.server!.local.in(to).except(except).fetchSockets()) {
-      const actor = (socket.data as { actor?: Actor } | undefined)?.actor;
-      if (actor) readers.set(`${actor.userId} ${actor.role}`, actor);
-    }
+    // who it reached, read now (synchronously), before any channel move after the emit
+    const readers = this.localLogins(to, except);
     await Promise.all(
-      [...readers.values()].map((actor) =>
+      readers.map((actor) =>
         this.reads.record(actor, { what: 'socket.live', params: {}, subjects }).catch((error: unknown) => {
           this.logger.error('a live read of records could not be recorded', { error: error instanceof Error ? error.name : 'error', position: form.position });
         }),
       ),
     );
+  }
+
+  /** the logins of this node's sockets in any of `to` and in none of `except`, each user and role once */
+  private localLogins(to: string[], except: string[]): Actor[] {
+    const namespace = this.server!.sockets;
+    const rooms = namespace.adapter.rooms;
+    const excluded = new Set(except.flatMap((channel) => [...(rooms.get(channel) ?? [])]));
+    const logins = new Map<string, Actor>();
+    for (const channel of to) {
+      for (const id of rooms.get(channel) ?? []) {
+        const actor = excluded.has(id) ? undefined : (namespace.sockets.get(id)?.data as { actor?: Actor } | undefined)?.actor;
+        if (actor) logins.set(`${actor.userId} ${actor.role}`, actor);
+      }
+    }
+    return [...logins.values()];
   }
 
   /** Moves this node's sockets only: every node follows the log and moves its own. */
