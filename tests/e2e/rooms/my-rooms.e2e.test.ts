@@ -10,7 +10,7 @@ import { accepted, createRoom, httpGet, joinAll, oneAppPerFile, post, waitInRoom
  * while the reader was in the room, not deleted) and newest message, what a client lists when it opens.
  */
 
-type MyRoom = { roomId: string; kind: string; moderator: boolean; readPosition: number; unread: number; newestMessage: { position: number } | null };
+type MyRoom = { roomId: string; kind: string; moderator: boolean; readPosition: number; unread: number; newestMessage: { position: number } | null; openReports: number | null };
 
 describe.each(STORES)('GET /me/rooms on %s', (store) => {
   let app: AppProcess;
@@ -46,7 +46,7 @@ describe.each(STORES)('GET /me/rooms on %s', (store) => {
     expect(rooms).toEqual([
       {
         roomId: evening, name: 'Evening', kind: 'peer_support', archived: false, locked: false, moderator: false,
-        since: expect.any(Number), readPosition: 0, unread: 2, newestMessage: { position: own.position, postedAt: expect.any(String) },
+        since: expect.any(Number), readPosition: 0, unread: 2, newestMessage: { position: own.position, postedAt: expect.any(String) }, openReports: null,
       },
     ]);
     // alice: the most recently active room first; fran moderates both and has read neither
@@ -58,6 +58,11 @@ describe.each(STORES)('GET /me/rooms on %s', (store) => {
     await accepted(bob, 'rooms.markRead', { roomId: evening, position: first.position });
     rooms = await myRooms(bob);
     expect(rooms[0]).toMatchObject({ readPosition: first.position, unread: 1 });
+    // a report waits in the evening room's queue: its moderators see how many; members are not told
+    await accepted(bob, 'rooms.report', { roomId: evening, messageId: first.messageId, reason: 'unkind' });
+    expect((await myRooms(fran)).map((room) => [room.roomId, room.openReports])).toEqual([[morning, 0], [evening, 1]]);
+    expect((await myRooms(alice)).map((room) => room.openReports)).toEqual([null, null]);
+
     // a message its author took back is no longer unread
     await accepted(alice, 'rooms.delete', { roomId: evening, messageId: second.messageId });
     expect(await unreadOf(bob)).toEqual({ [evening]: 0 });

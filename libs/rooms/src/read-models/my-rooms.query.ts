@@ -3,6 +3,7 @@ import type { SqlExecutor } from '@haven/event-store';
 import { findRoom } from './room-directory.projection';
 import { periodsOfActor, periodsOfUser } from './room-membership.projection';
 import { unreadIn } from './room-messages.projection';
+import { openReportCount } from './room-reports.projection';
 
 /** A room the reader is in now, with what is new in it for them. */
 export interface MyRoom {
@@ -21,6 +22,8 @@ export interface MyRoom {
   unread: number;
   /** the newest message the reader may read there, not deleted */
   newestMessage: { position: number; postedAt: string } | null;
+  /** for the room's moderators: reports waiting in its queue (not those about their own messages); null for others */
+  openReports: number | null;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
       readPosition,
       unread,
       newestMessage: newest,
+      openReports: current.moderator ? await openReportCount(db, current.roomId, actor.userId) : null,
     });
   }
   const activity = (room: MyRoom) => room.newestMessage?.position ?? room.since;

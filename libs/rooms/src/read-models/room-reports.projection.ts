@@ -139,3 +139,12 @@ export async function moderationQueue(
     ...reportViewOf(r, messages.get(messageKey(r)) ?? null),
   }));
 }
+
+/** How many reports in the room wait for a moderator, leaving out those about the reader's own messages (as the queue does). */
+export async function openReportCount(db: SqlExecutor, roomId: string, readerId: string): Promise<number> {
+  const [row] = await db.query<{ count: number | string }>(
+    `select count(*) as count from room_reports where room_id = $1 and status = 'open' and author_id <> $2`,
+    [roomId, readerId],
+  );
+  return Number(row.count);
+}
