@@ -10,3 +10,4 @@ export * from './char-length';
 export * from './malformed-http-requests';
 export * from './payload-shape';
 export * from './command.request';
+export * from './page.query';

@@ -14,6 +14,9 @@ export const safetyQueueProjection: Projection = {
       raised_at text not null, escalate_at text not null, acknowledged_by text, acknowledged_at text,
       resolved_by text, resolved_at text, outcome text, note text, position bigint not null)`);
     await db.execute(`create index if not exists safety_queue_due on safety_queue (status, escalated, escalate_at)`);
+    // the queue is read in pages by position, of one status or all (GET /safety/alerts)
+    await db.execute(`create index if not exists safety_queue_by_status on safety_queue (status, position)`);
+    await db.execute(`create index if not exists safety_queue_by_position on safety_queue (position)`);
   },
   async apply(tx, recorded) {
     if (!recorded.streamId.startsWith('safety-')) return;
@@ -81,10 +84,11 @@ const toView = (r: Record<string, unknown>): SafetyAlertView => ({
   position: Number(r.position),
 });
 
-export async function safetyAlerts(db: SqlExecutor, status?: string): Promise<SafetyAlertView[]> {
+/** A page of the queue, oldest first: at most `limit` alerts after position `after`, of one status or any. */
+export async function safetyAlerts(db: SqlExecutor, status: string | undefined, page: { after: number; limit: number }): Promise<SafetyAlertView[]> {
   const rows = status
-    ? await db.query(`select * from safety_queue where status = $1 order by position`, [status])
-    : await db.query(`select * from safety_queue order by position`);
+    ? await db.query(`select * from safety_queue where status = $1 and position > $2 order by position limit $3`, [status, page.after, page.limit])
+    : await db.query(`select * from safety_queue where position > $1 order by position limit $2`, [page.after, page.limit]);
   return rows.map(toView);
 }
 

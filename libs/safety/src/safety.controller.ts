@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, type Actor } from '@haven/domain';
+import { pageOf } from '@haven/edge';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
@@ -42,17 +43,27 @@ export class SafetyController {
       "The safety queue: clinicians and admins see every alert, facilitators those of conversations they moderate; nobody sees alerts about themselves. Each conversation with its name and type where it has them (a room's kind: mentor pair, family session, group)",
   })
   @RecordsRead('safety.alerts', (alerts: SafetyAlertView[]) => alerts.map((alert) => alert.userId))
-  async alerts(@CurrentActor() actor: Actor, @Query() { status }: AlertsQuery) {
+  async alerts(@CurrentActor() actor: Actor, @Query() query: AlertsQuery) {
     if (!['facilitator', 'clinician', 'admin'].includes(actor.role)) throw new DomainError('SAFETY.FORBIDDEN', 'only staff read the safety queue');
-    // an alert about a staff member (their held words, a colleague's note) is for the others: never in their own queue
-    const all = (await safetyAlerts(this.storage.sql, status)).filter((alert) => alert.userId !== actor.userId);
-    if (actor.role !== 'facilitator') return { ok: true, data: await this.described(all) };
-    const mine = [];
-    for (const alert of all) {
-      const port = this.ports.find((p) => p.kind === alert.conversation.kind);
-      if (port && (await port.isModeratorNow(this.storage.sql, actor.userId, alert.conversation.id))) mine.push(alert);
+    const { after, limit } = pageOf(query);
+    // the reader's own alerts, and for a facilitator other conversations' alerts, are left out after reading: read on
+    // until the page is full or the queue ends, so a short page means the end
+    const mine: SafetyAlertView[] = [];
+    for (let cursor = after; mine.length < limit; ) {
+      const batch = await safetyAlerts(this.storage.sql, query.status, { after: cursor, limit });
+      for (const alert of batch) if (mine.length < limit && (await this.isTheirs(actor, alert))) mine.push(alert);
+      if (batch.length < limit) break;
+      cursor = batch[batch.length - 1].position;
     }
     return { ok: true, data: await this.described(mine) };
+  }
+
+  /** an alert about a staff member (their held words, a colleague's note) is for the others; a facilitator's, their conversations' */
+  private async isTheirs(actor: Actor, alert: SafetyAlertView): Promise<boolean> {
+    if (alert.userId === actor.userId) return false;
+    if (actor.role !== 'facilitator') return true;
+    const port = this.ports.find((p) => p.kind === alert.conversation.kind);
+    return port !== undefined && (await port.isModeratorNow(this.storage.sql, actor.userId, alert.conversation.id));
   }
 
   /**

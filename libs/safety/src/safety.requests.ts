@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { CharLength } from '@haven/edge';
+import { AfterPageQuery, CharLength } from '@haven/edge';
 import { ALERT_OUTCOMES, type AlertOutcome } from './domain/safety-alert.events';
 
 class SafetyCommandRequest {
@@ -27,7 +27,7 @@ export class ResolveAlertRequest extends AlertRequest {
   @ApiProperty({ maxLength: 2000 }) @IsString() @CharLength(1, 2000) note!: string;
 }
 
-export class AlertsQuery {
+export class AlertsQuery extends AfterPageQuery {
   @ApiPropertyOptional({ enum: ['raised', 'acknowledged', 'resolved'] })
   @IsOptional() @IsIn(['raised', 'acknowledged', 'resolved']) status?: string;
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, UseGu
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { AfterPageQuery, pageOf } from '@haven/edge';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
@@ -88,16 +89,15 @@ export class RoomsController {
   async reports(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: ReportsQuery) {
     await this.requireModerator(actor, roomId);
     // as live: the author of a reported message never learns who reported it or why, moderator or not
-    const reports = await roomReports(this.storage.sql, roomId, query.status);
-    return { ok: true, data: reports.filter((report) => report.authorId !== actor.userId) };
+    return { ok: true, data: await roomReports(this.storage.sql, roomId, actor.userId, query.status, pageOf(query)) };
   }
 
   @Get(':roomId/moderation-log')
   @ApiOperation({ summary: 'Who did what to whom, when and why (the room\'s moderators, and clinicians/admins)' })
   @RecordsRead('rooms.moderation-log', (entries: ModerationLogEntry[]) => entries.map((entry) => entry.targetUserId))
-  async log(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
+  async log(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: AfterPageQuery) {
     await this.requireModerator(actor, roomId);
-    return { ok: true, data: await moderationLog(this.storage.sql, roomId) };
+    return { ok: true, data: await moderationLog(this.storage.sql, roomId, pageOf(query)) };
   }
 
   /** clinicians and admins moderate any room (as the decider allows); facilitators the rooms they facilitate */

@@ -83,8 +83,9 @@ export interface ModerationLogEntry {
   at: string;
 }
 
-export async function moderationLog(db: SqlExecutor, roomId: string): Promise<ModerationLogEntry[]> {
-  const rows = await db.query(`select * from moderation_log where room_id = $1 order by position`, [roomId]);
+/** A page of a room's moderation log, oldest first: at most `limit` entries after position `after`. */
+export async function moderationLog(db: SqlExecutor, roomId: string, page: { after: number; limit: number }): Promise<ModerationLogEntry[]> {
+  const rows = await db.query(`select * from moderation_log where room_id = $1 and position > $2 order by position limit $3`, [roomId, page.after, page.limit]);
   return rows.map((r) => ({
     position: Number(r.position),
     action: String(r.action),

@@ -66,10 +66,20 @@ export interface ReportView {
 /** whom a list of reports is about: each report's reporter and the author of the reported message */
 export const reportSubjects = (reports: ReportView[]): string[] => reports.flatMap((report) => [report.reporterId, report.authorId]);
 
-export async function roomReports(db: SqlExecutor, roomId: string, status?: 'open' | 'resolved'): Promise<ReportView[]> {
-  const params: SqlValue[] = [roomId];
+/**
+ * A page of a room's queue, oldest first: at most `limit` reports after position `after`, without those about the
+ * reader's own messages (the author of a reported message never learns who reported it or why, moderator or not).
+ */
+export async function roomReports(
+  db: SqlExecutor,
+  roomId: string,
+  readerId: string,
+  status: 'open' | 'resolved' | undefined,
+  page: { after: number; limit: number },
+): Promise<ReportView[]> {
+  const params: SqlValue[] = [roomId, readerId, page.after, page.limit];
   const inStatus = status ? ` and status = $${params.push(status)}` : '';
-  const selected = `select * from room_reports where room_id = $1${inStatus} order by position`;
+  const selected = `select * from room_reports where room_id = $1 and author_id <> $2 and position > $3${inStatus} order by position limit $4`;
   const rows = await db.query(selected, params);
   const messages = await reportedMessages(db, selected, params);
   return rows.map((r) => reportViewOf(r, messages.get(messageKey(r)) ?? null));
