@@ -81,3 +81,12 @@ function toLoggedEvent(row: Row): LoggedEvent {
     occurredAt: metadata.occurredAt,
   };
 }
+
+/**
+ * What was stored after `position`, leaving out the records of staff reads: with several nodes, each node records what
+ * its own staff sockets were sent live, at its own pace, so such a record may land at any moment after the event a
+ * command on another node caused. "Stores nothing" checks across nodes compare this with [].
+ */
+export async function storedSince(data: AppData, position: number): Promise<LoggedEvent[]> {
+  return (await readLog(data, { sealed: true })).filter((event) => event.position > position && event.type !== 'PersonalDataRead');
+}
