@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import type { Storage } from '@haven/event-store';
-import { LogFollower, type CatchUpReads } from '@haven/realtime/log-follower';
+import { LogFollower, type StaffReads } from '@haven/realtime/log-follower';
 import { roomDeliveryPolicy } from '@haven/rooms/delivery/room-delivery.policy';
 import { allReadModels } from '../../apps/api/src/read-models';
 import { describeOnBothStores } from '../support/storage-suites';
@@ -44,7 +44,7 @@ describeOnBothStores('the record of a staff catch-up', (open) => {
     afterAll(() => storage.close());
 
     /** a follower over the store, caught up with it (no server: live delivery is not what is tested here) */
-    async function followerWith(reads: CatchUpReads): Promise<LogFollower> {
+    async function followerWith(reads: StaffReads): Promise<LogFollower> {
       const follower = new LogFollower(storage, allReadModels, [roomDeliveryPolicy], silent, undefined, reads);
       await follower.start(undefined as never);
       await follower.waitFor(await storage.events.headPosition());

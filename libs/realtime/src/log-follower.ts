@@ -21,14 +21,14 @@ export interface OutboundData {
 const sentAsStored: OutboundData = { reveal: async (value) => value, observe: async () => undefined };
 
 /**
- * Records that staff were shown records about others (PersonalDataRead): a catch-up is a read of everything it sends.
- * The recorder keeps staff reads only and drops the reader from `subjects`.
+ * Records that staff were shown records about others (PersonalDataRead), sent on a catch-up or live. The recorder keeps
+ * staff reads only and drops the reader from `subjects`.
  */
-export interface CatchUpReads {
+export interface StaffReads {
   record(actor: Actor, read: { what: string; params: Record<string, string>; subjects: string[] }): Promise<void>;
 }
 
-const readsNotRecorded: CatchUpReads = { record: async () => undefined };
+const readsNotRecorded: StaffReads = { record: async () => undefined };
 
 export interface FollowerLogger {
   error(message: string, context?: Record<string, unknown>): void;
@@ -59,7 +59,7 @@ export class LogFollower {
     private readonly policies: readonly DeliveryPolicy[],
     private readonly logger: FollowerLogger,
     private readonly outbound: OutboundData = sentAsStored,
-    private readonly reads: CatchUpReads = readsNotRecorded,
+    private readonly reads: StaffReads = readsNotRecorded,
   ) {}
 
   private server?: Server;
@@ -256,13 +256,12 @@ export class LogFollower {
 
   /** the logins of this node's sockets in any of `to` and in none of `except`, each user and role once */
   private localLogins(to: string[], except: string[]): Actor[] {
-    const namespace = this.server!.sockets;
-    const rooms = namespace.adapter.rooms;
+    const rooms = this.server!.sockets.adapter.rooms;
     const excluded = new Set(except.flatMap((channel) => [...(rooms.get(channel) ?? [])]));
     const logins = new Map<string, Actor>();
     for (const channel of to) {
       for (const id of rooms.get(channel) ?? []) {
-        const actor = excluded.has(id) ? undefined : (namespace.sockets.get(id)?.data as { actor?: Actor } | undefined)?.actor;
+        const actor = excluded.has(id) ? undefined : this.loginOf(id);
         if (actor) logins.set(`${actor.userId} ${actor.role}`, actor);
       }
     }
@@ -283,11 +282,15 @@ export class LogFollower {
 
   /** the ids of this node's sockets of the user whose login passes (each socket is also a channel of its own id) */
   private localSocketsOf(userId: string, only: (actor: Actor) => boolean): string[] {
-    const namespace = this.server!.sockets;
-    return [...(namespace.adapter.rooms.get(channels.user(userId)) ?? [])].filter((id) => {
-      const actor = (namespace.sockets.get(id)?.data as { actor?: Actor } | undefined)?.actor;
+    return [...(this.server!.sockets.adapter.rooms.get(channels.user(userId)) ?? [])].filter((id) => {
+      const actor = this.loginOf(id);
       return actor !== undefined && only(actor);
     });
+  }
+
+  /** the login of one of this node's sockets (set at the handshake) */
+  private loginOf(socketId: string): Actor | undefined {
+    return (this.server!.sockets.sockets.get(socketId)?.data as { actor?: Actor } | undefined)?.actor;
   }
 
   private ownerOf(event: RecordedEvent): DeliveryPolicy | undefined {

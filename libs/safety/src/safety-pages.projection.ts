@@ -1,7 +1,7 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { SafetyEvent } from './domain/safety-alert.events';
-import { isPagerStream, PAGE_GIVE_UP_MINUTES, pageRetryAt, type PageKind, type SafetyPagerEvent } from './domain/safety-pager.events';
+import { isPagerStream, PAGE_GIVE_UP_MINUTES, PAGE_KINDS, pageRetryAt, type PageKind, type SafetyPagerEvent } from './domain/safety-pager.events';
 
 /**
  * safety_pages: the pages each alert calls for (one when raised, one when escalated) and when the next attempt is due.
@@ -101,8 +101,10 @@ export async function pageStatuses(db: SqlExecutor, alertIds: readonly string[],
   for (let i = 0; i < alertIds.length; i += 500) {
     const chunk = alertIds.slice(i, i + 500);
     const placeholders = chunk.map((_, j) => `$${j + 1}`).join(', ');
-    rows.push(...(await db.query<Row>(`select alert_id, kind, attempts, paged, paged_at from safety_pages where alert_id in (${placeholders}) order by kind desc`, chunk)));
+    rows.push(...(await db.query<Row>(`select alert_id, kind, attempts, paged, paged_at from safety_pages where alert_id in (${placeholders})`, chunk)));
   }
+  // a raise's page before an escalation's
+  rows.sort((a, b) => PAGE_KINDS.indexOf(a.kind) - PAGE_KINDS.indexOf(b.kind));
   for (const r of rows) {
     if (!kinds.includes(r.kind)) continue;
     const attempts = Number(r.attempts);
