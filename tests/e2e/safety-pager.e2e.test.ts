@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pageSignature } from '@haven/safety/safety-pager';
+import { webhookSignature } from '@haven/edge/signed-webhook';
 import { AppProcess, freePort, freshData } from '../support/app-process';
 import { readLog } from '../support/event-log';
+import { startWebhookReceiver, until, type WebhookReceiver } from '../support/webhook-receiver';
 import { describeWithPostgres } from '../support/postgres';
 import { closeClientsAndAppAfterEach, connect, settle } from '../support/sockets';
 import { caughtUp, STORES } from '../support/stores';
+import { advanceClock } from '../support/test-clock';
 import { accepted, httpGet, roomWithAliceAndBob } from './rooms/rooms-helpers';
 import { twoNodesPerFile } from './scale-out-helpers';
 
@@ -19,45 +19,14 @@ import { twoNodesPerFile } from './scale-out-helpers';
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
 const SECRET = 'pager-secret-for-the-tests-0123456789';
 
-type Received = { headers: IncomingHttpHeaders; body: string; json: Record<string, unknown> };
-
-/** A pager on 127.0.0.1 that records every page and answers each with the next status queued (200 once none is). */
-async function startPager(): Promise<{ url: string; received: Received[]; answers: number[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const answers: number[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body, json: JSON.parse(body) });
-      response.writeHead(answers.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/page`, received, answers, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const advanceClock = (app: AppProcess, ms: number) =>
-  fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
 const pageEvents = async (app: AppProcess | { data: AppProcess['data'] }, alertId: string): Promise<Record<string, any>[]> =>
   (await readLog(app.data)).filter((e) => e.streamId === `pager-${alertId}`).map((e) => ({ type: e.type, ...e.data }));
 
 describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => {
   let app: AppProcess;
-  let pager: Awaited<ReturnType<typeof startPager>>;
+  let pager: WebhookReceiver;
   closeClientsAndAppAfterEach(() => app);
-  beforeEach(async () => (pager = await startPager()));
+  beforeEach(async () => (pager = await startWebhookReceiver('/page')));
   afterEach(() => pager.close());
 
   it('pages when an alert is raised and when it escalates, retries a failing pager, and sends neither who nor what', async () => {
@@ -90,7 +59,7 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
     expect(first.json).toMatchObject({ alertId, attempt: 1, dedupKey: `haven:${alertId}:raised` });
     for (const page of pager.received) {
       // signed over its timestamp and body with the clinic's secret
-      expect(page.headers['x-haven-signature']).toBe(pageSignature(SECRET, String(page.headers['x-haven-timestamp']), page.body));
+      expect(page.headers['x-haven-signature']).toBe(webhookSignature(SECRET, String(page.headers['x-haven-timestamp']), page.body));
       expect(page.headers['idempotency-key']).toBe(`${alertId}:raised`);
       // nothing of the person or their words
       for (const secret of ['alice', 'k i l l', 'myself', 'suicide', roomId]) expect(page.body).not.toContain(secret);
@@ -155,10 +124,10 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
 });
 
 describeWithPostgres('paging the clinic from two nodes sharing the store (PostgreSQL)', () => {
-  let pager: Awaited<ReturnType<typeof startPager>>;
+  let pager: WebhookReceiver;
   const env: Record<string, string> = { DEADLINE_POLL_MS: '20' };
   beforeAll(async () => {
-    pager = await startPager();
+    pager = await startWebhookReceiver('/page');
     env.SAFETY_PAGER_URL = pager.url;
   });
   afterAll(() => pager.close());

@@ -10,7 +10,7 @@ import { createPersonDeliveryPolicy, PersonalDataModule } from '@haven/personal-
 import { RealtimeModule } from '@haven/realtime';
 import { familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule } from '@haven/mentoring';
-import { periodsOfUser, roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
+import { OfflineNoticesModule, offlineNoticesConfigFrom, periodsOfUser, roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
 import { createSafetyDeliveryPolicy, personConversationPort, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
 import { HealthController } from './health/health.controller';
@@ -23,6 +23,7 @@ import { TestClockController } from './test-clock/test-clock.controller';
 const isTest = process.env.NODE_ENV === 'test';
 // read once at start: a clinic's bad phrase or resources file stops the start with a clear message
 const safetyConfig = safetyConfigFrom(process.env);
+const offlineNoticesConfig = offlineNoticesConfigFrom(process.env);
 const conversations = [roomConversationPort, mentoringConversationPort, personConversationPort];
 // an erasure is told to the rooms the person was ever in
 const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, userId) => [...new Set((await periodsOfUser(db, userId)).map((p) => p.roomId))] });
@@ -56,6 +57,7 @@ const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, us
     IdentityModule,
     RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig), personDeliveryPolicy] }),
     RoomsModule,
+    OfflineNoticesModule.forRoot(offlineNoticesConfig),
     MentoringModule,
     FamilySessionsModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),

@@ -11,3 +11,4 @@ export * from './malformed-http-requests';
 export * from './payload-shape';
 export * from './command.request';
 export * from './page.query';
+export * from './signed-webhook';

@@ -121,6 +121,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     }
   }
 
+  /**
+   * Whether the user has a socket that is staying, on any node (offline notices ask before telling a user's devices):
+   * null when a node does not answer, so the caller decides which way to err.
+   */
+  async isConnected(userId: string): Promise<boolean | null> {
+    try {
+      const sockets = await this.server.in(channels.user(userId)).fetchSockets();
+      return sockets.some((socket) => !(socket.data as { presence?: PresenceMark }).presence?.leaving);
+    } catch {
+      return null;
+    }
+  }
+
   private limitCatchUps(socket: Socket, next: (error?: Error) => void): void {
     if (resumeAfterOf(socket) === null) return next();
     this.catchUpLimiter.consume(socketActor(socket)!.userId).then(

@@ -12,3 +12,8 @@ export * from './rooms.module';
 export * from './safety/room-conversation.port';
 
 export { roomReadModels } from './read-models/room-read-models';
+export * from './offline-notices/offline-notice.events';
+export * from './offline-notices/offline-notice.decider';
+export * from './offline-notices/offline-notices.config';
+export * from './offline-notices/offline-notices.projection';
+export * from './offline-notices/offline-notices.module';

@@ -1,3 +1,4 @@
+import { webhookSecretFrom, webhookUrlFrom } from '@haven/edge/signed-webhook';
 import { readFileSync } from 'node:fs';
 import { PAGE_KINDS, type PageKind } from './domain/safety-pager.events';
 import { validateCrisisList } from './screening/crisis-screen';
@@ -28,20 +29,13 @@ function pagerConfigFrom(env: Record<string, string | undefined>): PagerConfig |
     if (env.SAFETY_PAGER_SECRET?.trim() || env.SAFETY_PAGER_ON?.trim()) throw new Error('SAFETY_PAGER_SECRET and SAFETY_PAGER_ON need SAFETY_PAGER_URL');
     return null;
   }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('SAFETY_PAGER_URL must be an http:// or https:// URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('SAFETY_PAGER_URL must be an http:// or https:// URL');
-  const secret = env.SAFETY_PAGER_SECRET?.trim() || null;
-  if (secret !== null && secret.length < 32) throw new Error('SAFETY_PAGER_SECRET must be at least 32 characters');
+  const url = webhookUrlFrom('SAFETY_PAGER_URL', raw);
+  const secret = webhookSecretFrom('SAFETY_PAGER_SECRET', env.SAFETY_PAGER_SECRET);
   const on = (env.SAFETY_PAGER_ON?.trim() || PAGE_KINDS.join(',')).split(',').map((s) => s.trim());
   if (on.length === 0 || on.some((kind) => !PAGE_KINDS.includes(kind as PageKind))) {
     throw new Error(`SAFETY_PAGER_ON must name one or both of ${PAGE_KINDS.join(', ')}, comma-separated`);
   }
-  return { url: url.toString(), secret, on: [...new Set(on as PageKind[])] };
+  return { url, secret, on: [...new Set(on as PageKind[])] };
 }
 
 export function safetyConfigFrom(env: Record<string, string | undefined>): SafetyConfig {

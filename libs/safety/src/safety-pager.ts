@@ -1,9 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { postSignedWebhook, type WebhookOutcome } from '@haven/edge/signed-webhook';
 import type { PageKind } from './domain/safety-pager.events';
 import type { PagerConfig } from './safety-config';
-
-/** how long the pager has to answer before the attempt counts as failed (`timeout`) */
-export const PAGE_TIMEOUT_MS = 5000;
 
 export interface Page {
   alertId: string;
@@ -12,7 +9,7 @@ export interface Page {
   fellDueAt: string;
 }
 
-export type PageOutcome = { sent: true } | { sent: false; reason: string };
+export type PageOutcome = WebhookOutcome;
 
 /**
  * The body a page carries: which alert and why, never who or what was written: a pager is outside the clinic's
@@ -34,28 +31,7 @@ export function pageBody(page: Page): string {
   });
 }
 
-/** `sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<body>`, as X-Haven-Signature carries it. */
-export function pageSignature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/** POSTs a page; a 2xx answer is a page sent. Redirects are not followed: the body goes to the configured URL only. */
-export async function sendPage(pager: PagerConfig, page: Page, now: Date): Promise<PageOutcome> {
-  const body = pageBody(page);
-  const timestamp = String(Math.floor(now.getTime() / 1000));
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': 'haven-safety-pager',
-    'idempotency-key': `${page.alertId}:${page.kind}`,
-    'x-haven-timestamp': timestamp,
-  };
-  if (pager.secret) headers['x-haven-signature'] = pageSignature(pager.secret, timestamp, body);
-  try {
-    const response = await fetch(pager.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
-    await response.body?.cancel().catch(() => undefined);
-    return response.ok ? { sent: true } : { sent: false, reason: `http_${response.status}` };
-  } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    return { sent: false, reason: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable' };
-  }
+/** POSTs a page, signed (libs/edge signed-webhook.ts); a 2xx answer is a page sent. */
+export function sendPage(pager: PagerConfig, page: Page, now: Date): Promise<PageOutcome> {
+  return postSignedWebhook(pager, pageBody(page), { userAgent: 'haven-safety-pager', idempotencyKey: `${page.alertId}:${page.kind}`, now });
 }

@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, DeadlineProcessor, handleCommand, type Clock } from '@haven/command-handling';
+import { SYSTEM_ACTOR } from '@haven/domain';
+import { STORAGE, type Storage } from '@haven/event-store';
+import { RealtimeGateway } from '@haven/realtime/realtime.gateway';
+import { offlineNoticeDecider, type OfflineNoticeCommand } from './offline-notice.decider';
+import { noticeStreamName } from './offline-notice.events';
+import { sendNotice } from './offline-notice';
+import type { OfflineNoticesConfig } from './offline-notices.config';
+import { noticesDue, type NoticeDue } from './offline-notices.projection';
+
+export const OFFLINE_NOTICES_CONFIG = Symbol('OFFLINE_NOTICES_CONFIG');
+
+/** messages older than the wait plus this are not told: after downtime or a rebuild, no flood of old news */
+const FRESH_FOR_MS = 10 * 60_000;
+/** a member told of a room who has not read it since is told of newer messages again after this long */
+const REPEAT_AFTER_MS = 60 * 60_000;
+
+/**
+ * Tells a member who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that a room holds
+ * messages for them, once they have waited unread for OFFLINE_NOTICE_AFTER_SECONDS: one notice per room until they read
+ * it (or an hour passes), tried up to three times. Each attempt is claimed in the log first (command id
+ * `notice:<roomId>:<userId>:<through>:<attempt>`), so of several nodes only the one whose claim was appended sends it.
+ * A member connected when the notice falls due was sent the messages live: that notice is dropped, not sent later.
+ */
+@Injectable()
+export class OfflineNoticesProcessor extends DeadlineProcessor<NoticeDue> {
+  private readonly logger = new Logger(OfflineNoticesProcessor.name);
+  /** notices dropped because their member was connected, by room and member: this node does not ask again */
+  private readonly seenLive = new Map<string, { through: number; at: number }>();
+
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OFFLINE_NOTICES_CONFIG) private readonly config: OfflineNoticesConfig,
+    private readonly realtime: RealtimeGateway,
+  ) {
+    super();
+  }
+
+  protected async due(): Promise<NoticeDue[]> {
+    const now = this.clock.now().getTime();
+    const dueBefore = now - this.config.afterSeconds * 1000;
+    for (const [key, seen] of this.seenLive) if (seen.at < dueBefore - FRESH_FOR_MS) this.seenLive.delete(key);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const due = await noticesDue(this.storage.sql, {
+      dueBefore: iso(dueBefore),
+      freshSince: iso(dueBefore - FRESH_FOR_MS),
+      repeatBefore: iso(now - REPEAT_AFTER_MS),
+      now: iso(now),
+    });
+    return due.filter((notice) => (this.seenLive.get(keyOf(notice))?.through ?? 0) < notice.through);
+  }
+
+  protected async fire(notice: NoticeDue): Promise<void> {
+    // unknown (a node did not answer): told anyway; a needless notice says less than a missed one costs
+    if ((await this.realtime.isConnected(notice.userId)) === true) {
+      this.seenLive.set(keyOf(notice), { through: notice.through, at: this.clock.now().getTime() });
+      return;
+    }
+    const { userId, roomId, through } = notice;
+    const attempt = notice.attempts + 1;
+    const claim = await this.decide({ type: 'AttemptNotice', data: { userId, roomId, through, attempt } }, `notice:${roomId}:${userId}:${through}:${attempt}`);
+    if (claim.replayed || claim.events.length === 0) return;
+    const outcome = await sendNotice(this.config, notice, attempt, this.clock.now());
+    // ids and a status only
+    if (!outcome.sent) this.logger.warn({ msg: 'offline notice failed', roomId, attempt, reason: outcome.reason });
+    await this.decide(
+      { type: 'RecordNoticeOutcome', data: { userId, roomId, through, attempt, outcome } },
+      `notice-outcome:${roomId}:${userId}:${through}:${attempt}`,
+    );
+  }
+
+  protected failed(name: string): void {
+    this.logger.error(`offline notices failed: ${name}`);
+  }
+
+  private decide(command: Omit<OfflineNoticeCommand, 'context'>, commandId: string) {
+    const context = { actor: SYSTEM_ACTOR, commandId, now: this.clock.now().toISOString() };
+    return handleCommand(this.storage.events, offlineNoticeDecider, noticeStreamName(command.data.roomId, command.data.userId), {
+      ...command,
+      context,
+    } as OfflineNoticeCommand);
+  }
+}
+
+const keyOf = (notice: NoticeDue) => `${notice.roomId}/${notice.userId}`;

@@ -1,0 +1,110 @@
+import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import type { Projection } from '@haven/projections';
+import { isNoticeStream, noticeRetryAt, type OfflineNoticeEvent, type OfflineNoticeEventType } from './offline-notice.events';
+
+/**
+ * offline_notices: the latest notice each member was sent about each room (up to which position, how many attempts,
+ * whether one got through, when the next attempt is due). Whether a member is owed a notice is asked of this table
+ * with the room's messages, memberships and read marks (noticesDue).
+ */
+export const offlineNoticesProjection: Projection = {
+  name: 'offline_notices',
+  eventTypes: ['OfflineNoticeAttempted', 'OfflineNoticeSent'] satisfies OfflineNoticeEventType[],
+  tables: ['offline_notices'],
+  async migrate(db) {
+    await db.execute(`create table if not exists offline_notices (
+      user_id text not null, room_id text not null, through bigint not null, attempts integer not null, sent integer not null,
+      last_attempt_at text not null, retry_at text, primary key (user_id, room_id))`);
+    await db.execute(`create index if not exists offline_notices_retries on offline_notices (sent, retry_at)`);
+  },
+  async apply(tx, recorded: RecordedEvent) {
+    if (!isNoticeStream(recorded.streamId)) return;
+    const event = recorded as unknown as OfflineNoticeEvent & RecordedEvent;
+    switch (event.type) {
+      case 'OfflineNoticeAttempted': {
+        const { userId, roomId, through, attempt, attemptedAt } = event.data;
+        // the next attempt is due then, whatever becomes of this one (its node may stop before it can say)
+        await tx.execute(
+          `insert into offline_notices values ($1, $2, $3, $4, 0, $5, $6)
+           on conflict (user_id, room_id) do update set through = excluded.through, attempts = excluded.attempts, sent = 0,
+             last_attempt_at = excluded.last_attempt_at, retry_at = excluded.retry_at`,
+          [userId, roomId, through, attempt, attemptedAt, noticeRetryAt(attemptedAt, attempt)],
+        );
+        return;
+      }
+      case 'OfflineNoticeSent':
+        await tx.execute(`update offline_notices set sent = 1, retry_at = null where user_id = $1 and room_id = $2 and through = $3`, [
+          event.data.userId,
+          event.data.roomId,
+          event.data.through,
+        ]);
+        return;
+      default:
+        return;
+    }
+  },
+};
+
+export interface NoticeDue {
+  userId: string;
+  roomId: string;
+  /** the room directory's kind: a group's kind, `mentor_pair` or `family_session` */
+  roomKind: string;
+  /** the newest unread message the notice is about */
+  through: number;
+  /** the attempt this one follows (0: a new notice) */
+  attempts: number;
+}
+
+export interface NoticeWindow {
+  /** messages posted up to then are due (now less the wait, NOTIFY_AFTER_SECONDS) */
+  dueBefore: string;
+  /** messages posted before then are not told any more: after downtime, a rebuild or turning notices on, no flood of old news */
+  freshSince: string;
+  /** a member told of a room before then, who has not read since, may be told of newer messages again */
+  repeatBefore: string;
+  now: string;
+}
+
+/** how many notices one poll takes on */
+const NOTICES_PER_POLL = 500;
+
+/**
+ * The notices due: members (not family guests, not suspended) with messages by others they have not read (after their
+ * read mark, posted while they were in the room, not deleted or redacted), posted within the window, and no notice
+ * about the room since they last read (or none within the repeat wait). And notices whose last attempt failed or went
+ * unanswered, while the member still has not read that far. Whether they are connected is the processor's to ask.
+ */
+export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {
+  const fresh = await db.query<{ user_id: string; room_id: string; kind: string; through: number | string }>(
+    `select p.user_id, m.room_id, d.kind, max(m.position) as through
+     from room_messages m
+     join room_directory d on d.room_id = m.room_id
+     join room_membership_periods p on p.room_id = m.room_id and p.to_position is null and p.from_position < m.position
+       and p.user_id <> m.author_id and p.global_role <> 'family'
+     left join room_read_marks r on r.user_id = p.user_id and r.room_id = m.room_id
+     left join offline_notices n on n.user_id = p.user_id and n.room_id = m.room_id
+     where m.posted_at > $1 and m.posted_at <= $2 and m.deleted = 0 and m.redacted = 0
+       and m.position > coalesce(r.position, 0)
+       and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and m.position > n.through))
+       and not exists (select 1 from access_suspensions s where s.user_id = p.user_id)
+     group by p.user_id, m.room_id, d.kind
+     limit ${NOTICES_PER_POLL}`,
+    [window.freshSince, window.dueBefore, window.repeatBefore],
+  );
+  const retries = await db.query<{ user_id: string; room_id: string; kind: string; through: number | string; attempts: number | string }>(
+    `select n.user_id, n.room_id, d.kind, n.through, n.attempts
+     from offline_notices n
+     join room_directory d on d.room_id = n.room_id
+     join room_membership_periods p on p.room_id = n.room_id and p.user_id = n.user_id and p.to_position is null and p.global_role <> 'family'
+     left join room_read_marks r on r.user_id = n.user_id and r.room_id = n.room_id
+     where n.sent = 0 and n.retry_at is not null and n.retry_at <= $1 and n.last_attempt_at > $2 and n.through > coalesce(r.position, 0)
+       and not exists (select 1 from access_suspensions s where s.user_id = n.user_id)
+     limit ${NOTICES_PER_POLL}`,
+    [window.now, window.freshSince],
+  );
+  return [
+    ...fresh.map((r) => ({ userId: r.user_id, roomId: r.room_id, roomKind: r.kind, through: Number(r.through), attempts: 0 })),
+    ...retries.map((r) => ({ userId: r.user_id, roomId: r.room_id, roomKind: r.kind, through: Number(r.through), attempts: Number(r.attempts) })),
+  ];
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { webhookSignature } from '@haven/edge/signed-webhook';
+import { AppProcess, freshData } from '../../support/app-process';
+import { readLog } from '../../support/event-log';
+import { describeWithPostgres } from '../../support/postgres';
+import { closeClientsAndAppAfterEach, connect, settle } from '../../support/sockets';
+import { caughtUp, STORES } from '../../support/stores';
+import { advanceClock } from '../../support/test-clock';
+import { startWebhookReceiver, until, type WebhookReceiver } from '../../support/webhook-receiver';
+import { twoNodesPerFile } from '../scale-out-helpers';
+import { redeem, scheduleSession } from '../family-sessions/family-helpers';
+import { accepted, createRoom, httpPost, joinAll, post, roomWithAliceAndBob, waitInRoom } from './rooms-helpers';
+
+/*
+ * Telling people who are away (README, "Telling people who are away"): a member who is not connected is told through
+ * the clinic's push gateway that a room holds messages for them, once they have waited unread for
+ * OFFLINE_NOTICE_AFTER_SECONDS; once per room until they read it; never who wrote or what; retried while the gateway
+ * fails; each attempt in the log, and of several nodes one sends it.
+ */
+
+const SECRET = 'notice-secret-for-the-tests-0123456789';
+const AFTER_SECONDS = 30;
+const noticeEvents = async (data: AppProcess['data'], roomId: string, userId: string): Promise<Record<string, any>[]> =>
+  (await readLog(data)).filter((e) => e.streamId === `notices-${roomId}-${userId}`).map((e) => ({ type: e.type, ...e.data }));
+
+describe.each(STORES)('offline notices on %s', (store) => {
+  let app: AppProcess;
+  let gateway: WebhookReceiver;
+  closeClientsAndAppAfterEach(() => app);
+  beforeEach(async () => (gateway = await startWebhookReceiver('/push')));
+  afterEach(() => gateway.close());
+
+  it('tells a member who is away once per room until they read it, nothing of who or what, and retries a failing gateway', async () => {
+    app = await AppProcess.start(freshData(store), {
+      OFFLINE_NOTICE_URL: gateway.url,
+      OFFLINE_NOTICE_SECRET: SECRET,
+      OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS),
+      DEADLINE_POLL_MS: '50',
+    });
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
+    bob.close();
+    gateway.answers.push(503);
+
+    const first = await post(alice, roomId, 'see you all on thursday, bring the worksheet');
+    await caughtUp(app.url);
+    await settle(300);
+    // not before the wait is over: bob may come back and read it
+    expect(gateway.received).toHaveLength(0);
+
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the first notice', () => gateway.received.length === 1);
+    await until('its failure in the log', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 2);
+    // fran (the room's facilitator) is connected and was sent it live; alice wrote it: neither is told
+    expect(gateway.received.map((notice) => notice.json.userId)).toEqual(['bob']);
+    await advanceClock(app, 31_000);
+    await until('the second attempt', () => gateway.received.length === 2);
+    expect(gateway.received[1].json).toEqual({
+      type: 'conversation.unread',
+      userId: 'bob',
+      roomId,
+      conversation: 'group',
+      through: first.position,
+      attempt: 2,
+      collapseKey: `haven:${roomId}`,
+      message: 'You have new messages in Haven.',
+    });
+    for (const notice of gateway.received) {
+      expect(notice.headers['x-haven-signature']).toBe(webhookSignature(SECRET, String(notice.headers['x-haven-timestamp']), notice.body));
+      expect(notice.headers['idempotency-key']).toBe(`${roomId}:bob:${first.position}`);
+      for (const secret of ['alice', 'fran', 'thursday', 'worksheet']) expect(notice.body).not.toContain(secret);
+    }
+    await until('the notice recorded as sent', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 4);
+
+    // more messages while bob has not read: no more notices about the room
+    await post(alice, roomId, 'and the snacks');
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(2);
+
+    // bob reads, leaves again; a newer message is told of
+    const bobAgain = await connect(app, 'bob', 'participant');
+    const newest = await post(alice, roomId, 'one more thing');
+    await accepted(bobAgain, 'rooms.markRead', { roomId, position: newest.position });
+    bobAgain.close();
+    const afterRead = await post(alice, roomId, 'and another');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice after bob read', () => gateway.received.length === 3);
+    expect(gateway.received[2].json).toMatchObject({ userId: 'bob', roomId, through: afterRead.position, attempt: 1 });
+    await until('its outcome', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 6);
+    expect((await noticeEvents(app.data, roomId, 'bob')).map((e) => `${e.type} ${e.through} ${e.attempt}`)).toEqual([
+      `OfflineNoticeAttempted ${first.position} 1`,
+      `OfflineNoticeFailed ${first.position} 1`,
+      `OfflineNoticeAttempted ${first.position} 2`,
+      `OfflineNoticeSent ${first.position} 2`,
+      `OfflineNoticeAttempted ${afterRead.position} 1`,
+      `OfflineNoticeSent ${afterRead.position} 1`,
+    ]);
+    // the log's notices go to no client
+    for (const client of [alice]) expect(client.events.filter((e) => e.type.startsWith('OfflineNotice'))).toEqual([]);
+  });
+
+  it('does not tell a member who was connected when the wait ended, nor about messages older than the window', async () => {
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
+    await post(alice, roomId, 'bob is here and sees this live');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(400);
+    // bob was connected when it fell due: dropped, not sent when he leaves
+    bob.close();
+    await settle(200);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(0);
+
+    // a message that waited unread longer than the window (downtime, notices just turned on) is not told late
+    const cara = await connect(app, 'cara', 'participant');
+    await joinAll(roomId, cara);
+    cara.close();
+    await post(alice, roomId, 'posted while nobody polled');
+    await caughtUp(app.url);
+    await advanceClock(app, 11 * 60_000 + AFTER_SECONDS * 1000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(0);
+    // the notices unsigned without a secret are checked in the next test's node pair; nothing was attempted here
+    expect((await readLog(app.data)).filter((e) => e.streamId.startsWith('notices-'))).toEqual([]);
+  });
+
+  it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    const kim = await connect(app, 'dr-kim', 'clinician');
+    const pat = await connect(app, 'pat', 'participant');
+    const { sessionId, roomId: sessionRoom } = await scheduleSession(kim, pat);
+    const invite = await accepted<{ code: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Mom' });
+    const { token, guestId } = (await redeem(app, invite.code)).body.data;
+    const guest = await connect(app, guestId, 'family', { token });
+    await accepted(kim, 'family.admit', { sessionId, guestId });
+    await waitInRoom(guest, sessionRoom, 'MemberJoined', (e) => e.data.userId === guestId);
+
+    const { alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const ada = await connect(app, 'ada', 'admin');
+    bob.close();
+    expect((await httpPost(app, ada, '/people/bob/suspension', { commandId: randomUUID(), reason: 'left the program' })).status).toBe(200);
+    guest.close();
+    pat.close();
+    await post(kim, sessionRoom, 'we start in five minutes');
+    await post(alice, roomId, 'is bob coming back?');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to pat', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => notice.json)).toEqual([expect.objectContaining({ userId: 'pat', roomId: sessionRoom, conversation: 'family_session' })]);
+  });
+});
+
+describeWithPostgres('offline notices from two nodes sharing the store (PostgreSQL)', () => {
+  let gateway: WebhookReceiver;
+  const env: Record<string, string> = { DEADLINE_POLL_MS: '20', OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS) };
+  beforeAll(async () => {
+    gateway = await startWebhookReceiver('/push');
+    env.OFFLINE_NOTICE_URL = gateway.url;
+  });
+  afterAll(() => gateway.close());
+  const nodes = twoNodesPerFile(env);
+
+  it('sends each notice from one node only, and asks both nodes whether the member is connected', async () => {
+    const run = randomUUID().slice(0, 6);
+    const [fran, dana] = [await connect(nodes.A, `fran-${run}`, 'facilitator'), await connect(nodes.A, `dana-${run}`, 'participant')];
+    const [eli, gus] = [await connect(nodes.B, `eli-${run}`, 'participant'), await connect(nodes.B, `gus-${run}`, 'participant')];
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, dana, eli, gus);
+    eli.close();
+    // gus stays connected, on node B only: node A must not tell him
+    const message = await post(dana, roomId, 'hello from node A');
+    await caughtUp(nodes.A.url);
+    await caughtUp(nodes.B.url);
+    await Promise.all([advanceClock(nodes.A, AFTER_SECONDS * 1000 + 1000), advanceClock(nodes.B, AFTER_SECONDS * 1000 + 1000)]);
+    await until('the notice to eli recorded', async () => (await noticeEvents(nodes.data, roomId, `eli-${run}`)).some((e) => e.type === 'OfflineNoticeSent'));
+    await settle(500);
+    expect(gateway.received.filter((notice) => notice.json.roomId === roomId).map((notice) => [notice.json.userId, notice.json.through])).toEqual([
+      [`eli-${run}`, message.position],
+    ]);
+    expect(gateway.received[0].headers['x-haven-signature']).toBeUndefined();
+    expect((await noticeEvents(nodes.data, roomId, `eli-${run}`)).map((e) => e.type)).toEqual(['OfflineNoticeAttempted', 'OfflineNoticeSent']);
+  });
+});

@@ -1,0 +1,7 @@
+import type { AppProcess } from './app-process';
+
+/** Moves the app's test clock on (`/test/clock/advance`, NODE_ENV=test): deadlines fall due without waiting. */
+export async function advanceClock(app: Pick<AppProcess, 'url'>, ms: number): Promise<void> {
+  const response = await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+  if (!response.ok) throw new Error(`the test clock did not move: HTTP ${response.status}`);
+}
