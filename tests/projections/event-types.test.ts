@@ -18,6 +18,7 @@ const EVENT_FILES = [
   'libs/safety/src/domain/on-call.decider.ts',
   'libs/personal-data/src/domain/person.events.ts',
   'libs/personal-data/src/domain/reads.events.ts',
+  'libs/rooms/src/offline-notices/offline-notice.events.ts',
 ];
 const DOMAIN_TYPES = EVENT_FILES.flatMap((file) =>
   [...readFileSync(join(__dirname, '..', '..', file), 'utf8').matchAll(/DomainEvent<\s*'(\w+)'/g)].map((match) => match[1]),
@@ -49,7 +50,7 @@ describe('the event types read models declare', () => {
     it(`${projection.name} lists every type it applies`, async () => {
       const unlisted = DOMAIN_TYPES.filter((type) => !projection.eventTypes!.includes(type));
       for (const type of unlisted) {
-        for (const streamId of ['room-r1', 'mentee-alice', 'mentor-profile-m1', 'session-s1', 'safety-a1', 'person-p1', 'on-call', 'reads-r1', 'pager-a1']) {
+        for (const streamId of ['room-r1', 'mentee-alice', 'mentor-profile-m1', 'session-s1', 'safety-a1', 'person-p1', 'on-call', 'reads-r1', 'pager-a1', 'notices-r1-u1']) {
           const statements: string[] = [];
           await projection.apply(recordingWriter(statements), eventOf(type, streamId));
           expect({ type, streamId, statements }).toEqual({ type, streamId, statements: [] });
