@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { webhookSignature } from '@haven/edge/signed-webhook';
-import { AppProcess, freshData } from '../../support/app-process';
+import { AppProcess, freePort, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
 import { describeWithPostgres } from '../../support/postgres';
 import { closeClientsAndAppAfterEach, connect, settle } from '../../support/sockets';
@@ -31,7 +31,10 @@ describe.each(STORES)('offline notices on %s', (store) => {
   afterEach(() => gateway.close());
 
   it('tells a member who is away once per room until they read it, nothing of who or what, and retries a failing gateway', async () => {
+    const metricsPort = await freePort();
+    const notTaken = async () => /^haven_offline_notices_not_taken (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())?.[1];
     app = await AppProcess.start(freshData(store), {
+      METRICS_PORT: String(metricsPort),
       OFFLINE_NOTICE_URL: gateway.url,
       OFFLINE_NOTICE_SECRET: SECRET,
       OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS),
@@ -52,6 +55,9 @@ describe.each(STORES)('offline notices on %s', (store) => {
     await until('its failure in the log', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 2);
     // fran (the room's facilitator) is connected and was sent it live; alice wrote it: neither is told
     expect(gateway.received.map((notice) => notice.json.userId)).toEqual(['bob']);
+    // operators see a notice the gateway did not take
+    await caughtUp(app.url);
+    expect(await notTaken()).toBe('1');
     await advanceClock(app, 31_000);
     await until('the second attempt', () => gateway.received.length === 2);
     expect(gateway.received[1].json).toEqual({
@@ -70,6 +76,8 @@ describe.each(STORES)('offline notices on %s', (store) => {
       for (const secret of ['alice', 'fran', 'thursday', 'worksheet']) expect(notice.body).not.toContain(secret);
     }
     await until('the notice recorded as sent', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 4);
+    await caughtUp(app.url);
+    expect(await notTaken()).toBe('0');
 
     // more messages while bob has not read: no more notices about the room
     await post(alice, roomId, 'and the snacks');

@@ -4,7 +4,8 @@ import { ConfigService } from '@nestjs/config';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower, RealtimeGateway } from '@haven/realtime';
-import { RoomActivityLimits } from '@haven/rooms';
+import { offlineNoticesNotTaken, RoomActivityLimits } from '@haven/rooms';
+import { CLOCK, type Clock } from '@haven/command-handling';
 import { waitingFamilyGuestCount } from '@haven/family-sessions';
 import { awayMentorCount, openMentorRequestStats } from '@haven/mentoring';
 import { openAlertCounts, pagesNotThrough } from '@haven/safety';
@@ -28,6 +29,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly follower: LogFollower,
     private readonly gateway: RealtimeGateway,
     private readonly limits: RoomActivityLimits,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +58,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   private register(): void {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'haven_' });
-    const { follower, storage, gateway } = this;
+    const { follower, storage, gateway, clock } = this;
     new Gauge({
       name: 'haven_event_store_head_position',
       help: 'position of the newest event in the log (absent while the store does not answer)',
@@ -101,6 +103,16 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       registers,
       async collect() {
         const count = await pagesNotThrough(storage.sql).catch(() => null);
+        if (count !== null) this.set(count);
+      },
+    });
+
+    new Gauge({
+      name: 'haven_offline_notices_not_taken',
+      help: 'offline notices (OFFLINE_NOTICE_URL) attempted in the last hour that the push gateway has not taken: alert on > 0',
+      registers,
+      async collect() {
+        const count = await offlineNoticesNotTaken(storage.sql, new Date(clock.now().getTime() - 3_600_000).toISOString()).catch(() => null);
         if (count !== null) this.set(count);
       },
     });

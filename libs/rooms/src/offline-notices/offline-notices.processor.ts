@@ -7,7 +7,7 @@ import { offlineNoticeDecider, type OfflineNoticeCommand } from './offline-notic
 import { noticeStreamName } from './offline-notice.events';
 import { sendNotice } from './offline-notice';
 import type { OfflineNoticesConfig } from './offline-notices.config';
-import { noticesDue, type NoticeDue } from './offline-notices.projection';
+import { migrateNoticeIndexes, noticesDue, type NoticeDue } from './offline-notices.projection';
 
 export const OFFLINE_NOTICES_CONFIG = Symbol('OFFLINE_NOTICES_CONFIG');
 
@@ -36,6 +36,11 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<NoticeDue> {
     private readonly realtime: RealtimeGateway,
   ) {
     super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await migrateNoticeIndexes(this.storage.sql);
+    super.onApplicationBootstrap();
   }
 
   protected async due(): Promise<NoticeDue[]> {

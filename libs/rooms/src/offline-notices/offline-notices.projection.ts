@@ -1,5 +1,6 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import type { Projection } from '@haven/projections';
+import { createIndexStatement, type Projection } from '@haven/projections';
+import { roomMessagesProjection } from '../read-models/room-messages.projection';
 import { isNoticeStream, noticeRetryAt, type OfflineNoticeEvent, type OfflineNoticeEventType } from './offline-notice.events';
 
 /**
@@ -66,6 +67,16 @@ export interface NoticeWindow {
   now: string;
 }
 
+/**
+ * noticesDue looks for messages posted within the last minutes, by an index on room_messages made only where notices
+ * are on (at start, by the processor): elsewhere a post, and a rebuild of room_messages, need not keep it up.
+ */
+export async function migrateNoticeIndexes(db: SqlExecutor): Promise<void> {
+  await roomMessagesProjection.migrate(db);
+  await offlineNoticesProjection.migrate(db);
+  await db.execute(createIndexStatement({ name: 'room_messages_by_posted_at', on: 'room_messages (posted_at)' }));
+}
+
 /** how many notices one poll takes on */
 const NOTICES_PER_POLL = 500;
 
@@ -107,4 +118,10 @@ export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise
     ...fresh.map((r) => ({ userId: r.user_id, roomId: r.room_id, roomKind: r.kind, through: Number(r.through), attempts: 0 })),
     ...retries.map((r) => ({ userId: r.user_id, roomId: r.room_id, roomKind: r.kind, through: Number(r.through), attempts: Number(r.attempts) })),
   ];
+}
+
+/** Notices attempted since then that the gateway has not taken (yet, or at all): an operator's sign the gateway fails. */
+export async function offlineNoticesNotTaken(db: SqlExecutor, since: string): Promise<number> {
+  const [row] = await db.query<{ count: number | string }>(`select count(*) as count from offline_notices where sent = 0 and last_attempt_at > $1`, [since]);
+  return Number(row.count);
 }

@@ -5,8 +5,6 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
 /** history pages read a room's messages by position */
 const BY_POSITION: IndexDefinition = { name: 'room_messages_by_position', on: 'room_messages (room_id, position)' };
-/** offline notices look for messages posted within the last minutes (offline-notices.projection.ts noticesDue) */
-const BY_POSTED_AT: IndexDefinition = { name: 'room_messages_by_posted_at', on: 'room_messages (posted_at)' };
 
 /**
  * room_messages: a room's message history with edits, deletions and redactions applied.
@@ -23,9 +21,8 @@ export const roomMessagesProjection: Projection = {
       deleted integer not null, redacted integer not null, redaction_reason text, redacted_by text,
       primary key (room_id, message_id))`);
     await db.execute(createIndexStatement(BY_POSITION));
-    await db.execute(createIndexStatement(BY_POSTED_AT));
   },
-  deferredIndexes: [BY_POSITION, BY_POSTED_AT],
+  deferredIndexes: [BY_POSITION],
   async apply(tx, recorded) {
     if (!isRoomEvent(recorded)) return;
     const event = recorded as unknown as RoomEvent & RecordedEvent;
