@@ -63,16 +63,13 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(gateway.received[1].json).toEqual({
       type: 'conversation.unread',
       userId: 'bob',
-      roomId,
-      conversation: 'group',
-      through: first.position,
-      attempt: 2,
-      collapseKey: `haven:${roomId}`,
+      conversations: [{ roomId, conversation: 'group', through: first.position, attempt: 2 }],
+      collapseKey: 'haven:unread',
       message: 'You have new messages in Haven.',
     });
     for (const notice of gateway.received) {
       expect(notice.headers['x-haven-signature']).toBe(webhookSignature(SECRET, String(notice.headers['x-haven-timestamp']), notice.body));
-      expect(notice.headers['idempotency-key']).toBe(`${roomId}:bob:${first.position}`);
+      expect(notice.headers['idempotency-key']).toMatch(/^bob:[A-Za-z0-9_-]{43}$/);
       for (const secret of ['alice', 'fran', 'thursday', 'worksheet']) expect(notice.body).not.toContain(secret);
     }
     await until('the notice recorded as sent', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 4);
@@ -93,8 +90,12 @@ describe.each(STORES)('offline notices on %s', (store) => {
     const afterRead = await post(alice, roomId, 'and another');
     await caughtUp(app.url);
     await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(400);
+    // but not within five minutes of the last notice to bob
+    expect(gateway.received).toHaveLength(2);
+    await advanceClock(app, 5 * 60_000);
     await until('the notice after bob read', () => gateway.received.length === 3);
-    expect(gateway.received[2].json).toMatchObject({ userId: 'bob', roomId, through: afterRead.position, attempt: 1 });
+    expect(gateway.received[2].json).toMatchObject({ userId: 'bob', conversations: [{ roomId, through: afterRead.position, attempt: 1 }] });
     await until('its outcome', async () => (await noticeEvents(app.data, roomId, 'bob')).length === 6);
     expect((await noticeEvents(app.data, roomId, 'bob')).map((e) => `${e.type} ${e.through} ${e.attempt}`)).toEqual([
       `OfflineNoticeAttempted ${first.position} 1`,
@@ -135,6 +136,33 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect((await readLog(app.data)).filter((e) => e.streamId.startsWith('notices-'))).toEqual([]);
   });
 
+  it('names every room due for a person in one notice, and tells of other rooms no sooner than five minutes after', async () => {
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    const fran = await connect(app, 'fran', 'facilitator');
+    const alice = await connect(app, 'alice', 'participant');
+    const bob = await connect(app, 'bob', 'participant');
+    const [evening, weekend, art] = [await createRoom(fran), await createRoom(fran), await createRoom(fran)];
+    for (const roomId of [evening, weekend, art]) await joinAll(roomId, alice, bob);
+    bob.close();
+    const inEvening = await post(alice, evening, 'evening group moved to 7');
+    const inWeekend = await post(alice, weekend, 'weekend walk is on');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice', () => gateway.received.length === 1);
+    const told = (notice: { json: Record<string, any> }) => notice.json.conversations.map((c: { roomId: string; through: number }) => [c.roomId, c.through]);
+    expect(gateway.received[0].json.userId).toBe('bob');
+    expect(told(gateway.received[0]).sort()).toEqual([[evening, inEvening.position], [weekend, inWeekend.position]].sort());
+
+    const inArt = await post(alice, art, 'bring your own brushes');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(1);
+    await advanceClock(app, 5 * 60_000);
+    await until('the notice about the art room', () => gateway.received.length === 2);
+    expect(told(gateway.received[1])).toEqual([[art, inArt.position]]);
+  });
+
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
     app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
     const kim = await connect(app, 'dr-kim', 'clinician');
@@ -158,7 +186,9 @@ describe.each(STORES)('offline notices on %s', (store) => {
     await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
     await until('the notice to pat', () => gateway.received.length === 1);
     await settle(400);
-    expect(gateway.received.map((notice) => notice.json)).toEqual([expect.objectContaining({ userId: 'pat', roomId: sessionRoom, conversation: 'family_session' })]);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['pat', [expect.objectContaining({ roomId: sessionRoom, conversation: 'family_session' })]],
+    ]);
   });
 });
 
@@ -186,9 +216,9 @@ describeWithPostgres('offline notices from two nodes sharing the store (PostgreS
     await Promise.all([advanceClock(nodes.A, AFTER_SECONDS * 1000 + 1000), advanceClock(nodes.B, AFTER_SECONDS * 1000 + 1000)]);
     await until('the notice to eli recorded', async () => (await noticeEvents(nodes.data, roomId, `eli-${run}`)).some((e) => e.type === 'OfflineNoticeSent'));
     await settle(500);
-    expect(gateway.received.filter((notice) => notice.json.roomId === roomId).map((notice) => [notice.json.userId, notice.json.through])).toEqual([
-      [`eli-${run}`, message.position],
-    ]);
+    expect(
+      gateway.received.filter((notice) => notice.json.conversations[0].roomId === roomId).map((notice) => [notice.json.userId, notice.json.conversations]),
+    ).toEqual([[`eli-${run}`, [{ roomId, conversation: 'group', through: message.position, attempt: 1 }]]]);
     expect(gateway.received[0].headers['x-haven-signature']).toBeUndefined();
     expect((await noticeEvents(nodes.data, roomId, `eli-${run}`)).map((e) => e.type)).toEqual(['OfflineNoticeAttempted', 'OfflineNoticeSent']);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { postSignedWebhook, type WebhookOutcome, type WebhookTarget } from '@haven/edge/signed-webhook';
 import type { NoticeDue } from './offline-notices.projection';
 
@@ -8,29 +9,36 @@ export const conversationOf = (roomKind: string): NoticeConversation =>
   roomKind === 'mentor_pair' || roomKind === 'family_session' ? roomKind : 'group';
 
 /**
- * The body a notice carries: whom to tell, about which room, how far; never who wrote, what, or the room's name. A push
+ * The body a notice carries: whom to tell, about which rooms, how far; never who wrote, what, or a room's name. A push
  * gateway hands it on to services outside the clinic (a phone's lock screen, the platform's push service), so it says
  * only that something waits in Haven; the app fetches the rest once the person opens it.
  */
-export function noticeBody(notice: NoticeDue, attempt: number): string {
+export function noticeBody(userId: string, notices: readonly ClaimedNotice[]): string {
   return JSON.stringify({
     type: 'conversation.unread',
-    userId: notice.userId,
-    roomId: notice.roomId,
-    conversation: conversationOf(notice.roomKind),
-    through: notice.through,
-    attempt,
-    // the same for every notice about this room until it is read, for gateways that replace an earlier notice
-    collapseKey: `haven:${notice.roomId}`,
+    userId,
+    conversations: notices.map(({ notice, attempt }) => ({ roomId: notice.roomId, conversation: conversationOf(notice.roomKind), through: notice.through, attempt })),
+    // the same for every notice: a device shows the latest one, not a stack of them
+    collapseKey: 'haven:unread',
     message: 'You have new messages in Haven.',
   });
 }
 
-/** POSTs a notice, signed (libs/edge signed-webhook.ts); a 2xx answer is a notice sent. */
-export function sendNotice(target: WebhookTarget, notice: NoticeDue, attempt: number, now: Date): Promise<WebhookOutcome> {
-  return postSignedWebhook(target, noticeBody(notice, attempt), {
+/** A room's notice this node claimed the attempt of. */
+export interface ClaimedNotice {
+  notice: NoticeDue;
+  attempt: number;
+}
+
+/**
+ * POSTs a person's notices, signed (libs/edge signed-webhook.ts); a 2xx answer is every one of them sent. The
+ * idempotency key names the person and each room's position and attempt, so a resend of this very POST has the same.
+ */
+export function sendNotice(target: WebhookTarget, userId: string, notices: readonly ClaimedNotice[], now: Date): Promise<WebhookOutcome> {
+  const what = notices.map(({ notice, attempt }) => `${notice.roomId}:${notice.through}:${attempt}`).join(',');
+  return postSignedWebhook(target, noticeBody(userId, notices), {
     userAgent: 'haven-offline-notices',
-    idempotencyKey: `${notice.roomId}:${notice.userId}:${notice.through}`,
+    idempotencyKey: `${userId}:${createHash('sha256').update(what).digest('base64url')}`,
     now,
   });
 }

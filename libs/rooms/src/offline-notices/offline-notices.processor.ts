@@ -15,16 +15,25 @@ export const OFFLINE_NOTICES_CONFIG = Symbol('OFFLINE_NOTICES_CONFIG');
 const FRESH_FOR_MS = 10 * 60_000;
 /** a member told of a room who has not read it since is told of newer messages again after this long */
 const REPEAT_AFTER_MS = 60 * 60_000;
+/** after a notice, a person is told of other rooms no sooner than this: one buzz, not one per busy group */
+const QUIET_FOR_MS = 5 * 60_000;
+
+/** The notices due for one person in one poll: they go in one POST. */
+interface PersonNotices {
+  userId: string;
+  notices: NoticeDue[];
+}
 
 /**
- * Tells a member who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that a room holds
+ * Tells a member who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that rooms hold
  * messages for them, once they have waited unread for OFFLINE_NOTICE_AFTER_SECONDS: one notice per room until they read
- * it (or an hour passes), tried up to three times. Each attempt is claimed in the log first (command id
+ * it (or an hour passes), the rooms due for one person in one POST, other rooms no sooner than five minutes after, each
+ * tried up to three times. Each attempt is claimed in the log first (command id
  * `notice:<roomId>:<userId>:<through>:<attempt>`), so of several nodes only the one whose claim was appended sends it.
  * A member connected when the notice falls due was sent the messages live: that notice is dropped, not sent later.
  */
 @Injectable()
-export class OfflineNoticesProcessor extends DeadlineProcessor<NoticeDue> {
+export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices> {
   private readonly logger = new Logger(OfflineNoticesProcessor.name);
   /** notices dropped because their member was connected, by room and member: this node does not ask again */
   private readonly seenLive = new Map<string, { through: number; at: number }>();
@@ -43,7 +52,7 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<NoticeDue> {
     super.onApplicationBootstrap();
   }
 
-  protected async due(): Promise<NoticeDue[]> {
+  protected async due(): Promise<PersonNotices[]> {
     const now = this.clock.now().getTime();
     const dueBefore = now - this.config.afterSeconds * 1000;
     for (const [key, seen] of this.seenLive) if (seen.at < dueBefore - FRESH_FOR_MS) this.seenLive.delete(key);
@@ -52,28 +61,41 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<NoticeDue> {
       dueBefore: iso(dueBefore),
       freshSince: iso(dueBefore - FRESH_FOR_MS),
       repeatBefore: iso(now - REPEAT_AFTER_MS),
+      quietSince: iso(now - QUIET_FOR_MS),
       now: iso(now),
     });
-    return due.filter((notice) => (this.seenLive.get(keyOf(notice))?.through ?? 0) < notice.through);
+    const byPerson = new Map<string, NoticeDue[]>();
+    for (const notice of due) {
+      if ((this.seenLive.get(keyOf(notice))?.through ?? 0) >= notice.through) continue;
+      byPerson.set(notice.userId, [...(byPerson.get(notice.userId) ?? []), notice]);
+    }
+    return [...byPerson].map(([userId, notices]) => ({ userId, notices }));
   }
 
-  protected async fire(notice: NoticeDue): Promise<void> {
+  /** One POST per person and poll, naming every room due for them whose attempt this node claimed. */
+  protected async fire({ userId, notices }: PersonNotices): Promise<void> {
     // unknown (a node did not answer): told anyway; a needless notice says less than a missed one costs
-    if ((await this.realtime.isConnected(notice.userId)) === true) {
-      this.seenLive.set(keyOf(notice), { through: notice.through, at: this.clock.now().getTime() });
+    if ((await this.realtime.isConnected(userId)) === true) {
+      for (const notice of notices) this.seenLive.set(keyOf(notice), { through: notice.through, at: this.clock.now().getTime() });
       return;
     }
-    const { userId, roomId, through } = notice;
-    const attempt = notice.attempts + 1;
-    const claim = await this.decide({ type: 'AttemptNotice', data: { userId, roomId, through, attempt } }, `notice:${roomId}:${userId}:${through}:${attempt}`);
-    if (claim.replayed || claim.events.length === 0) return;
-    const outcome = await sendNotice(this.config, notice, attempt, this.clock.now());
+    const claimed: { notice: NoticeDue; attempt: number }[] = [];
+    for (const notice of notices) {
+      const { roomId, through } = notice;
+      const attempt = notice.attempts + 1;
+      const claim = await this.decide({ type: 'AttemptNotice', data: { userId, roomId, through, attempt } }, `notice:${roomId}:${userId}:${through}:${attempt}`);
+      if (!claim.replayed && claim.events.length > 0) claimed.push({ notice, attempt });
+    }
+    if (claimed.length === 0) return;
+    const outcome = await sendNotice(this.config, userId, claimed, this.clock.now());
     // ids and a status only
-    if (!outcome.sent) this.logger.warn({ msg: 'offline notice failed', roomId, attempt, reason: outcome.reason });
-    await this.decide(
-      { type: 'RecordNoticeOutcome', data: { userId, roomId, through, attempt, outcome } },
-      `notice-outcome:${roomId}:${userId}:${through}:${attempt}`,
-    );
+    if (!outcome.sent) this.logger.warn({ msg: 'offline notice failed', rooms: claimed.length, reason: outcome.reason });
+    for (const { notice: { roomId, through }, attempt } of claimed) {
+      await this.decide(
+        { type: 'RecordNoticeOutcome', data: { userId, roomId, through, attempt, outcome } },
+        `notice-outcome:${roomId}:${userId}:${through}:${attempt}`,
+      );
+    }
   }
 
   protected failed(name: string): void {

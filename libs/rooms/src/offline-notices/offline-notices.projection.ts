@@ -64,6 +64,8 @@ export interface NoticeWindow {
   freshSince: string;
   /** a member told of a room before then, who has not read since, may be told of newer messages again */
   repeatBefore: string;
+  /** a person sent a notice since then is told of no other room yet (retries of that notice go on) */
+  quietSince: string;
   now: string;
 }
 
@@ -83,7 +85,8 @@ const NOTICES_PER_POLL = 500;
 /**
  * The notices due: members (not family guests, not suspended) with messages by others they have not read (after their
  * read mark, posted while they were in the room, not deleted or redacted), posted within the window, and no notice
- * about the room since they last read (or none within the repeat wait). And notices whose last attempt failed or went
+ * about the room since they last read (or none within the repeat wait), and no notice to them about any room within the
+ * quiet time. And notices whose last attempt failed or went
  * unanswered, while the member still has not read that far. Whether they are connected is the processor's to ask.
  */
 export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {
@@ -99,9 +102,10 @@ export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise
        and m.position > coalesce(r.position, 0)
        and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and m.position > n.through))
        and not exists (select 1 from access_suspensions s where s.user_id = p.user_id)
+       and not exists (select 1 from offline_notices q where q.user_id = p.user_id and q.last_attempt_at > $4)
      group by p.user_id, m.room_id, d.kind
      limit ${NOTICES_PER_POLL}`,
-    [window.freshSince, window.dueBefore, window.repeatBefore],
+    [window.freshSince, window.dueBefore, window.repeatBefore, window.quietSince],
   );
   const retries = await db.query<{ user_id: string; room_id: string; kind: string; through: number | string; attempts: number | string }>(
     `select n.user_id, n.room_id, d.kind, n.through, n.attempts
