@@ -8,24 +8,40 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** the status of each next answer, in order (200 once none is queued) */
   answers: number[];
+  /** the most posts it held at once, unanswered */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
-/** A clinic's service (a pager, a push gateway) on 127.0.0.1 that records every post it is sent. */
-export async function startWebhookReceiver(path = '/hook'): Promise<WebhookReceiver> {
-  const received: ReceivedWebhook[] = [];
-  const answers: number[] = [];
+/**
+ * A clinic's service (a pager, a push gateway) on 127.0.0.1 that records every post it is sent, answering each after
+ * `answerAfterMs` (a slow service).
+ */
+export async function startWebhookReceiver(path = '/hook', { answerAfterMs = 0 } = {}): Promise<WebhookReceiver> {
+  let inFlight = 0;
   const server: Server = createServer((request, response) => {
     let body = '';
+    inFlight += 1;
+    receiver.maxInFlight = Math.max(receiver.maxInFlight, inFlight);
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      received.push({ headers: request.headers, body, json: JSON.parse(body) });
-      response.writeHead(answers.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
+      receiver.received.push({ headers: request.headers, body, json: JSON.parse(body) });
+      setTimeout(() => {
+        inFlight -= 1;
+        response.writeHead(receiver.answers.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
+      }, answerAfterMs);
     });
   });
+  const receiver: WebhookReceiver = {
+    url: '',
+    received: [],
+    answers: [],
+    maxInFlight: 0,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${path}`, received, answers, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  return receiver;
 }
 
 /** Polls `check` every 25 ms until it gives something, or fails naming what it waited for. */

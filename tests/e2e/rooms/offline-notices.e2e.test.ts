@@ -163,6 +163,25 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(told(gateway.received[1])).toEqual([[art, inArt.position]]);
   });
 
+  it('tells several people at once, so a slow gateway holds up a poll by one answer, not one per person', async () => {
+    const slowGateway = await startWebhookReceiver('/push', { answerAfterMs: 500 });
+    try {
+      app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: slowGateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+      const { alice, bob, roomId } = await roomWithAliceAndBob(app);
+      const [cara, dana] = [await connect(app, 'cara', 'participant'), await connect(app, 'dana', 'participant')];
+      await joinAll(roomId, cara, dana);
+      for (const client of [bob, cara, dana]) client.close();
+      await post(alice, roomId, 'who is coming on friday?');
+      await caughtUp(app.url);
+      await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+      await until('three notices', () => slowGateway.received.length === 3);
+      expect(slowGateway.received.map((notice) => notice.json.userId).sort()).toEqual(['bob', 'cara', 'dana']);
+      expect(slowGateway.maxInFlight).toBeGreaterThan(1);
+    } finally {
+      await slowGateway.close();
+    }
+  });
+
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
     app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
     const kim = await connect(app, 'dr-kim', 'clinician');
