@@ -65,7 +65,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
       userId: 'bob',
       conversations: [{ roomId, conversation: 'group', through: first.position, attempt: 2 }],
       collapseKey: 'haven:unread',
-      message: 'You have new messages in Haven.',
+      message: 'Something new is waiting for you in Haven.',
     });
     for (const notice of gateway.received) {
       expect(notice.headers['x-haven-signature']).toBe(webhookSignature(SECRET, String(notice.headers['x-haven-timestamp']), notice.body));
@@ -180,6 +180,32 @@ describe.each(STORES)('offline notices on %s', (store) => {
     } finally {
       await slowGateway.close();
     }
+  });
+
+  it('tells a participant who is away that a mentor took their request, and the mentor nothing', async () => {
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    const pat = await connect(app, 'pat', 'participant');
+    const mona = await connect(app, 'mona', 'mentor');
+    const { requestId } = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    await mona.waitForEvent((e) => e.type === 'MentorRequested' && e.data.requestId === requestId);
+    pat.close();
+    const { roomId } = await accepted<{ roomId: string }>(mona, 'mentoring.accept', { requestId });
+    await waitInRoom(mona, roomId, 'PairRoomOpened');
+    mona.close();
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to pat', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['pat', [{ roomId, conversation: 'mentor_pair', through: expect.any(Number), attempt: 1 }]],
+    ]);
+    // once: mona's first message, while pat has not read, tells nothing more
+    const mona2 = await connect(app, 'mona', 'mentor');
+    await post(mona2, roomId, 'hi pat, I am mona');
+    mona2.close();
+    await advanceClock(app, 6 * 60_000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(1);
   });
 
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {

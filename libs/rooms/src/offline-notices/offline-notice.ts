@@ -9,7 +9,7 @@ export const conversationOf = (roomKind: string): NoticeConversation =>
   roomKind === 'mentor_pair' || roomKind === 'family_session' ? roomKind : 'group';
 
 /**
- * The body a notice carries: whom to tell, about which rooms, how far; never who wrote, what, or a room's name. A push
+ * The body a notice carries: whom to tell, about which rooms (with new messages, or a pair room a mentor just opened), how far; never who wrote, what, or a room's name. A push
  * gateway hands it on to services outside the clinic (a phone's lock screen, the platform's push service), so it says
  * only that something waits in Haven; the app fetches the rest once the person opens it.
  */
@@ -20,7 +20,7 @@ export function noticeBody(userId: string, notices: readonly ClaimedNotice[]): s
     conversations: notices.map(({ notice, attempt }) => ({ roomId: notice.roomId, conversation: conversationOf(notice.roomKind), through: notice.through, attempt })),
     // the same for every notice: a device shows the latest one, not a stack of them
     collapseKey: 'haven:unread',
-    message: 'You have new messages in Haven.',
+    message: 'Something new is waiting for you in Haven.',
   });
 }
 

@@ -86,24 +86,35 @@ const NOTICES_PER_POLL = 500;
  * The notices due: members (not family guests, not suspended) with messages by others they have not read (after their
  * read mark, posted while they were in the room, not deleted or redacted), posted within the window, and no notice
  * about the room since they last read (or none within the repeat wait), and no notice to them about any room within the
- * quiet time. And notices whose last attempt failed or went
- * unanswered, while the member still has not read that far. Whether they are connected is the processor's to ask.
+ * quiet time; and participants whose pair room opened within the window (a mentor took their request), not told of it
+ * and not read yet. And notices whose last attempt failed or went unanswered, while the member still has not read that
+ * far. Whether they are connected is the processor's to ask.
  */
 export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {
   const fresh = await db.query<{ user_id: string; room_id: string; kind: string; through: number | string }>(
-    `select p.user_id, m.room_id, d.kind, max(m.position) as through
-     from room_messages m
-     join room_directory d on d.room_id = m.room_id
-     join room_membership_periods p on p.room_id = m.room_id and p.to_position is null and p.from_position < m.position
-       and p.user_id <> m.author_id and p.global_role <> 'family'
-     left join room_read_marks r on r.user_id = p.user_id and r.room_id = m.room_id
-     left join offline_notices n on n.user_id = p.user_id and n.room_id = m.room_id
-     where m.posted_at > $1 and m.posted_at <= $2 and m.deleted = 0 and m.redacted = 0
-       and m.position > coalesce(r.position, 0)
-       and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and m.position > n.through))
-       and not exists (select 1 from access_suspensions s where s.user_id = p.user_id)
-       and not exists (select 1 from offline_notices q where q.user_id = p.user_id and q.last_attempt_at > $4)
-     group by p.user_id, m.room_id, d.kind
+    `select user_id, room_id, kind, max(through) as through from (
+       select p.user_id, m.room_id, d.kind, m.position as through
+       from room_messages m
+       join room_directory d on d.room_id = m.room_id
+       join room_membership_periods p on p.room_id = m.room_id and p.to_position is null and p.from_position < m.position
+         and p.user_id <> m.author_id and p.global_role <> 'family'
+       left join room_read_marks r on r.user_id = p.user_id and r.room_id = m.room_id
+       left join offline_notices n on n.user_id = p.user_id and n.room_id = m.room_id
+       where m.posted_at > $1 and m.posted_at <= $2 and m.deleted = 0 and m.redacted = 0
+         and m.position > coalesce(r.position, 0)
+         and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and m.position > n.through))
+       union all
+       -- a mentor took the participant's request: their pair room opened, and may hold no message yet
+       select p.user_id, d.room_id, d.kind, p.from_position as through
+       from room_directory d
+       join room_membership_periods p on p.room_id = d.room_id and p.to_position is null and p.global_role = 'participant'
+       left join room_read_marks r on r.user_id = p.user_id and r.room_id = d.room_id
+       where d.kind = 'mentor_pair' and d.created_at > $1 and d.created_at <= $2 and r.user_id is null
+         and not exists (select 1 from offline_notices n where n.user_id = p.user_id and n.room_id = d.room_id)
+     ) owed
+     where not exists (select 1 from access_suspensions s where s.user_id = owed.user_id)
+       and not exists (select 1 from offline_notices q where q.user_id = owed.user_id and q.last_attempt_at > $4)
+     group by user_id, room_id, kind
      limit ${NOTICES_PER_POLL}`,
     [window.freshSince, window.dueBefore, window.repeatBefore, window.quietSince],
   );
