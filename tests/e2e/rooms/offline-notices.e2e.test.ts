@@ -208,6 +208,25 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(gateway.received).toHaveLength(1);
   });
 
+  it("tells a room's moderator who is away of a report still open, not the reporter or the reported", async () => {
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const cara = await connect(app, 'cara', 'participant');
+    await joinAll(roomId, cara);
+    const reported = await post(alice, roomId, 'you are all losers');
+    // everyone reads it and goes, so only a report can be owed: fran moderates the room, cara does not
+    for (const client of [fran, bob, cara]) await accepted(client, 'rooms.markRead', { roomId, position: reported.position });
+    const { position } = await accepted<{ position: number }>(bob, 'rooms.report', { roomId, messageId: reported.messageId, reason: 'insulting' });
+    for (const client of [fran, alice, bob, cara]) client.close();
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to fran', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['fran', [{ roomId, conversation: 'group', through: position, attempt: 1 }]],
+    ]);
+  });
+
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
     app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
     const kim = await connect(app, 'dr-kim', 'clinician');

@@ -83,12 +83,16 @@ export async function migrateNoticeIndexes(db: SqlExecutor): Promise<void> {
 const NOTICES_PER_POLL = 500;
 
 /**
- * The notices due: members (not family guests, not suspended) with messages by others they have not read (after their
- * read mark, posted while they were in the room, not deleted or redacted), posted within the window, and no notice
- * about the room since they last read (or none within the repeat wait), and no notice to them about any room within the
- * quiet time; and participants whose pair room opened within the window (a mentor took their request), not told of it
- * and not read yet. And notices whose last attempt failed or went unanswered, while the member still has not read that
- * far. Whether they are connected is the processor's to ask.
+ * The notices due, of three kinds:
+ * - members (not family guests) with messages by others they have not read (after their read mark, posted while they
+ *   were in the room, not deleted or redacted), posted within the window;
+ * - moderators of rooms with a report still open, made within the window (not the reporter, nor the author of what was
+ *   reported), past their read mark;
+ * - participants whose pair room opened within the window (a mentor took their request), not told of it, not read;
+ * each with no notice about the room since they last read (or none within the repeat wait), for people not suspended
+ * and not told of any room within the quiet time. And notices whose last attempt failed or went unanswered, while the
+ * member still has not read that far. Whether they are connected is the processor's to ask. (No SQL comments in the
+ * query: the placeholder scanner would read an apostrophe in one as a quote.)
  */
 export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {
   const fresh = await db.query<{ user_id: string; room_id: string; kind: string; through: number | string }>(
@@ -104,7 +108,17 @@ export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise
          and m.position > coalesce(r.position, 0)
          and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and m.position > n.through))
        union all
-       -- a mentor took the participant's request: their pair room opened, and may hold no message yet
+       select p.user_id, rep.room_id, d.kind, rep.position as through
+       from room_reports rep
+       join room_directory d on d.room_id = rep.room_id
+       join room_membership_periods p on p.room_id = rep.room_id and p.to_position is null and p.moderator = 1
+         and p.user_id <> rep.reporter_id and p.user_id <> rep.author_id
+       left join room_read_marks r on r.user_id = p.user_id and r.room_id = rep.room_id
+       left join offline_notices n on n.user_id = p.user_id and n.room_id = rep.room_id
+       where rep.status = 'open' and rep.reported_at > $1 and rep.reported_at <= $2
+         and rep.position > coalesce(r.position, 0)
+         and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and rep.position > n.through))
+       union all
        select p.user_id, d.room_id, d.kind, p.from_position as through
        from room_directory d
        join room_membership_periods p on p.room_id = d.room_id and p.to_position is null and p.global_role = 'participant'
