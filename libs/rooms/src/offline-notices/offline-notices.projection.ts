@@ -91,8 +91,7 @@ const NOTICES_PER_POLL = 500;
  * - participants whose pair room opened within the window (a mentor took their request), not told of it, not read;
  * each with no notice about the room since they last read (or none within the repeat wait), for people not suspended
  * and not told of any room within the quiet time. And notices whose last attempt failed or went unanswered, while the
- * member still has not read that far. Whether they are connected is the processor's to ask. (No SQL comments in the
- * query: the placeholder scanner would read an apostrophe in one as a quote.)
+ * member still has not read that far. Whether they are connected is the processor's to ask.
  */
 export async function noticesDue(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {
   const fresh = await db.query<{ user_id: string; room_id: string; kind: string; through: number | string }>(
