@@ -29,17 +29,14 @@ describe.each(STORES)('offline notices on %s', (store) => {
   closeClientsAndAppAfterEach(() => app);
   beforeEach(async () => (gateway = await startWebhookReceiver('/push')));
   afterEach(() => gateway.close());
+  /** the app with notices to `url` (the test's gateway unless told), after a wait of AFTER_SECONDS */
+  const startApp = (env: Record<string, string> = {}, url = gateway.url) =>
+    AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50', ...env });
 
   it('tells a member who is away once per room until they read it, nothing of who or what, and retries a failing gateway', async () => {
     const metricsPort = await freePort();
     const notTaken = async () => /^haven_offline_notices_not_taken (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())?.[1];
-    app = await AppProcess.start(freshData(store), {
-      METRICS_PORT: String(metricsPort),
-      OFFLINE_NOTICE_URL: gateway.url,
-      OFFLINE_NOTICE_SECRET: SECRET,
-      OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS),
-      DEADLINE_POLL_MS: '50',
-    });
+    app = await startApp({ METRICS_PORT: String(metricsPort), OFFLINE_NOTICE_SECRET: SECRET });
     const { alice, bob, roomId } = await roomWithAliceAndBob(app);
     bob.close();
     gateway.answers.push(503);
@@ -110,7 +107,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
   });
 
   it('does not tell a member who was connected when the wait ended, nor about messages older than the window', async () => {
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    app = await startApp();
     const { alice, bob, roomId } = await roomWithAliceAndBob(app);
     await post(alice, roomId, 'bob is here and sees this live');
     await caughtUp(app.url);
@@ -137,7 +134,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
   });
 
   it('names every room due for a person in one notice, and tells of other rooms no sooner than five minutes after', async () => {
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    app = await startApp();
     const fran = await connect(app, 'fran', 'facilitator');
     const alice = await connect(app, 'alice', 'participant');
     const bob = await connect(app, 'bob', 'participant');
@@ -166,7 +163,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
   it('tells several people at once, so a slow gateway holds up a poll by one answer, not one per person', async () => {
     const slowGateway = await startWebhookReceiver('/push', { answerAfterMs: 500 });
     try {
-      app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: slowGateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+      app = await startApp({}, slowGateway.url);
       const { alice, bob, roomId } = await roomWithAliceAndBob(app);
       const [cara, dana] = [await connect(app, 'cara', 'participant'), await connect(app, 'dana', 'participant')];
       await joinAll(roomId, cara, dana);
@@ -183,7 +180,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
   });
 
   it('tells a participant who is away that a mentor took their request, and the mentor nothing', async () => {
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    app = await startApp();
     const pat = await connect(app, 'pat', 'participant');
     const mona = await connect(app, 'mona', 'mentor');
     const { requestId } = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
@@ -209,7 +206,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
   });
 
   it("tells a room's moderator who is away of a report still open, not the reporter or the reported", async () => {
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    app = await startApp();
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
     const cara = await connect(app, 'cara', 'participant');
     await joinAll(roomId, cara);
@@ -228,7 +225,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
   });
 
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+    app = await startApp();
     const kim = await connect(app, 'dr-kim', 'clinician');
     const pat = await connect(app, 'pat', 'participant');
     const { sessionId, roomId: sessionRoom } = await scheduleSession(kim, pat);

@@ -2,7 +2,7 @@ import type { DomainEvent } from '@haven/domain';
 
 /**
  * The system takes its `attempt`-th turn at telling a member's devices, through the clinic's push gateway
- * (NOTIFY_URL), that a conversation holds messages for them, up to position `through`. Its command id names the
+ * (OFFLINE_NOTICE_URL), that a room holds something for them, up to position `through`. Its command id names the
  * attempt, so of several nodes polling the same due notice one appends it and only that one sends.
  */
 export type OfflineNoticeAttempted = DomainEvent<

@@ -9,9 +9,10 @@ export const conversationOf = (roomKind: string): NoticeConversation =>
   roomKind === 'mentor_pair' || roomKind === 'family_session' ? roomKind : 'group';
 
 /**
- * The body a notice carries: whom to tell, about which rooms (with new messages, or a pair room a mentor just opened), how far; never who wrote, what, or a room's name. A push
- * gateway hands it on to services outside the clinic (a phone's lock screen, the platform's push service), so it says
- * only that something waits in Haven; the app fetches the rest once the person opens it.
+ * The body a notice carries: whom to tell, about which rooms (new messages, a report for a moderator, a pair room a
+ * mentor just opened), how far; never who wrote, what, or a room's name. A push gateway hands it on to services outside
+ * the clinic (a phone's lock screen, the platform's push service), so it says only that something waits in Haven; the
+ * app fetches the rest once the person opens it.
  */
 export function noticeBody(userId: string, notices: readonly ClaimedNotice[]): string {
   return JSON.stringify({

@@ -5,7 +5,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { RealtimeGateway } from '@haven/realtime/realtime.gateway';
 import { offlineNoticeDecider, type OfflineNoticeCommand } from './offline-notice.decider';
 import { noticeStreamName } from './offline-notice.events';
-import { sendNotice } from './offline-notice';
+import { sendNotice, type ClaimedNotice } from './offline-notice';
 import type { OfflineNoticesConfig } from './offline-notices.config';
 import { migrateNoticeIndexes, noticesDue, type NoticeDue } from './offline-notices.projection';
 
@@ -29,7 +29,8 @@ interface PersonNotices {
 
 /**
  * Tells a member who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that rooms hold
- * messages for them, once they have waited unread for OFFLINE_NOTICE_AFTER_SECONDS: one notice per room until they read
+ * something for them (messages; a report, for moderators; the pair room a mentor opened, for a participant), once it
+ * has waited unread for OFFLINE_NOTICE_AFTER_SECONDS (noticesDue): one notice per room until they read
  * it (or an hour passes), the rooms due for one person in one POST, other rooms no sooner than five minutes after, each
  * tried up to three times. Each attempt is claimed in the log first (command id
  * `notice:<roomId>:<userId>:<through>:<attempt>`), so of several nodes only the one whose claim was appended sends it.
@@ -89,7 +90,7 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
       for (const notice of notices) this.seenLive.set(keyOf(notice), { through: notice.through, at: this.clock.now().getTime() });
       return;
     }
-    const claimed: { notice: NoticeDue; attempt: number }[] = [];
+    const claimed: ClaimedNotice[] = [];
     for (const notice of notices) {
       const { roomId, through } = notice;
       const attempt = notice.attempts + 1;

@@ -51,16 +51,17 @@ export interface NoticeDue {
   roomId: string;
   /** the room directory's kind: a group's kind, `mentor_pair` or `family_session` */
   roomKind: string;
-  /** the newest unread message the notice is about */
+  /** the newest position the notice is about: an unread message, a report, or the pair room's opening */
   through: number;
   /** the attempt this one follows (0: a new notice) */
   attempts: number;
 }
 
 export interface NoticeWindow {
-  /** messages posted up to then are due (now less the wait, NOTIFY_AFTER_SECONDS) */
+  /** messages posted up to then are due (now less the wait, OFFLINE_NOTICE_AFTER_SECONDS) */
   dueBefore: string;
-  /** messages posted before then are not told any more: after downtime, a rebuild or turning notices on, no flood of old news */
+  /** messages posted before then are not told any more: after downtime, a rebuild or turning notices on, no flood of
+   * old news */
   freshSince: string;
   /** a member told of a room before then, who has not read since, may be told of newer messages again */
   repeatBefore: string;
@@ -71,7 +72,8 @@ export interface NoticeWindow {
 
 /**
  * noticesDue looks for messages posted within the last minutes, by an index on room_messages made only where notices
- * are on (at start, by the processor): elsewhere a post, and a rebuild of room_messages, need not keep it up.
+ * are on (at start, by the processor): elsewhere a post, and a rebuild of room_messages, need not keep it up. The two
+ * tables are made first if need be: Nest does not order the modules' start hooks, so the follower may not have yet.
  */
 export async function migrateNoticeIndexes(db: SqlExecutor): Promise<void> {
   await roomMessagesProjection.migrate(db);
