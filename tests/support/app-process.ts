@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,14 +32,33 @@ export function freshData(store: StoreKind): AppData {
   return { store, env: { EVENT_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, POSTGRES_SCHEMA: uniqueSchema('e2e'), REDIS_KEY_PREFIX: redisKeyPrefix } };
 }
 
+/**
+ * A port nothing listens on, for an app process or a server the test starts. Not the OS's pick (listen on 0): that
+ * port is free only until closed, so another jest worker could be handed the same one while this app boots, and
+ * then this test's health check, and everything after it, reached the other worker's app (a CI run saw a safety
+ * test receive an alert meant for another deployment's clinicians). Each worker takes ports in turn from its own
+ * range below the ephemeral ports (32768 and up, the OS's picks and outgoing connections), from a random start so
+ * that the worker's next test file does not begin on the same port; each is checked free before it is handed out.
+ */
+const PORT_RANGE_START = 20000;
+const PORTS_PER_WORKER = 500;
+const WORKER_RANGES = 24; // 20000..31999; with more workers than that, two share a range (still checked free)
+const workerRange = PORT_RANGE_START + ((Number(process.env.JEST_WORKER_ID ?? 0) % WORKER_RANGES) * PORTS_PER_WORKER);
+let nextPortOffset = randomInt(PORTS_PER_WORKER);
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tried = 0; tried < PORTS_PER_WORKER; tried++) {
+    const port = workerRange + (nextPortOffset++ % PORTS_PER_WORKER);
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port in ${workerRange}..${workerRange + PORTS_PER_WORKER - 1}`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
