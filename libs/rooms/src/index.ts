@@ -17,3 +17,4 @@ export * from './offline-notices/offline-notice.decider';
 export * from './offline-notices/offline-notices.config';
 export * from './offline-notices/offline-notices.projection';
 export * from './offline-notices/offline-notices.module';
+export * from './offline-notices/notice-source';

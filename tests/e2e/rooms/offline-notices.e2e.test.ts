@@ -205,6 +205,58 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(gateway.received).toHaveLength(1);
   });
 
+  it('tells a mentor who is away of a request they may take, once; not one away, in other languages, connected, or who declined', async () => {
+    app = await startApp({ OFFLINE_NOTICE_SECRET: SECRET });
+    const profiled = async (userId: string, message: string, payload: Record<string, unknown>) => {
+      const mentor = await connect(app, userId, 'mentor');
+      await accepted(mentor, message, payload);
+      return mentor;
+    };
+    (await profiled('maria', 'mentoring.setLanguages', { languages: ['es'] })).close();
+    (await profiled('tom', 'mentoring.setLanguages', { languages: ['en'] })).close();
+    const ana = await profiled('ana', 'mentoring.setLanguages', { languages: ['es'] });
+    await accepted(ana, 'mentoring.setAway', { away: true });
+    ana.close();
+    const sam = await profiled('sam', 'mentoring.setTopics', { topics: ['sleep'] }); // every language, and connected
+    const pat = await connect(app, 'pat', 'participant');
+    const { requestId } = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'es-MX', availability: 'evenings', note: 'nights are hard' });
+    const requested = (await readLog(app.data)).find((e) => e.type === 'MentorRequested' && e.data.requestId === requestId)!;
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to maria', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => notice.json)).toEqual([
+      {
+        type: 'conversation.unread',
+        userId: 'maria',
+        conversations: [{ requestId, conversation: 'mentor_request', through: requested.position, attempt: 1 }],
+        collapseKey: 'haven:unread',
+        message: 'Something new is waiting for you in Haven.',
+      },
+    ]);
+    for (const secret of ['pat', 'sleep', 'nights', 'es-MX']) expect(gateway.received[0].body).not.toContain(secret);
+    expect(gateway.received[0].headers['x-haven-signature']).toBe(webhookSignature(SECRET, String(gateway.received[0].headers['x-haven-timestamp']), gateway.received[0].body));
+
+    // once per request: still open past the quiet time, maria is not told of it again
+    await advanceClock(app, 6 * 60_000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(1);
+
+    // a request maria declined, or one a mentor took before the wait ended, is told to nobody
+    const pia = await connect(app, 'pia', 'participant');
+    const declined = await accepted<{ requestId: string }>(pia, 'mentoring.request', { topics: ['work'], language: 'es', availability: 'mornings' });
+    const maria = await connect(app, 'maria', 'mentor');
+    await accepted(maria, 'mentoring.decline', { requestId: declined.requestId });
+    maria.close();
+    const paz = await connect(app, 'paz', 'participant');
+    const taken = await accepted<{ requestId: string }>(paz, 'mentoring.request', { topics: ['family'], language: 'en', availability: 'weekends' });
+    await accepted(sam, 'mentoring.accept', { requestId: taken.requestId });
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(600);
+    expect(gateway.received).toHaveLength(1);
+  });
+
   it("tells a room's moderator who is away of a report still open, not the reporter or the reported", async () => {
     app = await startApp();
     const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);

@@ -50,6 +50,14 @@ describe('telling a member who is away that a room holds messages for them', () 
     spec.given([]).when(attempt(10, 1, { userId: 'dr-kim', role: 'clinician' })).thenThrows('AUTH.FORBIDDEN');
   });
 
+  it('says what the notice is about, a room or a mentor request, as it was asked', () => {
+    const request = { userId: 'maria', requestId: 'q1' };
+    spec
+      .given([])
+      .when({ type: 'AttemptNotice', data: { ...request, through: 7, attempt: 1 }, context: context() })
+      .then([{ type: 'OfflineNoticeAttempted', data: { ...request, through: 7, attempt: 1, attemptedAt: T0 } }]);
+  });
+
   it('waits 30 s, then 2 minutes, and gives up after the third attempt', () => {
     expect([1, 2].map((n) => (Date.parse(noticeRetryAt(T0, n)!) - Date.parse(T0)) / 1000)).toEqual([30, 120]);
     expect(noticeRetryAt(T0, 3)).toBeNull();

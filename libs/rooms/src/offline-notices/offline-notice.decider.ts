@@ -1,7 +1,7 @@
 import { DomainError, type CommandContext, type Decider } from '@haven/domain';
-import { NOTICE_MAX_ATTEMPTS, type OfflineNoticeEvent } from './offline-notice.events';
+import { NOTICE_MAX_ATTEMPTS, type NoticeSubject, type OfflineNoticeEvent } from './offline-notice.events';
 
-type NoticeTarget = { userId: string; roomId: string; through: number; attempt: number };
+type NoticeTarget = { userId: string } & NoticeSubject & { through: number; attempt: number };
 export type AttemptNotice = { type: 'AttemptNotice'; data: NoticeTarget; context: CommandContext };
 export type RecordNoticeOutcome = {
   type: 'RecordNoticeOutcome';
@@ -29,19 +29,20 @@ export const offlineNoticeDecider: Decider<OfflineNoticeCommand, OfflineNoticeEv
   decide(command, state) {
     const { actor, now } = command.context;
     if (actor.userId !== 'system') throw new DomainError('AUTH.FORBIDDEN', 'notices are sent by the system');
-    const { userId, roomId, through, attempt } = command.data;
+    const { userId, through, attempt } = command.data;
+    const target = { userId, ...subjectOf(command.data), through, attempt };
     switch (command.type) {
       case 'AttemptNotice': {
         const next =
           through > state.through ? attempt === 1 : through === state.through && !state.sent && attempt === state.attempts + 1 && attempt <= NOTICE_MAX_ATTEMPTS;
-        return next ? [{ type: 'OfflineNoticeAttempted', data: { userId, roomId, through, attempt, attemptedAt: now } }] : [];
+        return next ? [{ type: 'OfflineNoticeAttempted', data: { ...target, attemptedAt: now } }] : [];
       }
       case 'RecordNoticeOutcome': {
         if (through !== state.through || attempt !== state.attempts || state.outcomeOf === attempt) return [];
         const { outcome } = command.data;
         return outcome.sent
-          ? [{ type: 'OfflineNoticeSent', data: { userId, roomId, through, attempt, sentAt: now } }]
-          : [{ type: 'OfflineNoticeFailed', data: { userId, roomId, through, attempt, reason: outcome.reason, failedAt: now } }];
+          ? [{ type: 'OfflineNoticeSent', data: { ...target, sentAt: now } }]
+          : [{ type: 'OfflineNoticeFailed', data: { ...target, reason: outcome.reason, failedAt: now } }];
       }
       default: {
         const _exhaustive: never = command;
@@ -66,3 +67,6 @@ export const offlineNoticeDecider: Decider<OfflineNoticeCommand, OfflineNoticeEv
     }
   },
 };
+
+/** the subject's own field only, whatever else the command carries */
+const subjectOf = (data: NoticeSubject): NoticeSubject => ('roomId' in data ? { roomId: data.roomId } : { requestId: data.requestId });

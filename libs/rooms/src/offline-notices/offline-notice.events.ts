@@ -1,31 +1,34 @@
 import type { DomainEvent } from '@haven/domain';
 
 /**
- * The system takes its `attempt`-th turn at telling a member's devices, through the clinic's push gateway
- * (OFFLINE_NOTICE_URL), that a room holds something for them, up to position `through`. Its command id names the
- * attempt, so of several nodes polling the same due notice one appends it and only that one sends.
+ * What a notice is about: a room (its messages, a report, a pair room opened), or an open mentor request, told to a
+ * mentor who may take it. Both ids are uuids, so one key holds either (offline_notices.room_id, the stream name).
  */
-export type OfflineNoticeAttempted = DomainEvent<
-  'OfflineNoticeAttempted',
-  { userId: string; roomId: string; through: number; attempt: number; attemptedAt: string }
->;
+export type NoticeSubject = { roomId: string } | { requestId: string };
+export const subjectIdOf = (subject: NoticeSubject): string => ('roomId' in subject ? subject.roomId : subject.requestId);
+
+/**
+ * The system takes its `attempt`-th turn at telling a person's devices, through the clinic's push gateway
+ * (OFFLINE_NOTICE_URL), that a room (or a mentor request) holds something for them, up to position `through`. Its
+ * command id names the attempt, so of several nodes polling the same due notice one appends it and only that one sends.
+ */
+export type OfflineNoticeAttempted = DomainEvent<'OfflineNoticeAttempted', NoticeOf<{ attemptedAt: string }>>;
 /** The gateway took the notice (a 2xx answer). */
-export type OfflineNoticeSent = DomainEvent<'OfflineNoticeSent', { userId: string; roomId: string; through: number; attempt: number; sentAt: string }>;
+export type OfflineNoticeSent = DomainEvent<'OfflineNoticeSent', NoticeOf<{ sentAt: string }>>;
 /** The gateway did not take it: `reason` is `http_<status>`, `timeout` or `unreachable`; another attempt may follow. */
-export type OfflineNoticeFailed = DomainEvent<
-  'OfflineNoticeFailed',
-  { userId: string; roomId: string; through: number; attempt: number; reason: string; failedAt: string }
->;
+export type OfflineNoticeFailed = DomainEvent<'OfflineNoticeFailed', NoticeOf<{ reason: string; failedAt: string }>>;
+type NoticeOf<T> = { userId: string } & NoticeSubject & { through: number; attempt: number } & T;
 
 export type OfflineNoticeEvent = OfflineNoticeAttempted | OfflineNoticeSent | OfflineNoticeFailed;
 export type OfflineNoticeEventType = OfflineNoticeEvent['type'];
 
 const STREAM_PREFIX = 'notices-';
 /**
- * One stream per member and room: the notices sent about it. Ids, positions and times only (a notice carries no words),
- * so an erasure has nothing here to shred. The room id (a uuid) comes first so that any user id parses back.
+ * One stream per person and room (or mentor request): the notices sent about it. Ids, positions and times only (a
+ * notice carries no words), so an erasure has nothing here to shred. The room's or request's id (a uuid) comes first
+ * so that any user id parses back.
  */
-export const noticeStreamName = (roomId: string, userId: string) => `${STREAM_PREFIX}${roomId}-${userId}`;
+export const noticeStreamName = (subject: NoticeSubject, userId: string) => `${STREAM_PREFIX}${subjectIdOf(subject)}-${userId}`;
 export const isNoticeStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);
 
 /** A notice is tried at most this many times; the waits between are 30 s, then 2 minutes. */

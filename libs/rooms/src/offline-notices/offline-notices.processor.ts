@@ -4,12 +4,15 @@ import { SYSTEM_ACTOR } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { RealtimeGateway } from '@haven/realtime/realtime.gateway';
 import { offlineNoticeDecider, type OfflineNoticeCommand } from './offline-notice.decider';
-import { noticeStreamName } from './offline-notice.events';
+import type { NoticeDue, NoticeSource } from './notice-source';
+import { noticeStreamName, subjectIdOf } from './offline-notice.events';
 import { sendNotice, type ClaimedNotice } from './offline-notice';
 import type { OfflineNoticesConfig } from './offline-notices.config';
-import { migrateNoticeIndexes, noticesDue, type NoticeDue } from './offline-notices.projection';
+import { offlineNoticesProjection } from './offline-notices.projection';
 
 export const OFFLINE_NOTICES_CONFIG = Symbol('OFFLINE_NOTICES_CONFIG');
+/** the sources of notices: the rooms', and those the app adds (OfflineNoticesModule.forRoot) */
+export const NOTICE_SOURCES = Symbol('NOTICE_SOURCES');
 
 /** messages older than the wait plus this are not told: after downtime or a rebuild, no flood of old news */
 const FRESH_FOR_MS = 10 * 60_000;
@@ -28,13 +31,14 @@ interface PersonNotices {
 }
 
 /**
- * Tells a member who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that rooms hold
- * something for them (messages; a report, for moderators; the pair room a mentor opened, for a participant), once it
- * has waited unread for OFFLINE_NOTICE_AFTER_SECONDS (noticesDue): one notice per room until they read
- * it (or an hour passes), the rooms due for one person in one POST, other rooms no sooner than five minutes after, each
- * tried up to three times. Each attempt is claimed in the log first (command id
- * `notice:<roomId>:<userId>:<through>:<attempt>`), so of several nodes only the one whose claim was appended sends it.
- * A member connected when the notice falls due was sent the messages live: that notice is dropped, not sent later.
+ * Tells a person who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that something waits
+ * for them (rooms: messages; a report, for moderators; the pair room a mentor opened, for a participant; mentoring: a
+ * request a mentor may take), once it has waited for OFFLINE_NOTICE_AFTER_SECONDS (the sources' `due`): one notice per
+ * room until they read it (or an hour passes), one per request, everything due for one person in one POST, anything
+ * else no sooner than five minutes after, each tried up to three times. Each attempt is claimed in the log first
+ * (command id `notice:<roomId or requestId>:<userId>:<through>:<attempt>`), so of several nodes only the one whose
+ * claim was appended sends it. A person connected when the notice falls due was sent it live: that notice is dropped,
+ * not sent later.
  */
 @Injectable()
 export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> {
@@ -46,13 +50,16 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OFFLINE_NOTICES_CONFIG) private readonly config: OfflineNoticesConfig,
+    @Inject(NOTICE_SOURCES) private readonly sources: NoticeSource[],
     private readonly realtime: RealtimeGateway,
   ) {
     super();
   }
 
+  /** the tables the sources query, made first if need be: Nest does not order the modules' start hooks */
   async onApplicationBootstrap(): Promise<void> {
-    await migrateNoticeIndexes(this.storage.sql);
+    await offlineNoticesProjection.migrate(this.storage.sql);
+    for (const source of this.sources) await source.migrate(this.storage.sql);
     super.onApplicationBootstrap();
   }
 
@@ -61,13 +68,15 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
     const dueBefore = now - this.config.afterSeconds * 1000;
     for (const [key, seen] of this.seenLive) if (seen.at < dueBefore - FRESH_FOR_MS) this.seenLive.delete(key);
     const iso = (ms: number) => new Date(ms).toISOString();
-    const due = await noticesDue(this.storage.sql, {
+    const window = {
       dueBefore: iso(dueBefore),
       freshSince: iso(dueBefore - FRESH_FOR_MS),
       repeatBefore: iso(now - REPEAT_AFTER_MS),
       quietSince: iso(now - QUIET_FOR_MS),
       now: iso(now),
-    });
+    };
+    const due: NoticeDue[] = [];
+    for (const source of this.sources) due.push(...(await source.due(this.storage.sql, window)));
     const byPerson = new Map<string, NoticeDue[]>();
     for (const notice of due) {
       if ((this.seenLive.get(keyOf(notice))?.through ?? 0) >= notice.through) continue;
@@ -83,7 +92,7 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
-  /** One POST per person and poll, naming every room due for them whose attempt this node claimed. */
+  /** One POST per person and poll, naming everything due for them whose attempt this node claimed. */
   private async notify({ userId, notices }: PersonNotices): Promise<void> {
     // unknown (a node did not answer): told anyway; a needless notice says less than a missed one costs
     if ((await this.realtime.isConnected(userId)) === true) {
@@ -92,19 +101,19 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
     }
     const claimed: ClaimedNotice[] = [];
     for (const notice of notices) {
-      const { roomId, through } = notice;
+      const { subject, through } = notice;
       const attempt = notice.attempts + 1;
-      const claim = await this.decide({ type: 'AttemptNotice', data: { userId, roomId, through, attempt } }, `notice:${roomId}:${userId}:${through}:${attempt}`);
+      const claim = await this.decide({ type: 'AttemptNotice', data: { userId, ...subject, through, attempt } }, `notice:${subjectIdOf(subject)}:${userId}:${through}:${attempt}`);
       if (!claim.replayed && claim.events.length > 0) claimed.push({ notice, attempt });
     }
     if (claimed.length === 0) return;
     const outcome = await sendNotice(this.config, userId, claimed, this.clock.now());
     // ids and a status only
-    if (!outcome.sent) this.logger.warn({ msg: 'offline notice failed', rooms: claimed.length, reason: outcome.reason });
-    for (const { notice: { roomId, through }, attempt } of claimed) {
+    if (!outcome.sent) this.logger.warn({ msg: 'offline notice failed', subjects: claimed.length, reason: outcome.reason });
+    for (const { notice: { subject, through }, attempt } of claimed) {
       await this.decide(
-        { type: 'RecordNoticeOutcome', data: { userId, roomId, through, attempt, outcome } },
-        `notice-outcome:${roomId}:${userId}:${through}:${attempt}`,
+        { type: 'RecordNoticeOutcome', data: { userId, ...subject, through, attempt, outcome } },
+        `notice-outcome:${subjectIdOf(subject)}:${userId}:${through}:${attempt}`,
       );
     }
   }
@@ -115,11 +124,11 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
 
   private decide(command: Omit<OfflineNoticeCommand, 'context'>, commandId: string) {
     const context = { actor: SYSTEM_ACTOR, commandId, now: this.clock.now().toISOString() };
-    return handleCommand(this.storage.events, offlineNoticeDecider, noticeStreamName(command.data.roomId, command.data.userId), {
+    return handleCommand(this.storage.events, offlineNoticeDecider, noticeStreamName(command.data, command.data.userId), {
       ...command,
       context,
     } as OfflineNoticeCommand);
   }
 }
 
-const keyOf = (notice: NoticeDue) => `${notice.roomId}/${notice.userId}`;
+const keyOf = (notice: NoticeDue) => `${subjectIdOf(notice.subject)}/${notice.userId}`;
