@@ -8,7 +8,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
 import { createPersonDeliveryPolicy, PersonalDataModule } from '@haven/personal-data';
 import { RealtimeModule } from '@haven/realtime';
-import { familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
+import { familyLobbyNotices, familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule, mentorRequestNotices } from '@haven/mentoring';
 import { OfflineNoticesModule, offlineNoticesConfigFrom, periodsOfUser, roomConversationPort, roomDeliveryPolicy, RoomsModule } from '@haven/rooms';
 import { createSafetyDeliveryPolicy, personConversationPort, safetyConfigFrom, SafetyModule } from '@haven/safety';
@@ -57,7 +57,7 @@ const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, us
     IdentityModule,
     RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig), personDeliveryPolicy] }),
     RoomsModule,
-    OfflineNoticesModule.forRoot(offlineNoticesConfig, [mentorRequestNotices]),
+    OfflineNoticesModule.forRoot(offlineNoticesConfig, [mentorRequestNotices, familyLobbyNotices]),
     MentoringModule,
     FamilySessionsModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),

@@ -20,8 +20,8 @@ import { accepted, createRoom, httpPost, joinAll, post, roomWithAliceAndBob, wai
 
 const SECRET = 'notice-secret-for-the-tests-0123456789';
 const AFTER_SECONDS = 30;
-const noticeEvents = async (data: AppProcess['data'], roomId: string, userId: string): Promise<Record<string, any>[]> =>
-  (await readLog(data)).filter((e) => e.streamId === `notices-${roomId}-${userId}`).map((e) => ({ type: e.type, ...e.data }));
+const noticeEvents = async (data: AppProcess['data'], subjectId: string, userId: string): Promise<Record<string, any>[]> =>
+  (await readLog(data)).filter((e) => e.streamId === `notices-${subjectId}-${userId}`).map((e) => ({ type: e.type, ...e.data }));
 
 describe.each(STORES)('offline notices on %s', (store) => {
   let app: AppProcess;
@@ -221,6 +221,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
     const pat = await connect(app, 'pat', 'participant');
     const { requestId } = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'es-MX', availability: 'evenings', note: 'nights are hard' });
     const requested = (await readLog(app.data)).find((e) => e.type === 'MentorRequested' && e.data.requestId === requestId)!;
+    gateway.answers.push(503);
     await caughtUp(app.url);
     await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
     await until('the notice to maria', () => gateway.received.length === 1);
@@ -236,11 +237,17 @@ describe.each(STORES)('offline notices on %s', (store) => {
     ]);
     for (const secret of ['pat', 'sleep', 'nights', 'es-MX']) expect(gateway.received[0].body).not.toContain(secret);
     expect(gateway.received[0].headers['x-haven-signature']).toBe(webhookSignature(SECRET, String(gateway.received[0].headers['x-haven-timestamp']), gateway.received[0].body));
+    // the gateway failed it: tried again while the request is open
+    await until('its failure in the log', async () => (await noticeEvents(app.data, requestId, 'maria')).length === 2);
+    await caughtUp(app.url);
+    await advanceClock(app, 31_000);
+    await until('the second attempt', () => gateway.received.length === 2);
+    expect(gateway.received[1].json.conversations).toEqual([{ requestId, conversation: 'mentor_request', through: requested.position, attempt: 2 }]);
 
     // once per request: still open past the quiet time, maria is not told of it again
     await advanceClock(app, 6 * 60_000);
     await settle(400);
-    expect(gateway.received).toHaveLength(1);
+    expect(gateway.received).toHaveLength(2);
 
     // a request maria declined, or one a mentor took before the wait ended, is told to nobody
     const pia = await connect(app, 'pia', 'participant');
@@ -254,7 +261,52 @@ describe.each(STORES)('offline notices on %s', (store) => {
     await caughtUp(app.url);
     await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
     await settle(600);
+    expect(gateway.received).toHaveLength(2);
+  });
+
+  it("tells a family session's host who is away that family members wait to be admitted, again when another arrives, never once admitted", async () => {
+    app = await startApp();
+    let kim = await connect(app, 'dr-kim', 'clinician');
+    const pat = await connect(app, 'pat', 'participant');
+    const { sessionId } = await scheduleSession(kim, pat);
+    const codes: string[] = [];
+    for (const inviteeLabel of ['Mom', 'Dad', 'Sis']) codes.push((await accepted<{ code: string }>(pat, 'family.invite', { sessionId, inviteeLabel })).code);
+    kim.close();
+    pat.close();
+    const redeemedAt = async (guestId: string) => (await readLog(app.data)).find((e) => e.type === 'FamilyInviteRedeemed' && e.data.guestId === guestId)!.position;
+
+    const mom = (await redeem(app, codes[0])).body.data.guestId;
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to dr-kim', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['dr-kim', [{ sessionId, conversation: 'family_session', through: await redeemedAt(mom), attempt: 1 }]],
+    ]);
+    expect(gateway.received[0].body).not.toContain('Mom');
+    expect(gateway.received[0].body).not.toContain(mom);
+
+    // the same wait is told once; another family member arriving is told again
+    await advanceClock(app, 6 * 60_000);
+    await settle(400);
     expect(gateway.received).toHaveLength(1);
+    const dad = (await redeem(app, codes[1])).body.data.guestId;
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the second notice', () => gateway.received.length === 2);
+    expect(gateway.received[1].json.conversations).toEqual([{ sessionId, conversation: 'family_session', through: await redeemedAt(dad), attempt: 1 }]);
+
+    // admitted before the wait ends: nothing to tell
+    kim = await connect(app, 'dr-kim', 'clinician');
+    for (const guestId of [mom, dad]) await accepted(kim, 'family.admit', { sessionId, guestId });
+    await advanceClock(app, 6 * 60_000);
+    const sis = (await redeem(app, codes[2])).body.data.guestId;
+    await accepted(kim, 'family.admit', { sessionId, guestId: sis });
+    kim.close();
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await settle(600);
+    expect(gateway.received).toHaveLength(2);
   });
 
   it("tells a room's moderator who is away of a report still open, not the reporter or the reported", async () => {

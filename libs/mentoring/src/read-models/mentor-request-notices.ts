@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@haven/event-store';
-import { notSuspendedNorToldSince, type NoticeDue, type NoticeSource, type NoticeWindow } from '@haven/rooms/offline-notices/notice-source';
+import { noticeDue, notSuspendedNorToldSince, retryDue, type NoticeDue, type NoticeSource, type NoticeWindow } from '@haven/rooms/offline-notices/notice-source';
 import { speaks } from '../domain/mentor-profile';
 import { mentoringProjection } from './mentoring.projection';
 
@@ -36,26 +36,18 @@ export const mentorRequestNotices: NoticeSource = {
       `select n.user_id, n.room_id, n.through, n.attempts
        from offline_notices n
        join mentor_requests r on r.request_id = n.room_id
-       where n.sent = 0 and n.retry_at is not null and n.retry_at <= $1 and n.last_attempt_at > $2 and r.status = 'open'
+       where ${retryDue('n', '$1', '$2')} and r.status = 'open'
          and not exists (select 1 from mentor_away a where a.mentor_id = n.user_id)
          and not exists (select 1 from mentor_request_declines d where d.request_id = r.request_id and d.mentor_id = n.user_id)
-         and not exists (select 1 from access_suspensions s where s.user_id = n.user_id)
        limit ${NOTICES_PER_POLL}`,
       [window.now, window.freshSince],
     );
-    const notice = (userId: string, requestId: string, through: number | string, attempts: number): NoticeDue => ({
-      userId,
-      subject: { requestId },
-      conversation: 'mentor_request',
-      through: Number(through),
-      attempts,
-    });
     return [
       ...fresh
         .filter((r) => !(JSON.parse(r.excluded_mentors) as string[]).includes(r.mentor_id))
         .filter((r) => speaks(r.languages === null ? null : (JSON.parse(r.languages) as string[]), r.language))
-        .map((r) => notice(r.mentor_id, r.request_id, r.position, 0)),
-      ...retries.map((r) => notice(r.user_id, r.room_id, r.through, Number(r.attempts))),
+        .map((r) => noticeDue(r.mentor_id, { requestId: r.request_id }, 'mentor_request', r.position, 0)),
+      ...retries.map((r) => noticeDue(r.user_id, { requestId: r.room_id }, 'mentor_request', r.through, r.attempts)),
     ];
   },
 };

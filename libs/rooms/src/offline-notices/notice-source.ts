@@ -8,7 +8,7 @@ export interface NoticeDue {
   userId: string;
   subject: NoticeSubject;
   conversation: NoticeConversation;
-  /** the newest position the notice is about: an unread message, a report, a pair room's opening, a request */
+  /** the newest position the notice is about: an unread message, a report, a pair room's opening, a request, a guest's arrival */
   through: number;
   /** the attempt this one follows (0: a new notice) */
   attempts: number;
@@ -29,7 +29,8 @@ export interface NoticeWindow {
 
 /**
  * Where notices come from: each bounded context with something to tell people who are away (rooms: unread messages,
- * reports, a pair room opened; mentoring: open requests a mentor may take). Each asks its own read models with the
+ * reports, a pair room opened; mentoring: open requests a mentor may take; family sessions: guests waiting for the
+ * host to admit them). Each asks its own read models with the
  * claims in offline_notices (user_id, room_id: the subject's id); the processor asks whether they are connected,
  * claims and sends.
  */
@@ -44,7 +45,27 @@ export interface NoticeSource {
   migrate(db: SqlExecutor): Promise<void>;
 }
 
-/** SQL: the person `userColumn` names is not suspended, and was told nothing since `$quietSince` (a placeholder). */
+/**
+ * SQL: the person `userColumn` names is not suspended, and was told nothing since `quietSince` (a placeholder). Its
+ * aliases are long so as not to hide a caller's (`s.host_id` would be the suspension's column inside the subquery).
+ */
 export const notSuspendedNorToldSince = (userColumn: string, quietSince: string) =>
-  `not exists (select 1 from access_suspensions s where s.user_id = ${userColumn})
-   and not exists (select 1 from offline_notices q where q.user_id = ${userColumn} and q.last_attempt_at > ${quietSince})`;
+  `not exists (select 1 from access_suspensions suspended where suspended.user_id = ${userColumn})
+   and not exists (select 1 from offline_notices told where told.user_id = ${userColumn} and told.last_attempt_at > ${quietSince})`;
+
+/**
+ * SQL: the claim `n` (an offline_notices row) failed or went unanswered, its next attempt is due by `now` and it is
+ * still within the window (`freshSince`), for a person not suspended. `now` and `freshSince` are placeholders.
+ */
+export const retryDue = (n: string, now: string, freshSince: string) =>
+  `${n}.sent = 0 and ${n}.retry_at is not null and ${n}.retry_at <= ${now} and ${n}.last_attempt_at > ${freshSince}
+   and not exists (select 1 from access_suspensions suspended where suspended.user_id = ${n}.user_id)`;
+
+/** A due notice from a source's row (positions and counts come back from PostgreSQL as strings). */
+export const noticeDue = (userId: string, subject: NoticeSubject, conversation: NoticeConversation, through: number | string, attempts: number | string): NoticeDue => ({
+  userId,
+  subject,
+  conversation,
+  through: Number(through),
+  attempts: Number(attempts),
+});

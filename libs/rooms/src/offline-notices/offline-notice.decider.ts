@@ -1,5 +1,5 @@
 import { DomainError, type CommandContext, type Decider } from '@haven/domain';
-import { NOTICE_MAX_ATTEMPTS, type NoticeSubject, type OfflineNoticeEvent } from './offline-notice.events';
+import { NOTICE_MAX_ATTEMPTS, subjectOf, type NoticeSubject, type OfflineNoticeEvent } from './offline-notice.events';
 
 type NoticeTarget = { userId: string } & NoticeSubject & { through: number; attempt: number };
 export type AttemptNotice = { type: 'AttemptNotice'; data: NoticeTarget; context: CommandContext };
@@ -67,6 +67,3 @@ export const offlineNoticeDecider: Decider<OfflineNoticeCommand, OfflineNoticeEv
     }
   },
 };
-
-/** the subject's own field only, whatever else the command carries */
-const subjectOf = (data: NoticeSubject): NoticeSubject => ('roomId' in data ? { roomId: data.roomId } : { requestId: data.requestId });

@@ -1,11 +1,16 @@
 import type { DomainEvent } from '@haven/domain';
 
 /**
- * What a notice is about: a room (its messages, a report, a pair room opened), or an open mentor request, told to a
- * mentor who may take it. Both ids are uuids, so one key holds either (offline_notices.room_id, the stream name).
+ * What a notice is about: a room (its messages, a report, a pair room opened); an open mentor request, told to a
+ * mentor who may take it; a family session whose guests wait to be admitted, told to its host. The ids are uuids, so
+ * one key holds any of them (offline_notices.room_id, the stream name).
  */
-export type NoticeSubject = { roomId: string } | { requestId: string };
-export const subjectIdOf = (subject: NoticeSubject): string => ('roomId' in subject ? subject.roomId : subject.requestId);
+export type NoticeSubject = { roomId: string } | { requestId: string } | { sessionId: string };
+export const subjectIdOf = (subject: NoticeSubject): string =>
+  'roomId' in subject ? subject.roomId : 'requestId' in subject ? subject.requestId : subject.sessionId;
+/** the subject's own field only, whatever else `data` carries */
+export const subjectOf = (data: NoticeSubject): NoticeSubject =>
+  'roomId' in data ? { roomId: data.roomId } : 'requestId' in data ? { requestId: data.requestId } : { sessionId: data.sessionId };
 
 /**
  * The system takes its `attempt`-th turn at telling a person's devices, through the clinic's push gateway

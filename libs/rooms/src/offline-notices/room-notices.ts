@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@haven/event-store';
 import { createIndexStatement } from '@haven/projections';
 import { roomMessagesProjection } from '../read-models/room-messages.projection';
-import { notSuspendedNorToldSince, type NoticeConversation, type NoticeDue, type NoticeSource, type NoticeWindow } from './notice-source';
+import { noticeDue, notSuspendedNorToldSince, retryDue, type NoticeConversation, type NoticeDue, type NoticeSource, type NoticeWindow } from './notice-source';
 
 /** how many notices one poll takes on */
 const NOTICES_PER_POLL = 500;
@@ -72,18 +72,12 @@ export const roomNotices: NoticeSource = {
        join room_directory d on d.room_id = n.room_id
        join room_membership_periods p on p.room_id = n.room_id and p.user_id = n.user_id and p.to_position is null and p.global_role <> 'family'
        left join room_read_marks r on r.user_id = n.user_id and r.room_id = n.room_id
-       where n.sent = 0 and n.retry_at is not null and n.retry_at <= $1 and n.last_attempt_at > $2 and n.through > coalesce(r.position, 0)
-         and not exists (select 1 from access_suspensions s where s.user_id = n.user_id)
+       where ${retryDue('n', '$1', '$2')} and n.through > coalesce(r.position, 0)
        limit ${NOTICES_PER_POLL}`,
       [window.now, window.freshSince],
     );
-    const notice = (r: { user_id: string; room_id: string; kind: string; through: number | string }, attempts: number): NoticeDue => ({
-      userId: r.user_id,
-      subject: { roomId: r.room_id },
-      conversation: conversationOf(r.kind),
-      through: Number(r.through),
-      attempts,
-    });
-    return [...fresh.map((r) => notice(r, 0)), ...retries.map((r) => notice(r, Number(r.attempts)))];
+    const notice = (r: { user_id: string; room_id: string; kind: string; through: number | string }, attempts: number | string) =>
+      noticeDue(r.user_id, { roomId: r.room_id }, conversationOf(r.kind), r.through, attempts);
+    return [...fresh.map((r) => notice(r, 0)), ...retries.map((r) => notice(r, r.attempts))];
   },
 };
