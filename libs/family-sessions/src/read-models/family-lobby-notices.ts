@@ -12,6 +12,7 @@ const NOTICES_PER_POLL = 500;
  * still wait. Only the host: other clinicians may admit too, but a lobby is its host's to open.
  */
 export const familyLobbyNotices: NoticeSource = {
+  name: 'family-lobby',
   async migrate(db) {
     await familySessionsProjection.migrate(db);
     await familyLobbyProjection.migrate(db);

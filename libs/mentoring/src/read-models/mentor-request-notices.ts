@@ -14,6 +14,7 @@ const NOTICES_PER_POLL = 500;
  * has seen act are told: who set their languages or topics, had a pairing, or declined a request.
  */
 export const mentorRequestNotices: NoticeSource = {
+  name: 'mentor-requests',
   migrate: (db) => mentoringProjection.migrate(db),
 
   async due(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {

@@ -35,6 +35,8 @@ export interface NoticeWindow {
  * claims and sends.
  */
 export interface NoticeSource {
+  /** for the logs: which context's query failed */
+  name: string;
   /**
    * Notices due in the window: new ones, and those whose last attempt failed or went unanswered and whose retry is
    * due (NoticeDue.attempts > 0); for people not suspended, and new ones only for people not told anything since

@@ -14,8 +14,10 @@ export const subjectOf = (data: NoticeSubject): NoticeSubject =>
 
 /**
  * The system takes its `attempt`-th turn at telling a person's devices, through the clinic's push gateway
- * (OFFLINE_NOTICE_URL), that a room (or a mentor request) holds something for them, up to position `through`. Its
- * command id names the attempt, so of several nodes polling the same due notice one appends it and only that one sends.
+ * (OFFLINE_NOTICE_URL), that a room, a mentor request or a session's lobby holds something for them, up to position
+ * `through`. Its
+ * command id names the attempt, so of several nodes polling the same due notice one appends it and only that one
+ * sends.
  */
 export type OfflineNoticeAttempted = DomainEvent<'OfflineNoticeAttempted', NoticeOf<{ attemptedAt: string }>>;
 /** The gateway took the notice (a 2xx answer). */
@@ -29,9 +31,9 @@ export type OfflineNoticeEventType = OfflineNoticeEvent['type'];
 
 const STREAM_PREFIX = 'notices-';
 /**
- * One stream per person and room (or mentor request): the notices sent about it. Ids, positions and times only (a
- * notice carries no words), so an erasure has nothing here to shred. The room's or request's id (a uuid) comes first
- * so that any user id parses back.
+ * One stream per person and subject (a room, a mentor request, a family session): the notices sent about it. Ids,
+ * positions and times only (a notice carries no words), so an erasure has nothing here to shred. The subject's id (a
+ * uuid) comes first so that any user id parses back.
  */
 export const noticeStreamName = (subject: NoticeSubject, userId: string) => `${STREAM_PREFIX}${subjectIdOf(subject)}-${userId}`;
 export const isNoticeStream = (streamId: string): boolean => streamId.startsWith(STREAM_PREFIX);

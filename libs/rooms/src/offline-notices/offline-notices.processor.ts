@@ -33,12 +33,12 @@ interface PersonNotices {
 /**
  * Tells a person who is not connected, through the clinic's push gateway (OFFLINE_NOTICE_URL), that something waits
  * for them (rooms: messages; a report, for moderators; the pair room a mentor opened, for a participant; mentoring: a
- * request a mentor may take), once it has waited for OFFLINE_NOTICE_AFTER_SECONDS (the sources' `due`): one notice per
- * room until they read it (or an hour passes), one per request, everything due for one person in one POST, anything
- * else no sooner than five minutes after, each tried up to three times. Each attempt is claimed in the log first
- * (command id `notice:<roomId or requestId>:<userId>:<through>:<attempt>`), so of several nodes only the one whose
- * claim was appended sends it. A person connected when the notice falls due was sent it live: that notice is dropped,
- * not sent later.
+ * request a mentor may take; family sessions: family waiting for the host), once it has waited for
+ * OFFLINE_NOTICE_AFTER_SECONDS (the sources' `due`): one notice per room until they read it (or an hour passes), one
+ * per request, one per lobby arrival, everything due for one person in one POST, anything else no sooner than five
+ * minutes after, each tried up to three times. Each attempt is claimed in the log first (command id
+ * `notice:<subject id>:<userId>:<through>:<attempt>`), so of several nodes only the one whose claim was appended sends
+ * it. A person connected when the notice falls due was sent it live: that notice is dropped, not sent later.
  */
 @Injectable()
 export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> {
@@ -76,7 +76,14 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
       now: iso(now),
     };
     const due: NoticeDue[] = [];
-    for (const source of this.sources) due.push(...(await source.due(this.storage.sql, window)));
+    // one source failing (its tables not made yet, a query refused) holds up its own notices, not the others'
+    for (const source of this.sources) {
+      try {
+        due.push(...(await source.due(this.storage.sql, window)));
+      } catch (error) {
+        this.logger.error({ msg: 'a source of offline notices failed', source: source.name, error: error instanceof Error ? error.name : 'error' });
+      }
+    }
     const byPerson = new Map<string, NoticeDue[]>();
     for (const notice of due) {
       if ((this.seenLive.get(keyOf(notice))?.through ?? 0) >= notice.through) continue;

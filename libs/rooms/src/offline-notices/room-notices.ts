@@ -20,6 +20,7 @@ const conversationOf = (roomKind: string): NoticeConversation =>
  * attempt failed or went unanswered, while the member still has not read that far.
  */
 export const roomNotices: NoticeSource = {
+  name: 'rooms',
   /**
    * It looks for messages posted within the last minutes, by an index on room_messages made only where notices are on:
    * elsewhere a post, and a rebuild of room_messages, need not keep it up.
