@@ -57,7 +57,10 @@ const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, us
     IdentityModule,
     RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig), personDeliveryPolicy] }),
     RoomsModule,
-    OfflineNoticesModule.forRoot(offlineNoticesConfig, [mentorRequestNotices, familyLobbyNotices]),
+    OfflineNoticesModule.forRoot(offlineNoticesConfig, (settings) => [
+      mentorRequestNotices({ maxActivePairings: Number(settings.get<number>('MENTOR_MAX_ACTIVE_PAIRINGS')) }),
+      familyLobbyNotices,
+    ]),
     MentoringModule,
     FamilySessionsModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),

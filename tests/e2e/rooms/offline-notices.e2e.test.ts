@@ -264,6 +264,28 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(gateway.received).toHaveLength(2);
   });
 
+  it('does not tell a mentor who has as many pairs as MENTOR_MAX_ACTIVE_PAIRINGS allows: accepting would be refused', async () => {
+    app = await startApp({ MENTOR_MAX_ACTIVE_PAIRINGS: '1' });
+    const mona = await connect(app, 'mona', 'mentor');
+    const tom = await connect(app, 'tom', 'mentor');
+    await accepted(tom, 'mentoring.setLanguages', { languages: ['en'] });
+    tom.close();
+    const pat = await connect(app, 'pat', 'participant');
+    const first = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    await accepted(mona, 'mentoring.accept', { requestId: first.requestId });
+    mona.close();
+    const pia = await connect(app, 'pia', 'participant');
+    const { requestId } = await accepted<{ requestId: string }>(pia, 'mentoring.request', { topics: ['work'], language: 'en', availability: 'mornings' });
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to tom', () => gateway.received.some((notice) => notice.json.userId === 'tom'));
+    await settle(400);
+    // mona mentors pat, her one pair: only tom may take pia's request
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['tom', [{ requestId, conversation: 'mentor_request', through: expect.any(Number), attempt: 1 }]],
+    ]);
+  });
+
   it("tells a family session's host who is away that family members wait to be admitted, again when another arrives, never once admitted", async () => {
     app = await startApp();
     let kim = await connect(app, 'dr-kim', 'clinician');

@@ -10,10 +10,11 @@ const NOTICES_PER_POLL = 500;
  * Mentoring's notices: a mentor who is away from the app is told that a request they may take has been waiting for
  * the wait (OFFLINE_NOTICE_AFTER_SECONDS), once per request, while it is open. "May take" is what their list shows
  * (openRequestsFor): in a language they mentor in, not excluded from it, not declined by them, not their own, and
- * they are not away. Haven has no roster of a clinic's mentors (the identity provider has), so only the mentors it
- * has seen act are told: who set their languages or topics, had a pairing, or declined a request.
+ * they are not away; and they have room for another pair (fewer active pairings than MENTOR_MAX_ACTIVE_PAIRINGS, or
+ * accepting would be refused). Haven has no roster of a clinic's mentors (the identity provider has), so only the
+ * mentors it has seen act are told: who set their languages or topics, had a pairing, or declined a request.
  */
-export const mentorRequestNotices: NoticeSource = {
+export const mentorRequestNotices = ({ maxActivePairings }: { maxActivePairings: number }): NoticeSource => ({
   name: 'mentor-requests',
   migrate: (db) => mentoringProjection.migrate(db),
 
@@ -29,9 +30,10 @@ export const mentorRequestNotices: NoticeSource = {
          and not exists (select 1 from mentor_request_declines d where d.request_id = r.request_id and d.mentor_id = m.mentor_id)
          and not exists (select 1 from offline_notices n where n.user_id = m.mentor_id and n.room_id = r.request_id)
          and ${notSuspendedNorToldSince('m.mentor_id', '$3')}
+         and (select count(*) from mentor_pairings p where p.mentor_id = m.mentor_id and p.status = 'active') < $4
        order by r.position
        limit ${NOTICES_PER_POLL}`,
-      [window.freshSince, window.dueBefore, window.quietSince],
+      [window.freshSince, window.dueBefore, window.quietSince, maxActivePairings],
     );
     const retries = await db.query<{ user_id: string; room_id: string; through: number | string; attempts: number | string }>(
       `select n.user_id, n.room_id, n.through, n.attempts
@@ -51,4 +53,4 @@ export const mentorRequestNotices: NoticeSource = {
       ...retries.map((r) => noticeDue(r.user_id, { requestId: r.room_id }, 'mentor_request', r.through, r.attempts)),
     ];
   },
-};
+});
