@@ -14,6 +14,7 @@ module.exports = {
   // per two cores beyond that: each file also runs one to three app processes.
   maxWorkers: Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
   globalSetup: '<rootDir>/tests/support/global-setup.js',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.js',
   projects: [
     // deciders, mappers, pure code: no app, no database
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },

@@ -2,6 +2,8 @@
 // Unreachable: skipped with a loud message, except when CI=true, where the run fails.
 const { Client } = require('pg');
 module.exports = async () => {
+  // every PostgreSQL schema this run makes carries it (uniqueSchema), for global-teardown.js to drop
+  process.env.HAVEN_TEST_RUN = `r${Date.now().toString(36)}`;
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {

@@ -11,9 +11,13 @@ export function describeWithPostgres(name: string, suite: () => void): void {
   (process.env.HAVEN_TEST_POSTGRES === 'down' ? describe.skip : describe)(name, suite);
 }
 
-/** A fresh schema name per test file, so runs never see each other's rows. */
+/**
+ * A fresh schema name per test file, so runs never see each other's rows. It carries the jest run's tag
+ * (HAVEN_TEST_RUN, set by global-setup.js), so that global-teardown.js drops this run's schemas and no other's.
+ */
 export function uniqueSchema(prefix: string): string {
-  return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
+  const run = process.env.HAVEN_TEST_RUN ?? 'norun';
+  return `${prefix}_${run}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
 }
 
 export async function dropSchema(schema: string): Promise<void> {
