@@ -5,8 +5,8 @@ import { subjectIdOf } from './offline-notice.events';
 
 /**
  * The body a notice carries: whom to tell, about which rooms (new messages, a report for a moderator, a pair room a
- * mentor just opened) or mentor requests (for a mentor who may take one), how far; never who wrote or asked, what, or
- * a room's name. A push gateway hands it on to services outside the clinic (a phone's lock screen, the platform's push
+ * mentor just opened), mentor requests (for a mentor who may take one) or family sessions (family waiting, for the
+ * host), how far; never who wrote, asked or waits, what, or a room's name. A push gateway hands it on to services outside the clinic (a phone's lock screen, the platform's push
  * service), so it says only that something waits in Haven; the app fetches the rest once the person opens it.
  */
 export function noticeBody(userId: string, notices: readonly ClaimedNotice[]): string {
