@@ -8,6 +8,7 @@ import { AppProcess, freshData, TEST_JWT_SECRET, type AppData } from '../support
 import { dumpTables } from '../support/read-model-dump';
 import { closeAllClients, closeClientsAndAppAfterEach, connect, settle, type TestClient } from '../support/sockets';
 import { caughtUp, headPosition, STORES } from '../support/stores';
+import { advanceClock } from '../support/test-clock';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
 const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks'];
@@ -60,7 +61,7 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     const refused = await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'hello?' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'ROOM.MUTED', details: { reason: 'cool-down' } } });
 
-    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 601_000 }) });
+    await advanceClock(app, 601_000);
     const ended = await alice.waitForEvent((e) => e.type === 'MemberUnmuted');
     expect(ended).toMatchObject({ actorId: 'system', data: { userId: 'alice', reason: 'expired' } });
     expect((await alice.send('rooms.post', { commandId: randomUUID(), roomId, text: 'back' })).ok).toBe(true);

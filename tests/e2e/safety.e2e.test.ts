@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../support/app-process';
 import { closeClientsAndAppAfterEach, connect, settle, tokenFor, type TestClient } from '../support/sockets';
 import { STORES } from '../support/stores';
+import { advanceClock } from '../support/test-clock';
 
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
 
@@ -11,9 +12,6 @@ async function room(fran: TestClient, ...members: TestClient[]): Promise<string>
   for (const m of members) await m.send('rooms.join', { commandId: randomUUID(), roomId: created.data.roomId });
   return created.data.roomId;
 }
-
-const advanceClock = (app: AppProcess, ms: number) =>
-  fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
 
 describe.each(STORES)('crisis safety on %s', (store) => {
   let app: AppProcess;

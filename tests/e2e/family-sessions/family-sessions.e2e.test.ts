@@ -4,6 +4,7 @@ import { connect, settle, type TestClient, type WireEvent } from '../../support/
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
 import { redeem, scheduleSession } from './family-helpers';
+import { advanceClock } from '../../support/test-clock';
 
 /*
  * Family sessions end to end (docs/PROTOCOL.md, "Family sessions"): a clinician schedules one for a participant, an
@@ -190,7 +191,7 @@ describe.each(STORES)('family sessions on %s', (store) => {
     expect((await redeem(app, used.code)).status).toBe(200);
     const isReminder = (e: WireEvent) => e.type === 'FamilyInviteUnusedBeforeSession' && e.data.sessionId === sessionId;
 
-    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 61 * 60_000 }) });
+    await advanceClock(app, 61 * 60_000);
     for (const told of [pat, kim, lee]) {
       const reminder = await told.waitForEvent(isReminder);
       expect(reminder).toMatchObject({ actorId: 'system', data: { sessionId, inviteId: unused.inviteId, invitedBy: pat.userId, startsAt } });
@@ -206,7 +207,7 @@ describe.each(STORES)('family sessions on %s', (store) => {
   it('a session nobody ended is ended by the system an hour past its end, and its room closes', async () => {
     const { kim, pat, sessionId, roomId } = await scheduled();
     const unused = await accepted<{ inviteId: string }>(pat, 'family.invite', { sessionId, inviteeLabel: 'Aunt' });
-    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3 * 3_600_000 + 60_000 }) });
+    await advanceClock(app, 3 * 3_600_000 + 60_000);
     const ended = await pat.waitForEvent((e) => e.type === 'FamilySessionEnded' && e.data.sessionId === sessionId);
     expect(ended).toMatchObject({ actorId: 'system', data: { by: 'system' } });
     await waitInRoom(pat, roomId, 'RoomArchived');

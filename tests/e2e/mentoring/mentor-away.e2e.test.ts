@@ -3,6 +3,7 @@ import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, httpGet, oneAppPerFile, refused } from '../rooms/rooms-helpers';
+import { advanceClock } from '../../support/test-clock';
 
 /*
  * A mentor steps back without leaving (docs/PROTOCOL.md, "Mentor pairing", Away): while away they are offered no
@@ -79,7 +80,7 @@ describe.each(STORES)('mentors away on %s', (store) => {
     expect((await httpGet(app, maria, '/mentoring/away')).body.data).toEqual({ away: true, until });
     const whileAway = await ask();
 
-    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 2 * 3_600_000 + 1000 }) });
+    await advanceClock(app, 2 * 3_600_000 + 1000);
     const back = await maria.waitForEvent((e) => e.type === 'MentorAwaySet' && e.data.away === false);
     expect(back).toMatchObject({ actorId: 'system', data: { mentorId: maria.userId, away: false, until: null } });
     expect((await httpGet(app, maria, '/mentoring/away')).body.data).toEqual({ away: false, until: null });

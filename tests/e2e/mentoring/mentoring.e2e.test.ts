@@ -3,6 +3,7 @@ import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, connectFamily, history, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
+import { advanceClock } from '../../support/test-clock';
 
 /*
  * Mentor pairing end to end (docs/PROTOCOL.md, "Mentor pairing"): real sockets, the real app, each store. One app per
@@ -293,7 +294,7 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     const kim = await connect(app, someone('dr-kim'), 'clinician');
     const { participant, requestId } = await participantAsking();
     const asked = await mona.waitForEvent(isRequest(requestId));
-    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 24 * 3_600_000 + 60_000 }) });
+    await advanceClock(app, 24 * 3_600_000 + 60_000);
 
     const told = await participant.waitForEvent(isRequest(requestId, 'MentorRequestUnanswered'));
     expect(told).toMatchObject({ actorId: 'system', data: { requestId, participantId: participant.userId, requestedAt: asked.data.requestedAt, noticedAt: expect.any(String) } });
@@ -316,7 +317,7 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     const openUntil = new Date(Date.parse(asked.data.requestedAt) + 168 * 3_600_000).toISOString();
     expect((await httpGet(app, mona, '/mentoring/requests')).body.data).toContainEqual(expect.objectContaining({ requestId, openUntil }));
     expect((await httpGet(app, participant, '/mentoring/requests')).body.data).toEqual([expect.objectContaining({ requestId, openUntil, status: 'open' })]);
-    await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 168 * 3_600_000 + 60_000 }) });
+    await advanceClock(app, 168 * 3_600_000 + 60_000);
 
     const expired = await participant.waitForEvent(isRequest(requestId, 'MentorRequestExpired'));
     expect(expired).toMatchObject({ actorId: 'system', data: { requestId, participantId: participant.userId } });

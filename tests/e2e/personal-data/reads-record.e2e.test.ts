@@ -7,6 +7,7 @@ import { caughtUp, headPosition, STORES } from '../../support/stores';
 import { twoNodesPerFile } from '../scale-out-helpers';
 import { scheduleSession } from '../family-sessions/family-helpers';
 import { accepted, httpGet, httpPost, post, roomWithAliceAndBob, streamOf } from '../rooms/rooms-helpers';
+import { advanceClock } from '../../support/test-clock';
 
 /*
  * Staff reads of other people's records leave a trace in the log (README, "Who read whose records"): a clinician
@@ -18,8 +19,6 @@ import { accepted, httpGet, httpPost, post, roomWithAliceAndBob, streamOf } from
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
 const WINDOW_MS = 15 * 60_000;
 
-const advanceClock = (app: AppProcess, ms: number) =>
-  fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
 /** HTTP reads; a socket's (`socket.live`, `socket.catch-up`) are the last test's */
 const HTTP_READ = (what: string) => !what.startsWith('socket.');
 const CATCH_UP = (what: string) => what === 'socket.catch-up';

@@ -5,6 +5,7 @@ import { describeWithPostgres } from '../../support/postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient } from '../../support/sockets';
 import { accepted, createRoom, httpPost, joinAll, roomSettings, waitInRoom } from '../rooms/rooms-helpers';
 import { acceptedWithRetry, disconnected, postedIn, postFrom, REDIS_URL, twoNodesPerFile, waitForPositions } from '../scale-out-helpers';
+import { advanceClock } from '../../support/test-clock';
 
 /**
  * An audit of PROTOCOL.md's "Idempotency" and "Ordering, resuming, duplicates", and of mute ends, through real app
@@ -27,11 +28,6 @@ async function waitUntil(what: string, done: () => boolean | Promise<boolean>, t
     await settle(20);
   }
 }
-
-const advanceClock = async (app: AppProcess, ms: number) => {
-  const response = await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
-  if (!response.ok) throw new Error(`clock advance refused: ${response.status}`);
-};
 
 /** the data of an ack that must be accepted */
 function okData<T = any>(ack: Ack<T>): T {

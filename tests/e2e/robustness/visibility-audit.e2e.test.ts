@@ -4,6 +4,7 @@ import { readLog, type LoggedEvent } from '../../support/event-log';
 import { closeAllClients, connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
 import { accepted, command, connectFamily, createRoom, httpGet, joinAll, post, waitInRoom } from '../rooms/rooms-helpers';
+import { advanceClock } from '../../support/test-clock';
 
 /*
  * Who sees what, audited end to end. One script produces every event of docs/PROTOCOL.md's Audiences table and of
@@ -363,9 +364,6 @@ const reportAboutOwnMessage = (userId: string, e: WireEvent) =>
   (e.type === 'MessageReported' || e.type === 'ReportResolved') && e.data.authorId === userId;
 
 const CRISIS_TEXT = 'I cant do this anymore, I want to k i l l   myself tonight';
-const advanceClock = (app: AppProcess, ms: number) =>
-  fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
-
 describe('who sees what: every event, every way it reaches a user (sqlite)', () => {
   let app: AppProcess;
   const live: Record<string, TestClient> = {};

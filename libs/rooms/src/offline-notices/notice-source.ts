@@ -47,12 +47,15 @@ export interface NoticeSource {
   migrate(db: SqlExecutor): Promise<void>;
 }
 
+/** SQL: the person `userColumn` names is not suspended (suspended people are never told). */
+const notSuspended = (userColumn: string) => `not exists (select 1 from access_suspensions suspended where suspended.user_id = ${userColumn})`;
+
 /**
  * SQL: the person `userColumn` names is not suspended, and was told nothing since `quietSince` (a placeholder). Its
  * aliases are long so as not to hide a caller's (`s.host_id` would be the suspension's column inside the subquery).
  */
 export const notSuspendedNorToldSince = (userColumn: string, quietSince: string) =>
-  `not exists (select 1 from access_suspensions suspended where suspended.user_id = ${userColumn})
+  `${notSuspended(userColumn)}
    and not exists (select 1 from offline_notices told where told.user_id = ${userColumn} and told.last_attempt_at > ${quietSince})`;
 
 /**
@@ -61,7 +64,7 @@ export const notSuspendedNorToldSince = (userColumn: string, quietSince: string)
  */
 export const retryDue = (n: string, now: string, freshSince: string) =>
   `${n}.sent = 0 and ${n}.retry_at is not null and ${n}.retry_at <= ${now} and ${n}.last_attempt_at > ${freshSince}
-   and not exists (select 1 from access_suspensions suspended where suspended.user_id = ${n}.user_id)`;
+   and ${notSuspended(`${n}.user_id`)}`;
 
 /** A due notice from a source's row (positions and counts come back from PostgreSQL as strings). */
 export const noticeDue = (userId: string, subject: NoticeSubject, conversation: NoticeConversation, through: number | string, attempts: number | string): NoticeDue => ({
