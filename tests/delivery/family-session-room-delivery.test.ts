@@ -33,7 +33,8 @@ const otherGuest = who('family-inv-3', 'family', 'session-2'); // admitted to se
 const aliceFamily = who('alice', 'family', 'session-1'); // a relative's login under alice's id, naming her session
 const drLee = who('dr-lee', 'clinician'); // on call, in no room
 const fran = who('fran', 'facilitator');
-const viewers = { drKim, alice, bob, guest, removed, waiting, otherGuest, aliceFamily, drLee, fran };
+const ada = who('ada', 'admin'); // oversees group rooms' reports and mentor pairs, not family sessions
+const viewers = { drKim, alice, bob, guest, removed, waiting, otherGuest, aliceFamily, drLee, fran, ada };
 
 const room1 = sessionRoomIdOf('session-1');
 const room2 = sessionRoomIdOf('session-2');
@@ -158,8 +159,8 @@ function familySessionSuite(open: () => Promise<Storage>) {
     expect(await visible(alice, 'safety-alert-2')).toEqual(['SafetyHelpOffered']);
   });
 
-  it('keeps clinicians and facilitators outside the session out of it (alerts reach the on-call clinicians only)', async () => {
-    for (const outsider of [drLee, fran, bob]) expect(await visible(outsider, roomStreamName(room1))).toEqual([]);
+  it('keeps clinicians, admins and facilitators outside the session out of it (alerts reach the on-call clinicians only)', async () => {
+    for (const outsider of [drLee, ada, fran, bob]) expect(await visible(outsider, roomStreamName(room1))).toEqual([]);
     expect(await visible(drLee, 'safety-alert-1')).toEqual(['SafetyAlertRaised']);
   });
 

@@ -14,14 +14,14 @@ import { receivedLive, recording, seen, send, withReadModels, type Seen } from '
 /**
  * A mentor pair's room through the real decider, command handler, projections and delivery policy: who gets each
  * event live (the policy's routes, over the channels each user's sockets are in at that position) must be exactly who
- * gets it on catch-up (visibleTo). Nobody facilitates a pair, so what moderators get goes to clinicians there.
+ * gets it on catch-up (visibleTo). Nobody facilitates a pair, so what moderators get goes to clinicians and admins there.
  */
 const who = (userId: string, role: Role): Actor => ({ userId, role });
 const alice = who('alice', 'participant');
 const mentor = who('mentor-1', 'mentor');
 const drKim = who('dr-kim', 'clinician'); // acts in the pair room
 const drLee = who('dr-lee', 'clinician'); // only oversees
-const admin = who('admin-1', 'admin');
+const admin = who('admin-1', 'admin'); // oversees too: admins may moderate any room
 const fran = who('fran', 'facilitator');
 const bob = who('bob', 'participant');
 const carol = who('carol', 'participant');
@@ -85,23 +85,23 @@ function pairRoomSuite(open: () => Promise<Storage>) {
     expect(await visible(mentor)).toEqual(['PairRoomOpened', 'MessagePosted', 'MessagePosted', 'MemberMuted', 'ReadMarked', 'RoomArchived']);
   });
 
-  it("sends clinicians what a room's moderators would get, not the pair's messages; nobody else outside sees anything", async () => {
+  it("sends clinicians and admins what a room's moderators would get, not the pair's messages; nobody else outside sees anything", async () => {
     const visible = async (viewer: Actor) => typesIn((await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen), pairRoom);
-    expect(await visible(drLee)).toEqual(['MessageReported', 'MemberMuted', 'ReportResolved']);
-    expect(await visible(drKim)).toEqual(['MessageReported', 'MemberMuted', 'ReportResolved']);
-    for (const outsider of [admin, fran, bob, carol, aliceFamily]) expect(await visible(outsider)).toEqual([]);
+    for (const overseer of [drLee, drKim, admin]) expect(await visible(overseer)).toEqual(['MessageReported', 'MemberMuted', 'ReportResolved']);
+    for (const outsider of [fran, bob, carol, aliceFamily]) expect(await visible(outsider)).toEqual([]);
     const reported = events.find((e) => e.streamId === roomStreamName(pairRoom) && e.type === 'MessageReported')!;
     const { deliveries } = await roomDeliveryPolicy.route(reported, storage.sql);
     // (the other delivery goes to the reporter's guest channel, empty outside a family session's room)
     expect(deliveries).toEqual(expect.arrayContaining([
-      expect.objectContaining({ to: expect.arrayContaining(['role:clinician']), except: expect.arrayContaining(['user:mentor-1', 'role:family']) }),
+      expect.objectContaining({ to: expect.arrayContaining(['role:clinician', 'role:admin']), except: expect.arrayContaining(['user:mentor-1', 'role:family']) }),
     ]));
   });
 
-  it("leaves a group room's moderator events to its moderators, but for its reports, which every clinician gets", async () => {
+  it("leaves a group room's moderator events to its moderators, but for its reports, which every clinician and admin gets", async () => {
     const groupRoom = events.find((e) => e.type === 'RoomCreated')!.streamId.slice('room-'.length);
     const visible = async (viewer: Actor) => typesIn((await roomDeliveryPolicy.visibleTo(viewer, events, storage.sql)).map(seen), groupRoom);
     expect(await visible(drLee)).toEqual(['MessageReported']);
+    expect(await visible(admin)).toEqual(['MessageReported']);
     expect(await visible(fran)).toEqual(['RoomCreated', 'MemberJoined', 'MemberJoined', 'MessagePosted', 'MessageReported', 'MemberMuted']);
   });
 

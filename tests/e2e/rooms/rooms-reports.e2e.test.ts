@@ -71,8 +71,9 @@ describe.each(STORES)('message reports on %s', (store) => {
     await accepted(bob, 'rooms.report', { roomId, messageId, reason: 'still there and still hurtful' });
   });
 
-  it("every clinician gets each room's reports and resolutions, live and on catch-up, member or not; none of its other moderator events", async () => {
+  it("every clinician and admin gets each room's reports and resolutions, live and on catch-up, member or not; none of its other moderator events", async () => {
     const drKim = await connect(app, 'dr-kim', 'clinician');
+    const ada = await connect(app, 'ada', 'admin');
     const headBefore = await headPosition(app.url);
     const { fran, bob, roomId, messageId } = await roomWithAMessage();
     const { reportId } = await accepted<{ reportId: string }>(bob, 'rooms.report', { roomId, messageId, reason: 'mocking people in recovery' });
@@ -80,6 +81,7 @@ describe.each(STORES)('message reports on %s', (store) => {
     await accepted(fran, 'rooms.mute', { roomId, userId: 'alice', durationSeconds: 600, reason: 'time to cool off' });
     await accepted(fran, 'rooms.resolveReport', { roomId, reportId, outcome: 'member_muted' });
     await waitInRoom(drKim, roomId, 'ReportResolved');
+    await waitInRoom(ada, roomId, 'ReportResolved');
 
     // a clinician whose own message is reported is not told who reported it, moderator of the room or not
     const drMae = await connect(app, 'dr-mae', 'clinician');
@@ -92,9 +94,12 @@ describe.each(STORES)('message reports on %s', (store) => {
     await settle();
     const reportsOnly = ['MessageReported', 'ReportResolved', 'MessageReported'];
     expect(roomEvents(drKim, roomId).map((e) => e.type)).toEqual(reportsOnly);
+    expect(roomEvents(ada, roomId).map((e) => e.type)).toEqual(reportsOnly);
     expect(roomEvents(drMae, roomId, 'MessageReported')).toEqual([]);
     const kimsTablet = await connect(app, 'dr-kim', 'clinician', { lastPosition: headBefore });
     expect(roomEvents(kimsTablet, roomId).map((e) => e.type)).toEqual(reportsOnly);
+    const adasTablet = await connect(app, 'ada', 'admin', { lastPosition: headBefore });
+    expect(roomEvents(adasTablet, roomId).map((e) => e.type)).toEqual(reportsOnly);
     const maesTablet = await connect(app, 'dr-mae', 'clinician', { lastPosition: headBefore });
     expect(roomEvents(maesTablet, roomId, 'MessageReported').map((e) => e.data.messageId)).toEqual([messageId]);
   });

@@ -48,7 +48,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     const kindOf = kindsOf(db);
-    const overseers = (await overseenByClinicians(recorded, audience, kindOf)) ? [channels.role('clinician')] : [];
+    const overseers = (await overseenByStaff(recorded, audience, kindOf)) ? OVERSEERS.map(channels.role) : [];
     const familyRoom = (await kindOf(roomId)) === 'family_session';
     return { deliveries: deliveriesFor(audience, authored(recorded), overseers, familyRoom), joinBefore, leaveAfter };
   },
@@ -70,7 +70,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const reachable = familyRoom === null || admittedBy(periods, roomId, recorded.position);
       const named = audience.alsoUsers?.includes(viewer.userId) === true && reachable;
       const moderator = period?.moderator === true;
-      const overseer = viewer.role === 'clinician' && (await overseenByClinicians(recorded, audience, kinds));
+      const overseer = OVERSEERS.includes(viewer.role) && (await overseenByStaff(recorded, audience, kinds));
       if (named || overseer || (moderator && audience.to !== 'nobody')) visible.push(recorded);
       else if (audience.to === 'members' && period) visible.push(audience.redactFor ? redactedForm(recorded) : recorded);
     }
@@ -111,14 +111,17 @@ function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> 
   };
 }
 
+/** The global roles that may moderate any room (the rules' sense of moderator), and so oversee rooms from outside. */
+const OVERSEERS: readonly string[] = ['clinician', 'admin'];
+
 /**
- * Clinicians stand in for moderators, live and on catch-up alike, where the room's moderators' channel would not reach
- * them: in a mentor pair, which nobody facilitates, everything its moderators would get (reports, resolutions, mutes);
- * in a group room, its reports and their resolutions, so that the moderation queue across rooms (`GET
- * /moderation/reports`) also arrives live, whether or not they are members. Not in a family session's room: its host
- * clinician moderates it, and clinicians outside the session are kept out of it.
+ * Clinicians and admins stand in for moderators, live and on catch-up alike, where the room's moderators' channel would
+ * not reach them: in a mentor pair, which nobody facilitates, everything its moderators would get (reports,
+ * resolutions, mutes); in a group room, its reports and their resolutions, so that the moderation queue across rooms
+ * (`GET /moderation/reports`, theirs to read) also arrives live, whether or not they are members. Not in a family
+ * session's room: its host clinician moderates it, and staff outside the session are kept out of it.
  */
-async function overseenByClinicians(event: RecordedEvent, audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
+async function overseenByStaff(event: RecordedEvent, audience: RoomAudience, kindOf: (roomId: string) => Promise<RoomKind | null>): Promise<boolean> {
   if (audience.to !== 'moderators') return false;
   const kind = await kindOf(audience.roomId);
   if (kind === 'mentor_pair') return true;
