@@ -146,6 +146,7 @@ describe.each(STORES)('family sessions on %s', (store) => {
     const kim = await connect(app, someone('dr-kim'), 'clinician');
     const pat = await connect(app, someone('pat'), 'participant');
     const lee = await connect(app, someone('dr-lee'), 'clinician');
+    const ada = await connect(app, someone('ada'), 'admin');
     const bob = await connect(app, someone('bob'), 'participant');
     const iso = (minutesFromNow: number) => new Date(Date.now() + minutesFromNow * 60_000).toISOString();
     const { sessionId } = await accepted<{ sessionId: string }>(kim, 'family.schedule', { participantId: pat.userId, title: 'Family session', startsAt: iso(120), endsAt: iso(180) });
@@ -154,7 +155,7 @@ describe.each(STORES)('family sessions on %s', (store) => {
     const sooner = { startsAt: iso(30), endsAt: iso(90) };
     expect(Date.parse(invite.expiresAt)).toBeGreaterThan(Date.parse(sooner.endsAt));
     expect(await accepted(kim, 'family.reschedule', { sessionId, ...sooner })).toMatchObject({ sessionId, ...sooner });
-    for (const told of [pat, lee]) {
+    for (const told of [pat, lee, ada]) {
       const moved = await told.waitForEvent((e) => e.type === 'FamilySessionRescheduled' && e.data.sessionId === sessionId);
       expect(moved.data).toEqual({ sessionId, ...sooner, inviteExpiries: { [invite.inviteId]: sooner.endsAt }, by: kim.userId, rescheduledAt: expect.any(String) });
     }

@@ -45,8 +45,10 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     const mona = await connect(app, someone('mona'), 'mentor');
     const max = await connect(app, someone('max'), 'mentor');
     const cleo = await connect(app, someone('cleo'), 'clinician');
+    const ada = await connect(app, someone('ada'), 'admin');
     const bob = await connect(app, someone('bob'), 'participant');
     const fran = await connect(app, someone('fran'), 'facilitator');
+    const headBefore = await headPosition(app.url);
     const { participant, requestId } = await participantAsking();
     const family = await connectFamily(app, participant.userId);
 
@@ -55,8 +57,9 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
       expect(seen).toMatchObject({ streamId: 'mentor-requests', actorId: 'anonymous', data: { requestId, ...wishes } });
       expect(JSON.stringify(seen)).not.toContain(participant.userId);
     }
-    // the participant and clinicians see it as stored
-    for (const full of [participant, cleo]) {
+    // the participant, clinicians and admins see it as stored, live and on catch-up
+    const adasTablet = await connect(app, ada.userId, 'admin', { lastPosition: headBefore });
+    for (const full of [participant, cleo, ada, adasTablet]) {
       const seen = await full.waitForEvent(isRequest(requestId));
       expect(seen).toMatchObject({ actorId: participant.userId, data: { participantId: participant.userId, ...wishes } });
     }

@@ -7,6 +7,7 @@ const who = (userId: string, role: Role, familySessionId?: string): Actor => ({ 
 const session = { participantId: 'pat', hostId: 'dr-kim' };
 const kim = who('dr-kim', 'clinician');
 const lee = who('dr-lee', 'clinician');
+const ada = who('ada', 'admin'); // may schedule, admit and end any session: follows them as clinicians do
 const pat = who('pat', 'participant');
 const bob = who('bob', 'participant');
 const guest = who('family-i1', 'family', 's1');
@@ -27,7 +28,7 @@ const formFor = (viewer: Actor, event: FamilySessionEvent) => {
 
 describe('who sees what of a family session', () => {
   it('invites reach the session\'s people and clinicians, never with the code\'s hash; never a family login', () => {
-    for (const viewer of [kim, lee, pat]) {
+    for (const viewer of [kim, lee, ada, pat]) {
       expect(formFor(viewer, issued)).toMatchObject({ inviteId: 'i1', inviteeLabel: 'Mom' });
       expect(formFor(viewer, issued)).not.toHaveProperty('codeHash');
     }
@@ -36,7 +37,7 @@ describe('who sees what of a family session', () => {
 
   it("an invite's expiry reaches the participant, the host and clinicians, never the invitee (who has no login yet)", () => {
     const expired: FamilySessionEvent = { type: 'FamilyInviteExpired', data: { sessionId: 's1', inviteId: 'i1', expiredAt: T0 } };
-    for (const viewer of [kim, lee, pat]) expect(formFor(viewer, expired)).toEqual(expired.data);
+    for (const viewer of [kim, lee, ada, pat]) expect(formFor(viewer, expired)).toEqual(expired.data);
     for (const viewer of [bob, guest, familyUnderPat]) expect(formFor(viewer, expired)).toBeNull();
   });
 
@@ -44,6 +45,6 @@ describe('who sees what of a family session', () => {
     expect(formFor(guest, admitted)).toEqual({ sessionId: 's1', guestId: 'family-i1', roomId: 'r1', admittedAt: T0 });
     expect(formFor(guest, ended)).toEqual({ sessionId: 's1', endedAt: T0 });
     for (const viewer of [guestElsewhere, familyUnderPat, bob]) expect(formFor(viewer, admitted)).toBeNull();
-    expect(formFor(kim, admitted)).toMatchObject({ by: 'dr-kim' });
+    for (const staff of [kim, ada]) expect(formFor(staff, admitted)).toMatchObject({ by: 'dr-kim' });
   });
 });

@@ -3,8 +3,9 @@ import type { FamilySessionEvent } from './family-session.events';
 
 /**
  * Who sees a family-session event:
- * - the session's people (its participant, its host, whoever acted) and every clinician: the event without the invite
- *   code's hash (`full`); never a family login, whatever user id it carries;
+ * - the session's people (its participant, its host, whoever acted) and every clinician and admin (who may schedule,
+ *   admit and end any session, and read every one): the event without the invite code's hash (`full`); never a family
+ *   login, whatever user id it carries;
  * - the guest it is about (a redemption, an admission, a removal; every guest when the session ends): only their own
  *   status (`guest`), and only through a family login of this session.
  * The two parts never overlap, so live delivery and catch-up (both read this function) give each viewer one form.
@@ -25,7 +26,7 @@ const actorOf = (event: FamilySessionEvent): string | null => {
 
 export function familySessionAudience(event: FamilySessionEvent, session: { participantId: string; hostId: string }): FamilyAudience[] {
   const people = [...new Set([session.participantId, session.hostId, ...(actorOf(event) ? [actorOf(event)!] : [])])].filter((id) => id !== 'system');
-  const staff: FamilyAudience = { users: people, roles: ['clinician'], form: 'full' };
+  const staff: FamilyAudience = { users: people, roles: ['clinician', 'admin'], form: 'full' };
   switch (event.type) {
     case 'FamilySessionScheduled':
     case 'FamilySessionRescheduled':

@@ -9,6 +9,7 @@ const bob = who('bob', 'participant');
 const mona = who('mona', 'mentor');
 const max = who('max', 'mentor');
 const clinician = who('clin-1', 'clinician');
+const admin = who('ada', 'admin'); // follows requests and pairings as clinicians do: admins may cancel, end and rematch them
 const facilitator = who('fac-1', 'facilitator');
 const aliceFamily = who('alice', 'family');
 
@@ -38,32 +39,32 @@ describe('who sees what of mentoring', () => {
       data: { requestId: 'r1', topics: ['sleep'], language: 'en', availability: 'evenings', note: 'shy', requestedAt: T0 },
     });
     expect(formFor(alice, requested)?.data).toEqual(requested.data);
-    expect(formFor(clinician, requested)?.data).toEqual(requested.data);
+    for (const staff of [clinician, admin]) expect(formFor(staff, requested)?.data).toEqual(requested.data);
     for (const viewer of [max, bob, facilitator, aliceFamily]) expect(formFor(viewer, requested)).toBeNull();
   });
 
   it('an expiry reaches the participant and clinicians in full, and every mentor without who asked, so their lists drop it', () => {
     const expired: MentoringEvent = { type: 'MentorRequestExpired', data: { requestId: 'r1', participantId: 'alice', expiredAt: T0 } };
     expect(formFor(alice, expired)).toEqual({ type: 'MentorRequestExpired', data: expired.data });
-    expect(formFor(clinician, expired)).toEqual({ type: 'MentorRequestExpired', data: expired.data });
+    for (const staff of [clinician, admin]) expect(formFor(staff, expired)).toEqual({ type: 'MentorRequestExpired', data: expired.data });
     for (const mentor of [mona, max]) expect(formFor(mentor, expired)).toEqual({ type: 'MentorRequestExpired', data: { requestId: 'r1', expiredAt: T0 } });
     for (const other of [bob, facilitator, aliceFamily]) expect(formFor(other, expired)).toBeNull();
   });
 
   it('a decline reaches only the mentor who declined, without the participant', () => {
     expect(formFor(mona, declined)).toEqual({ type: 'MentorRequestDeclined', data: { requestId: 'r1', mentorId: 'mona', declinedAt: T0 } });
-    for (const viewer of [alice, max, clinician]) expect(formFor(viewer, declined)).toBeNull();
+    for (const viewer of [alice, max, clinician, admin]) expect(formFor(viewer, declined)).toBeNull();
   });
 
   it('a pairing is the pair\'s and clinicians\'; other mentors learn only that the request was taken', () => {
-    for (const viewer of [alice, mona, clinician]) expect(formFor(viewer, started)?.data).toEqual(started.data);
+    for (const viewer of [alice, mona, clinician, admin]) expect(formFor(viewer, started)?.data).toEqual(started.data);
     expect(formFor(max, started)).toEqual({ type: 'MentorRequestTaken', data: { requestId: 'r1', takenAt: T0 } });
     for (const viewer of [bob, facilitator, aliceFamily]) expect(formFor(viewer, started)).toBeNull();
   });
 
   it('the reason for ending is for whoever ended it and clinicians, not the other person', () => {
     expect(formFor(alice, ended)?.data).toEqual(ended.data);
-    expect(formFor(clinician, ended)?.data).toEqual(ended.data);
+    for (const staff of [clinician, admin]) expect(formFor(staff, ended)?.data).toEqual(ended.data);
     const { reason: _r, ...withoutReason } = ended.data as Record<string, unknown>;
     expect(formFor(mona, ended)).toEqual({ type: 'PairingEnded', data: withoutReason });
     for (const viewer of [max, bob, aliceFamily]) expect(formFor(viewer, ended)).toBeNull();

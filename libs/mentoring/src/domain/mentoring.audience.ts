@@ -19,8 +19,15 @@ export interface MentoringAudience {
   form: MentoringForm;
 }
 
+/**
+ * Clinicians, and admins: they may cancel, end and rematch any request or pairing and read every open one (GET
+ * /mentoring/requests, /pairings), so they follow them live as clinicians do.
+ */
+const STAFF: Role[] = ['clinician', 'admin'];
+
 /*
  * Choices:
+ * - "Clinicians" below means STAFF: clinicians and admins.
  * - A request nobody took for long: the participant and clinicians, never mentors.
  * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes, and
  *   `mentorsElsewhere`, who mentor in other languages than the request's or are away); so are their cancellation and
@@ -37,25 +44,25 @@ export function mentoringAudience(event: MentoringEvent, mentorsElsewhere: reado
   switch (event.type) {
     case 'MentorRequested': {
       const { participantId, excludedMentors } = event.data;
-      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors, ...mentorsElsewhere], 'anonymous')];
+      return [part([participantId], STAFF, [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors, ...mentorsElsewhere], 'anonymous')];
     }
     case 'MentorRequestCancelled':
     case 'MentorRequestExpired': {
       const { participantId } = event.data;
-      return [part([participantId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, ...mentorsElsewhere], 'anonymous')];
+      return [part([participantId], STAFF, [], 'full'), part([], ['mentor'], [participantId, ...mentorsElsewhere], 'anonymous')];
     }
     case 'MentorRequestDeclined':
       return [part([event.data.mentorId], [], [], 'anonymous')];
     case 'MentorRequestUnanswered':
       // the participant and their care team; not mentors, who see the request itself and need no nudge naming no one
-      return [part([event.data.participantId], ['clinician'], [], 'full')];
+      return [part([event.data.participantId], STAFF, [], 'full')];
     case 'PairingStarted': {
       const { participantId, mentorId } = event.data;
-      return [part([participantId, mentorId], ['clinician'], [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];
+      return [part([participantId, mentorId], STAFF, [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];
     }
     case 'PairingEnded': {
       const { participantId, mentorId, endedBy } = event.data;
-      return [part([endedBy], ['clinician'], [], 'full'), part([participantId, mentorId], [], [endedBy], 'withoutReason')];
+      return [part([endedBy], STAFF, [], 'full'), part([participantId, mentorId], [], [endedBy], 'withoutReason')];
     }
     default: {
       const _exhaustive: never = event;
