@@ -11,7 +11,7 @@ import { caughtUp, headPosition, STORES } from '../support/stores';
 import { advanceClock } from '../support/test-clock';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -195,6 +195,17 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
       const ack = await (i % 2 ? alice : bob).send('rooms.post', { commandId: randomUUID(), roomId, text: `message ${i}` });
       if (ack.ok) ids.push(ack.data.messageId);
     }
+    // fran's agreements and a resource, pinned; the resource redacted (and so unpinned) later
+    const pinned: string[] = [];
+    for (const text of ['our agreements: what is said here stays here', 'a resource for the week']) {
+      const posted = await fran.send('rooms.post', { commandId: randomUUID(), roomId, text });
+      if (!posted.ok) throw new Error(JSON.stringify(posted));
+      pinned.push(posted.data.messageId);
+      const pin = await fran.send('rooms.pin', { commandId: randomUUID(), roomId, messageId: posted.data.messageId });
+      if (!pin.ok) throw new Error(JSON.stringify(pin));
+    }
+    const clinician = await connect(app, 'dr-kim', 'clinician');
+    await clinician.send('rooms.redact', { commandId: randomUUID(), roomId, messageId: pinned[1], reason: 'an outdated number' });
     await alice.send('rooms.edit', { commandId: randomUUID(), roomId, messageId: ids[1], text: 'edited' });
     await bob.send('rooms.delete', { commandId: randomUUID(), roomId, messageId: ids[0] });
     await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId: ids[3], reason: 'private details' });
@@ -208,7 +219,9 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     await app.stop();
 
     const live = await dumpTables(data, READ_MODEL_TABLES);
-    expect(live.room_messages).toHaveLength(20);
+    expect(live.room_messages).toHaveLength(22);
+    expect(live.room_pins).toHaveLength(1);
+    expect(live.room_pins[0]).toContain(pinned[0]);
     expect(live.room_read_marks).toHaveLength(1);
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...data.env },

@@ -4,6 +4,7 @@ import type { RoomEvent } from './room.events';
 import { requireActiveRoom, requireMember, speechRestriction } from './room.policy';
 import type { MessageState, Room, RoomState } from './room.state';
 import { validContentWarning, validMessageText, validReaction } from './room.validation';
+import { unpinned } from './room-pins.decide';
 
 /** A message members can still see: it exists here and is neither deleted nor redacted. */
 function visibleMessage(room: Room, messageId: string): MessageState {
@@ -50,7 +51,7 @@ export function decideRoomMessages(command: RoomMessageCommand, state: RoomState
       // Deleting one's own words is always allowed, muted or not: it only ever makes the room safer.
       const message = visibleMessage(room, messageId);
       if (message.authorId !== userId) throw RoomErrors.notAuthor(messageId);
-      return [{ type: 'MessageDeleted', data: { messageId, authorId: userId, deletedAt: now } }];
+      return [{ type: 'MessageDeleted', data: { messageId, authorId: userId, deletedAt: now } }, ...unpinned(room, messageId, 'deleted', userId, now)];
     }
     case 'AddReaction': {
       refuseIfRestricted(false);

@@ -15,6 +15,7 @@ import {
   toMs,
 } from './room.policy';
 import type { Room, RoomState } from './room.state';
+import { unpinned } from './room-pins.decide';
 import { validMuteDuration, validOptionalReason, validReason, validSlowMode } from './room.validation';
 
 /**
@@ -117,7 +118,10 @@ export function decideRoomModeration(command: RoomModerationCommand, state: Room
       if (message.redacted) throw RoomErrors.messageRedacted(messageId);
       requireMayModerate(room, actor, message.authorId);
       const reason = validReason(command.data.reason);
-      return [{ type: 'MessageRedacted', data: { messageId, authorId: message.authorId, reason, by, redactedAt: now } }];
+      return [
+        { type: 'MessageRedacted', data: { messageId, authorId: message.authorId, reason, by, redactedAt: now } },
+        ...unpinned(room, messageId, 'redacted', by, now),
+      ];
     }
     case 'SetSlowMode': {
       const intervalSeconds = validSlowMode(command.data.intervalSeconds);

@@ -10,6 +10,7 @@ const removed = event('MemberRemoved', { userId: 'alice', reason: 'off topic', b
 const bannedMember = event('MemberBanned', { userId: 'alice', reason: 'threats', by: 'fac-1', bannedAt: T0, wasMember: true });
 const bannedFormer = event('MemberBanned', { userId: 'alice', reason: 'threats', by: 'fac-1', bannedAt: T0, wasMember: false });
 const redaction = event('MessageRedacted', { messageId: 'm1', authorId: 'alice', reason: 'graphic', by: 'fac-1', redactedAt: T0 });
+const unpinnedBy = (cause: 'unpinned' | 'deleted' | 'redacted') => event('MessageUnpinned', { messageId: 'm1', cause, by: 'fac-1', unpinnedAt: T0 });
 
 const cases: Array<[string, RoomEvent, object]> = [
   ['RoomCreated', roomCreated(), { ...members, alsoUsers: ['fac-1'] }],
@@ -21,6 +22,10 @@ const cases: Array<[string, RoomEvent, object]> = [
   ['ReactionAdded', event('ReactionAdded', { messageId: 'm1', userId: 'bob', emoji: '💙', reactedAt: T0 }), members],
   ['RoomLocked', event('RoomLocked', { reason: null, by: 'fac-1', lockedAt: T0 }), members],
   ['SlowModeSet', event('SlowModeSet', { intervalSeconds: 5, by: 'fac-1', setAt: T0 }), members],
+  ['MessagePinned', event('MessagePinned', { messageId: 'm1', authorId: 'fac-1', by: 'fac-1', pinnedAt: T0 }), members],
+  ['MessageUnpinned (by a moderator)', unpinnedBy('unpinned'), members],
+  ['MessageUnpinned (its author deleted it)', unpinnedBy('deleted'), members],
+  ['MessageUnpinned (redacted)', unpinnedBy('redacted'), { ...members, redactFor: 'non-moderators' }],
   ['FacilitatorAppointed', event('FacilitatorAppointed', { userId: 'bob', by: 'fac-1', appointedAt: T0 }), members],
   ['MemberJoined', joined(users.alice), { ...members, alsoUsers: ['alice'] }],
   ['MemberLeft', event('MemberLeft', { userId: 'alice', leftAt: T0 }), { ...members, alsoUsers: ['alice'] }],
@@ -63,6 +68,10 @@ describe('redactRoomEvent', () => {
 
   it('shows a redaction placeholder without reason or moderator', () => {
     expect(redactRoomEvent(redaction)).toEqual({ type: 'MessageRedacted', data: { messageId: 'm1', redactedAt: T0 } });
+  });
+
+  it('shows an unpinning by a redaction without its moderator', () => {
+    expect(redactRoomEvent(unpinnedBy('redacted'))).toEqual({ type: 'MessageUnpinned', data: { messageId: 'm1', cause: 'redacted', unpinnedAt: T0 } });
   });
 
   it('leaves other events as they are', () => {

@@ -35,6 +35,8 @@ export type RoomAudience = {
  * - A family session's room: its opening goes to the participant and the host; its host facilitates it, so it runs as a
  *   group room. Its admitted family guests are members like the others (delivery reaches their family logins only
  *   there, room-delivery.policy.ts).
+ * - Pins: members (who pinned is no secret); an unpinning by a redaction reaches members, like the redaction, without
+ *   its moderator.
  * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
  *   itself only to that user.
  */
@@ -63,7 +65,11 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'SlowModeSet':
     case 'RoomLocked':
     case 'RoomUnlocked':
+    case 'MessagePinned':
       return members;
+    case 'MessageUnpinned':
+      // unpinned by a redaction: members learn it is gone, not which moderator redacted it (as MessageRedacted)
+      return event.data.cause === 'redacted' ? { ...members, redactFor: 'non-moderators' } : members;
     case 'MemberJoined':
     case 'MemberLeft':
       // the joiner may not be in the socket room yet; the leaver is no longer in it
@@ -109,6 +115,10 @@ export function redactRoomEvent(event: RoomEvent): DomainEvent {
       return { type: 'MemberLeft', data: { userId: event.data.userId, leftAt: event.data.bannedAt } };
     case 'MessageRedacted':
       return { type: 'MessageRedacted', data: { messageId: event.data.messageId, redactedAt: event.data.redactedAt } };
+    case 'MessageUnpinned': {
+      const { by: _by, ...withoutModerator } = event.data;
+      return { type: 'MessageUnpinned', data: withoutModerator };
+    }
     default:
       return event;
   }

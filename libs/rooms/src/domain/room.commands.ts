@@ -79,6 +79,13 @@ export type SetSlowMode = RoomCommandOf<'SetSlowMode', { intervalSeconds: number
 export type LockRoom = RoomCommandOf<'LockRoom', { reason?: string | null }>;
 export type UnlockRoom = RoomCommandOf<'UnlockRoom', { reason?: string | null }>;
 
+/**
+ * Keeps a message in view at the top of the room (group agreements, a resource): moderators, not in a mentor pair's
+ * room. Only the words of the room's facilitators or staff: a pin shows them to members who were not there.
+ */
+export type PinMessage = RoomCommandOf<'PinMessage', { messageId: string }>;
+export type UnpinMessage = RoomCommandOf<'UnpinMessage', { messageId: string }>;
+
 export type ReportMessage = RoomCommandOf<'ReportMessage', { reportId: string; messageId: string; reason: string }>;
 export type ResolveReport = RoomCommandOf<'ResolveReport', { reportId: string; outcome: ReportOutcome; note?: string | null }>;
 
@@ -122,6 +129,7 @@ export type RoomModerationCommand =
   | SetSlowMode
   | LockRoom
   | UnlockRoom;
+export type RoomPinCommand = PinMessage | UnpinMessage;
 export type RoomReportCommand = ReportMessage | ResolveReport;
 /** Commands only the system actor sends when a deadline comes. */
 export type RoomDeadlineCommand = ExpireMute;
@@ -135,6 +143,7 @@ export type RoomCommand =
   | RoomMembershipCommand
   | RoomMessageCommand
   | RoomModerationCommand
+  | RoomPinCommand
   | RoomReportCommand
   | RoomDeadlineCommand
   | RoomPairCommand

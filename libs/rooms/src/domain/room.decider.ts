@@ -8,6 +8,7 @@ import { decideExpireMute, decideRoomModeration } from './room-moderation.decide
 import { decideRoomReports } from './room-reports.decide';
 import { decideRoomFamilySession } from './room-family-session.decide';
 import { decideRoomPair } from './room-pair.decide';
+import { decideRoomPins } from './room-pins.decide';
 import { decideReleaseHeldMessage } from './room-safety.decide';
 import { decideRoomSettings } from './room-settings.decide';
 
@@ -50,6 +51,9 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
       case 'LockRoom':
       case 'UnlockRoom':
         return decideRoomModeration(command, state);
+      case 'PinMessage':
+      case 'UnpinMessage':
+        return decideRoomPins(command, state);
       case 'ReportMessage':
       case 'ResolveReport':
         return decideRoomReports(command, state);

@@ -48,6 +48,8 @@ export const RoomErrorCode = {
   CannotReportOwnMessage: 'ROOM.CANNOT_REPORT_OWN_MESSAGE',
   CannotResolveReportOnOwnMessage: 'ROOM.CANNOT_RESOLVE_REPORT_ON_OWN_MESSAGE',
   AlreadyReported: 'ROOM.ALREADY_REPORTED',
+  CannotPin: 'ROOM.CANNOT_PIN',
+  TooManyPins: 'ROOM.TOO_MANY_PINS',
   DuplicateReportId: 'ROOM.DUPLICATE_REPORT_ID',
   ReportNotFound: 'ROOM.REPORT_NOT_FOUND',
   ReportAlreadyResolved: 'ROOM.REPORT_ALREADY_RESOLVED',
@@ -132,6 +134,10 @@ export const RoomErrors = {
     error(RoomErrorCode.CannotResolveReportOnOwnMessage, 'a report about your own message is for another moderator', { reportId }),
   alreadyReported: (messageId: string, reportId: string) =>
     error(RoomErrorCode.AlreadyReported, 'you already reported this message', { messageId, reportId }),
+  cannotPin: (messageId: string) =>
+    error(RoomErrorCode.CannotPin, "only the words of the room's facilitators and staff can be pinned: a pin shows them to members who were not there", { messageId }),
+  tooManyPins: (max: number, pinned: readonly string[]) =>
+    error(RoomErrorCode.TooManyPins, `a room keeps at most ${max} messages pinned; unpin one first`, { max, pinned }),
   duplicateReportId: (reportId: string) => error(RoomErrorCode.DuplicateReportId, 'a report with this id already exists', { reportId }),
   reportNotFound: (reportId: string) => error(RoomErrorCode.ReportNotFound, 'no such report in this room', { reportId }),
   reportAlreadyResolved: (reportId: string) =>

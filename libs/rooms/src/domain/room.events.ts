@@ -97,6 +97,18 @@ export type SlowModeSet = DomainEvent<'SlowModeSet', { intervalSeconds: number; 
 export type RoomLocked = DomainEvent<'RoomLocked', { reason: string | null; by: string; lockedAt: string }>;
 export type RoomUnlocked = DomainEvent<'RoomUnlocked', { reason: string | null; by: string; unlockedAt: string }>;
 
+/** `authorId`: the pinned message's author, a facilitator of the room or staff (only their words are pinned). */
+export type MessagePinned = DomainEvent<'MessagePinned', { messageId: string; authorId: string; by: string; pinnedAt: string }>;
+/**
+ * `cause`: a moderator unpinned it (`unpinned`), or, in the same decision as the MessageDeleted or MessageRedacted
+ * before it, its author deleted it (`deleted`) or a moderator redacted it (`redacted`): nothing stays pinned that
+ * members cannot read.
+ */
+export type MessageUnpinned = DomainEvent<
+  'MessageUnpinned',
+  { messageId: string; cause: 'unpinned' | 'deleted' | 'redacted'; by: string; unpinnedAt: string }
+>;
+
 export type MessageReported = DomainEvent<
   'MessageReported',
   { reportId: string; messageId: string; authorId: string; reporterId: string; reason: string; reportedAt: string }
@@ -146,6 +158,8 @@ export type RoomEvent =
   | SlowModeSet
   | RoomLocked
   | RoomUnlocked
+  | MessagePinned
+  | MessageUnpinned
   | MessageReported
   | ReportResolved;
 

@@ -60,6 +60,8 @@ export interface Room {
    */
   messages: PersistentMap<string, MessageState>;
   reports: PersistentMap<string, ReportState>;
+  /** pinned message ids, in the order they were pinned */
+  pins: readonly string[];
   /** the mentor pairing a 'mentor_pair' room belongs to; null for every other room */
   pairingId: string | null;
   /** the family session a 'family_session' room belongs to; null for every other room */
@@ -100,6 +102,7 @@ const newRoom = (settings: RoomSettings): Room => ({
   privateReceipts: {},
   messages: PersistentMap(),
   reports: PersistentMap(),
+  pins: [],
 });
 
 /** Folds one event into the state. Pure: returns a new state, never touches the old one. */
@@ -243,6 +246,10 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       return { ...room, locked: true };
     case 'RoomUnlocked':
       return { ...room, locked: false };
+    case 'MessagePinned':
+      return { ...room, pins: [...room.pins, event.data.messageId] };
+    case 'MessageUnpinned':
+      return { ...room, pins: room.pins.filter((id) => id !== event.data.messageId) };
     case 'MessageReported': {
       const { reportId, reporterId, messageId, authorId } = event.data;
       return { ...room, reports: room.reports.set(reportId, { reporterId, messageId, authorId, status: 'open' }) };

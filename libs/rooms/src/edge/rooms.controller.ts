@@ -8,6 +8,7 @@ import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { findableByAnyone, findRoom, listRooms } from '../read-models/room-directory.projection';
 import { membershipOf, periodsOfActor, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
+import { roomPins } from '../read-models/room-pins.projection';
 import { moderationLog, type ModerationLogEntry } from '../read-models/moderation-log.projection';
 import { reportSubjects, roomReports } from '../read-models/room-reports.projection';
 import { ReportsQuery } from './reports.query';
@@ -81,6 +82,15 @@ export class RoomsController {
       ? undefined
       : periodsOfActor(await periodsOfUser(this.storage.sql, actor.userId), actor).filter((period) => period.roomId === roomId);
     return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator, within) };
+  }
+
+  @Get(':roomId/pins')
+  @ApiOperation({
+    summary: "The messages pinned in the room now, in the order they were pinned (members: every current member reads them, also those who joined after they were said)",
+  })
+  async pins(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
+    const membership = await this.requireMember(actor, roomId);
+    return { ok: true, data: await roomPins(this.storage.sql, roomId, membership.moderator) };
   }
 
   @Get(':roomId/reports')

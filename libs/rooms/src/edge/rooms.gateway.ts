@@ -202,6 +202,16 @@ export class RoomsGateway {
     return ok(this.rooms.execute('UnlockRoom', { roomId, reason: reason ?? null }, actorOf(s), commandId));
   }
 
+  @SubscribeMessage('rooms.pin')
+  pin(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MessageRefRequest) {
+    return ok(this.rooms.execute('PinMessage', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.unpin')
+  unpin(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: MessageRefRequest) {
+    return ok(this.rooms.execute('UnpinMessage', data, actorOf(s), commandId));
+  }
+
   @SubscribeMessage('rooms.report')
   async report(@ConnectedSocket() s: Socket, @MessageBody() { commandId, reportId, ...data }: ReportMessageRequest) {
     const actor = actorOf(s);

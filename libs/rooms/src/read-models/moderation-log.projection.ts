@@ -6,7 +6,7 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
 /** moderation_log: who did what to whom, when and why, per room (one row per moderation event). */
 export const moderationLogProjection: Projection = {
   name: 'moderation_log',
-  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved'] satisfies RoomEventType[],
+  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned'] satisfies RoomEventType[],
   tables: ['moderation_log'],
   async migrate(db) {
     await db.execute(`create table if not exists moderation_log (
@@ -67,6 +67,11 @@ function logEntryOf(event: RoomEvent): LogEntry | null {
       return { actor: event.data.by, at: event.data.removedAt, target: event.data.userId };
     case 'ReportResolved':
       return { actor: event.data.by, at: event.data.resolvedAt, messageId: event.data.messageId, reason: event.data.note, detail: event.data.outcome };
+    case 'MessagePinned':
+      return { actor: event.data.by, at: event.data.pinnedAt, target: event.data.authorId, messageId: event.data.messageId };
+    case 'MessageUnpinned':
+      // a deletion or a redaction unpins as it goes: the MessageRedacted has its own entry, and a deletion is no moderation
+      return event.data.cause === 'unpinned' ? { actor: event.data.by, at: event.data.unpinnedAt, messageId: event.data.messageId } : null;
     default:
       return null;
   }

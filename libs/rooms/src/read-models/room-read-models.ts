@@ -4,6 +4,7 @@ import { muteDeadlinesProjection } from './mute-deadlines.projection';
 import { roomDirectoryProjection } from './room-directory.projection';
 import { roomMembershipProjection } from './room-membership.projection';
 import { roomMessagesProjection } from './room-messages.projection';
+import { roomPinsProjection } from './room-pins.projection';
 import { roomReadMarksProjection } from './room-read-marks.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
@@ -15,4 +16,5 @@ export const roomReadModels = [
   moderationLogProjection,
   muteDeadlinesProjection,
   roomReadMarksProjection,
+  roomPinsProjection,
 ];
