@@ -5,6 +5,7 @@ import {
   accepted,
   createRoom,
   history,
+  httpGet,
   joinAll,
   oneAppPerFile,
   post,
@@ -74,6 +75,29 @@ describe.each(STORES)('room moderation on %s', (store) => {
     await accepted(alice, 'rooms.react', { roomId, messageId, emoji: '👍' });
     // unmuting someone who is not muted is refused
     await refused(app, fran, 'rooms.unmute', { roomId, userId: 'alice' }, 'ROOM.NOT_MUTED');
+  });
+
+  it("a warned member is told why and about which message, privately; they go on posting; it is in the room's moderation log", async () => {
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const { messageId } = await post(alice, roomId, 'here is exactly how much I took');
+    const headBefore = await headPosition(app.url);
+    const reason = 'please keep amounts and methods out of the group; talk to me after';
+    await accepted(fran, 'rooms.warn', { roomId, userId: 'alice', reason, messageId });
+    expect(await waitInRoom(alice, roomId, 'MemberWarned')).toMatchObject({ actorId: 'fran', data: { userId: 'alice', reason, messageId, by: 'fran' } });
+    await waitInRoom(fran, roomId, 'MemberWarned');
+    await post(alice, roomId, 'ok, sorry');
+    await waitInRoom(bob, roomId, 'MessagePosted', (e) => e.data.text === 'ok, sorry');
+    expect(everythingSeenBy(bob)).not.toContain(reason);
+    // on catch-up alike: alice's tablet gets it, bob's does not
+    const aliceTablet = await connect(app, 'alice', 'participant', { lastPosition: headBefore });
+    const bobTablet = await connect(app, 'bob', 'participant', { lastPosition: headBefore });
+    await settle();
+    expect(roomEvents(aliceTablet, roomId, 'MemberWarned').map((e) => e.data.reason)).toEqual([reason]);
+    expect(everythingSeenBy(bobTablet)).not.toContain(reason);
+    const log = await httpGet(app, fran, `/rooms/${roomId}/moderation-log`);
+    expect(log.body.data).toContainEqual(expect.objectContaining({ action: 'MemberWarned', actorId: 'fran', targetUserId: 'alice', messageId, reason }));
+    await refused(app, fran, 'rooms.warn', { roomId, userId: 'carol', reason }, 'ROOM.TARGET_NOT_A_MEMBER');
+    await refused(app, fran, 'rooms.warn', { roomId, userId: 'alice', reason: '   ' }, 'ROOM.REASON_REQUIRED');
   });
 
   it('a removed member learns why on every socket and stops receiving the room at once; others see a plain leave; they may rejoin', async () => {
@@ -235,6 +259,7 @@ describe.each(STORES)('room moderation on %s', (store) => {
     const attempts: [string, Record<string, unknown>][] = [
       ['rooms.mute', { roomId, userId: 'alice', durationSeconds: 600, reason: 'I do not like her' }],
       ['rooms.unmute', { roomId, userId: 'alice' }],
+      ['rooms.warn', { roomId, userId: 'alice', reason: 'watch it' }],
       ['rooms.remove', { roomId, userId: 'alice', reason: 'go away' }],
       ['rooms.ban', { roomId, userId: 'alice', reason: 'go away for good' }],
       ['rooms.unban', { roomId, userId: 'alice' }],

@@ -32,6 +32,7 @@ const ROOM_RECORD_FIELDS: Partial<Record<string, readonly string[]>> = {
   MessageRedacted: ['authorId'],
   MemberMuted: ['userId'],
   MemberUnmuted: ['userId'],
+  MemberWarned: ['userId'],
   MemberRemoved: ['userId'],
   MemberBanned: ['userId'],
   MemberUnbanned: ['userId'],

@@ -86,6 +86,15 @@ export function decideRoomModeration(command: RoomModerationCommand, state: Room
       if (!activeMute(room, userId, now)) throw RoomErrors.notMuted(userId);
       return [{ type: 'MemberUnmuted', data: { userId, by, reason: 'lifted', unmutedAt: now } }];
     }
+    case 'WarnMember': {
+      const { userId } = command.data;
+      if (!room.members[userId]) throw RoomErrors.targetNotAMember(userId);
+      requireMayModerate(room, actor, userId);
+      const reason = validReason(command.data.reason);
+      const messageId = command.data.messageId ?? null;
+      if (messageId !== null && !room.messages.has(messageId)) throw RoomErrors.messageNotFound(messageId);
+      return [{ type: 'MemberWarned', data: { userId, reason, messageId, by, warnedAt: now } }];
+    }
     case 'RemoveMember': {
       const { userId } = command.data;
       if (!room.members[userId]) throw RoomErrors.targetNotAMember(userId);

@@ -174,3 +174,34 @@ describe('an archived room', () => {
     spec.given([roomCreated(), event('RoomArchived', { by: 'fac-1', archivedAt: T0 })]).when(command('LockRoom', {}, users.admin)).thenThrows('ROOM.ARCHIVED');
   });
 });
+
+describe('WarnMember', () => {
+  const warn = (target: string, by = users.facilitator, data: { reason?: string; messageId?: string | null } = {}) =>
+    command('WarnMember', { userId: target, reason: ' please keep methods out of the group ', ...data }, by);
+  const warned = (userId: string, by: string, messageId: string | null = null) =>
+    event('MemberWarned', { userId, reason: 'please keep methods out of the group', messageId, by, warnedAt: T0 });
+  const withPost = [...room, posted('m1', users.alice)];
+
+  it('warns a member with the reason and, when given, the message that prompted it; nothing else changes', () => {
+    spec.given(withPost).when(warn('alice')).then([warned('alice', 'fac-1')]);
+    spec.given(withPost).when(warn('alice', users.facilitator, { messageId: 'm1' })).then([warned('alice', 'fac-1', 'm1')]);
+    // a warned member still posts
+    spec.given([...withPost, warned('alice', 'fac-1')]).when(command('PostMessage', { messageId: 'm2', text: 'sorry' }, users.alice)).then([
+      event('MessagePosted', { messageId: 'm2', authorId: 'alice', text: 'sorry', contentWarning: null, replyTo: null, postedAt: T0 }),
+    ]);
+  });
+
+  it('holds warnings to the rules of moderation: moderators only, never oneself, facilitators not staff, members only', () => {
+    spec.given(withPost).when(warn('bob', users.alice)).thenThrows('ROOM.FORBIDDEN');
+    spec.given(withPost).when(warn('fac-1')).thenThrows('ROOM.FORBIDDEN', { userId: 'fac-1' });
+    spec.given(withPost).when(warn('clin-1')).thenThrows('ROOM.FORBIDDEN', { userId: 'clin-1' });
+    spec.given(withPost).when(warn('fac-1', users.clinician)).then([warned('fac-1', 'clin-1')]);
+    spec.given(withPost).when(warn('carol')).thenThrows('ROOM.TARGET_NOT_A_MEMBER', { userId: 'carol' });
+  });
+
+  it('needs a reason, and a message of this room when it names one', () => {
+    spec.given(withPost).when(warn('alice', users.facilitator, { reason: ' ' })).thenThrows('ROOM.REASON_REQUIRED');
+    spec.given(withPost).when(warn('alice', users.facilitator, { reason: 'x'.repeat(501) })).thenThrows('ROOM.REASON_TOO_LONG', { max: 500 });
+    spec.given(withPost).when(warn('alice', users.facilitator, { messageId: 'm-elsewhere' })).thenThrows('ROOM.MESSAGE_NOT_FOUND', { messageId: 'm-elsewhere' });
+  });
+});

@@ -35,6 +35,7 @@ const cases: Array<[string, RoomEvent, object]> = [
   ['MemberBanned (former member)', bannedFormer, moderatorsAnd('alice')],
   ['MemberMuted', event('MemberMuted', { userId: 'alice', reason: 'x', mutedUntil: T0, by: 'fac-1', mutedAt: T0 }), moderatorsAnd('alice')],
   ['MemberUnmuted', event('MemberUnmuted', { userId: 'alice', by: 'system', reason: 'expired', unmutedAt: T0 }), moderatorsAnd('alice')],
+  ['MemberWarned', event('MemberWarned', { userId: 'alice', reason: 'x', messageId: 'm1', by: 'fac-1', warnedAt: T0 }), moderatorsAnd('alice')],
   ['MemberUnbanned', event('MemberUnbanned', { userId: 'alice', by: 'fac-1', unbannedAt: T0 }), moderatorsAnd('alice')],
   ['MemberInvited', event('MemberInvited', { userId: 'carol', by: 'fac-1', invitedAt: T0 }), moderatorsAnd('carol')],
   ['MessageReported', event('MessageReported', { reportId: 'r1', messageId: 'm1', authorId: 'bob', reporterId: 'alice', reason: 'x', reportedAt: T0 }), { ...moderatorsAnd('alice'), exceptUsers: ['bob'] }],

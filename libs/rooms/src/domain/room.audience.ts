@@ -26,7 +26,7 @@ export type RoomAudience = {
  *   reason or moderator. An original redacted since is not this function's to decide (it sees one event): live, it
  *   was delivered before the redaction existed; on catch-up, delivery sends it to non-moderators with its text
  *   removed (room-delivery.policy.ts, withRedactionsApplied), in its place in the history.
- * - Mutes, unmutes, unbans: moderators + the target. Reasons are private to them.
+ * - Mutes, unmutes, warnings, unbans: moderators + the target. Reasons are private to them.
  * - Removal and ban of a member: members see a neutral MemberLeft (same as a voluntary leave, so peers cannot tell);
  *   moderators and the target see the full event. A ban of a former member: moderators + target only.
  * - Reports and resolutions: moderators + reporter, never the reported author, also when the author is a moderator.
@@ -84,6 +84,7 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
         : moderatorsAnd(event.data.userId);
     case 'MemberMuted':
     case 'MemberUnmuted':
+    case 'MemberWarned':
     case 'MemberUnbanned':
     case 'MemberInvited':
       return moderatorsAnd(event.data.userId);

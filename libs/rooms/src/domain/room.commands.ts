@@ -69,6 +69,11 @@ export type SetReadReceiptPrivacy = RoomCommandOf<'SetReadReceiptPrivacy', { pri
 
 export type MuteMember = RoomCommandOf<'MuteMember', { userId: string; durationSeconds: number; reason: string }>;
 export type UnmuteMember = RoomCommandOf<'UnmuteMember', { userId: string }>;
+/**
+ * A moderator's private word to a member ("please keep methods out of the group"), with the message that prompted
+ * it, if one did: the member is told why, nothing else changes. What a report's `member_warned` outcome refers to.
+ */
+export type WarnMember = RoomCommandOf<'WarnMember', { userId: string; reason: string; messageId?: string | null }>;
 /** Sent by the deadline processor as the system actor; `mutedUntil` names the mute it means to end. */
 export type ExpireMute = RoomCommandOf<'ExpireMute', { userId: string; mutedUntil: string }>;
 export type RemoveMember = RoomCommandOf<'RemoveMember', { userId: string; reason: string }>;
@@ -122,6 +127,7 @@ export type RoomMessageCommand = PostMessage | EditMessage | DeleteMessage | Add
 export type RoomModerationCommand =
   | MuteMember
   | UnmuteMember
+  | WarnMember
   | RemoveMember
   | BanMember
   | UnbanMember

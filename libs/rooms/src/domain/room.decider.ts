@@ -43,6 +43,7 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
         return decideRoomMessages(command, state);
       case 'MuteMember':
       case 'UnmuteMember':
+      case 'WarnMember':
       case 'RemoveMember':
       case 'BanMember':
       case 'UnbanMember':

@@ -81,6 +81,11 @@ export type MemberUnmuted = DomainEvent<
   'MemberUnmuted',
   { userId: string; by: string; reason: 'lifted' | 'expired'; unmutedAt: string }
 >;
+/** `messageId`: the message that prompted the warning, or null. */
+export type MemberWarned = DomainEvent<
+  'MemberWarned',
+  { userId: string; reason: string; messageId: string | null; by: string; warnedAt: string }
+>;
 export type MemberRemoved = DomainEvent<'MemberRemoved', { userId: string; reason: string; by: string; removedAt: string }>;
 /** `wasMember`: whether the ban also took them out of the room (a former member can be banned too). */
 export type MemberBanned = DomainEvent<
@@ -151,6 +156,7 @@ export type RoomEvent =
   | ReadReceiptPrivacySet
   | MemberMuted
   | MemberUnmuted
+  | MemberWarned
   | MemberRemoved
   | MemberBanned
   | MemberUnbanned
@@ -177,6 +183,7 @@ export const ROOM_PERSONAL_FIELDS: PersonalFieldMap = {
   MessageEdited: { subject: 'authorId', fields: ['text', 'contentWarning'] },
   MessageRedacted: { subject: 'authorId', fields: ['reason'] },
   MemberMuted: { subject: 'userId', fields: ['reason'] },
+  MemberWarned: { subject: 'userId', fields: ['reason'] },
   MemberRemoved: { subject: 'userId', fields: ['reason'] },
   MemberBanned: { subject: 'userId', fields: ['reason'] },
   MessageReported: { subject: 'reporterId', fields: ['reason'] },

@@ -229,6 +229,9 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       };
     case 'MemberUnmuted':
       return { ...room, mutes: without(room.mutes, event.data.userId) };
+    case 'MemberWarned':
+      // a record for the member and the moderators; it restricts nothing
+      return room;
     case 'MemberBanned':
       return {
         ...room,

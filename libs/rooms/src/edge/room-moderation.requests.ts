@@ -10,6 +10,11 @@ export class MuteMemberRequest extends TargetUserRequest {
   @ApiProperty({ maxLength: 500 }) @IsString() @CharLength(1, 500) reason!: string;
 }
 
+export class WarnMemberRequest extends TargetUserRequest {
+  @ApiProperty({ maxLength: 500 }) @IsString() @CharLength(1, 500) reason!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the message that prompted the warning' }) @IsOptional() @IsUUID() messageId?: string;
+}
+
 export class ReasonedTargetRequest extends TargetUserRequest {
   @ApiProperty({ maxLength: 500 }) @IsString() @CharLength(1, 500) reason!: string;
 }

@@ -10,7 +10,7 @@ import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequ
 import { RoomSignalsService } from '../room-signals.service';
 import { RoomActivityLimits, type RoomActivity } from '../room-activity-limits';
 import { SafetyService } from '@haven/safety/safety.service';
-import { MuteMemberRequest, ReasonedTargetRequest, RedactMessageRequest, SlowModeRequest, LockRequest, ReportMessageRequest, ResolveReportRequest } from './room-moderation.requests';
+import { MuteMemberRequest, WarnMemberRequest, ReasonedTargetRequest, RedactMessageRequest, SlowModeRequest, LockRequest, ReportMessageRequest, ResolveReportRequest } from './room-moderation.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
@@ -165,6 +165,11 @@ export class RoomsGateway {
   @SubscribeMessage('rooms.unmute')
   unmute(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: TargetUserRequest) {
     return ok(this.rooms.execute('UnmuteMember', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.warn')
+  warn(@ConnectedSocket() s: Socket, @MessageBody() { commandId, messageId, ...data }: WarnMemberRequest) {
+    return ok(this.rooms.execute('WarnMember', { ...data, messageId: messageId ?? null }, actorOf(s), commandId));
   }
 
   @SubscribeMessage('rooms.remove')

@@ -6,7 +6,7 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
 /** moderation_log: who did what to whom, when and why, per room (one row per moderation event). */
 export const moderationLogProjection: Projection = {
   name: 'moderation_log',
-  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned'] satisfies RoomEventType[],
+  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberWarned', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned'] satisfies RoomEventType[],
   tables: ['moderation_log'],
   async migrate(db) {
     await db.execute(`create table if not exists moderation_log (
@@ -47,6 +47,8 @@ function logEntryOf(event: RoomEvent): LogEntry | null {
       return { actor: event.data.by, at: event.data.mutedAt, target: event.data.userId, reason: event.data.reason, detail: `until ${event.data.mutedUntil}` };
     case 'MemberUnmuted':
       return { actor: event.data.by, at: event.data.unmutedAt, target: event.data.userId, detail: event.data.reason };
+    case 'MemberWarned':
+      return { actor: event.data.by, at: event.data.warnedAt, target: event.data.userId, messageId: event.data.messageId ?? undefined, reason: event.data.reason };
     case 'MemberRemoved':
       return { actor: event.data.by, at: event.data.removedAt, target: event.data.userId, reason: event.data.reason };
     case 'MemberBanned':
