@@ -102,6 +102,12 @@ export class MentoringCommandsService {
     return { ...commandAck(result), requestId: typeof requested?.data.requestId === 'string' ? requested.data.requestId : requestId };
   }
 
+  /** The participant's feedback on a pairing, active or ended; the decider lets only them give it, once. */
+  async feedback(actor: Actor, pairingId: string, rating: number, note: string | null, commandId: string) {
+    const pairing = await this.pairingFor(actor, pairingId);
+    return commandAck(await this.run(actor, commandId, { type: 'GivePairingFeedback', data: { participantId: pairing.participantId, pairingId, rating, note } }));
+  }
+
   /** A mentor's languages (an empty list: every language); requests in others stop reaching them from now on. */
   async setLanguages(actor: Actor, languages: string[], commandId: string) {
     return this.runProfile(actor, commandId, { type: 'SetMentorLanguages', data: { mentorId: actor.userId, languages } });

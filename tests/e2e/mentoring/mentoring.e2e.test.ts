@@ -199,6 +199,40 @@ describe.each(STORES)('mentor pairing on %s', (store) => {
     await accepted(participant, 'mentoring.request', wishes);
   });
 
+  it('a participant says how a pairing went: clinicians and admins get it live and read it, the mentor never; once per pairing', async () => {
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const ada = await connect(app, someone('ada'), 'admin');
+    const { participant, mentor, pairingId } = await pairedUp();
+    const isFeedback = (e: WireEvent) => e.type === 'PairingFeedbackGiven' && e.data.pairingId === pairingId;
+
+    await refused(app, mentor, 'mentoring.feedback', { pairingId, rating: 5 }, 'MENTORING.FORBIDDEN');
+    await refused(app, cleo, 'mentoring.feedback', { pairingId, rating: 1 }, 'MENTORING.FORBIDDEN');
+    await accepted(participant, 'mentoring.end', { pairingId });
+    await accepted(participant, 'mentoring.feedback', { pairingId, rating: 4, note: 'kind, but often late' });
+    const expected = { pairingId, participantId: participant.userId, mentorId: mentor.userId, rating: 4, note: 'kind, but often late', givenAt: expect.any(String) };
+    for (const told of [participant, cleo, ada]) expect((await told.waitForEvent(isFeedback)).data).toEqual(expected);
+    await refused(app, participant, 'mentoring.feedback', { pairingId, rating: 5 }, 'MENTORING.FEEDBACK_ALREADY_GIVEN');
+    await settle();
+    expect(mentor.events.filter(isFeedback)).toEqual([]);
+    expect(JSON.stringify(mentor.events)).not.toContain('often late');
+
+    expect((await httpGet(app, cleo, `/mentoring/feedback?mentorId=${mentor.userId}`)).body.data).toEqual([{ ...expected, position: expect.any(Number) }]);
+    expect((await httpGet(app, ada, '/mentoring/feedback')).body.data).toContainEqual(expect.objectContaining({ pairingId, rating: 4 }));
+    for (const refusedReader of [mentor, participant]) {
+      expect(await httpGet(app, refusedReader, '/mentoring/feedback')).toMatchObject({ status: 403, body: { error: { code: 'MENTORING.FORBIDDEN' } } });
+    }
+  });
+
+  it('crisis words in feedback: the participant gets help and on-call clinicians an alert; the feedback is kept', async () => {
+    const cleo = await connect(app, someone('cleo'), 'clinician');
+    const { participant, pairingId } = await pairedUp();
+    const ack = await accepted(participant, 'mentoring.feedback', { pairingId, rating: 1, note: CRISIS_TEXT });
+    expect(ack.help).toMatchObject({ staffNotified: true, resources: expect.any(Array) });
+    const alert = await cleo.waitForEvent((e) => e.type === 'SafetyAlertRaised' && e.data.userId === participant.userId);
+    expect(alert.data).toMatchObject({ source: 'mentoring_text', conversation: { kind: 'mentoring', id: participant.userId } });
+    await cleo.waitForEvent((e) => e.type === 'PairingFeedbackGiven' && e.data.pairingId === pairingId);
+  });
+
   it('a rematch ends the pairing and asks again with the same wishes; the earlier mentor never sees or takes it', async () => {
     const max = await connect(app, someone('max'), 'mentor');
     const { participant, mentor, pairingId, roomId } = await pairedUp();

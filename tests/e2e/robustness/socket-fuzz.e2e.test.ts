@@ -28,7 +28,7 @@ const MESSAGES = [
   'rooms.setReadReceiptPrivacy', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
-  'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch',
+  'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
   'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
 ] as const;
 type Message = (typeof MESSAGES)[number];
@@ -110,6 +110,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'mentoring.decline': { commandId: FRESH, requestId: w.elsewhere.messageId },
     'mentoring.end': { commandId: FRESH, pairingId: w.elsewhere.messageId },
     'mentoring.rematch': { commandId: FRESH, pairingId: w.elsewhere.messageId },
+    'mentoring.feedback': { commandId: FRESH, pairingId: w.elsewhere.messageId, rating: 3 },
     'mentoring.setLanguages': { commandId: FRESH, languages: ['en'] },
     'mentoring.setTopics': { commandId: FRESH, topics: ['sleep'] },
     'mentoring.setAway': { commandId: FRESH, away: true },

@@ -65,13 +65,13 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
   },
 };
 
-/** The language of the request each event is about (events about no request, a pairing's end, are left out). */
+/** The language of the request each event is about (events about no request, a pairing's end or feedback, are left out). */
 async function languagesOf(db: SqlExecutor, events: readonly MentoringEvent[]): Promise<Map<MentoringEvent, string>> {
   const languages = new Map<MentoringEvent, string>();
   const byRequest: [MentoringEvent, string][] = [];
   for (const event of events) {
     if (event.type === 'MentorRequested') languages.set(event, event.data.language);
-    else if (event.type !== 'PairingEnded') byRequest.push([event, event.data.requestId]);
+    else if (event.type !== 'PairingEnded' && event.type !== 'PairingFeedbackGiven') byRequest.push([event, event.data.requestId]);
   }
   const stored = await languagesOfRequests(db, [...new Set(byRequest.map(([, requestId]) => requestId))]);
   for (const [event, requestId] of byRequest) {

@@ -69,4 +69,10 @@ describe('who sees what of mentoring', () => {
     expect(formFor(mona, ended)).toEqual({ type: 'PairingEnded', data: withoutReason });
     for (const viewer of [max, bob, aliceFamily]) expect(formFor(viewer, ended)).toBeNull();
   });
+
+  it('feedback on a pairing is for the participant and clinicians and admins, never the mentor', () => {
+    const feedback: MentoringEvent = { type: 'PairingFeedbackGiven', data: { pairingId: 'p1', participantId: 'alice', mentorId: 'mona', rating: 2, note: 'felt rushed', givenAt: T0 } };
+    for (const viewer of [alice, clinician, admin]) expect(formFor(viewer, feedback)?.data).toEqual(feedback.data);
+    for (const viewer of [mona, max, bob, facilitator, aliceFamily]) expect(formFor(viewer, feedback)).toBeNull();
+  });
 });

@@ -36,6 +36,7 @@ const STAFF: Role[] = ['clinician', 'admin'];
  * - A pairing's start: the pair and clinicians in full; the other mentors the request went to learn only that it was
  *   taken.
  * - A pairing's end: whoever ended it and clinicians in full; the other party without the reason.
+ * - Feedback on a pairing: the participant who gave it and clinicians; never the mentor.
  * The parts of one event never overlap (each names who the others leave out), so live delivery and catch-up, which
  * both read this function, give everyone exactly one form. Family guests see nothing of mentoring.
  */
@@ -60,6 +61,9 @@ export function mentoringAudience(event: MentoringEvent, mentorsElsewhere: reado
       const { participantId, mentorId } = event.data;
       return [part([participantId, mentorId], STAFF, [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];
     }
+    case 'PairingFeedbackGiven':
+      // for the participant and the clinicians who supervise mentors; never the mentor, so that it can be candid
+      return [part([event.data.participantId], STAFF, [], 'full')];
     case 'PairingEnded': {
       const { participantId, mentorId, endedBy } = event.data;
       return [part([endedBy], STAFF, [], 'full'), part([participantId, mentorId], [], [endedBy], 'withoutReason')];

@@ -32,6 +32,12 @@ export type EndPairing = MentoringCommandOf<'EndPairing', { pairingId: string; r
 /** Ends the pairing and asks again with the same preferences, never to be matched with the same mentor. */
 export type RequestRematch = MentoringCommandOf<'RequestRematch', { pairingId: string; requestId: string; reason: string | null }>;
 
+/**
+ * The participant says how a pairing went (1 to 5, and a note if they like), once per pairing, while it lasts or after:
+ * for the clinicians who supervise the mentors, never shown to the mentor.
+ */
+export type GivePairingFeedback = MentoringCommandOf<'GivePairingFeedback', { pairingId: string; rating: number; note: string | null }>;
+
 export type MentoringCommand =
   | RequestMentor
   | CancelMentorRequest
@@ -40,5 +46,6 @@ export type MentoringCommand =
   | ExpireMentorRequest
   | NoticeUnansweredRequest
   | EndPairing
-  | RequestRematch;
+  | RequestRematch
+  | GivePairingFeedback;
 export type MentoringCommandType = MentoringCommand['type'];

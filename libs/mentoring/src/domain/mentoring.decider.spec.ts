@@ -209,3 +209,27 @@ describe('ending and rematching', () => {
     spec.given([requested(), started()]).when(rematch(clinician)).then([ended(clinician, null, true), requested('req-2', ['mona'])]);
   });
 });
+
+describe('feedback on a pairing', () => {
+  const give = (by: Actor, rating: number, note: string | null = null, pairingId = 'pair-1') => command('GivePairingFeedback', { pairingId, rating, note }, by);
+  const given = (rating: number, note: string | null = null) =>
+    event('PairingFeedbackGiven', { pairingId: 'pair-1', participantId: 'alice', mentorId: 'mona', rating, note, givenAt: T0 });
+
+  it('records the participant’s rating and note, while the pairing lasts or after it ended', () => {
+    spec.given([requested(), started()]).when(give(alice, 5, ' they really listened ')).then([given(5, 'they really listened')]);
+    spec.given([requested(), started(), ended(alice)]).when(give(alice, 2, '  ')).then([given(2)]);
+  });
+
+  it('is the participant’s alone: the mentor, staff and strangers cannot give it', () => {
+    spec.given([requested(), started()]).when(give(mona, 5)).thenThrows('MENTORING.FORBIDDEN');
+    spec.given([requested(), started()]).when(give(clinician, 1)).thenThrows('MENTORING.FORBIDDEN');
+    for (const stranger of [max, bob, facilitator, family]) spec.given([requested(), started()]).when(give(stranger, 3)).thenThrows('MENTORING.PAIRING_NOT_FOUND');
+    spec.given([requested()]).when(give(alice, 3)).thenThrows('MENTORING.PAIRING_NOT_FOUND', { pairingId: 'pair-1' });
+  });
+
+  it('takes a whole rating from 1 to 5 and a note of up to 500 characters, once per pairing', () => {
+    for (const rating of [0, 6, 2.5]) spec.given([requested(), started()]).when(give(alice, rating)).thenThrows('MENTORING.INVALID_REQUEST', { field: 'rating' });
+    spec.given([requested(), started()]).when(give(alice, 4, 'x'.repeat(501))).thenThrows('MENTORING.INVALID_REQUEST', { field: 'note' });
+    spec.given([requested(), started(), given(4)]).when(give(alice, 1)).thenThrows('MENTORING.FEEDBACK_ALREADY_GIVEN', { pairingId: 'pair-1' });
+  });
+});

@@ -3,7 +3,7 @@ import type { MentoringCommand } from './mentoring.commands';
 import { MentoringErrors } from './mentoring.errors';
 import type { MentoringEvent } from './mentoring.events';
 import { evolveMentee, initialMenteeState, type MenteeState, type MentorRequestState, type PairingState } from './mentoring.state';
-import { MAX_REASON_LENGTH, optionalText, validPreferences } from './mentoring.validation';
+import { MAX_FEEDBACK_NOTE_LENGTH, MAX_REASON_LENGTH, optionalText, validPreferences } from './mentoring.validation';
 
 /** Clinicians and admins oversee pairings: they may cancel a request or end a pairing for someone's safety. */
 const isOverseer = (actor: Actor): boolean => actor.role === 'clinician' || actor.role === 'admin';
@@ -99,6 +99,17 @@ export const mentoringDecider: Decider<MentoringCommand, MentoringEvent, MenteeS
         const reason = optionalText('reason', command.data.reason, MAX_REASON_LENGTH);
         const { mentorId, roomId } = pairing;
         return [{ type: 'PairingEnded', data: { pairingId, participantId, mentorId, roomId, endedBy: actor.userId, reason, rematch: false, endedAt: now } }];
+      }
+      case 'GivePairingFeedback': {
+        const { pairingId, rating } = command.data;
+        const pairing = requirePairingParty(actor, participantId, state.pairings[pairingId], pairingId);
+        // candid only if the mentor never writes or reads it, and nobody writes it for the participant
+        if (actor.role !== 'participant') throw MentoringErrors.forbidden('only the participant says how their pairing went');
+        if (pairing.feedbackGiven) throw MentoringErrors.feedbackGiven(pairingId);
+        if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw MentoringErrors.invalid('rating', 'a rating is a whole number from 1 to 5');
+        const note = optionalText('note', command.data.note, MAX_FEEDBACK_NOTE_LENGTH);
+        const { mentorId } = pairing;
+        return [{ type: 'PairingFeedbackGiven', data: { pairingId, participantId, mentorId, rating, note, givenAt: now } }];
       }
       case 'RequestRematch': {
         const { pairingId, requestId } = command.data;

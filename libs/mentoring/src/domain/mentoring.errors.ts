@@ -20,6 +20,8 @@ export const MentoringErrors = {
     new DomainError('MENTORING.EXCLUDED', 'this participant asked for a different mentor than you', { requestId }),
   mentorAtCapacity: (max: number) =>
     new DomainError('MENTORING.MENTOR_AT_CAPACITY', `you already mentor ${max} people; end a pairing before taking another`, { max }),
+  feedbackGiven: (pairingId: string) =>
+    new DomainError('MENTORING.FEEDBACK_ALREADY_GIVEN', 'you already said how this pairing went', { pairingId }),
   pairingEnded: (pairingId: string) => new DomainError('MENTORING.PAIRING_ENDED', 'the pairing has ended', { pairingId }),
   invalid: (field: string, message: string) => new DomainError('MENTORING.INVALID_REQUEST', message, { field }),
 } as const;

@@ -46,6 +46,12 @@ export type PairingEnded = DomainEvent<
   }
 >;
 
+/** `rating` 1 (not helpful) to 5 (very helpful); `note` the participant's words or null. Never sent to the mentor. */
+export type PairingFeedbackGiven = DomainEvent<
+  'PairingFeedbackGiven',
+  { pairingId: string; participantId: string; mentorId: string; rating: number; note: string | null; givenAt: string }
+>;
+
 export type MentoringEvent =
   | MentorRequested
   | MentorRequestCancelled
@@ -53,7 +59,8 @@ export type MentoringEvent =
   | MentorRequestUnanswered
   | MentorRequestDeclined
   | PairingStarted
-  | PairingEnded;
+  | PairingEnded
+  | PairingFeedbackGiven;
 export type MentoringEventType = MentoringEvent['type'];
 export const MENTORING_EVENT_TYPES: readonly MentoringEventType[] = [
   'MentorRequested',
@@ -63,6 +70,7 @@ export const MENTORING_EVENT_TYPES: readonly MentoringEventType[] = [
   'MentorRequestDeclined',
   'PairingStarted',
   'PairingEnded',
+  'PairingFeedbackGiven',
 ];
 
 const STREAM_PREFIX = 'mentee-';
@@ -77,4 +85,5 @@ export const isMentoringStream = (streamId: string): boolean => streamId.startsW
 export const MENTORING_PERSONAL_FIELDS: PersonalFieldMap = {
   MentorRequested: { subject: 'participantId', fields: ['topics', 'availability', 'note'] },
   PairingEnded: { subject: 'endedBy', fields: ['reason'] },
+  PairingFeedbackGiven: { subject: 'participantId', fields: ['note'] },
 };

@@ -16,6 +16,8 @@ export interface PairingState {
   mentorId: string;
   roomId: string;
   status: 'active' | 'ended';
+  /** the participant gave their feedback on it (PairingFeedbackGiven) */
+  feedbackGiven?: boolean;
 }
 
 /** One participant's requests and pairings. A participant has few, so plain records do (no persistent maps). */
@@ -67,6 +69,11 @@ export function evolveMentee(state: MenteeState, event: MentoringEvent): MenteeS
         pairings: { ...state.pairings, [event.data.pairingId]: { ...pairing, status: 'ended' } },
         activePairingId: state.activePairingId === event.data.pairingId ? null : state.activePairingId,
       };
+    }
+    case 'PairingFeedbackGiven': {
+      const pairing = state.pairings[event.data.pairingId];
+      if (!pairing) return state;
+      return { ...state, pairings: { ...state.pairings, [event.data.pairingId]: { ...pairing, feedbackGiven: true } } };
     }
     default: {
       const _exhaustive: never = event;

@@ -7,6 +7,7 @@ export const MAX_TOPIC_LENGTH = 40;
 export const MAX_AVAILABILITY_LENGTH = 200;
 export const MAX_NOTE_LENGTH = 500;
 export const MAX_REASON_LENGTH = 500;
+export const MAX_FEEDBACK_NOTE_LENGTH = 500;
 /** BCP 47 as clients send it: a language, then optional script/region/variant subtags */
 export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 

@@ -1,13 +1,14 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '@haven/domain';
+import { DomainError, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { sharedTopics } from '../domain/mentor-profile';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { awayOf, languagesOfMentor, openRequestsFor, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest } from '../read-models/mentoring.projection';
+import { awayOf, languagesOfMentor, openRequestsFor, pairingFeedback, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest, type PairingFeedback } from '../read-models/mentoring.projection';
+import { FeedbackQuery } from './mentoring.requests';
 
 const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
@@ -85,5 +86,15 @@ export class MentoringController {
     if (actor.role === 'participant' || actor.role === 'mentor') return { ok: true, data: await pairingsOf(db, actor.userId) };
     if (overseer(actor)) return { ok: true, data: await pairingsOf(db, null) };
     return { ok: true, data: [] };
+  }
+
+  @Get('feedback')
+  @ApiOperation({
+    summary: "Clinicians and admins: participants' feedback on their pairings (rating 1 to 5, note), newest first, at most 200; one mentor's with ?mentorId=. Never shown to mentors. Others: 403 MENTORING.FORBIDDEN.",
+  })
+  @RecordsRead('mentoring.feedback', (feedback: PairingFeedback[]) => feedback.flatMap((f) => [f.participantId, f.mentorId]))
+  async feedback(@CurrentActor() actor: Actor, @Query() query: FeedbackQuery) {
+    if (!overseer(actor)) throw new DomainError('MENTORING.FORBIDDEN', 'only clinicians and admins read feedback on pairings');
+    return { ok: true, data: await pairingFeedback(this.storage.sql, query.mentorId ?? null, 200) };
   }
 }

@@ -9,7 +9,7 @@ import { socketActor } from '@haven/identity';
 import type { ConversationRef } from '@haven/safety/domain/safety-alert.events';
 import { SafetyService } from '@haven/safety/safety.service';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { EndPairingRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorAwayRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
+import { EndPairingRequest, PairingFeedbackRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorAwayRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
@@ -101,6 +101,14 @@ export class MentoringGateway {
     const help = await this.screen(actor, reason, commandId);
     const ended = await this.mentoring.end(actor, pairingId, reason ?? null, commandId);
     return { ok: true as const, data: help ? { ...ended, help } : ended };
+  }
+
+  @SubscribeMessage('mentoring.feedback')
+  async feedback(@ConnectedSocket() s: Socket, @MessageBody() { commandId, pairingId, rating, note }: PairingFeedbackRequest) {
+    const actor = actorOf(s);
+    const help = await this.screen(actor, note, commandId);
+    const given = await this.mentoring.feedback(actor, pairingId, rating, note ?? null, commandId);
+    return { ok: true as const, data: help ? { ...given, help } : given };
   }
 
   @SubscribeMessage('mentoring.rematch')

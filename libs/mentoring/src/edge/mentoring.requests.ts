@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { CommandRequest } from '@haven/rooms/edge/command.request';
 
 // Coarse bounds here; the exact rules (trimmed lengths, at most 5 distinct topics, a language tag) are the decider's,
@@ -18,6 +18,18 @@ export class RequestMentorRequest extends CommandRequest {
 
   @ApiPropertyOptional({ maxLength: 500, description: 'screened for crisis language before any mentor sees it' })
   @IsOptional() @IsString() @Length(0, 5000) note?: string;
+}
+
+export class PairingFeedbackRequest extends CommandRequest {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() pairingId!: string;
+  @ApiProperty({ minimum: 1, maximum: 5, description: '1 (not helpful) to 5 (very helpful)' }) @IsInt() @Min(1) @Max(5) rating!: number;
+  @ApiPropertyOptional({ maxLength: 500, description: 'for the clinicians who supervise mentors, never shown to the mentor; screened for crisis language' })
+  @IsOptional() @IsString() @Length(0, 5000) note?: string;
+}
+
+/** GET /mentoring/feedback: one mentor's, or everyone's */
+export class FeedbackQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) mentorId?: string;
 }
 
 export class MentorRequestRefRequest extends CommandRequest {

@@ -14,7 +14,7 @@ const ROOM_STREAM_PREFIX = 'room-';
 export const mentoringProjection: Projection = {
   name: 'mentoring',
   eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -38,6 +38,11 @@ export const mentoringProjection: Projection = {
     await db.execute(`create table if not exists mentor_requests_unanswered (request_id text primary key, noticed_at text not null)`);
     // a row while the mentor is away; until: when the system brings them back (null: when they say so)
     await db.execute(`create table if not exists mentor_away (mentor_id text primary key, until text)`);
+    // participants' feedback on their pairings, for the clinicians who supervise mentors (note sealed as the participant's)
+    await db.execute(`create table if not exists mentor_feedback (
+      pairing_id text primary key, participant_id text not null, mentor_id text not null, rating integer not null,
+      note text, given_at text not null, position bigint not null)`);
+    await db.execute(`create index if not exists mentor_feedback_mentor on mentor_feedback (mentor_id, position)`);
   },
   async apply(tx, recorded) {
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
@@ -105,6 +110,19 @@ export const mentoringProjection: Projection = {
       case 'PairingEnded':
         await tx.execute(`update mentor_pairings set status = 'ended', ended_at = $2 where pairing_id = $1`, [event.data.pairingId, event.data.endedAt]);
         return;
+      case 'PairingFeedbackGiven': {
+        const d = event.data;
+        await tx.execute(`insert into mentor_feedback values ($1, $2, $3, $4, $5, $6, $7) on conflict (pairing_id) do nothing`, [
+          d.pairingId,
+          d.participantId,
+          d.mentorId,
+          d.rating,
+          d.note,
+          d.givenAt,
+          recorded.position,
+        ]);
+        return;
+      }
       default:
         return;
     }
@@ -310,4 +328,33 @@ export async function openMentorRequestStats(db: SqlExecutor): Promise<{ open: n
     `select count(*) as n, min(requested_at) as oldest from mentor_requests where status = 'open'`,
   );
   return { open: Number(rows[0].n), oldestRequestedAt: rows[0].oldest ?? null };
+}
+
+export interface PairingFeedback {
+  pairingId: string;
+  participantId: string;
+  mentorId: string;
+  rating: number;
+  note: string | null;
+  givenAt: string;
+  position: number;
+}
+
+/** Feedback on pairings, newest first (at most `limit`), of one mentor's or of all; for clinicians and admins. */
+export async function pairingFeedback(db: SqlExecutor, mentorId: string | null, limit: number): Promise<PairingFeedback[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    mentorId === null
+      ? `select * from mentor_feedback order by position desc limit $1`
+      : `select * from mentor_feedback where mentor_id = $2 order by position desc limit $1`,
+    mentorId === null ? [limit] : [limit, mentorId],
+  );
+  return rows.map((r) => ({
+    pairingId: String(r.pairing_id),
+    participantId: String(r.participant_id),
+    mentorId: String(r.mentor_id),
+    rating: Number(r.rating),
+    note: r.note === null ? null : String(r.note),
+    givenAt: String(r.given_at),
+    position: Number(r.position),
+  }));
 }
