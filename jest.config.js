@@ -10,10 +10,10 @@ module.exports = {
   testTimeout: 30000,
   // Test files run side by side: each has its own SQLite files, PostgreSQL schemas, ports and REDIS_KEY_PREFIX
   // (tests/support/app-process.ts), and an e2e file spends half its time waiting on sockets, so two files at once
-  // kept two cores busy where one in band left one idle (2 cores: 14.5 min in band, 9 min with two workers, 8 min with
-  // three: a file waiting on its app's sockets leaves a core to another). One worker per two cores beyond that: each
-  // file also runs one to three app processes.
-  maxWorkers: Math.max(3, Math.floor(require('node:os').availableParallelism() / 2)),
+  // kept two cores busy where one in band left one idle (2 cores: 14.5 min in band, 9 min with two workers). One worker
+  // per two cores beyond that: each file also runs one to three app processes. Three workers on two cores (tried
+  // 2026-12-03) took 8 min instead of 9 once, then in a CI run left an app process unstarted after 20 s: not worth it.
+  maxWorkers: Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   globalTeardown: '<rootDir>/tests/support/global-teardown.js',
   projects: [
