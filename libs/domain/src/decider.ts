@@ -22,6 +22,13 @@ export interface CommandContext {
 export type Role = 'participant' | 'mentor' | 'facilitator' | 'clinician' | 'admin' | 'family';
 export const ROLES: readonly Role[] = ['participant', 'mentor', 'facilitator', 'clinician', 'admin', 'family'];
 
+/**
+ * Clinicians and admins oversee every context: they moderate any room, act on any mentor request, pairing or family
+ * session, and follow them live, without being part of them. Everyone else acts through membership or ownership.
+ */
+export const OVERSEER_ROLES: readonly Role[] = ['clinician', 'admin'];
+export const isOverseer = (role: Role | string): boolean => (OVERSEER_ROLES as readonly string[]).includes(role);
+
 export interface Actor {
   userId: string;
   role: Role;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
-import { DomainError, SYSTEM_ACTOR, type Actor } from '@haven/domain';
+import { DomainError, isOverseer, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { mintFamilyGuestToken, TOKEN_VERIFIER_OPTIONS, type TokenVerifierOptions } from '@haven/identity';
 import { LogFollower } from '@haven/realtime';
@@ -163,8 +163,7 @@ export class FamilySessionsService {
   /** The session as a reader may know it; a stranger is told it does not exist (the decider checks again). */
   private async sessionFor(actor: Actor, sessionId: string): Promise<FamilySessionRow> {
     const session = await findFamilySession(this.storage.sql, sessionId);
-    const staff = actor.role === 'clinician' || actor.role === 'admin';
-    if (!session || !(staff || actor.userId === session.hostId || (actor.role === 'participant' && actor.userId === session.participantId))) {
+    if (!session || !(isOverseer(actor.role) || actor.userId === session.hostId || (actor.role === 'participant' && actor.userId === session.participantId))) {
       throw FamilyErrors.notFound();
     }
     return session;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandResult } from '@haven/command-handling';
-import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
+import { isOverseer, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
 import { pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
@@ -12,7 +12,6 @@ import { MentoringErrors } from './domain/mentoring.errors';
 import { menteeStreamName } from './domain/mentoring.events';
 import { activePairingCount, findPairing, findRequest, type PairingRow } from './read-models/mentoring.projection';
 
-const isOverseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
 /**
  * Runs mentoring commands on the participant's stream, then opens or closes the pair's room in the rooms context (as
@@ -172,7 +171,7 @@ export class MentoringCommandsService {
 
   /** Mentors and strangers learn nothing about a request that is not theirs to cancel. */
   private async participantOfRequest(actor: Actor, requestId: string): Promise<string> {
-    if (!isOverseer(actor)) return actor.userId;
+    if (!isOverseer(actor.role)) return actor.userId;
     const request = await findRequest(this.storage.sql, requestId);
     if (!request) throw MentoringErrors.requestNotFound(requestId);
     return request.participantId;
@@ -181,7 +180,7 @@ export class MentoringCommandsService {
   private async pairingFor(actor: Actor, pairingId: string): Promise<PairingRow> {
     const pairing = await findPairing(this.storage.sql, pairingId);
     // the decider checks the actor again on the stream; here a stranger is told only "not found"
-    if (!pairing || !(isOverseer(actor) || actor.userId === pairing.participantId || actor.userId === pairing.mentorId)) {
+    if (!pairing || !(isOverseer(actor.role) || actor.userId === pairing.participantId || actor.userId === pairing.mentorId)) {
       throw MentoringErrors.pairingNotFound(pairingId);
     }
     return pairing;

@@ -1,4 +1,4 @@
-import type { Actor } from '@haven/domain';
+import { isOverseer, OVERSEER_ROLES, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import { isPersonStream, type AccessSuspended, type PersonalDataErased } from './domain/person.events';
@@ -10,7 +10,7 @@ export interface RoomsEverJoined {
 
 const isErasure = (event: RecordedEvent) => event.type === 'PersonalDataErased' && isPersonStream(event.streamId);
 const isAccessChange = (event: RecordedEvent) => (event.type === 'AccessSuspended' || event.type === 'AccessReinstated') && isPersonStream(event.streamId);
-const staff = (viewer: Actor) => viewer.role === 'clinician' || viewer.role === 'admin';
+const staff = (viewer: Actor) => isOverseer(viewer.role);
 
 /**
  * An erasure tells the clients that may hold the person's words to drop them: everyone in a room the person was ever
@@ -31,13 +31,13 @@ export function createPersonDeliveryPolicy(rooms: RoomsEverJoined): DeliveryPoli
       if (isAccessChange(recorded)) {
         // a suspended clinician is told by `session.ended`, not by the record of it with its reason
         const { userId } = (recorded as unknown as AccessSuspended).data;
-        const staffOnly = { deliveries: [{ to: [channels.role('clinician'), channels.role('admin')], except: [channels.user(userId)], event: recorded }], joinBefore: [], leaveAfter: [] };
+        const staffOnly = { deliveries: [{ to: OVERSEER_ROLES.map(channels.role), except: [channels.user(userId)], event: recorded }], joinBefore: [], leaveAfter: [] };
         if (recorded.type !== 'AccessSuspended') return staffOnly;
         return { ...staffOnly, endSessions: [{ userId, code: 'AUTH.SUSPENDED', message: 'this account is suspended; ask the clinic' }] };
       }
       const { userId } = (recorded as unknown as PersonalDataErased).data;
       const roomIds = await rooms.roomsOf(db, userId);
-      const to = [...roomIds.map(channels.room), channels.role('clinician'), channels.role('admin')];
+      const to = [...roomIds.map(channels.room), ...OVERSEER_ROLES.map(channels.role)];
       return { deliveries: [{ to, except: [], event: notice(recorded) }], joinBefore: [], leaveAfter: [] };
     },
 

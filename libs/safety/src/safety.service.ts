@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, commandAck, derivedId, handleCommand, handledOnThisNode, previewCommand, type Clock, type CommandResult } from '@haven/command-handling';
-import { DomainError, type Actor } from '@haven/domain';
+import { DomainError, isOverseer, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { ON_CALL_STREAM, onCallDecider } from './domain/on-call.decider';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
@@ -123,7 +123,7 @@ export class SafetyService {
 
   /** staff may act on an alert: clinicians and admins on every one, facilitators on their conversations' */
   async requireStaffFor(actor: Actor, alertId: string): Promise<void> {
-    if (actor.role === 'clinician' || actor.role === 'admin') return;
+    if (isOverseer(actor.role)) return;
     const alert = await findSafetyAlert(this.storage.sql, alertId);
     if (!alert) throw new DomainError('SAFETY.ALERT_NOT_FOUND', 'no such safety alert');
     const port = this.portOf(alert.conversation.kind);

@@ -1,4 +1,4 @@
-import type { Actor, Role } from '@haven/domain';
+import { OVERSEER_ROLES, type Actor, type Role } from '@haven/domain';
 import type { FamilySessionEvent } from './family-session.events';
 
 /**
@@ -26,7 +26,7 @@ const actorOf = (event: FamilySessionEvent): string | null => {
 
 export function familySessionAudience(event: FamilySessionEvent, session: { participantId: string; hostId: string }): FamilyAudience[] {
   const people = [...new Set([session.participantId, session.hostId, ...(actorOf(event) ? [actorOf(event)!] : [])])].filter((id) => id !== 'system');
-  const staff: FamilyAudience = { users: people, roles: ['clinician', 'admin'], form: 'full' };
+  const staff: FamilyAudience = { users: people, roles: [...OVERSEER_ROLES], form: 'full' };
   switch (event.type) {
     case 'FamilySessionScheduled':
     case 'FamilySessionRescheduled':

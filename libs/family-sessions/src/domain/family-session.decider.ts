@@ -1,4 +1,4 @@
-import { requiredText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/domain';
+import { isOverseer, requiredText, SYSTEM_ACTOR, type Actor, type Decider } from '@haven/domain';
 import type { FamilySessionCommand } from './family-session.commands';
 import { FamilyErrors } from './family-session.errors';
 import type { FamilySessionEvent } from './family-session.events';
@@ -9,7 +9,8 @@ export const MAX_SESSION_HOURS = 8;
 const MAX_TITLE_LENGTH = 100;
 const MAX_LABEL_LENGTH = 60;
 
-const isStaff = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
+/** clinicians and admins: they schedule, admit, remove guests and end any session */
+const isStaff = (actor: Actor) => isOverseer(actor.role);
 const isSystem = (actor: Actor) => actor.userId === SYSTEM_ACTOR.userId;
 const ms = (iso: string) => Date.parse(iso);
 

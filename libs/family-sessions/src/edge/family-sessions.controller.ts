@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import type { Actor } from '@haven/domain';
+import { isOverseer, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
@@ -10,7 +10,6 @@ import { FamilySessionsService } from '../family-sessions.service';
 import { familySessionsOf, findFamilySession, guestsOf, invitesOf } from '../read-models/family-sessions.projection';
 import { RedeemFamilyInviteRequest } from './family-sessions.requests';
 
-const staff = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
 /** Redeeming an invite: the one endpoint without a token (the code is the credential), so it has a tighter limit. */
 @ApiTags('family sessions')
@@ -44,7 +43,7 @@ export class FamilySessionsController {
       const own = await findFamilySession(db, actor.familySessionId!);
       return { ok: true, data: own ? [publicSummary(own)] : [] };
     }
-    return { ok: true, data: await familySessionsOf(db, staff(actor) ? null : actor.userId) };
+    return { ok: true, data: await familySessionsOf(db, isOverseer(actor.role) ? null : actor.userId) };
   }
 
   @Get(':sessionId')
@@ -56,7 +55,7 @@ export class FamilySessionsController {
   async show(@CurrentActor() actor: Actor, @Param('sessionId', ParseUUIDPipe) sessionId: string) {
     const db = this.storage.sql;
     const session = await findFamilySession(db, sessionId);
-    const inIt = session && actor.role !== 'family' && (staff(actor) || actor.userId === session.participantId || actor.userId === session.hostId);
+    const inIt = session && actor.role !== 'family' && (isOverseer(actor.role) || actor.userId === session.participantId || actor.userId === session.hostId);
     if (!session || !inIt) throw FamilyErrors.notFound();
     return { ok: true, data: { ...session, invites: await invitesOf(db, sessionId), guests: await guestsOf(db, sessionId) } };
   }

@@ -1,4 +1,4 @@
-import type { Actor, Role } from '@haven/domain';
+import { OVERSEER_ROLES, type Actor, type Role } from '@haven/domain';
 import type { MentoringEvent } from './mentoring.events';
 
 /**
@@ -14,20 +14,15 @@ export type MentoringForm = 'full' | 'anonymous' | 'taken' | 'withoutReason';
 /** One part of an event's audience: these users and every user of these roles, minus `exceptUsers`. */
 export interface MentoringAudience {
   users: string[];
-  roles: Role[];
+  roles: readonly Role[];
   exceptUsers: string[];
   form: MentoringForm;
 }
 
-/**
- * Clinicians, and admins: they may cancel, end and rematch any request or pairing and read every open one (GET
- * /mentoring/requests, /pairings), so they follow them live as clinicians do.
- */
-const STAFF: Role[] = ['clinician', 'admin'];
-
 /*
  * Choices:
- * - "Clinicians" below means STAFF: clinicians and admins.
+ * - "Clinicians" below means OVERSEER_ROLES, clinicians and admins: they may cancel, end and rematch any request or
+ *   pairing and read every one (GET /mentoring/requests, /pairings), so they follow them live too.
  * - A request nobody took for long: the participant and clinicians, never mentors.
  * - Requests: the participant and clinicians in full; every mentor anonymously (but mentors a rematch excludes, and
  *   `mentorsElsewhere`, who mentor in other languages than the request's or are away); so are their cancellation and
@@ -41,32 +36,32 @@ const STAFF: Role[] = ['clinician', 'admin'];
  * both read this function, give everyone exactly one form. Family guests see nothing of mentoring.
  */
 export function mentoringAudience(event: MentoringEvent, mentorsElsewhere: readonly string[] = []): MentoringAudience[] {
-  const part = (users: string[], roles: Role[], exceptUsers: string[], form: MentoringForm): MentoringAudience => ({ users, roles, exceptUsers, form });
+  const part = (users: string[], roles: readonly Role[], exceptUsers: string[], form: MentoringForm): MentoringAudience => ({ users, roles, exceptUsers, form });
   switch (event.type) {
     case 'MentorRequested': {
       const { participantId, excludedMentors } = event.data;
-      return [part([participantId], STAFF, [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors, ...mentorsElsewhere], 'anonymous')];
+      return [part([participantId], OVERSEER_ROLES, [], 'full'), part([], ['mentor'], [participantId, ...excludedMentors, ...mentorsElsewhere], 'anonymous')];
     }
     case 'MentorRequestCancelled':
     case 'MentorRequestExpired': {
       const { participantId } = event.data;
-      return [part([participantId], STAFF, [], 'full'), part([], ['mentor'], [participantId, ...mentorsElsewhere], 'anonymous')];
+      return [part([participantId], OVERSEER_ROLES, [], 'full'), part([], ['mentor'], [participantId, ...mentorsElsewhere], 'anonymous')];
     }
     case 'MentorRequestDeclined':
       return [part([event.data.mentorId], [], [], 'anonymous')];
     case 'MentorRequestUnanswered':
       // the participant and their care team; not mentors, who see the request itself and need no nudge naming no one
-      return [part([event.data.participantId], STAFF, [], 'full')];
+      return [part([event.data.participantId], OVERSEER_ROLES, [], 'full')];
     case 'PairingStarted': {
       const { participantId, mentorId } = event.data;
-      return [part([participantId, mentorId], STAFF, [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];
+      return [part([participantId, mentorId], OVERSEER_ROLES, [], 'full'), part([], ['mentor'], [participantId, mentorId, ...mentorsElsewhere], 'taken')];
     }
     case 'PairingFeedbackGiven':
       // for the participant and the clinicians who supervise mentors; never the mentor, so that it can be candid
-      return [part([event.data.participantId], STAFF, [], 'full')];
+      return [part([event.data.participantId], OVERSEER_ROLES, [], 'full')];
     case 'PairingEnded': {
       const { participantId, mentorId, endedBy } = event.data;
-      return [part([endedBy], STAFF, [], 'full'), part([participantId, mentorId], [], [endedBy], 'withoutReason')];
+      return [part([endedBy], OVERSEER_ROLES, [], 'full'), part([participantId, mentorId], [], [endedBy], 'withoutReason')];
     }
     default: {
       const _exhaustive: never = event;

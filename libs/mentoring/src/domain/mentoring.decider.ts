@@ -1,12 +1,11 @@
-import { DomainError, type Actor, type Decider } from '@haven/domain';
+import { DomainError, isOverseer, type Actor, type Decider } from '@haven/domain';
 import type { MentoringCommand } from './mentoring.commands';
 import { MentoringErrors } from './mentoring.errors';
 import type { MentoringEvent } from './mentoring.events';
 import { evolveMentee, initialMenteeState, type MenteeState, type MentorRequestState, type PairingState } from './mentoring.state';
 import { MAX_FEEDBACK_NOTE_LENGTH, MAX_REASON_LENGTH, optionalText, validPreferences } from './mentoring.validation';
 
-/** Clinicians and admins oversee pairings: they may cancel a request or end a pairing for someone's safety. */
-const isOverseer = (actor: Actor): boolean => actor.role === 'clinician' || actor.role === 'admin';
+// Clinicians and admins oversee pairings (isOverseer): they may cancel a request or end a pairing for someone's safety.
 
 function requireRequest(state: MenteeState, requestId: string): MentorRequestState {
   const request = state.requests[requestId];
@@ -23,12 +22,12 @@ function requireOpenRequest(state: MenteeState, requestId: string): MentorReques
 
 /** The participant themself, or an overseer; a mentor or a stranger learns nothing (not found). */
 function requireOwnerOrOverseer(actor: Actor, participantId: string, notFound: Error): void {
-  if (isOverseer(actor)) return;
+  if (isOverseer(actor.role)) return;
   if (actor.role !== 'participant' || actor.userId !== participantId) throw notFound;
 }
 
 function requirePairingParty(actor: Actor, participantId: string, pairing: PairingState | undefined, pairingId: string): PairingState {
-  const party = pairing && (isOverseer(actor) || (actor.role === 'participant' && actor.userId === participantId) || (actor.role === 'mentor' && actor.userId === pairing.mentorId));
+  const party = pairing && (isOverseer(actor.role) || (actor.role === 'participant' && actor.userId === participantId) || (actor.role === 'mentor' && actor.userId === pairing.mentorId));
   if (!pairing || !party) throw MentoringErrors.pairingNotFound(pairingId);
   return pairing;
 }

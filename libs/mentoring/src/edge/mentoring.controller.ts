@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError, type Actor } from '@haven/domain';
+import { DomainError, isOverseer, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
@@ -10,7 +10,6 @@ import { MentoringCommandsService } from '../mentoring-commands.service';
 import { awayOf, languagesOfMentor, openRequestsFor, pairingFeedback, pairingsOf, requestsOf, topicsOfMentor, type OpenMentorRequest, type PairingFeedback } from '../read-models/mentoring.projection';
 import { FeedbackQuery } from './mentoring.requests';
 
-const overseer = (actor: Actor) => actor.role === 'clinician' || actor.role === 'admin';
 
 /** What each role may read of mentoring; commands go over socket.io (mentoring.*). */
 @ApiTags('mentoring')
@@ -38,7 +37,7 @@ export class MentoringController {
         ? await this.rankedFor(actor.userId)
         : actor.role === 'participant'
           ? await requestsOf(db, actor.userId)
-          : overseer(actor)
+          : isOverseer(actor.role)
             ? await requestsOf(db, null)
             : [];
     return { ok: true, data: rows.map((row) => ({ ...row, openUntil: this.openUntil(row.requestedAt) })) };
@@ -84,7 +83,7 @@ export class MentoringController {
   async pairings(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
     if (actor.role === 'participant' || actor.role === 'mentor') return { ok: true, data: await pairingsOf(db, actor.userId) };
-    if (overseer(actor)) return { ok: true, data: await pairingsOf(db, null) };
+    if (isOverseer(actor.role)) return { ok: true, data: await pairingsOf(db, null) };
     return { ok: true, data: [] };
   }
 
@@ -94,7 +93,7 @@ export class MentoringController {
   })
   @RecordsRead('mentoring.feedback', (feedback: PairingFeedback[]) => feedback.flatMap((f) => [f.participantId, f.mentorId]))
   async feedback(@CurrentActor() actor: Actor, @Query() query: FeedbackQuery) {
-    if (!overseer(actor)) throw new DomainError('MENTORING.FORBIDDEN', 'only clinicians and admins read feedback on pairings');
+    if (!isOverseer(actor.role)) throw new DomainError('MENTORING.FORBIDDEN', 'only clinicians and admins read feedback on pairings');
     return { ok: true, data: await pairingFeedback(this.storage.sql, query.mentorId ?? null, 200) };
   }
 }

@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, type Actor } from '@haven/domain';
+import { isOverseer, OVERSEER_ROLES, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 // the file, not the lib's index (which loads Nest), so that jest can load this policy against real stores
 import { channels, type ChannelMove, type Delivery, type DeliveryPolicy, type LiveRoute, idsIn } from '@haven/realtime/delivery-policy';
@@ -9,7 +9,6 @@ import {
   coversPosition,
   familyRoomOf,
   isRoomEvent,
-  isStaffRole,
   periodsOfActor,
   periodsOfUser,
   roomIdOf,
@@ -49,7 +48,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     const kindOf = kindsOf(db);
-    const overseers = (await overseenByStaff(recorded, audience, kindOf)) ? OVERSEERS.map(channels.role) : [];
+    const overseers = (await overseenByStaff(recorded, audience, kindOf)) ? OVERSEER_ROLES.map(channels.role) : [];
     const familyRoom = (await kindOf(roomId)) === 'family_session';
     return { deliveries: deliveriesFor(audience, authored(recorded), overseers, familyRoom), joinBefore, leaveAfter };
   },
@@ -71,7 +70,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const reachable = familyRoom === null || admittedBy(periods, roomId, recorded.position);
       const named = audience.alsoUsers?.includes(viewer.userId) === true && reachable;
       const moderator = period?.moderator === true;
-      const overseer = OVERSEERS.includes(viewer.role) && (await overseenByStaff(recorded, audience, kinds));
+      const overseer = isOverseer(viewer.role) && (await overseenByStaff(recorded, audience, kinds));
       if (named || overseer || (moderator && audience.to !== 'nobody')) visible.push(recorded);
       else if (audience.to === 'members' && period) visible.push(audience.redactFor ? redactedForm(recorded) : recorded);
     }
@@ -111,9 +110,6 @@ function kindsOf(db: SqlExecutor): (roomId: string) => Promise<RoomKind | null> 
     return kind;
   };
 }
-
-/** The global roles that may moderate any room (the rules' sense of moderator), and so oversee rooms from outside. */
-const OVERSEERS: readonly string[] = ['clinician', 'admin'];
 
 /**
  * Clinicians and admins stand in for moderators, live and on catch-up alike, where the room's moderators' channel would
@@ -253,7 +249,7 @@ async function channelMoves(event: RoomEvent, roomId: string, position: number, 
         break;
       }
       joinBefore.push(roomMove(event.data.userId, room));
-      if (isStaffRole(event.data.role)) joinBefore.push(roomMove(event.data.userId, moderators));
+      if (isOverseer(event.data.role)) joinBefore.push(roomMove(event.data.userId, moderators));
       break;
     case 'FacilitatorAppointed':
       joinBefore.push(roomMove(event.data.userId, moderators));

@@ -1,7 +1,7 @@
 import type { RoomPinCommand } from './room.commands';
 import { RoomErrors } from './room.errors';
 import type { MessageUnpinned, RoomEvent } from './room.events';
-import { isRoomFacilitator, isStaff, requireActiveRoom, requireModerator, requireNotPairRoom } from './room.policy';
+import { isFacilitatorOrStaff, requireActiveRoom, requireModerator, requireNotPairRoom } from './room.policy';
 import type { Room, RoomState } from './room.state';
 
 /** A few pins stay in view; more would be a second history nobody reads. */
@@ -26,7 +26,7 @@ export function decideRoomPins(command: RoomPinCommand, state: RoomState): RoomE
       if (!message || message.deleted) throw RoomErrors.messageNotFound(messageId);
       if (message.redacted) throw RoomErrors.messageRedacted(messageId);
       if (room.pins.includes(messageId)) return [];
-      if (!isRoomFacilitator(room, message.authorId) && !isStaff(room.knownRoles[message.authorId])) throw RoomErrors.cannotPin(messageId);
+      if (!isFacilitatorOrStaff(room, message.authorId)) throw RoomErrors.cannotPin(messageId);
       if (room.pins.length >= MAX_PINS) throw RoomErrors.tooManyPins(MAX_PINS, room.pins);
       return [{ type: 'MessagePinned', data: { messageId, authorId: message.authorId, by: actor.userId, pinnedAt: now } }];
     }

@@ -1,4 +1,4 @@
-import type { Actor, DomainError, Role } from '@haven/domain';
+import { isOverseer, type Actor, type DomainError, type Role } from '@haven/domain';
 import { RoomErrors } from './room.errors';
 import type { MemberState, MuteState, Room, RoomState } from './room.state';
 
@@ -6,11 +6,9 @@ import type { MemberState, MuteState, Room, RoomState } from './room.state';
 export const STAFF_ROLES: readonly Role[] = ['facilitator', 'clinician', 'admin'];
 export const isStaff = (role: Role | undefined): boolean => role !== undefined && STAFF_ROLES.includes(role);
 
-/**
- * Clinicians and admins oversee every room: they administer and moderate without being members, so an escalation
- * or a closed room never locks them out. Everyone else acts through room membership.
- */
-export const isOverseer = (role: Role): boolean => role === 'clinician' || role === 'admin';
+// Clinicians and admins (isOverseer, @haven/domain) administer and moderate every room without being members, so an
+// escalation or a closed room never locks them out. Everyone else acts through room membership.
+export { isOverseer };
 
 export const toMs = (iso: string): number => Date.parse(iso);
 export const addSeconds = (iso: string, seconds: number): string => new Date(toMs(iso) + seconds * 1000).toISOString();
@@ -84,12 +82,15 @@ export function requireModerator(room: Room, actor: Actor): void {
 export function requireMayModerate(room: Room, actor: Actor, targetId: string): void {
   if (targetId === actor.userId) throw RoomErrors.forbidden('you cannot moderate yourself', { userId: targetId });
   if (isOverseer(actor.role)) return;
-  if (isRoomFacilitator(room, targetId) || isStaff(room.knownRoles[targetId])) {
+  if (isFacilitatorOrStaff(room, targetId)) {
     throw RoomErrors.forbidden('a facilitator cannot moderate another facilitator or staff; ask a clinician', {
       userId: targetId,
     });
   }
 }
+
+/** This room's facilitators, and staff by the global role they had when they last joined it. */
+export const isFacilitatorOrStaff = (room: Room, userId: string): boolean => isRoomFacilitator(room, userId) || isStaff(room.knownRoles[userId]);
 
 /** Facilitators and staff keep speaking when the room is locked or slowed down: they are the ones calming it. */
 export const isExemptFromRoomLimits = (room: Room, userId: string, role: Role | undefined): boolean =>

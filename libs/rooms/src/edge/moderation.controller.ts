@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '@haven/domain';
+import { isOverseer, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
@@ -24,7 +24,7 @@ export class ModerationController {
   async reports(@CurrentActor() actor: Actor, @Query() query: ReportsQuery) {
     // a family login moderates nothing, whatever user id it carries
     if (actor.role === 'family') return { ok: true, data: [] };
-    const everyRoom = actor.role === 'clinician' || actor.role === 'admin';
+    const everyRoom = isOverseer(actor.role);
     return { ok: true, data: await moderationQueue(this.storage.sql, { userId: actor.userId, everyRoom }, query.status) };
   }
 }

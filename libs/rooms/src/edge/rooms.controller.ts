@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError, type Actor } from '@haven/domain';
+import { DomainError, isOverseer, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { AfterPageQuery, pageOf } from '@haven/edge';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
@@ -112,7 +112,7 @@ export class RoomsController {
 
   /** clinicians and admins moderate any room (as the decider allows); facilitators the rooms they facilitate */
   private async requireModerator(actor: Actor, roomId: string): Promise<void> {
-    if (actor.role === 'clinician' || actor.role === 'admin') {
+    if (isOverseer(actor.role)) {
       if (!(await findRoom(this.storage.sql, roomId))) throw new DomainError('ROOM.NOT_FOUND', 'no such room');
       return;
     }

@@ -1,4 +1,4 @@
-import type { Actor } from '@haven/domain';
+import { isOverseer, type Actor } from '@haven/domain';
 import { sessionRoomIdOf } from '../domain/linked-room-ids';
 import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
@@ -39,13 +39,14 @@ export const roomMembershipProjection: Projection = {
         await open(tx, roomId, event.data.participantId, 'participant', false, p);
         return open(tx, roomId, event.data.hostId, 'clinician', true, p);
       case 'MemberJoined':
-        return open(tx, roomId, event.data.userId, event.data.role, isStaffRole(event.data.role), p);
+        // clinicians and admins moderate any room they are in; facilitators only rooms that appointed them
+        return open(tx, roomId, event.data.userId, event.data.role, isOverseer(event.data.role), p);
       case 'FacilitatorAppointed':
       case 'FacilitatorRemoved': {
         const current = await currentPeriod(tx, roomId, event.data.userId);
         if (!current) return;
         await close(tx, roomId, event.data.userId, p);
-        const moderator = event.type === 'FacilitatorAppointed' || isStaffRole(current.global_role);
+        const moderator = event.type === 'FacilitatorAppointed' || isOverseer(current.global_role);
         return open(tx, roomId, event.data.userId, current.global_role, moderator, p);
       }
       case 'MemberLeft':
@@ -57,9 +58,6 @@ export const roomMembershipProjection: Projection = {
     }
   },
 };
-
-/** clinicians and admins moderate any room they are in; facilitators only rooms that appointed them */
-export const isStaffRole = (role: string): boolean => role === 'clinician' || role === 'admin';
 
 export const isRoomEvent = (event: RecordedEvent): boolean => event.streamId.startsWith('room-');
 export const roomIdOf = (event: RecordedEvent): string => event.streamId.slice('room-'.length);
