@@ -36,4 +36,4 @@ EXPOSE 3000
 # /health answers 200 when the event store answers and this node follows the log (503 otherwise); no curl in -slim
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["node", "dist/apps/api/haven-api.js"]

@@ -20,7 +20,7 @@ moduleWithResolver._resolveFilename = function resolveHavenAlias(request, parent
   return original.call(this, mapped, parent, isMain, options);
 };
 
-// tests/support/app-process.ts finds the built app at <its own dir>/../../dist/apps/api/src/main.js, which for its
+// tests/support/app-process.ts finds the built app at <its own dir>/../../dist/apps/api/haven-api.js, which for its
 // compiled copy in dist/bench/tests/support is dist/bench/dist/apps: link that to the real dist/apps (no loop).
 const appsLink = join(COMPILED_ROOT, 'dist', 'apps');
 if (!existsSync(appsLink)) {

@@ -9,7 +9,8 @@ import { TEST_DATABASE_URL, uniqueSchema } from './postgres';
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 /** the master key every test app wraps its person keys with (32 bytes, base64), unless a test gives another */
 export const TEST_PERSONAL_DATA_KEY = Buffer.from('test-master-key-for-personal-dat').toString('base64');
-const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+/** the API as `npm start` runs it: the bundle `npm run build` makes (apps/api/bundle.mjs) */
+const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'haven-api.js');
 
 export type StoreKind = 'sqlite' | 'postgres';
 

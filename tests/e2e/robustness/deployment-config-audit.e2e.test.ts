@@ -22,7 +22,8 @@ import { accepted, createRoom, joinAll } from '../rooms/rooms-helpers';
  */
 
 const DIST = join(__dirname, '..', '..', '..', 'dist', 'apps', 'api', 'src');
-const MAIN = join(DIST, 'main.js');
+/** the API as `npm start` and the Docker image run it (apps/api/bundle.mjs) */
+const MAIN = join(DIST, '..', 'haven-api.js');
 const MINT_TOKEN_CLI = join(DIST, 'cli', 'mint-token.js');
 /**
  * a refused start takes 2-5 s with a few others booting beside it, and one waiting on a silent dependency its bounded

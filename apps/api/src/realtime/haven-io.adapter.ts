@@ -74,6 +74,8 @@ export class HavenIoAdapter extends IoAdapter {
     const server: Server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.origins.length > 0 ? this.origins : false },
+      // apps ship their own socket.io client; serving its script here (socket.io's default) only widens the surface
+      serveClient: false,
     } as ServerOptions);
     if (this.adapterConstructor) server.adapter(this.adapterConstructor);
     adapterOfServer.set(server, this);
