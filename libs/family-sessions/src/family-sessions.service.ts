@@ -109,6 +109,14 @@ export class FamilySessionsService {
     return commandAck(result);
   }
 
+  /** A word to the family members waiting to be admitted; `guestIds` says who it reached. */
+  async tellLobby(actor: Actor, sessionId: string, text: string, commandId: string) {
+    await this.sessionFor(actor, sessionId);
+    const result = await this.run(actor, commandId, { type: 'TellFamilyLobby', data: { sessionId, text } });
+    const told = result.events[0]?.data as { guestIds: string[] } | undefined;
+    return { ...commandAck(result), guestIds: told?.guestIds ?? [] };
+  }
+
   async end(actor: Actor, sessionId: string, commandId: string) {
     const session = await this.sessionFor(actor, sessionId);
     const result = await this.run(actor, commandId, { type: 'EndFamilySession', data: { sessionId } });

@@ -3,7 +3,7 @@ import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
 import { accepted, command, createRoom, httpGet, oneAppPerFile, post, refused, streamOf, waitInRoom } from '../rooms/rooms-helpers';
-import { redeem, scheduleSession } from './family-helpers';
+import { guestOfSession, redeem, scheduledFor, scheduleSession, someone } from './family-helpers';
 import { advanceClock } from '../../support/test-clock';
 
 /*
@@ -13,28 +13,13 @@ import { advanceClock } from '../../support/test-clock';
  */
 
 const CRISIS_TEXT = 'I cannot go on, I want to kill myself';
-const someone = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 
 describe.each(STORES)('family sessions on %s', (store) => {
   let app: AppProcess;
   oneAppPerFile(store, (started) => (app = started));
 
-  /** kim schedules a session for a fresh participant; resolves with both and the session */
-  async function scheduled() {
-    const kim = await connect(app, someone('dr-kim'), 'clinician');
-    const pat = await connect(app, someone('pat'), 'participant');
-    return { kim, pat, ...(await scheduleSession(kim, pat)) };
-  }
-
-  /** a family member redeems an invite pat sent, and connects with the guest token */
-  async function guestOf(pat: TestClient, sessionId: string, inviteeLabel = 'Mom') {
-    const invite = await accepted<{ inviteId: string; code: string }>(pat, 'family.invite', { sessionId, inviteeLabel });
-    const redeemed = await redeem(app, invite.code);
-    expect(redeemed.status).toBe(200);
-    const { token, guestId } = redeemed.body.data;
-    const guest = await connect(app, guestId, 'family', { token });
-    return { guest, guestId, invite };
-  }
+  const scheduled = () => scheduledFor(app);
+  const guestOf = (pat: TestClient, sessionId: string, inviteeLabel = 'Mom') => guestOfSession(app, pat, sessionId, inviteeLabel);
 
   it('a guest redeems a code once, waits, is admitted, and talks with the participant and the clinician in the session room only', async () => {
     const { kim, pat, sessionId, roomId } = await scheduled();

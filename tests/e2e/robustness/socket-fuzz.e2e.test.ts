@@ -29,7 +29,7 @@ const MESSAGES = [
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
-  'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.end',
+  'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.tellLobby', 'family.end',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -121,6 +121,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'family.revokeInvite': { commandId: FRESH, sessionId: w.elsewhere.messageId, inviteId: w.elsewhere.reportId },
     'family.admit': { commandId: FRESH, sessionId: w.elsewhere.messageId, guestId: 'family-x' },
     'family.removeGuest': { commandId: FRESH, sessionId: w.elsewhere.messageId, guestId: 'family-x' },
+    'family.tellLobby': { commandId: FRESH, sessionId: w.elsewhere.messageId, text: 'five more minutes' },
     'family.end': { commandId: FRESH, sessionId: w.elsewhere.messageId },
   };
 }

@@ -48,3 +48,21 @@ describe('who sees what of a family session', () => {
     for (const staff of [kim, ada]) expect(formFor(staff, admitted)).toMatchObject({ by: 'dr-kim' });
   });
 });
+
+describe('a word to the lobby', () => {
+  const notice: FamilySessionEvent = {
+    type: 'FamilyLobbyNoticeSent',
+    data: { sessionId: 's1', participantId: 'pat', guestIds: ['family-i1'], text: 'we start in five minutes', by: 'dr-kim', sentAt: T0 },
+  };
+  const admittedGuest = who('family-i2', 'family', 's1');
+
+  it('reaches the guests who were waiting, with the words and when, not who wrote them nor who else waits', () => {
+    expect(formFor(guest, notice)).toEqual({ sessionId: 's1', text: 'we start in five minutes', sentAt: T0 });
+    for (const viewer of [admittedGuest, guestElsewhere, familyUnderPat]) expect(formFor(viewer, notice)).toBeNull();
+  });
+
+  it("reaches the session's people and clinicians and admins in full, never another participant", () => {
+    for (const viewer of [kim, lee, ada, pat]) expect(formFor(viewer, notice)).toEqual(notice.data);
+    expect(formFor(bob, notice)).toBeNull();
+  });
+});

@@ -6,8 +6,9 @@ import type { FamilySessionEvent } from './family-session.events';
  * - the session's people (its participant, its host, whoever acted) and every clinician and admin (who may schedule,
  *   admit and end any session, and read every one): the event without the invite code's hash (`full`); never a family
  *   login, whatever user id it carries;
- * - the guest it is about (a redemption, an admission, a removal; every guest when the session ends): only their own
- *   status (`guest`), and only through a family login of this session.
+ * - the guest it is about (a redemption, an admission, a removal; every guest when the session ends; the guests waiting
+ *   when staff tell the lobby something): only their own status or the word to them (`guest`), and only through a family
+ *   login of this session.
  * The two parts never overlap, so live delivery and catch-up (both read this function) give each viewer one form.
  */
 export type FamilyForm = 'full' | 'guest';
@@ -39,6 +40,7 @@ export function familySessionAudience(event: FamilySessionEvent, session: { part
     case 'FamilyGuestAdmitted':
     case 'FamilyGuestRemoved':
       return [staff, { users: [event.data.guestId], roles: [], form: 'guest' }];
+    case 'FamilyLobbyNoticeSent':
     case 'FamilySessionEnded':
       return [staff, { users: event.data.guestIds, roles: [], form: 'guest' }];
     default: {
@@ -72,6 +74,8 @@ export function familyEventForm(event: FamilySessionEvent, form: FamilyForm): Re
       return { sessionId: data.sessionId, guestId: data.guestId, roomId: data.roomId, admittedAt: data.admittedAt };
     case 'FamilyGuestRemoved':
       return { sessionId: data.sessionId, guestId: data.guestId, removedAt: data.removedAt };
+    case 'FamilyLobbyNoticeSent':
+      return { sessionId: data.sessionId, text: data.text, sentAt: data.sentAt };
     case 'FamilySessionEnded':
       return { sessionId: data.sessionId, endedAt: data.endedAt };
     default:

@@ -21,6 +21,8 @@ export type RedeemFamilyInvite = SessionCommandOf<'RedeemFamilyInvite', { invite
 export type AdmitFamilyGuest = SessionCommandOf<'AdmitFamilyGuest', { guestId: string }>;
 export type RemoveFamilyGuest = SessionCommandOf<'RemoveFamilyGuest', { guestId: string }>;
 export type EndFamilySession = SessionCommandOf<'EndFamilySession', Record<never, never>>;
+/** A word from the host or staff to the family members waiting to be admitted ("we start in five minutes"). */
+export type TellFamilyLobby = SessionCommandOf<'TellFamilyLobby', { text: string }>;
 
 export type FamilySessionCommand =
   | ScheduleFamilySession
@@ -32,5 +34,6 @@ export type FamilySessionCommand =
   | RedeemFamilyInvite
   | AdmitFamilyGuest
   | RemoveFamilyGuest
-  | EndFamilySession;
+  | EndFamilySession
+  | TellFamilyLobby;
 export type FamilySessionCommandType = FamilySessionCommand['type'];

@@ -1,7 +1,7 @@
 import { SYSTEM_ACTOR, type Actor, type Role } from '@haven/domain';
 import { deciderSpec } from '@haven/domain/testing/given-when-then';
 import type { FamilySessionCommand, FamilySessionCommandType } from './family-session.commands';
-import { familySessionDecider, MAX_OPEN_INVITES } from './family-session.decider';
+import { familySessionDecider, MAX_LOBBY_NOTICE_LENGTH, MAX_OPEN_INVITES } from './family-session.decider';
 import type { FamilySessionEvent, FamilySessionEventType } from './family-session.events';
 
 const T0 = '2030-01-06T10:00:00.000Z';
@@ -213,5 +213,38 @@ describe('admitting, removing, ending', () => {
     spec.given([scheduled, issued(), redeemed]).when(end(kim)).then([event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: ['family-i1'], by: 'dr-kim', endedAt: T0 })]);
     spec.given([scheduled]).when(end(SYSTEM_ACTOR)).then([event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: [], by: 'system', endedAt: T0 })]);
     spec.given([scheduled]).when(end(pat)).thenThrows('FAMILY.FORBIDDEN');
+  });
+});
+
+describe('telling the lobby', () => {
+  const tell = (by: Actor, text = ' we start in five minutes ', now = T0) => command('TellFamilyLobby', { text }, by, now);
+  const told = (by: Actor, guestIds = ['family-i1']) =>
+    event('FamilyLobbyNoticeSent', { sessionId: 's1', participantId: 'pat', guestIds, text: 'we start in five minutes', by: by.userId, sentAt: T0 });
+  const redeemedI2 = event('FamilyInviteRedeemed', { sessionId: 's1', inviteId: 'i2', guestId: 'family-i2', inviteeLabel: 'Dad', redeemedAt: T0 });
+  const waiting = [scheduled, issued(), redeemed];
+
+  it('the host, clinicians and admins tell the guests waiting to be admitted, trimmed', () => {
+    for (const by of [kim, lee, who('ada', 'admin')]) spec.given(waiting).when(tell(by)).then([told(by)]);
+  });
+  it('names only the guests still waiting: not one admitted, not one removed', () => {
+    const admittedI1 = event('FamilyGuestAdmitted', { sessionId: 's1', guestId: 'family-i1', roomId: 'room-s1', by: 'dr-kim', admittedAt: T0 });
+    spec.given([...waiting, issued('i2'), redeemedI2, admittedI1]).when(tell(kim)).then([told(kim, ['family-i2'])]);
+    const removedI2 = event('FamilyGuestRemoved', { sessionId: 's1', guestId: 'family-i2', roomId: 'room-s1', by: 'dr-kim', removedAt: T0 });
+    spec.given([...waiting, issued('i2'), redeemedI2, removedI2]).when(tell(kim)).then([told(kim, ['family-i1'])]);
+  });
+  it('refuses when nobody waits, so the writer does not think it was read', () => {
+    spec.given([scheduled]).when(tell(kim)).thenThrows('FAMILY.NOBODY_WAITING');
+    spec.given([scheduled, issued()]).when(tell(kim)).thenThrows('FAMILY.NOBODY_WAITING');
+  });
+  it('is not for the participant, and others learn the session does not exist', () => {
+    spec.given(waiting).when(tell(pat)).thenThrows('FAMILY.FORBIDDEN');
+    for (const by of [bob, fran, mona, guest]) spec.given(waiting).when(tell(by)).thenThrows('FAMILY.SESSION_NOT_FOUND');
+  });
+  it('refuses empty or overlong text naming the field, and an ended or unknown session', () => {
+    spec.given(waiting).when(tell(kim, '   ')).thenThrows('FAMILY.INVALID_REQUEST', { field: 'text' });
+    spec.given(waiting).when(tell(kim, 'x'.repeat(MAX_LOBBY_NOTICE_LENGTH + 1))).thenThrows('FAMILY.INVALID_REQUEST', { field: 'text' });
+    const ended = event('FamilySessionEnded', { sessionId: 's1', roomId: 'room-s1', guestIds: ['family-i1'], by: 'dr-kim', endedAt: T0 });
+    spec.given([...waiting, ended]).when(tell(kim)).thenThrows('FAMILY.SESSION_ENDED');
+    spec.given([]).when(tell(kim)).thenThrows('FAMILY.SESSION_NOT_FOUND');
   });
 });

@@ -8,6 +8,7 @@ export const MAX_OPEN_INVITES = 10;
 export const MAX_SESSION_HOURS = 8;
 const MAX_TITLE_LENGTH = 100;
 const MAX_LABEL_LENGTH = 60;
+export const MAX_LOBBY_NOTICE_LENGTH = 500;
 
 /** clinicians and admins: they schedule, admit, remove guests and end any session */
 const isStaff = (actor: Actor) => isOverseer(actor.role);
@@ -31,7 +32,7 @@ function requireInSession(session: FamilySession, actor: Actor): void {
 
 function requireStaffOfSession(session: FamilySession, actor: Actor): void {
   requireInSession(session, actor);
-  if (!isStaff(actor) && actor.userId !== session.hostId) throw FamilyErrors.forbidden('only clinicians admit, remove guests and end the session');
+  if (!isStaff(actor) && actor.userId !== session.hostId) throw FamilyErrors.forbidden('only clinicians admit, remove guests, tell the lobby and end the session');
 }
 
 /** A session's times as the rules take them: ISO, in order, at most MAX_SESSION_HOURS long, ending in the future. */
@@ -155,6 +156,15 @@ export const familySessionDecider: Decider<FamilySessionCommand, FamilySessionEv
         }
         if (guest.status === 'removed') return [];
         return [{ type: 'FamilyGuestRemoved', data: { sessionId, guestId, roomId, by: actor.userId, removedAt: now } }];
+      }
+      case 'TellFamilyLobby': {
+        const session = requireScheduled(state);
+        requireStaffOfSession(session, actor);
+        const noticeText = text('text', command.data.text, MAX_LOBBY_NOTICE_LENGTH);
+        const guestIds = Object.entries(session.guests).filter(([, g]) => g.status === 'waiting').map(([id]) => id);
+        // said to nobody, it would look sent to the one who wrote it
+        if (guestIds.length === 0) throw FamilyErrors.nobodyWaiting();
+        return [{ type: 'FamilyLobbyNoticeSent', data: { sessionId, participantId: session.participantId, guestIds, text: noticeText, by: actor.userId, sentAt: now } }];
       }
       case 'EndFamilySession': {
         if (state.status === 'absent') throw FamilyErrors.notFound();

@@ -12,6 +12,7 @@ export const FamilyErrors = {
   inviteExpired: (expiresAt: string) => new DomainError('FAMILY.INVITE_EXPIRED', 'this invite has expired; ask for a new one', { expiresAt }),
   tooManyInvites: (max: number) => new DomainError('FAMILY.TOO_MANY_INVITES', `at most ${max} open invites per session`, { max }),
   guestNotFound: (guestId: string) => new DomainError('FAMILY.GUEST_NOT_FOUND', 'no such guest in this session', { guestId }),
+  nobodyWaiting: () => new DomainError('FAMILY.NOBODY_WAITING', 'no family member is waiting to be admitted: nobody would read it'),
   guestRemoved: (guestId: string) => new DomainError('FAMILY.GUEST_REMOVED', 'this guest was removed from the session', { guestId }),
   /** `reason`: 'started' (it began at `startsAt`), or 'guests_redeemed' (family members hold tokens for the old times) */
   cannotReschedule: (reason: 'started' | 'guests_redeemed', message: string) => new DomainError('FAMILY.CANNOT_RESCHEDULE', message, { reason }),

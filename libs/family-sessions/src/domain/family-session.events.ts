@@ -41,6 +41,14 @@ export type FamilyInviteRedeemed = DomainEvent<
 >;
 export type FamilyGuestAdmitted = DomainEvent<'FamilyGuestAdmitted', { sessionId: string; guestId: string; roomId: string; by: string; admittedAt: string }>;
 export type FamilyGuestRemoved = DomainEvent<'FamilyGuestRemoved', { sessionId: string; guestId: string; roomId: string; by: string; removedAt: string }>;
+/**
+ * A word from the host or staff to the guests waiting to be admitted (`guestIds`: those waiting then; a guest admitted
+ * reads the session's room instead). `participantId`: whose session it is, whose personal data the text is.
+ */
+export type FamilyLobbyNoticeSent = DomainEvent<
+  'FamilyLobbyNoticeSent',
+  { sessionId: string; participantId: string; guestIds: string[]; text: string; by: string; sentAt: string }
+>;
 /** `guestIds`: the guests not removed, who are told it ended. */
 export type FamilySessionEnded = DomainEvent<'FamilySessionEnded', { sessionId: string; roomId: string; guestIds: string[]; by: string; endedAt: string }>;
 
@@ -54,6 +62,7 @@ export type FamilySessionEvent =
   | FamilyInviteRedeemed
   | FamilyGuestAdmitted
   | FamilyGuestRemoved
+  | FamilyLobbyNoticeSent
   | FamilySessionEnded;
 export type FamilySessionEventType = FamilySessionEvent['type'];
 export const FAMILY_SESSION_EVENT_TYPES: readonly FamilySessionEventType[] = [
@@ -66,6 +75,7 @@ export const FAMILY_SESSION_EVENT_TYPES: readonly FamilySessionEventType[] = [
   'FamilyInviteRedeemed',
   'FamilyGuestAdmitted',
   'FamilyGuestRemoved',
+  'FamilyLobbyNoticeSent',
   'FamilySessionEnded',
 ];
 
@@ -75,7 +85,8 @@ export const isFamilySessionStream = (streamId: string): boolean => streamId.sta
 export const sessionIdOf = (streamId: string): string => streamId.slice(STREAM_PREFIX.length);
 
 /**
- * Personal data in family-session events, the participant's: a session's title and who they invite ("Mom"). A redeemed
+ * Personal data in family-session events, the participant's: a session's title, who they invite ("Mom") and what staff
+ * tell the family members waiting for it. A redeemed
  * invite repeats the label already sealed in its FamilyInviteIssued; the guest's id is its subject only for labels
  * stored before sealing began.
  */
@@ -83,4 +94,5 @@ export const FAMILY_SESSION_PERSONAL_FIELDS: PersonalFieldMap = {
   FamilySessionScheduled: { subject: 'participantId', fields: ['title'] },
   FamilyInviteIssued: { subject: 'participantId', fields: ['inviteeLabel'] },
   FamilyInviteRedeemed: { subject: 'guestId', fields: ['inviteeLabel'] },
+  FamilyLobbyNoticeSent: { subject: 'participantId', fields: ['text'] },
 };

@@ -19,11 +19,11 @@ const cast: Actor[] = [kim, who('dr-lee', 'clinician'), who('pat', 'participant'
 const INVITES = ['i1', 'i2', 'i3', 'i4'];
 const GUESTS = INVITES.map((id) => `family-${id}`);
 
-type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'remind' | 'end' | 'schedule' | 'reschedule';
+type Kind = 'invite' | 'revoke' | 'redeem' | 'admit' | 'remove' | 'expire' | 'remind' | 'end' | 'schedule' | 'reschedule' | 'tell';
 type Step = { kind: Kind; actor: number; pick: number; wait: number };
 // inviting, redeeming and reminding most, ending rarely: a session that ends in its first steps tests little; it starts
 // six hours on, so that invites are sent well before the hour their reminder comes
-const WEIGHTS: Record<Kind, number> = { invite: 14, revoke: 3, redeem: 14, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1, reschedule: 3, remind: 16 };
+const WEIGHTS: Record<Kind, number> = { invite: 14, revoke: 3, redeem: 14, admit: 12, remove: 4, expire: 5, end: 1, schedule: 1, reschedule: 3, remind: 16, tell: 4 };
 const stepArb: fc.Arbitrary<Step> = fc.record({
   kind: fc.oneof(...Object.entries(WEIGHTS).map(([kind, weight]) => ({ arbitrary: fc.constant(kind as Kind), weight }))),
   actor: fc.nat(99),
@@ -62,6 +62,8 @@ function commandOf(s: Step, now: number, n: number): FamilySessionCommand {
       const startsAt = now + [60_000, 3600_000, 2 * 3600_000, 3 * 3600_000][s.pick % 4];
       return { type: 'RescheduleFamilySession', data: { ...data, startsAt: iso(startsAt), endsAt: iso(startsAt + ((s.pick % 3) + 1) * 1800_000) }, context: context(s.actor % 2 ? kim : anyone) };
     }
+    case 'tell':
+      return { type: 'TellFamilyLobby', data: { ...data, text: 'five more minutes' }, context: context(s.actor % 2 ? kim : anyone) };
     case 'schedule':
       return { type: 'ScheduleFamilySession', data: { ...data, participantId: 'pat', title: 'Again', startsAt: iso(now), endsAt: iso(now + 3600_000), roomId: 'room-s1' }, context: context(anyone) };
   }
@@ -146,6 +148,14 @@ describe('family session invariants under random command sequences', () => {
                 if (!staffOrHost(by)) throw new Error(`${by.userId} removed a guest`);
                 removed.add(event.data.guestId);
                 break;
+              case 'FamilyLobbyNoticeSent': {
+                if (!staffOrHost(by)) throw new Error(`${by.userId} told the lobby`);
+                // exactly the guests waiting: redeemed, neither admitted nor removed
+                const waiting = state.status === 'absent' ? [] : Object.entries(state.guests).filter(([, g]) => g.status === 'waiting').map(([id]) => id);
+                if (waiting.length === 0 || [...event.data.guestIds].sort().join() !== waiting.sort().join()) throw new Error(`told ${event.data.guestIds} while ${waiting} waited`);
+                if (event.data.guestIds.some((id) => removed.has(id))) throw new Error('told a removed guest');
+                break;
+              }
               case 'FamilySessionEnded':
                 ended = true;
                 break;
@@ -178,7 +188,7 @@ describe('family session invariants under random command sequences', () => {
       }),
       { numRuns: 800, seed: 20301201 },
     );
-    for (const type of ['FamilySessionRescheduled', 'FamilyInviteUnusedBeforeSession', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilySessionEnded']) {
+    for (const type of ['FamilySessionRescheduled', 'FamilyInviteUnusedBeforeSession', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteExpired', 'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilyLobbyNoticeSent', 'FamilySessionEnded']) {
       expect({ type, many: (seen.get(type) ?? 0) >= 20 }).toEqual({ type, many: true });
     }
   });

@@ -96,6 +96,8 @@ export function evolveFamilySession(state: FamilySessionState, event: FamilySess
       return setGuest(event.data.guestId, 'admitted');
     case 'FamilyGuestRemoved':
       return setGuest(event.data.guestId, 'removed');
+    case 'FamilyLobbyNoticeSent':
+      return session;
     case 'FamilySessionEnded':
       return { ...session, status: 'ended' };
     default: {

@@ -13,6 +13,7 @@ import {
   InviteFamilyMemberRequest,
   RescheduleFamilySessionRequest,
   ScheduleFamilySessionRequest,
+  TellFamilyLobbyRequest,
 } from './family-sessions.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
@@ -53,6 +54,11 @@ export class FamilySessionsGateway {
   @SubscribeMessage('family.removeGuest')
   remove(@ConnectedSocket() s: Socket, @MessageBody() { commandId, sessionId, guestId }: FamilyGuestRefRequest) {
     return ok(this.sessions.remove(actorOf(s), sessionId, guestId, commandId));
+  }
+
+  @SubscribeMessage('family.tellLobby')
+  tellLobby(@ConnectedSocket() s: Socket, @MessageBody() { commandId, sessionId, text }: TellFamilyLobbyRequest) {
+    return ok(this.sessions.tellLobby(actorOf(s), sessionId, text, commandId));
   }
 
   @SubscribeMessage('family.end')

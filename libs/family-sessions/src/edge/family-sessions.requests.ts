@@ -35,6 +35,11 @@ export class FamilyGuestRefRequest extends FamilySessionRefRequest {
   @ApiProperty({ example: 'family-6f1c0d7e-...' }) @IsString() @Length(1, 200) guestId!: string;
 }
 
+export class TellFamilyLobbyRequest extends FamilySessionRefRequest {
+  @ApiProperty({ maxLength: 500, description: 'to the family members waiting to be admitted', example: 'We start in five minutes.' })
+  @IsString() @Length(0, 5000) text!: string;
+}
+
 export class RedeemFamilyInviteRequest {
   @ApiProperty({ description: 'the code from the invite', example: 'q3V8m0cZk2l7XyP4u9sRtA' })
   @IsString() @Length(10, 100) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'code is letters, digits, - and _ only' }) code!: string;
