@@ -86,9 +86,8 @@ export const sessionIdOf = (streamId: string): string => streamId.slice(STREAM_P
 
 /**
  * Personal data in family-session events, the participant's: a session's title, who they invite ("Mom") and what staff
- * tell the family members waiting for it. A redeemed
- * invite repeats the label already sealed in its FamilyInviteIssued; the guest's id is its subject only for labels
- * stored before sealing began.
+ * tell the family members waiting for it. A redeemed invite repeats the label already sealed in its FamilyInviteIssued;
+ * the guest's id is its subject only for labels stored before sealing began.
  */
 export const FAMILY_SESSION_PERSONAL_FIELDS: PersonalFieldMap = {
   FamilySessionScheduled: { subject: 'participantId', fields: ['title'] },

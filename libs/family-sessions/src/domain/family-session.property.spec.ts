@@ -8,8 +8,9 @@ import type { FamilySessionState } from './family-session.state';
 // Random sequences of every family-session command from a mixed cast, the system included, with the clock moving
 // on; refusals are skipped, as the handler would. Whatever happens, a code works once, only before it expires and
 // while the session runs, a removed guest stays out, nothing but invite expiry follows the end, and only the system
-// redeems, expires and reminds, only staff and the host admit, remove and reschedule (before it starts and before any
-// code was used), and an unused invite sent before the session's last hour is reminded of once, from that hour on.
+// redeems, expires and reminds, only staff and the host admit, remove, reschedule (before it starts and before any
+// code was used) and tell the lobby (exactly the guests waiting), and an unused invite sent before the session's last
+// hour is reminded of once, from that hour on.
 
 const T0 = Date.parse('2030-01-06T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
