@@ -11,7 +11,7 @@ import { caughtUp, headPosition, STORES } from '../support/stores';
 import { advanceClock } from '../support/test-clock';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -211,6 +211,11 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     await fran.send('rooms.redact', { commandId: randomUUID(), roomId, messageId: ids[3], reason: 'private details' });
     await alice.send('rooms.report', { commandId: randomUUID(), roomId, messageId: ids[2], reason: 'rude' });
     await fran.send('rooms.mute', { commandId: randomUUID(), roomId, userId: 'bob', durationSeconds: 600, reason: 'pause' });
+    // bob turns the room's away notices off; alice off and on again (no row left for her)
+    for (const [client, on] of [[bob, false], [alice, false], [alice, true]] as const) {
+      const set = await client.send('rooms.setAwayNotices', { commandId: randomUUID(), roomId, on });
+      if (!set.ok) throw new Error(JSON.stringify(set));
+    }
     const read = await bob.send('rooms.markRead', { commandId: randomUUID(), roomId, position: await headPosition(app.url) });
     if (!read.ok) throw new Error(JSON.stringify(read));
     await fran.send('rooms.remove', { commandId: randomUUID(), roomId, userId: 'alice', reason: 'left the program' });
@@ -223,6 +228,8 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     expect(live.room_pins).toHaveLength(1);
     expect(live.room_pins[0]).toContain(pinned[0]);
     expect(live.room_read_marks).toHaveLength(1);
+    expect(live.room_away_notices_off).toHaveLength(1);
+    expect(live.room_away_notices_off[0]).toContain('bob');
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...data.env },
     });

@@ -19,6 +19,8 @@ export const ROOM_ACTIVITY_LIMITS = {
   readMark: { points: 20, seconds: 10, per: 'room' },
   /** rooms.setReadReceiptPrivacy */
   receiptPrivacy: { points: 5, seconds: 60, per: 'room' },
+  /** rooms.setAwayNotices */
+  awayNotices: { points: 5, seconds: 60, per: 'room' },
   /** rooms.join and rooms.leave */
   membership: { points: 10, seconds: 60, per: 'room' },
   /** rooms.typing: over the limit a signal is dropped (`sent: false`), not refused */

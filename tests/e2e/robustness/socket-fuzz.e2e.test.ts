@@ -25,7 +25,7 @@ const MESSAGES = [
   'rooms.typing', 'rooms.presence', 'rooms.create', 'rooms.rename', 'rooms.changeTopic', 'rooms.changeJoinRule',
   'rooms.archive', 'rooms.appointFacilitator', 'rooms.removeFacilitator', 'rooms.invite', 'rooms.join', 'rooms.leave',
   'rooms.post', 'rooms.edit', 'rooms.delete', 'rooms.react', 'rooms.unreact', 'rooms.markRead',
-  'rooms.setReadReceiptPrivacy', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
+  'rooms.setReadReceiptPrivacy', 'rooms.setAwayNotices', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
@@ -82,6 +82,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'rooms.unreact': { ...room, messageId: w.messages.cleo, emoji: '👍' },
     'rooms.markRead': { ...room, position: 1 },
     'rooms.setReadReceiptPrivacy': { ...room, private: true },
+    'rooms.setAwayNotices': { ...room, on: false },
     'rooms.mute': { ...room, userId: 'carol', durationSeconds: 600, reason: 'cool down' },
     'rooms.unmute': { ...room, userId: 'carol' },
     'rooms.warn': { ...room, userId: 'carol', reason: 'please keep it kind' },
@@ -139,7 +140,7 @@ const DROPPED_KEYS = new Set([...PROTO_KEYS, ...Object.getOwnPropertyNames(Objec
 /** every field some request class declares: adding one of them is not adding an unknown field */
 const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'userId',
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
-  'intervalSeconds', 'reportId', 'outcome', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
+  'intervalSeconds', 'reportId', 'outcome', 'on', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
   'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);

@@ -62,6 +62,7 @@ const DOCUMENTED_FIELDS: Record<string, string[]> = {
   ReactionRemoved: ['messageId', 'userId', 'emoji', 'removedAt'],
   ReadMarked: ['userId', 'position', 'private'],
   ReadReceiptPrivacySet: ['userId', 'private'],
+  AwayNoticesSet: ['userId', 'on'],
   MemberMuted: ['userId', 'reason', 'mutedUntil', 'by', 'mutedAt'],
   MemberUnmuted: ['userId', 'by', 'reason', 'unmutedAt'],
   MemberRemoved: ['userId', 'reason', 'by', 'removedAt'],
@@ -100,6 +101,7 @@ const AUDIENCE: Record<string, 'members' | 'moderators' | 'moderators, members g
   RoomUnlocked: 'members',
   ReadMarked: 'members', // unless private: see below
   ReadReceiptPrivacySet: 'only the user named',
+  AwayNoticesSet: 'only the user named',
   MemberInvited: 'moderators',
   MemberMuted: 'moderators',
   MemberUnmuted: 'moderators',
@@ -423,6 +425,7 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
     await accepted(alice, 'rooms.delete', { roomId, messageId: slip.messageId });
     await accepted(bob, 'rooms.markRead', { roomId, position: slip.position });
     await accepted(alice, 'rooms.setReadReceiptPrivacy', { roomId, private: true });
+    await accepted(bob, 'rooms.setAwayNotices', { roomId, on: false });
     await accepted(alice, 'rooms.markRead', { roomId, position: slip.position });
     await accepted(nina, 'rooms.leave', { roomId });
     await joinAll(roomId, jo);

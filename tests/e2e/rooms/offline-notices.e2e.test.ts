@@ -350,6 +350,44 @@ describe.each(STORES)('offline notices on %s', (store) => {
     ]);
   });
 
+  it("does not tell a member who turned a room's away notices off of its messages, until they turn them on; a moderator still of its reports", async () => {
+    app = await startApp();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const cara = await connect(app, 'cara', 'participant');
+    await joinAll(roomId, cara);
+    // bob and fran turn the room's away notices off; only they hear of it
+    for (const client of [bob, fran]) {
+      await accepted(client, 'rooms.setAwayNotices', { roomId, on: false });
+      expect((await waitInRoom(client, roomId, 'AwayNoticesSet')).data).toEqual({ userId: client.userId, on: false });
+    }
+    await settle(100);
+    for (const client of [alice, cara]) expect(client.events.filter((e) => e.type === 'AwayNoticesSet')).toEqual([]);
+    bob.close();
+    fran.close();
+
+    const message = await post(alice, roomId, 'anyone up for a walk?');
+    const { position } = await accepted<{ position: number }>(cara, 'rooms.report', { roomId, messageId: message.messageId, reason: 'off topic' });
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    // fran moderates the room: its report still reaches her; of its messages nobody away is told (bob turned them off)
+    await until('the notice to fran', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['fran', [{ roomId, conversation: 'group', through: position, attempt: 1 }]],
+    ]);
+
+    // bob reads the room, turns them on again and goes: the next message is told to him
+    const bobAgain = await connect(app, 'bob', 'participant');
+    await accepted(bobAgain, 'rooms.markRead', { roomId, position });
+    await accepted(bobAgain, 'rooms.setAwayNotices', { roomId, on: true });
+    bobAgain.close();
+    const next = await post(alice, roomId, 'leaving at six');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to bob', () => gateway.received.length === 2);
+    expect(gateway.received[1].json).toMatchObject({ userId: 'bob', conversations: [{ roomId, conversation: 'group', through: next.position, attempt: 1 }] });
+  });
+
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
     app = await startApp();
     const kim = await connect(app, 'dr-kim', 'clinician');

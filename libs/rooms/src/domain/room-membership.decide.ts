@@ -57,6 +57,12 @@ export function decideRoomMembership(command: RoomMembershipCommand, state: Room
       if ((room.privateReceipts[userId] === true) === isPrivate) return [];
       return [{ type: 'ReadReceiptPrivacySet', data: { userId, private: isPrivate } }];
     }
+    case 'SetAwayNotices': {
+      requireMember(room, actor);
+      const on = command.data.on === true;
+      if ((room.awayNoticesOff[userId] !== true) === on) return [];
+      return [{ type: 'AwayNoticesSet', data: { userId, on } }];
+    }
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

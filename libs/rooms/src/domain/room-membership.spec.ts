@@ -114,3 +114,26 @@ describe('read receipts', () => {
     spec.given([...roomWithAliceAndBob(), posted('m1', users.bob), muted(users.alice, at(600))]).when(command('MarkRead', { position: 3 }, users.alice)).then([read(3)]);
   });
 });
+
+describe('away notices', () => {
+  const set = (on: boolean, userId = 'alice') => event('AwayNoticesSet', { userId, on });
+  const left = event('MemberLeft', { userId: 'alice', leftAt: '2030-01-01T00:00:00.000Z' });
+  const joined = event('MemberJoined', { userId: 'alice', role: 'participant', joinedAt: '2030-01-01T00:00:00.000Z' });
+
+  it('a member turns them off and on again; asking for what is already so appends nothing (on is the default)', () => {
+    spec.given(roomWithAliceAndBob()).when(command('SetAwayNotices', { on: true }, users.alice)).thenNothing();
+    spec.given(roomWithAliceAndBob()).when(command('SetAwayNotices', { on: false }, users.alice)).then([set(false)]);
+    spec.given([...roomWithAliceAndBob(), set(false)]).when(command('SetAwayNotices', { on: false }, users.alice)).thenNothing();
+    spec.given([...roomWithAliceAndBob(), set(false)]).when(command('SetAwayNotices', { on: true }, users.alice)).then([set(true)]);
+    // one member's choice is theirs only
+    spec.given([...roomWithAliceAndBob(), set(false)]).when(command('SetAwayNotices', { on: false }, users.bob)).then([set(false, 'bob')]);
+  });
+
+  it('keeps the choice across leaving and joining again', () => {
+    spec.given([...roomWithAliceAndBob(), set(false), left, joined]).when(command('SetAwayNotices', { on: false }, users.alice)).thenNothing();
+  });
+
+  it('refuses non-members', () => {
+    spec.given(roomWithAliceAndBob()).when(command('SetAwayNotices', { on: false }, users.carol)).thenThrows('ROOM.NOT_A_MEMBER');
+  });
+});

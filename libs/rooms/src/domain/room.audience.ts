@@ -96,6 +96,7 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'ReadMarked':
       return event.data.private ? { roomId, to: 'nobody', alsoUsers: [event.data.userId] } : members;
     case 'ReadReceiptPrivacySet':
+    case 'AwayNoticesSet':
       return { roomId, to: 'nobody', alsoUsers: [event.data.userId] };
     default: {
       const _exhaustive: never = event;

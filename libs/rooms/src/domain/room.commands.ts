@@ -66,6 +66,8 @@ export type RemoveReaction = RoomCommandOf<'RemoveReaction', { messageId: string
 
 export type MarkRead = RoomCommandOf<'MarkRead', { position: number }>;
 export type SetReadReceiptPrivacy = RoomCommandOf<'SetReadReceiptPrivacy', { private: boolean }>;
+/** Whether the member is told through the clinic's push gateway of this room's messages while away (default: yes). */
+export type SetAwayNotices = RoomCommandOf<'SetAwayNotices', { on: boolean }>;
 
 export type MuteMember = RoomCommandOf<'MuteMember', { userId: string; durationSeconds: number; reason: string }>;
 export type UnmuteMember = RoomCommandOf<'UnmuteMember', { userId: string }>;
@@ -122,7 +124,7 @@ export type RemoveFamilyGuest = RoomCommandOf<'RemoveFamilyGuest', { guestId: st
 export type CloseFamilySessionRoom = RoomCommandOf<'CloseFamilySessionRoom', Record<never, never>>;
 
 export type RoomSettingsCommand = CreateRoom | RenameRoom | ChangeTopic | ChangeJoinRule | ArchiveRoom | AppointFacilitator | RemoveFacilitator;
-export type RoomMembershipCommand = InviteToRoom | JoinRoom | LeaveRoom | MarkRead | SetReadReceiptPrivacy;
+export type RoomMembershipCommand = InviteToRoom | JoinRoom | LeaveRoom | MarkRead | SetReadReceiptPrivacy | SetAwayNotices;
 export type RoomMessageCommand = PostMessage | EditMessage | DeleteMessage | AddReaction | RemoveReaction;
 export type RoomModerationCommand =
   | MuteMember

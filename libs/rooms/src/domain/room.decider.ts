@@ -34,6 +34,7 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
       case 'LeaveRoom':
       case 'MarkRead':
       case 'SetReadReceiptPrivacy':
+      case 'SetAwayNotices':
         return decideRoomMembership(command, state);
       case 'PostMessage':
       case 'EditMessage':

@@ -72,6 +72,8 @@ export type ReactionRemoved = DomainEvent<'ReactionRemoved', { messageId: string
 
 export type ReadMarked = DomainEvent<'ReadMarked', { userId: string; position: number; private: boolean }>;
 export type ReadReceiptPrivacySet = DomainEvent<'ReadReceiptPrivacySet', { userId: string; private: boolean }>;
+/** `on: false`: the member is not told of this room's messages while away (reports to a moderator still are). */
+export type AwayNoticesSet = DomainEvent<'AwayNoticesSet', { userId: string; on: boolean }>;
 
 export type MemberMuted = DomainEvent<
   'MemberMuted',
@@ -154,6 +156,7 @@ export type RoomEvent =
   | ReactionRemoved
   | ReadMarked
   | ReadReceiptPrivacySet
+  | AwayNoticesSet
   | MemberMuted
   | MemberUnmuted
   | MemberWarned

@@ -54,6 +54,8 @@ export interface Room {
   lastPostAt: Record<string, string>;
   /** kept across leave/rejoin: a preference, not a membership fact */
   privateReceipts: Record<string, true>;
+  /** members who turned away notices off for this room; kept across leave/rejoin, as receipts are */
+  awayNoticesOff: Record<string, true>;
   /**
    * Persistent maps: they grow with the room's history, and a copied object per event made a fold quadratic
    * (1.6 s for 3,000 messages). set() shares structure with the previous state, so evolve stays pure.
@@ -100,6 +102,7 @@ const newRoom = (settings: RoomSettings): Room => ({
   mutes: {},
   lastPostAt: {},
   privateReceipts: {},
+  awayNoticesOff: {},
   messages: PersistentMap(),
   reports: PersistentMap(),
   pins: [],
@@ -221,6 +224,11 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
         privateReceipts: event.data.private
           ? { ...room.privateReceipts, [event.data.userId]: true }
           : without(room.privateReceipts, event.data.userId),
+      };
+    case 'AwayNoticesSet':
+      return {
+        ...room,
+        awayNoticesOff: event.data.on ? without(room.awayNoticesOff, event.data.userId) : { ...room.awayNoticesOff, [event.data.userId]: true },
       };
     case 'MemberMuted':
       return {

@@ -40,6 +40,10 @@ export class ReadReceiptPrivacyRequest extends RoomCommandRequest {
   @ApiProperty() @IsBoolean() private!: boolean;
 }
 
+export class AwayNoticesRequest extends RoomCommandRequest {
+  @ApiProperty({ description: "false: not told of this room's messages through the push gateway while away (default true)" }) @IsBoolean() on!: boolean;
+}
+
 /** Typing is an ephemeral signal, not a command: no commandId. */
 export class TypingRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() roomId!: string;

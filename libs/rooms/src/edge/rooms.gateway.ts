@@ -6,7 +6,7 @@ import { WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
-import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
+import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, AwayNoticesRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
 import { RoomSignalsService } from '../room-signals.service';
 import { RoomActivityLimits, type RoomActivity } from '../room-activity-limits';
 import { SafetyService } from '@haven/safety/safety.service';
@@ -155,6 +155,12 @@ export class RoomsGateway {
   receiptPrivacy(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: ReadReceiptPrivacyRequest) {
     const actor = actorOf(s);
     return this.limited('receiptPrivacy', actor, data.roomId, () => this.rooms.execute('SetReadReceiptPrivacy', data, actor, commandId));
+  }
+
+  @SubscribeMessage('rooms.setAwayNotices')
+  awayNotices(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: AwayNoticesRequest) {
+    const actor = actorOf(s);
+    return this.limited('awayNotices', actor, data.roomId, () => this.rooms.execute('SetAwayNotices', data, actor, commandId));
   }
 
   @SubscribeMessage('rooms.mute')

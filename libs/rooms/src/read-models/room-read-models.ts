@@ -4,6 +4,7 @@ import { muteDeadlinesProjection } from './mute-deadlines.projection';
 import { roomDirectoryProjection } from './room-directory.projection';
 import { roomMembershipProjection } from './room-membership.projection';
 import { roomMessagesProjection } from './room-messages.projection';
+import { roomAwayNoticesProjection } from './room-away-notices.projection';
 import { roomPinsProjection } from './room-pins.projection';
 import { roomReadMarksProjection } from './room-read-marks.projection';
 
@@ -17,4 +18,5 @@ export const roomReadModels = [
   muteDeadlinesProjection,
   roomReadMarksProjection,
   roomPinsProjection,
+  roomAwayNoticesProjection,
 ];
