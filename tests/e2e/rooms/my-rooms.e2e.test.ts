@@ -10,7 +10,7 @@ import { accepted, createRoom, httpGet, joinAll, oneAppPerFile, post, waitInRoom
  * while the reader was in the room, not deleted) and newest message, what a client lists when it opens.
  */
 
-type MyRoom = { roomId: string; kind: string; moderator: boolean; readPosition: number; unread: number; newestMessage: { position: number } | null; openReports: number | null };
+type MyRoom = { roomId: string; kind: string; moderator: boolean; readPosition: number; unread: number; newestMessage: { position: number } | null; openReports: number | null; awayNotices: boolean };
 
 describe.each(STORES)('GET /me/rooms on %s', (store) => {
   let app: AppProcess;
@@ -47,6 +47,7 @@ describe.each(STORES)('GET /me/rooms on %s', (store) => {
       {
         roomId: evening, name: 'Evening', kind: 'peer_support', archived: false, locked: false, moderator: false,
         since: expect.any(Number), readPosition: 0, unread: 2, newestMessage: { position: own.position, postedAt: expect.any(String) }, openReports: null,
+        awayNotices: true,
       },
     ]);
     // alice: the most recently active room first; fran moderates both and has read neither
@@ -62,6 +63,10 @@ describe.each(STORES)('GET /me/rooms on %s', (store) => {
     await accepted(bob, 'rooms.report', { roomId: evening, messageId: first.messageId, reason: 'unkind' });
     expect((await myRooms(fran)).map((room) => [room.roomId, room.openReports])).toEqual([[morning, 0], [evening, 1]]);
     expect((await myRooms(alice)).map((room) => room.openReports)).toEqual([null, null]);
+    // bob turns the evening room's away notices off: his list says so, nobody else's changes
+    await accepted(bob, 'rooms.setAwayNotices', { roomId: evening, on: false });
+    expect((await myRooms(bob)).map((room) => [room.roomId, room.awayNotices])).toEqual([[evening, false]]);
+    expect((await myRooms(fran)).map((room) => room.awayNotices)).toEqual([true, true]);
 
     // a message its author took back is no longer unread
     await accepted(alice, 'rooms.delete', { roomId: evening, messageId: second.messageId });

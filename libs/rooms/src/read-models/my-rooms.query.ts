@@ -24,6 +24,8 @@ export interface MyRoom {
   newestMessage: { position: number; postedAt: string } | null;
   /** for the room's moderators: reports waiting in its queue (not those about their own messages); null for others */
   openReports: number | null;
+  /** whether the reader is told of its messages while away (rooms.setAwayNotices): true unless they turned it off */
+  awayNotices: boolean;
 }
 
 /**
@@ -37,6 +39,9 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
     (await db.query<{ room_id: string; position: number | string }>(`select room_id, position from room_read_marks where user_id = $1`, [actor.userId])).map(
       (r) => [r.room_id, Number(r.position)],
     ),
+  );
+  const noticesOff = new Set(
+    (await db.query<{ room_id: string }>(`select room_id from room_away_notices_off where user_id = $1`, [actor.userId])).map((r) => r.room_id),
   );
   const rooms: MyRoom[] = [];
   for (const current of periods.filter((p) => p.to === null)) {
@@ -56,6 +61,7 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
       unread,
       newestMessage: newest,
       openReports: current.moderator ? await openReportCount(db, current.roomId, actor.userId) : null,
+      awayNotices: !noticesOff.has(current.roomId),
     });
   }
   const activity = (room: MyRoom) => room.newestMessage?.position ?? room.since;
