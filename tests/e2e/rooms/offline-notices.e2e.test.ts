@@ -33,6 +33,13 @@ describe.each(STORES)('offline notices on %s', (store) => {
   const startApp = (env: Record<string, string> = {}, url = gateway.url) =>
     AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50', ...env });
 
+  /** the first notice after the wait: to `userId`, about the group room `roomId` through `through`; and no other after a while */
+  async function expectOnlyNotice(userId: string, roomId: string, through: number) {
+    await until(`the notice to ${userId}`, () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([[userId, [{ roomId, conversation: 'group', through, attempt: 1 }]]]);
+  }
+
   it('tells a member who is away once per room until they read it, nothing of who or what, and retries a failing gateway', async () => {
     const metricsPort = await freePort();
     const notTaken = async () => /^haven_offline_notices_not_taken (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())?.[1];
@@ -343,11 +350,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
     for (const client of [fran, alice, bob, cara]) client.close();
     await caughtUp(app.url);
     await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
-    await until('the notice to fran', () => gateway.received.length === 1);
-    await settle(400);
-    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
-      ['fran', [{ roomId, conversation: 'group', through: position, attempt: 1 }]],
-    ]);
+    await expectOnlyNotice('fran', roomId, position);
   });
 
   it("does not tell a member who turned a room's away notices off of its messages, until they turn them on; a moderator still of its reports", async () => {
@@ -370,11 +373,7 @@ describe.each(STORES)('offline notices on %s', (store) => {
     await caughtUp(app.url);
     await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
     // fran moderates the room: its report still reaches her; of its messages nobody away is told (bob turned them off)
-    await until('the notice to fran', () => gateway.received.length === 1);
-    await settle(400);
-    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
-      ['fran', [{ roomId, conversation: 'group', through: position, attempt: 1 }]],
-    ]);
+    await expectOnlyNotice('fran', roomId, position);
 
     // bob reads the room, turns them on again and goes: the next message is told to him
     const bobAgain = await connect(app, 'bob', 'participant');
