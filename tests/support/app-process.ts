@@ -10,7 +10,7 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 /** the master key every test app wraps its person keys with (32 bytes, base64), unless a test gives another */
 export const TEST_PERSONAL_DATA_KEY = Buffer.from('test-master-key-for-personal-dat').toString('base64');
 /** the API as `npm start` runs it: the bundle `npm run build` makes (apps/api/bundle.mjs) */
-const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'haven-api.js');
+export const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'haven-api.js');
 
 export type StoreKind = 'sqlite' | 'postgres';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEV_JWT_SECRET } from '@haven/identity/dev-jwt-secret';
 import { DEV_PERSONAL_DATA_KEY } from '@haven/personal-data/master-keys';
 import { mintDevToken } from '@haven/identity/dev-token-minter';
-import { freePort, TEST_JWT_SECRET, TEST_PERSONAL_DATA_KEY } from '../../support/app-process';
+import { freePort, MAIN, TEST_JWT_SECRET, TEST_PERSONAL_DATA_KEY } from '../../support/app-process';
 import { describeWithPostgres, dropSchema, uniqueSchema } from '../../support/postgres';
 import { openPostgresRelay } from '../../support/tcp-relay';
 import { closeAllClients, connect, tokenFor } from '../../support/sockets';
@@ -22,8 +22,6 @@ import { accepted, createRoom, joinAll } from '../rooms/rooms-helpers';
  */
 
 const DIST = join(__dirname, '..', '..', '..', 'dist', 'apps', 'api', 'src');
-/** the API as `npm start` and the Docker image run it (apps/api/bundle.mjs) */
-const MAIN = join(DIST, '..', 'haven-api.js');
 const MINT_TOKEN_CLI = join(DIST, 'cli', 'mint-token.js');
 /**
  * a refused start takes 2-5 s with a few others booting beside it, and one waiting on a silent dependency its bounded
