@@ -11,7 +11,7 @@ import { caughtUp, headPosition, STORES } from '../support/stores';
 import { advanceClock } from '../support/test-clock';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off', 'hidden_people'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -216,6 +216,11 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
       const set = await client.send('rooms.setAwayNotices', { commandId: randomUUID(), roomId, on });
       if (!set.ok) throw new Error(JSON.stringify(set));
     }
+    // alice hides bob; bob hides alice and unhides her again (no row left for him)
+    for (const [client, message, userId] of [[alice, 'rooms.hidePerson', 'bob'], [bob, 'rooms.hidePerson', 'alice'], [bob, 'rooms.unhidePerson', 'alice']] as const) {
+      const hidden = await client.send(message, { commandId: randomUUID(), userId });
+      if (!hidden.ok) throw new Error(JSON.stringify(hidden));
+    }
     const read = await bob.send('rooms.markRead', { commandId: randomUUID(), roomId, position: await headPosition(app.url) });
     if (!read.ok) throw new Error(JSON.stringify(read));
     await fran.send('rooms.remove', { commandId: randomUUID(), roomId, userId: 'alice', reason: 'left the program' });
@@ -230,6 +235,8 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     expect(live.room_read_marks).toHaveLength(1);
     expect(live.room_away_notices_off).toHaveLength(1);
     expect(live.room_away_notices_off[0]).toContain('bob');
+    expect(live.hidden_people).toHaveLength(1);
+    expect(live.hidden_people[0]).toContain('"user_id":"alice","hidden_user_id":"bob"');
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...data.env },
     });

@@ -4,7 +4,7 @@ import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandRe
 import { isOverseer, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
-import { pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
+import { hiddenMentorsOf, pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
 import { mentorProfileDecider, mentorProfileStreamName, type MentorProfileCommand } from './domain/mentor-profile';
 import { mentoringDecider } from './domain/mentoring.decider';
 import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
@@ -56,7 +56,8 @@ export class MentoringCommandsService {
   }
 
   async request(actor: Actor, requestId: string, preferences: MentorPreferences, commandId: string) {
-    const result = await this.run(actor, commandId, { type: 'RequestMentor', data: { participantId: actor.userId, requestId, ...preferences } });
+    const hiddenMentors = await hiddenMentorsOf(this.storage.sql, actor.userId);
+    const result = await this.run(actor, commandId, { type: 'RequestMentor', data: { participantId: actor.userId, requestId, hiddenMentors, ...preferences } });
     return { ...commandAck(result), requestId: storedField(result, 'requestId', requestId) };
   }
 
@@ -95,7 +96,8 @@ export class MentoringCommandsService {
 
   async rematch(actor: Actor, pairingId: string, requestId: string, reason: string | null, commandId: string) {
     const pairing = await this.pairingFor(actor, pairingId);
-    const result = await this.run(actor, commandId, { type: 'RequestRematch', data: { participantId: pairing.participantId, pairingId, requestId, reason } });
+    const hiddenMentors = await hiddenMentorsOf(this.storage.sql, pairing.participantId);
+    const result = await this.run(actor, commandId, { type: 'RequestRematch', data: { participantId: pairing.participantId, pairingId, requestId, reason, hiddenMentors } });
     await this.closePairRoom(pairing);
     const requested = result.events.find((e) => e.type === 'MentorRequested');
     return { ...commandAck(result), requestId: typeof requested?.data.requestId === 'string' ? requested.data.requestId : requestId };

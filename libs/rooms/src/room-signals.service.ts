@@ -9,6 +9,7 @@ import { mutedNow } from './read-models/mute-deadlines.projection';
 import { membershipOf } from './read-models/room-membership.projection';
 import { findRoom } from './read-models/room-directory.projection';
 import { RoomActivityLimits } from './room-activity-limits';
+import { GROUP_KINDS, readersHiding } from './hidden-people/hidden-speakers';
 
 /**
  * Typing and presence: ephemeral signals, not events. They go through socket.io directly (and, with REDIS_URL,
@@ -46,7 +47,9 @@ export class RoomSignalsService {
     const allowed = await this.limits.allows('typing', actor, roomId);
     // the room's channel holds family sockets only in a family session's room, as its admitted guests (the log follower
     // moves only those in), so it needs no family exception
-    if (allowed) socket.to(channels.room(roomId)).emit('typing', { roomId, userId: actor.userId, typing });
+    // not to those who hide the typist there (as their messages)
+    const hiding = allowed && room && GROUP_KINDS.has(room.kind) ? await readersHiding(this.storage.sql, actor.userId, roomId) : [];
+    if (allowed) socket.to(channels.room(roomId)).except(hiding.map(channels.user)).emit('typing', { roomId, userId: actor.userId, typing });
     return { sent: allowed };
   }
 

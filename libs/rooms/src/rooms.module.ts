@@ -9,6 +9,8 @@ import { MuteExpiryProcessor } from './mute-expiry.processor';
 import { RoomCommandsService } from './room-commands.service';
 import { RoomSignalsService } from './room-signals.service';
 import { RoomActivityLimits } from './room-activity-limits';
+import { HiddenPeopleGateway } from './hidden-people/hidden-people.gateway';
+import { HiddenPeopleService } from './hidden-people/hidden-people.service';
 
 /** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
 @Global()
@@ -20,6 +22,8 @@ import { RoomActivityLimits } from './room-activity-limits';
     RoomActivityLimits,
     MuteExpiryProcessor,
     RoomsGateway,
+    HiddenPeopleService,
+    HiddenPeopleGateway,
     { provide: HELD_MESSAGE_RELEASE, useClass: RoomHeldMessageRelease },
   ],
   exports: [RoomCommandsService, RoomActivityLimits, HELD_MESSAGE_RELEASE],

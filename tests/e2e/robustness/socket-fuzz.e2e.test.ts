@@ -25,7 +25,7 @@ const MESSAGES = [
   'rooms.typing', 'rooms.presence', 'rooms.create', 'rooms.rename', 'rooms.changeTopic', 'rooms.changeJoinRule',
   'rooms.archive', 'rooms.appointFacilitator', 'rooms.removeFacilitator', 'rooms.invite', 'rooms.join', 'rooms.leave',
   'rooms.post', 'rooms.edit', 'rooms.delete', 'rooms.react', 'rooms.unreact', 'rooms.markRead',
-  'rooms.setReadReceiptPrivacy', 'rooms.setAwayNotices', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
+  'rooms.setReadReceiptPrivacy', 'rooms.setAwayNotices', 'rooms.hidePerson', 'rooms.unhidePerson', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
@@ -83,6 +83,9 @@ function validPayloads(w: World): Record<Message, Payload> {
     'rooms.markRead': { ...room, position: 1 },
     'rooms.setReadReceiptPrivacy': { ...room, private: true },
     'rooms.setAwayNotices': { ...room, on: false },
+    // mia is a facilitator: staff hide nobody (refused after the edge checked the shape); unhiding changes nothing
+    'rooms.hidePerson': { commandId: FRESH, userId: 'bob' },
+    'rooms.unhidePerson': { commandId: FRESH, userId: 'bob' },
     'rooms.mute': { ...room, userId: 'carol', durationSeconds: 600, reason: 'cool down' },
     'rooms.unmute': { ...room, userId: 'carol' },
     'rooms.warn': { ...room, userId: 'carol', reason: 'please keep it kind' },

@@ -387,6 +387,22 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(gateway.received[1].json).toMatchObject({ userId: 'bob', conversations: [{ roomId, conversation: 'group', through: next.position, attempt: 1 }] });
   });
 
+  it('does not tell a member of messages by a person they hide; a peer facilitator who hides them, of the room they moderate, still', async () => {
+    app = await startApp();
+    const { fran, alice, bob, roomId } = await roomWithAliceAndBob(app);
+    const cara = await connect(app, 'cara', 'participant');
+    await joinAll(roomId, cara);
+    await accepted(fran, 'rooms.appointFacilitator', { roomId, userId: 'cara' });
+    for (const client of [bob, cara]) await accepted(client, 'rooms.hidePerson', { userId: 'alice' });
+    bob.close();
+    cara.close();
+    // fran stays connected (never told); alice wrote it
+    const message = await post(alice, roomId, 'anyone up for a walk?');
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await expectOnlyNotice('cara', roomId, message.position);
+  });
+
   it("tells a participant of their family session's room, never a family guest or a suspended member", async () => {
     app = await startApp();
     const kim = await connect(app, 'dr-kim', 'clinician');

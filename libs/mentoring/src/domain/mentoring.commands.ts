@@ -19,7 +19,11 @@ type MentoringCommandOf<Type extends string, Data> = {
   context: CommandContext;
 };
 
-export type RequestMentor = MentoringCommandOf<'RequestMentor', { requestId: string } & MentorPreferences>;
+/**
+ * `hiddenMentors`: the mentors the participant hides in group rooms (rooms.hidePerson), read by the handler; the request
+ * is not offered to them.
+ */
+export type RequestMentor = MentoringCommandOf<'RequestMentor', { requestId: string; hiddenMentors: string[] } & MentorPreferences>;
 export type CancelMentorRequest = MentoringCommandOf<'CancelMentorRequest', { requestId: string }>;
 /** `pairingId` and `roomId` are chosen by the caller (derived from the request) so every node names them alike. */
 export type AcceptMentorRequest = MentoringCommandOf<'AcceptMentorRequest', { requestId: string; pairingId: string; roomId: string }>;
@@ -29,8 +33,11 @@ export type ExpireMentorRequest = MentoringCommandOf<'ExpireMentorRequest', { re
 /** Sent by the system for a request nobody took in `unansweredAfterSeconds` (the setting now). */
 export type NoticeUnansweredRequest = MentoringCommandOf<'NoticeUnansweredRequest', { requestId: string; unansweredAfterSeconds: number }>;
 export type EndPairing = MentoringCommandOf<'EndPairing', { pairingId: string; reason: string | null }>;
-/** Ends the pairing and asks again with the same preferences, never to be matched with the same mentor. */
-export type RequestRematch = MentoringCommandOf<'RequestRematch', { pairingId: string; requestId: string; reason: string | null }>;
+/**
+ * Ends the pairing and asks again with the same preferences, never to be matched with the same mentor, nor with one the
+ * participant hides now (`hiddenMentors`, as RequestMentor's).
+ */
+export type RequestRematch = MentoringCommandOf<'RequestRematch', { pairingId: string; requestId: string; reason: string | null; hiddenMentors: string[] }>;
 
 /**
  * The participant says how a pairing went (1 to 5, and a note if they like), once per pairing, while it lasts or after:

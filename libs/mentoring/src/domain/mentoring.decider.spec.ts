@@ -31,7 +31,8 @@ const started = (mentor = mona, pairingId = 'pair-1', requestId = 'req-1') =>
   event('PairingStarted', { pairingId, requestId, participantId: 'alice', mentorId: mentor.userId, roomId: `room-of-${pairingId}`, startedAt: T0 });
 const ended = (by: Actor, reason: string | null = null, rematch = false) =>
   event('PairingEnded', { pairingId: 'pair-1', participantId: 'alice', mentorId: 'mona', roomId: 'room-of-pair-1', endedBy: by.userId, reason, rematch, endedAt: T0 });
-const ask = (requestId = 'req-1', prefs: Partial<typeof preferences> = {}, by = alice) => command('RequestMentor', { requestId, ...preferences, ...prefs }, by);
+const ask = (requestId = 'req-1', prefs: Partial<typeof preferences> = {}, by = alice, hiddenMentors: string[] = []) =>
+  command('RequestMentor', { requestId, hiddenMentors, ...preferences, ...prefs }, by);
 const accept = (by: Actor, requestId = 'req-1', pairingId = 'pair-1') => command('AcceptMentorRequest', { requestId, pairingId, roomId: `room-of-${pairingId}` }, by);
 
 describe('RequestMentor', () => {
@@ -44,7 +45,12 @@ describe('RequestMentor', () => {
 
   it('is for participants, asking for themselves', () => {
     for (const who of [mona, clinician, facilitator, family]) spec.given([]).when(ask('req-1', {}, who)).thenThrows('MENTORING.FORBIDDEN');
-    spec.given([]).when(command('RequestMentor', { requestId: 'r', ...preferences }, bob, 'alice')).thenThrows('MENTORING.FORBIDDEN');
+    spec.given([]).when(command('RequestMentor', { requestId: 'r', hiddenMentors: [], ...preferences }, bob, 'alice')).thenThrows('MENTORING.FORBIDDEN');
+  });
+
+  it('is offered to no mentor the participant hides in group rooms (nor can such a mentor take it)', () => {
+    spec.given([]).when(ask('req-1', {}, alice, ['max', 'mona', 'max'])).then([requested('req-1', ['max', 'mona'])]);
+    spec.given([requested('req-1', ['mona'])]).when(accept(mona)).thenThrows('MENTORING.EXCLUDED');
   });
 
   it('allows one open request and no request while paired', () => {
@@ -189,21 +195,26 @@ describe('ending and rematching', () => {
   });
 
   it('a rematch ends the pairing and asks again with the same wishes, never for the same mentor', () => {
-    const rematch = command('RequestRematch', { pairingId: 'pair-1', requestId: 'req-2', reason: null }, alice);
+    const rematch = command('RequestRematch', { pairingId: 'pair-1', requestId: 'req-2', reason: null, hiddenMentors: [] }, alice);
     spec.given([requested(), started()]).when(rematch).then([ended(alice, null, true), requested('req-2', ['mona'])]);
     // a second rematch keeps every earlier mentor out
     const second = [requested(), started(), ended(alice, null, true), requested('req-2', ['mona']), started(max, 'pair-2', 'req-2')];
     spec
       .given(second)
-      .when(command('RequestRematch', { pairingId: 'pair-2', requestId: 'req-3', reason: null }, alice))
+      .when(command('RequestRematch', { pairingId: 'pair-2', requestId: 'req-3', reason: null, hiddenMentors: [] }, alice))
       .then([
         event('PairingEnded', { pairingId: 'pair-2', participantId: 'alice', mentorId: 'max', roomId: 'room-of-pair-2', endedBy: 'alice', reason: null, rematch: true, endedAt: T0 }),
         requested('req-3', ['mona', 'max']),
       ]);
   });
 
+  it('a rematch also leaves out the mentors the participant hides now', () => {
+    const rematch = command('RequestRematch', { pairingId: 'pair-1', requestId: 'req-2', reason: null, hiddenMentors: ['max', 'mona'] }, clinician);
+    spec.given([requested(), started()]).when(rematch).then([ended(clinician, null, true), requested('req-2', ['mona', 'max'])]);
+  });
+
   it('a rematch is the participant\'s (or a clinician\'s) to ask, of an active pairing', () => {
-    const rematch = (by: Actor) => command('RequestRematch', { pairingId: 'pair-1', requestId: 'req-2', reason: null }, by);
+    const rematch = (by: Actor) => command('RequestRematch', { pairingId: 'pair-1', requestId: 'req-2', reason: null, hiddenMentors: [] }, by);
     spec.given([requested(), started()]).when(rematch(mona)).thenThrows('MENTORING.PAIRING_NOT_FOUND');
     spec.given([requested(), started(), ended(mona)]).when(rematch(alice)).thenThrows('MENTORING.PAIRING_ENDED');
     spec.given([requested(), started()]).when(rematch(clinician)).then([ended(clinician, null, true), requested('req-2', ['mona'])]);

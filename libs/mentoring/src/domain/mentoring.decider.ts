@@ -49,7 +49,7 @@ export const mentoringDecider: Decider<MentoringCommand, MentoringEvent, MenteeS
         if (state.openRequestId) throw MentoringErrors.alreadyRequested(state.openRequestId);
         if (state.activePairingId) throw MentoringErrors.alreadyPaired(state.activePairingId);
         const preferences = validPreferences(command.data);
-        return [{ type: 'MentorRequested', data: { requestId, participantId, ...preferences, excludedMentors: [], requestedAt: now } }];
+        return [{ type: 'MentorRequested', data: { requestId, participantId, ...preferences, excludedMentors: [...new Set(command.data.hiddenMentors)], requestedAt: now } }];
       }
       case 'CancelMentorRequest': {
         const { requestId } = command.data;
@@ -128,7 +128,7 @@ export const mentoringDecider: Decider<MentoringCommand, MentoringEvent, MenteeS
               requestId,
               participantId,
               ...earlier.preferences,
-              excludedMentors: [...new Set([...earlier.excludedMentors, mentorId])],
+              excludedMentors: [...new Set([...earlier.excludedMentors, mentorId, ...command.data.hiddenMentors])],
               requestedAt: now,
             },
           },

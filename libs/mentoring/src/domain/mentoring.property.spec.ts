@@ -42,7 +42,7 @@ function commandOf(s: Step, now: number, n: number): MentoringCommand {
   const reason = s.pick % 2 ? 'not a fit' : null;
   switch (s.kind) {
     case 'request':
-      return { type: 'RequestMentor', data: { participantId, requestId, topics: ['sleep'], language: 'en', availability: 'evenings', note: null }, context: context(owner) };
+      return { type: 'RequestMentor', data: { participantId, requestId, topics: ['sleep'], language: 'en', availability: 'evenings', note: null, hiddenMentors: [] }, context: context(owner) };
     case 'cancel':
       return { type: 'CancelMentorRequest', data: { participantId, requestId }, context: context(owner) };
     case 'accept':
@@ -56,7 +56,7 @@ function commandOf(s: Step, now: number, n: number): MentoringCommand {
     case 'end':
       return { type: 'EndPairing', data: { participantId, pairingId, reason }, context: context(s.actor % 2 ? mentor : owner) };
     case 'rematch':
-      return { type: 'RequestRematch', data: { participantId, pairingId, requestId, reason }, context: context(owner) };
+      return { type: 'RequestRematch', data: { participantId, pairingId, requestId, reason, hiddenMentors: [] }, context: context(owner) };
   }
 }
 

@@ -16,6 +16,8 @@ import {
 } from '../read-models/room-membership.projection';
 import { roomKind } from '../read-models/room-directory.projection';
 import { redactedAmong } from '../read-models/room-messages.projection';
+import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
+import { GROUP_KINDS, readersHiding, speakerOf } from '../hidden-people/hidden-speakers';
 
 const asRoomEvent = (event: RecordedEvent) => event as unknown as RoomEvent & RecordedEvent;
 
@@ -45,9 +47,9 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   async route(recorded, db): Promise<LiveRoute> {
     const event = asRoomEvent(recorded);
     const roomId = roomIdOf(recorded);
-    const audience = withActor(roomEventAudience(event, roomId), authored(recorded));
-    const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     const kindOf = kindsOf(db);
+    const audience = withoutReadersHiding(withActor(roomEventAudience(event, roomId), authored(recorded)), await hidingSpeaker(event, roomId, kindOf, db));
+    const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     const overseers = (await overseenByStaff(recorded, audience, kindOf)) ? OVERSEER_ROLES.map(channels.role) : [];
     const familyRoom = (await kindOf(roomId)) === 'family_session';
     return { deliveries: deliveriesFor(audience, authored(recorded), overseers, familyRoom), joinBefore, leaveAfter };
@@ -58,6 +60,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const familyRoom = familyRoomOf(viewer);
     const periods = periodsOfActor(await periodsOfUser(db, viewer.userId), viewer);
     const kinds = kindsOf(db);
+    const hidden = await hiddenBy(viewer, db);
     const visible: RecordedEvent[] = [];
     for (const stored of events) {
       const recorded = authored(stored);
@@ -66,6 +69,9 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
       const audience = withActor(roomEventAudience(asRoomEvent(recorded), roomId), recorded);
       if (audience.exceptUsers?.includes(viewer.userId)) continue;
       const period = periods.find((p) => p.roomId === roomId && coversPosition(p, recorded.position));
+      // as live: what a person the viewer hides says in a group room the viewer does not moderate
+      const speaker = speakerOf(asRoomEvent(recorded));
+      if (speaker !== null && hidden.has(speaker) && period?.moderator !== true && GROUP_KINDS.has((await kinds(roomId)) ?? '')) continue;
       // a guest is named through its guest channel, which it joins when first admitted (channelsAt)
       const reachable = familyRoom === null || admittedBy(periods, roomId, recorded.position);
       const named = audience.alsoUsers?.includes(viewer.userId) === true && reachable;
@@ -87,6 +93,23 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     return [...new Set([...current, ...guest])];
   },
 };
+
+/** Of a group room's event, the readers who hide the person whose words or signs it carries (hidden-speakers.ts). */
+async function hidingSpeaker(event: RoomEvent, roomId: string, kindOf: (roomId: string) => Promise<RoomKind | null>, db: SqlExecutor): Promise<string[]> {
+  const speaker = speakerOf(event);
+  if (speaker === null || !GROUP_KINDS.has((await kindOf(roomId)) ?? '')) return [];
+  return readersHiding(db, speaker, roomId);
+}
+
+function withoutReadersHiding(audience: RoomAudience, readers: string[]): RoomAudience {
+  return readers.length === 0 ? audience : { ...audience, exceptUsers: [...(audience.exceptUsers ?? []), ...readers] };
+}
+
+/** The people a viewer hides (only participants and mentors hide anyone): one read per catch-up batch. */
+async function hiddenBy(viewer: Actor, db: SqlExecutor): Promise<ReadonlySet<string>> {
+  if (viewer.role !== 'participant' && viewer.role !== 'mentor') return new Set();
+  return new Set((await hiddenPeopleOf(db, viewer.userId)).map((person) => person.userId));
+}
 
 /** Whether a guest had been admitted to the room by this position: from then on its guest channel reaches it. */
 const admittedBy = (periods: MembershipPeriod[], roomId: string, position: number): boolean =>

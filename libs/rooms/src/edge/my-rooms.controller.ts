@@ -4,6 +4,7 @@ import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard } from '@haven/identity';
 import { roomsOf } from '../read-models/my-rooms.query';
+import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
 
 /** The reader's own rooms: what a client lists when it opens. */
 @ApiTags('rooms')
@@ -19,5 +20,11 @@ export class MyRoomsController {
   })
   async rooms(@CurrentActor() actor: Actor) {
     return { ok: true, data: await roomsOf(this.storage.sql, actor) };
+  }
+
+  @Get('hidden-people')
+  @ApiOperation({ summary: 'The people you hide in group rooms (rooms.hidePerson), with since when, oldest first: yours alone to read' })
+  async hiddenPeople(@CurrentActor() actor: Actor) {
+    return { ok: true, data: await hiddenPeopleOf(this.storage.sql, actor.userId) };
   }
 }

@@ -2,6 +2,7 @@ import type { SqlExecutor } from '@haven/event-store';
 import { createIndexStatement } from '@haven/projections';
 import { roomAwayNoticesProjection } from '../read-models/room-away-notices.projection';
 import { roomMessagesProjection } from '../read-models/room-messages.projection';
+import { GROUP_KINDS_SQL, hiddenPeopleProjection } from '../hidden-people/hidden-people.projection';
 import { noticeDue, notSuspendedNorToldSince, retryDue, type NoticeConversation, type NoticeDue, type NoticeSource, type NoticeWindow } from './notice-source';
 
 /** how many notices one poll takes on */
@@ -14,7 +15,8 @@ const conversationOf = (roomKind: string): NoticeConversation =>
  * The rooms' notices, of three kinds:
  * - members (not family guests) with messages by others they have not read (after their read mark, posted while they
  *   were in the room, not deleted or redacted), posted within the window, unless they turned the room's away notices
- *   off (a report still reaches a moderator who did: it is their duty, not the room's chatter);
+ *   off (a report still reaches a moderator who did: it is their duty, not the room's chatter), and not of messages by people
+ *   they hide in a group room they do not moderate;
  * - moderators of rooms with a report still open, made within the window (not the reporter, nor the author of what was
  *   reported), past their read mark;
  * - participants whose pair room opened within the window (a mentor took their request), not told of it, not read;
@@ -30,6 +32,7 @@ export const roomNotices: NoticeSource = {
   async migrate(db) {
     await roomMessagesProjection.migrate(db);
     await roomAwayNoticesProjection.migrate(db);
+    await hiddenPeopleProjection.migrate(db);
     await db.execute(createIndexStatement({ name: 'room_messages_by_posted_at', on: 'room_messages (posted_at)' }));
   },
 
@@ -46,6 +49,8 @@ export const roomNotices: NoticeSource = {
          where m.posted_at > $1 and m.posted_at <= $2 and m.deleted = 0 and m.redacted = 0
            and m.position > coalesce(r.position, 0)
            and not exists (select 1 from room_away_notices_off o where o.room_id = m.room_id and o.user_id = p.user_id)
+           and not (p.moderator = 0 and d.kind in ${GROUP_KINDS_SQL}
+             and exists (select 1 from hidden_people h where h.user_id = p.user_id and h.hidden_user_id = m.author_id))
            and (n.user_id is null or n.through <= coalesce(r.position, 0) or (n.last_attempt_at <= $3 and m.position > n.through))
          union all
          select p.user_id, rep.room_id, d.kind, rep.position as through

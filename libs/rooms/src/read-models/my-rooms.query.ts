@@ -4,6 +4,8 @@ import { findRoom } from './room-directory.projection';
 import { periodsOfActor, periodsOfUser } from './room-membership.projection';
 import { unreadIn } from './room-messages.projection';
 import { openReportCount } from './room-reports.projection';
+import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
+import { GROUP_KINDS } from '../hidden-people/hidden-speakers';
 
 /** A room the reader is in now, with what is new in it for them. */
 export interface MyRoom {
@@ -18,7 +20,7 @@ export interface MyRoom {
   since: number;
   /** the reader's read mark (`rooms.markRead`), 0 before the first */
   readPosition: number;
-  /** messages by others after the read mark, posted while the reader was in the room, not deleted */
+  /** messages by others after the read mark, posted while the reader was in the room, not deleted, not by people they hide */
   unread: number;
   /** the newest message the reader may read there, not deleted */
   newestMessage: { position: number; postedAt: string } | null;
@@ -43,12 +45,15 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
   const noticesOff = new Set(
     (await db.query<{ room_id: string }>(`select room_id from room_away_notices_off where user_id = $1`, [actor.userId])).map((r) => r.room_id),
   );
+  // people the reader hides: left out of the counts of group rooms they do not moderate, as from delivery
+  const hidden = (await hiddenPeopleOf(db, actor.userId)).map((person) => person.userId);
   const rooms: MyRoom[] = [];
   for (const current of periods.filter((p) => p.to === null)) {
     const room = await findRoom(db, current.roomId);
     if (!room) continue;
     const readPosition = marks.get(current.roomId) ?? 0;
-    const { unread, newest } = await unreadIn(db, current.roomId, actor.userId, readPosition, periods.filter((p) => p.roomId === current.roomId));
+    const hiddenHere = !current.moderator && GROUP_KINDS.has(room.kind) ? hidden : [];
+    const { unread, newest } = await unreadIn(db, current.roomId, actor.userId, readPosition, periods.filter((p) => p.roomId === current.roomId), hiddenHere);
     rooms.push({
       roomId: room.roomId,
       name: room.name,

@@ -133,7 +133,8 @@ export interface PositionWindow {
 
 /**
  * A page of history, oldest first: the `limit` messages before `before`, or after `after`, or the newest. With
- * `within`, only messages posted inside those windows (a member reads what was said while they were in the room).
+ * `within`, only messages posted inside those windows (a member reads what was said while they were in the room);
+ * never those by `hiddenAuthors` (people the reader hides, in a group room they do not moderate).
  */
 export async function messageHistory(
   db: SqlExecutor,
@@ -141,10 +142,11 @@ export async function messageHistory(
   page: HistoryPage,
   asModerator: boolean,
   within?: readonly PositionWindow[],
+  hiddenAuthors: readonly string[] = [],
 ): Promise<MessageView[]> {
   if (within?.length === 0) return [];
   const params: SqlValue[] = [roomId, page.after ?? page.before ?? Number.MAX_SAFE_INTEGER, page.limit];
-  const inWindows = inWindowsClause(within ?? [], params);
+  const inWindows = inWindowsClause(within ?? [], params) + notByClause(hiddenAuthors, params);
   const rows =
     page.after !== undefined
       ? await db.query(`select * from room_messages where room_id = $1 and position > $2${inWindows} order by position asc limit $3`, params)
@@ -163,9 +165,20 @@ function inWindowsClause(within: readonly PositionWindow[], params: SqlValue[]):
   return windows.length > 0 ? ` and (${windows.join(' or ')})` : '';
 }
 
+/** ` and author_id not in (…)`, its ids pushed onto `params`; '' for none. */
+function notByClause(authors: readonly string[], params: SqlValue[]): string {
+  if (authors.length === 0) return '';
+  const placeholders = authors.map((author) => {
+    params.push(author);
+    return `$${params.length}`;
+  });
+  return ` and author_id not in (${placeholders.join(', ')})`;
+}
+
 /**
  * A member's unread messages in a room: posted by others after `after` (their read mark) inside the windows they were
- * in the room, not deleted (a redacted message still arrived); with the room's newest message that is not deleted.
+ * in the room, not deleted (a redacted message still arrived), not by `hiddenAuthors`; with the room's newest message
+ * of those that is not deleted.
  */
 export async function unreadIn(
   db: SqlExecutor,
@@ -173,16 +186,17 @@ export async function unreadIn(
   readerId: string,
   after: number,
   within: readonly PositionWindow[],
+  hiddenAuthors: readonly string[] = [],
 ): Promise<{ unread: number; newest: { position: number; postedAt: string } | null }> {
   const params: SqlValue[] = [roomId, readerId, after];
-  const inWindows = within.length > 0 ? inWindowsClause(within, params) : ' and false';
+  const inWindows = (within.length > 0 ? inWindowsClause(within, params) : ' and false') + notByClause(hiddenAuthors, params);
   const [counted] = await db.query<{ unread: number | string }>(
     `select count(*) as unread from room_messages
      where room_id = $1 and author_id <> $2 and position > $3 and deleted = 0${inWindows}`,
     params,
   );
   const newestParams: SqlValue[] = [roomId];
-  const newestInWindows = within.length > 0 ? inWindowsClause(within, newestParams) : ' and false';
+  const newestInWindows = (within.length > 0 ? inWindowsClause(within, newestParams) : ' and false') + notByClause(hiddenAuthors, newestParams);
   const [newest] = await db.query<{ position: number | string; posted_at: string }>(
     `select position, posted_at from room_messages where room_id = $1 and deleted = 0${newestInWindows} order by position desc limit 1`,
     newestParams,

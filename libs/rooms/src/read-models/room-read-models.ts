@@ -7,6 +7,7 @@ import { roomMessagesProjection } from './room-messages.projection';
 import { roomAwayNoticesProjection } from './room-away-notices.projection';
 import { roomPinsProjection } from './room-pins.projection';
 import { roomReadMarksProjection } from './room-read-marks.projection';
+import { hiddenPeopleProjection } from '../hidden-people/hidden-people.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
 export const roomReadModels = [
@@ -19,4 +20,5 @@ export const roomReadModels = [
   roomReadMarksProjection,
   roomPinsProjection,
   roomAwayNoticesProjection,
+  hiddenPeopleProjection,
 ];
