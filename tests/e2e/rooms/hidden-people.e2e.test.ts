@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient } from '../../support/sockets';
+import { describeWithPostgres } from '../../support/postgres';
 import { caughtUp, STORES } from '../../support/stores';
+import { recordSignals, twoNodesPerFile } from '../scale-out-helpers';
 import { accepted, createRoom, history, httpGet, joinAll, oneAppPerFile, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
 /*
@@ -163,5 +165,36 @@ describe.each(STORES)('hiding a person on %s', (store) => {
     await refused(app, fran, 'rooms.hidePerson', { userId: bob.userId }, 'ROOM.FORBIDDEN');
     await refused(app, alice, 'rooms.hidePerson', { userId: '' }, 'VALIDATION.FAILED');
     expect(await hiddenListOf(alice)).toEqual([]);
+  });
+});
+
+describeWithPostgres('hiding a person on two nodes (PostgreSQL, Redis)', () => {
+  const nodes = twoNodesPerFile();
+
+  it('every node stops delivering the hidden peer at once, also one that had already looked up who hides them', async () => {
+    const run = randomUUID().slice(0, 6);
+    const fran = await connect(nodes.A, `fran-${run}`, 'facilitator');
+    const bob = await connect(nodes.A, `bob-${run}`, 'participant');
+    const aliceOnB = await connect(nodes.B, `alice-${run}`, 'participant');
+    const carolOnB = await connect(nodes.B, `carol-${run}`, 'participant');
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, bob, aliceOnB, carolOnB);
+    const typing = recordSignals(aliceOnB);
+    // both nodes deliver bob's first message, and so look up who hides him: nobody yet
+    const earlier = await post(bob, roomId, 'bob before');
+    await waitInRoom(aliceOnB, roomId, 'MessagePosted', (e) => e.data.messageId === earlier.messageId);
+
+    // alice hides him from her phone, on node A; her socket on node B is the one that must stop hearing him
+    const aliceOnA = await connect(nodes.A, aliceOnB.userId, 'participant');
+    const { position } = await accepted<{ position: number }>(aliceOnA, 'rooms.hidePerson', { userId: bob.userId });
+    await aliceOnB.waitForEvent((e) => e.position === position && e.type === 'PersonHidden');
+    await post(bob, roomId, 'bob after');
+    expect(await bob.send('rooms.typing', { roomId, typing: true })).toEqual({ ok: true, data: { sent: true } });
+    const closing = await post(carolOnB, roomId, 'carol after');
+    await waitInRoom(aliceOnB, roomId, 'MessagePosted', (e) => e.data.messageId === closing.messageId);
+    await waitInRoom(carolOnB, roomId, 'MessagePosted', (e) => e.data.text === 'bob after');
+    await settle();
+    expect(roomEvents(aliceOnB, roomId, 'MessagePosted').map((e) => e.data.text)).toEqual(['bob before', 'carol after']);
+    expect(typing.typing).toEqual([]);
   });
 });
