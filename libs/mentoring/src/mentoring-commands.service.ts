@@ -4,7 +4,7 @@ import { CLOCK, commandAck, derivedId, handleCommand, type Clock, type CommandRe
 import { isOverseer, SYSTEM_ACTOR, type Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
-import { hiddenMentorsOf, pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
+import { hiddenMentorsOf, hides, pairRoomIdOf, RoomCommandsService } from '@haven/rooms';
 import { mentorProfileDecider, mentorProfileStreamName, type MentorProfileCommand } from './domain/mentor-profile';
 import { mentoringDecider } from './domain/mentoring.decider';
 import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
@@ -69,6 +69,9 @@ export class MentoringCommandsService {
   async accept(actor: Actor, requestId: string, commandId: string) {
     const request = await findRequest(this.storage.sql, requestId);
     if (!request) throw MentoringErrors.requestNotFound(requestId);
+    // a mentor who hides the participant was never offered the request (the delivery's rule, which the participant does
+    // not read, so the decider, which sees only the participant's stream, cannot know it)
+    if (await hides(this.storage.sql, actor.userId, request.participantId)) throw MentoringErrors.excluded(requestId);
     // one pairing per request, whoever accepts it: racing mentors name the same pairing, and the stream decides who got it
     const pairingId = derivedId(SYSTEM_ACTOR, requestId, 'pairing');
     await this.requireRoomForAnother(actor, pairingId);

@@ -7,7 +7,7 @@ export * from './read-models/moderation-log.projection';
 export * from './read-models/mute-deadlines.projection';
 export * from './delivery/room-delivery.policy';
 export { hiddenPeopleDeliveryPolicy } from './hidden-people/hidden-people.delivery';
-export { hiddenMentorsOf } from './hidden-people/hidden-people.projection';
+export { hiddenMentorsOf, hides } from './hidden-people/hidden-people.projection';
 export * from './room-commands.service';
 export * from './room-activity-limits';
 export * from './rooms.module';

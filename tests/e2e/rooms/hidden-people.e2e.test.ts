@@ -157,6 +157,33 @@ describe.each(STORES)('hiding a person on %s', (store) => {
     expect(await openIds(mo)).not.toContain(again.requestId);
   });
 
+  it("offers no mentor a request of a participant they hide, live, in their list or on catch-up, and the participant cannot tell", async () => {
+    const { alice, carol: maria, roomId } = await groupOfFour();
+    const sam = await connect(app, `sam-${randomUUID().slice(0, 6)}`, 'mentor');
+    await joinAll(roomId, sam);
+    await accepted(maria, 'rooms.hidePerson', { userId: alice.userId });
+    const before = maria.lastPosition();
+    const about = (requestId: string) => (e: { data: Record<string, unknown> }) => e.data.requestId === requestId;
+    const openIds = async (client: TestClient) => (await httpGet(app, client, '/mentoring/requests')).body.data.map((r: { requestId: string }) => r.requestId);
+
+    const { requestId } = await accepted<{ requestId: string }>(alice, 'mentoring.request', { topics: ['sleep'], language: 'en', availability: 'evenings' });
+    // what alice and the clinicians read names no one: maria's hiding is hers alone
+    expect((await alice.waitForEvent(about(requestId))).data.excludedMentors).toEqual([]);
+    await sam.waitForEvent(about(requestId));
+    await settle();
+    expect(maria.events.filter(about(requestId))).toEqual([]);
+    expect(await openIds(maria)).not.toContain(requestId);
+    expect(await openIds(sam)).toContain(requestId);
+    const back = await connect(app, maria.userId, 'mentor', { lastPosition: before });
+    expect(back.events.filter(about(requestId))).toEqual([]);
+    await refused(app, maria, 'mentoring.accept', { requestId }, 'MENTORING.EXCLUDED');
+    // sam takes it: maria, never offered it, is not told it was taken either
+    await accepted(sam, 'mentoring.accept', { requestId });
+    await alice.waitForEvent((e) => e.type === 'PairingStarted' && e.data.requestId === requestId);
+    await settle();
+    expect(maria.events.filter(about(requestId))).toEqual([]);
+  });
+
   it('refuses staff, strangers, oneself, and hiding by staff, storing nothing', async () => {
     const { run, fran, alice, bob } = await groupOfFour();
     expect((await refused(app, alice, 'rooms.hidePerson', { userId: fran.userId }, 'ROOM.CANNOT_HIDE_STAFF')).details).toEqual({ userId: fran.userId });

@@ -271,6 +271,28 @@ describe.each(STORES)('offline notices on %s', (store) => {
     expect(gateway.received).toHaveLength(2);
   });
 
+  it('does not tell a mentor who is away of a request by a participant they hide', async () => {
+    app = await startApp();
+    const fran = await connect(app, 'fran', 'facilitator');
+    const pat = await connect(app, 'pat', 'participant');
+    const [maria, tom] = [await connect(app, 'maria', 'mentor'), await connect(app, 'tom', 'mentor')];
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, pat, maria, tom);
+    for (const mentor of [maria, tom]) await accepted(mentor, 'mentoring.setLanguages', { languages: ['es'] });
+    await accepted(maria, 'rooms.hidePerson', { userId: 'pat' });
+    maria.close();
+    tom.close();
+    const { requestId } = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'es', availability: 'evenings' });
+    const { position } = (await readLog(app.data)).find((e) => e.type === 'MentorRequested' && e.data.requestId === requestId)!;
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to tom', () => gateway.received.length >= 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['tom', [{ requestId, conversation: 'mentor_request', through: position, attempt: 1 }]],
+    ]);
+  });
+
   it('does not tell a mentor who has as many pairs as MENTOR_MAX_ACTIVE_PAIRINGS allows: accepting would be refused', async () => {
     app = await startApp({ MENTOR_MAX_ACTIVE_PAIRINGS: '1' });
     const mona = await connect(app, 'mona', 'mentor');

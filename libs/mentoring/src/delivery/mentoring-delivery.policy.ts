@@ -5,6 +5,8 @@ import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domai
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
 import { awayMentors, awayOf, languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
+// the file, not the lib's index (which loads Nest)
+import { hiddenPeopleOf, hidersOf } from '@haven/rooms/hidden-people/hidden-people.projection';
 
 const asMentoring = (event: RecordedEvent) => event as unknown as MentoringEvent & RecordedEvent;
 
@@ -18,8 +20,8 @@ const NO_FAMILY = channels.role('family');
 /**
  * Who sees a mentoring event, live and on catch-up, from the one audience function of the mentoring domain. Every
  * audience is a user or role channel, which a socket joins when it connects, so nothing moves between channels. A
- * request, and what becomes of it, goes to the mentors who mentor in its language and are not away (read models say
- * who does not, and who is away).
+ * request, and what becomes of it, goes to the mentors who mentor in its language, are not away and do not hide its
+ * participant (read models say who does not, who is away, and who hides whom).
  */
 export const mentoringDeliveryPolicy: DeliveryPolicy = {
   owns: (event) => isMentoringStream(event.streamId) || isMentorProfileStream(event.streamId),
@@ -33,7 +35,10 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     }
     const event = asMentoring(recorded);
     const language = (await languagesOf(db, [event])).get(event);
-    const elsewhere = language === undefined ? [] : [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db))];
+    // a request is not offered to mentors who hide its participant (rooms.hidePerson); unlike excludedMentors, which the
+    // participant reads, this is decided here, so that nobody learns who hides them
+    const elsewhere =
+      language === undefined ? [] : [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db)), ...(await hidersOf(db, event.data.participantId))];
     const deliveries = mentoringAudience(event, elsewhere).map((part) => ({
       to: [...part.users.map(channels.user), ...part.roles.map(channels.role)],
       except: [...part.exceptUsers.map(channels.user), NO_FAMILY],
@@ -49,12 +54,13 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     // requests on catch-up too
     const mine = viewer.role === 'mentor' ? await languagesOfMentor(db, viewer.userId) : null;
     const away = viewer.role === 'mentor' && (await awayOf(db, viewer.userId)) !== null;
-    const requestLanguages = mine === null && !away ? new Map<MentoringEvent, string>() : await languagesOf(db, mentoring);
+    const hidden = viewer.role === 'mentor' ? new Set((await hiddenPeopleOf(db, viewer.userId)).map((person) => person.userId)) : new Set<string>();
+    const requestLanguages = mine === null && !away && hidden.size === 0 ? new Map<MentoringEvent, string>() : await languagesOf(db, mentoring);
     return events.flatMap((recorded) => {
       if (isMentorProfileStream(recorded.streamId)) return profileOwn(recorded) ? [recorded] : [];
       const event = asMentoring(recorded);
       const language = requestLanguages.get(event);
-      const elsewhere = language !== undefined && (away || !speaks(mine, language)) ? [viewer.userId] : [];
+      const elsewhere = language !== undefined && (away || !speaks(mine, language) || hidden.has(event.data.participantId)) ? [viewer.userId] : [];
       const part = audienceOf(viewer, event, elsewhere);
       return part ? [inForm(recorded, part.form)] : [];
     });

@@ -17,7 +17,7 @@ export const MentoringErrors = {
   /** another mentor accepted first */
   requestTaken: (requestId: string) => new DomainError('MENTORING.REQUEST_TAKEN', 'another mentor accepted this request', { requestId }),
   excluded: (requestId: string) =>
-    new DomainError('MENTORING.EXCLUDED', 'this participant asked for a different mentor than you', { requestId }),
+    new DomainError('MENTORING.EXCLUDED', 'this request is not open to you (a rematch moved it on, or one of you hides the other)', { requestId }),
   mentorAtCapacity: (max: number) =>
     new DomainError('MENTORING.MENTOR_AT_CAPACITY', `you already mentor ${max} people; end a pairing before taking another`, { max }),
   feedbackGiven: (pairingId: string) =>

@@ -167,8 +167,8 @@ export async function findRequest(db: SqlExecutor, requestId: string): Promise<M
 }
 
 /**
- * Open requests this mentor may take: not excluded from, not declined, in a language they mentor in; oldest first, so
- * nobody waits longest. None while they are away.
+ * Open requests this mentor may take: not excluded from, not declined, in a language they mentor in, not of someone they
+ * hide (rooms' hidden_people); oldest first, so nobody waits longest. None while they are away.
  */
 export async function openRequestsFor(db: SqlExecutor, mentorId: string, limit = 200): Promise<OpenMentorRequest[]> {
   if (await awayOf(db, mentorId)) return [];
@@ -176,6 +176,7 @@ export async function openRequestsFor(db: SqlExecutor, mentorId: string, limit =
   const rows = await db.query(
     `select * from mentor_requests r where status = 'open' and participant_id <> $1
        and not exists (select 1 from mentor_request_declines d where d.request_id = r.request_id and d.mentor_id = $1)
+       and not exists (select 1 from hidden_people h where h.user_id = $1 and h.hidden_user_id = r.participant_id)
      order by position`,
     [mentorId],
   );

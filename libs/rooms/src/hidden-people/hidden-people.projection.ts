@@ -43,6 +43,11 @@ export async function hiddenPeopleOf(db: SqlExecutor, userId: string): Promise<{
   return rows.map((r) => ({ userId: r.hidden_user_id, hiddenAt: r.hidden_at }));
 }
 
+/** Whether this reader hides this person now. */
+export async function hides(db: SqlExecutor, userId: string, hiddenUserId: string): Promise<boolean> {
+  return (await db.query(`select 1 from hidden_people where user_id = $1 and hidden_user_id = $2`, [userId, hiddenUserId])).length > 0;
+}
+
 /** Who hides this person now. */
 export async function hidersOf(db: SqlExecutor, hiddenUserId: string): Promise<string[]> {
   const rows = await db.query<{ user_id: string }>(`select user_id from hidden_people where hidden_user_id = $1`, [hiddenUserId]);
