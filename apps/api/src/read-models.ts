@@ -1,5 +1,6 @@
 import type { Projection } from '@haven/projections';
 import { familyLobbyProjection } from '@haven/family-sessions/read-models/family-lobby.projection';
+import { familyLobbyWordProjection } from '@haven/family-sessions/read-models/family-lobby-word.projection';
 import { familySessionsProjection } from '@haven/family-sessions/read-models/family-sessions.projection';
 import { mentoringProjection } from '@haven/mentoring/read-models/mentoring.projection';
 import { accessSuspensionsProjection } from '@haven/personal-data/access-suspensions.projection';
@@ -14,4 +15,4 @@ import { safetyPagesProjection } from '@haven/safety/safety-pages.projection';
  * Every read model of every context: the follower keeps them current, the rebuild CLI rebuilds them by name.
  * Imported file by file, not through the libs' indexes, so that jest and the bench load it without Nest.
  */
-export const allReadModels: Projection[] = [...roomReadModels, mentoringProjection, familySessionsProjection, familyLobbyProjection, safetyQueueProjection, safetyPagesProjection, onCallProjection, offlineNoticesProjection, accessSuspensionsProjection, personalDataReadsProjection];
+export const allReadModels: Projection[] = [...roomReadModels, mentoringProjection, familySessionsProjection, familyLobbyProjection, familyLobbyWordProjection, safetyQueueProjection, safetyPagesProjection, onCallProjection, offlineNoticesProjection, accessSuspensionsProjection, personalDataReadsProjection];

@@ -12,6 +12,7 @@ import { FamilyErrors } from './domain/family-session.errors';
 import { familySessionStreamName } from './domain/family-session.events';
 import { inviteExpiry } from './domain/family-session.state';
 import { findFamilySession, inviteByCodeHash, type FamilySessionRow } from './read-models/family-sessions.projection';
+import { lobbyWordOf } from './read-models/family-lobby-word.projection';
 
 /** a guest's token outlives the session's end by this much, so a session that runs over does not drop them */
 const GUEST_TOKEN_GRACE_MS = 3_600_000;
@@ -92,7 +93,9 @@ export class FamilySessionsService {
     });
     const expiresAt = new Date(Date.parse(session.endsAt) + GUEST_TOKEN_GRACE_MS);
     const token = (await mintFamilyGuestToken(this.verifier, { guestId, familySessionId: session.sessionId, expiresAt }))!;
-    return { token, guestId, sessionId: session.sessionId, title: session.title, startsAt: session.startsAt, endsAt: session.endsAt, expiresAt: expiresAt.toISOString() };
+    // the latest word to the lobby, said before this guest came ("ten minutes late"); opened on the way out
+    const lobbyWord = await lobbyWordOf(this.storage.sql, session.sessionId);
+    return { token, guestId, sessionId: session.sessionId, title: session.title, startsAt: session.startsAt, endsAt: session.endsAt, expiresAt: expiresAt.toISOString(), lobbyWord };
   }
 
   async admit(actor: Actor, sessionId: string, guestId: string, commandId: string) {

@@ -49,5 +49,5 @@ export async function guestOfSession(app: AppProcess, inviter: TestClient, sessi
   expect(redeemed.status).toBe(200);
   const { token, guestId } = redeemed.body.data as { token: string; guestId: string };
   const guest = await connect(app, guestId, 'family', { token });
-  return { guest, guestId, invite };
+  return { guest, guestId, invite, redeemed: redeemed.body.data };
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { AppProcess } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
 import { connect, settle } from '../../support/sockets';
 import { headPosition, STORES } from '../../support/stores';
-import { accepted, oneAppPerFile, refused, waitInRoom } from '../rooms/rooms-helpers';
+import { accepted, httpGet, httpPost, oneAppPerFile, refused, waitInRoom } from '../rooms/rooms-helpers';
 import { guestOfSession, scheduledFor, someone } from './family-helpers';
 
 /*
@@ -60,5 +61,31 @@ describe.each(STORES)('telling the family members waiting on %s', (store) => {
     const dadBack = await connect(app, dadId, 'family', { token: (dad.socket.auth as { token: string }).token, lastPosition: before });
     await settle();
     expect(dadBack.events.filter((e) => e.type === 'FamilyLobbyNoticeSent')).toEqual([]);
+  });
+
+  it('a family member who arrives after the word reads the latest one on redeeming and in their session, until it ends', async () => {
+    const { kim, pat, sessionId } = await scheduledFor(app);
+    const { redeemed: first } = await guestOfSession(app, pat, sessionId, 'Mom');
+    expect(first.lobbyWord).toBeNull();
+    await accepted(kim, 'family.tellLobby', { sessionId, text: 'We start at ten past.' });
+    await accepted(kim, 'family.tellLobby', { sessionId, text: 'Running ten minutes late.' });
+
+    const { guest: aunt, redeemed } = await guestOfSession(app, pat, sessionId, 'Aunt');
+    expect(redeemed.lobbyWord).toEqual({ text: 'Running ten minutes late.', sentAt: expect.any(String) });
+    const own = await httpGet(app, aunt, '/family-sessions');
+    expect(own.body.data).toEqual([expect.objectContaining({ sessionId, lobbyWord: redeemed.lobbyWord })]);
+    expect((await httpGet(app, kim, `/family-sessions/${sessionId}`)).body.data.lobbyWord).toEqual(redeemed.lobbyWord);
+    // the word was never said to her: it is a sign on the door, not an event of hers
+    await settle();
+    expect(aunt.events.filter((e) => e.type === 'FamilyLobbyNoticeSent')).toEqual([]);
+
+    // the participant's words: erased with them, the sign stays up empty
+    const ada = await connect(app, someone('ada'), 'admin');
+    expect((await httpPost(app, ada, `/people/${encodeURIComponent(pat.userId)}/erasure`, { commandId: randomUUID() })).status).toBe(200);
+    expect((await httpGet(app, aunt, '/family-sessions')).body.data[0].lobbyWord).toEqual({ text: null, sentAt: redeemed.lobbyWord.sentAt });
+
+    await accepted(kim, 'family.end', { sessionId });
+    await aunt.waitForEvent((e) => e.type === 'FamilySessionEnded');
+    expect((await httpGet(app, aunt, '/family-sessions')).body.data[0].lobbyWord).toBeNull();
   });
 });

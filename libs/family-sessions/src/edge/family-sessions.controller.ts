@@ -8,6 +8,7 @@ import { RecordsRead } from '@haven/personal-data/records-read.interceptor';
 import { FamilyErrors } from '../domain/family-session.errors';
 import { FamilySessionsService } from '../family-sessions.service';
 import { familySessionsOf, findFamilySession, guestsOf, invitesOf } from '../read-models/family-sessions.projection';
+import { lobbyWordOf } from '../read-models/family-lobby-word.projection';
 import { RedeemFamilyInviteRequest } from './family-sessions.requests';
 
 
@@ -35,13 +36,13 @@ export class FamilySessionsController {
   constructor(@Inject(STORAGE) private readonly storage: Storage) {}
 
   @Get()
-  @ApiOperation({ summary: 'Participants and hosts: their sessions. Clinicians and admins: every session not ended. Family guests: their own session.' })
+  @ApiOperation({ summary: "Participants and hosts: their sessions. Clinicians and admins: every session not ended. Family guests: their own session, with the latest word to its lobby (lobbyWord)." })
   @RecordsRead('family-sessions', (sessions: { participantId?: string }[]) => sessions.map((session) => session.participantId))
   async list(@CurrentActor() actor: Actor) {
     const db = this.storage.sql;
     if (actor.role === 'family') {
       const own = await findFamilySession(db, actor.familySessionId!);
-      return { ok: true, data: own ? [publicSummary(own)] : [] };
+      return { ok: true, data: own ? [{ ...publicSummary(own), lobbyWord: await lobbyWordOf(db, own.sessionId) }] : [] };
     }
     return { ok: true, data: await familySessionsOf(db, isOverseer(actor.role) ? null : actor.userId) };
   }
@@ -57,7 +58,7 @@ export class FamilySessionsController {
     const session = await findFamilySession(db, sessionId);
     const inIt = session && actor.role !== 'family' && (isOverseer(actor.role) || actor.userId === session.participantId || actor.userId === session.hostId);
     if (!session || !inIt) throw FamilyErrors.notFound();
-    return { ok: true, data: { ...session, invites: await invitesOf(db, sessionId), guests: await guestsOf(db, sessionId) } };
+    return { ok: true, data: { ...session, invites: await invitesOf(db, sessionId), guests: await guestsOf(db, sessionId), lobbyWord: await lobbyWordOf(db, sessionId) } };
   }
 }
 
