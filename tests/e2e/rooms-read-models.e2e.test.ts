@@ -11,7 +11,7 @@ import { caughtUp, headPosition, STORES } from '../support/stores';
 import { advanceClock } from '../support/test-clock';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off', 'hidden_people'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off', 'hidden_people', 'room_agreements', 'room_agreement_acceptances'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -216,6 +216,15 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
       const set = await client.send('rooms.setAwayNotices', { commandId: randomUUID(), roomId, on });
       if (!set.ok) throw new Error(JSON.stringify(set));
     }
+    // fran sets an agreement and changes it; bob accepts the second (alice is removed below)
+    for (const [client, message, payload] of [
+      [fran, 'rooms.setAgreement', { text: 'What is said here stays here.' }],
+      [fran, 'rooms.setAgreement', { text: 'What is said here stays here. Phones away.' }],
+      [bob, 'rooms.acceptAgreement', { version: 2 }],
+    ] as const) {
+      const set = await client.send(message, { commandId: randomUUID(), roomId, ...payload });
+      if (!set.ok) throw new Error(JSON.stringify(set));
+    }
     // alice hides bob; bob hides alice and unhides her again (no row left for him)
     for (const [client, message, userId] of [[alice, 'rooms.hidePerson', 'bob'], [bob, 'rooms.hidePerson', 'alice'], [bob, 'rooms.unhidePerson', 'alice']] as const) {
       const hidden = await client.send(message, { commandId: randomUUID(), userId });
@@ -235,6 +244,8 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     expect(live.room_read_marks).toHaveLength(1);
     expect(live.room_away_notices_off).toHaveLength(1);
     expect(live.room_away_notices_off[0]).toContain('bob');
+    expect(live.room_agreements).toEqual([expect.stringContaining('"version":2')]);
+    expect(live.room_agreement_acceptances).toEqual([expect.stringContaining('"user_id":"bob"')]);
     expect(live.hidden_people).toHaveLength(1);
     expect(live.hidden_people[0]).toContain('"user_id":"alice","hidden_user_id":"bob"');
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {

@@ -52,6 +52,8 @@ const DOCUMENTED_FIELDS: Record<string, string[]> = {
   RoomArchived: ['by', 'archivedAt'],
   FacilitatorAppointed: ['userId', 'by', 'appointedAt'],
   FacilitatorRemoved: ['userId', 'by', 'removedAt'],
+  AgreementSet: ['text', 'version', 'by', 'setAt'],
+  AgreementAccepted: ['userId', 'version', 'acceptedAt'],
   MemberInvited: ['userId', 'by', 'invitedAt'],
   MemberJoined: ['userId', 'role', 'joinedAt'],
   MemberLeft: ['userId', 'leftAt'],
@@ -102,6 +104,8 @@ const AUDIENCE: Record<string, 'members' | 'moderators' | 'moderators, members g
   ReadMarked: 'members', // unless private: see below
   ReadReceiptPrivacySet: 'only the user named',
   AwayNoticesSet: 'only the user named',
+  AgreementSet: 'members',
+  AgreementAccepted: 'moderators',
   MemberInvited: 'moderators',
   MemberMuted: 'moderators',
   MemberUnmuted: 'moderators',
@@ -488,6 +492,9 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
     await accepted(gina, 'safety.acknowledge', { alertId: bobHeld.alertId });
     await accepted(gina, 'safety.resolve', { alertId: bobHeld.alertId, outcome: 'followed_up_privately', note: 'bob has a plan with his therapist' });
 
+    // the group's agreement, last (from here members would have to accept it to post); jo accepts it
+    await accepted(fran, 'rooms.setAgreement', { roomId, text: 'What is said here stays here.' });
+    await accepted(jo, 'rooms.acceptAgreement', { roomId, version: 1 });
     await accepted(fran, 'rooms.archive', { roomId });
     await settle(500);
     // the rooms' and alerts' events; the records of staff reads (reads-<id>) go to nobody, so none is expected anywhere

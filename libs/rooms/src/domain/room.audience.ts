@@ -37,6 +37,7 @@ export type RoomAudience = {
  *   there, room-delivery.policy.ts).
  * - Pins: members (who pinned is no secret); an unpinning by a redaction reaches members, like the redaction, without
  *   its moderator.
+ * - A group agreement: members (what they are asked to accept); who accepted it: moderators + that member.
  * - Invites: moderators + invitee. Read receipts: members, or only the reader when private; the privacy setting
  *   itself only to that user.
  */
@@ -66,6 +67,7 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'RoomLocked':
     case 'RoomUnlocked':
     case 'MessagePinned':
+    case 'AgreementSet':
       return members;
     case 'MessageUnpinned':
       // unpinned by a redaction: members learn it is gone, not which moderator redacted it (as MessageRedacted)
@@ -87,6 +89,7 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'MemberWarned':
     case 'MemberUnbanned':
     case 'MemberInvited':
+    case 'AgreementAccepted':
       return moderatorsAnd(event.data.userId);
     case 'MessageReported':
     case 'ReportResolved': {

@@ -50,6 +50,13 @@ export type ArchiveRoom = RoomCommandOf<'ArchiveRoom', Record<never, never>>;
 export type AppointFacilitator = RoomCommandOf<'AppointFacilitator', { userId: string }>;
 export type RemoveFacilitator = RoomCommandOf<'RemoveFacilitator', { userId: string }>;
 
+/**
+ * A group's agreement ("what is said here stays here"): while a room has one, a member who is not its facilitator or
+ * staff takes part (posts, edits, reacts) only once they have accepted its current version. `text: null` removes it.
+ */
+export type SetAgreement = RoomCommandOf<'SetAgreement', { text: string | null }>;
+export type AcceptAgreement = RoomCommandOf<'AcceptAgreement', { version: number }>;
+
 export type InviteToRoom = RoomCommandOf<'InviteToRoom', { userId: string }>;
 export type JoinRoom = RoomCommandOf<'JoinRoom', Record<never, never>>;
 export type LeaveRoom = RoomCommandOf<'LeaveRoom', Record<never, never>>;
@@ -138,6 +145,7 @@ export type RoomModerationCommand =
   | LockRoom
   | UnlockRoom;
 export type RoomPinCommand = PinMessage | UnpinMessage;
+export type RoomAgreementCommand = SetAgreement | AcceptAgreement;
 export type RoomReportCommand = ReportMessage | ResolveReport;
 /** Commands only the system actor sends when a deadline comes. */
 export type RoomDeadlineCommand = ExpireMute;
@@ -152,6 +160,7 @@ export type RoomCommand =
   | RoomMessageCommand
   | RoomModerationCommand
   | RoomPinCommand
+  | RoomAgreementCommand
   | RoomReportCommand
   | RoomDeadlineCommand
   | RoomPairCommand

@@ -9,6 +9,7 @@ import { decideRoomReports } from './room-reports.decide';
 import { decideRoomFamilySession } from './room-family-session.decide';
 import { decideRoomPair } from './room-pair.decide';
 import { decideRoomPins } from './room-pins.decide';
+import { decideRoomAgreement } from './room-agreement.decide';
 import { decideReleaseHeldMessage } from './room-safety.decide';
 import { decideRoomSettings } from './room-settings.decide';
 
@@ -56,6 +57,9 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
       case 'PinMessage':
       case 'UnpinMessage':
         return decideRoomPins(command, state);
+      case 'SetAgreement':
+      case 'AcceptAgreement':
+        return decideRoomAgreement(command, state);
       case 'ReportMessage':
       case 'ResolveReport':
         return decideRoomReports(command, state);

@@ -36,6 +36,10 @@ export const RoomErrorCode = {
   InvalidReaction: 'ROOM.INVALID_REACTION',
   InvalidName: 'ROOM.INVALID_NAME',
   InvalidTopic: 'ROOM.INVALID_TOPIC',
+  InvalidAgreement: 'ROOM.INVALID_AGREEMENT',
+  NoAgreement: 'ROOM.NO_AGREEMENT',
+  AgreementChanged: 'ROOM.AGREEMENT_CHANGED',
+  AgreementNotAccepted: 'ROOM.AGREEMENT_NOT_ACCEPTED',
   InvalidKind: 'ROOM.INVALID_KIND',
   InvalidCapacity: 'ROOM.INVALID_CAPACITY',
   InvalidJoinRule: 'ROOM.INVALID_JOIN_RULE',
@@ -114,6 +118,12 @@ export const RoomErrors = {
   invalidReaction: (max: number) => error(RoomErrorCode.InvalidReaction, `a reaction is 1 to ${max} characters`, { max }),
   invalidName: (max: number) => error(RoomErrorCode.InvalidName, `a room name is 1 to ${max} characters`, { max }),
   invalidTopic: (max: number) => error(RoomErrorCode.InvalidTopic, `a topic holds at most ${max} characters`, { max }),
+  invalidAgreement: (max: number) => error(RoomErrorCode.InvalidAgreement, `a group agreement is 1 to ${max} characters`, { max }),
+  noAgreement: () => error(RoomErrorCode.NoAgreement, 'this room has no group agreement'),
+  agreementChanged: (version: number) =>
+    error(RoomErrorCode.AgreementChanged, 'the group agreement changed since you read it; read the new one', { version }),
+  agreementNotAccepted: (version: number) =>
+    error(RoomErrorCode.AgreementNotAccepted, "read and accept the group's agreement before you take part (rooms.acceptAgreement)", { version }),
   invalidKind: (allowed: readonly string[]) => error(RoomErrorCode.InvalidKind, 'unknown room kind', { allowed }),
   invalidCapacity: (min: number, max: number) =>
     error(RoomErrorCode.InvalidCapacity, `capacity is a whole number from ${min} to ${max}`, { min, max }),

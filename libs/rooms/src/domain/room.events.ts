@@ -53,6 +53,10 @@ export type RoomArchived = DomainEvent<'RoomArchived', { by: string; archivedAt:
 export type FacilitatorAppointed = DomainEvent<'FacilitatorAppointed', { userId: string; by: string; appointedAt: string }>;
 export type FacilitatorRemoved = DomainEvent<'FacilitatorRemoved', { userId: string; by: string; removedAt: string }>;
 
+/** `version` counts every change of the room's agreement (a removal too); `text: null`: removed. */
+export type AgreementSet = DomainEvent<'AgreementSet', { text: string | null; version: number; by: string; setAt: string }>;
+export type AgreementAccepted = DomainEvent<'AgreementAccepted', { userId: string; version: number; acceptedAt: string }>;
+
 export type MemberInvited = DomainEvent<'MemberInvited', { userId: string; by: string; invitedAt: string }>;
 /** `role` is the member's global role when joining; later moderation checks read it. */
 export type MemberJoined = DomainEvent<'MemberJoined', { userId: string; role: Role; joinedAt: string }>;
@@ -146,6 +150,8 @@ export type RoomEvent =
   | RoomArchived
   | FacilitatorAppointed
   | FacilitatorRemoved
+  | AgreementSet
+  | AgreementAccepted
   | MemberInvited
   | MemberJoined
   | MemberLeft

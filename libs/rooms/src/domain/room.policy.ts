@@ -117,6 +117,7 @@ export function speechRestriction(
   if (mute) return RoomErrors.muted(mute.mutedUntil, mute.reason);
   const exempt = isExemptFromRoomLimits(room, userId, role);
   if (room.locked && !exempt) return RoomErrors.locked();
+  if (room.agreement && !exempt && room.agreementAccepted[userId] !== room.agreement.version) return RoomErrors.agreementNotAccepted(room.agreement.version);
   const lastPostAt = room.lastPostAt[userId];
   if (options.slowMode && room.slowModeSeconds > 0 && !exempt && lastPostAt) {
     const retryAfterMs = toMs(lastPostAt) + room.slowModeSeconds * 1000 - toMs(now);

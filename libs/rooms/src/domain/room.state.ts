@@ -56,6 +56,11 @@ export interface Room {
   privateReceipts: Record<string, true>;
   /** members who turned away notices off for this room; kept across leave/rejoin, as receipts are */
   awayNoticesOff: Record<string, true>;
+  /** the group agreement now, or null; `agreementVersion` counts its changes (removals too) */
+  agreement: { text: string; version: number } | null;
+  agreementVersion: number;
+  /** the version each person last accepted; kept across leave/rejoin (they read it) */
+  agreementAccepted: Record<string, number>;
   /**
    * Persistent maps: they grow with the room's history, and a copied object per event made a fold quadratic
    * (1.6 s for 3,000 messages). set() shares structure with the previous state, so evolve stays pure.
@@ -103,6 +108,9 @@ const newRoom = (settings: RoomSettings): Room => ({
   lastPostAt: {},
   privateReceipts: {},
   awayNoticesOff: {},
+  agreement: null,
+  agreementVersion: 0,
+  agreementAccepted: {},
   messages: PersistentMap(),
   reports: PersistentMap(),
   pins: [],
@@ -230,6 +238,12 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
         ...room,
         awayNoticesOff: event.data.on ? without(room.awayNoticesOff, event.data.userId) : { ...room.awayNoticesOff, [event.data.userId]: true },
       };
+    case 'AgreementSet': {
+      const { text, version } = event.data;
+      return { ...room, agreement: text === null ? null : { text, version }, agreementVersion: version };
+    }
+    case 'AgreementAccepted':
+      return { ...room, agreementAccepted: { ...room.agreementAccepted, [event.data.userId]: event.data.version } };
     case 'MemberMuted':
       return {
         ...room,

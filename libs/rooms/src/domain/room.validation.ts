@@ -5,6 +5,7 @@ import { RoomErrors } from './room.errors';
 export const RoomLimits = {
   nameMax: 100,
   topicMax: 500,
+  agreementMax: 2000,
   capacityMin: 2,
   capacityMax: 500,
   textMax: 4000,
@@ -67,6 +68,12 @@ export function validName(name: string): string {
 export function validTopic(topic: string): string {
   const trimmed = (topic ?? '').trim();
   if (charCount(trimmed) > RoomLimits.topicMax) throw RoomErrors.invalidTopic(RoomLimits.topicMax);
+  return trimmed;
+}
+
+export function validAgreement(text: string): string {
+  const trimmed = (text ?? '').trim();
+  if (trimmed.length === 0 || charCount(trimmed) > RoomLimits.agreementMax) throw RoomErrors.invalidAgreement(RoomLimits.agreementMax);
   return trimmed;
 }
 

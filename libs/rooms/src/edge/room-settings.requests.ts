@@ -35,3 +35,15 @@ export class RoomOnlyRequest extends RoomCommandRequest {}
 export class TargetUserRequest extends RoomCommandRequest {
   @ApiProperty() @IsString() @Length(1, 200) userId!: string;
 }
+
+export class SetAgreementRequest extends RoomCommandRequest {
+  @ApiPropertyOptional({ description: "the group's agreement, 1 to 2000 characters; left out (or null): the room has none from now on" })
+  @IsOptional()
+  @IsString()
+  @CharLength(1, 2000)
+  text?: string | null;
+}
+
+export class AcceptAgreementRequest extends RoomCommandRequest {
+  @ApiProperty({ description: 'the version read (GET /rooms/:roomId/agreement, or the AgreementSet event)', minimum: 1 }) @IsInt() @Min(1) version!: number;
+}

@@ -9,6 +9,7 @@ import { findableByAnyone, findRoom, listRooms } from '../read-models/room-direc
 import { membershipOf, periodsOfActor, periodsOfUser, roomRoster } from '../read-models/room-membership.projection';
 import { messageHistory } from '../read-models/room-messages.projection';
 import { roomPins } from '../read-models/room-pins.projection';
+import { agreementOf } from '../read-models/room-agreements.projection';
 import { moderationLog, type ModerationLogEntry } from '../read-models/moderation-log.projection';
 import { reportSubjects, roomReports } from '../read-models/room-reports.projection';
 import { ReportsQuery } from './reports.query';
@@ -96,6 +97,15 @@ export class RoomsController {
   async pins(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
     const membership = await this.requireMember(actor, roomId);
     return { ok: true, data: await roomPins(this.storage.sql, roomId, membership.moderator) };
+  }
+
+  @Get(':roomId/agreement')
+  @ApiOperation({
+    summary: "The group's agreement now (members): { text, version, setAt, accepted } (whether you accepted this version), or null. Until a member accepts it, they cannot post, edit or react there",
+  })
+  async agreement(@CurrentActor() actor: Actor, @Param('roomId', ParseUUIDPipe) roomId: string) {
+    await this.requireMember(actor, roomId);
+    return { ok: true, data: await agreementOf(this.storage.sql, roomId, actor.userId) };
   }
 
   @Get(':roomId/reports')

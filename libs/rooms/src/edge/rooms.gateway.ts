@@ -5,7 +5,7 @@ import type { Actor } from '@haven/domain';
 import { WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
-import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest } from './room-settings.requests';
+import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest, SetAgreementRequest, AcceptAgreementRequest } from './room-settings.requests';
 import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, AwayNoticesRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
 import { RoomSignalsService } from '../room-signals.service';
 import { RoomActivityLimits, type RoomActivity } from '../room-activity-limits';
@@ -72,6 +72,16 @@ export class RoomsGateway {
   @SubscribeMessage('rooms.archive')
   archive(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: RoomOnlyRequest) {
     return ok(this.rooms.execute('ArchiveRoom', data, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.setAgreement')
+  setAgreement(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, text }: SetAgreementRequest) {
+    return ok(this.rooms.execute('SetAgreement', { roomId, text: text ?? null }, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.acceptAgreement')
+  acceptAgreement(@ConnectedSocket() s: Socket, @MessageBody() { commandId, ...data }: AcceptAgreementRequest) {
+    return ok(this.rooms.execute('AcceptAgreement', data, actorOf(s), commandId));
   }
 
   @SubscribeMessage('rooms.appointFacilitator')

@@ -4,6 +4,7 @@ import { findRoom } from './room-directory.projection';
 import { periodsOfActor, periodsOfUser } from './room-membership.projection';
 import { unreadIn } from './room-messages.projection';
 import { openReportCount } from './room-reports.projection';
+import { agreementOf } from './room-agreements.projection';
 import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
 import { GROUP_KINDS } from '../hidden-people/hidden-speakers';
 
@@ -28,6 +29,8 @@ export interface MyRoom {
   openReports: number | null;
   /** whether the reader is told of its messages while away (rooms.setAwayNotices): true unless they turned it off */
   awayNotices: boolean;
+  /** the group's agreement, its version and whether the reader accepted it (GET /rooms/:roomId/agreement has its words); null: none */
+  agreement: { version: number; accepted: boolean } | null;
 }
 
 /**
@@ -67,8 +70,14 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
       newestMessage: newest,
       openReports: current.moderator ? await openReportCount(db, current.roomId, actor.userId) : null,
       awayNotices: !noticesOff.has(current.roomId),
+      agreement: await agreementStanding(db, current.roomId, actor.userId),
     });
   }
   const activity = (room: MyRoom) => room.newestMessage?.position ?? room.since;
   return rooms.sort((a, b) => activity(b) - activity(a));
+}
+
+async function agreementStanding(db: SqlExecutor, roomId: string, userId: string): Promise<MyRoom['agreement']> {
+  const agreement = await agreementOf(db, roomId, userId);
+  return agreement && { version: agreement.version, accepted: agreement.accepted };
 }

@@ -8,6 +8,7 @@ import { roomAwayNoticesProjection } from './room-away-notices.projection';
 import { roomPinsProjection } from './room-pins.projection';
 import { roomReadMarksProjection } from './room-read-marks.projection';
 import { hiddenPeopleProjection } from '../hidden-people/hidden-people.projection';
+import { roomAgreementsProjection } from './room-agreements.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
 export const roomReadModels = [
@@ -21,4 +22,5 @@ export const roomReadModels = [
   roomPinsProjection,
   roomAwayNoticesProjection,
   hiddenPeopleProjection,
+  roomAgreementsProjection,
 ];
