@@ -4,7 +4,7 @@ import { connect, settle, type TestClient } from '../../support/sockets';
 import { describeWithPostgres } from '../../support/postgres';
 import { caughtUp, STORES } from '../../support/stores';
 import { recordSignals, twoNodesPerFile } from '../scale-out-helpers';
-import { accepted, createRoom, history, httpGet, joinAll, oneAppPerFile, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
+import { accepted, createRoom, freshGroup, history, httpGet, joinAll, oneAppPerFile, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
 /*
  * Hiding a person (rooms.hidePerson): a participant or mentor stops reading a peer in group rooms, live, on catch-up,
@@ -17,17 +17,8 @@ describe.each(STORES)('hiding a person on %s', (store) => {
   let app: AppProcess;
   oneAppPerFile(store, (started) => (app = started));
 
-  /** fran's group with alice, bob and carol in it; ids fresh per test (one app for the file) */
-  async function groupOfFour() {
-    const run = randomUUID().slice(0, 6);
-    const fran = await connect(app, `fran-${run}`, 'facilitator');
-    const alice = await connect(app, `alice-${run}`, 'participant');
-    const bob = await connect(app, `bob-${run}`, 'participant');
-    const carol = await connect(app, `carol-${run}`, 'mentor');
-    const roomId = await createRoom(fran);
-    await joinAll(roomId, alice, bob, carol);
-    return { run, fran, alice, bob, carol, roomId };
-  }
+  /** fran's group with alice, bob and carol (a mentor) in it; ids fresh per test (one app for the file) */
+  const groupOfFour = () => freshGroup(app, { alice: 'participant', bob: 'participant', carol: 'mentor' });
   const typingOf = (client: TestClient): TypingSignal[] => {
     const signals: TypingSignal[] = [];
     client.socket.on('typing', (signal: TypingSignal) => signals.push(signal));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppProcess } from '../../support/app-process';
 import { connect, settle, type TestClient } from '../../support/sockets';
 import { caughtUp, STORES } from '../../support/stores';
-import { accepted, createRoom, httpGet, joinAll, oneAppPerFile, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
+import { accepted, freshGroup, httpGet, oneAppPerFile, post, refused, roomEvents, waitInRoom } from './rooms-helpers';
 
 /*
  * A group's agreement (docs/PROTOCOL.md, "Group agreement"): a room's moderators set it; members read it, and take part
@@ -17,15 +17,7 @@ describe.each(STORES)("a group's agreement on %s", (store) => {
   let app: AppProcess;
   oneAppPerFile(store, (started) => (app = started));
 
-  async function groupOfThree() {
-    const run = randomUUID().slice(0, 6);
-    const fran = await connect(app, `fran-${run}`, 'facilitator');
-    const alice = await connect(app, `alice-${run}`, 'participant');
-    const bob = await connect(app, `bob-${run}`, 'participant');
-    const roomId = await createRoom(fran);
-    await joinAll(roomId, alice, bob);
-    return { fran, alice, bob, roomId };
-  }
+  const groupOfThree = () => freshGroup(app, { alice: 'participant', bob: 'participant' });
   const agreementFor = async (client: TestClient, roomId: string) => {
     const answer = await httpGet(app, client, `/rooms/${roomId}/agreement`);
     expect(answer.status).toBe(200);

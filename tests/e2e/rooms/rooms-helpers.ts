@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData, type StoreKind } from '../../support/app-process';
 import { closeAllClients, connect, tokenFor, type Ack, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
+import type { Role } from '@haven/domain';
 
 /**
  * Small helpers for the rooms e2e suites (tests/e2e/rooms). They only wrap tests/support: every call still goes
@@ -79,6 +80,23 @@ export async function roomWithAliceAndBob(app: AppProcess) {
   const roomId = await createRoom(fran);
   await joinAll(roomId, alice, bob);
   return { fran, alice, bob, roomId };
+}
+
+/**
+ * fran's fresh room with these people in it, named as the keys say, each user id with a fresh suffix (`run`), for
+ * files that share one app between tests.
+ */
+export async function freshGroup<Name extends string>(
+  app: AppProcess,
+  members: Record<Name, Role>,
+): Promise<{ fran: TestClient; roomId: string; run: string } & Record<Name, TestClient>> {
+  const run = randomUUID().slice(0, 6);
+  const fran = await connect(app, `fran-${run}`, 'facilitator');
+  const roomId = await createRoom(fran);
+  const clients = {} as Record<Name, TestClient>;
+  for (const [name, role] of Object.entries(members) as [Name, Role][]) clients[name] = await connect(app, `${name}-${run}`, role);
+  await joinAll(roomId, ...Object.values<TestClient>(clients));
+  return { fran, roomId, run, ...clients };
 }
 
 export async function joinAll(roomId: string, ...clients: TestClient[]): Promise<void> {
