@@ -72,6 +72,13 @@ describe.each(STORES)("a group's agreement on %s", (store) => {
     await waitInRoom(bob, roomId, 'AgreementSet', (e) => e.data.text === null);
     await post(bob, roomId, 'back to it');
     expect(await agreementFor(bob, roomId)).toBeNull();
+    // each change is in the room's moderation log
+    const log = (await httpGet(app, fran, `/rooms/${roomId}/moderation-log`)).body.data.filter((entry: { action: string }) => entry.action === 'AgreementSet');
+    expect(log.map((entry: { actorId: string; detail: string }) => [entry.actorId, entry.detail])).toEqual([
+      [fran.userId, 'version 1'],
+      [fran.userId, 'version 2'],
+      [fran.userId, 'removed'],
+    ]);
   });
 
   it('refuses members setting it, blank or long words, accepting where there is none, and outsiders reading it; nothing stored', async () => {

@@ -6,7 +6,7 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
 /** moderation_log: who did what to whom, when and why, per room (one row per moderation event). */
 export const moderationLogProjection: Projection = {
   name: 'moderation_log',
-  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberWarned', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned'] satisfies RoomEventType[],
+  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberWarned', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned', 'AgreementSet'] satisfies RoomEventType[],
   tables: ['moderation_log'],
   async migrate(db) {
     await db.execute(`create table if not exists moderation_log (
@@ -74,6 +74,9 @@ function logEntryOf(event: RoomEvent): LogEntry | null {
     case 'MessageUnpinned':
       // a deletion or a redaction unpins as it goes: the MessageRedacted has its own entry, and a deletion is no moderation
       return event.data.cause === 'unpinned' ? { actor: event.data.by, at: event.data.unpinnedAt, messageId: event.data.messageId } : null;
+    case 'AgreementSet':
+      // who changed what members are asked to accept, and when (the words are in the event and in room_agreements)
+      return { actor: event.data.by, at: event.data.setAt, detail: event.data.text === null ? 'removed' : `version ${event.data.version}` };
     default:
       return null;
   }
