@@ -1,10 +1,11 @@
 import type { Role } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
+import { ROOM_KINDS } from '../domain/room.commands';
 import { isHiddenPeopleStream, type HiddenPeopleEvent } from './hidden-people.events';
 
-/** the room kinds hiding covers: a mentor pair and a family session are not groups */
-export const GROUP_KINDS_SQL = `('peer_support', 'group_therapy', 'workshop')`;
+/** the room kinds hiding covers, in SQL: the groups (the kinds CreateRoom makes); a mentor pair or a family session is none */
+export const GROUP_KINDS_SQL = `(${ROOM_KINDS.map((kind) => `'${kind}'`).join(', ')})`;
 
 /**
  * hidden_people: who hides whom now (rooms.hidePerson), one row each. Delivery reads it by the hidden person (whom to

@@ -1,8 +1,10 @@
 import type { SqlExecutor } from '@haven/event-store';
+import { ROOM_KINDS } from '../domain/room.commands';
 import type { RoomEvent } from '../domain/room.events';
 import { hidersOf } from './hidden-people.projection';
 
-export const GROUP_KINDS: ReadonlySet<string> = new Set(['peer_support', 'group_therapy', 'workshop']);
+/** the room kinds hiding covers: the groups (the kinds CreateRoom makes); a mentor pair or a family session is none */
+export const GROUP_KINDS: ReadonlySet<string> = new Set(ROOM_KINDS);
 
 /** Of a room event, the person whose words or signs it carries, whom hiding concerns; null for the rest of the room. */
 export function speakerOf(event: RoomEvent): string | null {
