@@ -5,6 +5,8 @@ import type { Actor } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { channels } from '@haven/realtime';
 import { RoomErrors } from './domain/room.errors';
+import { isStaff } from './domain/room.policy';
+import { agreementOf } from './read-models/room-agreements.projection';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { membershipOf } from './read-models/room-membership.projection';
 import { findRoom } from './read-models/room-directory.projection';
@@ -40,6 +42,11 @@ export class RoomSignalsService {
     if (room?.archived) throw RoomErrors.archived(roomId);
     // a locked room is read-only for members: no typing either (moderators may still speak)
     if (room?.locked && !membership.moderator) throw RoomErrors.locked();
+    // nor before the member accepted the group's agreement, as for a post (its facilitators and staff need not)
+    if (!membership.moderator && !isStaff(actor.role)) {
+      const agreement = await agreementOf(this.storage.sql, roomId, actor.userId);
+      if (agreement && !agreement.accepted) throw RoomErrors.agreementNotAccepted(agreement.version);
+    }
     const mute = await mutedNow(this.storage.sql, roomId, actor.userId, this.clock.now().toISOString());
     if (mute) throw RoomErrors.muted(mute.mutedUntil, mute.reason);
     // enough for a client that says "typing" every second or two and "stopped" in between; a flood beyond it would be

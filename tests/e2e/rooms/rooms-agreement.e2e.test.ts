@@ -43,6 +43,8 @@ describe.each(STORES)("a group's agreement on %s", (store) => {
     expect((await refused(app, alice, 'rooms.post', { roomId, text: 'hello' }, 'ROOM.AGREEMENT_NOT_ACCEPTED')).details).toEqual({ version: 1 });
     await refused(app, alice, 'rooms.react', { roomId, messageId: earlier.messageId, emoji: '👍' }, 'ROOM.AGREEMENT_NOT_ACCEPTED');
     await refused(app, bob, 'rooms.edit', { roomId, messageId: earlier.messageId, text: 'hi everyone' }, 'ROOM.AGREEMENT_NOT_ACCEPTED');
+    expect(await alice.send('rooms.typing', { roomId, typing: true })).toMatchObject({ ok: false, error: { code: 'ROOM.AGREEMENT_NOT_ACCEPTED', details: { version: 1 } } });
+    expect(await fran.send('rooms.typing', { roomId, typing: true })).toEqual({ ok: true, data: { sent: true } });
     // the facilitator speaks without accepting; crisis words are held and get help, agreement or not
     await post(fran, roomId, 'welcome, please read our agreement');
     expect(await accepted(bob, 'rooms.post', { roomId, text: CRISIS_TEXT })).toMatchObject({ held: true });
@@ -51,6 +53,7 @@ describe.each(STORES)("a group's agreement on %s", (store) => {
     expect(ack.events.map((e: { type: string }) => e.type)).toEqual(['AgreementAccepted']);
     await waitInRoom(fran, roomId, 'AgreementAccepted', (e) => e.data.userId === alice.userId);
     await post(alice, roomId, 'hello, I agree');
+    expect(await alice.send('rooms.typing', { roomId, typing: false })).toEqual({ ok: true, data: { sent: true } });
     expect(await agreementFor(alice, roomId)).toMatchObject({ version: 1, accepted: true });
     expect(await standing(alice, roomId)).toEqual({ version: 1, accepted: true });
     // who accepted is for the moderators and that member, not the room
