@@ -6,7 +6,7 @@ import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm }
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
 import { awayMentors, awayOf, languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
 // the file, not the lib's index (which loads Nest)
-import { hiddenPeopleOf, hidersOf } from '@haven/rooms/hidden-people/hidden-people.projection';
+import { hiddenIdsOf, hidersOf } from '@haven/rooms/hidden-people/hidden-people.projection';
 
 const asMentoring = (event: RecordedEvent) => event as unknown as MentoringEvent & RecordedEvent;
 
@@ -54,7 +54,7 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     // requests on catch-up too
     const mine = viewer.role === 'mentor' ? await languagesOfMentor(db, viewer.userId) : null;
     const away = viewer.role === 'mentor' && (await awayOf(db, viewer.userId)) !== null;
-    const hidden = viewer.role === 'mentor' ? new Set((await hiddenPeopleOf(db, viewer.userId)).map((person) => person.userId)) : new Set<string>();
+    const hidden = viewer.role === 'mentor' ? new Set(await hiddenIdsOf(db, viewer.userId)) : new Set<string>();
     const requestLanguages = mine === null && !away && hidden.size === 0 ? new Map<MentoringEvent, string>() : await languagesOf(db, mentoring);
     return events.flatMap((recorded) => {
       if (isMentorProfileStream(recorded.streamId)) return profileOwn(recorded) ? [recorded] : [];

@@ -16,7 +16,7 @@ import {
 } from '../read-models/room-membership.projection';
 import { roomKind } from '../read-models/room-directory.projection';
 import { redactedAmong } from '../read-models/room-messages.projection';
-import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
+import { hiddenIdsOf } from '../hidden-people/hidden-people.projection';
 import { GROUP_KINDS, readersHiding, speakerOf } from '../hidden-people/hidden-speakers';
 
 const asRoomEvent = (event: RecordedEvent) => event as unknown as RoomEvent & RecordedEvent;
@@ -108,7 +108,7 @@ function withoutReadersHiding(audience: RoomAudience, readers: string[]): RoomAu
 /** The people a viewer hides (only participants and mentors hide anyone): one read per catch-up batch. */
 async function hiddenBy(viewer: Actor, db: SqlExecutor): Promise<ReadonlySet<string>> {
   if (viewer.role !== 'participant' && viewer.role !== 'mentor') return new Set();
-  return new Set((await hiddenPeopleOf(db, viewer.userId)).map((person) => person.userId));
+  return new Set(await hiddenIdsOf(db, viewer.userId));
 }
 
 /** Whether a guest had been admitted to the room by this position: from then on its guest channel reaches it. */

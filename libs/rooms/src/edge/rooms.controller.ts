@@ -17,7 +17,7 @@ import { derivedId, RoomCommandsService } from '../room-commands.service';
 import { HistoryQuery } from './history.query';
 import { RoomActivityLimits } from '../room-activity-limits';
 import { CreateRoomRequest } from './room-settings.requests';
-import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
+import { hiddenIdsOf } from '../hidden-people/hidden-people.projection';
 import { GROUP_KINDS } from '../hidden-people/hidden-speakers';
 
 const STAFF = new Set(['facilitator', 'clinician', 'admin']);
@@ -86,7 +86,7 @@ export class RoomsController {
       : periodsOfActor(await periodsOfUser(this.storage.sql, actor.userId), actor).filter((period) => period.roomId === roomId);
     // nor what people the reader hides said, in a group room they do not moderate (as delivery)
     const room = membership.moderator ? null : await findRoom(this.storage.sql, roomId);
-    const hidden = room && GROUP_KINDS.has(room.kind) ? (await hiddenPeopleOf(this.storage.sql, actor.userId)).map((person) => person.userId) : [];
+    const hidden = room && GROUP_KINDS.has(room.kind) ? await hiddenIdsOf(this.storage.sql, actor.userId) : [];
     return { ok: true, data: await messageHistory(this.storage.sql, roomId, page, membership.moderator, within, hidden) };
   }
 

@@ -44,6 +44,11 @@ export async function hiddenPeopleOf(db: SqlExecutor, userId: string): Promise<{
   return rows.map((r) => ({ userId: r.hidden_user_id, hiddenAt: r.hidden_at }));
 }
 
+/** The ids of the people this reader hides, for the reads that leave them out. */
+export async function hiddenIdsOf(db: SqlExecutor, userId: string): Promise<string[]> {
+  return (await hiddenPeopleOf(db, userId)).map((person) => person.userId);
+}
+
 /** Whether this reader hides this person now. */
 export async function hides(db: SqlExecutor, userId: string, hiddenUserId: string): Promise<boolean> {
   return (await db.query(`select 1 from hidden_people where user_id = $1 and hidden_user_id = $2`, [userId, hiddenUserId])).length > 0;

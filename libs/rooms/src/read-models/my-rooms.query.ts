@@ -5,7 +5,7 @@ import { periodsOfActor, periodsOfUser } from './room-membership.projection';
 import { unreadIn } from './room-messages.projection';
 import { openReportCount } from './room-reports.projection';
 import { agreementOf } from './room-agreements.projection';
-import { hiddenPeopleOf } from '../hidden-people/hidden-people.projection';
+import { hiddenIdsOf } from '../hidden-people/hidden-people.projection';
 import { GROUP_KINDS } from '../hidden-people/hidden-speakers';
 
 /** A room the reader is in now, with what is new in it for them. */
@@ -49,7 +49,7 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
     (await db.query<{ room_id: string }>(`select room_id from room_away_notices_off where user_id = $1`, [actor.userId])).map((r) => r.room_id),
   );
   // people the reader hides: left out of the counts of group rooms they do not moderate, as from delivery
-  const hidden = (await hiddenPeopleOf(db, actor.userId)).map((person) => person.userId);
+  const hidden = await hiddenIdsOf(db, actor.userId);
   const rooms: MyRoom[] = [];
   for (const current of periods.filter((p) => p.to === null)) {
     const room = await findRoom(db, current.roomId);
