@@ -20,6 +20,7 @@ const EVENT_FILES = [
   'libs/personal-data/src/domain/reads.events.ts',
   'libs/rooms/src/offline-notices/offline-notice.events.ts',
   'libs/rooms/src/hidden-people/hidden-people.events.ts',
+  'libs/rooms/src/notice-preferences/notice-preferences.events.ts',
 ];
 const DOMAIN_TYPES = EVENT_FILES.flatMap((file) =>
   [...readFileSync(join(__dirname, '..', '..', file), 'utf8').matchAll(/DomainEvent<\s*'(\w+)'/g)].map((match) => match[1]),

@@ -8,6 +8,8 @@ export * from './read-models/mute-deadlines.projection';
 export * from './delivery/room-delivery.policy';
 export { hiddenPeopleDeliveryPolicy } from './hidden-people/hidden-people.delivery';
 export { hiddenMentorsOf, hides } from './hidden-people/hidden-people.projection';
+export { noticePreferencesDeliveryPolicy } from './notice-preferences/notice-preferences.delivery';
+export { NOTICE_PREFERENCES_PERSONAL_FIELDS } from './notice-preferences/notice-preferences.events';
 export * from './room-commands.service';
 export * from './room-activity-limits';
 export * from './rooms.module';

@@ -23,6 +23,8 @@ export const ROOM_ACTIVITY_LIMITS = {
   awayNotices: { points: 5, seconds: 60, per: 'room' },
   /** rooms.hidePerson and rooms.unhidePerson: each change is read again by every node's delivery */
   hiding: { points: 10, seconds: 60, per: 'user' },
+  /** notices.setPreferences */
+  noticePreferences: { points: 10, seconds: 60, per: 'user' },
   /** rooms.join and rooms.leave */
   membership: { points: 10, seconds: 60, per: 'room' },
   /** rooms.typing: over the limit a signal is dropped (`sent: false`), not refused */

@@ -11,11 +11,14 @@ import { RoomSignalsService } from './room-signals.service';
 import { RoomActivityLimits } from './room-activity-limits';
 import { HiddenPeopleGateway } from './hidden-people/hidden-people.gateway';
 import { HiddenPeopleService } from './hidden-people/hidden-people.service';
+import { NoticePreferencesController } from './notice-preferences/notice-preferences.controller';
+import { NoticePreferencesGateway } from './notice-preferences/notice-preferences.gateway';
+import { NoticePreferencesService } from './notice-preferences/notice-preferences.service';
 
 /** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
 @Global()
 @Module({
-  controllers: [RoomsController, ModerationController, MyRoomsController],
+  controllers: [RoomsController, ModerationController, MyRoomsController, NoticePreferencesController],
   providers: [
     RoomCommandsService,
     RoomSignalsService,
@@ -24,6 +27,8 @@ import { HiddenPeopleService } from './hidden-people/hidden-people.service';
     RoomsGateway,
     HiddenPeopleService,
     HiddenPeopleGateway,
+    NoticePreferencesService,
+    NoticePreferencesGateway,
     { provide: HELD_MESSAGE_RELEASE, useClass: RoomHeldMessageRelease },
   ],
   exports: [RoomCommandsService, RoomActivityLimits, HELD_MESSAGE_RELEASE],

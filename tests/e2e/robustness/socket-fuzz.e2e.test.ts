@@ -30,6 +30,7 @@ const MESSAGES = [
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
   'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.tellLobby', 'family.end',
+  'notices.setPreferences',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -89,6 +90,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     // mia is a facilitator: staff hide nobody (refused after the edge checked the shape); unhiding changes nothing
     'rooms.hidePerson': { commandId: FRESH, userId: 'bob' },
     'rooms.unhidePerson': { commandId: FRESH, userId: 'bob' },
+    'notices.setPreferences': { commandId: FRESH, paused: false },
     'rooms.mute': { ...room, userId: 'carol', durationSeconds: 600, reason: 'cool down' },
     'rooms.unmute': { ...room, userId: 'carol' },
     'rooms.warn': { ...room, userId: 'carol', reason: 'please keep it kind' },
@@ -148,7 +150,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'on', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */

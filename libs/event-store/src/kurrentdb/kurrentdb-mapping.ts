@@ -44,9 +44,23 @@ import {
 
 /**
  * Streams Haven writes. `$all` reads and subscriptions only see streams starting with one of these, and append
- * refuses any other: add the prefix here when a context introduces a new kind of stream.
+ * refuses any other: add the prefix here when a context introduces a new kind of stream
+ * (tests/event-store/stream-prefixes.test.ts finds every stream a command appends to and fails until it is here).
  */
-export const HAVEN_STREAM_PREFIXES: readonly string[] = ['room-', 'safety-', 'mentee-', 'mentor-profile-', 'session-', 'person-'];
+export const HAVEN_STREAM_PREFIXES: readonly string[] = [
+  'room-',
+  'safety-',
+  'pager-',
+  'on-call',
+  'mentee-',
+  'mentor-profile-',
+  'session-',
+  'person-',
+  'reads-',
+  'notices-',
+  'notice-preferences-',
+  'hidden-people-',
+];
 
 /** `$`-prefixed streams and event types belong to KurrentDB itself (metadata, links, tombstones, stats). */
 const SYSTEM_PREFIX = '$';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, handleCommand, type Clock } from '@haven/command-handling';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import { RealtimeGateway } from '@haven/realtime/realtime.gateway';
 import { offlineNoticeDecider, type OfflineNoticeCommand } from './offline-notice.decider';
 import type { NoticeDue, NoticeSource } from './notice-source';
@@ -9,6 +10,8 @@ import { noticeStreamName, subjectIdOf } from './offline-notice.events';
 import { sendNotice, type ClaimedNotice } from './offline-notice';
 import type { OfflineNoticesConfig } from './offline-notices.config';
 import { offlineNoticesProjection } from './offline-notices.projection';
+import { noticePreferencesOfEach, noticePreferencesProjection } from '../notice-preferences/notice-preferences.projection';
+import { inQuietHours } from '../notice-preferences/quiet-hours';
 
 export const OFFLINE_NOTICES_CONFIG = Symbol('OFFLINE_NOTICES_CONFIG');
 /** the sources of notices: the rooms', and those the app adds (OfflineNoticesModule.forRoot) */
@@ -51,6 +54,7 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OFFLINE_NOTICES_CONFIG) private readonly config: OfflineNoticesConfig,
     @Inject(NOTICE_SOURCES) private readonly sources: NoticeSource[],
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
     private readonly realtime: RealtimeGateway,
   ) {
     super();
@@ -59,6 +63,7 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
   /** the tables the sources query, made first if need be: Nest does not order the modules' start hooks */
   async onApplicationBootstrap(): Promise<void> {
     await offlineNoticesProjection.migrate(this.storage.sql);
+    await noticePreferencesProjection.migrate(this.storage.sql);
     for (const source of this.sources) await source.migrate(this.storage.sql);
     super.onApplicationBootstrap();
   }
@@ -89,8 +94,20 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
       if ((this.seenLive.get(keyOf(notice))?.through ?? 0) >= notice.through) continue;
       byPerson.set(notice.userId, [...(byPerson.get(notice.userId) ?? []), notice]);
     }
-    const persons = [...byPerson].map(([userId, notices]) => ({ userId, notices }));
+    const persons = await this.notSilenced([...byPerson].map(([userId, notices]) => ({ userId, notices })), new Date(now));
     return Array.from({ length: Math.ceil(persons.length / PERSONS_AT_ONCE) }, (_, i) => persons.slice(i * PERSONS_AT_ONCE, (i + 1) * PERSONS_AT_ONCE));
+  }
+
+  /**
+   * Leaves out those who paused their notices or are in their quiet hours now (notices.setPreferences): nothing is
+   * claimed for them, so what fell due then is told once the quiet ends if it is still fresh (within FRESH_FOR_MS),
+   * and otherwise waits in the app, as after downtime.
+   */
+  private async notSilenced(persons: PersonNotices[], at: Date): Promise<PersonNotices[]> {
+    // opened here: the quiet hours are sealed with their person's key (emptied by an erasure: none)
+    const chosen = await this.personalData.reveal(await noticePreferencesOfEach(this.storage.sql, persons.map((person) => person.userId)));
+    const silenced = new Set(chosen.filter((preferences) => preferences.paused || inQuietHours(preferences.quietHours, at)).map((preferences) => preferences.userId));
+    return persons.filter(({ userId }) => !silenced.has(userId));
   }
 
   /** A few people at once: a gateway that hangs until the timeout holds up a poll by seconds, not by minutes. */

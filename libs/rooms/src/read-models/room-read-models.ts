@@ -9,6 +9,7 @@ import { roomPinsProjection } from './room-pins.projection';
 import { roomReadMarksProjection } from './room-read-marks.projection';
 import { hiddenPeopleProjection } from '../hidden-people/hidden-people.projection';
 import { roomAgreementsProjection } from './room-agreements.projection';
+import { noticePreferencesProjection } from '../notice-preferences/notice-preferences.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
 export const roomReadModels = [
@@ -23,4 +24,5 @@ export const roomReadModels = [
   roomAwayNoticesProjection,
   hiddenPeopleProjection,
   roomAgreementsProjection,
+  noticePreferencesProjection,
 ];
