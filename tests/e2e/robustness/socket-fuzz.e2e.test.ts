@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { AppProcess, freshData, type StoreKind } from '../../support/app-process';
 import { closeAllClients, connect, type Ack, type TestClient } from '../../support/sockets';
 import { describeWithPostgres, dropSchema } from '../../support/postgres';
+import { openStoreHead } from '../../support/event-log';
 import { headPosition } from '../../support/stores';
 import { accepted, createRoom, httpGet, joinAll, post, roomSettings } from '../rooms/rooms-helpers';
 
@@ -330,6 +331,9 @@ function noteInternal(message: Message, family: string, input: unknown, ack: Ack
 for (const STORE of STORES) (STORE === 'postgres' ? describeWithPostgres : describe)(`socket messages under hostile payloads on ${STORE}`, () => {
   let w: World;
   const bystanderErrors: unknown[] = [];
+  /** the log's head, read from the store itself: asked before and after each of thousands of payloads */
+  let store: Awaited<ReturnType<typeof openStoreHead>> | undefined;
+  const storeHead = () => store!.head();
 
   // one app and one set of sockets for the whole file (oneAppPerFile would close the sockets after each test, and the
   // bystander must stay connected throughout)
@@ -337,10 +341,12 @@ for (const STORE of STORES) (STORE === 'postgres' ? describeWithPostgres : descr
     internals.length = 0; // each store's run answers for itself
     const app = await AppProcess.start(freshData(STORE));
     w = await buildWorld(app);
+    store = await openStoreHead(app.data);
     w.bob.socket.on('error', (body: unknown) => bystanderErrors.push(body));
   }, 30000);
   afterAll(async () => {
     closeAllClients();
+    await store?.close();
     await w?.app.stop();
     if (STORE === 'postgres' && w) await dropSchema(w.app.data.env.POSTGRES_SCHEMA);
   });
@@ -351,7 +357,7 @@ for (const STORE of STORES) (STORE === 'postgres' ? describeWithPostgres : descr
 
   /** Sends one message as mia and holds its answer to the standard; returns the ack for the caller's own checks. */
   async function attack(message: Message, args: unknown[]): Promise<Ack> {
-    const head = await headPosition(w.app.url);
+    const head = await storeHead();
     const ack: unknown = await w.mia.socket
       .timeout(ACK_TIMEOUT_MS)
       .emitWithAck(message, ...args)
@@ -364,7 +370,7 @@ for (const STORE of STORES) (STORE === 'postgres' ? describeWithPostgres : descr
     fc.pre(ack !== UNSENDABLE);
     expectWellFormed(ack);
     // a refusal stores nothing
-    if (!ack.ok) expect(await headPosition(w.app.url)).toBe(head);
+    if (!ack.ok) expect(await storeHead()).toBe(head);
     expect(w.mia.socket.connected).toBe(true);
     expect(w.bob.socket.connected).toBe(true);
     return ack;
@@ -458,7 +464,7 @@ for (const STORE of STORES) (STORE === 'postgres' ? describeWithPostgres : descr
 
     /** Without an ack callback the failure comes back as an `error` event (PROTOCOL.md); holds it to the same standard. */
     async function sendWithoutAck(message: Message, args: unknown[]): Promise<Ack> {
-      const head = await headPosition(w.app.url);
+      const head = await storeHead();
       const body = new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${message}: no error event within ${ACK_TIMEOUT_MS} ms`)), ACK_TIMEOUT_MS);
         w.mia.socket.once('error', (error: unknown) => {
@@ -469,7 +475,7 @@ for (const STORE of STORES) (STORE === 'postgres' ? describeWithPostgres : descr
       w.mia.socket.emit(message, ...args);
       const ack = await body;
       expectWellFormed(ack);
-      expect(await headPosition(w.app.url)).toBe(head);
+      expect(await storeHead()).toBe(head);
       expect(w.mia.socket.connected).toBe(true);
       return ack;
     }
