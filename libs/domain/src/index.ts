@@ -3,3 +3,4 @@ export * from './domain-error';
 export * from './text';
 export * from './derived-id';
 export * from './personal-fields';
+export * from './local-clock';

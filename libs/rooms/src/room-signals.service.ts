@@ -6,6 +6,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { channels } from '@haven/realtime';
 import { RoomErrors } from './domain/room.errors';
 import { isStaff } from './domain/room.policy';
+import { isOpenAt, nextOpening } from './domain/room-open-hours';
 import { agreementOf } from './read-models/room-agreements.projection';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { membershipOf } from './read-models/room-membership.projection';
@@ -42,8 +43,11 @@ export class RoomSignalsService {
     if (room?.archived) throw RoomErrors.archived(roomId);
     // a locked room is read-only for members: no typing either (moderators may still speak)
     if (room?.locked && !membership.moderator) throw RoomErrors.locked();
-    // nor before the member accepted the group's agreement, as for a post (its facilitators and staff need not)
+    // nor outside the group's open hours, nor before the member accepted its agreement, as for a post (its facilitators
+    // and staff need neither)
     if (!membership.moderator && !isStaff(actor.role)) {
+      const now = this.clock.now();
+      if (room?.openHours && !isOpenAt(room.openHours, now)) throw RoomErrors.outsideOpenHours(nextOpening(room.openHours, now)?.toISOString() ?? null, room.openHours.timeZone);
       const agreement = await agreementOf(this.storage.sql, roomId, actor.userId);
       if (agreement && !agreement.accepted) throw RoomErrors.agreementNotAccepted(agreement.version);
     }

@@ -24,7 +24,7 @@ const RUNS = { hostile: 40, mutated: 40, delivery: 80 };
 
 const MESSAGES = [
   'rooms.typing', 'rooms.presence', 'rooms.create', 'rooms.rename', 'rooms.changeTopic', 'rooms.changeJoinRule',
-  'rooms.archive', 'rooms.setAgreement', 'rooms.acceptAgreement', 'rooms.appointFacilitator', 'rooms.removeFacilitator', 'rooms.invite', 'rooms.join', 'rooms.leave',
+  'rooms.archive', 'rooms.setAgreement', 'rooms.acceptAgreement', 'rooms.setOpenHours', 'rooms.appointFacilitator', 'rooms.removeFacilitator', 'rooms.invite', 'rooms.join', 'rooms.leave',
   'rooms.post', 'rooms.edit', 'rooms.delete', 'rooms.react', 'rooms.unreact', 'rooms.markRead',
   'rooms.setReadReceiptPrivacy', 'rooms.setAwayNotices', 'rooms.hidePerson', 'rooms.unhidePerson', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
@@ -74,6 +74,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'rooms.archive': { commandId: FRESH, roomId: w.spareRoomId },
     // required fields only: without text, the agreement is removed (there is none: nothing changes)
     'rooms.setAgreement': { ...room },
+    'rooms.setOpenHours': { ...room, openHours: null },
     'rooms.acceptAgreement': { ...room, version: 1 },
     'rooms.appointFacilitator': { ...room, userId: 'dan' },
     'rooms.removeFacilitator': { ...room, userId: 'dan' },
@@ -151,7 +152,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'on', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */

@@ -53,6 +53,7 @@ const DOCUMENTED_FIELDS: Record<string, string[]> = {
   FacilitatorAppointed: ['userId', 'by', 'appointedAt'],
   FacilitatorRemoved: ['userId', 'by', 'removedAt'],
   AgreementSet: ['text', 'version', 'by', 'setAt'],
+  OpenHoursSet: ['openHours', 'by', 'setAt'],
   AgreementAccepted: ['userId', 'version', 'acceptedAt'],
   MemberInvited: ['userId', 'by', 'invitedAt'],
   MemberJoined: ['userId', 'role', 'joinedAt'],
@@ -105,6 +106,7 @@ const AUDIENCE: Record<string, 'members' | 'moderators' | 'moderators, members g
   ReadReceiptPrivacySet: 'only the user named',
   AwayNoticesSet: 'only the user named',
   AgreementSet: 'members',
+  OpenHoursSet: 'members',
   AgreementAccepted: 'moderators',
   MemberInvited: 'moderators',
   MemberMuted: 'moderators',
@@ -495,6 +497,8 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
     // the group's agreement, last (from here members would have to accept it to post); jo accepts it
     await accepted(fran, 'rooms.setAgreement', { roomId, text: 'What is said here stays here.' });
     await accepted(jo, 'rooms.acceptAgreement', { roomId, version: 1 });
+    // open hours: evenings in Chicago (members may speak only then from here on)
+    await accepted(fran, 'rooms.setOpenHours', { roomId, openHours: { timeZone: 'America/Chicago', windows: [{ day: 'tue', from: '18:00', until: '21:00' }] } });
     await accepted(fran, 'rooms.archive', { roomId });
     await settle(500);
     // the rooms' and alerts' events; the records of staff reads (reads-<id>) go to nobody, so none is expected anywhere

@@ -47,7 +47,7 @@ describe.each(STORES)('GET /me/rooms on %s', (store) => {
       {
         roomId: evening, name: 'Evening', kind: 'peer_support', archived: false, locked: false, moderator: false,
         since: expect.any(Number), readPosition: 0, unread: 2, newestMessage: { position: own.position, postedAt: expect.any(String) }, openReports: null,
-        awayNotices: true, agreement: null,
+        awayNotices: true, agreement: null, openHours: null,
       },
     ]);
     // alice: the most recently active room first; fran moderates both and has read neither

@@ -87,6 +87,7 @@ describe.each(STORES)("a person's notice preferences on %s", (store) => {
     expect(await wrong({ ...night, note: 'x' })).toEqual(['quietHours.note']);
     expect(await wrong({ from: '22:00', until: '07:00' })).toEqual(['quietHours.timeZone']);
     expect(await wrong('22:00-07:00')).toEqual(['quietHours']);
+    expect(await wrong([])).toEqual(['quietHours']);
     expect(await wrong(null, 'yes')).toEqual(['paused']);
     const allDay = await refused(app, pat, 'notices.setPreferences', { paused: false, quietHours: { ...night, until: '22:00' } }, 'NOTICES.INVALID_QUIET_HOURS');
     expect(allDay.details).toEqual({ field: 'quietHours.until' });

@@ -68,6 +68,7 @@ export function roomEventAudience(event: RoomEvent, roomId: string): RoomAudienc
     case 'RoomUnlocked':
     case 'MessagePinned':
     case 'AgreementSet':
+    case 'OpenHoursSet':
       return members;
     case 'MessageUnpinned':
       // unpinned by a redaction: members learn it is gone, not which moderator redacted it (as MessageRedacted)

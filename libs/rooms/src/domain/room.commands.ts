@@ -1,4 +1,5 @@
 import type { CommandContext } from '@haven/domain';
+import type { OpenHours } from './room-open-hours';
 
 /**
  * What a room is for. Readers group and label rooms by it; 'mentor_pair' (room-pair.decide.ts) and 'family_session'
@@ -146,6 +147,8 @@ export type RoomModerationCommand =
   | UnlockRoom;
 export type RoomPinCommand = PinMessage | UnpinMessage;
 export type RoomAgreementCommand = SetAgreement | AcceptAgreement;
+/** A group's open hours (room-open-hours.ts): its moderators set or remove them (null: open at all hours). */
+export type SetOpenHours = RoomCommandOf<'SetOpenHours', { openHours: OpenHours | null }>;
 export type RoomReportCommand = ReportMessage | ResolveReport;
 /** Commands only the system actor sends when a deadline comes. */
 export type RoomDeadlineCommand = ExpireMute;
@@ -161,6 +164,7 @@ export type RoomCommand =
   | RoomModerationCommand
   | RoomPinCommand
   | RoomAgreementCommand
+  | SetOpenHours
   | RoomReportCommand
   | RoomDeadlineCommand
   | RoomPairCommand

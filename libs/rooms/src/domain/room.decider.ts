@@ -10,6 +10,7 @@ import { decideRoomFamilySession } from './room-family-session.decide';
 import { decideRoomPair } from './room-pair.decide';
 import { decideRoomPins } from './room-pins.decide';
 import { decideRoomAgreement } from './room-agreement.decide';
+import { decideRoomOpenHours } from './room-open-hours.decide';
 import { decideReleaseHeldMessage } from './room-safety.decide';
 import { decideRoomSettings } from './room-settings.decide';
 
@@ -60,6 +61,8 @@ export const roomDecider: Decider<RoomCommand, RoomEvent, RoomState> = {
       case 'SetAgreement':
       case 'AcceptAgreement':
         return decideRoomAgreement(command, state);
+      case 'SetOpenHours':
+        return decideRoomOpenHours(command, state);
       case 'ReportMessage':
       case 'ResolveReport':
         return decideRoomReports(command, state);

@@ -40,6 +40,8 @@ export const RoomErrorCode = {
   NoAgreement: 'ROOM.NO_AGREEMENT',
   AgreementChanged: 'ROOM.AGREEMENT_CHANGED',
   AgreementNotAccepted: 'ROOM.AGREEMENT_NOT_ACCEPTED',
+  InvalidOpenHours: 'ROOM.INVALID_OPEN_HOURS',
+  OutsideOpenHours: 'ROOM.OUTSIDE_OPEN_HOURS',
   InvalidKind: 'ROOM.INVALID_KIND',
   InvalidCapacity: 'ROOM.INVALID_CAPACITY',
   InvalidJoinRule: 'ROOM.INVALID_JOIN_RULE',
@@ -124,6 +126,9 @@ export const RoomErrors = {
     error(RoomErrorCode.AgreementChanged, 'the group agreement changed since you read it; read the new one', { version }),
   agreementNotAccepted: (version: number) =>
     error(RoomErrorCode.AgreementNotAccepted, "read and accept the group's agreement before you take part (rooms.acceptAgreement)", { version }),
+  invalidOpenHours: (message: string, details: Record<string, unknown>) => error(RoomErrorCode.InvalidOpenHours, message, details),
+  outsideOpenHours: (opensAt: string | null, timeZone: string) =>
+    error(RoomErrorCode.OutsideOpenHours, 'the group is not open at this hour (nobody moderates it now); it opens again at opensAt', { opensAt, timeZone }),
   invalidKind: (allowed: readonly string[]) => error(RoomErrorCode.InvalidKind, 'unknown room kind', { allowed }),
   invalidCapacity: (min: number, max: number) =>
     error(RoomErrorCode.InvalidCapacity, `capacity is a whole number from ${min} to ${max}`, { min, max }),

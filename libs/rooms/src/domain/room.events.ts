@@ -1,5 +1,6 @@
 import type { DomainEvent, PersonalFieldMap, Role } from '@haven/domain';
 import type { JoinRule, ReportOutcome, RoomKind } from './room.commands';
+import type { OpenHours } from './room-open-hours';
 
 // Events carry user ids only. Bodies that are personal data (message text, reasons) sit in plainly named fields so
 // crypto-shredding can find them. Times are the decision's `now`, for readers that show or schedule them.
@@ -56,6 +57,8 @@ export type FacilitatorRemoved = DomainEvent<'FacilitatorRemoved', { userId: str
 /** `version` counts every change of the room's agreement (a removal too); `text: null`: removed. */
 export type AgreementSet = DomainEvent<'AgreementSet', { text: string | null; version: number; by: string; setAt: string }>;
 export type AgreementAccepted = DomainEvent<'AgreementAccepted', { userId: string; version: number; acceptedAt: string }>;
+/** `openHours: null`: open at all hours again. */
+export type OpenHoursSet = DomainEvent<'OpenHoursSet', { openHours: OpenHours | null; by: string; setAt: string }>;
 
 export type MemberInvited = DomainEvent<'MemberInvited', { userId: string; by: string; invitedAt: string }>;
 /** `role` is the member's global role when joining; later moderation checks read it. */
@@ -152,6 +155,7 @@ export type RoomEvent =
   | FacilitatorRemoved
   | AgreementSet
   | AgreementAccepted
+  | OpenHoursSet
   | MemberInvited
   | MemberJoined
   | MemberLeft

@@ -1,6 +1,7 @@
 import { isOverseer, type Actor, type DomainError, type Role } from '@haven/domain';
 import { RoomErrors } from './room.errors';
 import type { MemberState, MuteState, Room, RoomState } from './room.state';
+import { isOpenAt, nextOpening } from './room-open-hours';
 
 /** Staff by global role: exempt from lock and slow mode, joins invite-only rooms without an invite, creates rooms. */
 export const STAFF_ROLES: readonly Role[] = ['facilitator', 'clinician', 'admin'];
@@ -103,7 +104,7 @@ export function activeMute(room: Room, userId: string, now: string): MuteState |
 }
 
 /**
- * Mute, lock and slow mode, in that order, as one refusal or null. Kept apart from membership on purpose: a
+ * Mute, lock, open hours, the group's agreement and slow mode, in that order, as one refusal or null. Kept apart from membership on purpose: a
  * crisis "needs help" path checks membership and skips exactly this function.
  */
 export function speechRestriction(
@@ -117,6 +118,9 @@ export function speechRestriction(
   if (mute) return RoomErrors.muted(mute.mutedUntil, mute.reason);
   const exempt = isExemptFromRoomLimits(room, userId, role);
   if (room.locked && !exempt) return RoomErrors.locked();
+  if (room.openHours && !exempt && !isOpenAt(room.openHours, new Date(now))) {
+    return RoomErrors.outsideOpenHours(nextOpening(room.openHours, new Date(now))?.toISOString() ?? null, room.openHours.timeZone);
+  }
   if (room.agreement && !exempt && room.agreementAccepted[userId] !== room.agreement.version) return RoomErrors.agreementNotAccepted(room.agreement.version);
   const lastPostAt = room.lastPostAt[userId];
   if (options.slowMode && room.slowModeSeconds > 0 && !exempt && lastPostAt) {

@@ -2,6 +2,7 @@ import type { Role } from '@haven/domain';
 import { Map as PersistentMap } from 'immutable';
 import type { JoinRule, RoomKind } from './room.commands';
 import { FAMILY_SESSION_ROOM, PAIR_ROOM, type RoomEvent } from './room.events';
+import type { OpenHours } from './room-open-hours';
 
 export type RoomRole = 'member' | 'facilitator';
 
@@ -59,6 +60,8 @@ export interface Room {
   /** the group agreement now, or null; `agreementVersion` counts its changes (removals too) */
   agreement: { text: string; version: number } | null;
   agreementVersion: number;
+  /** when members other than its facilitators and staff may speak (room-open-hours.ts); null: at all hours */
+  openHours: OpenHours | null;
   /** the version each person last accepted; kept across leave/rejoin (they read it) */
   agreementAccepted: Record<string, number>;
   /**
@@ -110,6 +113,7 @@ const newRoom = (settings: RoomSettings): Room => ({
   awayNoticesOff: {},
   agreement: null,
   agreementVersion: 0,
+  openHours: null,
   agreementAccepted: {},
   messages: PersistentMap(),
   reports: PersistentMap(),
@@ -242,6 +246,8 @@ export function evolveRoom(state: RoomState, event: RoomEvent): RoomState {
       const { text, version } = event.data;
       return { ...room, agreement: text === null ? null : { text, version }, agreementVersion: version };
     }
+    case 'OpenHoursSet':
+      return { ...room, openHours: event.data.openHours };
     case 'AgreementAccepted':
       return { ...room, agreementAccepted: { ...room.agreementAccepted, [event.data.userId]: event.data.version } };
     case 'MemberMuted':

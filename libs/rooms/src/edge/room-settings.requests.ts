@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { CLOCK_TIME, WEEKDAYS, type Weekday } from '@haven/domain';
 import { CharLength } from '@haven/edge';
 import { JOIN_RULES, ROOM_KINDS, type JoinRule, type RoomKind } from '../domain/room.commands';
+import { MAX_OPEN_WINDOWS } from '../domain/room-open-hours';
 import { CommandRequest, RoomCommandRequest } from './command.request';
 
 export class CreateRoomRequest extends CommandRequest {
@@ -46,4 +49,36 @@ export class SetAgreementRequest extends RoomCommandRequest {
 
 export class AcceptAgreementRequest extends RoomCommandRequest {
   @ApiProperty({ description: 'the version read (GET /rooms/:roomId/agreement, or the AgreementSet event)', minimum: 1 }) @IsInt() @Min(1) version!: number;
+}
+
+export class OpenWindowRequest {
+  @ApiProperty({ enum: WEEKDAYS }) @IsIn(WEEKDAYS) day!: Weekday;
+  @ApiProperty({ description: 'opens, HH:MM on the room clock', example: '18:00' }) @IsString() @Matches(CLOCK_TIME, { message: 'from must be a time of day as HH:MM' }) from!: string;
+  @ApiProperty({ description: 'closes (not included), HH:MM, after from on the same day; 23:59 runs to midnight', example: '21:00' })
+  @IsString()
+  @Matches(CLOCK_TIME, { message: 'until must be a time of day as HH:MM' })
+  until!: string;
+}
+
+export class OpenHoursRequest {
+  @ApiProperty({ description: "the room's IANA time zone", example: 'America/Chicago' }) @IsString() @Length(1, 64) timeZone!: string;
+
+  @ApiProperty({ type: [OpenWindowRequest], minItems: 1, maxItems: MAX_OPEN_WINDOWS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_OPEN_WINDOWS)
+  @ValidateNested({ each: true })
+  @Type(() => OpenWindowRequest)
+  windows!: OpenWindowRequest[];
+}
+
+export class SetOpenHoursRequest extends RoomCommandRequest {
+  @ApiProperty({ type: OpenHoursRequest, nullable: true, description: 'when members other than its facilitators and staff may post, edit, react and type; null: at all hours' })
+  @IsDefined()
+  @ValidateIf((_, value) => value !== null)
+  // an array would pass ValidateNested as a list of none (found by the socket fuzz)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OpenHoursRequest)
+  openHours!: OpenHoursRequest | null;
 }

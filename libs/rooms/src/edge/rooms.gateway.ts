@@ -5,7 +5,7 @@ import type { Actor } from '@haven/domain';
 import { WsExceptionFilter } from '@haven/edge';
 import { socketActor } from '@haven/identity';
 import { derivedId, RoomCommandsService } from '../room-commands.service';
-import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest, SetAgreementRequest, AcceptAgreementRequest } from './room-settings.requests';
+import { RoomOnlyRequest, CreateRoomRequest, RenameRoomRequest, ChangeTopicRequest, ChangeJoinRuleRequest, TargetUserRequest, SetAgreementRequest, AcceptAgreementRequest, SetOpenHoursRequest } from './room-settings.requests';
 import { PostMessageRequest, EditMessageRequest, MessageRefRequest, ReactionRequest, MarkReadRequest, ReadReceiptPrivacyRequest, AwayNoticesRequest, TypingRequest, PresenceRequest } from './room-messaging.requests';
 import { RoomSignalsService } from '../room-signals.service';
 import { RoomActivityLimits, type RoomActivity } from '../room-activity-limits';
@@ -77,6 +77,12 @@ export class RoomsGateway {
   @SubscribeMessage('rooms.setAgreement')
   setAgreement(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, text }: SetAgreementRequest) {
     return ok(this.rooms.execute('SetAgreement', { roomId, text: text ?? null }, actorOf(s), commandId));
+  }
+
+  @SubscribeMessage('rooms.setOpenHours')
+  setOpenHours(@ConnectedSocket() s: Socket, @MessageBody() { commandId, roomId, openHours }: SetOpenHoursRequest) {
+    // the rules rebuild the hours they keep (validOpenHours): only the fields they know reach the log
+    return ok(this.rooms.execute('SetOpenHours', { roomId, openHours }, actorOf(s), commandId));
   }
 
   @SubscribeMessage('rooms.acceptAgreement')

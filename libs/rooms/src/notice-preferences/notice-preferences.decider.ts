@@ -1,4 +1,4 @@
-import { DomainError, type CommandContext, type Decider } from '@haven/domain';
+import { CLOCK_TIME, DomainError, isKnownTimeZone, type CommandContext, type Decider } from '@haven/domain';
 import {
   DEFAULT_NOTICE_PREFERENCES,
   evolveNoticePreferences,
@@ -7,7 +7,6 @@ import {
   type NoticePreferencesState,
   type QuietHours,
 } from './notice-preferences.events';
-import { CLOCK_TIME, isKnownTimeZone } from './quiet-hours';
 
 export type SetNoticePreferences = { type: 'SetNoticePreferences'; data: NoticePreferences; context: CommandContext };
 export type NoticePreferencesCommand = SetNoticePreferences;

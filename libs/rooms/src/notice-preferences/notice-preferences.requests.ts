@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsString, IsTimeZone, Matches, ValidateNested, ValidateIf } from 'class-validator';
+import { IsBoolean, IsObject, IsString, IsTimeZone, Matches, ValidateNested, ValidateIf } from 'class-validator';
 import { CommandRequest } from '@haven/edge';
 
 export class QuietHoursRequest {
@@ -26,6 +26,8 @@ export class NoticePreferencesRequest extends CommandRequest {
 
   @ApiPropertyOptional({ type: QuietHoursRequest, nullable: true, description: 'hours of your day when nothing is sent; null or absent: none' })
   @ValidateIf((_, value) => value !== null && value !== undefined)
+  // an array would pass ValidateNested as a list of none
+  @IsObject()
   @ValidateNested()
   @Type(() => QuietHoursRequest)
   quietHours?: QuietHoursRequest | null;

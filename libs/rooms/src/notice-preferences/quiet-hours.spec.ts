@@ -1,12 +1,10 @@
-import { inQuietHours, isKnownTimeZone, minuteOfDayIn } from './quiet-hours';
+import { inQuietHours } from './quiet-hours';
 
 const night = { from: '22:00', until: '07:00', timeZone: 'America/Chicago' };
 
 describe('quiet hours', () => {
   it('reads the clock of the person’s own time zone, summer time included', () => {
     // 03:30 UTC in January is 21:30 in Chicago (UTC-6); in July 22:30 (UTC-5)
-    expect(minuteOfDayIn('America/Chicago', new Date('2026-01-15T03:30:00Z'))).toBe(21 * 60 + 30);
-    expect(minuteOfDayIn('America/Chicago', new Date('2026-07-15T03:30:00Z'))).toBe(22 * 60 + 30);
     expect(inQuietHours(night, new Date('2026-01-15T03:30:00Z'))).toBe(false);
     expect(inQuietHours(night, new Date('2026-07-15T03:30:00Z'))).toBe(true);
   });
@@ -23,7 +21,5 @@ describe('quiet hours', () => {
     expect(inQuietHours(null, at)).toBe(false);
     expect(inQuietHours({ from: null, until: null, timeZone: null } as never, at)).toBe(false);
     expect(inQuietHours({ ...night, timeZone: 'Mars/Olympus_Mons' }, at)).toBe(false);
-    expect(isKnownTimeZone('Europe/Berlin')).toBe(true);
-    expect(isKnownTimeZone('Mars/Olympus_Mons')).toBe(false);
   });
 });

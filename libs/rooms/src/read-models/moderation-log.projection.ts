@@ -6,7 +6,7 @@ import { isRoomEvent, roomIdOf } from './room-membership.projection';
 /** moderation_log: who did what to whom, when and why, per room (one row per moderation event). */
 export const moderationLogProjection: Projection = {
   name: 'moderation_log',
-  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberWarned', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned', 'AgreementSet'] satisfies RoomEventType[],
+  eventTypes: ['MemberMuted', 'MemberUnmuted', 'MemberWarned', 'MemberRemoved', 'MemberBanned', 'MemberUnbanned', 'MessageRedacted', 'SlowModeSet', 'RoomLocked', 'RoomUnlocked', 'FacilitatorAppointed', 'FacilitatorRemoved', 'ReportResolved', 'MessagePinned', 'MessageUnpinned', 'AgreementSet', 'OpenHoursSet'] satisfies RoomEventType[],
   tables: ['moderation_log'],
   async migrate(db) {
     await db.execute(`create table if not exists moderation_log (
@@ -77,6 +77,11 @@ function logEntryOf(event: RoomEvent): LogEntry | null {
     case 'AgreementSet':
       // who changed what members are asked to accept, and when (the words are in the event and in room_agreements)
       return { actor: event.data.by, at: event.data.setAt, detail: event.data.text === null ? 'removed' : `version ${event.data.version}` };
+    case 'OpenHoursSet': {
+      // when members may speak: "mon 09:00-17:00, … (America/Chicago)", or removed
+      const hours = event.data.openHours;
+      return { actor: event.data.by, at: event.data.setAt, detail: hours === null ? 'removed' : `${hours.windows.map((w) => `${w.day} ${w.from}-${w.until}`).join(', ')} (${hours.timeZone})` };
+    }
     default:
       return null;
   }

@@ -1,5 +1,6 @@
 import type { Actor } from '@haven/domain';
 import type { SqlExecutor } from '@haven/event-store';
+import type { OpenHours } from '../domain/room-open-hours';
 import { findRoom } from './room-directory.projection';
 import { periodsOfActor, periodsOfUser } from './room-membership.projection';
 import { unreadIn } from './room-messages.projection';
@@ -31,6 +32,8 @@ export interface MyRoom {
   awayNotices: boolean;
   /** the group's agreement, its version and whether the reader accepted it (GET /rooms/:roomId/agreement has its words); null: none */
   agreement: { version: number; accepted: boolean } | null;
+  /** when members other than its facilitators and staff may speak (rooms.setOpenHours); null: at all hours */
+  openHours: OpenHours | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function roomsOf(db: SqlExecutor, actor: Actor): Promise<MyRoom[]> 
       openReports: current.moderator ? await openReportCount(db, current.roomId, actor.userId) : null,
       awayNotices: !noticesOff.has(current.roomId),
       agreement: await agreementStanding(db, current.roomId, actor.userId),
+      openHours: room.openHours,
     });
   }
   const activity = (room: MyRoom) => room.newestMessage?.position ?? room.since;

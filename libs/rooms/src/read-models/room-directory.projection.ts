@@ -2,8 +2,10 @@ import { SYSTEM_ACTOR } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
 import type { RoomKind } from '../domain/room.commands';
+import type { OpenHours } from '../domain/room-open-hours';
 import { FAMILY_SESSION_ROOM, PAIR_ROOM, type RoomEvent, type RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
+import { openHoursOfRow, roomOpenHoursProjection } from './room-open-hours.projection';
 
 /** room_directory: one row per room with its settings and member count, for listing and showing rooms. */
 export const roomDirectoryProjection: Projection = {
@@ -15,6 +17,8 @@ export const roomDirectoryProjection: Projection = {
       room_id text primary key, name text not null, topic text not null, kind text not null, capacity integer not null,
       join_rule text not null, archived integer not null, locked integer not null, slow_mode_seconds integer not null,
       member_count integer not null, created_by text not null, created_at text not null, last_position bigint not null)`);
+    // its answers join a room's open hours: made here too, whichever read model migrates first
+    await roomOpenHoursProjection.migrate(db);
   },
   async apply(tx, recorded) {
     if (!isRoomEvent(recorded)) return;
@@ -92,6 +96,8 @@ export interface RoomSummary {
   memberCount: number;
   createdBy: string;
   createdAt: string;
+  /** when members other than its facilitators and staff may speak (rooms.setOpenHours); null: at all hours */
+  openHours: OpenHours | null;
 }
 
 const toSummary = (r: Record<string, unknown>): RoomSummary => ({
@@ -107,7 +113,10 @@ const toSummary = (r: Record<string, unknown>): RoomSummary => ({
   memberCount: Number(r.member_count),
   createdBy: String(r.created_by),
   createdAt: String(r.created_at),
+  openHours: openHoursOfRow(r),
 });
+
+const WITH_OPEN_HOURS = `select d.*, o.open_hours from room_directory d left join room_open_hours o on o.room_id = d.room_id`;
 
 /** Whether anyone may find the room: not archived, not closed (listRooms applies the same rule in SQL). */
 export const findableByAnyone = (room: RoomSummary): boolean => !room.archived && room.joinRule !== 'closed';
@@ -120,14 +129,14 @@ export async function listRooms(db: SqlExecutor, includeAll: boolean): Promise<R
   const listed = `kind not in ('mentor_pair', 'family_session')`;
   const rows = await db.query(
     includeAll
-      ? `select * from room_directory where ${listed} order by created_at`
-      : `select * from room_directory where archived = 0 and join_rule <> 'closed' and ${listed} order by created_at`,
+      ? `${WITH_OPEN_HOURS} where ${listed} order by created_at`
+      : `${WITH_OPEN_HOURS} where archived = 0 and join_rule <> 'closed' and ${listed} order by created_at`,
   );
   return rows.map(toSummary);
 }
 
 export async function findRoom(db: SqlExecutor, roomId: string): Promise<RoomSummary | null> {
-  const rows = await db.query(`select * from room_directory where room_id = $1`, [roomId]);
+  const rows = await db.query(`${WITH_OPEN_HOURS} where d.room_id = $1`, [roomId]);
   return rows.length === 0 ? null : toSummary(rows[0]);
 }
 

@@ -9,6 +9,7 @@ import { roomPinsProjection } from './room-pins.projection';
 import { roomReadMarksProjection } from './room-read-marks.projection';
 import { hiddenPeopleProjection } from '../hidden-people/hidden-people.projection';
 import { roomAgreementsProjection } from './room-agreements.projection';
+import { roomOpenHoursProjection } from './room-open-hours.projection';
 import { noticePreferencesProjection } from '../notice-preferences/notice-preferences.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
@@ -24,5 +25,6 @@ export const roomReadModels = [
   roomAwayNoticesProjection,
   hiddenPeopleProjection,
   roomAgreementsProjection,
+  roomOpenHoursProjection,
   noticePreferencesProjection,
 ];
