@@ -10,7 +10,7 @@ import { mentoringDecider } from './domain/mentoring.decider';
 import type { MentoringCommand, MentorPreferences } from './domain/mentoring.commands';
 import { MentoringErrors } from './domain/mentoring.errors';
 import { menteeStreamName } from './domain/mentoring.events';
-import { activePairingCount, findPairing, findRequest, type PairingRow } from './read-models/mentoring.projection';
+import { activePairingCount, capacityOf, findPairing, findRequest, type PairingRow } from './read-models/mentoring.projection';
 
 
 /**
@@ -169,9 +169,29 @@ export class MentoringCommandsService {
    */
   private async requireRoomForAnother(actor: Actor, pairingId: string): Promise<void> {
     if (actor.role !== 'mentor') return; // the decider refuses it
-    if ((await activePairingCount(this.storage.sql, actor.userId)) < this.maxActivePairings) return;
+    const limit = await this.pairLimitOf(actor.userId);
+    if ((await activePairingCount(this.storage.sql, actor.userId)) < limit) return;
     const mine = await findPairing(this.storage.sql, pairingId);
-    if (mine?.mentorId !== actor.userId || mine.status !== 'active') throw MentoringErrors.mentorAtCapacity(this.maxActivePairings);
+    if (mine?.mentorId !== actor.userId || mine.status !== 'active') throw MentoringErrors.mentorAtCapacity(limit);
+  }
+
+  /** How many a mentor mentors at once, at most: the clinic's limit, or their own when lower. */
+  private async pairLimitOf(mentorId: string): Promise<number> {
+    return Math.min(this.maxActivePairings, (await capacityOf(this.storage.sql, mentorId)) ?? Infinity);
+  }
+
+  /**
+   * A mentor says how many they can mentor at once (`pairs`, 1..20; null: as many as the clinic allows). Pairings they
+   * have stay; they take no new one while at it.
+   */
+  async setCapacity(actor: Actor, pairs: number | null, commandId: string) {
+    return this.runProfile(actor, commandId, { type: 'SetMentorCapacity', data: { mentorId: actor.userId, pairs } });
+  }
+
+  /** A mentor's own limit (`pairs`, null: none of their own), the one that holds (`limit`) and how many they mentor now. */
+  async capacityFor(mentorId: string): Promise<{ pairs: number | null; limit: number; active: number }> {
+    const pairs = await capacityOf(this.storage.sql, mentorId);
+    return { pairs, limit: Math.min(this.maxActivePairings, pairs ?? Infinity), active: await activePairingCount(this.storage.sql, mentorId) };
   }
 
   /** Mentors and strangers learn nothing about a request that is not theirs to cancel. */

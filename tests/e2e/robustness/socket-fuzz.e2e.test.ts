@@ -30,7 +30,7 @@ const MESSAGES = [
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
-  'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.tellLobby', 'family.end',
+  'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'mentoring.setCapacity', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.tellLobby', 'family.end',
   'notices.setPreferences',
 ] as const;
 type Message = (typeof MESSAGES)[number];
@@ -125,6 +125,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'mentoring.setLanguages': { commandId: FRESH, languages: ['en'] },
     'mentoring.setTopics': { commandId: FRESH, topics: ['sleep'] },
     'mentoring.setAway': { commandId: FRESH, away: true },
+    'mentoring.setCapacity': { commandId: FRESH, pairs: null },
     // mia is a facilitator: family sessions refuse her (scheduling is for clinicians), after the edge checked the shape
     'family.schedule': { commandId: FRESH, participantId: 'bob', title: 'Family session', startsAt: '2030-01-01T10:00:00.000Z', endsAt: '2030-01-01T11:00:00.000Z' },
     'family.reschedule': { commandId: FRESH, sessionId: w.elsewhere.messageId, startsAt: '2030-01-02T10:00:00.000Z', endsAt: '2030-01-02T11:00:00.000Z' },
@@ -152,7 +153,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'on', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours', 'pairs']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */

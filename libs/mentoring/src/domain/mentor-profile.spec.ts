@@ -9,8 +9,8 @@ const set = (actor: Actor, languages: unknown, mentorId = actor.userId): SetMent
   data: { mentorId, languages: languages as string[] },
   context: { actor, commandId: 'c1', now: '2026-12-02T10:00:00.000Z' },
 });
-const decide = (command: MentorProfileCommand, languages: string[] | null = null, away: MentorProfileState['away'] = null) =>
-  mentorProfileDecider.decide(command, { languages, away });
+const decide = (command: MentorProfileCommand, languages: string[] | null = null, away: MentorProfileState['away'] = null, capacity: number | null = null) =>
+  mentorProfileDecider.decide(command, { languages, away, capacity });
 const setTopics = (actor: Actor, topics: unknown, mentorId = actor.userId): MentorProfileCommand => ({
   type: 'SetMentorTopics',
   data: { mentorId, topics: topics as string[] },
@@ -86,7 +86,7 @@ describe('mentor topics', () => {
       { type: 'MentorLanguagesSet', data: { mentorId: 'maria', languages: ['es'], setAt: 'T' } },
       { type: 'MentorTopicsSet', data: { mentorId: 'maria', topics: ['sleep'], setAt: 'T' } },
     ];
-    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'], away: null });
+    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'], away: null, capacity: null });
   });
 });
 
@@ -137,5 +137,27 @@ describe('a mentor away', () => {
     const fold = (events: MentorProfileEvent[]) => events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState());
     expect(fold([awaySet(true, '2026-12-09T08:00:00.000Z')]).away).toEqual({ until: '2026-12-09T08:00:00.000Z' });
     expect(fold([awaySet(true, null), awaySet(false, null)]).away).toBeNull();
+  });
+});
+
+describe("a mentor's capacity", () => {
+  const setCapacity = (actor: Actor, pairs: unknown): MentorProfileCommand => ({
+    type: 'SetMentorCapacity',
+    data: { mentorId: actor.userId, pairs: pairs as number | null },
+    context: { actor, commandId: 'c3', now: '2026-12-02T10:00:00.000Z' },
+  });
+  const capacitySet = (pairs: number | null) => ({ type: 'MentorCapacitySet', data: { mentorId: 'maria', pairs, setAt: '2026-12-02T10:00:00.000Z' } });
+
+  it('a mentor names how many they mentor at once, or null for as many as the clinic allows; the same again appends nothing', () => {
+    expect(decide(setCapacity(maria, 1))).toEqual([capacitySet(1)]);
+    expect(decide(setCapacity(maria, null), null, null, 1)).toEqual([capacitySet(null)]);
+    expect(decide(setCapacity(maria, 2), null, null, 2)).toEqual([]);
+    expect(decide(setCapacity(maria, null))).toEqual([]);
+    expect(mentorProfileDecider.evolve({ languages: null, away: null, capacity: null }, capacitySet(2) as MentorProfileEvent).capacity).toBe(2);
+  });
+
+  it('refuses anyone but the mentor, and what is not a whole number from 1 to 20', () => {
+    expect(() => decide(setCapacity({ userId: 'pat', role: 'participant' }, 1))).toThrow(expect.objectContaining({ code: 'MENTORING.FORBIDDEN' }));
+    for (const bad of [0, 21, 1.5, -1, '2']) expect(() => decide(setCapacity(maria, bad))).toThrow(expect.objectContaining({ code: 'MENTORING.INVALID_REQUEST', details: expect.objectContaining({ field: 'pairs' }) }));
   });
 });

@@ -13,23 +13,30 @@ import { LANGUAGE_TAG, MAX_TOPIC_LENGTH } from './mentoring.validation';
  * - whether they are away: mentors are volunteers, in recovery themselves, and need to step back without leaving. An
  *   away mentor is offered no request (as if they mentored in no language) until they come back, or until the time
  *   they gave, when the system brings them back.
+ * - how many people they mentor at once, at most: fewer than the clinic allows (MENTOR_MAX_ACTIVE_PAIRINGS) if that is
+ *   what they can carry now. The lower of the two holds; null: the clinic's.
  */
 export const MAX_MENTOR_LANGUAGES = 10;
 export const MAX_MENTOR_TOPICS = 20;
 /** how far ahead a mentor may say they are away until; further than that, they say "until I come back" */
 export const MAX_AWAY_DAYS = 365;
+/** the most pairs a mentor may name for themselves; the clinic's own limit still applies when it is lower */
+export const MAX_MENTOR_CAPACITY = 20;
 
 export type MentorLanguagesSet = DomainEvent<'MentorLanguagesSet', { mentorId: string; languages: string[]; setAt: string }>;
 export type MentorTopicsSet = DomainEvent<'MentorTopicsSet', { mentorId: string; topics: string[]; setAt: string }>;
 /** `until`: when the system brings them back (null: when they say so); a mentor back has `away: false, until: null` */
 export type MentorAwaySet = DomainEvent<'MentorAwaySet', { mentorId: string; away: boolean; until: string | null; setAt: string }>;
-export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet | MentorAwaySet;
+/** `pairs`: the most people the mentor mentors at once, by their own choice (null: as many as the clinic allows) */
+export type MentorCapacitySet = DomainEvent<'MentorCapacitySet', { mentorId: string; pairs: number | null; setAt: string }>;
+export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet | MentorAwaySet | MentorCapacitySet;
 export type SetMentorLanguages = { type: 'SetMentorLanguages'; data: { mentorId: string; languages: string[] }; context: CommandContext };
 export type SetMentorTopics = { type: 'SetMentorTopics'; data: { mentorId: string; topics: string[] }; context: CommandContext };
 export type SetMentorAway = { type: 'SetMentorAway'; data: { mentorId: string; away: boolean; until: string | null }; context: CommandContext };
+export type SetMentorCapacity = { type: 'SetMentorCapacity'; data: { mentorId: string; pairs: number | null }; context: CommandContext };
 /** the system's, once the `until` a mentor gave has come; names it, so that a newer setting is left as it is */
 export type EndMentorAway = { type: 'EndMentorAway'; data: { mentorId: string; until: string }; context: CommandContext };
-export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics | SetMentorAway | EndMentorAway;
+export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics | SetMentorAway | SetMentorCapacity | EndMentorAway;
 
 export const MENTOR_PROFILE_PERSONAL_FIELDS: PersonalFieldMap = {
   MentorTopicsSet: { subject: 'mentorId', fields: ['topics'] },
@@ -40,6 +47,8 @@ export interface MentorProfileState {
   languages: string[] | null;
   /** null: not away */
   away: { until: string | null } | null;
+  /** null: as many as the clinic allows */
+  capacity: number | null;
 }
 
 const PROFILE_PREFIX = 'mentor-profile-';
@@ -99,13 +108,13 @@ const sameLanguages = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((language) => b.some((other) => other.toLowerCase() === language.toLowerCase()));
 
 /**
- * A mentor sets their own languages, topics and whether they are away. Setting the languages already set, or the away
+ * A mentor sets their own languages, topics, whether they are away and how many they mentor at once. Setting the languages already set, or the away
  * already set, appends nothing; topics are appended each time (the state holds them sealed, so they cannot be
  * compared here; a retried command id still appends nothing). The system ends an away at its `until`, unless the
  * mentor changed it since.
  */
 export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEvent, MentorProfileState> = {
-  initialState: () => ({ languages: null, away: null }),
+  initialState: () => ({ languages: null, away: null, capacity: null }),
   decide(command, state) {
     const { actor, now } = command.context;
     if (command.type === 'EndMentorAway') {
@@ -126,6 +135,14 @@ export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEv
         if (unchanged) return [];
         return [{ type: 'MentorAwaySet', data: { mentorId: actor.userId, away: command.data.away, until, setAt: now } }];
       }
+      case 'SetMentorCapacity': {
+        const { pairs } = command.data;
+        if (pairs !== null && !(Number.isInteger(pairs) && pairs >= 1 && pairs <= MAX_MENTOR_CAPACITY)) {
+          throw MentoringErrors.invalid('pairs', `pairs is a whole number from 1 to ${MAX_MENTOR_CAPACITY}, or null for as many as the clinic allows`);
+        }
+        if (pairs === state.capacity) return [];
+        return [{ type: 'MentorCapacitySet', data: { mentorId: actor.userId, pairs, setAt: now } }];
+      }
       case 'SetMentorLanguages': {
         const languages = validLanguages(command.data.languages);
         if (state.languages !== null && sameLanguages(state.languages, languages)) return [];
@@ -139,6 +156,8 @@ export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEv
         return { ...state, languages: event.data.languages };
       case 'MentorAwaySet':
         return { ...state, away: event.data.away ? { until: event.data.until } : null };
+      case 'MentorCapacitySet':
+        return { ...state, capacity: event.data.pairs };
       default:
         return state;
     }

@@ -77,6 +77,14 @@ export class MentoringController {
     return { ok: true, data: { away: away !== null, until: away?.until ?? null } };
   }
 
+  @Get('capacity')
+  @ApiOperation({
+    summary: 'Mentors: the most people they mentor at once by their own choice (`pairs`, null: none of their own), the limit that holds (the lower of theirs and the clinic\'s) and how many they mentor now (`active`). Others: null.',
+  })
+  async capacity(@CurrentActor() actor: Actor) {
+    return { ok: true, data: actor.role === 'mentor' ? await this.mentoring.capacityFor(actor.userId) : null };
+  }
+
   @Get('pairings')
   @ApiOperation({ summary: "Participants and mentors: their pairings, with each pair room's id. Clinicians and admins: every active one." })
   @RecordsRead('mentoring.pairings', (pairings: { participantId: string; mentorId: string }[]) => pairings.flatMap((p) => [p.participantId, p.mentorId]))

@@ -9,7 +9,7 @@ import { socketActor } from '@haven/identity';
 import type { ConversationRef } from '@haven/safety/domain/safety-alert.events';
 import { SafetyService } from '@haven/safety/safety.service';
 import { MentoringCommandsService } from '../mentoring-commands.service';
-import { EndPairingRequest, PairingFeedbackRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorAwayRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
+import { EndPairingRequest, PairingFeedbackRequest, MentorRequestRefRequest, RematchRequest, RequestMentorRequest, SetMentorAwayRequest, SetMentorCapacityRequest, SetMentorLanguagesRequest, SetMentorTopicsRequest } from './mentoring.requests';
 
 const actorOf = (socket: Socket): Actor => socketActor(socket)!;
 const ok = async <T>(work: Promise<T>) => ({ ok: true as const, data: await work });
@@ -93,6 +93,11 @@ export class MentoringGateway {
   @SubscribeMessage('mentoring.setAway')
   setAway(@ConnectedSocket() s: Socket, @MessageBody() { commandId, away, until }: SetMentorAwayRequest) {
     return ok(this.mentoring.setAway(actorOf(s), away, until ?? null, commandId));
+  }
+
+  @SubscribeMessage('mentoring.setCapacity')
+  setCapacity(@ConnectedSocket() s: Socket, @MessageBody() { commandId, pairs }: SetMentorCapacityRequest) {
+    return ok(this.mentoring.setCapacity(actorOf(s), pairs, commandId));
   }
 
   @SubscribeMessage('mentoring.end')

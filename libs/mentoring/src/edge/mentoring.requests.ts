@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { CommandRequest } from '@haven/rooms/edge/command.request';
 
 // Coarse bounds here; the exact rules (trimmed lengths, at most 5 distinct topics, a language tag) are the decider's,
@@ -63,4 +63,14 @@ export class SetMentorAwayRequest extends CommandRequest {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'with away: true, when the system brings you back (within 365 days); omitted: when you say so', example: '2027-01-15T09:00:00Z' })
   @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) until?: string;
+}
+
+export class SetMentorCapacityRequest extends CommandRequest {
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 20, description: 'the most people you mentor at once (the clinic limit holds when lower); null: as many as the clinic allows' })
+  @IsDefined()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  pairs!: number | null;
 }

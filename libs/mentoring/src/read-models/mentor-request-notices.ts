@@ -11,9 +11,9 @@ const NOTICES_PER_POLL = 500;
  * Mentoring's notices: a mentor who is away from the app is told that a request they may take has been waiting for
  * the wait (OFFLINE_NOTICE_AFTER_SECONDS), once per request, while it is open. "May take" is what their list shows
  * (openRequestsFor): in a language they mentor in, not excluded from it, not declined by them, not their own, not of
- * someone they hide, and they are not away; and they have room for another pair (fewer active pairings than MENTOR_MAX_ACTIVE_PAIRINGS, or
- * accepting would be refused). Haven has no roster of a clinic's mentors (the identity provider has), so only the
- * mentors it has seen act are told: who set their languages or topics, had a pairing, or declined a request.
+ * someone they hide, and they are not away; and they have room for another pair (fewer active pairings than MENTOR_MAX_ACTIVE_PAIRINGS, or than their own
+ * capacity when lower: accepting would be refused). Haven has no roster of a clinic's mentors (the identity provider has), so only the
+ * mentors it has seen act are told: who set their languages, topics or capacity, had a pairing, or declined a request.
  */
 export const mentorRequestNotices = ({ maxActivePairings }: { maxActivePairings: number }): NoticeSource => ({
   name: 'mentor-requests',
@@ -28,7 +28,8 @@ export const mentorRequestNotices = ({ maxActivePairings }: { maxActivePairings:
       `select m.mentor_id, r.request_id, r.position, r.language, r.excluded_mentors, l.languages
        from mentor_requests r
        cross join (select mentor_id from mentor_languages union select mentor_id from mentor_topics
-                   union select mentor_id from mentor_pairings union select mentor_id from mentor_request_declines) m
+                   union select mentor_id from mentor_pairings union select mentor_id from mentor_request_declines
+                   union select mentor_id from mentor_capacity) m
        left join mentor_languages l on l.mentor_id = m.mentor_id
        where r.status = 'open' and r.requested_at > $1 and r.requested_at <= $2 and m.mentor_id <> r.participant_id
          and not exists (select 1 from mentor_away a where a.mentor_id = m.mentor_id)
@@ -36,7 +37,8 @@ export const mentorRequestNotices = ({ maxActivePairings }: { maxActivePairings:
          and not exists (select 1 from hidden_people h where h.user_id = m.mentor_id and h.hidden_user_id = r.participant_id)
          and not exists (select 1 from offline_notices n where n.user_id = m.mentor_id and n.room_id = r.request_id)
          and ${notSuspendedNorToldSince('m.mentor_id', '$3')}
-         and (select count(*) from mentor_pairings p where p.mentor_id = m.mentor_id and p.status = 'active') < $4
+         and (select count(*) from mentor_pairings p where p.mentor_id = m.mentor_id and p.status = 'active')
+             < coalesce((select case when c.pairs < $4 then c.pairs else $4 end from mentor_capacity c where c.mentor_id = m.mentor_id), $4)
        order by r.position
        limit ${NOTICES_PER_POLL}`,
       [window.freshSince, window.dueBefore, window.quietSince, maxActivePairings],

@@ -13,8 +13,8 @@ const ROOM_STREAM_PREFIX = 'room-';
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback'],
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -38,6 +38,8 @@ export const mentoringProjection: Projection = {
     await db.execute(`create table if not exists mentor_requests_unanswered (request_id text primary key, noticed_at text not null)`);
     // a row while the mentor is away; until: when the system brings them back (null: when they say so)
     await db.execute(`create table if not exists mentor_away (mentor_id text primary key, until text)`);
+    // a mentor's own limit on pairs at once (mentoring.setCapacity); no row: the clinic's
+    await db.execute(`create table if not exists mentor_capacity (mentor_id text primary key, pairs integer not null)`);
     // participants' feedback on their pairings, for the clinicians who supervise mentors (note sealed as the participant's)
     await db.execute(`create table if not exists mentor_feedback (
       pairing_id text primary key, participant_id text not null, mentor_id text not null, rating integer not null,
@@ -66,6 +68,11 @@ export const mentoringProjection: Projection = {
           await tx.execute(`insert into mentor_away values ($1, $2) on conflict (mentor_id) do update set until = excluded.until`, [event.data.mentorId, event.data.until]);
         } else {
           await tx.execute(`delete from mentor_away where mentor_id = $1`, [event.data.mentorId]);
+        }
+      } else if (event.type === 'MentorCapacitySet') {
+        if (event.data.pairs === null) await tx.execute(`delete from mentor_capacity where mentor_id = $1`, [event.data.mentorId]);
+        else {
+          await tx.execute(`insert into mentor_capacity values ($1, $2) on conflict (mentor_id) do update set pairs = excluded.pairs`, [event.data.mentorId, event.data.pairs]);
         }
       } else if (event.type === 'MentorTopicsSet') {
         await tx.execute(`insert into mentor_topics values ($1, $2) on conflict (mentor_id) do update set topics = excluded.topics`, [
@@ -209,6 +216,12 @@ export async function mentorsNotSpeaking(db: SqlExecutor, language: string): Pro
 export async function awayOf(db: SqlExecutor, mentorId: string): Promise<{ until: string | null } | null> {
   const [row] = await db.query(`select until from mentor_away where mentor_id = $1`, [mentorId]);
   return row ? { until: row.until === null ? null : String(row.until) } : null;
+}
+
+/** The most pairs a mentor named for themselves (mentoring.setCapacity), or null: as many as the clinic allows. */
+export async function capacityOf(db: SqlExecutor, mentorId: string): Promise<number | null> {
+  const [row] = await db.query(`select pairs from mentor_capacity where mentor_id = $1`, [mentorId]);
+  return row ? Number(row.pairs) : null;
 }
 
 /** The mentors away now: no request is offered to them. */
