@@ -11,7 +11,7 @@ import { caughtUp, headPosition, STORES } from '../support/stores';
 import { advanceClock } from '../support/test-clock';
 
 const cli = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'cli', 'rebuild-read-models.js');
-const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off', 'hidden_people', 'room_agreements', 'room_agreement_acceptances', 'notice_preferences', 'room_open_hours'];
+const READ_MODEL_TABLES = ['room_membership_periods', 'room_directory', 'room_messages', 'room_reports', 'moderation_log', 'mute_deadlines', 'room_read_marks', 'room_pins', 'room_away_notices_off', 'hidden_people', 'room_agreements', 'room_agreement_acceptances', 'notice_preferences', 'room_open_hours', 'presence_hidden'];
 
 async function roomWith(facilitator: TestClient, ...members: TestClient[]): Promise<string> {
   const created = await facilitator.send('rooms.create', {
@@ -239,6 +239,11 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
       const set = await client.send('notices.setPreferences', { commandId: randomUUID(), ...choice });
       if (!set.ok) throw new Error(JSON.stringify(set));
     }
+    // alice and bob hide their presence; bob shows it again (no row left for him)
+    for (const [client, visible] of [[alice, false], [bob, false], [bob, true]] as const) {
+      const set = await client.send('rooms.setPresenceVisible', { commandId: randomUUID(), visible });
+      if (!set.ok) throw new Error(JSON.stringify(set));
+    }
     const read = await bob.send('rooms.markRead', { commandId: randomUUID(), roomId, position: await headPosition(app.url) });
     if (!read.ok) throw new Error(JSON.stringify(read));
     await fran.send('rooms.remove', { commandId: randomUUID(), roomId, userId: 'alice', reason: 'left the program' });
@@ -264,6 +269,7 @@ describe.each(STORES)('room read models, deadlines and signals on %s', (store) =
     expect(live.hidden_people[0]).toContain('"user_id":"alice","hidden_user_id":"bob"');
     expect(live.notice_preferences).toHaveLength(2);
     expect(live.room_open_hours).toEqual([expect.stringContaining('tue')]);
+    expect(live.presence_hidden).toEqual([expect.stringContaining('"user_id":"alice"')]);
     expect(live.notice_preferences.join()).toContain('"user_id":"bob","paused":1,"quiet_from":"pd:v1:');
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--all'], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, ...data.env },

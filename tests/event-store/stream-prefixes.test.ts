@@ -9,6 +9,7 @@ import { readsStreamName } from '../../libs/personal-data/src/domain/reads.event
 import { hiddenPeopleStreamName } from '../../libs/rooms/src/hidden-people/hidden-people.events';
 import { noticePreferencesStreamName } from '../../libs/rooms/src/notice-preferences/notice-preferences.events';
 import { noticeStreamName } from '../../libs/rooms/src/offline-notices/offline-notice.events';
+import { presenceStreamName } from '../../libs/rooms/src/presence-privacy/presence-privacy';
 import { roomStreamName } from '../../libs/rooms/src/domain/room.events';
 import { ON_CALL_STREAM } from '../../libs/safety/src/domain/on-call.decider';
 import { safetyStreamName } from '../../libs/safety/src/domain/safety-alert.events';
@@ -28,6 +29,7 @@ const STREAMS: Record<string, string> = {
   noticeStreamName: noticeStreamName({ roomId: 'id-1' }, 'pat'),
   noticePreferencesStreamName: noticePreferencesStreamName('id-1'),
   hiddenPeopleStreamName: hiddenPeopleStreamName('id-1'),
+  presenceStreamName: presenceStreamName('id-1'),
 };
 
 const sourceFiles = (dir: string): string[] =>
@@ -48,7 +50,7 @@ const streamsAppendedTo = [
 // among them, or its first append there fails. No KurrentDB server runs here, so this is where a new kind is caught.
 describe('every kind of stream the contexts append to', () => {
   it('is listed here: each stream a command handler appends to, found in the source', () => {
-    expect(streamsAppendedTo.length).toBeGreaterThanOrEqual(12);
+    expect(streamsAppendedTo.length).toBeGreaterThanOrEqual(13);
     expect(streamsAppendedTo.filter((name) => name !== 'streamId')).toEqual(Object.keys(STREAMS).sort());
   });
 

@@ -21,6 +21,7 @@ const EVENT_FILES = [
   'libs/rooms/src/offline-notices/offline-notice.events.ts',
   'libs/rooms/src/hidden-people/hidden-people.events.ts',
   'libs/rooms/src/notice-preferences/notice-preferences.events.ts',
+  'libs/rooms/src/presence-privacy/presence-privacy.ts',
 ];
 const DOMAIN_TYPES = EVENT_FILES.flatMap((file) =>
   [...readFileSync(join(__dirname, '..', '..', file), 'utf8').matchAll(/DomainEvent<\s*'(\w+)'/g)].map((match) => match[1]),

@@ -10,7 +10,7 @@ import { createPersonDeliveryPolicy, PersonalDataModule } from '@haven/personal-
 import { RealtimeModule } from '@haven/realtime';
 import { familyLobbyNotices, familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule, mentorRequestNotices } from '@haven/mentoring';
-import { OfflineNoticesModule, offlineNoticesConfigFrom, periodsOfUser, roomConversationPort, roomDeliveryPolicy, hiddenPeopleDeliveryPolicy, noticePreferencesDeliveryPolicy, RoomsModule } from '@haven/rooms';
+import { OfflineNoticesModule, offlineNoticesConfigFrom, periodsOfUser, roomConversationPort, roomDeliveryPolicy, hiddenPeopleDeliveryPolicy, ownSettingsDeliveryPolicy, hidesPresence, RoomsModule } from '@haven/rooms';
 import { createSafetyDeliveryPolicy, personConversationPort, safetyConfigFrom, SafetyModule } from '@haven/safety';
 import { validateEnvironment, type Environment } from './config/environment';
 import { HealthController } from './health/health.controller';
@@ -55,7 +55,10 @@ const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, us
     ClockModule,
     StorageModule,
     IdentityModule,
-    RealtimeModule.forRoot({ readModels: allReadModels, policies: [roomDeliveryPolicy, hiddenPeopleDeliveryPolicy, noticePreferencesDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig), personDeliveryPolicy] }),
+    RealtimeModule.forRoot({
+      readModels: allReadModels,
+      presencePrivacy: (storage) => ({ hidden: (userId) => hidesPresence(storage.sql, userId) }),
+      policies: [roomDeliveryPolicy, hiddenPeopleDeliveryPolicy, ownSettingsDeliveryPolicy, mentoringDeliveryPolicy, familySessionDeliveryPolicy, createSafetyDeliveryPolicy(conversations, safetyConfig), personDeliveryPolicy] }),
     RoomsModule,
     OfflineNoticesModule.forRoot(offlineNoticesConfig, (settings) => [
       mentorRequestNotices({ maxActivePairings: Number(settings.get<number>('MENTOR_MAX_ACTIVE_PAIRINGS')) }),

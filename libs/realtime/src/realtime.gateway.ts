@@ -23,6 +23,7 @@ import { channels } from './delivery-policy';
 import { LogFollower } from './log-follower';
 import { announcesArrival, announcesDeparture, arrivalMark, type PresenceMark } from './presence';
 import { resumeAfterOf, resumePositionMiddleware } from './resume-position';
+import { PRESENCE_PRIVACY, type PresencePrivacy } from './realtime.tokens';
 import { SyncRequestDto } from './sync.request.dto';
 
 /**
@@ -49,6 +50,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(
     private readonly follower: LogFollower,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(PRESENCE_PRIVACY) private readonly presencePrivacy: PresencePrivacy,
   ) {}
 
   afterInit(server: Server): void {
@@ -84,7 +86,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   /** online only from the user's first socket, on any node (a second tab or a reconnect announces nothing); see presence.ts */
   private async announceArrival(socket: Socket): Promise<void> {
     const roomIds = roomIdsOf(socket);
-    if (roomIds.length === 0) return;
+    if (roomIds.length === 0 || (await this.hidesPresence(socket))) return;
     const others = await this.otherSocketsOfUser(socket);
     if (others && announcesArrival(presenceOf(socket)!, others) && socket.connected) this.announcePresence(socket, roomIds, true);
   }
@@ -93,9 +95,22 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   private async announceDeparture(socket: Socket): Promise<void> {
     const roomIds = roomIdsOf(socket);
     presenceOf(socket)!.leaving = true; // before looking: see announcesDeparture
-    if (roomIds.length === 0) return;
+    if (roomIds.length === 0 || (await this.hidesPresence(socket))) return;
     const others = await this.otherSocketsOfUser(socket);
     if (others && announcesDeparture(others)) this.announcePresence(socket, roomIds, false);
+  }
+
+  /** a user who asked not to be shown online is announced neither way; a failed read announces nothing (the safe side) */
+  private async hidesPresence(socket: Socket): Promise<boolean> {
+    return this.presencePrivacy.hidden(socketActor(socket)!.userId).catch(() => true);
+  }
+
+  /**
+   * A user who changed whether they are shown: from this socket, the rooms it is in (the user's other sockets are in the
+   * same ones) are told they are online (shown again) or offline (hidden), as if they had come or gone.
+   */
+  announceVisibilityChange(socket: Socket, visible: boolean): void {
+    this.announcePresence(socket, roomIdsOf(socket), visible);
   }
 
   /** presence is ephemeral: told to the rooms the user's socket is in (by the arriving socket to the others), never stored */

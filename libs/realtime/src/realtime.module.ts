@@ -6,7 +6,7 @@ import type { Projection } from '@haven/projections';
 import type { DeliveryPolicy } from './delivery-policy';
 import { LogFollower } from './log-follower';
 import { RealtimeGateway } from './realtime.gateway';
-import { DELIVERY_POLICIES, READ_MODELS } from './realtime.tokens';
+import { DELIVERY_POLICIES, EVERYONE_SHOWN, PRESENCE_PRIVACY, READ_MODELS, type PresencePrivacy } from './realtime.tokens';
 
 const logger = new Logger('LogFollower');
 
@@ -35,14 +35,15 @@ const logger = new Logger('LogFollower');
   exports: [LogFollower],
 })
 export class RealtimeModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  /** Every context's read models and delivery policies, gathered by the app. */
-  static forRoot(options: { readModels: Projection[]; policies: DeliveryPolicy[] }): DynamicModule {
+  /** Every context's read models and delivery policies, gathered by the app, and who is not shown online. */
+  static forRoot(options: { readModels: Projection[]; policies: DeliveryPolicy[]; presencePrivacy?: (storage: Storage) => PresencePrivacy }): DynamicModule {
     return {
       module: RealtimeModule,
       global: true,
       providers: [
         { provide: READ_MODELS, useValue: options.readModels },
         { provide: DELIVERY_POLICIES, useValue: options.policies },
+        { provide: PRESENCE_PRIVACY, inject: [STORAGE], useFactory: (storage: Storage) => options.presencePrivacy?.(storage) ?? EVERYONE_SHOWN },
       ],
       exports: [LogFollower, RealtimeGateway],
     };

@@ -25,6 +25,8 @@ export const ROOM_ACTIVITY_LIMITS = {
   hiding: { points: 10, seconds: 60, per: 'user' },
   /** notices.setPreferences */
   noticePreferences: { points: 10, seconds: 60, per: 'user' },
+  /** rooms.setPresenceVisible: each change is announced to every room the person is in */
+  presenceVisibility: { points: 10, seconds: 60, per: 'user' },
   /** rooms.join and rooms.leave */
   membership: { points: 10, seconds: 60, per: 'room' },
   /** rooms.typing: over the limit a signal is dropped (`sent: false`), not refused */

@@ -11,6 +11,7 @@ import { agreementOf } from './read-models/room-agreements.projection';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { membershipOf } from './read-models/room-membership.projection';
 import { findRoom } from './read-models/room-directory.projection';
+import { presenceHiddenAmong } from './presence-privacy/presence-privacy.projection';
 import { RoomActivityLimits } from './room-activity-limits';
 import { GROUP_KINDS, readersHiding } from './hidden-people/hidden-speakers';
 
@@ -74,7 +75,10 @@ export class RoomSignalsService {
       .catch(() => {
         throw RoomErrors.presenceUnavailable(roomId);
       });
-    return [...new Set(sockets.map((s) => (s.data as { actor?: Actor }).actor?.userId).filter((id): id is string => !!id))].sort();
+    const online = [...new Set(sockets.map((s) => (s.data as { actor?: Actor }).actor?.userId).filter((id): id is string => !!id))];
+    // not those who asked not to be shown (rooms.setPresenceVisible); the asker knows they are here
+    const hidden = await presenceHiddenAmong(this.storage.sql, online.filter((userId) => userId !== actor.userId));
+    return online.filter((userId) => !hidden.has(userId)).sort();
   }
 
   private async requireMember(actor: Actor, roomId: string) {

@@ -14,6 +14,7 @@ import { HiddenPeopleService } from './hidden-people/hidden-people.service';
 import { NoticePreferencesController } from './notice-preferences/notice-preferences.controller';
 import { NoticePreferencesGateway } from './notice-preferences/notice-preferences.gateway';
 import { NoticePreferencesService } from './notice-preferences/notice-preferences.service';
+import { PresencePrivacyGateway } from './presence-privacy/presence-privacy.gateway';
 
 /** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
 @Global()
@@ -29,6 +30,7 @@ import { NoticePreferencesService } from './notice-preferences/notice-preference
     HiddenPeopleGateway,
     NoticePreferencesService,
     NoticePreferencesGateway,
+    PresencePrivacyGateway,
     { provide: HELD_MESSAGE_RELEASE, useClass: RoomHeldMessageRelease },
   ],
   exports: [RoomCommandsService, RoomActivityLimits, HELD_MESSAGE_RELEASE],

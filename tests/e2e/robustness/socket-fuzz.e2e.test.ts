@@ -26,7 +26,7 @@ const MESSAGES = [
   'rooms.typing', 'rooms.presence', 'rooms.create', 'rooms.rename', 'rooms.changeTopic', 'rooms.changeJoinRule',
   'rooms.archive', 'rooms.setAgreement', 'rooms.acceptAgreement', 'rooms.setOpenHours', 'rooms.appointFacilitator', 'rooms.removeFacilitator', 'rooms.invite', 'rooms.join', 'rooms.leave',
   'rooms.post', 'rooms.edit', 'rooms.delete', 'rooms.react', 'rooms.unreact', 'rooms.markRead',
-  'rooms.setReadReceiptPrivacy', 'rooms.setAwayNotices', 'rooms.hidePerson', 'rooms.unhidePerson', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
+  'rooms.setReadReceiptPrivacy', 'rooms.setAwayNotices', 'rooms.hidePerson', 'rooms.unhidePerson', 'rooms.setPresenceVisible', 'rooms.mute', 'rooms.unmute', 'rooms.warn', 'rooms.remove', 'rooms.ban', 'rooms.unban',
   'rooms.redact', 'rooms.setSlowMode', 'rooms.lock', 'rooms.unlock', 'rooms.pin', 'rooms.unpin', 'rooms.report', 'rooms.resolveReport',
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
@@ -92,6 +92,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     // mia is a facilitator: staff hide nobody (refused after the edge checked the shape); unhiding changes nothing
     'rooms.hidePerson': { commandId: FRESH, userId: 'bob' },
     'rooms.unhidePerson': { commandId: FRESH, userId: 'bob' },
+    'rooms.setPresenceVisible': { commandId: FRESH, visible: true },
     'notices.setPreferences': { commandId: FRESH, paused: false },
     'rooms.mute': { ...room, userId: 'carol', durationSeconds: 600, reason: 'cool down' },
     'rooms.unmute': { ...room, userId: 'carol' },
@@ -153,7 +154,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'on', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours', 'pairs']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours', 'pairs', 'visible']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
 
 /** A big or deep value, generated as its description and built when sent, so a failure report stays readable. */

@@ -60,6 +60,7 @@ export const HAVEN_STREAM_PREFIXES: readonly string[] = [
   'notices-',
   'notice-preferences-',
   'hidden-people-',
+  'presence-',
 ];
 
 /** `$`-prefixed streams and event types belong to KurrentDB itself (metadata, links, tombstones, stats). */

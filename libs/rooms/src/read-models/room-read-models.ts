@@ -11,6 +11,7 @@ import { hiddenPeopleProjection } from '../hidden-people/hidden-people.projectio
 import { roomAgreementsProjection } from './room-agreements.projection';
 import { roomOpenHoursProjection } from './room-open-hours.projection';
 import { noticePreferencesProjection } from '../notice-preferences/notice-preferences.projection';
+import { presenceHiddenProjection } from '../presence-privacy/presence-privacy.projection';
 
 /** Every read model of the rooms context (the app registers them; the rebuild CLI finds them by name). */
 export const roomReadModels = [
@@ -27,4 +28,5 @@ export const roomReadModels = [
   roomAgreementsProjection,
   roomOpenHoursProjection,
   noticePreferencesProjection,
+  presenceHiddenProjection,
 ];
