@@ -8,6 +8,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** the status of each next answer, in order (200 once none is queued) */
   answers: number[];
+  /** the status of each next answer to a post naming this `userId` (before `answers`): for receivers several tests share */
+  answersFor: Map<string, number[]>;
   /** the most posts it held at once, unanswered */
   maxInFlight: number;
   close(): Promise<void>;
@@ -28,7 +30,8 @@ export async function startWebhookReceiver(path = '/hook', { answerAfterMs = 0 }
       receiver.received.push({ headers: request.headers, body, json: JSON.parse(body) });
       setTimeout(() => {
         inFlight -= 1;
-        response.writeHead(receiver.answers.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
+        const forUser = receiver.answersFor.get(String(JSON.parse(body).userId))?.shift();
+        response.writeHead(forUser ?? receiver.answers.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
       }, answerAfterMs);
     });
   });
@@ -36,6 +39,7 @@ export async function startWebhookReceiver(path = '/hook', { answerAfterMs = 0 }
     url: '',
     received: [],
     answers: [],
+    answersFor: new Map(),
     maxInFlight: 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
