@@ -7,6 +7,7 @@ import { CommandRequest } from '@haven/edge';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { CurrentActor, HttpAuthGuard, isUsableUserId } from '@haven/identity';
 import { suspendedPeople } from './access-suspensions.projection';
+import { erasureRequestOf, openErasureRequests } from './erasure-requests.projection';
 import { PeopleService } from './people.service';
 import { readsAbout, READS_PAGE } from './personal-data-reads.projection';
 import { RecordsRead } from './records-read.interceptor';
@@ -83,6 +84,14 @@ export class PeopleController {
     return { ok: true, data: await suspendedPeople(this.storage.sql) };
   }
 
+  @Get('erasure-requests')
+  @ApiOperation({ summary: 'Admins: the people who asked for their personal data to be erased and were not answered yet, oldest first (an erasure answers one).' })
+  @RecordsRead('people.erasure-requests', (requests: { userId: string }[]) => requests.map((request) => request.userId))
+  async erasureRequests(@CurrentActor() actor: Actor) {
+    if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', 'only admins read who asked for erasure');
+    return { ok: true, data: await openErasureRequests(this.storage.sql) };
+  }
+
   @Get(':userId/reads')
   @ApiOperation({
     summary: `Admins: which staff were shown records naming this person (safety and moderation queues, moderation logs, pairings, sessions), when, and in which answer; newest first, at most ${READS_PAGE} a page. Each staff read is recorded (PersonalDataRead) before its answer is sent, once per reader, answer and people named in 15 minutes. This read is recorded too.`,
@@ -91,5 +100,40 @@ export class PeopleController {
   async reads(@CurrentActor() actor: Actor, @Param() { userId }: PersonParams, @Query() { before }: ReadsQuery) {
     if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', "only admins read who read a person's records");
     return { ok: true, data: { userId, reads: await readsAbout(this.storage.sql, userId, before) } };
+  }
+}
+
+/** A person's own request that their data be erased: they ask, see it, and may take it back; an admin answers. */
+@ApiTags('personal data')
+@ApiBearerAuth()
+@UseGuards(HttpAuthGuard)
+@Controller('me/erasure-request')
+export class MyErasureRequestController {
+  constructor(
+    private readonly people: PeopleService,
+    @Inject(STORAGE) private readonly storage: Storage,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your open request that your personal data be erased: { requestedAt }, or null.' })
+  async mine(@CurrentActor() actor: Actor) {
+    return { ok: true, data: await erasureRequestOf(this.storage.sql, actor.userId) };
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Ask for your personal data (what you wrote, and what was written about you) to be erased. An admin decides and erases it (the clinic may have records it must keep); admins see the request at once. Asking again while it is open changes nothing. Not for family guests.",
+  })
+  async request(@CurrentActor() actor: Actor, @Body() { commandId }: CommandRequest) {
+    return { ok: true, data: await this.people.requestErasure(actor, commandId) };
+  }
+
+  @Post('withdrawal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Take back your open request for erasure (nothing happens if there is none).' })
+  async withdraw(@CurrentActor() actor: Actor, @Body() { commandId }: CommandRequest) {
+    return { ok: true, data: await this.people.withdrawErasureRequest(actor, commandId) };
   }
 }

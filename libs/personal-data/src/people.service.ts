@@ -56,6 +56,15 @@ export class PeopleService {
     return this.acked(await this.run(actor, commandId, { type: 'ReinstateAccess', data: { userId } }), userId);
   }
 
+  /** The person asks for their own data to be erased; an admin answers (erase). Asking again while it is open changes nothing. */
+  async requestErasure(actor: Actor, commandId: string) {
+    return this.acked(await this.run(actor, commandId, { type: 'RequestErasure', data: { userId: actor.userId } }), actor.userId);
+  }
+
+  async withdrawErasureRequest(actor: Actor, commandId: string) {
+    return this.acked(await this.run(actor, commandId, { type: 'WithdrawErasureRequest', data: { userId: actor.userId } }), actor.userId);
+  }
+
   private async acked(result: CommandResult, userId: string) {
     if (result.position !== null) await this.follower.waitFor(result.position);
     return { ...commandAck(result), userId };

@@ -1,7 +1,7 @@
 import { isOverseer, OVERSEER_ROLES, type Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
-import { isPersonStream, type AccessSuspended, type PersonalDataErased } from './domain/person.events';
+import { isPersonStream, type AccessSuspended, type ErasureRequested, type PersonalDataErased } from './domain/person.events';
 
 /** The rooms context's answer to "which rooms has this user ever been a member of" (room ids). */
 export interface RoomsEverJoined {
@@ -10,6 +10,7 @@ export interface RoomsEverJoined {
 
 const isErasure = (event: RecordedEvent) => event.type === 'PersonalDataErased' && isPersonStream(event.streamId);
 const isAccessChange = (event: RecordedEvent) => (event.type === 'AccessSuspended' || event.type === 'AccessReinstated') && isPersonStream(event.streamId);
+const isErasureRequest = (event: RecordedEvent) => (event.type === 'ErasureRequested' || event.type === 'ErasureRequestWithdrawn') && isPersonStream(event.streamId);
 const staff = (viewer: Actor) => isOverseer(viewer.role);
 
 /**
@@ -20,14 +21,19 @@ const staff = (viewer: Actor) => isOverseer(viewer.role);
  * An export (PersonalDataExported) goes to nobody.
  * A suspension or reinstatement goes to clinicians and admins, the reason included; the suspended person's connections
  * end on every node, with `session.ended` first (their tokens are refused from then on: see identity's verifier).
+ * A person's request for erasure, or its withdrawal, goes to admins (who answer it) and to that person's devices.
  */
 export function createPersonDeliveryPolicy(rooms: RoomsEverJoined): DeliveryPolicy {
   return {
-    owns: (event) => isErasure(event) || isAccessChange(event),
+    owns: (event) => isErasure(event) || isAccessChange(event) || isErasureRequest(event),
     // a suspension (GET /people/suspended) or an erasure names its person
     recordsAbout: (event) => idsIn(event.data, ['userId']),
 
     async route(recorded, db) {
+      if (isErasureRequest(recorded)) {
+        const { userId } = (recorded as unknown as ErasureRequested).data;
+        return { deliveries: [{ to: [channels.role('admin'), channels.user(userId)], except: [channels.role('family')], event: recorded }], joinBefore: [], leaveAfter: [] };
+      }
       if (isAccessChange(recorded)) {
         // a suspended clinician is told by `session.ended`, not by the record of it with its reason
         const { userId } = (recorded as unknown as AccessSuspended).data;
@@ -42,23 +48,30 @@ export function createPersonDeliveryPolicy(rooms: RoomsEverJoined): DeliveryPoli
     },
 
     async visibleTo(viewer, all, db) {
-      const aboutOthers = (event: RecordedEvent) => (event as unknown as AccessSuspended).data.userId !== viewer.userId;
-      const changes = staff(viewer) ? all.filter((event) => isAccessChange(event) && aboutOthers(event)) : [];
-      const events = all.filter(isErasure);
-      if (staff(viewer)) return [...changes, ...events.map(notice)].sort((a, b) => a.position - b.position);
-      const mine = new Set(await rooms.roomsOf(db, viewer.userId));
-      const visible: RecordedEvent[] = [];
-      for (const recorded of events) {
-        const theirs = await rooms.roomsOf(db, (recorded as unknown as PersonalDataErased).data.userId);
-        if (theirs.some((roomId) => mine.has(roomId))) visible.push(notice(recorded));
-      }
-      return visible;
+      // a request for erasure: admins, and the person who asked
+      const requests = all.filter((event) => isErasureRequest(event) && viewer.role !== 'family' && (viewer.role === 'admin' || (event as unknown as ErasureRequested).data.userId === viewer.userId));
+      const rest = await visibleOthers(viewer, all.filter((event) => !isErasureRequest(event)), db);
+      return requests.length === 0 ? rest : [...requests, ...rest].sort((a, b) => a.position - b.position);
     },
 
     async channelsAt() {
       return [];
     },
   };
+
+  async function visibleOthers(viewer: Actor, all: RecordedEvent[], db: SqlExecutor): Promise<RecordedEvent[]> {
+    const aboutOthers = (event: RecordedEvent) => (event as unknown as AccessSuspended).data.userId !== viewer.userId;
+    const changes = staff(viewer) ? all.filter((event) => isAccessChange(event) && aboutOthers(event)) : [];
+    const events = all.filter(isErasure);
+    if (staff(viewer)) return [...changes, ...events.map(notice)].sort((a, b) => a.position - b.position);
+    const mine = new Set(await rooms.roomsOf(db, viewer.userId));
+    const visible: RecordedEvent[] = [];
+    for (const recorded of events) {
+      const theirs = await rooms.roomsOf(db, (recorded as unknown as PersonalDataErased).data.userId);
+      if (theirs.some((roomId) => mine.has(roomId))) visible.push(notice(recorded));
+    }
+    return visible;
+  }
 }
 
 function notice(recorded: RecordedEvent): RecordedEvent {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { PeopleController } from './people.controller';
+import { MyErasureRequestController, PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
 import { ReadsRecorder } from './reads-recorder';
 import { RecordsReadInterceptor } from './records-read.interceptor';
@@ -11,7 +11,7 @@ import { RevealPersonalDataInterceptor } from './reveal-personal-data.intercepto
  * records (@RecordsRead). PERSONAL_DATA comes with the storage.
  */
 @Module({
-  controllers: [PeopleController],
+  controllers: [PeopleController, MyErasureRequestController],
   providers: [
     PeopleService,
     ReadsRecorder,

@@ -34,7 +34,7 @@ describe('person decider', () => {
       expect(events).toHaveLength(1);
       state = events.reduce(personDecider.evolve, state);
     }
-    expect(state).toEqual({ erasures: 2, exports: 1, suspended: false });
+    expect(state).toEqual({ erasures: 2, exports: 1, suspended: false, erasureRequestedAt: null });
   });
 });
 
@@ -69,5 +69,30 @@ describe('suspending access', () => {
   it('holds whether the person is suspended', () => {
     const events = personDecider.decide(suspend(ada), personDecider.initialState());
     expect(events.reduce(personDecider.evolve, personDecider.initialState()).suspended).toBe(true);
+  });
+});
+
+describe("a person's own request for erasure", () => {
+  const pat: Actor = { userId: 'pat', role: 'participant' };
+  const own = (type: 'RequestErasure' | 'WithdrawErasureRequest', actor: Actor = pat, userId = actor.userId) =>
+    ({ type, data: { userId }, context: context(actor) }) as const;
+  const requested = { type: 'ErasureRequested', data: { userId: 'pat', requestedAt: '2026-12-02T10:00:00.000Z' } } as const;
+  const fold = (events: readonly unknown[]) => events.reduce(personDecider.evolve as never, personDecider.initialState()) as ReturnType<typeof personDecider.initialState>;
+
+  it('the person asks once while it is open, takes it back, and an erasure answers it', () => {
+    expect(personDecider.decide(own('RequestErasure'), fold([]))).toEqual([requested]);
+    expect(personDecider.decide(own('RequestErasure'), fold([requested]))).toEqual([]);
+    expect(personDecider.decide(own('WithdrawErasureRequest'), fold([requested]))).toEqual([
+      { type: 'ErasureRequestWithdrawn', data: { userId: 'pat', withdrawnAt: '2026-12-02T10:00:00.000Z' } },
+    ]);
+    expect(personDecider.decide(own('WithdrawErasureRequest'), fold([]))).toEqual([]);
+    const erased = { type: 'PersonalDataErased', data: { userId: 'pat', keyIds: [], by: 'ada', erasedAt: '2026-12-02T11:00:00.000Z' } };
+    expect(fold([requested, erased]).erasureRequestedAt).toBeNull();
+  });
+
+  it('only for oneself, and not as a family guest', () => {
+    expect(() => personDecider.decide(own('RequestErasure', pat, 'bob'), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    expect(() => personDecider.decide(own('RequestErasure', ada, 'pat'), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    expect(() => personDecider.decide(own('RequestErasure', { userId: 'g1', role: 'family' }), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
   });
 });

@@ -7,7 +7,10 @@ export type ErasePersonalData = { type: 'ErasePersonalData'; data: { userId: str
 export type ExportPersonalData = { type: 'ExportPersonalData'; data: { userId: string; throughPosition: number }; context: CommandContext };
 export type SuspendAccess = { type: 'SuspendAccess'; data: { userId: string; reason: string }; context: CommandContext };
 export type ReinstateAccess = { type: 'ReinstateAccess'; data: { userId: string }; context: CommandContext };
-export type PersonCommand = ErasePersonalData | ExportPersonalData | SuspendAccess | ReinstateAccess;
+/** The person's own: asking for their data to be erased, or taking the request back. */
+export type RequestErasure = { type: 'RequestErasure'; data: { userId: string }; context: CommandContext };
+export type WithdrawErasureRequest = { type: 'WithdrawErasureRequest'; data: { userId: string }; context: CommandContext };
+export type PersonCommand = ErasePersonalData | ExportPersonalData | SuspendAccess | ReinstateAccess | RequestErasure | WithdrawErasureRequest;
 
 export const MAX_SUSPENSION_REASON_LENGTH = 500;
 
@@ -15,6 +18,8 @@ export interface PersonState {
   erasures: number;
   exports: number;
   suspended: boolean;
+  /** the person's open request for erasure: when they asked, or null */
+  erasureRequestedAt: string | null;
 }
 
 /**
@@ -23,12 +28,14 @@ export interface PersonState {
  * one with nothing sealed yet is still recorded, for the audit. Every export is recorded before it is read.
  * Suspending access needs a reason (for the record, sealed as the person's data); an admin cannot suspend themselves
  * (nobody would be left to reinstate them). Suspending someone suspended, or reinstating someone who is not, appends
- * nothing.
+ * nothing. The one thing the person does here themselves is ask for their data to be erased (and take that back): an
+ * admin's erasure answers it.
  */
 export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
-  initialState: () => ({ erasures: 0, exports: 0, suspended: false }),
+  initialState: () => ({ erasures: 0, exports: 0, suspended: false, erasureRequestedAt: null }),
   decide(command, state) {
     const { actor, now } = command.context;
+    if (command.type === 'RequestErasure' || command.type === 'WithdrawErasureRequest') return decideOwnRequest(command, state);
     if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', 'only an admin erases, exports, suspends or reinstates a person');
     const { userId } = command.data;
     if (userId.trim() === '') throw new DomainError('VALIDATION.FAILED', 'userId is empty', { field: 'userId' });
@@ -49,7 +56,11 @@ export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
   evolve(state, event) {
     switch (event.type) {
       case 'PersonalDataErased':
-        return { ...state, erasures: state.erasures + 1 };
+        return { ...state, erasures: state.erasures + 1, erasureRequestedAt: null };
+      case 'ErasureRequested':
+        return { ...state, erasureRequestedAt: event.data.requestedAt };
+      case 'ErasureRequestWithdrawn':
+        return { ...state, erasureRequestedAt: null };
       case 'PersonalDataExported':
         return { ...state, exports: state.exports + 1 };
       case 'AccessSuspended':
@@ -59,5 +70,18 @@ export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
     }
   },
 };
+
+/**
+ * Only the person asks, for themselves, and not as a family guest (whose token is the session's, not a person's Haven
+ * keeps data about); asking again while a request is open, or withdrawing none, appends nothing.
+ */
+function decideOwnRequest(command: RequestErasure | WithdrawErasureRequest, state: PersonState): PersonEvent[] {
+  const { actor, now } = command.context;
+  if (actor.role === 'family' || actor.userId !== command.data.userId) throw new DomainError('AUTH.FORBIDDEN', 'a person asks for the erasure of their own data only');
+  if (command.type === 'RequestErasure') {
+    return state.erasureRequestedAt === null ? [{ type: 'ErasureRequested', data: { userId: actor.userId, requestedAt: now } }] : [];
+  }
+  return state.erasureRequestedAt === null ? [] : [{ type: 'ErasureRequestWithdrawn', data: { userId: actor.userId, withdrawnAt: now } }];
+}
 
 const invalid = (field: string, message: string) => new DomainError('PEOPLE.INVALID_REASON', message, { field });

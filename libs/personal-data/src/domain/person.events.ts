@@ -15,7 +15,14 @@ export type PersonalDataExported = DomainEvent<'PersonalDataExported', { userId:
 export type AccessSuspended = DomainEvent<'AccessSuspended', { userId: string; reason: string; by: string; suspendedAt: string }>;
 export type AccessReinstated = DomainEvent<'AccessReinstated', { userId: string; by: string; reinstatedAt: string }>;
 
-export type PersonEvent = PersonalDataErased | PersonalDataExported | AccessSuspended | AccessReinstated;
+/**
+ * The person asked for their personal data to be erased (POST /me/erasure-request): an admin decides and erases, as a
+ * clinic may have records it must keep; the request stays open until they do, or the person withdraws it.
+ */
+export type ErasureRequested = DomainEvent<'ErasureRequested', { userId: string; requestedAt: string }>;
+export type ErasureRequestWithdrawn = DomainEvent<'ErasureRequestWithdrawn', { userId: string; withdrawnAt: string }>;
+
+export type PersonEvent = PersonalDataErased | PersonalDataExported | AccessSuspended | AccessReinstated | ErasureRequested | ErasureRequestWithdrawn;
 
 /** why someone was suspended is written about them: sealed with their key, erased with it */
 export const PERSON_PERSONAL_FIELDS: PersonalFieldMap = {
