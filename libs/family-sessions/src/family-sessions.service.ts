@@ -182,8 +182,6 @@ export class FamilySessionsService {
 
   private async run(actor: Actor, commandId: string, command: Omit<FamilySessionCommand, 'context'>): Promise<CommandResult> {
     const full = { ...command, context: { actor, commandId, now: this.clock.now().toISOString() } } as FamilySessionCommand;
-    const result = await handleCommand(this.storage.events, familySessionDecider, familySessionStreamName(full.data.sessionId), full);
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return result;
+    return this.follower.whenDelivered(await handleCommand(this.storage.events, familySessionDecider, familySessionStreamName(full.data.sessionId), full));
   }
 }

@@ -137,9 +137,7 @@ export class MentoringCommandsService {
 
   private async runProfile(actor: Actor, commandId: string, command: Omit<MentorProfileCommand, 'context'>) {
     const full = { ...command, context: { actor, commandId, now: this.clock.now().toISOString() } } as MentorProfileCommand;
-    const result = await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(full.data.mentorId), full);
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return commandAck(result);
+    return commandAck(await this.follower.whenDelivered(await handleCommand(this.storage.events, mentorProfileDecider, mentorProfileStreamName(full.data.mentorId), full)));
   }
 
   /** Opens the pair's room; idempotent (the same command id from any node, any number of times). */
@@ -213,9 +211,7 @@ export class MentoringCommandsService {
 
   private async run(actor: Actor, commandId: string, command: Omit<MentoringCommand, 'context'>): Promise<CommandResult> {
     const full = { ...command, context: { actor, commandId, now: this.clock.now().toISOString() } } as MentoringCommand;
-    const result = await handleCommand(this.storage.events, mentoringDecider, menteeStreamName(full.data.participantId), full);
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return result;
+    return this.follower.whenDelivered(await handleCommand(this.storage.events, mentoringDecider, menteeStreamName(full.data.participantId), full));
   }
 }
 

@@ -66,8 +66,7 @@ export class PeopleService {
   }
 
   private async acked(result: CommandResult, userId: string) {
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return { ...commandAck(result), userId };
+    return { ...commandAck(await this.follower.whenDelivered(result)), userId };
   }
 
   private run(actor: Actor, commandId: string, command: Omit<PersonCommand, 'context'>) {

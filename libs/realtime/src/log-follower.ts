@@ -128,6 +128,15 @@ export class LogFollower {
   }
 
   /**
+   * A command's result once this node has delivered what it appended (nothing to wait for when it appended nothing):
+   * what every context's service answers with, so that a client's ack never arrives before its own event.
+   */
+  async whenDelivered<R extends { position: number | null }>(result: R): Promise<R> {
+    if (result.position !== null) await this.waitFor(result.position);
+    return result;
+  }
+
+  /**
    * Resolves once this node has projected and delivered up to `position`, so an ack is never ahead of the read
    * models or the live event; gives up quietly after `timeoutMs` (the ack then just arrives first).
    */

@@ -70,9 +70,7 @@ export class RoomCommandsService {
   }
 
   private async run(command: RoomCommand): Promise<CommandResult> {
-    const result = await handleCommand(this.storage.events, roomDecider, roomStreamName(command.data.roomId), command);
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return result;
+    return this.follower.whenDelivered(await handleCommand(this.storage.events, roomDecider, roomStreamName(command.data.roomId), command));
   }
 
   private command(type: RoomCommand['type'], data: RoomCommand['data'], actor: Actor, commandId: string): RoomCommand {

@@ -147,8 +147,7 @@ export class SafetyService {
   }
 
   private async acked(result: CommandResult) {
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return commandAck(result);
+    return commandAck(await this.follower.whenDelivered(result));
   }
 
   /** a held message as it was written; erased meanwhile (text null), it cannot be released */

@@ -28,9 +28,7 @@ export class HiddenPeopleService {
   }
 
   private async run(command: HiddenPeopleCommand): Promise<CommandAck> {
-    const result = await handleCommand(this.storage.events, hiddenPeopleDecider, hiddenPeopleStreamName(command.context.actor.userId), command);
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return commandAck(result);
+    return commandAck(await this.follower.whenDelivered(await handleCommand(this.storage.events, hiddenPeopleDecider, hiddenPeopleStreamName(command.context.actor.userId), command)));
   }
 
   private context(actor: Actor, commandId: string) {

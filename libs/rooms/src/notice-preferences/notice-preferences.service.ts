@@ -17,12 +17,7 @@ export class NoticePreferencesService {
 
   async set(actor: Actor, preferences: NoticePreferences, commandId: string): Promise<CommandAck> {
     const context = { actor, commandId, now: this.clock.now().toISOString() };
-    const result = await handleCommand(this.storage.events, noticePreferencesDecider, noticePreferencesStreamName(actor.userId), {
-      type: 'SetNoticePreferences',
-      data: preferences,
-      context,
-    });
-    if (result.position !== null) await this.follower.waitFor(result.position);
-    return commandAck(result);
+    const command = { type: 'SetNoticePreferences' as const, data: preferences, context };
+    return commandAck(await this.follower.whenDelivered(await handleCommand(this.storage.events, noticePreferencesDecider, noticePreferencesStreamName(actor.userId), command)));
   }
 }

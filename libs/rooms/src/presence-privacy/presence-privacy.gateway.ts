@@ -34,13 +34,12 @@ export class PresencePrivacyGateway {
     const actor = socketActor(s)!;
     await this.limits.consume('presenceVisibility', actor, '');
     const context = { actor, commandId, now: this.clock.now().toISOString() };
-    const result = await handleCommand(this.storage.events, presenceVisibilityDecider, presenceStreamName(actor.userId), { type: 'SetPresenceVisible', data: { visible }, context });
-    if (result.position !== null) {
-      // delivered, so this node's read model has it: a connection made from now on is announced (or not) accordingly
-      await this.follower.waitFor(result.position);
-      // connected as they choose: their rooms see them come (shown) or go (hidden), from this socket
-      if (!result.replayed) this.realtime.announceVisibilityChange(s, visible);
-    }
+    // delivered, so this node's read model has it: a connection made from now on is announced (or not) accordingly
+    const result = await this.follower.whenDelivered(
+      await handleCommand(this.storage.events, presenceVisibilityDecider, presenceStreamName(actor.userId), { type: 'SetPresenceVisible', data: { visible }, context }),
+    );
+    // connected as they choose: their rooms see them come (shown) or go (hidden), from this socket
+    if (result.position !== null && !result.replayed) this.realtime.announceVisibilityChange(s, visible);
     return { ok: true, data: commandAck(result) };
   }
 }
