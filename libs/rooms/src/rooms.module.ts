@@ -14,12 +14,13 @@ import { HiddenPeopleService } from './hidden-people/hidden-people.service';
 import { NoticePreferencesController } from './notice-preferences/notice-preferences.controller';
 import { NoticePreferencesGateway } from './notice-preferences/notice-preferences.gateway';
 import { NoticePreferencesService } from './notice-preferences/notice-preferences.service';
+import { PresencePrivacyController } from './presence-privacy/presence-privacy.controller';
 import { PresencePrivacyGateway } from './presence-privacy/presence-privacy.gateway';
 
 /** Global so the safety module can reach the room's HELD_MESSAGE_RELEASE without an import cycle. */
 @Global()
 @Module({
-  controllers: [RoomsController, ModerationController, MyRoomsController, NoticePreferencesController],
+  controllers: [RoomsController, ModerationController, MyRoomsController, NoticePreferencesController, PresencePrivacyController],
   providers: [
     RoomCommandsService,
     RoomSignalsService,

@@ -3,7 +3,7 @@ import { connect, settle } from '../../support/sockets';
 import { describeWithPostgres } from '../../support/postgres';
 import { caughtUp, STORES } from '../../support/stores';
 import { recordSignals, twoNodesPerFile } from '../scale-out-helpers';
-import { accepted, connectFamily, createRoom, freshGroup, joinAll, oneAppPerFile, refused } from './rooms-helpers';
+import { accepted, connectFamily, createRoom, freshGroup, httpGet, joinAll, oneAppPerFile, refused } from './rooms-helpers';
 
 /*
  * Being shown online (rooms.setPresenceVisible): a person who would rather not be seen online is announced neither
@@ -24,6 +24,7 @@ describe.each(STORES)('being shown online on %s', (store) => {
       return answer.data.online;
     };
     expect(await online(alice)).toEqual(expect.arrayContaining([bob.userId]));
+    expect((await httpGet(app, bob, '/me/presence')).body.data).toEqual({ visible: true });
 
     // hidden: his rooms see him go, as if he had left; his own devices hear of the choice, nobody else
     const ack = await accepted(bob, 'rooms.setPresenceVisible', { visible: false });
@@ -32,6 +33,8 @@ describe.each(STORES)('being shown online on %s', (store) => {
     await seenByAlice.waitForPresence((p) => p.userId === bob.userId && !p.online && p.roomId === roomId);
     expect(await online(alice)).not.toContain(bob.userId);
     expect(await online(bob)).toContain(bob.userId);
+    expect((await httpGet(app, bob, '/me/presence')).body.data).toEqual({ visible: false });
+    expect((await httpGet(app, alice, '/me/presence')).body.data).toEqual({ visible: true });
     expect((await accepted(bob, 'rooms.setPresenceVisible', { visible: false })).events).toEqual([]);
 
     // he comes and goes: nothing is announced
