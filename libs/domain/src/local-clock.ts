@@ -9,15 +9,6 @@ export const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** whether the runtime knows `timeZone` as an IANA zone */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** minutes since midnight of an HH:MM */
 export const minutesOf = (clockTime: string): number => Number(clockTime.slice(0, 2)) * 60 + Number(clockTime.slice(3, 5));
@@ -41,6 +32,16 @@ const formatFor = (timeZone: string) => {
   }
   return format;
 };
+
+/** whether the runtime knows `timeZone` as an IANA zone (its formatter, kept for the zone's clock when it does) */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    formatFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** the date, weekday and minute of the day it is at `at` in `timeZone` */
 export function localTimeIn(timeZone: string, at: Date): LocalTime {

@@ -7,6 +7,9 @@
 export type SqlValue = string | number | bigint | boolean | null;
 export type SqlRow = Record<string, unknown>;
 
+/** `$1, $2, …, $count`: the placeholders of an `in (…)` list of `count` parameters. */
+export const placeholderList = (count: number): string => Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
+
 export interface SqlExecutor {
   query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** runs a statement; returns the number of rows changed */

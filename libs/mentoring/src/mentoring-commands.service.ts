@@ -167,15 +167,15 @@ export class MentoringCommandsService {
    */
   private async requireRoomForAnother(actor: Actor, pairingId: string): Promise<void> {
     if (actor.role !== 'mentor') return; // the decider refuses it
-    const limit = await this.pairLimitOf(actor.userId);
+    const limit = this.pairLimit(await capacityOf(this.storage.sql, actor.userId));
     if ((await activePairingCount(this.storage.sql, actor.userId)) < limit) return;
     const mine = await findPairing(this.storage.sql, pairingId);
     if (mine?.mentorId !== actor.userId || mine.status !== 'active') throw MentoringErrors.mentorAtCapacity(limit);
   }
 
   /** How many a mentor mentors at once, at most: the clinic's limit, or their own when lower. */
-  private async pairLimitOf(mentorId: string): Promise<number> {
-    return Math.min(this.maxActivePairings, (await capacityOf(this.storage.sql, mentorId)) ?? Infinity);
+  private pairLimit(own: number | null): number {
+    return Math.min(this.maxActivePairings, own ?? Infinity);
   }
 
   /**
@@ -189,7 +189,7 @@ export class MentoringCommandsService {
   /** A mentor's own limit (`pairs`, null: none of their own), the one that holds (`limit`) and how many they mentor now. */
   async capacityFor(mentorId: string): Promise<{ pairs: number | null; limit: number; active: number }> {
     const pairs = await capacityOf(this.storage.sql, mentorId);
-    return { pairs, limit: Math.min(this.maxActivePairings, pairs ?? Infinity), active: await activePairingCount(this.storage.sql, mentorId) };
+    return { pairs, limit: this.pairLimit(pairs), active: await activePairingCount(this.storage.sql, mentorId) };
   }
 
   /** Mentors and strangers learn nothing about a request that is not theirs to cancel. */

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SqlDatabase, SqlRow } from '@haven/event-store';
+import { placeholderList } from '@haven/event-store/sql-database';
 import { sealingKey, type SealingKey } from './envelope';
 import type { MasterKeys } from './master-keys';
 
@@ -87,8 +88,7 @@ export class PersonKeys {
   async load(keyIds: Iterable<string>): Promise<void> {
     const missing = [...new Set(keyIds)].filter((id) => !this.byId.has(id));
     if (missing.length === 0) return;
-    const placeholders = missing.map((_, i) => `$${i + 1}`).join(', ');
-    const rows = await this.sql.query(`select key_id, secret from personal_data_keys where key_id in (${placeholders})`, missing);
+    const rows = await this.sql.query(`select key_id, secret from personal_data_keys where key_id in (${placeholderList(missing.length)})`, missing);
     const found = new Map(rows.map((r) => [String(r.key_id), r.secret === null ? null : String(r.secret)]));
     for (const [id, secret] of found) this.byId.set(id, secret === null ? null : this.unwrapped(id, secret));
   }

@@ -1,4 +1,5 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import { placeholderList } from '@haven/event-store/sql-database';
 import type { Projection } from '@haven/projections';
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '../domain/mentoring.events';
@@ -243,8 +244,7 @@ export async function endedAways(db: SqlExecutor, now: string, limit = 100): Pro
 /** Each of these requests' language (requests not found are left out). */
 export async function languagesOfRequests(db: SqlExecutor, requestIds: readonly string[]): Promise<Map<string, string>> {
   if (requestIds.length === 0) return new Map();
-  const placeholders = requestIds.map((_, i) => `$${i + 1}`).join(', ');
-  const rows = await db.query(`select request_id, language from mentor_requests where request_id in (${placeholders})`, [...requestIds]);
+  const rows = await db.query(`select request_id, language from mentor_requests where request_id in (${placeholderList(requestIds.length)})`, [...requestIds]);
   return new Map(rows.map((r) => [String(r.request_id), String(r.language)]));
 }
 

@@ -1,4 +1,5 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import { placeholderList } from '@haven/event-store/sql-database';
 import type { Projection } from '@haven/projections';
 import { DEFAULT_NOTICE_PREFERENCES, isNoticePreferencesStream, type NoticePreferences, type NoticePreferencesEvent } from './notice-preferences.events';
 
@@ -49,16 +50,12 @@ export async function noticePreferencesOf(db: SqlExecutor, userId: string): Prom
   return preferencesOfRow(row);
 }
 
-/** ids per query: far below SQLite's and PostgreSQL's limits on parameters */
-const IDS_PER_QUERY = 500;
-
-/** The choices of those among `userIds` who made one, quiet hours still sealed (one query per poll, in the main). */
+/**
+ * The choices of those among `userIds` who made one, quiet hours still sealed: one query per poll (each source gives a
+ * poll at most 500 notices, far below SQLite's and PostgreSQL's limits on parameters).
+ */
 export async function noticePreferencesOfEach(db: SqlExecutor, userIds: readonly string[]): Promise<({ userId: string } & NoticePreferences)[]> {
-  const chosen: ({ userId: string } & NoticePreferences)[] = [];
-  for (let start = 0; start < userIds.length; start += IDS_PER_QUERY) {
-    const ids = userIds.slice(start, start + IDS_PER_QUERY);
-    const rows = await db.query<PreferenceRow>(`select * from notice_preferences where user_id in (${ids.map((_, i) => `$${i + 1}`).join(', ')})`, ids);
-    chosen.push(...rows.map((row) => ({ userId: row.user_id, ...preferencesOfRow(row) })));
-  }
-  return chosen;
+  if (userIds.length === 0) return [];
+  const rows = await db.query<PreferenceRow>(`select * from notice_preferences where user_id in (${placeholderList(userIds.length)})`, [...userIds]);
+  return rows.map((row) => ({ userId: row.user_id, ...preferencesOfRow(row) }));
 }

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsString, IsTimeZone, Matches, ValidateNested, ValidateIf } from 'class-validator';
+import { CLOCK_TIME } from '@haven/domain';
 import { CommandRequest } from '@haven/edge';
 
 export class QuietHoursRequest {
   @ApiProperty({ description: 'when quiet starts, HH:MM on a 24-hour clock, in timeZone', example: '22:00' })
   @IsString()
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'from must be a time of day as HH:MM (00:00 to 23:59)' })
+  @Matches(CLOCK_TIME, { message: 'from must be a time of day as HH:MM (00:00 to 23:59)' })
   from!: string;
 
   @ApiProperty({ description: 'when quiet ends (not included), HH:MM; earlier than from spans midnight', example: '07:00' })
   @IsString()
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'until must be a time of day as HH:MM (00:00 to 23:59)' })
+  @Matches(CLOCK_TIME, { message: 'until must be a time of day as HH:MM (00:00 to 23:59)' })
   until!: string;
 
   @ApiProperty({ description: 'the IANA time zone the person lives in', example: 'America/Chicago' })

@@ -1,4 +1,5 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
+import { placeholderList } from '@haven/event-store/sql-database';
 import type { Projection } from '@haven/projections';
 import { isPresenceStream, type PresenceVisibilityEvent } from './presence-privacy';
 
@@ -26,6 +27,6 @@ export async function hidesPresence(db: SqlExecutor, userId: string): Promise<bo
 /** Those of `userIds` who asked not to be shown online. */
 export async function presenceHiddenAmong(db: SqlExecutor, userIds: readonly string[]): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();
-  const rows = await db.query<{ user_id: string }>(`select user_id from presence_hidden where user_id in (${userIds.map((_, i) => `$${i + 1}`).join(', ')})`, [...userIds]);
+  const rows = await db.query<{ user_id: string }>(`select user_id from presence_hidden where user_id in (${placeholderList(userIds.length)})`, [...userIds]);
   return new Set(rows.map((row) => row.user_id));
 }
