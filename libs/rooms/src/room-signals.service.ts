@@ -6,7 +6,7 @@ import { STORAGE, type Storage } from '@haven/event-store';
 import { channels } from '@haven/realtime';
 import { RoomErrors } from './domain/room.errors';
 import { isStaff } from './domain/room.policy';
-import { isOpenAt, nextOpening } from './domain/room-open-hours';
+import { speechRefusal } from './domain/room-speech';
 import { agreementOf } from './read-models/room-agreements.projection';
 import { mutedNow } from './read-models/mute-deadlines.projection';
 import { membershipOf } from './read-models/room-membership.projection';
@@ -42,18 +42,23 @@ export class RoomSignalsService {
     const membership = await this.requireMember(actor, roomId);
     const room = await findRoom(this.storage.sql, roomId);
     if (room?.archived) throw RoomErrors.archived(roomId);
-    // a locked room is read-only for members: no typing either (moderators may still speak)
-    if (room?.locked && !membership.moderator) throw RoomErrors.locked();
-    // nor outside the group's open hours, nor before the member accepted its agreement, as for a post (its facilitators
-    // and staff need neither)
-    if (!membership.moderator && !isStaff(actor.role)) {
-      const now = this.clock.now();
-      if (room?.openHours && !isOpenAt(room.openHours, now)) throw RoomErrors.outsideOpenHours(nextOpening(room.openHours, now)?.toISOString() ?? null, room.openHours.timeZone);
-      const agreement = await agreementOf(this.storage.sql, roomId, actor.userId);
-      if (agreement && !agreement.accepted) throw RoomErrors.agreementNotAccepted(agreement.version);
-    }
-    const mute = await mutedNow(this.storage.sql, roomId, actor.userId, this.clock.now().toISOString());
-    if (mute) throw RoomErrors.muted(mute.mutedUntil, mute.reason);
+    // who may not post may not type either: the same rules as a post's (speechRefusal) but slow mode, from read models.
+    // A room's facilitators and staff are exempt, and are not asked about the agreement
+    const exempt = membership.moderator || isStaff(actor.role);
+    const now = this.clock.now().toISOString();
+    const agreement = exempt ? null : await agreementOf(this.storage.sql, roomId, actor.userId);
+    const refusal = speechRefusal(
+      {
+        mute: await mutedNow(this.storage.sql, roomId, actor.userId, now),
+        exempt,
+        locked: room?.locked ?? false,
+        openHours: room?.openHours ?? null,
+        agreement: agreement && { version: agreement.version, accepted: agreement.accepted },
+        slowMode: null,
+      },
+      now,
+    );
+    if (refusal) throw refusal;
     // enough for a client that says "typing" every second or two and "stopped" in between; a flood beyond it would be
     // multiplied by every member of the room
     const allowed = await this.limits.allows('typing', actor, roomId);

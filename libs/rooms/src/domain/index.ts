@@ -5,6 +5,5 @@ export * from './room.errors';
 export * from './room.policy';
 export * from './room.validation';
 export * from './room.decider';
-export * from './room.typing';
 export * from './room.audience';
 export * from './linked-room-ids';

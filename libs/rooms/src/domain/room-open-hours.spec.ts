@@ -1,6 +1,6 @@
 import type { DomainError } from '@haven/domain';
 import { isOpenAt, nextOpening, type OpenHours } from './room-open-hours';
-import { canSignalTyping } from './room.typing';
+import { speechRestriction } from './room.policy';
 import { T0, at, command, event, fold, joined, muted, pairRoomOpened, posted, roomWithAliceAndBob, spec, users } from './testing/room.fixtures';
 
 // T0 is Sunday 6 January 2030, 10:00 UTC
@@ -63,9 +63,9 @@ describe("a group's open hours", () => {
     spec.given(room).when(post('m2')).thenThrows('ROOM.OUTSIDE_OPEN_HOURS', closed);
     spec.given(room).when(command('AddReaction', { messageId: 'm1', emoji: '👍' }, users.alice)).thenThrows('ROOM.OUTSIDE_OPEN_HOURS', closed);
     spec.given(room).when(command('EditMessage', { messageId: 'm1', text: 'edited' }, users.bob)).thenThrows('ROOM.OUTSIDE_OPEN_HOURS', closed);
-    expect((canSignalTyping(fold(room), 'alice', T0) as DomainError).code).toBe('ROOM.OUTSIDE_OPEN_HOURS');
+    expect((speechRestriction(fold(room), 'alice', 'participant', T0, { slowMode: false }) as DomainError).code).toBe('ROOM.OUTSIDE_OPEN_HOURS');
     spec.given(room).when(post('m2', users.alice, MONDAY_NINE)).then([postedEvent('m2', users.alice, MONDAY_NINE)]);
-    expect(canSignalTyping(fold(room), 'alice', MONDAY_NINE)).toBe(true);
+    expect(speechRestriction(fold(room), 'alice', 'participant', MONDAY_NINE, { slowMode: false })).toBeNull();
     // removed: open at all hours again
     spec.given([...room, openHoursSet(null)]).when(post('m2')).then([postedEvent('m2')]);
   });

@@ -1,7 +1,7 @@
 import { isOverseer, type Actor, type DomainError, type Role } from '@haven/domain';
 import { RoomErrors } from './room.errors';
 import type { MemberState, MuteState, Room, RoomState } from './room.state';
-import { isOpenAt, nextOpening } from './room-open-hours';
+import { speechRefusal } from './room-speech';
 
 /** Staff by global role: exempt from lock and slow mode, joins invite-only rooms without an invite, creates rooms. */
 export const STAFF_ROLES: readonly Role[] = ['facilitator', 'clinician', 'admin'];
@@ -103,10 +103,7 @@ export function activeMute(room: Room, userId: string, now: string): MuteState |
   return mute && toMs(mute.mutedUntil) > toMs(now) ? mute : null;
 }
 
-/**
- * Mute, lock, open hours, the group's agreement and slow mode, in that order, as one refusal or null. Kept apart from membership on purpose: a
- * crisis "needs help" path checks membership and skips exactly this function.
- */
+/** The rules of speech (`speechRefusal`) for one member, from the folded room. */
 export function speechRestriction(
   room: Room,
   userId: string,
@@ -114,18 +111,16 @@ export function speechRestriction(
   now: string,
   options: { slowMode: boolean },
 ): DomainError | null {
-  const mute = activeMute(room, userId, now);
-  if (mute) return RoomErrors.muted(mute.mutedUntil, mute.reason);
-  const exempt = isExemptFromRoomLimits(room, userId, role);
-  if (room.locked && !exempt) return RoomErrors.locked();
-  if (room.openHours && !exempt && !isOpenAt(room.openHours, new Date(now))) {
-    return RoomErrors.outsideOpenHours(nextOpening(room.openHours, new Date(now))?.toISOString() ?? null, room.openHours.timeZone);
-  }
-  if (room.agreement && !exempt && room.agreementAccepted[userId] !== room.agreement.version) return RoomErrors.agreementNotAccepted(room.agreement.version);
-  const lastPostAt = room.lastPostAt[userId];
-  if (options.slowMode && room.slowModeSeconds > 0 && !exempt && lastPostAt) {
-    const retryAfterMs = toMs(lastPostAt) + room.slowModeSeconds * 1000 - toMs(now);
-    if (retryAfterMs > 0) return RoomErrors.slowMode(retryAfterMs, room.slowModeSeconds);
-  }
-  return null;
+  const { agreement } = room;
+  return speechRefusal(
+    {
+      mute: activeMute(room, userId, now),
+      exempt: isExemptFromRoomLimits(room, userId, role),
+      locked: room.locked,
+      openHours: room.openHours,
+      agreement: agreement && { version: agreement.version, accepted: room.agreementAccepted[userId] === agreement.version },
+      slowMode: options.slowMode ? { seconds: room.slowModeSeconds, lastPostAt: room.lastPostAt[userId] ?? null } : null,
+    },
+    now,
+  );
 }
