@@ -104,10 +104,11 @@ export class AppProcess {
     return this.output;
   }
 
-  static async start(data: AppData, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  /** `main`: another build's entry point (the upgrade fixtures are made by older commits' builds) */
+  static async start(data: AppData, extraEnv: Record<string, string> = {}, main = MAIN): Promise<AppProcess> {
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
     const port = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [main], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'test',

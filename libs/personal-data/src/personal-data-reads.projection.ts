@@ -1,5 +1,5 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import type { Projection } from '@haven/projections';
+import { canonicalJson, type Projection } from '@haven/projections';
 import { isReadsStream, type PersonalDataRead } from './domain/reads.events';
 
 /** personal_data_reads: one row per person named in each recorded read, so "who read about X" is an index lookup. */
@@ -18,7 +18,7 @@ export const personalDataReadsProjection: Projection = {
     const { data } = recorded as unknown as PersonalDataRead & RecordedEvent;
     for (const subject of data.subjects) {
       await tx.execute(`insert into personal_data_reads values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`, [
-        subject, recorded.position, data.by, data.role, data.what, JSON.stringify(data.params), data.readAt,
+        subject, recorded.position, data.by, data.role, data.what, canonicalJson(data.params), data.readAt,
       ]);
     }
   },

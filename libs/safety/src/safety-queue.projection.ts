@@ -1,5 +1,5 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import type { Projection } from '@haven/projections';
+import { canonicalJson, type Projection } from '@haven/projections';
 import type { SafetyEvent } from './domain/safety-alert.events';
 
 /** safety_queue: every safety alert, its held message and where it stands; also what is due for escalation. */
@@ -28,7 +28,7 @@ export const safetyQueueProjection: Projection = {
         await tx.execute(
           `insert into safety_queue values ($1, $2, $3, $4, $5, $6, $7, 'raised', 0, $8, $9, null, null, null, null, null, null, $10)
            on conflict (alert_id) do nothing`,
-          [id, d.conversation.kind, d.conversation.id, d.userId, d.source, JSON.stringify(d.categories), d.heldMessage ? JSON.stringify(d.heldMessage) : null, d.raisedAt, d.escalateAt, recorded.position],
+          [id, d.conversation.kind, d.conversation.id, d.userId, d.source, JSON.stringify(d.categories), d.heldMessage ? canonicalJson(d.heldMessage) : null, d.raisedAt, d.escalateAt, recorded.position],
         );
         return;
       }

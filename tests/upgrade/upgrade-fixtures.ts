@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { TEST_DATABASE_URL, uniqueSchema } from '../support/postgres';
+import type { AppData, StoreKind } from '../support/app-process';
+
+/** stands for the PostgreSQL schema's name in a fixture's dump */
+export const SCHEMA_PLACEHOLDER = '__haven_fixture_schema__';
+export const FIXTURES_DIR = join(__dirname, 'fixtures');
+
+/** The tables that are no read model: the log, the people's keys, the event store's migrations. Nothing else is kept. */
+export const SOURCE_TABLES = ['events', 'personal_data_keys', 'haven_migrations'];
+
+export interface Fixture {
+  name: string;
+  store: StoreKind;
+  path: string;
+  /** the log's head when it was made */
+  head: number;
+}
+
+/** Every fixture in tests/upgrade/fixtures, oldest first (their names start with the date). */
+export function fixtures(): Fixture[] {
+  return readdirSync(FIXTURES_DIR)
+    .filter((file) => file.endsWith('.sqlite') || file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const path = join(FIXTURES_DIR, file);
+      const about = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { head: number };
+      return { name: file, store: file.endsWith('.sqlite') ? 'sqlite' : 'postgres', path, head: about.head };
+    });
+}
+
+/** A deployment whose database is a copy of the fixture's (its own SQLite file or PostgreSQL schema). */
+export async function restore(store: StoreKind, fixturePath: string): Promise<AppData> {
+  if (store === 'sqlite') {
+    const path = join(mkdtempSync(join(tmpdir(), 'haven-upgrade-')), 'haven.sqlite');
+    const db = new Database(fixturePath, { readonly: true });
+    try {
+      db.prepare('VACUUM INTO ?').run(path);
+    } finally {
+      db.close();
+    }
+    return { store, env: { EVENT_STORE: 'sqlite', SQLITE_PATH: path, REDIS_KEY_PREFIX: uniqueSchema('haven-test') } };
+  }
+  const schema = uniqueSchema('upgrade');
+  restoreSql(readFileSync(fixturePath, 'utf8').split(SCHEMA_PLACEHOLDER).join(schema));
+  return { store, env: { EVENT_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, POSTGRES_SCHEMA: schema, REDIS_KEY_PREFIX: uniqueSchema('haven-test') } };
+}
+
+/** Another deployment holding a copy of this one's database as it is now (the app stopped). */
+export async function copyOf(data: AppData): Promise<AppData> {
+  if (data.store === 'sqlite') return restore('sqlite', data.env.SQLITE_PATH);
+  const schema = data.env.POSTGRES_SCHEMA;
+  const dump = execFileSync('pg_dump', ['--schema', schema, '--no-owner', '--no-privileges', TEST_DATABASE_URL], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const copy = uniqueSchema('upgrade');
+  restoreSql(dump.split(schema).join(copy));
+  return { store: 'postgres', env: { ...data.env, POSTGRES_SCHEMA: copy, REDIS_KEY_PREFIX: uniqueSchema('haven-test') } };
+}
+
+/** pg_dump's `\restrict` lines guard a restore against a hostile dump, and psql before 15.14 does not know them: a fixture is ours */
+export const withoutRestrict = (sql: string): string => sql.replace(/^\\(un)?restrict .*$/gm, '');
+
+function restoreSql(sql: string): void {
+  execFileSync('psql', ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', TEST_DATABASE_URL], { input: withoutRestrict(sql), stdio: ['pipe', 'ignore', 'pipe'] });
+}
+
+/** Every table in the deployment's database, by name. */
+export async function tablesOf(data: AppData): Promise<string[]> {
+  if (data.store === 'sqlite') {
+    const db = new Database(data.env.SQLITE_PATH);
+    try {
+      return (db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all() as { name: string }[]).map((r) => r.name);
+    } finally {
+      db.close();
+    }
+  }
+  return withPostgres(async (client) =>
+    (await client.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = $1 order by table_name`, [data.env.POSTGRES_SCHEMA])).rows.map((r) => r.table_name),
+  );
+}
+
+/** Drops every table but the source tables: what is left is a log, from which the app builds every read model anew. */
+export async function keepOnlyTheLog(data: AppData): Promise<void> {
+  const readModels = (await tablesOf(data)).filter((table) => !SOURCE_TABLES.includes(table));
+  if (data.store === 'sqlite') {
+    const db = new Database(data.env.SQLITE_PATH);
+    try {
+      for (const table of readModels) db.exec(`drop table "${table}"`);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  await withPostgres(async (client) => {
+    for (const table of readModels) await client.query(`drop table "${data.env.POSTGRES_SCHEMA}"."${table}" cascade`);
+  });
+}
+
+export async function dropDeployment(data: AppData): Promise<void> {
+  if (data.store === 'postgres') await withPostgres((client) => client.query(`drop schema if exists "${data.env.POSTGRES_SCHEMA}" cascade`));
+}
+
+async function withPostgres<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
