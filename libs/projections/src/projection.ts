@@ -9,6 +9,13 @@ export interface Projection {
   readonly name: string;
   /** the tables it owns, emptied before a rebuild */
   readonly tables: readonly string[];
+  /**
+   * Optional, 1 when unset: bump it when what the tables hold changes (a column, a table, a rule of `apply`). At the
+   * next start every node drops the read model's tables and builds it again from the log (prepareReadModels), as it
+   * does a new read model; without the bump, an upgraded database would keep rows the earlier rules wrote, and a table
+   * added to an existing read model would never see the events before the upgrade.
+   */
+  readonly version?: number;
   /** creates its tables if missing (idempotent; run at start) */
   migrate(db: SqlExecutor): Promise<void>;
   /**

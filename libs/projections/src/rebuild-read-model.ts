@@ -1,5 +1,6 @@
 import { emptyTablesStatements, type RecordedEvent, type SqlWriter, type Storage } from '@haven/event-store';
-import { ensureCheckpoint, migrateCheckpoints, setCheckpoint } from './checkpoints';
+import { setCheckpoint } from './checkpoints';
+import { prepareReadModels } from './prepare-read-models';
 import { createIndexStatement, type Projection } from './projection';
 
 export interface RebuildProgress {
@@ -45,11 +46,7 @@ export async function rebuildReadModels(
   const names = projections.map((projection) => projection.name);
   if (new Set(names).size !== names.length) throw new Error(`a read model named twice would be applied twice: ${names.join(', ')}`);
   const { sql, events } = storage;
-  await migrateCheckpoints(sql);
-  for (const projection of projections) {
-    await projection.migrate(sql);
-    await ensureCheckpoint(sql, projection.name);
-  }
+  await prepareReadModels(sql, projections);
   const inSql = storage.eventsTableInSql ? projections.filter((projection) => projection.applyRangeFromEventsTable) : [];
   const replayed = projections.filter((projection) => !inSql.includes(projection));
   const deferred = inSql.flatMap((projection) => projection.deferredIndexes ?? []);

@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, Storage, Subscription } from '@haven/event-store';
-import { migrateCheckpoints, ensureCheckpoint, readCheckpoint, projectEvent, type Projection } from '@haven/projections';
+import { prepareReadModels, readCheckpoint, projectEvent, type Projection } from '@haven/projections';
 import { channels, toWireEvent, type ChannelMove, type DeliveryPolicy } from './delivery-policy';
 
 const CATCH_UP_BATCH = 1000;
@@ -68,11 +68,7 @@ export class LogFollower {
   async start(server: Server): Promise<void> {
     this.server = server;
     const { sql } = this.storage;
-    await migrateCheckpoints(sql);
-    for (const projection of this.projections) {
-      await projection.migrate(sql);
-      await ensureCheckpoint(sql, projection.name);
-    }
+    await prepareReadModels(sql, this.projections);
     const checkpoints = await Promise.all(this.projections.map((p) => readCheckpoint(sql, p.name)));
     const from = checkpoints.length === 0 ? await this.storage.events.headPosition() : Math.min(...checkpoints);
     this.delivered = from;

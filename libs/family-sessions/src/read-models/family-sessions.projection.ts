@@ -13,6 +13,8 @@ const ROOM_STREAM_PREFIX = 'room-';
  */
 export const familySessionsProjection: Projection = {
   name: 'family_sessions',
+  // 2: family_invite_reminders came (2026-12-02, 3f351d7) after databases with invites already existed; built anew
+  version: 2,
   eventTypes: [...FAMILY_SESSION_EVENT_TYPES, 'FamilySessionRoomOpened', 'MemberJoined', 'MemberRemoved', 'RoomArchived'],
   tables: ['family_sessions', 'family_invites', 'family_guests', 'family_invite_reminders'],
   async migrate(db) {

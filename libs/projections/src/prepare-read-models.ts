@@ -1,0 +1,35 @@
+import type { SqlDatabase } from '@haven/event-store';
+import { ensureCheckpoint, migrateCheckpoints } from './checkpoints';
+import type { Projection } from './projection';
+
+/**
+ * Readies read models at start (and before a rebuild): each one's tables exist and it has a checkpoint. A read model
+ * whose `version` differs from the one stored for it (none stored: 1, as every read model was before versions were
+ * kept) first loses its tables and its checkpoint, so it is built from the log like a new one: an upgrade that changes
+ * what a read model holds cannot leave the rows an earlier version wrote under the new rules. One transaction per read
+ * model with the versions' table locked, so that nodes starting together reset it once.
+ */
+export async function prepareReadModels(sql: SqlDatabase, projections: readonly Projection[]): Promise<void> {
+  await migrateCheckpoints(sql);
+  await sql.execute(`create table if not exists read_model_versions (name text primary key, version integer not null)`);
+  for (const projection of projections) {
+    const version = projection.version ?? 1;
+    await sql.transaction(async (tx) => {
+      // SQLite's write transactions are serial already
+      if (sql.dialect === 'postgres') await tx.execute(`lock table read_model_versions in share row exclusive mode`);
+      const [stored] = await tx.query<{ version: number | string }>(`select version from read_model_versions where name = $1`, [projection.name]);
+      if (Number(stored?.version ?? 1) !== version) {
+        for (const table of projection.tables) await tx.execute(`drop table if exists ${table}`);
+        await tx.execute(`delete from read_model_checkpoints where name = $1`, [projection.name]);
+      }
+      if (Number(stored?.version) !== version) {
+        await tx.execute(
+          `insert into read_model_versions (name, version) values ($1, $2) on conflict (name) do update set version = excluded.version`,
+          [projection.name, version],
+        );
+      }
+      await projection.migrate(tx);
+      await ensureCheckpoint(tx, projection.name);
+    });
+  }
+}
