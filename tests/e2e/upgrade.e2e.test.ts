@@ -3,7 +3,7 @@ import { AppProcess, freshData, type AppData } from '../support/app-process';
 import { dumpTables } from '../support/read-model-dump';
 import { closeAllClients, connect } from '../support/sockets';
 import { STORES, caughtUp, headPosition } from '../support/stores';
-import { SOURCE_TABLES, copyOf, dropDeployment, fixtures, keepOnlyTheLog, restore, tablesOf, type Fixture } from '../upgrade/upgrade-fixtures';
+import { SOURCE_TABLES, copyOf, dropDeployment, fixtures, keepOnlyTheLog, restore, setStoredVersion, tablesOf, type Fixture } from '../upgrade/upgrade-fixtures';
 import { playScenario } from '../upgrade/upgrade-scenario';
 import { accepted, httpGet } from './rooms/rooms-helpers';
 
@@ -77,6 +77,22 @@ describe.each(STORES)('this version on %s', (store) => {
     expect(tables.was).toEqual(tables.built);
     expect(readModels.length).toBeGreaterThan(30);
     for (const table of readModels) expect({ table, rows: was[table] }).toEqual({ table, rows: built[table] });
+  });
+});
+
+describe.each(STORES)('going back, on %s', (store) => {
+  let data: AppData | undefined;
+  afterAll(async () => {
+    if (data) await dropDeployment(data);
+  });
+
+  it('an earlier version does not start on a read model a later one built, and says what to do', async () => {
+    data = freshData(store);
+    await runToTheHead(data);
+    // as if a later version had built family_sessions at its version 99
+    await setStoredVersion(data, 'family_sessions', 99);
+    const started = AppProcess.start(data);
+    await expect(started).rejects.toThrow(/read model family_sessions was built by a newer version of Haven \(its version 99; this one knows \d+\): start that version, or rebuild/);
   });
 });
 

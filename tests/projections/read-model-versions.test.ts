@@ -1,5 +1,5 @@
 import type { Storage } from '@haven/event-store';
-import { prepareReadModels, readCheckpoint, setCheckpoint, type Projection } from '@haven/projections';
+import { ReadModelFromNewerVersionError, prepareReadModels, readCheckpoint, setCheckpoint, type Projection } from '@haven/projections';
 import { describeOnBothStores } from '../support/storage-suites';
 
 /** a read model of one table, at the version given (unset: 1) */
@@ -62,6 +62,16 @@ describeOnBothStores('read model versions', (open) => {
     expect(await state(storage)).toEqual({ rows: ['row-5'], checkpoint: 5, version: [1] });
     await storage.sql.execute(`drop table read_model_versions`);
     await prepareReadModels(storage.sql, [notes(2)]);
+    expect(await state(storage)).toEqual({ rows: [], checkpoint: 0, version: [2] });
+  });
+
+  it('refuses to start on a read model a newer version built, and lets a rebuild take it back', async () => {
+    await prepareReadModels(storage.sql, [notes(3)]);
+    await written(storage, 4);
+    await expect(prepareReadModels(storage.sql, [notes(2)])).rejects.toThrow(ReadModelFromNewerVersionError);
+    await expect(prepareReadModels(storage.sql, [notes()])).rejects.toThrow(/version_notes was built by a newer version of Haven \(its version 3; this one knows 1\)/);
+    expect(await state(storage)).toEqual({ rows: ['row-4'], checkpoint: 4, version: [3] });
+    await prepareReadModels(storage.sql, [notes(2)], { rebuilding: true });
     expect(await state(storage)).toEqual({ rows: [], checkpoint: 0, version: [2] });
   });
 });

@@ -100,6 +100,21 @@ export async function keepOnlyTheLog(data: AppData): Promise<void> {
   });
 }
 
+/** Writes a read model's stored version (prepareReadModels reads it at start). */
+export async function setStoredVersion(data: AppData, readModel: string, version: number): Promise<void> {
+  const sql = `update read_model_versions set version = ${Number(version)} where name = '${readModel.replace(/'/g, "''")}'`;
+  if (data.store === 'sqlite') {
+    const db = new Database(data.env.SQLITE_PATH);
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  await withPostgres((client) => client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"; ${sql}`));
+}
+
 export async function dropDeployment(data: AppData): Promise<void> {
   if (data.store === 'postgres') await withPostgres((client) => client.query(`drop schema if exists "${data.env.POSTGRES_SCHEMA}" cascade`));
 }

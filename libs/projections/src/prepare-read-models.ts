@@ -4,12 +4,14 @@ import type { Projection } from './projection';
 
 /**
  * Readies read models at start (and before a rebuild): each one's tables exist and it has a checkpoint. A read model
- * whose `version` differs from the one stored for it (none stored: 1, as every read model was before versions were
+ * whose `version` is newer than the one stored for it (none stored: 1, as every read model was before versions were
  * kept) first loses its tables and its checkpoint, so it is built from the log like a new one: an upgrade that changes
  * what a read model holds cannot leave the rows an earlier version wrote under the new rules. One transaction per read
- * model with the versions' table locked, so that nodes starting together reset it once.
+ * model with the versions' table locked, so that nodes starting together reset it once. A read model stored at a newer
+ * version than this code's stops the start (ReadModelFromNewerVersionError), unless `rebuilding`: the rebuild CLI
+ * takes it back to this version.
  */
-export async function prepareReadModels(sql: SqlDatabase, projections: readonly Projection[]): Promise<void> {
+export async function prepareReadModels(sql: SqlDatabase, projections: readonly Projection[], { rebuilding = false } = {}): Promise<void> {
   await migrateCheckpoints(sql);
   await sql.execute(`create table if not exists read_model_versions (name text primary key, version integer not null)`);
   for (const projection of projections) {
@@ -18,6 +20,9 @@ export async function prepareReadModels(sql: SqlDatabase, projections: readonly 
       // SQLite's write transactions are serial already
       if (sql.dialect === 'postgres') await tx.execute(`lock table read_model_versions in share row exclusive mode`);
       const [stored] = await tx.query<{ version: number | string }>(`select version from read_model_versions where name = $1`, [projection.name]);
+      // a newer version built it: this one would write its older rows into the newer tables (a node left behind in an
+      // upgrade, or a rollback), so it does not start; a rebuild, which builds it anew, may take it back
+      if (Number(stored?.version ?? 1) > version && !rebuilding) throw new ReadModelFromNewerVersionError(projection.name, Number(stored.version), version);
       if (Number(stored?.version ?? 1) !== version) {
         for (const table of projection.tables) await tx.execute(`drop table if exists ${table}`);
         await tx.execute(`delete from read_model_checkpoints where name = $1`, [projection.name]);
@@ -31,5 +36,16 @@ export async function prepareReadModels(sql: SqlDatabase, projections: readonly 
       await projection.migrate(tx);
       await ensureCheckpoint(tx, projection.name);
     });
+  }
+}
+
+/** The database holds a read model a newer version of the app built; this version may not write to it. */
+export class ReadModelFromNewerVersionError extends Error {
+  constructor(readonly readModel: string, readonly stored: number, readonly known: number) {
+    super(
+      `read model ${readModel} was built by a newer version of Haven (its version ${stored}; this one knows ${known}): start that version, ` +
+        `or rebuild the read models with this one (npm run rebuild-read-models -- --all) once no newer node runs`,
+    );
+    this.name = 'ReadModelFromNewerVersionError';
   }
 }

@@ -46,7 +46,7 @@ export async function rebuildReadModels(
   const names = projections.map((projection) => projection.name);
   if (new Set(names).size !== names.length) throw new Error(`a read model named twice would be applied twice: ${names.join(', ')}`);
   const { sql, events } = storage;
-  await prepareReadModels(sql, projections);
+  await prepareReadModels(sql, projections, { rebuilding: true });
   const inSql = storage.eventsTableInSql ? projections.filter((projection) => projection.applyRangeFromEventsTable) : [];
   const replayed = projections.filter((projection) => !inSql.includes(projection));
   const deferred = inSql.flatMap((projection) => projection.deferredIndexes ?? []);
