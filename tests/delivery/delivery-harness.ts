@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor, Storage } from '@haven/event-store';
 import { handleCommand } from '@haven/command-handling/command-handler';
-import { ensureCheckpoint, migrateCheckpoints } from '@haven/projections';
+import { prepareReadModels } from '@haven/projections';
 import type { DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import type { RoomCommand } from '@haven/rooms/domain/room.commands';
 import { roomDecider } from '@haven/rooms/domain/room.decider';
@@ -20,11 +20,7 @@ export const nextMoment = (): string => new Date(Date.parse('2030-01-06T10:00:00
 
 /** The store with every read model's tables and checkpoint, as the log follower starts. */
 export async function withReadModels(storage: Storage): Promise<Storage> {
-  await migrateCheckpoints(storage.sql);
-  for (const projection of allReadModels) {
-    await projection.migrate(storage.sql);
-    await ensureCheckpoint(storage.sql, projection.name);
-  }
+  await prepareReadModels(storage.sql, allReadModels);
   return storage;
 }
 

@@ -1,10 +1,8 @@
 import { canonicalJson } from '@haven/projections';
-import { AppProcess, freshData, type AppData } from '../support/app-process';
-import { dumpTables } from '../support/read-model-dump';
+import { AppProcess, type AppData } from '../support/app-process';
 import { closeAllClients, connect } from '../support/sockets';
-import { STORES, caughtUp, headPosition } from '../support/stores';
-import { SOURCE_TABLES, copyOf, dropDeployment, fixtures, keepOnlyTheLog, restore, setStoredVersion, tablesOf, type Fixture } from '../upgrade/upgrade-fixtures';
-import { playScenario } from '../upgrade/upgrade-scenario';
+import { caughtUp } from '../support/stores';
+import { builtFromTheLog, dropDeployment, fixtures, restore, runToTheHead, type Fixture } from '../upgrade/upgrade-fixtures';
 import { accepted, httpGet } from './rooms/rooms-helpers';
 
 /**
@@ -14,32 +12,6 @@ import { accepted, httpGet } from './rooms/rooms-helpers';
  * people carry on where they were.
  */
 const FIXTURES = fixtures().filter((f) => f.store === 'sqlite' || process.env.HAVEN_TEST_POSTGRES !== 'down');
-
-/** Starts the app on `data`, waits until it has projected the whole log, stops it; resolves with the log's head. */
-async function runToTheHead(data: AppData): Promise<number> {
-  const app = await AppProcess.start(data);
-  try {
-    await caughtUp(app.url, 30_000);
-    return await headPosition(app.url);
-  } finally {
-    await app.stop();
-  }
-}
-
-/**
- * Builds every read model of `data` anew from its log alone (a copy of its database with only the source tables),
- * and resolves with both dumps, table by table, and the tables each database holds.
- */
-async function builtFromTheLog(data: AppData, keep: (copy: AppData) => void) {
-  const fresh = await copyOf(data);
-  keep(fresh);
-  await keepOnlyTheLog(fresh);
-  await runToTheHead(fresh);
-  const tables = await tablesOf(fresh);
-  const readModels = tables.filter((table) => !SOURCE_TABLES.includes(table));
-  const [was, built] = await Promise.all([dumpTables(data, readModels), dumpTables(fresh, readModels)]);
-  return { tables: { was: await tablesOf(data), built: tables }, readModels, was, built };
-}
 
 /** A dumped row with every JSON text in it written in one key order. */
 const sameKeyOrder = (row: unknown): unknown =>
@@ -55,46 +27,6 @@ const sameKeyOrder = (row: unknown): unknown =>
       }),
     ),
   );
-
-describe.each(STORES)('this version on %s', (store) => {
-  const deployments: AppData[] = [];
-  afterAll(async () => {
-    closeAllClients();
-    for (const data of deployments) await dropDeployment(data);
-  });
-
-  it('plays the upgrade scenario with nothing refused, and every read model built live is the one built from the log alone, byte for byte', async () => {
-    const data = freshData(store);
-    deployments.push(data);
-    const app = await AppProcess.start(data);
-    try {
-      const played = await playScenario(app);
-      expect(played.refused).toEqual([]);
-    } finally {
-      await app.stop();
-    }
-    const { tables, readModels, was, built } = await builtFromTheLog(data, (copy) => deployments.push(copy));
-    expect(tables.was).toEqual(tables.built);
-    expect(readModels.length).toBeGreaterThan(30);
-    for (const table of readModels) expect({ table, rows: was[table] }).toEqual({ table, rows: built[table] });
-  });
-});
-
-describe.each(STORES)('going back, on %s', (store) => {
-  let data: AppData | undefined;
-  afterAll(async () => {
-    if (data) await dropDeployment(data);
-  });
-
-  it('an earlier version does not start on a read model a later one built, and says what to do', async () => {
-    data = freshData(store);
-    await runToTheHead(data);
-    // as if a later version had built family_sessions at its version 99
-    await setStoredVersion(data, 'family_sessions', 99);
-    const started = AppProcess.start(data);
-    await expect(started).rejects.toThrow(/read model family_sessions was built by a newer version of Haven \(its version 99; this one knows \d+\): start that version, or rebuild/);
-  });
-});
 
 describe('upgrade fixtures', () => {
   it('are there, one per store at least', () => {

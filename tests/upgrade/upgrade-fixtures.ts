@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { TEST_DATABASE_URL, uniqueSchema } from '../support/postgres';
-import type { AppData, StoreKind } from '../support/app-process';
+import { AppProcess, type AppData, type StoreKind } from '../support/app-process';
+import { dumpTables } from '../support/read-model-dump';
+import { caughtUp, headPosition } from '../support/stores';
 
 /** stands for the PostgreSQL schema's name in a fixture's dump */
 export const SCHEMA_PLACEHOLDER = '__haven_fixture_schema__';
@@ -127,4 +129,30 @@ async function withPostgres<T>(work: (client: Client) => Promise<T>): Promise<T>
   } finally {
     await client.end();
   }
+}
+
+/** Starts the app on `data`, waits until it has projected the whole log, stops it; resolves with the log's head. */
+export async function runToTheHead(data: AppData): Promise<number> {
+  const app = await AppProcess.start(data);
+  try {
+    await caughtUp(app.url, 30_000);
+    return await headPosition(app.url);
+  } finally {
+    await app.stop();
+  }
+}
+
+/**
+ * Builds every read model of `data` anew from its log alone (a copy of its database with only the source tables),
+ * and resolves with both dumps, table by table, and the tables each database holds.
+ */
+export async function builtFromTheLog(data: AppData, keep: (copy: AppData) => void) {
+  const fresh = await copyOf(data);
+  keep(fresh);
+  await keepOnlyTheLog(fresh);
+  await runToTheHead(fresh);
+  const tables = await tablesOf(fresh);
+  const readModels = tables.filter((table) => !SOURCE_TABLES.includes(table));
+  const [was, built] = await Promise.all([dumpTables(data, readModels), dumpTables(fresh, readModels)]);
+  return { tables: { was: await tablesOf(data), built: tables }, readModels, was, built };
 }

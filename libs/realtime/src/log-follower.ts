@@ -46,6 +46,13 @@ export class LogFollower {
   private queue: Promise<unknown> = Promise.resolve();
   private subscription?: Subscription;
   private delivered = 0;
+  /**
+   * The log's head when this node started, and whether it has got there. Up to it the node projects (and routes)
+   * events no socket of its own waits for: a read model built anew (new, or a new version) replays the log from 0 at
+   * start, and a socket attached meanwhile would get those old events again live, after its own catch-up.
+   */
+  private startHead = 0;
+  private reachStartHead = { reached: Promise.resolve(), done: () => {} };
   private failure?: unknown;
   /** events this node has projected and delivered since it started, by type (for metrics) */
   readonly processedByType = new Map<string, number>();
@@ -70,8 +77,15 @@ export class LogFollower {
     const { sql } = this.storage;
     await prepareReadModels(sql, this.projections);
     const checkpoints = await Promise.all(this.projections.map((p) => readCheckpoint(sql, p.name)));
-    const from = checkpoints.length === 0 ? await this.storage.events.headPosition() : Math.min(...checkpoints);
+    this.startHead = await this.storage.events.headPosition();
+    const from = checkpoints.length === 0 ? this.startHead : Math.min(...checkpoints);
     this.delivered = from;
+    if (from < this.startHead) {
+      let done = () => {};
+      const reached = new Promise<void>((resolve) => (done = resolve));
+      this.reachStartHead = { reached, done };
+      this.logger.log('log follower catching up before it attaches sockets', { from, to: this.startHead });
+    }
     this.follow();
   }
 
@@ -163,7 +177,10 @@ export class LogFollower {
    * Puts a connected socket into the channels its user belongs to; with `after`, first sends every event
    * after that position the user may see, then continues live.
    */
-  attach(socket: Socket, actor: Actor, after: number | null): Promise<{ position: number; caughtUp: number }> {
+  async attach(socket: Socket, actor: Actor, after: number | null): Promise<{ position: number; caughtUp: number }> {
+    // not before the node has projected what the log held when it started (see startHead): until then the socket waits
+    // for `ready`
+    await this.reachStartHead.reached;
     return this.serially(async () => {
       const { sql } = this.storage;
       let caughtUp = 0;
@@ -233,6 +250,7 @@ export class LogFollower {
       await Promise.all(liveReads);
     }
     this.delivered = event.position;
+    if (this.delivered >= this.startHead) this.reachStartHead.done();
     this.processedByType.set(event.type, (this.processedByType.get(event.type) ?? 0) + 1);
     if (this.waiters.size > 0) this.wakeWaiters();
   }
