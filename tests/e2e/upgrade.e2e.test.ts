@@ -53,7 +53,8 @@ describe.each(FIXTURES.map((f): [string, Fixture] => [f.name, f]))('upgrading fr
 
   it('starts on the old database, and every read model ends as it would be built from the log alone', async () => {
     const upgraded = await deployment(restore(fixture.store, fixture.path));
-    expect(await runToTheHead(upgraded)).toBeGreaterThanOrEqual(fixture.head);
+    // an upgrade appends nothing by itself: every deadline of the fixture fell due before it was kept
+    expect(await runToTheHead(upgraded)).toBe(fixture.head);
     const { tables, readModels, was, built } = await builtFromTheLog(upgraded, (copy) => deployments.push(copy));
     // no table of an earlier read model left behind (a read model that changes its shape takes a new name and drops
     // the old table), none missing
