@@ -144,11 +144,12 @@ export async function runToTheHead(data: AppData): Promise<number> {
 
 /**
  * Builds every read model of `data` anew from its log alone (a copy of its database with only the source tables),
- * and resolves with both dumps, table by table, and the tables each database holds.
+ * and resolves with both dumps, table by table, and the tables each database holds. `made` is told of the copy, for
+ * the caller to drop it afterwards.
  */
-export async function builtFromTheLog(data: AppData, keep: (copy: AppData) => void) {
+export async function builtFromTheLog(data: AppData, made: (copy: AppData) => void) {
   const fresh = await copyOf(data);
-  keep(fresh);
+  made(fresh);
   await keepOnlyTheLog(fresh);
   await runToTheHead(fresh);
   const tables = await tablesOf(fresh);
