@@ -36,13 +36,24 @@ export const deadlinePollMs = (): number => {
   return ms;
 };
 
+/** Says when this node's read models hold the log as it was when the node started (the log follower does). */
+export interface ReadModelsReady {
+  whenReadModelsReady(): Promise<void>;
+}
+
 /**
- * One kind of deadline a node looks after, as a provider: polling starts when the app has started and stops when it
- * shuts down (`onApplicationBootstrap` and `onApplicationShutdown` are Nest's hooks; this lib imports nothing of Nest).
- * A subclass says what is due, how to fire one, and what to log when a poll fails.
+ * One kind of deadline a node looks after, as a provider: polling starts when the app has started and its read models
+ * have caught up with the log they found, and stops when it shuts down (`onApplicationBootstrap` and
+ * `onApplicationShutdown` are Nest's hooks; this lib imports nothing of Nest). Not before: a read model built anew at
+ * start (new, or of a new version) fills from position 0, and a poll of it meanwhile would find due what is long done
+ * (a notice for messages whose read mark is not replayed yet). A subclass says what is due, how to fire one, and what to
+ * log when a poll fails.
  */
 export abstract class DeadlineProcessor<Due> {
   private poller?: { stop(): void };
+  private stopped = false;
+
+  constructor(private readonly readModels: ReadModelsReady) {}
 
   protected abstract due(): Promise<Due[]>;
   protected abstract fire(due: Due): Promise<unknown>;
@@ -50,15 +61,19 @@ export abstract class DeadlineProcessor<Due> {
   protected abstract failed(errorName: string): void;
 
   onApplicationBootstrap(): void {
-    this.poller = startDeadlinePoller<Due>({
-      intervalMs: deadlinePollMs(),
-      due: () => this.due(),
-      fire: (due) => this.fire(due),
-      onError: (name) => this.failed(name),
+    void this.readModels.whenReadModelsReady().then(() => {
+      if (this.stopped) return;
+      this.poller = startDeadlinePoller<Due>({
+        intervalMs: deadlinePollMs(),
+        due: () => this.due(),
+        fire: (due) => this.fire(due),
+        onError: (name) => this.failed(name),
+      });
     });
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     this.poller?.stop();
   }
 }

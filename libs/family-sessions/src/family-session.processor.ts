@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { FamilySessionsService } from './family-sessions.service';
 import { dueFamilyRoomSteps, type DueRoomStep } from './read-models/family-sessions.projection';
 
@@ -18,8 +19,9 @@ export class FamilySessionProcessor extends DeadlineProcessor<DueRoomStep> {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sessions: FamilySessionsService,
+    follower: LogFollower,
   ) {
-    super();
+    super(follower);
   }
 
   protected due(): Promise<DueRoomStep[]> {

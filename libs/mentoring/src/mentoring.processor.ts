@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { MentoringCommandsService } from './mentoring-commands.service';
 import { duePairRooms, endedAways, expiredMentorRequests, unansweredMentorRequests, type PairingRow } from './read-models/mentoring.projection';
 
@@ -23,8 +24,9 @@ export class MentoringProcessor extends DeadlineProcessor<DueStep> {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly mentoring: MentoringCommandsService,
+    follower: LogFollower,
   ) {
-    super();
+    super(follower);
   }
 
   protected async due(): Promise<DueStep[]> {

@@ -52,7 +52,7 @@ export class LogFollower {
    * start, and a socket attached meanwhile would get those old events again live, after its own catch-up.
    */
   private startHead = 0;
-  private reachStartHead = { reached: Promise.resolve(), done: () => {} };
+  private readonly reachStartHead = deferred();
   private failure?: unknown;
   /** events this node has projected and delivered since it started, by type (for metrics) */
   readonly processedByType = new Map<string, number>();
@@ -80,12 +80,8 @@ export class LogFollower {
     this.startHead = await this.storage.events.headPosition();
     const from = checkpoints.length === 0 ? this.startHead : Math.min(...checkpoints);
     this.delivered = from;
-    if (from < this.startHead) {
-      let done = () => {};
-      const reached = new Promise<void>((resolve) => (done = resolve));
-      this.reachStartHead = { reached, done };
-      this.logger.log('log follower catching up before it attaches sockets', { from, to: this.startHead });
-    }
+    if (from < this.startHead) this.logger.log('log follower catching up before it attaches sockets', { from, to: this.startHead });
+    else this.reachStartHead.done();
     this.follow();
   }
 
@@ -126,6 +122,14 @@ export class LogFollower {
     this.logger.log('log follower resumed', { position: this.delivered });
     this.failure = undefined;
     this.follow();
+  }
+
+  /**
+   * Resolves once this node has processed the log as it found it at start (at once when nothing was behind): sockets
+   * are attached, and deadlines polled (DeadlineProcessor), only then.
+   */
+  whenReadModelsReady(): Promise<void> {
+    return this.reachStartHead.reached;
   }
 
   /** position of the last event this node has projected and delivered */
@@ -330,4 +334,11 @@ export class LogFollower {
     for (const [policy, own] of owned) visible.push(...(await policy.visibleTo(actor, own, this.storage.sql)));
     return visible.sort((a, b) => a.position - b.position);
   }
+}
+
+/** a promise and what resolves it */
+function deferred(): { reached: Promise<void>; done: () => void } {
+  let done = () => {};
+  const reached = new Promise<void>((resolve) => (done = resolve));
+  return { reached, done };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { dueMutes, type DueMute } from './read-models/mute-deadlines.projection';
 import { RoomCommandsService } from './room-commands.service';
 
@@ -14,8 +15,9 @@ export class MuteExpiryProcessor extends DeadlineProcessor<DueMute> {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly rooms: RoomCommandsService,
+    follower: LogFollower,
   ) {
-    super();
+    super(follower);
   }
 
   protected due(): Promise<DueMute[]> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, type Clock } from '@haven/command-handling';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { alertsDueForEscalation } from './safety-queue.projection';
 import { SafetyService } from './safety.service';
 
@@ -14,8 +15,9 @@ export class EscalationProcessor extends DeadlineProcessor<string> {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly safety: SafetyService,
+    follower: LogFollower,
   ) {
-    super();
+    super(follower);
   }
 
   protected due(): Promise<string[]> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, handleCommand, type Clock } from '@haven/command-handling';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { safetyPagerDecider, type SafetyPagerCommand } from './domain/safety-pager.decider';
 import { pagerStreamName } from './domain/safety-pager.events';
 import type { SafetyConfig } from './safety-config';
@@ -23,8 +24,9 @@ export class SafetyPagerProcessor extends DeadlineProcessor<PageDue> {
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SAFETY_CONFIG) private readonly config: SafetyConfig,
+    follower: LogFollower,
   ) {
-    super();
+    super(follower);
   }
 
   protected async due(): Promise<PageDue[]> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, DeadlineProcessor, handleCommand, type Clock } from '@haven/command-handling';
 import { SYSTEM_ACTOR } from '@haven/domain';
 import { STORAGE, type Storage } from '@haven/event-store';
+import { LogFollower } from '@haven/realtime';
 import { PERSONAL_DATA, type PersonalData } from '@haven/personal-data/personal-data';
 import { RealtimeGateway } from '@haven/realtime/realtime.gateway';
 import { offlineNoticeDecider, type OfflineNoticeCommand } from './offline-notice.decider';
@@ -56,8 +57,9 @@ export class OfflineNoticesProcessor extends DeadlineProcessor<PersonNotices[]> 
     @Inject(NOTICE_SOURCES) private readonly sources: NoticeSource[],
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
     private readonly realtime: RealtimeGateway,
+    follower: LogFollower,
   ) {
-    super();
+    super(follower);
   }
 
   /** the tables the sources query, made first if need be: Nest does not order the modules' start hooks */
