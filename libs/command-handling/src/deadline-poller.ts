@@ -61,10 +61,12 @@ export abstract class DeadlineProcessor<Due> {
   protected abstract failed(errorName: string): void;
 
   onApplicationBootstrap(): void {
+    // read now: a mistaken DEADLINE_POLL_MS stops the start, rather than the process once the read models are ready
+    const intervalMs = deadlinePollMs();
     void this.readModels.whenReadModelsReady().then(() => {
       if (this.stopped) return;
       this.poller = startDeadlinePoller<Due>({
-        intervalMs: deadlinePollMs(),
+        intervalMs,
         due: () => this.due(),
         fire: (due) => this.fire(due),
         onError: (name) => this.failed(name),
