@@ -19,15 +19,18 @@ export async function prepareReadModels(sql: SqlDatabase, projections: readonly 
     await sql.transaction(async (tx) => {
       // SQLite's write transactions are serial already
       if (sql.dialect === 'postgres') await tx.execute(`lock table read_model_versions in share row exclusive mode`);
-      const [stored] = await tx.query<{ version: number | string }>(`select version from read_model_versions where name = $1`, [projection.name]);
+      const [row] = await tx.query<{ version: number | string }>(`select version from read_model_versions where name = $1`, [projection.name]);
+      const stored = row === undefined ? null : Number(row.version);
+      // none stored: built before versions were kept, which is version 1
+      const built = stored ?? 1;
       // a newer version built it: this one would write its older rows into the newer tables (a node left behind in an
       // upgrade, or a rollback), so it does not start; a rebuild, which builds it anew, may take it back
-      if (Number(stored?.version ?? 1) > version && !rebuilding) throw new ReadModelFromNewerVersionError(projection.name, Number(stored.version), version);
-      if (Number(stored?.version ?? 1) !== version) {
+      if (built > version && !rebuilding) throw new ReadModelFromNewerVersionError(projection.name, built, version);
+      if (built !== version) {
         for (const table of projection.tables) await tx.execute(`drop table if exists ${table}`);
         await tx.execute(`delete from read_model_checkpoints where name = $1`, [projection.name]);
       }
-      if (Number(stored?.version) !== version) {
+      if (stored !== version) {
         await tx.execute(
           `insert into read_model_versions (name, version) values ($1, $2) on conflict (name) do update set version = excluded.version`,
           [projection.name, version],
