@@ -5,10 +5,24 @@ import { closeAllClients, connect, settle, type TestClient, type WireEvent } fro
 import { headPosition } from '../../support/stores';
 import { accepted, command, connectFamily, createRoom, httpGet, joinAll, post, waitInRoom } from '../rooms/rooms-helpers';
 import { advanceClock } from '../../support/test-clock';
+import {
+  canonical,
+  compare,
+  describeEvent,
+  DOCUMENTED_FIELDS,
+  documentedDeliveries,
+  historyEntryFor,
+  pick,
+  promisedTo,
+  roomNow,
+  type Delivery,
+  type MessageNow,
+} from '../../support/visibility-oracle';
 
 /*
  * Who sees what, audited end to end. One script produces every event of docs/PROTOCOL.md's Audiences table and of
- * its Safety events, with membership changing along the way; an oracle written from that documentation (not from the
+ * its Safety events (warnings, pins and hidden people are left to visibility-random.e2e.test.ts), with membership
+ * changing along the way; the oracle written from that documentation (tests/support/visibility-oracle.ts, not the
  * delivery code) says, for every user of the cast, which events they should receive and in which form. Every way an
  * event reaches a user is compared with it: live, catch-up from 0 and from the middle, `sync`, and the HTTP reads.
  */
@@ -39,286 +53,6 @@ const ON_CALL = ['dr-oncall'];
 const FAMILY_SESSION = 'family-session-gran';
 const ESCALATE_AFTER_SECONDS = 120;
 
-// ---------------------------------------------------------------------------------------------------------------
-// The oracle: docs/PROTOCOL.md, "Audiences", "Redacted messages on catch-up" and "Safety events", as code.
-// ---------------------------------------------------------------------------------------------------------------
-
-/** The data fields each event is documented to carry; anything else on the wire is a leak. */
-const DOCUMENTED_FIELDS: Record<string, string[]> = {
-  RoomCreated: ['roomId', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'createdBy', 'creatorRole', 'createdAt'],
-  RoomRenamed: ['name', 'by', 'renamedAt'],
-  TopicChanged: ['topic', 'by', 'changedAt'],
-  JoinRuleChanged: ['joinRule', 'by', 'changedAt'],
-  RoomArchived: ['by', 'archivedAt'],
-  FacilitatorAppointed: ['userId', 'by', 'appointedAt'],
-  FacilitatorRemoved: ['userId', 'by', 'removedAt'],
-  AgreementSet: ['text', 'version', 'by', 'setAt'],
-  OpenHoursSet: ['openHours', 'by', 'setAt'],
-  AgreementAccepted: ['userId', 'version', 'acceptedAt'],
-  MemberInvited: ['userId', 'by', 'invitedAt'],
-  MemberJoined: ['userId', 'role', 'joinedAt'],
-  MemberLeft: ['userId', 'leftAt'],
-  MessagePosted: ['messageId', 'authorId', 'text', 'contentWarning', 'replyTo', 'postedAt'],
-  MessageEdited: ['messageId', 'authorId', 'text', 'contentWarning', 'editedAt'],
-  MessageDeleted: ['messageId', 'authorId', 'deletedAt'],
-  ReactionAdded: ['messageId', 'userId', 'emoji', 'reactedAt'],
-  ReactionRemoved: ['messageId', 'userId', 'emoji', 'removedAt'],
-  ReadMarked: ['userId', 'position', 'private'],
-  ReadReceiptPrivacySet: ['userId', 'private'],
-  AwayNoticesSet: ['userId', 'on'],
-  MemberMuted: ['userId', 'reason', 'mutedUntil', 'by', 'mutedAt'],
-  MemberUnmuted: ['userId', 'by', 'reason', 'unmutedAt'],
-  MemberRemoved: ['userId', 'reason', 'by', 'removedAt'],
-  MemberBanned: ['userId', 'reason', 'by', 'bannedAt', 'wasMember'],
-  MemberUnbanned: ['userId', 'by', 'unbannedAt'],
-  MessageRedacted: ['messageId', 'authorId', 'reason', 'by', 'redactedAt'],
-  SlowModeSet: ['intervalSeconds', 'by', 'setAt'],
-  RoomLocked: ['reason', 'by', 'lockedAt'],
-  RoomUnlocked: ['reason', 'by', 'unlockedAt'],
-  MessageReported: ['reportId', 'messageId', 'authorId', 'reporterId', 'reason', 'reportedAt'],
-  ReportResolved: ['reportId', 'messageId', 'authorId', 'reporterId', 'outcome', 'note', 'by', 'resolvedAt'],
-  SafetyAlertRaised: ['alertId', 'conversation', 'userId', 'source', 'heldMessage', 'categories', 'raisedAt', 'escalateAt'],
-  SafetyAlertAcknowledged: ['alertId', 'conversation', 'userId', 'by', 'acknowledgedAt'],
-  SafetyAlertEscalated: ['alertId', 'conversation', 'userId', 'escalatedAt'],
-  SafetyAlertResolved: ['alertId', 'conversation', 'userId', 'outcome', 'note', 'heldMessage', 'by', 'resolvedAt'],
-};
-
-/** The audience column of the table, by kind of rule. */
-const AUDIENCE: Record<string, 'members' | 'moderators' | 'moderators, members get a neutral form' | 'only the user named'> = {
-  RoomCreated: 'members',
-  RoomRenamed: 'members',
-  TopicChanged: 'members',
-  JoinRuleChanged: 'members',
-  RoomArchived: 'members',
-  FacilitatorAppointed: 'members',
-  FacilitatorRemoved: 'members',
-  MemberJoined: 'members',
-  MemberLeft: 'members',
-  MessagePosted: 'members',
-  MessageEdited: 'members',
-  MessageDeleted: 'members',
-  ReactionAdded: 'members',
-  ReactionRemoved: 'members',
-  SlowModeSet: 'members',
-  RoomLocked: 'members',
-  RoomUnlocked: 'members',
-  ReadMarked: 'members', // unless private: see below
-  ReadReceiptPrivacySet: 'only the user named',
-  AwayNoticesSet: 'only the user named',
-  AgreementSet: 'members',
-  OpenHoursSet: 'members',
-  AgreementAccepted: 'moderators',
-  MemberInvited: 'moderators',
-  MemberMuted: 'moderators',
-  MemberUnmuted: 'moderators',
-  MemberUnbanned: 'moderators',
-  MessageReported: 'moderators',
-  ReportResolved: 'moderators',
-  MemberRemoved: 'moderators, members get a neutral form',
-  MemberBanned: 'moderators, members get a neutral form', // only when wasMember
-  MessageRedacted: 'moderators, members get a neutral form',
-};
-
-
-/** A room as delivery sees it: who is in it (with their global role) and who facilitates it. */
-interface RoomState {
-  members: Map<string, Role>;
-  facilitators: Set<string>;
-}
-
-/** The room's moderators for delivery: its creator, appointed facilitators and member clinicians/admins. */
-const moderatorsOf = (room: RoomState): string[] =>
-  [...room.members].filter(([userId, role]) => room.facilitators.has(userId) || role === 'clinician' || role === 'admin').map(([userId]) => userId);
-
-function evolveRoom(room: RoomState, event: LoggedEvent): void {
-  const d = event.data;
-  if (event.type === 'RoomCreated') {
-    room.members.set(d.createdBy, d.creatorRole);
-    room.facilitators.add(d.createdBy);
-  }
-  if (event.type === 'MemberJoined') room.members.set(d.userId, d.role);
-  if (['MemberLeft', 'MemberRemoved', 'MemberBanned'].includes(event.type)) room.members.delete(d.userId);
-  if (event.type === 'FacilitatorAppointed') room.facilitators.add(d.userId);
-  if (event.type === 'FacilitatorRemoved') room.facilitators.delete(d.userId);
-}
-
-const roomIdOf = (event: LoggedEvent): string =>
-  event.streamId.startsWith('room-') ? event.streamId.slice('room-'.length) : event.data.conversation.id;
-
-function pick(data: Record<string, any>, fields: string[]): Record<string, any> {
-  return Object.fromEntries(fields.filter((f) => f in data).map((f) => [f, data[f]]));
-}
-
-/** The full form: the documented fields, and the author as actor on messages (a released message is the author's). */
-function fullForm(event: LoggedEvent): WireEvent {
-  const fields = DOCUMENTED_FIELDS[event.type];
-  if (!fields) throw new Error(`${event.type} (position ${event.position}) is not in docs/PROTOCOL.md`);
-  const isMessage = event.type === 'MessagePosted' || event.type === 'MessageEdited';
-  return {
-    position: event.position,
-    type: event.type,
-    streamId: event.streamId,
-    data: pick(event.data, fields),
-    actorId: isMessage ? event.data.authorId : event.actorId,
-    occurredAt: event.occurredAt,
-  };
-}
-
-/** The form members get who are neither moderators nor named ("members get: ..."). */
-function neutralForm(event: LoggedEvent): WireEvent {
-  const d = event.data;
-  const base = { position: event.position, streamId: event.streamId, occurredAt: event.occurredAt };
-  if (event.type === 'MemberRemoved') return { ...base, type: 'MemberLeft', actorId: d.userId, data: { userId: d.userId, leftAt: d.removedAt } };
-  if (event.type === 'MemberBanned') return { ...base, type: 'MemberLeft', actorId: d.userId, data: { userId: d.userId, leftAt: d.bannedAt } };
-  return { ...base, type: 'MessageRedacted', actorId: 'moderation', data: { messageId: d.messageId, redactedAt: d.redactedAt } };
-}
-
-/** The sender-facing form the person an alert is about gets instead (none for an escalation). */
-function subjectForm(event: LoggedEvent, helpOffer: { message: string; resources: unknown }): WireEvent | undefined {
-  const d = event.data;
-  const base = { position: event.position, streamId: event.streamId, actorId: event.actorId, occurredAt: event.occurredAt };
-  const about = { alertId: d.alertId, conversation: d.conversation };
-  if (event.type === 'SafetyAlertRaised')
-    return { ...base, type: 'SafetyHelpOffered', data: { ...about, staffNotified: true, heldMessageId: d.heldMessage?.messageId ?? null, ...helpOffer } };
-  if (event.type === 'SafetyAlertAcknowledged') return { ...base, type: 'SafetyHelpOnTheWay', data: { ...about, acknowledgedAt: d.acknowledgedAt } };
-  if (event.type === 'SafetyAlertResolved') return { ...base, type: 'SafetyAlertClosed', data: { ...about, outcome: d.outcome, resolvedAt: d.resolvedAt } };
-  return undefined;
-}
-
-/** What one user should receive for one logged event, live and on catch-up (they differ only after a redaction). */
-interface Delivery {
-  userId: string;
-  live: WireEvent;
-  catchUp: WireEvent;
-}
-
-/** Every delivery the documentation promises for this log, computed with membership at each event's position. */
-function documentedDeliveries(log: LoggedEvent[], helpOffer: { message: string; resources: unknown }): Delivery[] {
-  // "currently a moderator" and "redacted since" are decided by the room as it is now
-  const roomsNow = new Map<string, RoomState>();
-  const redactedNow = new Set<string>();
-  const roomAt = (rooms: Map<string, RoomState>, roomId: string) => {
-    if (!rooms.has(roomId)) rooms.set(roomId, { members: new Map(), facilitators: new Set() });
-    return rooms.get(roomId)!;
-  };
-  for (const event of log) {
-    if (!event.streamId.startsWith('room-')) continue;
-    evolveRoom(roomAt(roomsNow, roomIdOf(event)), event);
-    if (event.type === 'MessageRedacted') redactedNow.add(event.data.messageId);
-  }
-
-  const rooms = new Map<string, RoomState>();
-  const deliveries: Delivery[] = [];
-  for (const event of log) {
-    const roomId = roomIdOf(event);
-    const room = roomAt(rooms, roomId);
-    const forms = new Map<string, WireEvent>();
-    const give = (users: string[], form: WireEvent) => users.forEach((u) => forms.set(u, form));
-    const d = event.data;
-
-    if (event.streamId.startsWith('safety-')) {
-      const staff = [...moderatorsOf(room), ...ON_CALL];
-      if (event.type === 'SafetyAlertEscalated') staff.push(...USERS.filter((u) => CAST[u] === 'clinician'));
-      give(staff.filter((u) => u !== d.userId), fullForm(event));
-      const forSubject = subjectForm(event, helpOffer);
-      if (forSubject) give([d.userId], forSubject);
-    } else {
-      const inRoom = [...room.members.keys()];
-      if (event.type === 'MemberJoined') inRoom.push(d.userId);
-      if (event.type === 'RoomCreated') inRoom.push(d.createdBy);
-      const named = event.actorId === 'system' ? [] : [event.actorId];
-      const full = fullForm(event);
-      const rule = AUDIENCE[event.type];
-      if (!rule) throw new Error(`${event.type} has no audience in docs/PROTOCOL.md`);
-      if (event.type === 'ReadMarked' && d.private) give([d.userId], full);
-      else if (rule === 'only the user named') give([d.userId], full);
-      else if (rule === 'members') give([...inRoom, ...named], full);
-      else {
-        if (event.type === 'MessageRedacted') named.push(d.authorId);
-        else if (event.type === 'MessageReported' || event.type === 'ReportResolved') named.push(d.reporterId);
-        else named.push(d.userId);
-        const neutralToMembers = rule !== 'moderators' && !(event.type === 'MemberBanned' && !d.wasMember);
-        if (neutralToMembers) give(inRoom, neutralForm(event));
-        give([...moderatorsOf(room), ...named], full);
-        // "and every clinician, member or not"
-        if (event.type === 'MessageReported' || event.type === 'ReportResolved') give(USERS.filter((u) => CAST[u] === 'clinician'), full);
-        // "named: reporter (never the reported author)", also when the author moderates the room
-        if (event.type === 'MessageReported' || event.type === 'ReportResolved') forms.delete(d.authorId);
-      }
-      evolveRoom(room, event);
-    }
-
-    for (const [userId, live] of forms) {
-      // family guests never receive room events, and are never staff
-      if (CAST[userId] === undefined || CAST[userId] === 'family') continue;
-      let catchUp = live;
-      const isMessage = live.type === 'MessagePosted' || live.type === 'MessageEdited';
-      if (isMessage && redactedNow.has(d.messageId) && !moderatorsOf(roomAt(roomsNow, roomId)).includes(userId)) {
-        catchUp = { ...live, data: { ...live.data, text: null, contentWarning: null, redacted: true } };
-      }
-      deliveries.push({ userId, live, catchUp });
-    }
-  }
-  return deliveries;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The room as it is now, for the HTTP reads (docs/PROTOCOL.md, "HTTP endpoints")
-// ---------------------------------------------------------------------------------------------------------------
-
-interface MessageNow {
-  messageId: string;
-  position: number;
-  authorId: string;
-  text: string;
-  contentWarning: string | null;
-  deleted: boolean;
-  redaction?: { reason: string; by: string };
-}
-
-interface RoomNow {
-  room: RoomState;
-  moderators: string[];
-  messages: MessageNow[];
-  /** each user's times in the room: [joined at, left at or Infinity] */
-  periods: Map<string, [number, number][]>;
-}
-
-function roomNow(log: LoggedEvent[], roomId: string): RoomNow {
-  const room: RoomState = { members: new Map(), facilitators: new Set() };
-  const messages = new Map<string, MessageNow>();
-  const periods = new Map<string, [number, number][]>();
-  for (const event of log.filter((e) => e.streamId === `room-${roomId}`)) {
-    const d = event.data;
-    const before = new Set(room.members.keys());
-    evolveRoom(room, event);
-    for (const userId of room.members.keys()) if (!before.has(userId)) periods.set(userId, [...(periods.get(userId) ?? []), [event.position, Infinity]]);
-    for (const userId of before) if (!room.members.has(userId)) periods.get(userId)!.at(-1)![1] = event.position;
-    if (event.type === 'MessagePosted')
-      messages.set(d.messageId, { messageId: d.messageId, position: event.position, authorId: d.authorId, text: d.text, contentWarning: d.contentWarning, deleted: false });
-    const message = messages.get(d.messageId);
-    if (event.type === 'MessageEdited') Object.assign(message!, { text: d.text, contentWarning: d.contentWarning });
-    if (event.type === 'MessageDeleted') message!.deleted = true;
-    if (event.type === 'MessageRedacted') message!.redaction = { reason: d.reason, by: d.by };
-  }
-  return { room, moderators: moderatorsOf(room), messages: [...messages.values()], periods };
-}
-
-/** A history entry as `reader` may read it: deleted and (for non-moderators) redacted text gone, reasons to moderators. */
-function historyEntryFor(message: MessageNow, moderator: boolean) {
-  const hidden = message.deleted || (message.redaction !== undefined && !moderator);
-  return {
-    messageId: message.messageId,
-    position: message.position,
-    authorId: message.authorId,
-    text: hidden ? null : message.text,
-    contentWarning: hidden ? null : message.contentWarning,
-    deleted: message.deleted,
-    redacted: message.redaction !== undefined,
-    ...(moderator && message.redaction ? { redaction: message.redaction } : {}),
-  };
-}
-
 const isStaff = (userId: string) => ['facilitator', 'clinician', 'admin'].includes(CAST[userId]);
 const isClinicianOrAdmin = (userId: string) => CAST[userId] === 'clinician' || CAST[userId] === 'admin';
 
@@ -328,44 +62,6 @@ const SECRETS = [
   'messaged members privately', 'raised voice', 'off topic again', 'redacted it', 'talked it over', 'called alice',
   'counsellor', 'taking the week off', 'plan with his therapist', 'took all my pills', 'cutting myself',
 ];
-
-// ---------------------------------------------------------------------------------------------------------------
-// Comparing what users received with what the oracle promises
-// ---------------------------------------------------------------------------------------------------------------
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  return value;
-}
-
-/** One line per event, so a failure reads as "who got what". */
-const describeEvent = (e: WireEvent) =>
-  `#${e.position} ${e.type} ${e.streamId.split('-')[0]} actor=${e.actorId} at=${e.occurredAt} ${JSON.stringify(canonical(e.data))}`;
-
-type Differences = Record<string, { unexpected?: string[]; missing?: string[]; notInOrder?: number[] }>;
-
-/** Per user: events received that the oracle does not promise (leaks, or a wrong form), and promised ones not received. */
-function compare(received: Record<string, WireEvent[]>, promised: Record<string, WireEvent[]>): Differences {
-  const differences: Differences = {};
-  const countIn = (lines: string[], line: string) => lines.filter((l) => l === line).length;
-  for (const user of USERS) {
-    const got = received[user].map(describeEvent);
-    const want = promised[user].map(describeEvent);
-    const unexpected = got.filter((line, i) => countIn(got.slice(0, i), line) >= countIn(want, line));
-    const missing = want.filter((line, i) => countIn(want.slice(0, i), line) >= countIn(got, line));
-    const positions = received[user].map((e) => e.position);
-    const notInOrder = positions.filter((p, i) => i > 0 && p <= positions[i - 1]);
-    const entry = { ...(unexpected.length && { unexpected }), ...(missing.length && { missing }), ...(notInOrder.length && { notInOrder }) };
-    if (Object.keys(entry).length) differences[user] = entry;
-  }
-  return differences;
-}
-
-function promisedTo(deliveries: Delivery[], form: 'live' | 'catchUp', after = 0): Record<string, WireEvent[]> {
-  return Object.fromEntries(USERS.map((u) => [u, deliveries.filter((d) => d.userId === u && d[form].position > after).map((d) => d[form])]));
-}
 
 /** A report about a moderator's own message reaching them: the first finding, checked on its own below. */
 const reportAboutOwnMessage = (userId: string, e: WireEvent) =>
@@ -503,7 +199,7 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
     await settle(500);
     // the rooms' and alerts' events; the records of staff reads (reads-<id>) go to nobody, so none is expected anywhere
     log = (await readLog(app.data)).filter((e) => e.streamId.startsWith('room-') || e.streamId.startsWith('safety-'));
-    deliveries = documentedDeliveries(log, helpOffer);
+    deliveries = documentedDeliveries(log, { cast: CAST, onCall: ON_CALL, helpOffer });
     catchUpFromStart = await catchUpFor(0);
     catchUpFromMiddle = await catchUpFor(middlePosition);
   }, 60_000);
@@ -516,22 +212,23 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
   describe('over the socket', () => {
     it('the script produced every event of the Audiences table and of the safety events, with only documented fields', () => {
       const types = new Set(log.map((e) => e.type));
-      expect(Object.keys(DOCUMENTED_FIELDS).filter((t) => !types.has(t))).toEqual([]);
+      const leftToTheRandomAudit = ['MemberWarned', 'MessagePinned', 'MessageUnpinned', 'PersonHidden', 'PersonUnhidden'];
+      expect(Object.keys(DOCUMENTED_FIELDS).filter((t) => !types.has(t) && !leftToTheRandomAudit.includes(t))).toEqual([]);
       const undocumented = log.flatMap((e) => Object.keys(e.data).filter((f) => !DOCUMENTED_FIELDS[e.type]?.includes(f)).map((f) => `${e.type}.${f}`));
       expect([...new Set(undocumented)]).toEqual([]);
     });
 
     it('live: every user received exactly the events their audience gives them, in the form they may see', () => {
       const received = Object.fromEntries(USERS.map((u) => [u, live[u].events]));
-      expect(compare(received, promisedTo(deliveries, 'live'))).toEqual({});
+      expect(compare(received, promisedTo(deliveries, CAST, 'live'))).toEqual({});
     });
 
     it('catch-up from position 0: what each user could see then, as they may see it now', () => {
-      expect(compare(catchUpFromStart, promisedTo(deliveries, 'catchUp'))).toEqual({});
+      expect(compare(catchUpFromStart, promisedTo(deliveries, CAST, 'catchUp'))).toEqual({});
     });
 
     it('catch-up from the middle of the story: the same rules, from that position on', () => {
-      expect(compare(catchUpFromMiddle, promisedTo(deliveries, 'catchUp', middlePosition))).toEqual({});
+      expect(compare(catchUpFromMiddle, promisedTo(deliveries, CAST, 'catchUp', middlePosition))).toEqual({});
     });
 
     it('sync after the middle of the story sends what a catch-up would, and counts it in its ack', async () => {
@@ -545,7 +242,7 @@ describe('who sees what: every event, every way it reaches a user (sqlite)', () 
         if (ack.data.caughtUp !== client.events.length) miscounted[user] = ack.data.caughtUp;
         client.close();
       }
-      expect(compare(synced, promisedTo(deliveries, 'catchUp', middlePosition))).toEqual({});
+      expect(compare(synced, promisedTo(deliveries, CAST, 'catchUp', middlePosition))).toEqual({});
       expect(miscounted).toEqual({});
     });
 

@@ -1,0 +1,419 @@
+import type { Role } from '@haven/domain';
+import type { LoggedEvent } from './event-log';
+import type { WireEvent } from './sockets';
+
+/*
+ * Who should see what, written from docs/PROTOCOL.md ("Audiences", "Redacted messages on catch-up", "Hidden people",
+ * "Safety events"), not from the delivery code: given a log and the cast that made it, every delivery the documentation
+ * promises, live and on catch-up. The visibility audits (tests/e2e/robustness/visibility-*.e2e.test.ts) compare what
+ * users received with it.
+ */
+
+/** Everyone in a story, by user id, with their token's role. */
+export type Cast = Record<string, Role>;
+
+/** The data fields each event is documented to carry; anything else on the wire is a leak. */
+export const DOCUMENTED_FIELDS: Record<string, string[]> = {
+  RoomCreated: ['roomId', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'createdBy', 'creatorRole', 'createdAt'],
+  RoomRenamed: ['name', 'by', 'renamedAt'],
+  TopicChanged: ['topic', 'by', 'changedAt'],
+  JoinRuleChanged: ['joinRule', 'by', 'changedAt'],
+  RoomArchived: ['by', 'archivedAt'],
+  FacilitatorAppointed: ['userId', 'by', 'appointedAt'],
+  FacilitatorRemoved: ['userId', 'by', 'removedAt'],
+  AgreementSet: ['text', 'version', 'by', 'setAt'],
+  OpenHoursSet: ['openHours', 'by', 'setAt'],
+  AgreementAccepted: ['userId', 'version', 'acceptedAt'],
+  MemberInvited: ['userId', 'by', 'invitedAt'],
+  MemberJoined: ['userId', 'role', 'joinedAt'],
+  MemberLeft: ['userId', 'leftAt'],
+  MessagePosted: ['messageId', 'authorId', 'text', 'contentWarning', 'replyTo', 'postedAt'],
+  MessageEdited: ['messageId', 'authorId', 'text', 'contentWarning', 'editedAt'],
+  MessageDeleted: ['messageId', 'authorId', 'deletedAt'],
+  ReactionAdded: ['messageId', 'userId', 'emoji', 'reactedAt'],
+  ReactionRemoved: ['messageId', 'userId', 'emoji', 'removedAt'],
+  ReadMarked: ['userId', 'position', 'private'],
+  ReadReceiptPrivacySet: ['userId', 'private'],
+  AwayNoticesSet: ['userId', 'on'],
+  MemberMuted: ['userId', 'reason', 'mutedUntil', 'by', 'mutedAt'],
+  MemberUnmuted: ['userId', 'by', 'reason', 'unmutedAt'],
+  MemberWarned: ['userId', 'reason', 'messageId', 'by', 'warnedAt'],
+  MemberRemoved: ['userId', 'reason', 'by', 'removedAt'],
+  MemberBanned: ['userId', 'reason', 'by', 'bannedAt', 'wasMember'],
+  MemberUnbanned: ['userId', 'by', 'unbannedAt'],
+  MessageRedacted: ['messageId', 'authorId', 'reason', 'by', 'redactedAt'],
+  SlowModeSet: ['intervalSeconds', 'by', 'setAt'],
+  RoomLocked: ['reason', 'by', 'lockedAt'],
+  RoomUnlocked: ['reason', 'by', 'unlockedAt'],
+  MessagePinned: ['messageId', 'authorId', 'by', 'pinnedAt'],
+  MessageUnpinned: ['messageId', 'cause', 'by', 'unpinnedAt'],
+  MessageReported: ['reportId', 'messageId', 'authorId', 'reporterId', 'reason', 'reportedAt'],
+  ReportResolved: ['reportId', 'messageId', 'authorId', 'reporterId', 'outcome', 'note', 'by', 'resolvedAt'],
+  PersonHidden: ['userId', 'hiddenUserId', 'hiddenAt'],
+  PersonUnhidden: ['userId', 'hiddenUserId', 'unhiddenAt'],
+  SafetyAlertRaised: ['alertId', 'conversation', 'userId', 'source', 'heldMessage', 'categories', 'raisedAt', 'escalateAt'],
+  SafetyAlertAcknowledged: ['alertId', 'conversation', 'userId', 'by', 'acknowledgedAt'],
+  SafetyAlertEscalated: ['alertId', 'conversation', 'userId', 'escalatedAt'],
+  SafetyAlertResolved: ['alertId', 'conversation', 'userId', 'outcome', 'note', 'heldMessage', 'by', 'resolvedAt'],
+};
+
+type Audience = 'members' | 'moderators' | 'moderators, members get a neutral form' | 'only the user named';
+
+/** The audience column of the table, by kind of rule. */
+const AUDIENCE: Record<string, Audience> = {
+  RoomCreated: 'members',
+  RoomRenamed: 'members',
+  TopicChanged: 'members',
+  JoinRuleChanged: 'members',
+  RoomArchived: 'members',
+  FacilitatorAppointed: 'members',
+  FacilitatorRemoved: 'members',
+  MemberJoined: 'members',
+  MemberLeft: 'members',
+  MessagePosted: 'members',
+  MessageEdited: 'members',
+  MessageDeleted: 'members',
+  ReactionAdded: 'members',
+  ReactionRemoved: 'members',
+  SlowModeSet: 'members',
+  RoomLocked: 'members',
+  RoomUnlocked: 'members',
+  MessagePinned: 'members',
+  MessageUnpinned: 'members', // with cause 'redacted': see below
+  ReadMarked: 'members', // unless private: see below
+  ReadReceiptPrivacySet: 'only the user named',
+  AwayNoticesSet: 'only the user named',
+  AgreementSet: 'members',
+  OpenHoursSet: 'members',
+  AgreementAccepted: 'moderators',
+  MemberInvited: 'moderators',
+  MemberMuted: 'moderators',
+  MemberUnmuted: 'moderators',
+  MemberWarned: 'moderators',
+  MemberUnbanned: 'moderators',
+  MessageReported: 'moderators',
+  ReportResolved: 'moderators',
+  MemberRemoved: 'moderators, members get a neutral form',
+  MemberBanned: 'moderators, members get a neutral form', // only when wasMember
+  MessageRedacted: 'moderators, members get a neutral form',
+};
+
+/** The room kinds hiding covers ("every group room"): a mentor pair's and a family session's room are not groups. */
+const GROUP_KINDS = new Set(['peer_support', 'group_therapy', 'workshop']);
+
+/** A room as delivery sees it: who is in it (with their global role) and who facilitates it. */
+export interface RoomState {
+  kind: string | null;
+  members: Map<string, Role>;
+  facilitators: Set<string>;
+}
+
+const emptyRoom = (): RoomState => ({ kind: null, members: new Map(), facilitators: new Set() });
+
+/** The room's moderators for delivery: its creator, appointed facilitators and member clinicians/admins. */
+export const moderatorsOf = (room: RoomState): string[] =>
+  [...room.members].filter(([userId, role]) => room.facilitators.has(userId) || role === 'clinician' || role === 'admin').map(([userId]) => userId);
+
+export function evolveRoom(room: RoomState, event: LoggedEvent): void {
+  const d = event.data;
+  if (event.type === 'RoomCreated') {
+    room.kind = d.kind;
+    room.members.set(d.createdBy, d.creatorRole);
+    room.facilitators.add(d.createdBy);
+  }
+  if (event.type === 'MemberJoined') room.members.set(d.userId, d.role);
+  // an appointment lasts while its member stays: who leaves (or is removed) and joins again is a member until appointed
+  if (['MemberLeft', 'MemberRemoved', 'MemberBanned'].includes(event.type)) {
+    room.members.delete(d.userId);
+    room.facilitators.delete(d.userId);
+  }
+  if (event.type === 'FacilitatorAppointed') room.facilitators.add(d.userId);
+  if (event.type === 'FacilitatorRemoved') room.facilitators.delete(d.userId);
+}
+
+const roomIdOf = (event: LoggedEvent): string =>
+  event.streamId.startsWith('room-') ? event.streamId.slice('room-'.length) : event.data.conversation.id;
+
+export function pick(data: Record<string, any>, fields: string[]): Record<string, any> {
+  return Object.fromEntries(fields.filter((f) => f in data).map((f) => [f, data[f]]));
+}
+
+/** The full form: the documented fields, and the author as actor on messages (a released message is the author's). */
+function fullForm(event: LoggedEvent): WireEvent {
+  const fields = DOCUMENTED_FIELDS[event.type];
+  if (!fields) throw new Error(`${event.type} (position ${event.position}) is not in docs/PROTOCOL.md`);
+  const isMessage = event.type === 'MessagePosted' || event.type === 'MessageEdited';
+  return {
+    position: event.position,
+    type: event.type,
+    streamId: event.streamId,
+    data: pick(event.data, fields),
+    actorId: isMessage ? event.data.authorId : event.actorId,
+    occurredAt: event.occurredAt,
+  };
+}
+
+/** The form members get who are neither moderators nor named ("members get: ..."). */
+function neutralForm(event: LoggedEvent): WireEvent {
+  const d = event.data;
+  const base = { position: event.position, streamId: event.streamId, occurredAt: event.occurredAt };
+  if (event.type === 'MemberRemoved') return { ...base, type: 'MemberLeft', actorId: d.userId, data: { userId: d.userId, leftAt: d.removedAt } };
+  if (event.type === 'MemberBanned') return { ...base, type: 'MemberLeft', actorId: d.userId, data: { userId: d.userId, leftAt: d.bannedAt } };
+  if (event.type === 'MessageUnpinned') return { ...base, type: 'MessageUnpinned', actorId: 'moderation', data: pick(d, ['messageId', 'cause', 'unpinnedAt']) };
+  return { ...base, type: 'MessageRedacted', actorId: 'moderation', data: { messageId: d.messageId, redactedAt: d.redactedAt } };
+}
+
+/** What an alert's person is offered when it is raised (the clinic's crisis resources, from the held post's ack). */
+export type HelpOffer = { message: string; resources: unknown };
+
+/** The sender-facing form the person an alert is about gets instead (none for an escalation). */
+function subjectForm(event: LoggedEvent, helpOffer: HelpOffer): WireEvent | undefined {
+  const d = event.data;
+  const base = { position: event.position, streamId: event.streamId, actorId: event.actorId, occurredAt: event.occurredAt };
+  const about = { alertId: d.alertId, conversation: d.conversation };
+  if (event.type === 'SafetyAlertRaised')
+    return { ...base, type: 'SafetyHelpOffered', data: { ...about, staffNotified: true, heldMessageId: d.heldMessage?.messageId ?? null, ...helpOffer } };
+  if (event.type === 'SafetyAlertAcknowledged') return { ...base, type: 'SafetyHelpOnTheWay', data: { ...about, acknowledgedAt: d.acknowledgedAt } };
+  if (event.type === 'SafetyAlertResolved') return { ...base, type: 'SafetyAlertClosed', data: { ...about, outcome: d.outcome, resolvedAt: d.resolvedAt } };
+  return undefined;
+}
+
+/** The person whose words or signs a room event carries ("X's MessagePosted ... or ReadMarked"), whom hiding concerns. */
+function speakerOf(event: LoggedEvent): string | null {
+  if (['MessagePosted', 'MessageEdited', 'MessageDeleted', 'MessageRedacted'].includes(event.type)) return event.data.authorId;
+  if (['ReactionAdded', 'ReactionRemoved', 'ReadMarked'].includes(event.type)) return event.data.userId;
+  return null;
+}
+
+/** Who hides whom, as the PersonHidden / PersonUnhidden events up to some point say. */
+class HiddenLists {
+  private readonly lists = new Map<string, Set<string>>();
+  apply(event: LoggedEvent): void {
+    const list = this.lists.get(event.data.userId) ?? new Set<string>();
+    this.lists.set(event.data.userId, list);
+    if (event.type === 'PersonHidden') list.add(event.data.hiddenUserId);
+    if (event.type === 'PersonUnhidden') list.delete(event.data.hiddenUserId);
+  }
+  hides(viewer: string, speaker: string): boolean {
+    return this.lists.get(viewer)?.has(speaker) === true;
+  }
+}
+
+/** What one user should receive for one logged event, live and on catch-up (either may be absent). */
+export interface Delivery {
+  userId: string;
+  live?: WireEvent;
+  catchUp?: WireEvent;
+}
+
+export interface Story {
+  cast: Cast;
+  /** the clinicians on call (SAFETY_ON_CALL) */
+  onCall: string[];
+  helpOffer?: HelpOffer;
+}
+
+/** Every delivery the documentation promises for this log, computed with membership at each event's position. */
+export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOffer }: Story): Delivery[] {
+  const users = Object.keys(cast);
+  // "currently a moderator", "redacted since" and the hidden lists of catch-up are as they are now
+  const roomsNow = new Map<string, RoomState>();
+  const redactedNow = new Set<string>();
+  const hiddenNow = new HiddenLists();
+  const roomAt = (rooms: Map<string, RoomState>, roomId: string) => {
+    if (!rooms.has(roomId)) rooms.set(roomId, emptyRoom());
+    return rooms.get(roomId)!;
+  };
+  for (const event of log) {
+    if (event.streamId.startsWith('hidden-people-')) hiddenNow.apply(event);
+    if (!event.streamId.startsWith('room-')) continue;
+    evolveRoom(roomAt(roomsNow, roomIdOf(event)), event);
+    if (event.type === 'MessageRedacted') redactedNow.add(event.data.messageId);
+  }
+
+  const rooms = new Map<string, RoomState>();
+  const hiddenLive = new HiddenLists();
+  const deliveries: Delivery[] = [];
+  for (const event of log) {
+    const d = event.data;
+    if (event.streamId.startsWith('hidden-people-')) {
+      // "go to that user only (never a family login, never staff)"
+      hiddenLive.apply(event);
+      const form = fullForm(event);
+      deliveries.push({ userId: d.userId, live: form, catchUp: form });
+      continue;
+    }
+    const roomId = roomIdOf(event);
+    const room = roomAt(rooms, roomId);
+    const forms = new Map<string, WireEvent>();
+    const give = (to: string[], form: WireEvent) => to.forEach((u) => forms.set(u, form));
+
+    if (event.streamId.startsWith('safety-')) {
+      const staff = [...moderatorsOf(room), ...onCall];
+      if (event.type === 'SafetyAlertEscalated') staff.push(...users.filter((u) => cast[u] === 'clinician'));
+      give(staff.filter((u) => u !== d.userId), fullForm(event));
+      const forSubject = helpOffer && subjectForm(event, helpOffer);
+      if (forSubject) give([d.userId], forSubject);
+    } else {
+      const inRoom = [...room.members.keys()];
+      if (event.type === 'MemberJoined') inRoom.push(d.userId);
+      if (event.type === 'RoomCreated') inRoom.push(d.createdBy);
+      const full = fullForm(event);
+      // "the user who caused an event (its actorId) is always named": a message's is its author, also when staff released it
+      const named = full.actorId === 'system' ? [] : [full.actorId];
+      const rule = AUDIENCE[event.type];
+      if (!rule) throw new Error(`${event.type} has no audience in docs/PROTOCOL.md`);
+      if (event.type === 'ReadMarked' && d.private) give([d.userId], full);
+      else if (rule === 'only the user named') give([d.userId], full);
+      else if (event.type === 'MessageUnpinned' && d.cause === 'redacted') {
+        // "members get it without `by` (moderators with it), as they get the redaction"
+        give(inRoom, neutralForm(event));
+        give([...moderatorsOf(room), ...named], full);
+      } else if (rule === 'members') give([...inRoom, ...named], full);
+      else {
+        if (event.type === 'MessageRedacted') named.push(d.authorId);
+        else if (event.type === 'MessageReported' || event.type === 'ReportResolved') named.push(d.reporterId);
+        else named.push(d.userId);
+        const neutralToMembers = rule !== 'moderators' && !(event.type === 'MemberBanned' && !d.wasMember);
+        if (neutralToMembers) give(inRoom, neutralForm(event));
+        give([...moderatorsOf(room), ...named], full);
+        // "and every clinician, member or not"
+        if (event.type === 'MessageReported' || event.type === 'ReportResolved') give(users.filter((u) => cast[u] === 'clinician' || cast[u] === 'admin'), full);
+        // "named: reporter (never the reported author)", also when the author moderates the room
+        if (event.type === 'MessageReported' || event.type === 'ReportResolved') forms.delete(d.authorId);
+      }
+    }
+
+    // "While X is hidden by Y, in every group room that Y does not moderate, Y does not receive X's ..."; live as the
+    // list is at the event, catch-up as it is now; only participants and mentors hide anyone
+    const speaker = event.streamId.startsWith('room-') ? speakerOf(event) : null;
+    const hidesSpeaker = (lists: HiddenLists, userId: string) =>
+      speaker !== null &&
+      GROUP_KINDS.has(room.kind ?? '') &&
+      (cast[userId] === 'participant' || cast[userId] === 'mentor') &&
+      !moderatorsOf(room).includes(userId) &&
+      lists.hides(userId, speaker);
+
+    for (const [userId, liveForm] of forms) {
+      // family guests never receive room events, and are never staff
+      if (cast[userId] === undefined || cast[userId] === 'family') continue;
+      let catchUp = liveForm;
+      const isMessage = liveForm.type === 'MessagePosted' || liveForm.type === 'MessageEdited';
+      if (isMessage && redactedNow.has(d.messageId) && !moderatorsOf(roomAt(roomsNow, roomId)).includes(userId)) {
+        catchUp = { ...liveForm, data: { ...liveForm.data, text: null, contentWarning: null, redacted: true } };
+      }
+      deliveries.push({
+        userId,
+        ...(hidesSpeaker(hiddenLive, userId) ? {} : { live: liveForm }),
+        ...(hidesSpeaker(hiddenNow, userId) ? {} : { catchUp }),
+      });
+    }
+    if (event.streamId.startsWith('room-')) evolveRoom(room, event);
+  }
+  return deliveries;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The room as it is now, for the HTTP reads (docs/PROTOCOL.md, "HTTP endpoints")
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface MessageNow {
+  messageId: string;
+  position: number;
+  authorId: string;
+  text: string;
+  contentWarning: string | null;
+  deleted: boolean;
+  redaction?: { reason: string; by: string };
+}
+
+export interface RoomNow {
+  room: RoomState;
+  moderators: string[];
+  messages: MessageNow[];
+  /** each user's times in the room: [joined at, left at or Infinity] */
+  periods: Map<string, [number, number][]>;
+}
+
+export function roomNow(log: LoggedEvent[], roomId: string): RoomNow {
+  const room = emptyRoom();
+  const messages = new Map<string, MessageNow>();
+  const periods = new Map<string, [number, number][]>();
+  for (const event of log.filter((e) => e.streamId === `room-${roomId}`)) {
+    const d = event.data;
+    const before = new Set(room.members.keys());
+    evolveRoom(room, event);
+    for (const userId of room.members.keys()) if (!before.has(userId)) periods.set(userId, [...(periods.get(userId) ?? []), [event.position, Infinity]]);
+    for (const userId of before) if (!room.members.has(userId)) periods.get(userId)!.at(-1)![1] = event.position;
+    if (event.type === 'MessagePosted')
+      messages.set(d.messageId, { messageId: d.messageId, position: event.position, authorId: d.authorId, text: d.text, contentWarning: d.contentWarning, deleted: false });
+    const message = messages.get(d.messageId);
+    if (event.type === 'MessageEdited') Object.assign(message!, { text: d.text, contentWarning: d.contentWarning });
+    if (event.type === 'MessageDeleted') message!.deleted = true;
+    if (event.type === 'MessageRedacted') message!.redaction = { reason: d.reason, by: d.by };
+  }
+  return { room, moderators: moderatorsOf(room), messages: [...messages.values()], periods };
+}
+
+/** Who hides whom now, as the whole log says. */
+export function hiddenNowIn(log: LoggedEvent[]): (viewer: string, speaker: string) => boolean {
+  const lists = new HiddenLists();
+  for (const event of log) if (event.streamId.startsWith('hidden-people-')) lists.apply(event);
+  return (viewer, speaker) => lists.hides(viewer, speaker);
+}
+
+/** A history entry as `reader` may read it: deleted and (for non-moderators) redacted text gone, reasons to moderators. */
+export function historyEntryFor(message: MessageNow, moderator: boolean) {
+  const hidden = message.deleted || (message.redaction !== undefined && !moderator);
+  return {
+    messageId: message.messageId,
+    position: message.position,
+    authorId: message.authorId,
+    text: hidden ? null : message.text,
+    contentWarning: hidden ? null : message.contentWarning,
+    deleted: message.deleted,
+    redacted: message.redaction !== undefined,
+    ...(moderator && message.redaction ? { redaction: message.redaction } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparing what users received with what the oracle promises
+// ---------------------------------------------------------------------------------------------------------------
+
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  return value;
+}
+
+/** One line per event, so a failure reads as "who got what". */
+export const describeEvent = (e: WireEvent) =>
+  `#${e.position} ${e.type} ${e.streamId.split('-')[0]} actor=${e.actorId} at=${e.occurredAt} ${JSON.stringify(canonical(e.data))}`;
+
+export type Differences = Record<string, { unexpected?: string[]; missing?: string[]; notInOrder?: number[] }>;
+
+/** Per user: events received that the oracle does not promise (leaks, or a wrong form), and promised ones not received. */
+export function compare(received: Record<string, WireEvent[]>, promised: Record<string, WireEvent[]>): Differences {
+  const differences: Differences = {};
+  const countIn = (lines: string[], line: string) => lines.filter((l) => l === line).length;
+  for (const user of Object.keys(promised)) {
+    const got = (received[user] ?? []).map(describeEvent);
+    const want = promised[user].map(describeEvent);
+    const unexpected = got.filter((line, i) => countIn(got.slice(0, i), line) >= countIn(want, line));
+    const missing = want.filter((line, i) => countIn(want.slice(0, i), line) >= countIn(got, line));
+    const positions = (received[user] ?? []).map((e) => e.position);
+    const notInOrder = positions.filter((p, i) => i > 0 && p <= positions[i - 1]);
+    const entry = { ...(unexpected.length && { unexpected }), ...(missing.length && { missing }), ...(notInOrder.length && { notInOrder }) };
+    if (Object.keys(entry).length) differences[user] = entry;
+  }
+  return differences;
+}
+
+/** Per user of the cast, the events promised in one form (live or on catch-up) after a position. */
+export function promisedTo(deliveries: Delivery[], cast: Cast, form: 'live' | 'catchUp', after = 0): Record<string, WireEvent[]> {
+  return Object.fromEntries(
+    Object.keys(cast).map((u) => [u, deliveries.filter((d) => d.userId === u && d[form] !== undefined && d[form]!.position > after).map((d) => d[form]!)]),
+  );
+}
