@@ -7,6 +7,7 @@ import { headPosition } from '../../support/stores';
 import { advanceClock } from '../../support/test-clock';
 import { builtFromTheLog, dropDeployment } from '../../upgrade/upgrade-fixtures';
 import { command, connectFamily, createRoom, httpGet } from '../rooms/rooms-helpers';
+import { REDIS_URL } from '../scale-out-helpers';
 import {
   canonical,
   compare,
@@ -209,7 +210,10 @@ function learn(w: World, step: Extract<Step, { actor: string }>, data: any): voi
 }
 
 interface Played {
-  app: AppProcess;
+  /** one node on SQLite; two on PostgreSQL, over one schema and one Redis */
+  nodes: AppProcess[];
+  /** the node a user's sockets and HTTP reads go to (users alternate between nodes) */
+  nodeOf: (user: string) => AppProcess;
   live: Record<string, TestClient>;
   rooms: string[];
   story: string[];
@@ -218,14 +222,19 @@ interface Played {
   middle: number;
 }
 
+/** A socket for a user on their node, after `lastPosition` when given. */
+const connectAs = (node: AppProcess, user: string, options: { lastPosition?: number } = {}) =>
+  CAST[user] === 'family' ? connectFamily(node, user, 'family-session-gran', options) : connect(node, user, CAST[user], options);
+
 async function play(data: AppData, seed: number): Promise<Played> {
-  const app = await AppProcess.start(data, {
-    SAFETY_ON_CALL: ON_CALL.join(','),
-    SAFETY_ESCALATE_AFTER_SECONDS: String(ESCALATE_AFTER_SECONDS),
-    DEADLINE_POLL_MS: '100',
-  });
+  const env = { SAFETY_ON_CALL: ON_CALL.join(','), SAFETY_ESCALATE_AFTER_SECONDS: String(ESCALATE_AFTER_SECONDS), DEADLINE_POLL_MS: '100' };
+  // started one after the other: both create the same read-model tables at start
+  const nodes = [await AppProcess.start(data, data.store === 'postgres' ? { ...env, REDIS_URL } : env)];
+  if (data.store === 'postgres') nodes.push(await AppProcess.start(data, { ...env, REDIS_URL }));
+  const nodeOf = (user: string) => nodes[USERS.indexOf(user) % nodes.length];
+  const app = nodes[0];
   const live: Record<string, TestClient> = {};
-  for (const user of USERS) live[user] = CAST[user] === 'family' ? await connectFamily(app, user, 'family-session-gran') : await connect(app, user, CAST[user]);
+  for (const user of USERS) live[user] = await connectAs(nodeOf(user), user);
   const rooms = [
     await createRoom(live.fran, { name: 'Tuesday peers', kind: 'peer_support', capacity: 30 }),
     await createRoom(live.gina, { name: 'Thursday IOP group', kind: 'group_therapy', capacity: 30 }),
@@ -263,7 +272,7 @@ async function play(data: AppData, seed: number): Promise<Played> {
     const step = nextStep(r, w);
     if ('clock' in step) {
       w.clockMs += step.clock;
-      await advanceClock(app, step.clock);
+      for (const node of nodes) await advanceClock(node, step.clock);
       story.push(`${i}: clock +${step.clock / 1000} s`);
       await settle(250); // deadlines fall due within a poll or two
       w.head = await headPosition(app.url);
@@ -280,7 +289,7 @@ async function play(data: AppData, seed: number): Promise<Played> {
       if (ack.data?.resources && ack.data?.message) helpOffer = { message: ack.data.message, resources: ack.data.resources };
     }
   }
-  return { app, live, rooms, story, internal, helpOffer, middle };
+  return { nodes, nodeOf, live, rooms, story, internal, helpOffer, middle };
 }
 
 /** Waits until no event has reached any socket for a while, and the log's head stands still. */
@@ -288,7 +297,7 @@ async function quiet(played: Played): Promise<void> {
   let last = -1;
   for (let i = 0; i < 40; i++) {
     await settle(250);
-    const now = (await headPosition(played.app.url)) * 1e6 + Object.values(played.live).reduce((n, c) => n + c.events.length, 0);
+    const now = (await headPosition(played.nodes[0].url)) * 1e6 + Object.values(played.live).reduce((n, c) => n + c.events.length, 0);
     if (now === last) return;
     last = now;
   }
@@ -296,9 +305,10 @@ async function quiet(played: Played): Promise<void> {
 
 const stores: StoreKind[] = ['sqlite', 'postgres'];
 for (const store of stores)
-  (store === 'postgres' ? describeWithPostgres : describe)(`who sees what over random stories (${store})`, () => {
-    // PostgreSQL plays the first seed only: delivery is the same code on both, the stores differ in what they hand back
-    const seeds = store === 'postgres' ? SEEDS.slice(0, 1) : SEEDS;
+  (store === 'postgres' ? describeWithPostgres : describe)(`who sees what over random stories (${store === 'sqlite' ? 'sqlite, one node' : 'postgres, two nodes'})`, () => {
+    // PostgreSQL plays the first seed only (unless VISIBILITY_SEEDS names some), on two nodes (users alternate between them): delivery is the same code on
+    // both stores, which differ in what they hand back; across nodes, channel moves and hiding must hold on each
+    const seeds = store === 'postgres' && !process.env.VISIBILITY_SEEDS ? SEEDS.slice(0, 1) : SEEDS;
     const seen = new Set<string>();
 
     describe.each(seeds)('seed %i', (seed) => {
@@ -324,7 +334,7 @@ for (const store of stores)
 
       afterAll(async () => {
         closeAllClients();
-        await played?.app.stop();
+        await Promise.all(played?.nodes.map((node) => node.stop()) ?? []);
         for (const deployment of [data, ...copies]) if (deployment) await dropDeployment(deployment);
       });
 
@@ -341,7 +351,7 @@ for (const store of stores)
         const caughtUp = async (lastPosition: number) => {
           const got: Record<string, WireEvent[]> = {};
           for (const user of USERS) {
-            const client = CAST[user] === 'family' ? await connectFamily(played.app, user, 'family-session-gran', { lastPosition }) : await connect(played.app, user, CAST[user], { lastPosition });
+            const client = await connectAs(played.nodeOf(user), user, { lastPosition });
             got[user] = [...client.events];
             client.close();
           }
@@ -351,7 +361,7 @@ for (const store of stores)
         failWithStory(compare(await caughtUp(played.middle), promisedTo(deliveries, CAST, 'catchUp', played.middle)));
         const synced: Record<string, WireEvent[]> = {};
         for (const user of USERS) {
-          const client = CAST[user] === 'family' ? await connectFamily(played.app, user, 'family-session-gran') : await connect(played.app, user, CAST[user]);
+          const client = await connectAs(played.nodeOf(user), user);
           const ack = await client.send('sync', { after: played.middle });
           if (!ack.ok) throw new Error(`${user}: sync refused: ${JSON.stringify(ack.error)}`);
           synced[user] = [...client.events];
@@ -367,8 +377,8 @@ for (const store of stores)
           const now = roomNow(log, roomId);
           for (const user of USERS) {
             const reader = played.live[user];
-            const messages = await httpGet(played.app, reader, `/rooms/${roomId}/messages?limit=200`);
-            const roster = await httpGet(played.app, reader, `/rooms/${roomId}/members`);
+            const messages = await httpGet(played.nodeOf(user), reader, `/rooms/${roomId}/messages?limit=200`);
+            const roster = await httpGet(played.nodeOf(user), reader, `/rooms/${roomId}/members`);
             if (!now.room.members.has(user)) {
               if (messages.status !== 403 || roster.status !== 403) problems[`${user} in ${roomId}`] = { messages: messages.status, roster: roster.status };
               continue;
@@ -395,7 +405,7 @@ for (const store of stores)
       });
 
       it('every read model built live equals the one built from the log alone', async () => {
-        await played.app.stop();
+        await Promise.all(played.nodes.map((node) => node.stop()));
         const { tables, readModels, was, built } = await builtFromTheLog(data, (copy) => copies.push(copy));
         expect(tables.built).toEqual(tables.was);
         const differing = readModels.filter((table) => JSON.stringify(was[table]) !== JSON.stringify(built[table]));
