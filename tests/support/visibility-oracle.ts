@@ -4,7 +4,7 @@ import type { WireEvent } from './sockets';
 
 /*
  * Who should see what, written from docs/PROTOCOL.md ("Audiences", "Redacted messages on catch-up", "Hidden people",
- * "Safety events"), not from the delivery code: given a log and the cast that made it, every delivery the documentation
+ * "Safety events", "Mentor pairing", "Mentor pair rooms"), not from the delivery code: given a log and the cast that made it, every delivery the documentation
  * promises, live and on catch-up. The visibility audits (tests/e2e/robustness/visibility-*.e2e.test.ts) compare what
  * users received with it.
  */
@@ -15,6 +15,7 @@ export type Cast = Record<string, Role>;
 /** The data fields each event is documented to carry; anything else on the wire is a leak. */
 export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   RoomCreated: ['roomId', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'createdBy', 'creatorRole', 'createdAt'],
+  PairRoomOpened: ['roomId', 'pairingId', 'participantId', 'mentorId', 'openedAt'],
   RoomRenamed: ['name', 'by', 'renamedAt'],
   TopicChanged: ['topic', 'by', 'changedAt'],
   JoinRuleChanged: ['joinRule', 'by', 'changedAt'],
@@ -51,6 +52,18 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   ReportResolved: ['reportId', 'messageId', 'authorId', 'reporterId', 'outcome', 'note', 'by', 'resolvedAt'],
   PersonHidden: ['userId', 'hiddenUserId', 'hiddenAt'],
   PersonUnhidden: ['userId', 'hiddenUserId', 'unhiddenAt'],
+  MentorRequested: ['requestId', 'participantId', 'topics', 'language', 'availability', 'note', 'excludedMentors', 'requestedAt'],
+  MentorRequestCancelled: ['requestId', 'participantId', 'cancelledAt'],
+  MentorRequestExpired: ['requestId', 'participantId', 'expiredAt'],
+  MentorRequestUnanswered: ['requestId', 'participantId', 'requestedAt', 'noticedAt'],
+  MentorRequestDeclined: ['requestId', 'participantId', 'mentorId', 'declinedAt'],
+  PairingStarted: ['pairingId', 'requestId', 'participantId', 'mentorId', 'roomId', 'startedAt'],
+  PairingEnded: ['pairingId', 'participantId', 'mentorId', 'roomId', 'endedBy', 'reason', 'rematch', 'endedAt'],
+  PairingFeedbackGiven: ['pairingId', 'participantId', 'mentorId', 'rating', 'note', 'givenAt'],
+  MentorLanguagesSet: ['mentorId', 'languages', 'setAt'],
+  MentorTopicsSet: ['mentorId', 'topics', 'setAt'],
+  MentorAwaySet: ['mentorId', 'away', 'until', 'setAt'],
+  MentorCapacitySet: ['mentorId', 'pairs', 'setAt'],
   SafetyAlertRaised: ['alertId', 'conversation', 'userId', 'source', 'heldMessage', 'categories', 'raisedAt', 'escalateAt'],
   SafetyAlertAcknowledged: ['alertId', 'conversation', 'userId', 'by', 'acknowledgedAt'],
   SafetyAlertEscalated: ['alertId', 'conversation', 'userId', 'escalatedAt'],
@@ -62,6 +75,7 @@ type Audience = 'members' | 'moderators' | 'moderators, members get a neutral fo
 /** The audience column of the table, by kind of rule. */
 const AUDIENCE: Record<string, Audience> = {
   RoomCreated: 'members',
+  PairRoomOpened: 'members', // named: the two
   RoomRenamed: 'members',
   TopicChanged: 'members',
   JoinRuleChanged: 'members',
@@ -120,6 +134,12 @@ export function evolveRoom(room: RoomState, event: LoggedEvent): void {
     room.kind = d.kind;
     room.members.set(d.createdBy, d.creatorRole);
     room.facilitators.add(d.createdBy);
+  }
+  if (event.type === 'PairRoomOpened') {
+    // "makes the participant and the mentor its only members, neither a facilitator"
+    room.kind = 'mentor_pair';
+    room.members.set(d.participantId, 'participant');
+    room.members.set(d.mentorId, 'mentor');
   }
   if (event.type === 'MemberJoined') room.members.set(d.userId, d.role);
   // an appointment lasts while its member stays: who leaves (or is removed) and joins again is a member until appointed
@@ -199,6 +219,60 @@ class HiddenLists {
   }
 }
 
+/** Each mentor's languages and whether they are away, as their profile's events up to some point say. */
+class MentorSettings {
+  private readonly languages = new Map<string, string[]>();
+  private readonly away = new Set<string>();
+  apply(event: LoggedEvent): void {
+    if (event.type === 'MentorLanguagesSet') this.languages.set(event.data.mentorId, event.data.languages);
+    if (event.type === 'MentorAwaySet' && event.data.away) this.away.add(event.data.mentorId);
+    if (event.type === 'MentorAwaySet' && !event.data.away) this.away.delete(event.data.mentorId);
+  }
+  /** "matched by the primary subtag"; a mentor who never set any, or set [], gets every request; none while away */
+  offers(mentor: string, language: string): boolean {
+    const primary = (tag: string) => tag.split('-')[0].toLowerCase();
+    const theirs = this.languages.get(mentor) ?? [];
+    return !this.away.has(mentor) && (theirs.length === 0 || theirs.some((l) => primary(l) === primary(language)));
+  }
+}
+
+/**
+ * The form of a mentoring event one user gets (docs/PROTOCOL.md, "Events and who sees them"), or none. `offered`: the
+ * request it is about is offered to them (a mentor of its language, not away, not hiding its participant).
+ */
+function mentoringForm(event: LoggedEvent, role: Role, userId: string, offered: boolean): WireEvent | undefined {
+  const d = event.data;
+  const full = fullForm(event);
+  const anonymous = (type = event.type, data: Record<string, unknown> = pick(full.data, Object.keys(full.data).filter((f) => f !== 'participantId' && f !== 'excludedMentors'))) =>
+    ({ ...full, type, data, streamId: 'mentor-requests', actorId: 'anonymous' }) as WireEvent;
+  const withoutReason = () => ({ ...full, data: pick(full.data, Object.keys(full.data).filter((f) => f !== 'reason')) });
+  const staff = role === 'clinician' || role === 'admin';
+  const participant = userId === d.participantId;
+  const mentor = role === 'mentor';
+  switch (event.type) {
+    case 'MentorRequested':
+      if (participant || staff) return full;
+      return mentor && offered && !d.excludedMentors.includes(userId) ? anonymous() : undefined;
+    case 'MentorRequestCancelled':
+    case 'MentorRequestExpired':
+      if (participant || staff) return full;
+      return mentor && offered ? anonymous() : undefined;
+    case 'MentorRequestUnanswered':
+    case 'PairingFeedbackGiven':
+      return participant || staff ? full : undefined;
+    case 'MentorRequestDeclined':
+      return userId === d.mentorId ? anonymous() : undefined;
+    case 'PairingStarted':
+      if (participant || staff || userId === d.mentorId) return full;
+      return mentor && offered ? anonymous('MentorRequestTaken', { requestId: d.requestId, takenAt: d.startedAt }) : undefined;
+    case 'PairingEnded':
+      if (staff || userId === d.endedBy) return full;
+      return participant || userId === d.mentorId ? withoutReason() : undefined;
+    default:
+      throw new Error(`${event.type} (position ${event.position}) is not in docs/PROTOCOL.md's mentoring table`);
+  }
+}
+
 /** What one user should receive for one logged event, live and on catch-up (either may be absent). */
 export interface Delivery {
   userId: string;
@@ -224,8 +298,10 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
     if (!rooms.has(roomId)) rooms.set(roomId, emptyRoom());
     return rooms.get(roomId)!;
   };
+  const mentorsNow = new MentorSettings();
   for (const event of log) {
     if (event.streamId.startsWith('hidden-people-')) hiddenNow.apply(event);
+    if (event.streamId.startsWith('mentor-profile-')) mentorsNow.apply(event);
     if (!event.streamId.startsWith('room-')) continue;
     evolveRoom(roomAt(roomsNow, roomIdOf(event)), event);
     if (event.type === 'MessageRedacted') redactedNow.add(event.data.messageId);
@@ -233,6 +309,8 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
 
   const rooms = new Map<string, RoomState>();
   const hiddenLive = new HiddenLists();
+  const mentorsLive = new MentorSettings();
+  const requests = new Map<string, { language: string; participantId: string }>();
   const deliveries: Delivery[] = [];
   for (const event of log) {
     const d = event.data;
@@ -241,6 +319,28 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       hiddenLive.apply(event);
       const form = fullForm(event);
       deliveries.push({ userId: d.userId, live: form, catchUp: form });
+      continue;
+    }
+    if (event.streamId.startsWith('mentor-profile-')) {
+      // "goes to that mentor only"
+      mentorsLive.apply(event);
+      const form = fullForm(event);
+      deliveries.push({ userId: d.mentorId, live: form, catchUp: form });
+      continue;
+    }
+    if (event.streamId.startsWith('mentee-')) {
+      if (event.type === 'MentorRequested') requests.set(d.requestId, { language: d.language, participantId: d.participantId });
+      const request = d.requestId ? requests.get(d.requestId) : undefined;
+      // a request, and what becomes of it, goes to the mentors of its language who are not away and do not hide its
+      // participant: live as each is when delivered, on catch-up as each is now
+      const offeredLive = (mentor: string) => request !== undefined && mentorsLive.offers(mentor, request.language) && !hiddenLive.hides(mentor, request.participantId);
+      const offeredNow = (mentor: string) => request !== undefined && mentorsNow.offers(mentor, request.language) && !hiddenNow.hides(mentor, request.participantId);
+      for (const userId of users) {
+        if (cast[userId] === 'family') continue;
+        const live = mentoringForm(event, cast[userId], userId, offeredLive(userId));
+        const catchUp = mentoringForm(event, cast[userId], userId, offeredNow(userId));
+        if (live || catchUp) deliveries.push({ userId, ...(live ? { live } : {}), ...(catchUp ? { catchUp } : {}) });
+      }
       continue;
     }
     const roomId = roomIdOf(event);
@@ -258,6 +358,10 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       const inRoom = [...room.members.keys()];
       if (event.type === 'MemberJoined') inRoom.push(d.userId);
       if (event.type === 'RoomCreated') inRoom.push(d.createdBy);
+      if (event.type === 'PairRoomOpened') inRoom.push(d.participantId, d.mentorId);
+      // "in a pair room, what the table sends to moderators (reports, resolutions, mutes, unmutes) goes to every
+      // clinician and admin"
+      const moderators = room.kind === 'mentor_pair' ? users.filter((u) => cast[u] === 'clinician' || cast[u] === 'admin') : moderatorsOf(room);
       const full = fullForm(event);
       // "the user who caused an event (its actorId) is always named": a message's is its author, also when staff released it
       const named = full.actorId === 'system' ? [] : [full.actorId];
@@ -270,6 +374,11 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
         give(inRoom, neutralForm(event));
         give([...moderatorsOf(room), ...named], full);
       } else if (rule === 'members') give([...inRoom, ...named], full);
+      else if (rule === 'moderators' && room.kind === 'mentor_pair') {
+        named.push(event.type === 'MessageReported' || event.type === 'ReportResolved' ? d.reporterId : d.userId);
+        give([...moderators, ...named], full);
+        if (event.type === 'MessageReported' || event.type === 'ReportResolved') forms.delete(d.authorId);
+      }
       else {
         if (event.type === 'MessageRedacted') named.push(d.authorId);
         else if (event.type === 'MessageReported' || event.type === 'ReportResolved') named.push(d.reporterId);

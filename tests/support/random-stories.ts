@@ -1,0 +1,313 @@
+import { writeFileSync } from 'node:fs';
+import { REDIS_URL } from '../e2e/scale-out-helpers';
+import { command, connectFamily } from '../e2e/rooms/rooms-helpers';
+import { builtFromTheLog, dropDeployment } from '../upgrade/upgrade-fixtures';
+import { AppProcess, freshData, type AppData, type StoreKind } from './app-process';
+import { readLog, type LoggedEvent } from './event-log';
+import { describeWithPostgres } from './postgres';
+import { closeAllClients, connect, settle, type Ack, type TestClient, type WireEvent } from './sockets';
+import { headPosition } from './stores';
+import { advanceClock } from './test-clock';
+import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delivery, type HelpOffer, type Story } from './visibility-oracle';
+
+/*
+ * Who sees what over random stories: the harness of the random visibility audits (tests/e2e/robustness/visibility-
+ * random*.e2e.test.ts). A driver says what a step of its story may be; the harness plays seeded stories of such steps
+ * through the built app (one node on SQLite, two over one schema and one Redis on PostgreSQL, users alternating), with
+ * people going away and coming back with their last position and the test clock moving now and then, and compares
+ * what every socket received, a catch-up from 0 and from the middle, and `sync` with the documentation's oracle
+ * (visibility-oracle.ts); no command may be answered INTERNAL, and every read model must equal one built from the log.
+ *
+ * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories, and
+ * `VISIBILITY_STORY=/tmp/story` writes each story to a file; a failure prints its seed and story.
+ */
+
+/** A small seeded generator (mulberry32): the same seed plays the same story. */
+export function randomFrom(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const one = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  /** one of weighted choices */
+  const weighted = <T>(choices: readonly [number, () => T][]): T => {
+    let at = next() * choices.reduce((sum, [weight]) => sum + weight, 0);
+    for (const [weight, make] of choices) if ((at -= weight) < 0) return make();
+    return choices[0][1]();
+  };
+  return { next, one, weighted, chance: (p: number) => next() < p };
+}
+export type Random = ReturnType<typeof randomFrom>;
+
+/** A step of a story: someone sends a command, or the clock moves on (ms). */
+export type Step = { actor: string; message: string; payload: Record<string, unknown> } | { clock: number };
+export type CommandStep = Extract<Step, { actor: string }>;
+
+/** What a driver knows of its story, at least: the log's head as its acks tell it. */
+export interface World {
+  head: number;
+}
+
+export interface StoryDriver<W extends World> {
+  /** what the suites are called */
+  title: string;
+  cast: Cast;
+  /** the clinicians on call (SAFETY_ON_CALL) */
+  onCall: string[];
+  /** the app's environment besides the store's */
+  env: Record<string, string>;
+  /** the streams the oracle reads */
+  streams: RegExp;
+  /** the seeds CI plays, chosen so that between them the stories produce every event the oracle knows */
+  seeds: number[];
+  steps: number;
+  /** the test clock moves on by at most this much in a story (tokens last 8 hours on the app's clock) */
+  maxClockMs: number;
+  /** the event types the seeds' stories must produce between them (else a rule of the oracle goes untested) */
+  mustProduce: string[];
+  /** the world after everyone has connected: the rooms made, who joined what */
+  setup(live: Record<string, TestClient>, r: Random, head: number): Promise<W>;
+  next(r: Random, w: W): Step;
+  /** learns what an accepted command made */
+  learn(w: W, step: CommandStep, data: any): void;
+  /** further checks, given the story played (e.g. HTTP reads) */
+  checks?(story: () => PlayedStory<W>): void;
+}
+
+/** One socket of a user: it resumed after `lastPosition` when the log's head was `at`, and closed at `until` (if it did). */
+interface Connection {
+  client: TestClient;
+  lastPosition: number;
+  at: number;
+  until?: number;
+}
+
+export interface PlayedStory<W extends World = World> {
+  /** what the driver knew of its story at the end */
+  world: W;
+  /** one node on SQLite; two on PostgreSQL, over one schema and one Redis */
+  nodes: AppProcess[];
+  /** the node a user's sockets and HTTP reads go to */
+  nodeOf: (user: string) => AppProcess;
+  /** each user's socket now (all are connected again at the end) */
+  live: Record<string, TestClient>;
+  /** each user's sockets in turn: people go away in the story and come back with their last position */
+  connections: Record<string, Connection[]>;
+  story: string[];
+  internal: string[];
+  helpOffer?: HelpOffer;
+  middle: number;
+  /** the log of the oracle's streams, once the story has gone quiet */
+  log: LoggedEvent[];
+  /** fails with the story when there are differences */
+  failWithStory(differences: unknown): void;
+}
+
+/** Waits until no event has reached any socket for a while, and the log's head stands still. */
+async function quiet(node: AppProcess, clients: () => TestClient[]): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 60; i++) {
+    await settle(150);
+    const now = (await headPosition(node.url)) * 1e6 + clients().reduce((n, c) => n + c.events.length, 0);
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/** The fields the harness shows of an accepted command's ack in the story. */
+const ACK_FIELDS = ['position', 'held', 'alertId', 'reportId', 'messageId', 'requestId', 'pairingId', 'roomId'];
+
+async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed: number, steps: number): Promise<Omit<PlayedStory<W>, 'log' | 'failWithStory'>> {
+  const users = Object.keys(driver.cast);
+  const env = { SAFETY_ON_CALL: driver.onCall.join(','), DEADLINE_POLL_MS: '100', ...driver.env };
+  // started one after the other: both create the same read-model tables at start
+  const nodes = [await AppProcess.start(data, data.store === 'postgres' ? { ...env, REDIS_URL } : env)];
+  if (data.store === 'postgres') nodes.push(await AppProcess.start(data, { ...env, REDIS_URL }));
+  const nodeOf = (user: string) => nodes[users.indexOf(user) % nodes.length];
+  const connectAs = (user: string, options: { lastPosition?: number } = {}) =>
+    driver.cast[user] === 'family' ? connectFamily(nodeOf(user), user, `family-session-${user}`, options) : connect(nodeOf(user), user, driver.cast[user], options);
+  const app = nodes[0];
+  const live: Record<string, TestClient> = {};
+  const connections: Record<string, Connection[]> = {};
+  for (const user of users) {
+    live[user] = await connectAs(user);
+    connections[user] = [{ client: live[user], lastPosition: 0, at: 0 }];
+  }
+  const r = randomFrom(seed);
+  const w = await driver.setup(live, r, await headPosition(app.url));
+  const away = new Map<string, number>();
+  /** after the story has gone quiet (no command in flight, deadlines done), so that the head is where catch-up ends */
+  const comeBack = async (user: string) => {
+    await quiet(app, () => Object.values(live));
+    const lastPosition = live[user].lastPosition();
+    const at = await headPosition(app.url);
+    live[user] = await connectAs(user, { lastPosition });
+    connections[user].push({ client: live[user], lastPosition, at });
+    away.delete(user);
+  };
+  const story: string[] = [];
+  const internal: string[] = [];
+  let helpOffer: HelpOffer | undefined;
+  let middle = 0;
+  let clockMs = 0;
+  for (let i = 0; i < steps; i++) {
+    if (i === Math.floor(steps / 2)) middle = await headPosition(app.url);
+    for (const [user, until] of away)
+      if (until <= i) {
+        await comeBack(user);
+        story.push(`${i}: ${user} is back, after position ${connections[user].at(-1)!.lastPosition}`);
+      }
+    if (r.chance(0.02)) {
+      // someone closes the app for a while: their socket goes, and they act in nothing until they are back
+      const user = r.one(users.filter((u) => !away.has(u)));
+      await quiet(app, () => Object.values(live));
+      live[user].close();
+      connections[user].at(-1)!.until = await headPosition(app.url);
+      away.set(user, i + 5 + Math.floor(r.next() * 40));
+      story.push(`${i}: ${user} goes away`);
+    }
+    const step = driver.next(r, w);
+    if ('clock' in step) {
+      if (clockMs + step.clock > driver.maxClockMs) continue;
+      clockMs += step.clock;
+      for (const node of nodes) await advanceClock(node, step.clock);
+      story.push(`${i}: clock +${step.clock / 1000} s`);
+      await settle(250); // deadlines fall due within a poll or two
+      w.head = await headPosition(app.url);
+      continue;
+    }
+    if (away.has(step.actor)) {
+      story.push(`${i}: (${step.actor} is away)`);
+      continue;
+    }
+    const ack: Ack = await command(live[step.actor], step.message, step.payload).catch((error: Error) => ({
+      ok: false as const,
+      error: { code: 'NO_ACK', message: error.message, details: null },
+    }));
+    story.push(`${i}: ${step.actor} ${step.message} ${JSON.stringify(step.payload)} -> ${ack.ok ? `ok ${JSON.stringify(pick(ack.data ?? {}, ACK_FIELDS))}` : ack.error.code}`);
+    if (!ack.ok && (ack.error.code === 'INTERNAL' || ack.error.code === 'NO_ACK')) internal.push(story.at(-1)!);
+    if (ack.ok) {
+      if (typeof ack.data?.position === 'number') w.head = Math.max(w.head, ack.data.position);
+      driver.learn(w, step, ack.data);
+      if (ack.data?.resources && ack.data?.message) helpOffer = { message: ack.data.message, resources: ack.data.resources };
+    }
+  }
+  for (const user of [...away.keys()]) await comeBack(user);
+  await quiet(app, () => Object.values(live));
+  return { world: w, nodes, nodeOf, live, connections, story, internal, helpOffer, middle };
+}
+
+/** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
+export function describeRandomStories<W extends World>(driver: StoryDriver<W>): void {
+  const cast = driver.cast;
+  const users = Object.keys(cast);
+  const explicitSeeds = process.env.VISIBILITY_SEEDS?.split(',').map(Number);
+  const steps = Number(process.env.VISIBILITY_STEPS ?? driver.steps);
+
+  for (const store of ['sqlite', 'postgres'] as StoreKind[])
+    (store === 'postgres' ? describeWithPostgres : describe)(`${driver.title} (${store === 'sqlite' ? 'sqlite, one node' : 'postgres, two nodes'})`, () => {
+      // PostgreSQL plays the first seed only (unless VISIBILITY_SEEDS names some), on two nodes: delivery is the same
+      // code on both stores, which differ in what they hand back; across nodes, channel moves and hiding must hold on each
+      const seeds = explicitSeeds ?? (store === 'postgres' ? driver.seeds.slice(0, 1) : driver.seeds);
+      const seen = new Set<string>();
+
+      describe.each(seeds)('seed %i', (seed) => {
+        let played: PlayedStory<W>;
+        let data: AppData;
+        let deliveries: Delivery[];
+        const copies: AppData[] = [];
+        const story: Story = { cast, onCall: driver.onCall };
+
+        beforeAll(async () => {
+          data = freshData(store);
+          const done = await play(driver, data, seed, steps);
+          const log = (await readLog(data)).filter((e) => driver.streams.test(e.streamId));
+          played = {
+            ...done,
+            log,
+            failWithStory(differences: unknown) {
+              if (differences && Object.keys(differences as object).length > 0)
+                throw new Error(`seed ${seed}: ${JSON.stringify(differences, null, 1)}\n\nthe story:\n${done.story.join('\n')}`);
+            },
+          };
+          log.forEach((e) => seen.add(e.type));
+          if (process.env.VISIBILITY_STORY) writeFileSync(`${process.env.VISIBILITY_STORY}-${store}-${seed}.txt`, played.story.join('\n'));
+          story.helpOffer = played.helpOffer;
+          deliveries = documentedDeliveries(log, story);
+        }, 240_000);
+
+        afterAll(async () => {
+          closeAllClients();
+          await Promise.all(played?.nodes.map((node) => node.stop()) ?? []);
+          for (const deployment of [data, ...copies]) if (deployment) await dropDeployment(deployment);
+        });
+
+        it('answers every command, accepted or refused, never INTERNAL', () => {
+          played.failWithStory(played.internal.length ? { internal: played.internal } : {});
+        });
+
+        it('live and on coming back: every socket received exactly what the documentation gives its user, in order', () => {
+          // each socket: a catch-up after its last position as the log stood when it came (the documentation's
+          // catch-up of that log), then what happened live until it closed
+          const received = Object.fromEntries(users.map((u) => [u, played.connections[u].flatMap((c) => c.client.events)]));
+          const promised = Object.fromEntries(
+            users.map((u) => [
+              u,
+              played.connections[u].flatMap((c) => {
+                const then = documentedDeliveries(played.log.filter((e) => e.position <= c.at), story);
+                const caughtUp = promisedTo(then, cast, 'catchUp', c.lastPosition)[u];
+                const live = promisedTo(deliveries, cast, 'live', c.at)[u].filter((e) => c.until === undefined || e.position <= c.until);
+                return [...caughtUp, ...live];
+              }),
+            ]),
+          );
+          played.failWithStory(compare(received, promised));
+        });
+
+        it('catch-up from 0 and from the middle of the story, and sync, as the documentation gives them now', async () => {
+          const connectAs = (user: string, lastPosition?: number) =>
+            cast[user] === 'family'
+              ? connectFamily(played.nodeOf(user), user, `family-session-${user}`, { lastPosition })
+              : connect(played.nodeOf(user), user, cast[user], { lastPosition });
+          const caughtUp = async (lastPosition: number) => {
+            const got: Record<string, WireEvent[]> = {};
+            for (const user of users) {
+              const client = await connectAs(user, lastPosition);
+              got[user] = [...client.events];
+              client.close();
+            }
+            return got;
+          };
+          played.failWithStory(compare(await caughtUp(0), promisedTo(deliveries, cast, 'catchUp')));
+          played.failWithStory(compare(await caughtUp(played.middle), promisedTo(deliveries, cast, 'catchUp', played.middle)));
+          const synced: Record<string, WireEvent[]> = {};
+          for (const user of users) {
+            const client = await connectAs(user);
+            const ack = await client.send('sync', { after: played.middle });
+            if (!ack.ok) throw new Error(`${user}: sync refused: ${JSON.stringify(ack.error)}`);
+            synced[user] = [...client.events];
+            client.close();
+          }
+          played.failWithStory(compare(synced, promisedTo(deliveries, cast, 'catchUp', played.middle)));
+        });
+
+        driver.checks?.(() => played);
+
+        it('every read model built live equals the one built from the log alone', async () => {
+          await Promise.all(played.nodes.map((node) => node.stop()));
+          const { tables, readModels, was, built } = await builtFromTheLog(data, (copy) => copies.push(copy));
+          expect(tables.built).toEqual(tables.was);
+          const differing = readModels.filter((table) => JSON.stringify(was[table]) !== JSON.stringify(built[table]));
+          played.failWithStory(differing.length ? { differing: Object.fromEntries(differing.map((t) => [t, { live: was[t], rebuilt: built[t] }])) } : {});
+        });
+      });
+
+      (store === 'sqlite' && !explicitSeeds ? it : it.skip)('the stories between them produce every event they are meant to', () => {
+        expect({ producedByNoStory: driver.mustProduce.filter((t) => !seen.has(t)) }).toEqual({ producedByNoStory: [] });
+      });
+    });
+}
