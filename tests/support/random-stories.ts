@@ -47,9 +47,10 @@ export type Random = ReturnType<typeof randomFrom>;
 export type Step = { actor: string; message: string; payload: Record<string, unknown> } | { clock: number };
 export type CommandStep = Extract<Step, { actor: string }>;
 
-/** What a driver knows of its story, at least: the log's head as its acks tell it. */
+/** What a driver knows of its story, at least: the log's head as its acks tell it, and how far the clock has moved. */
 export interface World {
   head: number;
+  clockMs: number;
 }
 
 export interface StoryDriver<W extends World> {
@@ -70,7 +71,7 @@ export interface StoryDriver<W extends World> {
   /** the event types the seeds' stories must produce between them (else a rule of the oracle goes untested) */
   mustProduce: string[];
   /** the world after everyone has connected: the rooms made, who joined what */
-  setup(live: Record<string, TestClient>, r: Random, head: number): Promise<W>;
+  setup(live: Record<string, TestClient>, r: Random, head: number): Promise<Omit<W, 'clockMs'>>;
   next(r: Random, w: W): Step;
   /** learns what an accepted command made */
   learn(w: W, step: CommandStep, data: any): void;
@@ -138,12 +139,13 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
     connections[user] = [{ client: live[user], lastPosition: 0, at: 0 }];
   }
   const r = randomFrom(seed);
-  const w = await driver.setup(live, r, await headPosition(app.url));
+  const w = { ...(await driver.setup(live, r, await headPosition(app.url))), clockMs: 0 } as W;
   const away = new Map<string, number>();
   /** after the story has gone quiet (no command in flight, deadlines done), so that the head is where catch-up ends */
   const comeBack = async (user: string) => {
     await quiet(app, () => Object.values(live));
-    const lastPosition = live[user].lastPosition();
+    // the highest position the person has seen, also when their last socket received nothing
+    const lastPosition = Math.max(connections[user].at(-1)!.lastPosition, live[user].lastPosition());
     const at = await headPosition(app.url);
     live[user] = await connectAs(user, { lastPosition });
     connections[user].push({ client: live[user], lastPosition, at });
@@ -153,7 +155,6 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   const internal: string[] = [];
   let helpOffer: HelpOffer | undefined;
   let middle = 0;
-  let clockMs = 0;
   for (let i = 0; i < steps; i++) {
     if (i === Math.floor(steps / 2)) middle = await headPosition(app.url);
     for (const [user, until] of away)
@@ -172,8 +173,8 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
     }
     const step = driver.next(r, w);
     if ('clock' in step) {
-      if (clockMs + step.clock > driver.maxClockMs) continue;
-      clockMs += step.clock;
+      if (w.clockMs + step.clock > driver.maxClockMs) continue;
+      w.clockMs += step.clock;
       for (const node of nodes) await advanceClock(node, step.clock);
       story.push(`${i}: clock +${step.clock / 1000} s`);
       await settle(250); // deadlines fall due within a poll or two
@@ -265,7 +266,10 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
               }),
             ]),
           );
-          played.failWithStory(compare(received, promised));
+          const differences = compare(received, promised);
+          for (const [user, difference] of Object.entries(differences))
+            if (difference.notInOrder) Object.assign(difference, { received: received[user].map((e) => `#${e.position} ${e.type}`) });
+          played.failWithStory(differences);
         });
 
         it('catch-up from 0 and from the middle of the story, and sync, as the documentation gives them now', async () => {

@@ -164,6 +164,7 @@ async function setup(live: Record<string, TestClient>, r: Random, head: number):
   const creators = ['fran', 'gina', 'dr-mae'];
   const w: RoomsWorld = {
     head,
+    clockMs: 0,
     rooms,
     messages: new Map(rooms.map((id) => [id, []])),
     reports: new Map(rooms.map((id) => [id, []])),
