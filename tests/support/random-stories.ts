@@ -14,7 +14,8 @@ import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delive
  * Who sees what over random stories: the harness of the random visibility audits (tests/e2e/robustness/visibility-
  * random*.e2e.test.ts). A driver says what a step of its story may be; the harness plays seeded stories of such steps
  * through the built app (one node on SQLite, two over one schema and one Redis on PostgreSQL, users alternating), with
- * people going away and coming back with their last position and the test clock moving now and then, and compares
+ * people going away and coming back with their last position, family members redeeming invites and joining as guests,
+ * and the test clock moving now and then, and compares
  * what every socket received, a catch-up from 0 and from the middle, and `sync` with the documentation's oracle
  * (visibility-oracle.ts); no command may be answered INTERNAL, and every read model must equal one built from the log.
  *
@@ -43,8 +44,12 @@ export function randomFrom(seed: number) {
 }
 export type Random = ReturnType<typeof randomFrom>;
 
-/** A step of a story: someone sends a command, or the clock moves on (ms). */
-export type Step = { actor: string; message: string; payload: Record<string, unknown> } | { clock: number };
+/**
+ * A step of a story: someone sends a command, the clock moves on (ms), or a family member redeems an invite's code over
+ * HTTP and joins the story as a newcomer under the guest id and token it gives (the driver learns of it as of a command
+ * `family.redeem`, with the response's data).
+ */
+export type Step = { actor: string; message: string; payload: Record<string, unknown> } | { clock: number } | { redeem: string };
 export type CommandStep = Extract<Step, { actor: string }>;
 
 /** What a driver knows of its story, at least: the log's head as its acks tell it, and how far the clock has moved. */
@@ -90,6 +95,10 @@ interface Connection {
 export interface PlayedStory<W extends World = World> {
   /** what the driver knew of its story at the end */
   world: W;
+  /** the driver's cast and the newcomers (family guests) who joined the story */
+  cast: Cast;
+  /** a socket for a user on their node, with their own token (a guest's from its redemption) */
+  connectAs(user: string, options?: { lastPosition?: number }): Promise<TestClient>;
   /** one node on SQLite; two on PostgreSQL, over one schema and one Redis */
   nodes: AppProcess[];
   /** the node a user's sockets and HTTP reads go to */
@@ -123,14 +132,20 @@ async function quiet(node: AppProcess, clients: () => TestClient[]): Promise<voi
 const ACK_FIELDS = ['position', 'held', 'alertId', 'reportId', 'messageId', 'requestId', 'pairingId', 'roomId'];
 
 async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed: number, steps: number): Promise<Omit<PlayedStory<W>, 'log' | 'failWithStory'>> {
-  const users = Object.keys(driver.cast);
+  const cast: Cast = { ...driver.cast };
+  const users = Object.keys(cast);
+  const tokens: Record<string, string> = {};
   const env = { SAFETY_ON_CALL: driver.onCall.join(','), DEADLINE_POLL_MS: '100', ...driver.env };
   // started one after the other: both create the same read-model tables at start
   const nodes = [await AppProcess.start(data, data.store === 'postgres' ? { ...env, REDIS_URL } : env)];
   if (data.store === 'postgres') nodes.push(await AppProcess.start(data, { ...env, REDIS_URL }));
   const nodeOf = (user: string) => nodes[users.indexOf(user) % nodes.length];
   const connectAs = (user: string, options: { lastPosition?: number } = {}) =>
-    driver.cast[user] === 'family' ? connectFamily(nodeOf(user), user, `family-session-${user}`, options) : connect(nodeOf(user), user, driver.cast[user], options);
+    tokens[user]
+      ? connect(nodeOf(user), user, cast[user], { ...options, token: tokens[user] })
+      : cast[user] === 'family'
+        ? connectFamily(nodeOf(user), user, `family-session-${user}`, options)
+        : connect(nodeOf(user), user, cast[user], options);
   const app = nodes[0];
   const live: Record<string, TestClient> = {};
   const connections: Record<string, Connection[]> = {};
@@ -181,6 +196,29 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       w.head = await headPosition(app.url);
       continue;
     }
+    if ('redeem' in step) {
+      const response = await fetch(`${nodes[i % nodes.length].url}/family-sessions/redeem`, {
+        method: 'POST',
+        // each family member from a device of their own (the app trusts X-Forwarded-For only with TRUST_PROXY)
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.${(i >> 8) & 255}.${i & 255}` },
+        body: JSON.stringify({ code: step.redeem }),
+      });
+      const body = (await response.json()) as { ok: boolean; data?: any; error?: { code: string } };
+      story.push(`${i}: someone redeems ${step.redeem.slice(0, 6)}… -> ${body.ok ? `ok ${body.data.guestId}` : body.error?.code}`);
+      if (response.status >= 500) internal.push(story.at(-1)!);
+      if (body.ok) {
+        const guestId: string = body.data.guestId;
+        cast[guestId] = 'family';
+        users.push(guestId);
+        tokens[guestId] = body.data.token;
+        // a newcomer's first socket asks for no catch-up: it hears what happens from its connection on
+        const at = await headPosition(app.url);
+        live[guestId] = await connectAs(guestId);
+        connections[guestId] = [{ client: live[guestId], lastPosition: at, at }];
+        driver.learn(w, { actor: guestId, message: 'family.redeem', payload: { code: step.redeem } }, body.data);
+      }
+      continue;
+    }
     if (away.has(step.actor)) {
       story.push(`${i}: (${step.actor} is away)`);
       continue;
@@ -199,13 +237,11 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   }
   for (const user of [...away.keys()]) await comeBack(user);
   await quiet(app, () => Object.values(live));
-  return { world: w, nodes, nodeOf, live, connections, story, internal, helpOffer, middle };
+  return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle };
 }
 
 /** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
 export function describeRandomStories<W extends World>(driver: StoryDriver<W>): void {
-  const cast = driver.cast;
-  const users = Object.keys(cast);
   const explicitSeeds = process.env.VISIBILITY_SEEDS?.split(',').map(Number);
   const steps = Number(process.env.VISIBILITY_STEPS ?? driver.steps);
 
@@ -221,7 +257,10 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
         let data: AppData;
         let deliveries: Delivery[];
         const copies: AppData[] = [];
-        const story: Story = { cast, onCall: driver.onCall };
+        const story: Story = { cast: driver.cast, onCall: driver.onCall };
+        // the cast and its newcomers, once the story is played
+        let cast: Cast;
+        let users: string[];
 
         beforeAll(async () => {
           data = freshData(store);
@@ -236,6 +275,9 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
             },
           };
           log.forEach((e) => seen.add(e.type));
+          cast = played.cast;
+          users = Object.keys(cast);
+          story.cast = cast;
           if (process.env.VISIBILITY_STORY) writeFileSync(`${process.env.VISIBILITY_STORY}-${store}-${seed}.txt`, played.story.join('\n'));
           story.helpOffer = played.helpOffer;
           deliveries = documentedDeliveries(log, story);
@@ -273,10 +315,7 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
         });
 
         it('catch-up from 0 and from the middle of the story, and sync, as the documentation gives them now', async () => {
-          const connectAs = (user: string, lastPosition?: number) =>
-            cast[user] === 'family'
-              ? connectFamily(played.nodeOf(user), user, `family-session-${user}`, { lastPosition })
-              : connect(played.nodeOf(user), user, cast[user], { lastPosition });
+          const connectAs = (user: string, lastPosition?: number) => played.connectAs(user, { lastPosition });
           const caughtUp = async (lastPosition: number) => {
             const got: Record<string, WireEvent[]> = {};
             for (const user of users) {

@@ -4,7 +4,8 @@ import type { WireEvent } from './sockets';
 
 /*
  * Who should see what, written from docs/PROTOCOL.md ("Audiences", "Redacted messages on catch-up", "Hidden people",
- * "Safety events", "Mentor pairing", "Mentor pair rooms"), not from the delivery code: given a log and the cast that made it, every delivery the documentation
+ * "Safety events", "Mentor pairing", "Mentor pair rooms", "Family sessions", "Family session rooms"), not from the
+ * delivery code: given a log and the cast that made it, every delivery the documentation
  * promises, live and on catch-up. The visibility audits (tests/e2e/robustness/visibility-*.e2e.test.ts) compare what
  * users received with it.
  */
@@ -16,6 +17,7 @@ export type Cast = Record<string, Role>;
 export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   RoomCreated: ['roomId', 'name', 'topic', 'kind', 'capacity', 'joinRule', 'createdBy', 'creatorRole', 'createdAt'],
   PairRoomOpened: ['roomId', 'pairingId', 'participantId', 'mentorId', 'openedAt'],
+  FamilySessionRoomOpened: ['roomId', 'sessionId', 'participantId', 'hostId', 'openedAt'],
   RoomRenamed: ['name', 'by', 'renamedAt'],
   TopicChanged: ['topic', 'by', 'changedAt'],
   JoinRuleChanged: ['joinRule', 'by', 'changedAt'],
@@ -52,6 +54,17 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   ReportResolved: ['reportId', 'messageId', 'authorId', 'reporterId', 'outcome', 'note', 'by', 'resolvedAt'],
   PersonHidden: ['userId', 'hiddenUserId', 'hiddenAt'],
   PersonUnhidden: ['userId', 'hiddenUserId', 'unhiddenAt'],
+  FamilySessionScheduled: ['sessionId', 'participantId', 'hostId', 'title', 'startsAt', 'endsAt', 'roomId', 'scheduledAt'],
+  FamilySessionRescheduled: ['sessionId', 'startsAt', 'endsAt', 'inviteExpiries', 'by', 'rescheduledAt'],
+  FamilyInviteIssued: ['sessionId', 'participantId', 'inviteId', 'inviteeLabel', 'expiresAt', 'invitedBy', 'issuedAt'],
+  FamilyInviteRevoked: ['sessionId', 'inviteId', 'by', 'revokedAt'],
+  FamilyInviteUnusedBeforeSession: ['sessionId', 'inviteId', 'invitedBy', 'startsAt', 'remindedAt'],
+  FamilyInviteExpired: ['sessionId', 'inviteId', 'expiredAt'],
+  FamilyInviteRedeemed: ['sessionId', 'inviteId', 'guestId', 'inviteeLabel', 'redeemedAt'],
+  FamilyGuestAdmitted: ['sessionId', 'guestId', 'roomId', 'by', 'admittedAt'],
+  FamilyGuestRemoved: ['sessionId', 'guestId', 'roomId', 'by', 'removedAt'],
+  FamilyLobbyNoticeSent: ['sessionId', 'participantId', 'guestIds', 'text', 'by', 'sentAt'],
+  FamilySessionEnded: ['sessionId', 'roomId', 'guestIds', 'by', 'endedAt'],
   MentorRequested: ['requestId', 'participantId', 'topics', 'language', 'availability', 'note', 'excludedMentors', 'requestedAt'],
   MentorRequestCancelled: ['requestId', 'participantId', 'cancelledAt'],
   MentorRequestExpired: ['requestId', 'participantId', 'expiredAt'],
@@ -76,6 +89,7 @@ type Audience = 'members' | 'moderators' | 'moderators, members get a neutral fo
 const AUDIENCE: Record<string, Audience> = {
   RoomCreated: 'members',
   PairRoomOpened: 'members', // named: the two
+  FamilySessionRoomOpened: 'members', // named: the participant and the host
   RoomRenamed: 'members',
   TopicChanged: 'members',
   JoinRuleChanged: 'members',
@@ -112,6 +126,10 @@ const AUDIENCE: Record<string, Audience> = {
   MessageRedacted: 'moderators, members get a neutral form',
 };
 
+/** The events of a room's stream, and of an alert's, that the oracle knows. */
+export const ROOM_EVENT_TYPES = Object.keys(AUDIENCE);
+export const SAFETY_EVENT_TYPES = Object.keys(DOCUMENTED_FIELDS).filter((type) => type.startsWith('SafetyAlert'));
+
 /** The room kinds hiding covers ("every group room"): a mentor pair's and a family session's room are not groups. */
 const GROUP_KINDS = new Set(['peer_support', 'group_therapy', 'workshop']);
 
@@ -140,6 +158,13 @@ export function evolveRoom(room: RoomState, event: LoggedEvent): void {
     room.kind = 'mentor_pair';
     room.members.set(d.participantId, 'participant');
     room.members.set(d.mentorId, 'mentor');
+  }
+  if (event.type === 'FamilySessionRoomOpened') {
+    // "the participant a member, the host its facilitator"
+    room.kind = 'family_session';
+    room.members.set(d.participantId, 'participant');
+    room.members.set(d.hostId, 'clinician');
+    room.facilitators.add(d.hostId);
   }
   if (event.type === 'MemberJoined') room.members.set(d.userId, d.role);
   // an appointment lasts while its member stays: who leaves (or is removed) and joins again is a member until appointed
@@ -273,6 +298,26 @@ function mentoringForm(event: LoggedEvent, role: Role, userId: string, offered: 
   }
 }
 
+/**
+ * The form of a family session's event one user gets (docs/PROTOCOL.md, "Family sessions", "Events and who sees them"):
+ * the participant, the host, whoever acted and every clinician and admin in full; the guest it is about (through a
+ * family login) its own form, with `actorId: "staff"`; nobody else anything.
+ */
+function familySessionForm(event: LoggedEvent, role: Role, userId: string, session: { participantId: string; hostId: string }): WireEvent | undefined {
+  const d = event.data;
+  if (role === 'family') {
+    const guest = (data: Record<string, unknown>) => ({ ...fullForm(event), actorId: 'staff', data });
+    if (event.type === 'FamilyInviteRedeemed' && d.guestId === userId) return guest({ sessionId: d.sessionId, guestId: d.guestId, status: 'waiting', redeemedAt: d.redeemedAt });
+    if (event.type === 'FamilyGuestAdmitted' && d.guestId === userId) return guest({ sessionId: d.sessionId, guestId: d.guestId, roomId: d.roomId, admittedAt: d.admittedAt });
+    if (event.type === 'FamilyGuestRemoved' && d.guestId === userId) return guest({ sessionId: d.sessionId, guestId: d.guestId, removedAt: d.removedAt });
+    if (event.type === 'FamilyLobbyNoticeSent' && d.guestIds.includes(userId)) return guest({ sessionId: d.sessionId, text: d.text, sentAt: d.sentAt });
+    if (event.type === 'FamilySessionEnded' && d.guestIds.includes(userId)) return guest({ sessionId: d.sessionId, endedAt: d.endedAt });
+    return undefined;
+  }
+  const party = userId === session.participantId || userId === session.hostId || userId === event.actorId || role === 'clinician' || role === 'admin';
+  return party ? fullForm(event) : undefined;
+}
+
 /** What one user should receive for one logged event, live and on catch-up (either may be absent). */
 export interface Delivery {
   userId: string;
@@ -311,6 +356,7 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
   const hiddenLive = new HiddenLists();
   const mentorsLive = new MentorSettings();
   const requests = new Map<string, { language: string; participantId: string }>();
+  const sessions = new Map<string, { participantId: string; hostId: string }>();
   const deliveries: Delivery[] = [];
   for (const event of log) {
     const d = event.data;
@@ -326,6 +372,15 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       mentorsLive.apply(event);
       const form = fullForm(event);
       deliveries.push({ userId: d.mentorId, live: form, catchUp: form });
+      continue;
+    }
+    if (event.streamId.startsWith('session-')) {
+      if (event.type === 'FamilySessionScheduled') sessions.set(d.sessionId, { participantId: d.participantId, hostId: d.hostId });
+      const session = sessions.get(d.sessionId)!;
+      for (const userId of users) {
+        const form = familySessionForm(event, cast[userId], userId, session);
+        if (form) deliveries.push({ userId, live: form, catchUp: form });
+      }
       continue;
     }
     if (event.streamId.startsWith('mentee-')) {
@@ -359,6 +414,7 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       if (event.type === 'MemberJoined') inRoom.push(d.userId);
       if (event.type === 'RoomCreated') inRoom.push(d.createdBy);
       if (event.type === 'PairRoomOpened') inRoom.push(d.participantId, d.mentorId);
+      if (event.type === 'FamilySessionRoomOpened') inRoom.push(d.participantId, d.hostId);
       // "in a pair room, what the table sends to moderators (reports, resolutions, mutes, unmutes) goes to every
       // clinician and admin"
       const moderators = room.kind === 'mentor_pair' ? users.filter((u) => cast[u] === 'clinician' || cast[u] === 'admin') : moderatorsOf(room);
@@ -386,8 +442,8 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
         const neutralToMembers = rule !== 'moderators' && !(event.type === 'MemberBanned' && !d.wasMember);
         if (neutralToMembers) give(inRoom, neutralForm(event));
         give([...moderatorsOf(room), ...named], full);
-        // "and every clinician, member or not"
-        if (event.type === 'MessageReported' || event.type === 'ReportResolved') give(users.filter((u) => cast[u] === 'clinician' || cast[u] === 'admin'), full);
+        // "and, in a group room, every clinician and admin, member or not (a family session's room keeps them to its host)"
+        if ((event.type === 'MessageReported' || event.type === 'ReportResolved') && room.kind !== 'family_session') give(users.filter((u) => cast[u] === 'clinician' || cast[u] === 'admin'), full);
         // "named: reporter (never the reported author)", also when the author moderates the room
         if (event.type === 'MessageReported' || event.type === 'ReportResolved') forms.delete(d.authorId);
       }
@@ -404,8 +460,8 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       lists.hides(userId, speaker);
 
     for (const [userId, liveForm] of forms) {
-      // family guests never receive room events, and are never staff
-      if (cast[userId] === undefined || cast[userId] === 'family') continue;
+      // family logins receive the events of their session's room only, as its admitted guests (named only once admitted)
+      if (cast[userId] === undefined || (cast[userId] === 'family' && (room.kind !== 'family_session' || !event.streamId.startsWith('room-')))) continue;
       let catchUp = liveForm;
       const isMessage = liveForm.type === 'MessagePosted' || liveForm.type === 'MessageEdited';
       if (isMessage && redactedNow.has(d.messageId) && !moderatorsOf(roomAt(roomsNow, roomId)).includes(userId)) {
