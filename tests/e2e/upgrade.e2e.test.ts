@@ -1,4 +1,4 @@
-import { canonicalJson } from '@haven/projections';
+import { canonicalJson } from '@haven/domain';
 import { AppProcess, type AppData } from '../support/app-process';
 import { closeAllClients, connect } from '../support/sockets';
 import { caughtUp } from '../support/stores';

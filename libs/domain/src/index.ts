@@ -4,3 +4,4 @@ export * from './text';
 export * from './derived-id';
 export * from './personal-fields';
 export * from './local-clock';
+export * from './canonical-json';

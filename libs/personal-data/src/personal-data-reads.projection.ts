@@ -1,5 +1,6 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { canonicalJson, type Projection } from '@haven/projections';
+import { canonicalJson } from '@haven/domain';
+import type { Projection } from '@haven/projections';
 import { isReadsStream, type PersonalDataRead } from './domain/reads.events';
 
 /** personal_data_reads: one row per person named in each recorded read, so "who read about X" is an index lookup. */

@@ -1,5 +1,6 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { canonicalJson, type Projection } from '@haven/projections';
+import { canonicalJson } from '@haven/domain';
+import type { Projection } from '@haven/projections';
 import type { SafetyEvent } from './domain/safety-alert.events';
 
 /** safety_queue: every safety alert, its held message and where it stands; also what is due for escalation. */

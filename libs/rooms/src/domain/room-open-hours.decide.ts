@@ -1,6 +1,7 @@
 import type { SetOpenHours } from './room.commands';
 import type { RoomEvent } from './room.events';
-import { openHoursText, validOpenHours } from './room-open-hours';
+import { canonicalJson } from '@haven/domain';
+import { validOpenHours } from './room-open-hours';
 import { requireActiveRoom, requireModerator, requireOrdinaryRoom } from './room.policy';
 import type { RoomState } from './room.state';
 
@@ -14,6 +15,7 @@ export function decideRoomOpenHours(command: SetOpenHours, state: RoomState): Ro
   requireOrdinaryRoom(room);
   requireModerator(room, actor);
   const openHours = command.data.openHours === null ? null : validOpenHours(command.data.openHours);
-  if (openHoursText(openHours) === openHoursText(room.openHours)) return [];
+  // the same hours whatever order their keys came in (the fold's come from the log: jsonb orders them its own way)
+  if (canonicalJson(openHours) === canonicalJson(room.openHours)) return [];
   return [{ type: 'OpenHoursSet', data: { openHours, by: actor.userId, setAt: now } }];
 }

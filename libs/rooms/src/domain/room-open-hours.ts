@@ -36,13 +36,6 @@ export function validOpenHours(openHours: OpenHours): OpenHours {
   };
 }
 
-/**
- * The same hours as text whatever order their keys came in (PostgreSQL's jsonb hands an event's keys back in its own
- * order): for comparing, and for what read models keep.
- */
-export const openHoursText = (openHours: OpenHours | null): string =>
-  JSON.stringify(openHours && { timeZone: openHours.timeZone, windows: openHours.windows.map(({ day, from, until }) => ({ day, from, until })) });
-
 const endsWithDay = (window: OpenWindow) => window.until === '23:59';
 
 /** Whether the group is open at `at`: always without open hours. A window ending 23:59 runs to midnight. */

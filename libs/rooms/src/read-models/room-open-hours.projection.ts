@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import { openHoursText, type OpenHours } from '../domain/room-open-hours';
+import { canonicalJson } from '@haven/domain';
+import type { OpenHours } from '../domain/room-open-hours';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
 
@@ -25,7 +26,7 @@ export const roomOpenHoursProjection: Projection = {
     else {
       await tx.execute(
         `insert into room_open_hours values ($1, $2, $3) on conflict (room_id) do update set open_hours = excluded.open_hours, set_at = excluded.set_at`,
-        [roomId, openHoursText(openHours), setAt],
+        [roomId, canonicalJson(openHours), setAt],
       );
     }
   },
