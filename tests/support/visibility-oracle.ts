@@ -460,8 +460,9 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       lists.hides(userId, speaker);
 
     for (const [userId, liveForm] of forms) {
-      // family logins receive the events of their session's room only, as its admitted guests (named only once admitted)
-      if (cast[userId] === undefined || (cast[userId] === 'family' && (room.kind !== 'family_session' || !event.streamId.startsWith('room-')))) continue;
+      // family logins receive the events of their session's room only, as its admitted guests (named only once
+      // admitted), and of alerts about their own words there the sender's form ("the guest gets help")
+      if (cast[userId] === undefined || (cast[userId] === 'family' && room.kind !== 'family_session')) continue;
       let catchUp = liveForm;
       const isMessage = liveForm.type === 'MessagePosted' || liveForm.type === 'MessageEdited';
       if (isMessage && redactedNow.has(d.messageId) && !moderatorsOf(roomAt(roomsNow, roomId)).includes(userId)) {

@@ -6,7 +6,8 @@ import type { Cast } from '../../support/visibility-oracle';
  * schedule sessions for participants and move them; the host, clinicians and the participant invite family and revoke
  * invites; family members redeem codes over HTTP and join the story as guests with their own tokens (some codes twice,
  * some revoked); staff admit guests, turn them away, tell the lobby a word and end sessions; the participant, the host
- * and admitted guests talk in the session's room, react, report, and the host moderates; the clock moves so that
+ * and admitted guests talk in the session's room (now and then in crisis words, held for the host and the clinicians
+ * on call), react, report, and the host moderates and acts on alerts; the clock moves so that
  * invites are reminded of before a session. Compared as the harness does (live, coming back, catch-up, sync, no
  * INTERNAL, read models). Not in these stories: a session's time running out (guest tokens end an hour after it, and
  * the harness keeps every guest connected) and an invite's 72 hours.
@@ -28,6 +29,7 @@ const OVERSEERS = USERS.filter((u) => CAST[u] === 'clinician' || CAST[u] === 'ad
 const NO_ID = '00000000-0000-4000-8000-000000000000';
 const LABELS = ['Mom', 'Dad', 'Sister', 'Grandpa'];
 const WORDS = ['glad you came', 'it has been a hard month', 'we are proud of you', 'can we talk about weekends', 'thank you'];
+const CRISIS = ['I want to kill myself tonight', 'I took all my pills'];
 
 interface FamilyWorld extends World {
   sessions: { sessionId: string; participantId: string; hostId: string; roomId: string; ended: boolean }[];
@@ -35,6 +37,7 @@ interface FamilyWorld extends World {
   guests: { sessionId: string; guestId: string; admitted: boolean; removed: boolean }[];
   messages: Map<string, { messageId: string; authorId: string }[]>;
   reports: Map<string, string[]>;
+  alerts: { alertId: string; sessionId: string }[];
 }
 
 function nextStep(r: Random, w: FamilyWorld): Step {
@@ -103,7 +106,7 @@ function nextStep(r: Random, w: FamilyWorld): Step {
     [7, () => {
       const s = session();
       const members = membersOf(s);
-      return { actor: r.chance(0.9) ? r.one(members) : r.one(everyone()), message: 'rooms.post', payload: { roomId: s.roomId, text: `${r.one(WORDS)} (${w.head})` } };
+      return { actor: r.chance(0.9) ? r.one(members) : r.one(everyone()), message: 'rooms.post', payload: { roomId: s.roomId, text: r.chance(0.05) ? r.one(CRISIS) : `${r.one(WORDS)} (${w.head})` } };
     }],
     [2, () => {
       const s = session();
@@ -134,6 +137,17 @@ function nextStep(r: Random, w: FamilyWorld): Step {
       const messages = w.messages.get(s.roomId) ?? [];
       return { actor: staffOf(s), message: 'rooms.redact', payload: { roomId: s.roomId, messageId: messages.length ? r.one(messages).messageId : NO_ID, reason: 'named a third person' } };
     }],
+    [1, () => {
+      const alert = w.alerts.length ? r.one(w.alerts) : { alertId: NO_ID, sessionId: NO_ID };
+      const s = w.sessions.find((x) => x.sessionId === alert.sessionId) ?? session();
+      return { actor: staffOf(s), message: 'safety.acknowledge', payload: { alertId: alert.alertId } };
+    }],
+    [1, () => {
+      const alert = w.alerts.length ? r.one(w.alerts) : { alertId: NO_ID, sessionId: NO_ID };
+      const s = w.sessions.find((x) => x.sessionId === alert.sessionId) ?? session();
+      const outcome = r.one(['released', 'kept_held', 'followed_up_privately']);
+      return { actor: staffOf(s), message: 'safety.resolve', payload: { alertId: alert.alertId, outcome, note: 'spoke with the family after' } };
+    }],
   ];
   return r.weighted(choices);
 }
@@ -153,6 +167,8 @@ function learn(w: FamilyWorld, step: CommandStep, data: any): void {
   if (step.message === 'family.admit' && guest) guest.admitted = true;
   if (step.message === 'family.removeGuest' && guest) guest.removed = true;
   if (step.message === 'rooms.post' && data?.messageId && !data.held) w.messages.set(p.roomId, [...(w.messages.get(p.roomId) ?? []), { messageId: data.messageId, authorId: step.actor }]);
+  const inSession = w.sessions.find((s) => s.roomId === p.roomId);
+  if (data?.alertId && inSession) w.alerts.push({ alertId: data.alertId, sessionId: inSession.sessionId });
   if (step.message === 'rooms.report' && data?.reportId) w.reports.set(p.roomId, [...(w.reports.get(p.roomId) ?? []), data.reportId]);
 }
 
@@ -170,9 +186,9 @@ describeRandomStories<FamilyWorld>({
     'FamilySessionScheduled', 'FamilySessionRescheduled', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteUnusedBeforeSession',
     'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilyLobbyNoticeSent', 'FamilySessionEnded',
     'FamilySessionRoomOpened', 'MemberJoined', 'MemberRemoved', 'RoomArchived', 'MessagePosted', 'ReactionAdded', 'MessageReported',
-    'ReportResolved', 'MemberMuted', 'MessageRedacted',
+    'ReportResolved', 'MemberMuted', 'MessageRedacted', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
   ],
-  setup: async (_live, _r, head) => ({ head, sessions: [], invites: [], guests: [], messages: new Map(), reports: new Map() }),
+  setup: async (_live, _r, head) => ({ head, sessions: [], invites: [], guests: [], messages: new Map(), reports: new Map(), alerts: [] }),
   next: nextStep,
   learn,
 });

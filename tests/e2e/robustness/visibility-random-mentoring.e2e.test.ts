@@ -8,7 +8,8 @@ import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
  * Who sees what of mentor pairing, over random stories (the harness: tests/support/random-stories.ts). Participants
  * ask for mentors in several languages, cancel, are rematched, give feedback; mentors take up languages, step away and
  * come back (by hand or when their `until` comes), cap their pairs, accept and decline; either side hides the other;
- * pairs talk in their rooms, report each other, and clinicians moderate them; the clock moves so that requests go
+ * pairs talk in their rooms (now and then in crisis words, held for the clinicians on call), report each other, and
+ * clinicians moderate them and act on alerts; the clock moves so that requests go
  * unanswered and expire. Besides the harness's comparisons (live, catch-up, sync, no INTERNAL, read models), every
  * user's `GET /mentoring/requests`.
  */
@@ -37,6 +38,7 @@ const LANGUAGES = ['en', 'es', 'es-MX', 'fr'];
 const MENTOR_LANGUAGES: string[][] = [[], ['es'], ['en'], ['en', 'fr'], ['es-MX']];
 const TOPICS = ['sleep', 'cravings', 'family', 'work'];
 const WORDS = ['how was today', 'the meeting helped', 'call tomorrow?', 'proud of you', 'rough night'];
+const CRISIS = ['I want to kill myself tonight', 'I took all my pills'];
 
 /** What the driver knows of its story, to pick plausible arguments (the app decides what is accepted). */
 interface MentoringWorld extends World {
@@ -45,6 +47,7 @@ interface MentoringWorld extends World {
   messages: Map<string, { messageId: string; authorId: string }[]>;
   reports: Map<string, string[]>;
   hidden: { userId: string; hiddenUserId: string }[];
+  alerts: string[];
 }
 
 function nextStep(r: Random, w: MentoringWorld): Step {
@@ -106,16 +109,18 @@ function nextStep(r: Random, w: MentoringWorld): Step {
     }],
     [6, () => {
       const p = pairRoom();
-      return { actor: r.chance(0.9) ? r.one([p.participantId, p.mentorId]) : r.one(PEOPLE), message: 'rooms.post', payload: { roomId: p.roomId, text: `${r.one(WORDS)} (${w.head})` } };
+      return { actor: r.chance(0.9) ? r.one([p.participantId, p.mentorId]) : r.one(PEOPLE), message: 'rooms.post', payload: { roomId: p.roomId, text: r.chance(0.05) ? r.one(CRISIS) : `${r.one(WORDS)} (${w.head})` } };
     }],
-    [1, () => {
+    [2, () => {
       const p = pairRoom();
       const message = p.messages.length ? r.one(p.messages) : { messageId: NO_ID, authorId: p.participantId };
       const reporter = message.authorId === p.participantId ? p.mentorId : p.participantId;
       return { actor: reporter, message: 'rooms.report', payload: { roomId: p.roomId, messageId: message.messageId, reason: 'made me uneasy' } };
     }],
-    [1, () => {
-      const p = pairRoom();
+    [2, () => {
+      // mostly a report that was made, in its pair's room
+      const reported = [...w.reports].filter(([, ids]) => ids.length > 0);
+      const p = reported.length && r.chance(0.9) ? { roomId: r.one(reported)[0] } : pairRoom();
       const reports = w.reports.get(p.roomId) ?? [];
       return { actor: overseer(), message: 'rooms.resolveReport', payload: { roomId: p.roomId, reportId: reports.length ? r.one(reports) : NO_ID, outcome: 'no_action', note: 'talked with both' } };
     }],
@@ -130,6 +135,12 @@ function nextStep(r: Random, w: MentoringWorld): Step {
       const p = pairRoom();
       return { actor: overseer(), message: 'rooms.redact', payload: { roomId: p.roomId, messageId: p.messages.length ? r.one(p.messages).messageId : NO_ID, reason: 'shared an address' } };
     }],
+    [1, () => ({ actor: overseer(), message: 'safety.acknowledge', payload: { alertId: w.alerts.length ? r.one(w.alerts) : NO_ID } })],
+    [1, () => ({
+      actor: overseer(),
+      message: 'safety.resolve',
+      payload: { alertId: w.alerts.length ? r.one(w.alerts) : NO_ID, outcome: r.one(['released', 'kept_held', 'followed_up_privately']), note: 'called them' },
+    })],
   ].map(([weight, make]) => [weight as number, make as () => Step]));
 }
 
@@ -146,6 +157,7 @@ function learn(w: MentoringWorld, step: CommandStep, data: any): void {
   if (step.message === 'rooms.post' && data?.messageId && !data.held) w.messages.get(p.roomId)?.push({ messageId: data.messageId, authorId: step.actor });
   if (step.message === 'rooms.report' && data?.reportId) w.reports.set(p.roomId, [...(w.reports.get(p.roomId) ?? []), data.reportId]);
   if (step.message === 'rooms.hidePerson') w.hidden.push({ userId: step.actor, hiddenUserId: p.userId });
+  if (data?.alertId) w.alerts.push(data.alertId);
   const ended = w.pairings.find((x) => x.pairingId === p.pairingId);
   if ((step.message === 'mentoring.end' || step.message === 'mentoring.rematch') && ended) ended.ended = true;
 }
@@ -180,14 +192,14 @@ describeRandomStories<MentoringWorld>({
   onCall: ['dr-kim'],
   env: { MENTOR_REQUEST_UNANSWERED_HOURS: '1', MENTOR_REQUEST_OPEN_HOURS: '2', MENTOR_MAX_ACTIVE_PAIRINGS: '2' },
   streams: /^(room|safety|hidden-people|mentee|mentor-profile)-/,
-  seeds: [1, 2, 3],
+  seeds: [4, 5, 6],
   steps: 300,
   maxClockMs: 5 * 3600_000,
   mustProduce: [
     'MentorRequested', 'MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined',
     'PairingStarted', 'PairingEnded', 'PairingFeedbackGiven', 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet',
     'PairRoomOpened', 'RoomArchived', 'MessagePosted', 'MessageReported', 'ReportResolved', 'MemberMuted', 'MemberUnmuted', 'MessageRedacted',
-    'PersonHidden', 'PersonUnhidden',
+    'PersonHidden', 'PersonUnhidden', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
   ],
   setup: async (live: Record<string, TestClient>, _r: Random, head: number) => {
     // a group everyone is in: who may hide whom is decided among people met in a group (ROOM.PERSON_NOT_FOUND)
@@ -197,7 +209,7 @@ describeRandomStories<MentoringWorld>({
       const ack = await command(live[user], 'rooms.join', { roomId });
       if (ack.ok) last = Math.max(last, ack.data.position);
     }
-    return { head: last, requests: [], pairings: [], messages: new Map(), reports: new Map(), hidden: [] };
+    return { head: last, requests: [], pairings: [], messages: new Map(), reports: new Map(), hidden: [], alerts: [] };
   },
   next: nextStep,
   learn,
