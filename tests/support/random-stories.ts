@@ -6,7 +6,7 @@ import { AppProcess, freshData, type AppData, type StoreKind } from './app-proce
 import { readLog, type LoggedEvent } from './event-log';
 import { describeWithPostgres } from './postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient, type WireEvent } from './sockets';
-import { headPosition } from './stores';
+import { caughtUp, headPosition } from './stores';
 import { advanceClock } from './test-clock';
 import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delivery, type HelpOffer, type Story } from './visibility-oracle';
 
@@ -117,12 +117,16 @@ export interface PlayedStory<W extends World = World> {
   failWithStory(differences: unknown): void;
 }
 
-/** Waits until no event has reached any socket for a while, and the log's head stands still. */
-async function quiet(node: AppProcess, clients: () => TestClient[]): Promise<void> {
+/**
+ * Waits until every node has projected and delivered the log to its head, no event has reached any socket for a while,
+ * and the head stands still.
+ */
+async function quiet(nodes: AppProcess[], clients: () => TestClient[]): Promise<void> {
   let last = -1;
   for (let i = 0; i < 60; i++) {
+    for (const node of nodes) await caughtUp(node.url);
     await settle(150);
-    const now = (await headPosition(node.url)) * 1e6 + clients().reduce((n, c) => n + c.events.length, 0);
+    const now = (await headPosition(nodes[0].url)) * 1e6 + clients().reduce((n, c) => n + c.events.length, 0);
     if (now === last) return;
     last = now;
   }
@@ -158,7 +162,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   const away = new Map<string, number>();
   /** after the story has gone quiet (no command in flight, deadlines done), so that the head is where catch-up ends */
   const comeBack = async (user: string) => {
-    await quiet(app, () => Object.values(live));
+    await quiet(nodes, () => Object.values(live));
     // the highest position the person has seen, also when their last socket received nothing
     const lastPosition = Math.max(connections[user].at(-1)!.lastPosition, live[user].lastPosition());
     const at = await headPosition(app.url);
@@ -180,7 +184,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
     if (r.chance(0.02)) {
       // someone closes the app for a while: their socket goes, and they act in nothing until they are back
       const user = r.one(users.filter((u) => !away.has(u)));
-      await quiet(app, () => Object.values(live));
+      await quiet(nodes, () => Object.values(live));
       live[user].close();
       connections[user].at(-1)!.until = await headPosition(app.url);
       away.set(user, i + 5 + Math.floor(r.next() * 40));
@@ -236,7 +240,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
     }
   }
   for (const user of [...away.keys()]) await comeBack(user);
-  await quiet(app, () => Object.values(live));
+  await quiet(nodes, () => Object.values(live));
   return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle };
 }
 

@@ -180,7 +180,7 @@ describeRandomStories<FamilyWorld>({
   env: { TRUST_PROXY: '1' },
   streams: /^(room|safety|session)-/,
   seeds: [1, 2, 3],
-  steps: 300,
+  steps: 250,
   maxClockMs: 2 * 3600_000,
   mustProduce: [
     'FamilySessionScheduled', 'FamilySessionRescheduled', 'FamilyInviteIssued', 'FamilyInviteRevoked', 'FamilyInviteUnusedBeforeSession',

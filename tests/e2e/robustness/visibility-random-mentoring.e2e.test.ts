@@ -193,7 +193,7 @@ describeRandomStories<MentoringWorld>({
   env: { MENTOR_REQUEST_UNANSWERED_HOURS: '1', MENTOR_REQUEST_OPEN_HOURS: '2', MENTOR_MAX_ACTIVE_PAIRINGS: '2' },
   streams: /^(room|safety|hidden-people|mentee|mentor-profile)-/,
   seeds: [4, 5, 6],
-  steps: 300,
+  steps: 250,
   maxClockMs: 5 * 3600_000,
   mustProduce: [
     'MentorRequested', 'MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined',
