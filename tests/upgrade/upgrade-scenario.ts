@@ -122,9 +122,11 @@ export async function playScenario(app: AppProcess): Promise<ScenarioRecord> {
     await send(bob, 'rooms.join', { roomId: spare.roomId });
     await send(bob, 'rooms.leave', { roomId: spare.roomId });
     await send(fran, 'rooms.archive', { roomId: spare.roomId });
+    // open at every hour of every day (a window ending 23:59 runs to midnight): the scenario plays at whatever hour its
+    // test runs, and posts below must not meet a closed group (it once failed at 20:05 in Chicago)
     await send(fran, 'rooms.setOpenHours', {
       ...inRoom,
-      openHours: { timeZone: 'America/Chicago', windows: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, from: '08:00', until: '20:00' })) },
+      openHours: { timeZone: 'America/Chicago', windows: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({ day, from: '00:00', until: '23:59' })) },
     });
 
     // ---- crisis safety --------------------------------------------------------------------------------------------------
