@@ -528,6 +528,13 @@ export function hiddenNowIn(log: LoggedEvent[]): (viewer: string, speaker: strin
   return (viewer, speaker) => lists.hides(viewer, speaker);
 }
 
+/** Whether a mentor is offered requests in a language now (their languages and away), as the whole log says. */
+export function mentorOffersNowIn(log: LoggedEvent[]): (mentor: string, language: string) => boolean {
+  const settings = new MentorSettings();
+  for (const event of log) if (event.streamId.startsWith('mentor-profile-')) settings.apply(event);
+  return (mentor, language) => settings.offers(mentor, language);
+}
+
 /** A history entry as `reader` may read it: deleted and (for non-moderators) redacted text gone, reasons to moderators. */
 export function historyEntryFor(message: MessageNow, moderator: boolean) {
   const hidden = message.deleted || (message.redaction !== undefined && !moderator);

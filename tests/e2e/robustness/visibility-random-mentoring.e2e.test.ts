@@ -1,6 +1,6 @@
 import type { TestClient } from '../../support/sockets';
 import { describeRandomStories, type CommandStep, type Random, type Step, type World } from '../../support/random-stories';
-import { hiddenNowIn, type Cast } from '../../support/visibility-oracle';
+import { hiddenNowIn, mentorOffersNowIn, type Cast } from '../../support/visibility-oracle';
 import type { LoggedEvent } from '../../support/event-log';
 import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
 
@@ -66,7 +66,7 @@ function nextStep(r: Random, w: MentoringWorld): Step {
     const p = pairing();
     return { ...p, messages: w.messages.get(p.roomId) ?? [] };
   };
-  return r.weighted<Step>([
+  const choices: [number, () => Step][] = [
     [2, () => ({ clock: r.one([600_000, 1_200_000, 1_800_000]) })],
     [6, () => {
       const topics = [r.one(TOPICS), ...(r.chance(0.4) ? [r.one(TOPICS)] : [])];
@@ -141,7 +141,8 @@ function nextStep(r: Random, w: MentoringWorld): Step {
       message: 'safety.resolve',
       payload: { alertId: w.alerts.length ? r.one(w.alerts) : NO_ID, outcome: r.one(['released', 'kept_held', 'followed_up_privately']), note: 'called them' },
     })],
-  ].map(([weight, make]) => [weight as number, make as () => Step]));
+  ];
+  return r.weighted(choices);
 }
 
 function learn(w: MentoringWorld, step: CommandStep, data: any): void {
@@ -172,18 +173,6 @@ function requestsNow(log: LoggedEvent[]) {
     if (event.type === 'MentorRequestDeclined') requests.get(d.requestId)!.declinedBy.add(d.mentorId);
   }
   return requests;
-}
-
-/** Each mentor's languages and away now, from their profile's events. */
-function mentorsNow(log: LoggedEvent[]) {
-  const languages = new Map<string, string[]>();
-  const away = new Set<string>();
-  for (const event of log) {
-    if (event.type === 'MentorLanguagesSet') languages.set(event.data.mentorId, event.data.languages);
-    if (event.type === 'MentorAwaySet') (event.data.away ? away.add(event.data.mentorId) : away.delete(event.data.mentorId));
-  }
-  const primary = (tag: string) => tag.split('-')[0].toLowerCase();
-  return (mentor: string, language: string) => !away.has(mentor) && ((languages.get(mentor) ?? []).length === 0 || languages.get(mentor)!.some((l) => primary(l) === primary(language)));
 }
 
 describeRandomStories<MentoringWorld>({
@@ -217,7 +206,7 @@ describeRandomStories<MentoringWorld>({
     it('GET /mentoring/requests: mentors the open requests offered to them now, participants their own, staff every open one', async () => {
       const played = story();
       const requests = requestsNow(played.log);
-      const offers = mentorsNow(played.log);
+      const offers = mentorOffersNowIn(played.log);
       const hides = hiddenNowIn(played.log);
       const problems: Record<string, unknown> = {};
       for (const user of USERS) {
