@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { REDIS_URL } from '../e2e/scale-out-helpers';
-import { command, connectFamily } from '../e2e/rooms/rooms-helpers';
+import { randomUUID } from 'node:crypto';
+import { command, connectFamily, httpPost } from '../e2e/rooms/rooms-helpers';
 import { builtFromTheLog, dropDeployment } from '../upgrade/upgrade-fixtures';
 import { AppProcess, freshData, type AppData, type StoreKind } from './app-process';
 import { readLog, type LoggedEvent } from './event-log';
@@ -82,6 +83,12 @@ export interface StoryDriver<W extends World> {
   learn(w: W, step: CommandStep, data: any): void;
   /** further checks, given the story played (e.g. HTTP reads) */
   checks?(story: () => PlayedStory<W>): void;
+  /**
+   * The clinic's admin, who now and then erases, suspends or reinstates one of `subjects`, each of whom may also ask for
+   * their own erasure (README, "Personal data and erasure", "Suspending someone's access"); the streams must then take
+   * in `person-`.
+   */
+  people?: { admin: string; subjects: string[] };
 }
 
 /** One socket of a user: it resumed after `lastPosition` when the log's head was `at`, and closed at `until` (if it did). */
@@ -111,6 +118,8 @@ export interface PlayedStory<W extends World = World> {
   internal: string[];
   helpOffer?: HelpOffer;
   middle: number;
+  /** the log of the oracle's streams as it read just before each erasure (up to `head`): what was sent live until then */
+  beforeErasures: { head: number; log: LoggedEvent[] }[];
   /** the log of the oracle's streams, once the story has gone quiet */
   log: LoggedEvent[];
   /** fails with the story when there are differences */
@@ -174,6 +183,68 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   const internal: string[] = [];
   let helpOffer: HelpOffer | undefined;
   let middle = 0;
+  const beforeErasures: { head: number; log: LoggedEvent[] }[] = [];
+  const suspended = new Set<string>();
+  /** an HTTP command of the story; the answer goes into the story, and a 5xx into `internal` */
+  const postAs = async (i: number, user: string, path: string, body: Record<string, unknown> = {}) => {
+    const { status, body: answer } = await httpPost(nodeOf(user), live[user], path, { commandId: randomUUID(), ...body });
+    story.push(`${i}: ${user} POST ${path} -> ${status} ${answer.ok ? JSON.stringify(pick(answer.data ?? {}, ['position', 'keysErased'])) : answer.error?.code}`);
+    if (status >= 500) internal.push(story.at(-1)!);
+    if (answer.ok && typeof answer.data?.position === 'number') w.head = Math.max(w.head, answer.data.position);
+    return answer.ok ? (answer.data as { position: number | null }) : undefined;
+  };
+  /** the admin erases, suspends or reinstates someone, or someone asks for their own erasure or takes it back */
+  const personStep = async (i: number, { admin, subjects }: NonNullable<StoryDriver<W>['people']>) => {
+    const kind = r.weighted<'erase' | 'suspend' | 'reinstate' | 'request' | 'withdraw'>([
+      [3, () => 'erase'],
+      [3, () => 'suspend'],
+      [suspended.size ? 4 : 0, () => 'reinstate'],
+      [2, () => 'request'],
+      [1, () => 'withdraw'],
+    ]);
+    const actor = kind === 'request' || kind === 'withdraw' ? r.one(subjects) : admin;
+    if (away.has(actor)) {
+      story.push(`${i}: (${actor} is away)`);
+      return;
+    }
+    if (kind === 'request' || kind === 'withdraw') {
+      await postAs(i, actor, kind === 'request' ? '/me/erasure-request' : '/me/erasure-request/withdrawal');
+      return;
+    }
+    if (kind === 'reinstate') {
+      const user = r.one([...suspended]);
+      if (await postAs(i, admin, `/people/${user}/reinstatement`)) {
+        suspended.delete(user);
+        away.set(user, i + 1 + Math.floor(r.next() * 10));
+      }
+      return;
+    }
+    const user = r.one(subjects.filter((u) => !suspended.has(u)));
+    // everything sent so far is sent before the keys go, and every node has the erasure (or the suspension) before
+    // anyone acts again
+    await quiet(nodes, () => Object.values(live));
+    if (kind === 'erase') {
+      beforeErasures.push({ head: await headPosition(app.url), log: (await readLog(data)).filter((e) => driver.streams.test(e.streamId)) });
+      await postAs(i, admin, `/people/${user}/erasure`);
+    } else {
+      const done = await postAs(i, admin, `/people/${user}/suspension`, { reason: 'threatened a member' });
+      if (done?.position) {
+        suspended.add(user);
+        if (!away.has(user)) {
+          const socket = live[user].socket;
+          const ended = await new Promise<boolean>((resolve) => {
+            if (socket.disconnected) return resolve(true);
+            const timer = setTimeout(() => resolve(false), 5000);
+            socket.once('disconnect', () => (clearTimeout(timer), resolve(true)));
+          });
+          if (!ended) internal.push(`${i}: ${user} suspended, still connected 5 s later`);
+          connections[user].at(-1)!.until = done.position;
+        }
+        away.set(user, Infinity);
+      }
+    }
+    await quiet(nodes, () => Object.values(live));
+  };
   for (let i = 0; i < steps; i++) {
     if (i === Math.floor(steps / 2)) middle = await headPosition(app.url);
     for (const [user, until] of away)
@@ -189,6 +260,10 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       connections[user].at(-1)!.until = await headPosition(app.url);
       away.set(user, i + 5 + Math.floor(r.next() * 40));
       story.push(`${i}: ${user} goes away`);
+    }
+    if (driver.people && r.chance(0.012)) {
+      await personStep(i, driver.people);
+      continue;
     }
     const step = driver.next(r, w);
     if ('clock' in step) {
@@ -239,9 +314,11 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       if (ack.data?.resources && ack.data?.message) helpOffer = { message: ack.data.message, resources: ack.data.resources };
     }
   }
+  // the story ends with everyone's access back, so that everyone can be asked what they receive
+  for (const user of [...suspended]) await postAs(steps, driver.people!.admin, `/people/${user}/reinstatement`);
   for (const user of [...away.keys()]) await comeBack(user);
   await quiet(nodes, () => Object.values(live));
-  return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle };
+  return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle, beforeErasures };
 }
 
 /** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
@@ -299,15 +376,23 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
 
         it('live and on coming back: every socket received exactly what the documentation gives its user, in order', () => {
           // each socket: a catch-up after its last position as the log stood when it came (the documentation's
-          // catch-up of that log), then what happened live until it closed
+          // catch-up of that log), then what happened live until it closed; an event's words as they were when it
+          // was sent (or caught up), before any later erasure
+          const asOf = (position: number) => played.beforeErasures.find((b) => b.head >= position)?.log ?? played.log;
+          const byPosition = new Map(played.beforeErasures.map((b) => [b, new Map(b.log.map((e) => [e.position, e]))]));
+          const asSent = played.log.map((e) => {
+            const before = played.beforeErasures.find((b) => b.head >= e.position);
+            return before ? byPosition.get(before)!.get(e.position)! : e;
+          });
+          const liveDeliveries = documentedDeliveries(asSent, story);
           const received = Object.fromEntries(users.map((u) => [u, played.connections[u].flatMap((c) => c.client.events)]));
           const promised = Object.fromEntries(
             users.map((u) => [
               u,
               played.connections[u].flatMap((c) => {
-                const then = documentedDeliveries(played.log.filter((e) => e.position <= c.at), story);
+                const then = documentedDeliveries(asOf(c.at).filter((e) => e.position <= c.at), story);
                 const caughtUp = promisedTo(then, cast, 'catchUp', c.lastPosition)[u];
-                const live = promisedTo(deliveries, cast, 'live', c.at)[u].filter((e) => c.until === undefined || e.position <= c.until);
+                const live = promisedTo(liveDeliveries, cast, 'live', c.at)[u].filter((e) => c.until === undefined || e.position <= c.until);
                 return [...caughtUp, ...live];
               }),
             ]),

@@ -81,7 +81,16 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   SafetyAlertAcknowledged: ['alertId', 'conversation', 'userId', 'by', 'acknowledgedAt'],
   SafetyAlertEscalated: ['alertId', 'conversation', 'userId', 'escalatedAt'],
   SafetyAlertResolved: ['alertId', 'conversation', 'userId', 'outcome', 'note', 'heldMessage', 'by', 'resolvedAt'],
+  // a person's stream ("Erased personal data", "HTTP endpoints"): an erasure reaches others as a notice, not who erased
+  PersonalDataErased: ['userId', 'erasedAt'],
+  AccessSuspended: ['userId', 'reason', 'by', 'suspendedAt'],
+  AccessReinstated: ['userId', 'by', 'reinstatedAt'],
+  ErasureRequested: ['userId', 'requestedAt'],
+  ErasureRequestWithdrawn: ['userId', 'withdrawnAt'],
 };
+
+/** The events of a person's stream the oracle knows (an export, PersonalDataExported, goes to nobody). */
+export const PERSON_EVENT_TYPES = ['PersonalDataErased', 'AccessSuspended', 'AccessReinstated', 'ErasureRequested', 'ErasureRequestWithdrawn'];
 
 type Audience = 'members' | 'moderators' | 'moderators, members get a neutral form' | 'only the user named';
 
@@ -318,6 +327,45 @@ function familySessionForm(event: LoggedEvent, role: Role, userId: string, sessi
   return party ? fullForm(event) : undefined;
 }
 
+/** The rooms each user was ever a member of, as the room events up to some point say. */
+class RoomsEverIn {
+  private readonly rooms = new Map<string, Set<string>>();
+  note(roomId: string, room: RoomState): void {
+    for (const userId of room.members.keys()) this.rooms.set(userId, (this.rooms.get(userId) ?? new Set()).add(roomId));
+  }
+  of(userId: string): string[] {
+    return [...(this.rooms.get(userId) ?? [])];
+  }
+}
+
+/**
+ * Who gets an event of a person's stream, live and on catch-up (docs/PROTOCOL.md, "Erased personal data", "HTTP
+ * endpoints"): an erasure's notice `{ userId, erasedAt }` to clinicians and admins and "everyone in a room the person
+ * was ever in" (live: who is in such a room then; on catch-up: whoever was ever in one, as the log is now), without who
+ * erased; a suspension and a reinstatement to clinicians and admins but not the person; a request for erasure and its
+ * withdrawal to admins and the person; an export to nobody.
+ */
+function personDeliveries(event: LoggedEvent, cast: Cast, roomsLive: Map<string, RoomState>, everLive: RoomsEverIn, everNow: RoomsEverIn): Delivery[] {
+  const d = event.data;
+  const users = Object.keys(cast);
+  const overseer = (u: string) => cast[u] === 'clinician' || cast[u] === 'admin';
+  const both = (to: string[], form: WireEvent): Delivery[] => to.map((userId) => ({ userId, live: form, catchUp: form }));
+  if (event.type === 'PersonalDataErased') {
+    const notice = { ...fullForm(event), actorId: 'staff' };
+    const theirsNow = new Set(everNow.of(d.userId));
+    return users.flatMap((userId) => {
+      const live = overseer(userId) || everLive.of(d.userId).some((roomId) => roomsLive.get(roomId)?.members.has(userId));
+      const catchUp = overseer(userId) || everNow.of(userId).some((roomId) => theirsNow.has(roomId));
+      return live || catchUp ? [{ userId, ...(live ? { live: notice } : {}), ...(catchUp ? { catchUp: notice } : {}) }] : [];
+    });
+  }
+  if (event.type === 'AccessSuspended' || event.type === 'AccessReinstated') return both(users.filter((u) => overseer(u) && u !== d.userId), fullForm(event));
+  if (event.type === 'ErasureRequested' || event.type === 'ErasureRequestWithdrawn')
+    return both(users.filter((u) => cast[u] === 'admin' || (u === d.userId && cast[u] !== 'family')), fullForm(event));
+  if (event.type === 'PersonalDataExported') return [];
+  throw new Error(`${event.type} (position ${event.position}) is not in docs/PROTOCOL.md`);
+}
+
 /** What one user should receive for one logged event, live and on catch-up (either may be absent). */
 export interface Delivery {
   userId: string;
@@ -344,11 +392,13 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
     return rooms.get(roomId)!;
   };
   const mentorsNow = new MentorSettings();
+  const everNow = new RoomsEverIn();
   for (const event of log) {
     if (event.streamId.startsWith('hidden-people-')) hiddenNow.apply(event);
     if (event.streamId.startsWith('mentor-profile-')) mentorsNow.apply(event);
     if (!event.streamId.startsWith('room-')) continue;
     evolveRoom(roomAt(roomsNow, roomIdOf(event)), event);
+    everNow.note(roomIdOf(event), roomAt(roomsNow, roomIdOf(event)));
     if (event.type === 'MessageRedacted') redactedNow.add(event.data.messageId);
   }
 
@@ -357,9 +407,14 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
   const mentorsLive = new MentorSettings();
   const requests = new Map<string, { language: string; participantId: string }>();
   const sessions = new Map<string, { participantId: string; hostId: string }>();
+  const everLive = new RoomsEverIn();
   const deliveries: Delivery[] = [];
   for (const event of log) {
     const d = event.data;
+    if (event.streamId.startsWith('person-')) {
+      deliveries.push(...personDeliveries(event, cast, rooms, everLive, everNow));
+      continue;
+    }
     if (event.streamId.startsWith('hidden-people-')) {
       // "go to that user only (never a family login, never staff)"
       hiddenLive.apply(event);
@@ -474,7 +529,10 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
         ...(hidesSpeaker(hiddenNow, userId) ? {} : { catchUp }),
       });
     }
-    if (event.streamId.startsWith('room-')) evolveRoom(room, event);
+    if (event.streamId.startsWith('room-')) {
+      evolveRoom(room, event);
+      everLive.note(roomId, room);
+    }
   }
   return deliveries;
 }

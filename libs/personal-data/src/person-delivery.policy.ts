@@ -74,7 +74,8 @@ export function createPersonDeliveryPolicy(rooms: RoomsEverJoined): DeliveryPoli
   }
 }
 
+/** What others are told of an erasure: whose and when, not which keys nor who erased (`actorId: "staff"`, as in a guest's forms). */
 function notice(recorded: RecordedEvent): RecordedEvent {
   const { userId, erasedAt } = (recorded as unknown as PersonalDataErased).data;
-  return { ...recorded, data: { userId, erasedAt } };
+  return { ...recorded, metadata: { ...recorded.metadata, actorId: 'staff' }, data: { userId, erasedAt } };
 }

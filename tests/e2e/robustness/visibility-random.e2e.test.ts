@@ -1,6 +1,6 @@
 import type { TestClient } from '../../support/sockets';
 import { describeRandomStories, type CommandStep, type Random, type Step, type World } from '../../support/random-stories';
-import { canonical, hiddenNowIn, historyEntryFor, pick, ROOM_EVENT_TYPES, roomNow, SAFETY_EVENT_TYPES, type Cast } from '../../support/visibility-oracle';
+import { canonical, hiddenNowIn, historyEntryFor, PERSON_EVENT_TYPES, pick, ROOM_EVENT_TYPES, roomNow, SAFETY_EVENT_TYPES, type Cast } from '../../support/visibility-oracle';
 import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
 
 /*
@@ -190,14 +190,15 @@ describeRandomStories<RoomsWorld>({
   cast: CAST,
   onCall: ON_CALL,
   env: { SAFETY_ESCALATE_AFTER_SECONDS: String(ESCALATE_AFTER_SECONDS) },
-  streams: /^(room|safety|hidden-people)-/,
+  streams: /^(room|safety|hidden-people|person)-/,
   seeds: [4, 5, 6],
   steps: 300,
   maxClockMs: 3 * 3600_000,
   // an archive, an agreement and open hours would end or bend the story: the scripted audit has them
-  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden'].filter(
+  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden'].filter(
     (type) => !['RoomArchived', 'AgreementSet', 'OpenHoursSet', 'AgreementAccepted', 'PairRoomOpened', 'FamilySessionRoomOpened'].includes(type),
   ),
+  people: { admin: 'ada', subjects: PEOPLE.filter((u) => u !== 'ada') },
   setup,
   next: nextStep,
   learn,
