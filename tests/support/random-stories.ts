@@ -21,7 +21,8 @@ import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delive
  * (visibility-oracle.ts); no command may be answered INTERNAL, and every read model must equal one built from the log.
  *
  * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories, and
- * `VISIBILITY_STORY=/tmp/story` writes each story to a file; a failure prints its seed and story.
+ * `VISIBILITY_STORY=/tmp/story` writes each story and the event types it produced to files; a failure prints its seed
+ * and story.
  */
 
 /** A small seeded generator (mulberry32): the same seed plays the same story. */
@@ -359,7 +360,12 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
           cast = played.cast;
           users = Object.keys(cast);
           story.cast = cast;
-          if (process.env.VISIBILITY_STORY) writeFileSync(`${process.env.VISIBILITY_STORY}-${store}-${seed}.txt`, played.story.join('\n'));
+          if (process.env.VISIBILITY_STORY) {
+            const file = `${process.env.VISIBILITY_STORY}-${driver.title.replace(/\W+/g, '-')}-${store}-${seed}`;
+            writeFileSync(`${file}.txt`, played.story.join('\n'));
+            // the event types the story produced, to choose seeds that between them produce every one meant
+            writeFileSync(`${file}.types`, [...new Set(log.map((e) => e.type))].sort().join('\n'));
+          }
           story.helpOffer = played.helpOffer;
           deliveries = documentedDeliveries(log, story);
         }, 240_000);

@@ -178,8 +178,9 @@ describeRandomStories<FamilyWorld>({
   onCall: ['dr-lee'],
   // family members redeem from devices of their own, told apart by X-Forwarded-For (at most 10 a minute per address)
   env: { TRUST_PROXY: '1' },
-  streams: /^(room|safety|session)-/,
-  seeds: [1, 2, 3],
+  streams: /^(room|safety|session|person)-/,
+  people: { admin: 'ada', subjects: USERS.filter((u) => u !== 'ada' && CAST[u] !== 'family') },
+  seeds: [7, 2, 4],
   steps: 250,
   maxClockMs: 2 * 3600_000,
   mustProduce: [
@@ -187,6 +188,7 @@ describeRandomStories<FamilyWorld>({
     'FamilyInviteRedeemed', 'FamilyGuestAdmitted', 'FamilyGuestRemoved', 'FamilyLobbyNoticeSent', 'FamilySessionEnded',
     'FamilySessionRoomOpened', 'MemberJoined', 'MemberRemoved', 'RoomArchived', 'MessagePosted', 'ReactionAdded', 'MessageReported',
     'ReportResolved', 'MemberMuted', 'MessageRedacted', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
+    'PersonalDataErased', 'AccessSuspended', 'AccessReinstated',
   ],
   setup: async (_live, _r, head) => ({ head, sessions: [], invites: [], guests: [], messages: new Map(), reports: new Map(), alerts: [] }),
   next: nextStep,

@@ -180,8 +180,9 @@ describeRandomStories<MentoringWorld>({
   cast: CAST,
   onCall: ['dr-kim'],
   env: { MENTOR_REQUEST_UNANSWERED_HOURS: '1', MENTOR_REQUEST_OPEN_HOURS: '2', MENTOR_MAX_ACTIVE_PAIRINGS: '2' },
-  streams: /^(room|safety|hidden-people|mentee|mentor-profile)-/,
-  seeds: [4, 5, 6],
+  streams: /^(room|safety|hidden-people|mentee|mentor-profile|person)-/,
+  people: { admin: 'ada', subjects: PEOPLE.filter((u) => u !== 'ada') },
+  seeds: [10, 7, 1],
   steps: 250,
   maxClockMs: 5 * 3600_000,
   mustProduce: [
@@ -189,6 +190,7 @@ describeRandomStories<MentoringWorld>({
     'PairingStarted', 'PairingEnded', 'PairingFeedbackGiven', 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet',
     'PairRoomOpened', 'RoomArchived', 'MessagePosted', 'MessageReported', 'ReportResolved', 'MemberMuted', 'MemberUnmuted', 'MessageRedacted',
     'PersonHidden', 'PersonUnhidden', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
+    'PersonalDataErased', 'AccessSuspended', 'AccessReinstated',
   ],
   setup: async (live: Record<string, TestClient>, _r: Random, head: number) => {
     // a group everyone is in: who may hide whom is decided among people met in a group (ROOM.PERSON_NOT_FOUND)
