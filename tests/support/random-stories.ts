@@ -7,8 +7,10 @@ import { AppProcess, freshData, type AppData, type StoreKind } from './app-proce
 import { readLog, type LoggedEvent } from './event-log';
 import { describeWithPostgres } from './postgres';
 import { closeAllClients, connect, settle, type Ack, type TestClient, type WireEvent } from './sockets';
+import { noticeProblems } from './notice-rules';
 import { caughtUp, headPosition } from './stores';
 import { advanceClock } from './test-clock';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delivery, type HelpOffer, type Story } from './visibility-oracle';
 
 /*
@@ -16,9 +18,11 @@ import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delive
  * random*.e2e.test.ts). A driver says what a step of its story may be; the harness plays seeded stories of such steps
  * through the built app (one node on SQLite, two over one schema and one Redis on PostgreSQL, users alternating), with
  * people going away and coming back with their last position, family members redeeming invites and joining as guests,
- * and the test clock moving now and then, and compares
+ * an admin erasing, suspending and reinstating people, and the test clock moving now and then, and compares
  * what every socket received, a catch-up from 0 and from the middle, and `sync` with the documentation's oracle
  * (visibility-oracle.ts); no command may be answered INTERNAL, and every read model must equal one built from the log.
+ * With `notices`, a push gateway the harness runs is told of what waits for people who are away, and every notice must
+ * keep the README's rules (notice-rules.ts).
  *
  * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories, and
  * `VISIBILITY_STORY=/tmp/story` writes each story and the event types it produced to files; a failure prints its seed
@@ -90,6 +94,11 @@ export interface StoryDriver<W extends World> {
    * in `person-`.
    */
   people?: { admin: string; subjects: string[] };
+  /**
+   * Tell people who are away through a push gateway the harness runs (OFFLINE_NOTICE_URL), which now and then fails to
+   * take a notice; every notice is then checked against the rules (notice-rules.ts).
+   */
+  notices?: { afterSeconds: number };
 }
 
 /** One socket of a user: it resumed after `lastPosition` when the log's head was `at`, and closed at `until` (if it did). */
@@ -123,6 +132,8 @@ export interface PlayedStory<W extends World = World> {
   beforeErasures: { head: number; log: LoggedEvent[] }[];
   /** the log of the oracle's streams, once the story has gone quiet */
   log: LoggedEvent[];
+  /** the push gateway (with `notices`): what it was sent */
+  gateway?: WebhookReceiver;
   /** fails with the story when there are differences */
   failWithStory(differences: unknown): void;
 }
@@ -149,7 +160,18 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   const cast: Cast = { ...driver.cast };
   const users = Object.keys(cast);
   const tokens: Record<string, string> = {};
-  const env = { SAFETY_ON_CALL: driver.onCall.join(','), DEADLINE_POLL_MS: '100', ...driver.env };
+  let gateway: WebhookReceiver | undefined;
+  // who pauses notices before going away: a generator of its own, so that the story's steps are those of its seed
+  const pauses = randomFrom(seed + 104729);
+  const pausedWhileAway = new Set<string>();
+  const env: Record<string, string> = { SAFETY_ON_CALL: driver.onCall.join(','), DEADLINE_POLL_MS: '100', ...driver.env };
+  if (driver.notices) {
+    gateway = await startWebhookReceiver('/push');
+    // about one POST in three is not taken (its notices are tried again), by a generator of its own: the story's is unchanged
+    const answers = randomFrom(seed + 7919);
+    gateway.answers.push(...Array.from({ length: 2000 }, () => (answers.chance(0.35) ? 503 : 200)));
+    Object.assign(env, { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(driver.notices.afterSeconds) });
+  }
   // started one after the other: both create the same read-model tables at start
   const nodes = [await AppProcess.start(data, data.store === 'postgres' ? { ...env, REDIS_URL } : env)];
   if (data.store === 'postgres') nodes.push(await AppProcess.start(data, { ...env, REDIS_URL }));
@@ -252,11 +274,25 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       if (until <= i) {
         await comeBack(user);
         story.push(`${i}: ${user} is back, after position ${connections[user].at(-1)!.lastPosition}`);
+        if (pausedWhileAway.delete(user) && pauses.chance(0.7)) {
+          const ack: Ack = await command(live[user], 'notices.setPreferences', { paused: false });
+          story.push(`${i}: ${user} resumes notices -> ${ack.ok ? 'ok' : ack.error.code}`);
+          if (!ack.ok && ack.error.code === 'INTERNAL') internal.push(story.at(-1)!);
+        }
       }
-    if (r.chance(0.02)) {
+    // with notices, people are away more often: whom they are told of, and when, is what is checked
+    if (r.chance(driver.notices ? 0.03 : 0.02)) {
       // someone closes the app for a while: their socket goes, and they act in nothing until they are back
       const user = r.one(users.filter((u) => !away.has(u)));
       await quiet(nodes, () => Object.values(live));
+      // with notices, some pause them first (a night's sleep): what falls due meanwhile must not be told
+      if (driver.notices && pauses.chance(0.3)) {
+        const ack: Ack = await command(live[user], 'notices.setPreferences', { paused: true });
+        story.push(`${i}: ${user} pauses notices -> ${ack.ok ? 'ok' : ack.error.code}`);
+        if (ack.ok) pausedWhileAway.add(user);
+        if (!ack.ok && ack.error.code === 'INTERNAL') internal.push(story.at(-1)!);
+        await quiet(nodes, () => Object.values(live));
+      }
       live[user].close();
       connections[user].at(-1)!.until = await headPosition(app.url);
       away.set(user, i + 5 + Math.floor(r.next() * 40));
@@ -266,13 +302,16 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       await personStep(i, driver.people);
       continue;
     }
-    const step = driver.next(r, w);
+    // with notices, the clock also moves on by just past the wait now and then, so that what waits is still news
+    const step = driver.notices && r.chance(0.04) ? { clock: (driver.notices.afterSeconds + 5) * 1000 } : driver.next(r, w);
     if ('clock' in step) {
       if (w.clockMs + step.clock > driver.maxClockMs) continue;
       w.clockMs += step.clock;
       for (const node of nodes) await advanceClock(node, step.clock);
       story.push(`${i}: clock +${step.clock / 1000} s`);
       await settle(250); // deadlines fall due within a poll or two
+      // notices claimed and sent before anyone acts again (a notice is checked against the log as it was claimed)
+      if (driver.notices && away.size > 0) await quiet(nodes, () => Object.values(live));
       w.head = await headPosition(app.url);
       continue;
     }
@@ -319,7 +358,8 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   for (const user of [...suspended]) await postAs(steps, driver.people!.admin, `/people/${user}/reinstatement`);
   for (const user of [...away.keys()]) await comeBack(user);
   await quiet(nodes, () => Object.values(live));
-  return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle, beforeErasures };
+  if (gateway) story.push(`${steps}: the push gateway was sent ${gateway.received.length} notices, ${gateway.received.filter((r) => r.json.conversations.some((c: { attempt: number }) => c.attempt > 1)).length} of them again`);
+  return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle, beforeErasures, gateway };
 }
 
 /** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
@@ -338,6 +378,8 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
         let played: PlayedStory<W>;
         let data: AppData;
         let deliveries: Delivery[];
+        /** every stream's events, the notices' claims among them */
+        let fullLog: LoggedEvent[];
         const copies: AppData[] = [];
         const story: Story = { cast: driver.cast, onCall: driver.onCall };
         // the cast and its newcomers, once the story is played
@@ -347,7 +389,8 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
         beforeAll(async () => {
           data = freshData(store);
           const done = await play(driver, data, seed, steps);
-          const log = (await readLog(data)).filter((e) => driver.streams.test(e.streamId));
+          fullLog = await readLog(data);
+          const log = fullLog.filter((e) => driver.streams.test(e.streamId));
           played = {
             ...done,
             log,
@@ -356,7 +399,7 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
                 throw new Error(`seed ${seed}: ${JSON.stringify(differences, null, 1)}\n\nthe story:\n${done.story.join('\n')}`);
             },
           };
-          log.forEach((e) => seen.add(e.type));
+          fullLog.forEach((e) => seen.add(e.type));
           cast = played.cast;
           users = Object.keys(cast);
           story.cast = cast;
@@ -364,7 +407,7 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
             const file = `${process.env.VISIBILITY_STORY}-${driver.title.replace(/\W+/g, '-')}-${store}-${seed}`;
             writeFileSync(`${file}.txt`, played.story.join('\n'));
             // the event types the story produced, to choose seeds that between them produce every one meant
-            writeFileSync(`${file}.types`, [...new Set(log.map((e) => e.type))].sort().join('\n'));
+            writeFileSync(`${file}.types`, [...new Set(fullLog.map((e) => e.type))].sort().join('\n'));
           }
           story.helpOffer = played.helpOffer;
           deliveries = documentedDeliveries(log, story);
@@ -373,6 +416,7 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
         afterAll(async () => {
           closeAllClients();
           await Promise.all(played?.nodes.map((node) => node.stop()) ?? []);
+          await played?.gateway?.close();
           for (const deployment of [data, ...copies]) if (deployment) await dropDeployment(deployment);
         });
 
@@ -434,6 +478,14 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
         });
 
         driver.checks?.(() => played);
+
+        if (driver.notices)
+          it('tells people who are away only what they may be told, when they may be, each notice once', () => {
+            // a socket is open at a position from the head it came at (its catch-up ends there) to the head it went at
+            const connectedAt = (userId: string, position: number) =>
+              (played.connections[userId] ?? []).some((c) => c.at < position && (c.until === undefined || position <= c.until));
+            played.failWithStory(noticeProblems(fullLog, played.gateway!.received.map((r) => r.json), cast, connectedAt));
+          });
 
         it('every read model built live equals the one built from the log alone', async () => {
           await Promise.all(played.nodes.map((node) => node.stop()));

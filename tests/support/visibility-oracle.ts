@@ -87,6 +87,7 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   AccessReinstated: ['userId', 'by', 'reinstatedAt'],
   ErasureRequested: ['userId', 'requestedAt'],
   ErasureRequestWithdrawn: ['userId', 'withdrawnAt'],
+  NoticePreferencesSet: ['userId', 'paused', 'quietHours', 'setAt'],
 };
 
 /** The events of a person's stream the oracle knows (an export, PersonalDataExported, goes to nobody). */
@@ -418,6 +419,12 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
     if (event.streamId.startsWith('hidden-people-')) {
       // "go to that user only (never a family login, never staff)"
       hiddenLive.apply(event);
+      const form = fullForm(event);
+      deliveries.push({ userId: d.userId, live: form, catchUp: form });
+      continue;
+    }
+    if (event.streamId.startsWith('notice-preferences-')) {
+      // "goes to that user only (never a family login, never staff)"
       const form = fullForm(event);
       deliveries.push({ userId: d.userId, live: form, catchUp: form });
       continue;

@@ -91,6 +91,7 @@ function nextStep(r: Random, w: RoomsWorld): Step {
     [4, () => ({ actor: member(), message: 'rooms.markRead', payload: room({ position: Math.max(1, w.head - Math.floor(r.next() * 5)) }) })],
     [1, () => ({ actor: member(), message: 'rooms.setReadReceiptPrivacy', payload: room({ private: r.chance(0.5) }) })],
     [1, () => ({ actor: member(), message: 'rooms.setAwayNotices', payload: room({ on: r.chance(0.5) }) })],
+    [1, () => ({ actor: r.chance(0.95) ? anyone() : 'gran', message: 'notices.setPreferences', payload: { paused: r.chance(0.4) } })],
     [3, () => ({ actor: moderator(), message: 'rooms.mute', payload: room({ userId: target(), durationSeconds: r.one([60, 600, 3600]), reason: 'cool down for a bit' }) })],
     [1, () => ({ actor: moderator(), message: 'rooms.unmute', payload: room({ userId: target() }) })],
     [2, () => ({ actor: moderator(), message: 'rooms.warn', payload: room({ userId: target(), reason: 'please keep it kind', ...(r.chance(0.5) && messages.length ? { messageId: someMessage() } : {}) }) })],
@@ -190,15 +191,16 @@ describeRandomStories<RoomsWorld>({
   cast: CAST,
   onCall: ON_CALL,
   env: { SAFETY_ESCALATE_AFTER_SECONDS: String(ESCALATE_AFTER_SECONDS) },
-  streams: /^(room|safety|hidden-people|person)-/,
-  seeds: [6, 4, 5],
+  streams: /^(room|safety|hidden-people|person|notice-preferences)-/,
+  seeds: [9, 11, 12],
   steps: 300,
   maxClockMs: 3 * 3600_000,
   // an archive, an agreement and open hours would end or bend the story: the scripted audit has them
-  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden'].filter(
+  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden', 'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed'].filter(
     (type) => !['RoomArchived', 'AgreementSet', 'OpenHoursSet', 'AgreementAccepted', 'PairRoomOpened', 'FamilySessionRoomOpened'].includes(type),
   ),
   people: { admin: 'ada', subjects: PEOPLE.filter((u) => u !== 'ada') },
+  notices: { afterSeconds: 60 },
   setup,
   next: nextStep,
   learn,

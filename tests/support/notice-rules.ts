@@ -1,0 +1,180 @@
+import type { LoggedEvent } from './event-log';
+import { evolveRoom, moderatorsOf, type Cast, type RoomState } from './visibility-oracle';
+
+/*
+ * Whom the clinic's push gateway may be told of what (README, "Telling people who are away"), as rules each notice
+ * must keep, checked against the log as it stood when the notice was claimed (its OfflineNoticeAttempted). Not an
+ * oracle of every notice owed (when one falls due hangs on the clock, five quiet minutes and the hour's repeat): the
+ * random visibility audits check with it that nobody is told what they may not be, nor when they may not be.
+ */
+
+/** The only fields a notice carries: no names, no words, no room names. */
+const BODY_FIELDS = ['collapseKey', 'conversations', 'message', 'type', 'userId'];
+const CONVERSATION_FIELDS = {
+  roomId: ['attempt', 'conversation', 'roomId', 'through'],
+  requestId: ['attempt', 'conversation', 'requestId', 'through'],
+  sessionId: ['attempt', 'conversation', 'sessionId', 'through'],
+};
+const GROUP_KINDS = new Set(['peer_support', 'group_therapy', 'workshop']);
+
+interface Message {
+  roomId: string;
+  authorId: string;
+  deleted: boolean;
+  redacted: boolean;
+}
+
+interface Report {
+  roomId: string;
+  reporterId: string;
+  authorId: string;
+  open: boolean;
+}
+
+/** The state the rules read, as the log says up to some position. */
+class NoticeWorld {
+  readonly rooms = new Map<string, RoomState>();
+  readonly suspended = new Set<string>();
+  readonly paused = new Set<string>();
+  readonly hides = new Set<string>();
+  readonly awayOff = new Set<string>();
+  readonly readMarks = new Map<string, number>();
+  readonly messages = new Map<string, Message>();
+  readonly reports = new Map<string, Report>();
+  /** what each position holds (the `through` of a notice names one) */
+  readonly at = new Map<number, LoggedEvent>();
+  /** each room's members by position: [joined at, left at or Infinity] */
+  readonly periods = new Map<string, [number, number][]>();
+  readonly requests = new Map<string, { participantId: string; open: boolean }>();
+  readonly sessions = new Map<string, { hostId: string; waiting: Set<string>; ended: boolean }>();
+
+  apply(event: LoggedEvent): void {
+    const d = event.data;
+    this.at.set(event.position, event);
+    if (event.streamId.startsWith('room-')) {
+      const roomId = event.streamId.slice('room-'.length);
+      const room = this.rooms.get(roomId) ?? { kind: null, members: new Map(), facilitators: new Set() };
+      this.rooms.set(roomId, room);
+      const before = new Set(room.members.keys());
+      evolveRoom(room, event);
+      for (const userId of room.members.keys()) if (!before.has(userId)) this.periods.set(`${roomId}/${userId}`, [...(this.periods.get(`${roomId}/${userId}`) ?? []), [event.position, Infinity]]);
+      for (const userId of before) if (!room.members.has(userId)) this.periods.get(`${roomId}/${userId}`)!.at(-1)![1] = event.position;
+      if (event.type === 'MessagePosted') this.messages.set(d.messageId, { roomId, authorId: d.authorId, deleted: false, redacted: false });
+      if (event.type === 'MessageDeleted') this.messages.get(d.messageId)!.deleted = true;
+      if (event.type === 'MessageRedacted') this.messages.get(d.messageId)!.redacted = true;
+      if (event.type === 'MessageReported') this.reports.set(d.reportId, { roomId, reporterId: d.reporterId, authorId: d.authorId, open: true });
+      if (event.type === 'ReportResolved') this.reports.get(d.reportId)!.open = false;
+      if (event.type === 'ReadMarked') this.readMarks.set(`${roomId}/${d.userId}`, Math.max(this.readMarks.get(`${roomId}/${d.userId}`) ?? 0, d.position));
+      if (event.type === 'AwayNoticesSet') (d.on ? this.awayOff.delete(`${roomId}/${d.userId}`) : this.awayOff.add(`${roomId}/${d.userId}`));
+    }
+    if (event.type === 'AccessSuspended') this.suspended.add(d.userId);
+    if (event.type === 'AccessReinstated') this.suspended.delete(d.userId);
+    if (event.type === 'NoticePreferencesSet') (d.paused ? this.paused.add(d.userId) : this.paused.delete(d.userId));
+    if (event.type === 'PersonHidden') this.hides.add(`${d.userId}/${d.hiddenUserId}`);
+    if (event.type === 'PersonUnhidden') this.hides.delete(`${d.userId}/${d.hiddenUserId}`);
+    if (event.type === 'MentorRequested') this.requests.set(d.requestId, { participantId: d.participantId, open: true });
+    if (['MentorRequestCancelled', 'MentorRequestExpired', 'PairingStarted'].includes(event.type)) this.requests.get(d.requestId)!.open = false;
+    if (event.type === 'FamilySessionScheduled') this.sessions.set(d.sessionId, { hostId: d.hostId, waiting: new Set(), ended: false });
+    if (event.type === 'FamilyInviteRedeemed') this.sessions.get(d.sessionId)!.waiting.add(d.guestId);
+    if (event.type === 'FamilyGuestAdmitted' || event.type === 'FamilyGuestRemoved') this.sessions.get(d.sessionId)!.waiting.delete(d.guestId);
+    if (event.type === 'FamilySessionEnded') this.sessions.get(d.sessionId)!.ended = true;
+  }
+
+  inRoomWhen(roomId: string, userId: string, position: number): boolean {
+    return (this.periods.get(`${roomId}/${userId}`) ?? []).some(([from, to]) => from <= position && position < to);
+  }
+}
+
+/** Whether a user had a socket open at a position (a socket that came when the head was `at` and went at `until`). */
+export type ConnectedAt = (userId: string, position: number) => boolean;
+
+/**
+ * The rules a claimed notice breaks, if any: `why` says which. For a room: its member then, not a family guest, not
+ * suspended, not paused, not connected, not read that far; a first attempt about a message by someone else posted while
+ * they were in the room, neither deleted nor redacted, not by someone they hide in a group they do not moderate, in a
+ * room whose away notices they did not turn off; or about an open report for one of the room's moderators (not its
+ * reporter or author); or about a pair room opened for its participant. A mentor request: a mentor, the request still
+ * open. A family session: its host, with family waiting.
+ */
+function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt: ConnectedAt): string[] {
+  const { userId, through, attempt } = claim.data;
+  const broken: string[] = [];
+  if (cast[userId] === 'family' || cast[userId] === undefined) broken.push('told a family guest (or a stranger)');
+  if (w.suspended.has(userId)) broken.push('told while suspended');
+  if (w.paused.has(userId)) broken.push('told while they paused notices');
+  if (connectedAt(userId, claim.position)) broken.push('told while connected');
+  if (through >= claim.position) broken.push('through a position not yet in the log');
+  if ('roomId' in claim.data) {
+    const roomId: string = claim.data.roomId;
+    const room = w.rooms.get(roomId);
+    if (!room?.members.has(userId)) return [...broken, 'told of a room they are not in'];
+    if ((w.readMarks.get(`${roomId}/${userId}`) ?? 0) >= through) broken.push('told of what they had read');
+    if (attempt > 1) return broken;
+    const what = w.at.get(through);
+    const moderator = moderatorsOf(room).includes(userId);
+    if (what?.type === 'MessagePosted' && what.streamId === `room-${roomId}`) {
+      const message = w.messages.get(what.data.messageId)!;
+      if (message.authorId === userId) broken.push('told of their own message');
+      if (message.deleted || message.redacted) broken.push('told of a deleted or redacted message');
+      if (!w.inRoomWhen(roomId, userId, through)) broken.push('told of a message from before they were in the room');
+      if (w.awayOff.has(`${roomId}/${userId}`)) broken.push("told of a room whose away notices they turned off");
+      if (GROUP_KINDS.has(room.kind ?? '') && !moderator && w.hides.has(`${userId}/${message.authorId}`)) broken.push('told of a message by someone they hide');
+    } else if (what?.type === 'MessageReported' && what.streamId === `room-${roomId}`) {
+      const report = w.reports.get(what.data.reportId)!;
+      if (!moderator) broken.push('told of a report, not a moderator');
+      if (report.reporterId === userId || report.authorId === userId) broken.push('told of a report they made or that is about them');
+      if (!report.open) broken.push('told of a resolved report');
+    } else if (what?.type === 'PairRoomOpened' && what.streamId === `room-${roomId}`) {
+      if (what.data.participantId !== userId) broken.push("told of a pair room's opening, not its participant");
+    } else broken.push(`through ${through} is ${what?.type ?? 'nothing'}, not a message, report or pair room of the room`);
+  } else if ('requestId' in claim.data) {
+    const request = w.requests.get(claim.data.requestId);
+    if (cast[userId] !== 'mentor') broken.push('told of a request, not a mentor');
+    if (!request?.open) broken.push('told of a request no longer open');
+    else if (request.participantId === userId) broken.push('told of their own request');
+    else if (w.hides.has(`${userId}/${request.participantId}`) || w.hides.has(`${request.participantId}/${userId}`)) broken.push('told of a request of someone either hides');
+  } else {
+    const session = w.sessions.get(claim.data.sessionId);
+    if (!session || session.hostId !== userId) broken.push("told of a session's lobby, not its host");
+    else if (session.ended || (attempt === 1 && session.waiting.size === 0)) broken.push('told of a lobby with nobody waiting');
+  }
+  return broken;
+}
+
+/** What the gateway received against the claims in the log, and each claim against the rules; empty when all hold. */
+export function noticeProblems(log: LoggedEvent[], received: Record<string, any>[], cast: Cast, connectedAt: ConnectedAt): Record<string, unknown> {
+  const problems: Record<string, unknown> = {};
+  const w = new NoticeWorld();
+  const claims: LoggedEvent[] = [];
+  for (const event of log) {
+    if (event.type === 'OfflineNoticeAttempted') {
+      claims.push(event);
+      const broken = brokenRules(event, w, cast, connectedAt);
+      if (broken.length) problems[`#${event.position} ${JSON.stringify(event.data)}`] = broken;
+    }
+    w.apply(event);
+  }
+  // each claim sent once, and nothing sent unclaimed; every body as documented
+  const key = (userId: string, c: Record<string, any>) => `${userId} ${c.roomId ?? c.requestId ?? c.sessionId} ${c.through} ${c.attempt}`;
+  const sent = new Map<string, number>();
+  for (const body of received) {
+    if (Object.keys(body).sort().join() !== BODY_FIELDS.join() || body.type !== 'conversation.unread' || body.collapseKey !== 'haven:unread' || body.message !== 'Something new is waiting for you in Haven.')
+      problems[`body ${JSON.stringify(body)}`] = 'not as documented';
+    for (const c of body.conversations ?? []) {
+      const subject = (['roomId', 'requestId', 'sessionId'] as const).find((field) => field in c);
+      if (!subject || Object.keys(c).sort().join() !== CONVERSATION_FIELDS[subject].join()) problems[`conversation ${JSON.stringify(c)}`] = 'not as documented';
+      sent.set(key(body.userId, c), (sent.get(key(body.userId, c)) ?? 0) + 1);
+    }
+  }
+  const claimed = new Map(claims.map((claim) => [key(claim.data.userId, claim.data), claim]));
+  for (const [what, times] of sent) if (times !== 1 || !claimed.has(what)) problems[`sent ${what}`] = claimed.has(what) ? `${times} times` : 'never claimed';
+  for (const what of claimed.keys()) if (!sent.has(what)) problems[`claimed ${what}`] = 'never sent';
+  // the kind a notice names is its room's, or a request's, or a session's
+  for (const body of received)
+    for (const c of body.conversations ?? []) {
+      const room = c.roomId ? w.rooms.get(c.roomId) : undefined;
+      const kind = c.requestId ? 'mentor_request' : c.sessionId ? 'family_session' : room && GROUP_KINDS.has(room.kind ?? '') ? 'group' : room?.kind;
+      if (c.conversation !== kind) problems[`kind ${JSON.stringify(c)}`] = `the room is ${room?.kind}`;
+    }
+  return problems;
+}
