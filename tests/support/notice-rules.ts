@@ -1,5 +1,5 @@
 import type { LoggedEvent } from './event-log';
-import { evolveRoom, moderatorsOf, type Cast, type RoomState } from './visibility-oracle';
+import { evolveRoom, MentorSettings, moderatorsOf, type Cast, type RoomState } from './visibility-oracle';
 
 /*
  * Whom the clinic's push gateway may be told of what (README, "Telling people who are away"), as rules each notice
@@ -45,7 +45,12 @@ class NoticeWorld {
   readonly at = new Map<number, LoggedEvent>();
   /** each room's members by position: [joined at, left at or Infinity] */
   readonly periods = new Map<string, [number, number][]>();
-  readonly requests = new Map<string, { participantId: string; open: boolean }>();
+  readonly requests = new Map<string, { participantId: string; language: string; excludedMentors: string[]; declinedBy: Set<string>; open: boolean }>();
+  /** mentors' languages and away */
+  readonly mentors = new MentorSettings();
+  readonly capacity = new Map<string, number>();
+  /** each active pairing's mentor */
+  readonly pairings = new Map<string, string>();
   readonly sessions = new Map<string, { hostId: string; waiting: Set<string>; ended: boolean }>();
 
   apply(event: LoggedEvent): void {
@@ -72,7 +77,13 @@ class NoticeWorld {
     if (event.type === 'NoticePreferencesSet') (d.paused ? this.paused.add(d.userId) : this.paused.delete(d.userId));
     if (event.type === 'PersonHidden') this.hides.add(`${d.userId}/${d.hiddenUserId}`);
     if (event.type === 'PersonUnhidden') this.hides.delete(`${d.userId}/${d.hiddenUserId}`);
-    if (event.type === 'MentorRequested') this.requests.set(d.requestId, { participantId: d.participantId, open: true });
+    if (event.streamId.startsWith('mentor-profile-')) this.mentors.apply(event);
+    if (event.type === 'MentorCapacitySet') this.capacity.set(d.mentorId, d.pairs);
+    if (event.type === 'PairingStarted') this.pairings.set(d.pairingId, d.mentorId);
+    if (event.type === 'PairingEnded') this.pairings.delete(d.pairingId);
+    if (event.type === 'MentorRequestDeclined') this.requests.get(d.requestId)!.declinedBy.add(d.mentorId);
+    if (event.type === 'MentorRequested')
+      this.requests.set(d.requestId, { participantId: d.participantId, language: d.language, excludedMentors: d.excludedMentors, declinedBy: new Set(), open: true });
     if (['MentorRequestCancelled', 'MentorRequestExpired', 'PairingStarted'].includes(event.type)) this.requests.get(d.requestId)!.open = false;
     if (event.type === 'FamilySessionScheduled') this.sessions.set(d.sessionId, { hostId: d.hostId, waiting: new Set(), ended: false });
     if (event.type === 'FamilyInviteRedeemed') this.sessions.get(d.sessionId)!.waiting.add(d.guestId);
@@ -85,18 +96,25 @@ class NoticeWorld {
   }
 }
 
+/** The deployment's settings the rules read. */
+export interface NoticeLimits {
+  /** MENTOR_MAX_ACTIVE_PAIRINGS */
+  maxActivePairings: number;
+}
+
 /** Whether a user had a socket open at a position (a socket that came when the head was `at` and went at `until`). */
 export type ConnectedAt = (userId: string, position: number) => boolean;
 
 /**
- * The rules a claimed notice breaks, if any: `why` says which. For a room: its member then, not a family guest, not
- * suspended, not paused, not connected, not read that far; a first attempt about a message by someone else posted while
+ * The rules a claimed notice breaks, if any, in words. For anyone: not a family guest, not suspended, not paused, not
+ * connected. For a room: its member then, not read that far; a first attempt about a message by someone else posted while
  * they were in the room, neither deleted nor redacted, not by someone they hide in a group they do not moderate, in a
  * room whose away notices they did not turn off; or about an open report for one of the room's moderators (not its
  * reporter or author); or about a pair room opened for its participant. A mentor request: a mentor, the request still
- * open. A family session: its host, with family waiting.
+ * open and in their list (a first notice: in their languages, not away, with room for another pair). A family session:
+ * its host, the session not ended, with family waiting.
  */
-function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt: ConnectedAt): string[] {
+function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt: ConnectedAt, limits: NoticeLimits): string[] {
   const { userId, through, attempt } = claim.data;
   const broken: string[] = [];
   if (cast[userId] === 'family' || cast[userId] === undefined) broken.push('told a family guest (or a stranger)');
@@ -128,28 +146,38 @@ function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt
       if (what.data.participantId !== userId) broken.push("told of a pair room's opening, not its participant");
     } else broken.push(`through ${through} is ${what?.type ?? 'nothing'}, not a message, report or pair room of the room`);
   } else if ('requestId' in claim.data) {
+    // what the mentor's request list shows (not their own, not declined, not of someone they hide; a first notice also
+    // in their languages, not away, not excluded, with room for another pair)
     const request = w.requests.get(claim.data.requestId);
     if (cast[userId] !== 'mentor') broken.push('told of a request, not a mentor');
-    if (!request?.open) broken.push('told of a request no longer open');
-    else if (request.participantId === userId) broken.push('told of their own request');
-    else if (w.hides.has(`${userId}/${request.participantId}`) || w.hides.has(`${request.participantId}/${userId}`)) broken.push('told of a request of someone either hides');
+    if (!request?.open) return [...broken, 'told of a request no longer open'];
+    if (request.participantId === userId) broken.push('told of their own request');
+    if (request.declinedBy.has(userId)) broken.push('told of a request they declined');
+    if (w.hides.has(`${userId}/${request.participantId}`)) broken.push('told of a request of someone they hide');
+    if (attempt === 1) {
+      if (!w.mentors.offers(userId, request.language)) broken.push('told of a request while away, or not in their languages');
+      if (request.excludedMentors.includes(userId)) broken.push('told of a request they are excluded from');
+      const active = [...w.pairings.values()].filter((mentorId) => mentorId === userId).length;
+      if (active >= Math.min(w.capacity.get(userId) ?? limits.maxActivePairings, limits.maxActivePairings)) broken.push('told of a request with no room for another pair');
+    }
   } else {
     const session = w.sessions.get(claim.data.sessionId);
     if (!session || session.hostId !== userId) broken.push("told of a session's lobby, not its host");
-    else if (session.ended || (attempt === 1 && session.waiting.size === 0)) broken.push('told of a lobby with nobody waiting');
+    else if (session.ended) broken.push('told of an ended session');
+    else if (session.waiting.size === 0) broken.push('told of a lobby with nobody waiting');
   }
   return broken;
 }
 
 /** What the gateway received against the claims in the log, and each claim against the rules; empty when all hold. */
-export function noticeProblems(log: LoggedEvent[], received: Record<string, any>[], cast: Cast, connectedAt: ConnectedAt): Record<string, unknown> {
+export function noticeProblems(log: LoggedEvent[], received: Record<string, any>[], cast: Cast, connectedAt: ConnectedAt, limits: NoticeLimits): Record<string, unknown> {
   const problems: Record<string, unknown> = {};
   const w = new NoticeWorld();
   const claims: LoggedEvent[] = [];
   for (const event of log) {
     if (event.type === 'OfflineNoticeAttempted') {
       claims.push(event);
-      const broken = brokenRules(event, w, cast, connectedAt);
+      const broken = brokenRules(event, w, cast, connectedAt, limits);
       if (broken.length) problems[`#${event.position} ${JSON.stringify(event.data)}`] = broken;
     }
     w.apply(event);

@@ -307,11 +307,16 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
     if ('clock' in step) {
       if (w.clockMs + step.clock > driver.maxClockMs) continue;
       w.clockMs += step.clock;
-      for (const node of nodes) await advanceClock(node, step.clock);
+      // with notices and someone away, a long step goes just past the wait first: a notice is told only of what is
+      // fresh (ten minutes), and a jump past that would leave nothing to tell
+      const wait = driver.notices && away.size > 0 ? (driver.notices.afterSeconds + 5) * 1000 : Infinity;
+      for (const part of step.clock > wait ? [wait, step.clock - wait] : [step.clock]) {
+        for (const node of nodes) await advanceClock(node, part);
+        await settle(250); // deadlines fall due within a poll or two
+        // notices claimed and sent before anyone acts again (a notice is checked against the log as it was claimed)
+        if (driver.notices && away.size > 0) await quiet(nodes, () => Object.values(live));
+      }
       story.push(`${i}: clock +${step.clock / 1000} s`);
-      await settle(250); // deadlines fall due within a poll or two
-      // notices claimed and sent before anyone acts again (a notice is checked against the log as it was claimed)
-      if (driver.notices && away.size > 0) await quiet(nodes, () => Object.values(live));
       w.head = await headPosition(app.url);
       continue;
     }
@@ -358,7 +363,11 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   for (const user of [...suspended]) await postAs(steps, driver.people!.admin, `/people/${user}/reinstatement`);
   for (const user of [...away.keys()]) await comeBack(user);
   await quiet(nodes, () => Object.values(live));
-  if (gateway) story.push(`${steps}: the push gateway was sent ${gateway.received.length} notices, ${gateway.received.filter((r) => r.json.conversations.some((c: { attempt: number }) => c.attempt > 1)).length} of them again`);
+  if (gateway) {
+    const told = gateway.received.flatMap((r) => r.json.conversations as { conversation: string; attempt: number }[]);
+    const kinds = [...new Set(told.map((c) => c.conversation))].map((kind) => `${told.filter((c) => c.conversation === kind).length} ${kind}`);
+    story.push(`${steps}: the push gateway was sent ${gateway.received.length} notices (${kinds.join(', ') || 'of nothing'}; ${told.filter((c) => c.attempt > 1).length} again)`);
+  }
   return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle, beforeErasures, gateway };
 }
 
@@ -484,7 +493,9 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
             // a socket is open at a position from the head it came at (its catch-up ends there) to the head it went at
             const connectedAt = (userId: string, position: number) =>
               (played.connections[userId] ?? []).some((c) => c.at < position && (c.until === undefined || position <= c.until));
-            played.failWithStory(noticeProblems(fullLog, played.gateway!.received.map((r) => r.json), cast, connectedAt));
+            // the app's default when the driver sets none
+            const limits = { maxActivePairings: Number(driver.env?.MENTOR_MAX_ACTIVE_PAIRINGS ?? 3) };
+            played.failWithStory(noticeProblems(fullLog, played.gateway!.received.map((r) => r.json), cast, connectedAt, limits));
           });
 
         it('every read model built live equals the one built from the log alone', async () => {

@@ -255,7 +255,7 @@ class HiddenLists {
 }
 
 /** Each mentor's languages and whether they are away, as their profile's events up to some point say. */
-class MentorSettings {
+export class MentorSettings {
   private readonly languages = new Map<string, string[]>();
   private readonly away = new Set<string>();
   apply(event: LoggedEvent): void {

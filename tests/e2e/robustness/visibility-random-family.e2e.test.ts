@@ -8,8 +8,9 @@ import type { Cast } from '../../support/visibility-oracle';
  * some revoked); staff admit guests, turn them away, tell the lobby a word and end sessions; the participant, the host
  * and admitted guests talk in the session's room (now and then in crisis words, held for the host and the clinicians
  * on call), react, report, and the host moderates and acts on alerts; the clock moves so that
- * invites are reminded of before a session. Compared as the harness does (live, coming back, catch-up, sync, no
- * INTERNAL, read models). Not in these stories: a session's time running out (guest tokens end an hour after it, and
+ * invites are reminded of before a session, and a host who is away is told that family waits (the push gateway's
+ * notices, against the rules). Compared as the harness does (live, coming back, catch-up, sync, no INTERNAL, read
+ * models, notices). Not in these stories: a session's time running out (guest tokens end an hour after it, and
  * the harness keeps every guest connected) and an invite's 72 hours.
  */
 
@@ -178,9 +179,10 @@ describeRandomStories<FamilyWorld>({
   onCall: ['dr-lee'],
   // family members redeem from devices of their own, told apart by X-Forwarded-For (at most 10 a minute per address)
   env: { TRUST_PROXY: '1' },
-  streams: /^(room|safety|session|person)-/,
+  streams: /^(room|safety|session|person|notice-preferences)-/,
+  notices: { afterSeconds: 60 },
   people: { admin: 'ada', subjects: USERS.filter((u) => u !== 'ada' && CAST[u] !== 'family') },
-  seeds: [7, 2, 4],
+  seeds: [3, 4, 7],
   steps: 250,
   maxClockMs: 2 * 3600_000,
   mustProduce: [
@@ -189,6 +191,7 @@ describeRandomStories<FamilyWorld>({
     'FamilySessionRoomOpened', 'MemberJoined', 'MemberRemoved', 'RoomArchived', 'MessagePosted', 'ReactionAdded', 'MessageReported',
     'ReportResolved', 'MemberMuted', 'MessageRedacted', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
     'PersonalDataErased', 'AccessSuspended', 'AccessReinstated',
+    'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed',
   ],
   setup: async (_live, _r, head) => ({ head, sessions: [], invites: [], guests: [], messages: new Map(), reports: new Map(), alerts: [] }),
   next: nextStep,
