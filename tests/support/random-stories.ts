@@ -310,6 +310,8 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       // with notices and someone away, a long step goes just past the wait first: a notice is told only of what is
       // fresh (ten minutes), and a jump past that would leave nothing to tell
       const wait = driver.notices && away.size > 0 ? (driver.notices.afterSeconds + 5) * 1000 : Infinity;
+      // and the notices' sources read read models: every node has projected the last step before its clock moves
+      if (driver.notices) for (const node of nodes) await caughtUp(node.url);
       for (const part of step.clock > wait ? [wait, step.clock - wait] : [step.clock]) {
         for (const node of nodes) await advanceClock(node, part);
         await settle(250); // deadlines fall due within a poll or two
