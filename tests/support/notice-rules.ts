@@ -206,3 +206,24 @@ export function noticeProblems(log: LoggedEvent[], received: Record<string, any>
     }
   return problems;
 }
+
+/**
+ * Each person's role as the log shows it, for a scripted story with no cast: who created or joined a room (with their
+ * role), mentors (their profile, their pairings), participants (their requests, their family sessions), family guests
+ * (their redemptions), and a session's host (staff: only whether someone is family matters to the rules, and a mentor
+ * for requests).
+ */
+export function rolesInLog(log: LoggedEvent[]): Cast {
+  const cast: Cast = {};
+  const says = (userId: string | undefined, role: Cast[string]) => userId && (cast[userId] ??= role);
+  for (const { type, streamId, data: d } of log) {
+    if (type === 'RoomCreated') says(d.createdBy, d.creatorRole);
+    if (type === 'MemberJoined') says(d.userId, d.role);
+    if (type === 'FamilyInviteRedeemed') says(d.guestId, 'family');
+    if (streamId.startsWith('mentor-profile-')) says(d.mentorId, 'mentor');
+    if (type === 'PairingStarted') (says(d.mentorId, 'mentor'), says(d.participantId, 'participant'));
+    if (type === 'MentorRequested') says(d.participantId, 'participant');
+    if (type === 'FamilySessionScheduled') (says(d.hostId, 'clinician'), says(d.participantId, 'participant'));
+  }
+  return cast;
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { webhookSignature } from '@haven/edge/signed-webhook';
 import { AppProcess, freePort, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
+import { noticeProblems, rolesInLog } from '../../support/notice-rules';
 import { describeWithPostgres } from '../../support/postgres';
 import { closeAllClients, closeClientsAndAppAfterEach, connect, settle } from '../../support/sockets';
 import { caughtUp, STORES } from '../../support/stores';
@@ -416,6 +417,14 @@ describe.each(STORES)('offline notices on %s', (store) => {
       [pat.userId, [expect.objectContaining({ roomId: sessionRoom, conversation: 'family_session' })]],
     ]);
     expect(gateway.received.filter((notice) => notice.json.userId === guestId)).toEqual([]);
+  });
+
+  // after every test above (jest runs them in order): the rules the random audits hold notices to, over every notice
+  // this app claimed; whether someone was connected each test checks itself
+  it('every notice claimed in this file kept the rules the random audits check, and was sent once', async () => {
+    const log = await readLog(app.data);
+    expect(log.filter((e) => e.type === 'OfflineNoticeAttempted').length).toBeGreaterThan(10);
+    expect(noticeProblems(log, gateway.received.map((notice) => notice.json), rolesInLog(log), () => false, { maxActivePairings: 3 })).toEqual({});
   });
 });
 
