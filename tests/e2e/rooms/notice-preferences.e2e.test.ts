@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
+import { noticeProblems, rolesInLog } from '../../support/notice-rules';
 import { closeAllClients, connect, settle } from '../../support/sockets';
 import { caughtUp, STORES } from '../../support/stores';
 import { advanceClock } from '../../support/test-clock';
@@ -146,5 +147,13 @@ describe.each(STORES)("a person's notice preferences on %s", (store) => {
     await until('the notice to tom', () => toldOf(run).includes(`tom-${run}`));
     await settle(400);
     expect(toldOf(run)).toEqual([`tom-${run}`]);
+  });
+
+  // after every test above: no notice to someone while they paused (quiet hours are this file's own checks), and the
+  // rest of the rules the random audits hold notices to
+  it('every notice claimed in this file kept the rules the random audits check, and was sent once', async () => {
+    const log = await readLog(app.data);
+    expect(log.filter((e) => e.type === 'OfflineNoticeAttempted').length).toBeGreaterThan(3);
+    expect(noticeProblems(log, gateway.received.map((notice) => notice.json), rolesInLog(log), () => false, { maxActivePairings: 3 })).toEqual({});
   });
 });
