@@ -24,7 +24,8 @@ import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delive
  * With `notices`, a push gateway the harness runs is told of what waits for people who are away, and every notice must
  * keep the README's rules (notice-rules.ts).
  *
- * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories, and
+ * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories,
+ * `VISIBILITY_NOTICES=1` adds notices to a driver's stories that have none, and
  * `VISIBILITY_STORY=/tmp/story` writes each story and the event types it produced to files; a failure prints its seed
  * and story.
  */
@@ -374,7 +375,12 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
 }
 
 /** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
-export function describeRandomStories<W extends World>(driver: StoryDriver<W>): void {
+export function describeRandomStories<W extends World>(given: StoryDriver<W>): void {
+  // VISIBILITY_NOTICES=1 also tells people who are away in the stories of a driver that does not (mentoring's)
+  const driver: StoryDriver<W> =
+    process.env.VISIBILITY_NOTICES && !given.notices
+      ? { ...given, notices: { afterSeconds: 60 }, streams: new RegExp(`(?:${given.streams.source})|^notice-preferences-`) }
+      : given;
   const explicitSeeds = process.env.VISIBILITY_SEEDS?.split(',').map(Number);
   const steps = Number(process.env.VISIBILITY_STEPS ?? driver.steps);
 
