@@ -1,5 +1,5 @@
 import type { LoggedEvent } from './event-log';
-import { evolveRoom, MentorSettings, moderatorsOf, type Cast, type RoomState } from './visibility-oracle';
+import { evolveRoom, HiddenLists, MentorSettings, moderatorsOf, type Cast, type RoomState } from './visibility-oracle';
 
 /*
  * Whom the clinic's push gateway may be told of what (README, "Telling people who are away"), as rules each notice
@@ -36,7 +36,7 @@ class NoticeWorld {
   readonly rooms = new Map<string, RoomState>();
   readonly suspended = new Set<string>();
   readonly paused = new Set<string>();
-  readonly hides = new Set<string>();
+  readonly hidden = new HiddenLists();
   readonly awayOff = new Set<string>();
   readonly readMarks = new Map<string, number>();
   readonly messages = new Map<string, Message>();
@@ -75,8 +75,7 @@ class NoticeWorld {
     if (event.type === 'AccessSuspended') this.suspended.add(d.userId);
     if (event.type === 'AccessReinstated') this.suspended.delete(d.userId);
     if (event.type === 'NoticePreferencesSet') (d.paused ? this.paused.add(d.userId) : this.paused.delete(d.userId));
-    if (event.type === 'PersonHidden') this.hides.add(`${d.userId}/${d.hiddenUserId}`);
-    if (event.type === 'PersonUnhidden') this.hides.delete(`${d.userId}/${d.hiddenUserId}`);
+    if (event.streamId.startsWith('hidden-people-')) this.hidden.apply(event);
     if (event.streamId.startsWith('mentor-profile-')) this.mentors.apply(event);
     if (event.type === 'MentorCapacitySet') this.capacity.set(d.mentorId, d.pairs);
     if (event.type === 'PairingStarted') this.pairings.set(d.pairingId, d.mentorId);
@@ -101,6 +100,9 @@ export interface NoticeLimits {
   /** MENTOR_MAX_ACTIVE_PAIRINGS */
   maxActivePairings: number;
 }
+
+/** The app's defaults, for a deployment that sets none. */
+const DEFAULT_LIMITS: NoticeLimits = { maxActivePairings: 3 };
 
 /** Whether a user had a socket open at a position (a socket that came when the head was `at` and went at `until`). */
 export type ConnectedAt = (userId: string, position: number) => boolean;
@@ -136,7 +138,7 @@ function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt
       if (message.deleted || message.redacted) broken.push('told of a deleted or redacted message');
       if (!w.inRoomWhen(roomId, userId, through)) broken.push('told of a message from before they were in the room');
       if (w.awayOff.has(`${roomId}/${userId}`)) broken.push("told of a room whose away notices they turned off");
-      if (GROUP_KINDS.has(room.kind ?? '') && !moderator && w.hides.has(`${userId}/${message.authorId}`)) broken.push('told of a message by someone they hide');
+      if (GROUP_KINDS.has(room.kind ?? '') && !moderator && w.hidden.hides(userId, message.authorId)) broken.push('told of a message by someone they hide');
     } else if (what?.type === 'MessageReported' && what.streamId === `room-${roomId}`) {
       const report = w.reports.get(what.data.reportId)!;
       if (!moderator) broken.push('told of a report, not a moderator');
@@ -153,7 +155,7 @@ function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt
     if (!request?.open) return [...broken, 'told of a request no longer open'];
     if (request.participantId === userId) broken.push('told of their own request');
     if (request.declinedBy.has(userId)) broken.push('told of a request they declined');
-    if (w.hides.has(`${userId}/${request.participantId}`)) broken.push('told of a request of someone they hide');
+    if (w.hidden.hides(userId, request.participantId)) broken.push('told of a request of someone they hide');
     if (attempt === 1) {
       if (!w.mentors.offers(userId, request.language)) broken.push('told of a request while away, or not in their languages');
       if (request.excludedMentors.includes(userId)) broken.push('told of a request they are excluded from');
@@ -170,7 +172,7 @@ function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt
 }
 
 /** What the gateway received against the claims in the log, and each claim against the rules; empty when all hold. */
-export function noticeProblems(log: LoggedEvent[], received: Record<string, any>[], cast: Cast, connectedAt: ConnectedAt, limits: NoticeLimits): Record<string, unknown> {
+export function noticeProblems(log: LoggedEvent[], received: Record<string, any>[], cast: Cast, connectedAt: ConnectedAt, limits: NoticeLimits = DEFAULT_LIMITS): Record<string, unknown> {
   const problems: Record<string, unknown> = {};
   const w = new NoticeWorld();
   const claims: LoggedEvent[] = [];

@@ -269,17 +269,20 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
     }
     await quiet(nodes, () => Object.values(live));
   };
+  /** someone pauses their notices, or takes the pause back; whether it was taken */
+  const setPaused = async (i: number, user: string, paused: boolean) => {
+    const ack: Ack = await command(live[user], 'notices.setPreferences', { paused });
+    story.push(`${i}: ${user} ${paused ? 'pauses' : 'resumes'} notices -> ${ack.ok ? 'ok' : ack.error.code}`);
+    if (!ack.ok && ack.error.code === 'INTERNAL') internal.push(story.at(-1)!);
+    return ack.ok;
+  };
   for (let i = 0; i < steps; i++) {
     if (i === Math.floor(steps / 2)) middle = await headPosition(app.url);
     for (const [user, until] of away)
       if (until <= i) {
         await comeBack(user);
         story.push(`${i}: ${user} is back, after position ${connections[user].at(-1)!.lastPosition}`);
-        if (pausedWhileAway.delete(user) && pauses.chance(0.7)) {
-          const ack: Ack = await command(live[user], 'notices.setPreferences', { paused: false });
-          story.push(`${i}: ${user} resumes notices -> ${ack.ok ? 'ok' : ack.error.code}`);
-          if (!ack.ok && ack.error.code === 'INTERNAL') internal.push(story.at(-1)!);
-        }
+        if (pausedWhileAway.delete(user) && pauses.chance(0.7)) await setPaused(i, user, false);
       }
     // with notices, people are away more often: whom they are told of, and when, is what is checked
     if (r.chance(driver.notices ? 0.03 : 0.02)) {
@@ -288,10 +291,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       await quiet(nodes, () => Object.values(live));
       // with notices, some pause them first (a night's sleep): what falls due meanwhile must not be told
       if (driver.notices && pauses.chance(0.3)) {
-        const ack: Ack = await command(live[user], 'notices.setPreferences', { paused: true });
-        story.push(`${i}: ${user} pauses notices -> ${ack.ok ? 'ok' : ack.error.code}`);
-        if (ack.ok) pausedWhileAway.add(user);
-        if (!ack.ok && ack.error.code === 'INTERNAL') internal.push(story.at(-1)!);
+        if (await setPaused(i, user, true)) pausedWhileAway.add(user);
         await quiet(nodes, () => Object.values(live));
       }
       live[user].close();
@@ -501,8 +501,7 @@ export function describeRandomStories<W extends World>(given: StoryDriver<W>): v
             // a socket is open at a position from the head it came at (its catch-up ends there) to the head it went at
             const connectedAt = (userId: string, position: number) =>
               (played.connections[userId] ?? []).some((c) => c.at < position && (c.until === undefined || position <= c.until));
-            // the app's default when the driver sets none
-            const limits = { maxActivePairings: Number(driver.env?.MENTOR_MAX_ACTIVE_PAIRINGS ?? 3) };
+            const limits = driver.env?.MENTOR_MAX_ACTIVE_PAIRINGS ? { maxActivePairings: Number(driver.env.MENTOR_MAX_ACTIVE_PAIRINGS) } : undefined;
             played.failWithStory(noticeProblems(fullLog, played.gateway!.received.map((r) => r.json), cast, connectedAt, limits));
           });
 

@@ -241,7 +241,7 @@ function speakerOf(event: LoggedEvent): string | null {
 }
 
 /** Who hides whom, as the PersonHidden / PersonUnhidden events up to some point say. */
-class HiddenLists {
+export class HiddenLists {
   private readonly lists = new Map<string, Set<string>>();
   apply(event: LoggedEvent): void {
     const list = this.lists.get(event.data.userId) ?? new Set<string>();
