@@ -78,9 +78,12 @@ export interface StoryDriver<W extends World> {
   /** the seeds CI plays, chosen so that between them the stories produce every event the oracle knows */
   seeds: number[];
   steps: number;
-  /** the test clock moves on by at most this much in a story (tokens last 8 hours on the app's clock) */
+  /** the test clock moves on by at most this much in a story (tokens are checked on the real clock, not on this one) */
   maxClockMs: number;
-  /** the event types the seeds' stories must produce between them (else a rule of the oracle goes untested) */
+  /**
+   * the event types the seeds' stories must produce between them (else a rule of the oracle goes untested); `T
+   * (system)` is a T the app's deadlines appended
+   */
   mustProduce: string[];
   /** the world after everyone has connected: the rooms made, who joined what */
   setup(live: Record<string, TestClient>, r: Random, head: number): Promise<Omit<W, 'clockMs'>>;
@@ -421,7 +424,8 @@ export function describeRandomStories<W extends World>(given: StoryDriver<W>): v
                 throw new Error(`seed ${seed}: ${JSON.stringify(differences, null, 1)}\n\nthe story:\n${done.story.join('\n')}`);
             },
           };
-          fullLog.forEach((e) => seen.add(e.type));
+          // an event the app's deadlines append (actorId "system") is also told apart, e.g. a session ended by time
+          fullLog.forEach((e) => seen.add(e.actorId === 'system' ? `${e.type} (system)` : e.type).add(e.type));
           cast = played.cast;
           users = Object.keys(cast);
           story.cast = cast;
@@ -429,7 +433,7 @@ export function describeRandomStories<W extends World>(given: StoryDriver<W>): v
             const file = `${process.env.VISIBILITY_STORY}-${driver.title.replace(/\W+/g, '-')}-${store}-${seed}`;
             writeFileSync(`${file}.txt`, played.story.join('\n'));
             // the event types the story produced, to choose seeds that between them produce every one meant
-            writeFileSync(`${file}.types`, [...new Set(fullLog.map((e) => e.type))].sort().join('\n'));
+            writeFileSync(`${file}.types`, [...new Set(fullLog.flatMap((e) => (e.actorId === 'system' ? [e.type, `${e.type} (system)`] : [e.type])))].sort().join('\n'));
           }
           story.helpOffer = played.helpOffer;
           deliveries = documentedDeliveries(log, story);
