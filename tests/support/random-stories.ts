@@ -24,8 +24,7 @@ import { compare, documentedDeliveries, pick, promisedTo, type Cast, type Delive
  * With `notices`, a push gateway the harness runs is told of what waits for people who are away, and every notice must
  * keep the README's rules (notice-rules.ts).
  *
- * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories,
- * `VISIBILITY_NOTICES=1` adds notices to a driver's stories that have none, and
+ * `VISIBILITY_SEEDS=7,8 VISIBILITY_STEPS=600` plays other seeds (on both stores) or longer stories, and
  * `VISIBILITY_STORY=/tmp/story` writes each story and the event types it produced to files; a failure prints its seed
  * and story.
  */
@@ -102,7 +101,13 @@ export interface StoryDriver<W extends World> {
    * Tell people who are away through a push gateway the harness runs (OFFLINE_NOTICE_URL), which now and then fails to
    * take a notice; every notice is then checked against the rules (notice-rules.ts).
    */
-  notices?: { afterSeconds: number };
+  notices?: {
+    afterSeconds: number;
+    /** the chance that a step is the clock moving on just past the wait (default 0.04) */
+    tickChance?: number;
+    /** the chance that someone goes away before a step (default 0.03) */
+    awayChance?: number;
+  };
 }
 
 /** One socket of a user: it resumed after `lastPosition` when the log's head was `at`, and closed at `until` (if it did). */
@@ -293,7 +298,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
         if (pausedWhileAway.delete(user) && pauses.chance(0.7)) await setPaused(i, user, false);
       }
     // with notices, people are away more often: whom they are told of, and when, is what is checked
-    if (r.chance(driver.notices ? 0.03 : 0.02)) {
+    if (r.chance(driver.notices ? (driver.notices.awayChance ?? 0.03) : 0.02)) {
       // someone closes the app for a while: their socket goes, and they act in nothing until they are back
       const user = r.one(users.filter((u) => !away.has(u)));
       await quiet(nodes, () => Object.values(live));
@@ -312,7 +317,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       continue;
     }
     // with notices, the clock also moves on by just past the wait now and then, so that what waits is still news
-    const step = driver.notices && r.chance(0.04) ? { clock: (driver.notices.afterSeconds + 5) * 1000 } : driver.next(r, w);
+    const step = driver.notices && r.chance(driver.notices.tickChance ?? 0.04) ? { clock: (driver.notices.afterSeconds + 5) * 1000 } : driver.next(r, w);
     if ('clock' in step) {
       if (w.clockMs + step.clock > driver.maxClockMs) continue;
       w.clockMs += step.clock;
@@ -383,12 +388,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
 }
 
 /** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
-export function describeRandomStories<W extends World>(given: StoryDriver<W>): void {
-  // VISIBILITY_NOTICES=1 also tells people who are away in the stories of a driver that does not (mentoring's)
-  const driver: StoryDriver<W> =
-    process.env.VISIBILITY_NOTICES && !given.notices
-      ? { ...given, notices: { afterSeconds: 60 }, streams: new RegExp(`(?:${given.streams.source})|^notice-preferences-`) }
-      : given;
+export function describeRandomStories<W extends World>(driver: StoryDriver<W>): void {
   const explicitSeeds = process.env.VISIBILITY_SEEDS?.split(',').map(Number);
   const steps = Number(process.env.VISIBILITY_STEPS ?? driver.steps);
 
