@@ -222,6 +222,11 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   let middle = 0;
   const beforeErasures: { head: number; log: LoggedEvent[] }[] = [];
   const suspended = new Set<string>();
+  // who asked for their erasure: mostly they are the ones who take it back, and half of them do a few steps later (a
+  // generator of its own, as for pauses)
+  const erasureAsked = new Set<string>();
+  const withdrawals = randomFrom(seed + 15485863);
+  const withdrawAt = new Map<string, number>();
   /** an HTTP command of the story; the answer goes into the story, and a 5xx into `internal` */
   const postAs = async (i: number, user: string, path: string, body: Record<string, unknown> = {}) => {
     const { status, body: answer } = await httpPost(nodeOf(user), live[user], path, { commandId: randomUUID(), ...body });
@@ -239,13 +244,19 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       [2, () => 'request'],
       [1, () => 'withdraw'],
     ]);
-    const actor = kind === 'request' || kind === 'withdraw' ? r.one(subjects) : admin;
+    let actor = kind === 'request' || kind === 'withdraw' ? r.one(subjects) : admin;
+    if (kind === 'withdraw' && erasureAsked.size > 0 && withdrawals.chance(0.8)) actor = withdrawals.one([...erasureAsked]);
     if (away.has(actor)) {
       story.push(`${i}: (${actor} is away)`);
       return;
     }
     if (kind === 'request' || kind === 'withdraw') {
-      await postAs(i, actor, kind === 'request' ? '/me/erasure-request' : '/me/erasure-request/withdrawal');
+      const answer = await postAs(i, actor, kind === 'request' ? '/me/erasure-request' : '/me/erasure-request/withdrawal');
+      if (answer && kind === 'request') {
+        erasureAsked.add(actor);
+        if (withdrawals.chance(0.5)) withdrawAt.set(actor, i + 3 + Math.floor(withdrawals.next() * 20));
+      }
+      if (answer && kind === 'withdraw') erasureAsked.delete(actor);
       return;
     }
     if (kind === 'reinstate') {
@@ -296,6 +307,11 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
         await comeBack(user);
         story.push(`${i}: ${user} is back, after position ${connections[user].at(-1)!.lastPosition}`);
         if (pausedWhileAway.delete(user) && pauses.chance(0.7)) await setPaused(i, user, false);
+      }
+    for (const [user, at] of withdrawAt)
+      if (at <= i && !away.has(user) && !suspended.has(user)) {
+        withdrawAt.delete(user);
+        if (await postAs(i, user, '/me/erasure-request/withdrawal')) erasureAsked.delete(user);
       }
     // with notices, people are away more often: whom they are told of, and when, is what is checked
     if (r.chance(driver.notices ? (driver.notices.awayChance ?? 0.03) : 0.02)) {

@@ -81,6 +81,8 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   SafetyAlertAcknowledged: ['alertId', 'conversation', 'userId', 'by', 'acknowledgedAt'],
   SafetyAlertEscalated: ['alertId', 'conversation', 'userId', 'escalatedAt'],
   SafetyAlertResolved: ['alertId', 'conversation', 'userId', 'outcome', 'note', 'heldMessage', 'by', 'resolvedAt'],
+  OnCallStarted: ['userId', 'by', 'startedAt'],
+  OnCallEnded: ['userId', 'by', 'endedAt'],
   // a person's stream ("Erased personal data", "HTTP endpoints"): an erasure reaches others as a notice, not who erased
   PersonalDataErased: ['userId', 'erasedAt'],
   AccessSuspended: ['userId', 'reason', 'by', 'suspendedAt'],
@@ -376,7 +378,7 @@ export interface Delivery {
 
 export interface Story {
   cast: Cast;
-  /** the clinicians on call (SAFETY_ON_CALL) */
+  /** the clinicians on call by configuration (SAFETY_ON_CALL); those who go on call (`safety.setOnCall`) are in the log */
   onCall: string[];
   helpOffer?: HelpOffer;
 }
@@ -409,9 +411,19 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
   const requests = new Map<string, { language: string; participantId: string }>();
   const sessions = new Map<string, { participantId: string; hostId: string }>();
   const everLive = new RoomsEverIn();
+  // clinicians who went on call (safety.setOnCall) before the event and have not gone off
+  const wentOnCall = new Set<string>();
   const deliveries: Delivery[] = [];
   for (const event of log) {
     const d = event.data;
+    if (event.streamId === 'on-call') {
+      // "which clinicians and admins receive"
+      if (event.type === 'OnCallStarted') wentOnCall.add(d.userId);
+      else wentOnCall.delete(d.userId);
+      const form = fullForm(event);
+      for (const userId of users) if (cast[userId] === 'clinician' || cast[userId] === 'admin') deliveries.push({ userId, live: form, catchUp: form });
+      continue;
+    }
     if (event.streamId.startsWith('person-')) {
       deliveries.push(...personDeliveries(event, cast, rooms, everLive, everNow));
       continue;
@@ -466,8 +478,12 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
     const give = (to: string[], form: WireEvent) => to.forEach((u) => forms.set(u, form));
 
     if (event.streamId.startsWith('safety-')) {
-      const staff = [...moderatorsOf(room), ...onCall];
-      if (event.type === 'SafetyAlertEscalated') staff.push(...users.filter((u) => cast[u] === 'clinician'));
+      // "the clinicians on call: each id in SAFETY_ON_CALL and each clinician who went on call before the event and has
+      // not gone off, or role:clinician when there are none" (at the event's position, live and on catch-up)
+      const onCallThen = [...new Set([...onCall, ...wentOnCall])];
+      const clinicians = users.filter((u) => cast[u] === 'clinician');
+      const staff = [...moderatorsOf(room), ...(onCallThen.length > 0 ? onCallThen : clinicians)];
+      if (event.type === 'SafetyAlertEscalated') staff.push(...clinicians);
       give(staff.filter((u) => u !== d.userId), fullForm(event));
       const forSubject = helpOffer && subjectForm(event, helpOffer);
       if (forSubject) give([d.userId], forSubject);

@@ -8,7 +8,7 @@ import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
  * visibility-audit.e2e.test.ts plays one script, this plays seeded random sequences of room, moderation, hiding and
  * safety commands from a cast of every role (most of them refused: a participant banning, a post to a room one has
  * left, a report on a deleted message; that is part of the story), with the clock moving so that mutes run out and
- * alerts escalate, and people going away and coming back. Besides the harness's comparisons (live, catch-up, sync,
+ * alerts escalate, clinicians going on and off call (who gets alerts), and people going away and coming back. Besides the harness's comparisons (live, catch-up, sync,
  * no INTERNAL, read models), every member's history and roster of each room over HTTP.
  */
 
@@ -34,6 +34,7 @@ const PEOPLE = USERS.filter((u) => CAST[u] !== 'family');
 const STAFF = PEOPLE.filter((u) => ['facilitator', 'clinician', 'admin'].includes(CAST[u]));
 const PEERS = PEOPLE.filter((u) => CAST[u] === 'participant' || CAST[u] === 'mentor');
 const ON_CALL = ['dr-oncall'];
+const CLINICIANS = PEOPLE.filter((u) => CAST[u] === 'clinician');
 const ESCALATE_AFTER_SECONDS = 900;
 
 const WORDS = ['rough morning', 'slept better', 'three weeks today', 'cravings after work', 'walked instead', 'my sister called', 'group helped'];
@@ -132,6 +133,14 @@ function nextStep(r: Random, w: RoomsWorld): Step {
       const outcome = r.one(['released', 'kept_held', 'followed_up_privately']);
       return { actor: taken.by, message: 'safety.resolve', payload: { alertId: taken.alertId, outcome, note: 'called them' } };
     }],
+    [2, () => {
+      // shifts change: a clinician goes on or off call, or an admin takes one off (sometimes someone who may not)
+      const clinician = r.one(CLINICIANS);
+      const onCall = r.chance(0.55);
+      return r.chance(0.75)
+        ? { actor: clinician, message: 'safety.setOnCall', payload: { onCall } }
+        : { actor: r.chance(0.6) ? 'ada' : anyone(), message: 'safety.setOnCall', payload: { onCall, userId: clinician } };
+    }],
   ];
   return r.weighted(choices);
 }
@@ -191,12 +200,12 @@ describeRandomStories<RoomsWorld>({
   cast: CAST,
   onCall: ON_CALL,
   env: { SAFETY_ESCALATE_AFTER_SECONDS: String(ESCALATE_AFTER_SECONDS) },
-  streams: /^(room|safety|hidden-people|person|notice-preferences)-/,
-  seeds: [9, 11, 12],
+  streams: /^(?:(room|safety|hidden-people|person|notice-preferences)-|on-call$)/,
+  seeds: [16, 3, 6],
   steps: 300,
   maxClockMs: 3 * 3600_000,
   // an archive, an agreement and open hours would end or bend the story: the scripted audit has them
-  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden', 'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed'].filter(
+  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden', 'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed', 'OnCallStarted', 'OnCallEnded'].filter(
     (type) => !['RoomArchived', 'AgreementSet', 'OpenHoursSet', 'AgreementAccepted', 'PairRoomOpened', 'FamilySessionRoomOpened'].includes(type),
   ),
   people: { admin: 'ada', subjects: PEOPLE.filter((u) => u !== 'ada') },
