@@ -403,6 +403,9 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   return { world: w, cast, connectAs, nodes, nodeOf, live, connections, story, internal, helpOffer, middle, beforeErasures, gateway };
 }
 
+/** What an event counts as in `mustProduce`: its type, and one the app's deadlines appended (actor `system`) also as `T (system)`. */
+const producedAs = (e: LoggedEvent): string[] => (e.actorId === 'system' ? [e.type, `${e.type} (system)`] : [e.type]);
+
 /** The suites of one driver: its seeds on SQLite (one node), the first on PostgreSQL (two nodes), and the coverage check. */
 export function describeRandomStories<W extends World>(driver: StoryDriver<W>): void {
   const explicitSeeds = process.env.VISIBILITY_SEEDS?.split(',').map(Number);
@@ -440,8 +443,7 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
                 throw new Error(`seed ${seed}: ${JSON.stringify(differences, null, 1)}\n\nthe story:\n${done.story.join('\n')}`);
             },
           };
-          // an event the app's deadlines append (actorId "system") is also told apart, e.g. a session ended by time
-          fullLog.forEach((e) => seen.add(e.actorId === 'system' ? `${e.type} (system)` : e.type).add(e.type));
+          fullLog.flatMap(producedAs).forEach((type) => seen.add(type));
           cast = played.cast;
           users = Object.keys(cast);
           story.cast = cast;
@@ -449,7 +451,7 @@ export function describeRandomStories<W extends World>(driver: StoryDriver<W>): 
             const file = `${process.env.VISIBILITY_STORY}-${driver.title.replace(/\W+/g, '-')}-${store}-${seed}`;
             writeFileSync(`${file}.txt`, played.story.join('\n'));
             // the event types the story produced, to choose seeds that between them produce every one meant
-            writeFileSync(`${file}.types`, [...new Set(fullLog.flatMap((e) => (e.actorId === 'system' ? [e.type, `${e.type} (system)`] : [e.type])))].sort().join('\n'));
+            writeFileSync(`${file}.types`, [...new Set(fullLog.flatMap(producedAs))].sort().join('\n'));
           }
           story.helpOffer = played.helpOffer;
           deliveries = documentedDeliveries(log, story);

@@ -248,5 +248,28 @@ describeRandomStories<RoomsWorld>({
       }
       played.failWithStory(problems);
     });
+
+    it('GET /safety/on-call: staff see who gets alerts now (SAFETY_ON_CALL, then who went on call, earliest first), others 403', async () => {
+      const played = story();
+      const wentOnCall = new Map<string, string>();
+      for (const e of played.log.filter((x) => x.streamId === 'on-call'))
+        if (e.type === 'OnCallStarted') wentOnCall.set(e.data.userId, e.data.startedAt);
+        else wentOnCall.delete(e.data.userId);
+      const expected = {
+        clinicians: [
+          ...ON_CALL.map((userId) => ({ userId, since: null as string | null })),
+          ...[...wentOnCall].filter(([userId]) => !ON_CALL.includes(userId)).sort((a, b) => a[1].localeCompare(b[1])).map(([userId, since]) => ({ userId, since })),
+        ],
+        everyClinician: false,
+      };
+      const problems: Record<string, unknown> = {};
+      for (const user of USERS) {
+        const { status, body } = await httpGet(played.nodeOf(user), played.live[user], '/safety/on-call');
+        const staff = STAFF.includes(user);
+        if (!staff && status !== 403) problems[user] = { status, expected: 403 };
+        if (staff && JSON.stringify({ status, data: body.data }) !== JSON.stringify({ status: 200, data: expected })) problems[user] = { status, shown: body.data, expected };
+      }
+      played.failWithStory(problems);
+    });
   },
 });
