@@ -7,7 +7,8 @@ import type { Cast } from '../../support/visibility-oracle';
  * invites; family members redeem codes over HTTP and join the story as guests with their own tokens (some codes twice,
  * some revoked); staff admit guests, turn them away, tell the lobby a word and end sessions; the participant, the host
  * and admitted guests talk in the session's room (now and then in crisis words, held for the host and the clinicians
- * on call), react, report, and the host moderates and acts on alerts; the clock moves so that
+ * on call, or every clinician while none is), react, report, and the host moderates and acts on alerts; clinicians go on
+ * and off call; the clock moves so that
  * invites are reminded of before a session, and a host who is away is told that family waits (the push gateway's
  * notices, against the rules). Compared as the harness does (live, coming back, catch-up, sync, no INTERNAL, read
  * models, notices). Late in a story the clock also moves on by hours, now and then by three days: sessions nobody
@@ -29,6 +30,7 @@ const CAST: Cast = {
 };
 const USERS = Object.keys(CAST);
 const PARTICIPANTS = USERS.filter((u) => CAST[u] === 'participant');
+const CLINICIANS = USERS.filter((u) => CAST[u] === 'clinician');
 const OVERSEERS = USERS.filter((u) => CAST[u] === 'clinician' || CAST[u] === 'admin');
 const NO_ID = '00000000-0000-4000-8000-000000000000';
 const LABELS = ['Mom', 'Dad', 'Sister', 'Grandpa'];
@@ -157,6 +159,11 @@ function nextStep(r: Random, w: FamilyWorld): Step {
       return { actor: staffOf(s), message: 'safety.acknowledge', payload: { alertId: alert.alertId } };
     }],
     [1, () => {
+      // a clinician goes on or off call (or an admin takes one off): then only those on call, and the host, are alerted
+      const clinician = r.one(CLINICIANS);
+      return r.chance(0.8) ? { actor: clinician, message: 'safety.setOnCall', payload: { onCall: r.chance(0.5) } } : { actor: 'ada', message: 'safety.setOnCall', payload: { onCall: false, userId: clinician } };
+    }],
+    [1, () => {
       const alert = w.alerts.length ? r.one(w.alerts) : { alertId: NO_ID, sessionId: NO_ID };
       const s = w.sessions.find((x) => x.sessionId === alert.sessionId) ?? session();
       const outcome = r.one(['released', 'kept_held', 'followed_up_privately']);
@@ -189,13 +196,14 @@ function learn(w: FamilyWorld, step: CommandStep, data: any): void {
 describeRandomStories<FamilyWorld>({
   title: 'who sees what of family sessions over random stories',
   cast: CAST,
-  onCall: ['dr-lee'],
+  // nobody on call by configuration: a session's alerts go to its host and every clinician until one goes on call
+  onCall: [],
   // family members redeem from devices of their own, told apart by X-Forwarded-For (at most 10 a minute per address)
   env: { TRUST_PROXY: '1' },
-  streams: /^(room|safety|session|person|notice-preferences)-/,
+  streams: /^(?:(room|safety|session|person|notice-preferences)-|on-call$)/,
   notices: { afterSeconds: 60 },
   people: { admin: 'ada', subjects: USERS.filter((u) => u !== 'ada' && CAST[u] !== 'family') },
-  seeds: [3, 4, 7],
+  seeds: [7, 1, 11],
   steps: 250,
   maxClockMs: 100 * 3600_000,
   mustProduce: [
@@ -204,7 +212,7 @@ describeRandomStories<FamilyWorld>({
     'FamilySessionRoomOpened', 'MemberJoined', 'MemberRemoved', 'RoomArchived', 'MessagePosted', 'ReactionAdded', 'MessageReported',
     'ReportResolved', 'MemberMuted', 'MessageRedacted', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
     'PersonalDataErased', 'AccessSuspended', 'AccessReinstated',
-    'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed',
+    'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed', 'OnCallStarted', 'OnCallEnded',
   ],
   setup: async (_live, _r, head) => ({ head, sessions: [], invites: [], guests: [], messages: new Map(), reports: new Map(), alerts: [], turns: 0 }),
   next: nextStep,
