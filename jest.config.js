@@ -14,6 +14,7 @@ module.exports = {
   // per two cores beyond that: each file also runs one to three app processes. Three workers on two cores (tried
   // 2026-12-03) took 8 min instead of 9 once, then in a CI run left an app process unstarted after 20 s: not worth it.
   maxWorkers: Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
+  testSequencer: '<rootDir>/tests/support/longest-first-sequencer.js',
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   globalTeardown: '<rootDir>/tests/support/global-teardown.js',
   projects: [
