@@ -337,8 +337,9 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       // and the notices' sources read read models: every node has projected the last step before its clock moves
       if (driver.notices) for (const node of nodes) await caughtUp(node.url);
       for (const part of step.clock > wait ? [wait, step.clock - wait] : [step.clock]) {
+        // each node answers a move once its deadline processors have fired what fell due; then every node has it
         for (const node of nodes) await advanceClock(node, part);
-        await settle(250); // deadlines fall due within a poll or two
+        for (const node of nodes) await caughtUp(node.url);
         // notices claimed and sent before anyone acts again (a notice is checked against the log as it was claimed)
         if (driver.notices && away.size > 0) await quiet(nodes, () => Object.values(live));
       }

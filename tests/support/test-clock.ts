@@ -1,6 +1,6 @@
 import type { AppProcess } from './app-process';
 
-/** Moves the app's test clock on (`/test/clock/advance`, NODE_ENV=test): deadlines fall due without waiting. Gives the app's time after (0 ms: its time now). */
+/** Moves the app's test clock on (`/test/clock/advance`, NODE_ENV=test) and resolves once the app's deadline processors have fired what fell due and it has delivered that: deadlines are done without waiting. Gives the app's time after (0 ms: its time now). */
 export async function advanceClock(app: Pick<AppProcess, 'url'>, ms: number): Promise<Date> {
   const response = await fetch(`${app.url}/test/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
   if (!response.ok) throw new Error(`the test clock did not move: HTTP ${response.status}`);

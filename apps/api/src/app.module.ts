@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
@@ -68,6 +68,8 @@ const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, us
     FamilySessionsModule,
     SafetyModule.forRoot({ config: safetyConfig, ports: conversations }),
     PersonalDataModule,
+    // the test clock finds the deadline processors to poll after a move
+    ...(isTest ? [DiscoveryModule] : []),
   ],
   controllers: [HealthController, ...(isTest ? [TestClockController] : [])],
   providers: [{ provide: APP_GUARD, useClass: HttpThrottlerGuard }, MetricsServer],

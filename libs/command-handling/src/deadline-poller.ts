@@ -9,18 +9,34 @@ export function startDeadlinePoller<Due>(options: {
   fire: (due: Due) => Promise<unknown>;
   /** told only the error's name: messages can quote health data */
   onError: (errorName: string) => void;
-}): { stop(): void; tick(): Promise<void> } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+}): { stop(): void; tick(): Promise<number> } {
+  let current: Promise<number> | undefined;
+  let next: Promise<number> | undefined;
+  const poll = async (): Promise<number> => {
+    let fired = 0;
     try {
-      for (const due of await options.due()) await options.fire(due);
+      for (const due of await options.due()) {
+        await options.fire(due);
+        fired++;
+      }
     } catch (error) {
       options.onError(error instanceof Error ? error.name : 'error');
-    } finally {
-      running = false;
     }
+    return fired;
+  };
+  /** resolves with how many deadlines this poll fired */
+  const tick = (): Promise<number> => {
+    if (!current) {
+      current = poll().finally(() => (current = undefined));
+      return current;
+    }
+    // the poll under way may have read what was due before the caller's moment: one more poll after it, shared by
+    // every caller meanwhile (the interval's own ticks included), never a queue of them
+    next ??= current.then(() => {
+      next = undefined;
+      return tick();
+    });
+    return next;
   };
   const timer = setInterval(() => void tick(), options.intervalMs);
   timer.unref();
@@ -50,7 +66,7 @@ export interface ReadModelsReady {
  * log when a poll fails.
  */
 export abstract class DeadlineProcessor<Due> {
-  private poller?: { stop(): void };
+  private poller?: { stop(): void; tick(): Promise<number> };
   private stopped = false;
 
   constructor(private readonly readModels: ReadModelsReady) {}
@@ -72,6 +88,14 @@ export abstract class DeadlineProcessor<Due> {
         onError: (name) => this.failed(name),
       });
     });
+  }
+
+  /**
+   * Polls once now, after any poll under way, and resolves with how many deadlines it fired (0 before polling has
+   * started). The test clock calls it so that what a clock move made due is done when the move is answered.
+   */
+  pollNow(): Promise<number> {
+    return this.poller?.tick() ?? Promise.resolve(0);
   }
 
   onApplicationShutdown(): void {
