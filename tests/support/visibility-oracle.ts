@@ -273,6 +273,15 @@ export class MentorSettings {
   }
 }
 
+/** Clinicians who went on call (`safety.setOnCall`) and have not gone off, with since when, as the on-call stream up to some point says. */
+export class WentOnCall {
+  readonly since = new Map<string, string>();
+  apply(event: LoggedEvent): void {
+    if (event.type === 'OnCallStarted') this.since.set(event.data.userId, event.data.startedAt);
+    if (event.type === 'OnCallEnded') this.since.delete(event.data.userId);
+  }
+}
+
 /**
  * The form of a mentoring event one user gets (docs/PROTOCOL.md, "Events and who sees them"), or none. `offered`: the
  * request it is about is offered to them (a mentor of its language, not away, not hiding its participant).
@@ -411,15 +420,14 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
   const requests = new Map<string, { language: string; participantId: string }>();
   const sessions = new Map<string, { participantId: string; hostId: string }>();
   const everLive = new RoomsEverIn();
-  // clinicians who went on call (safety.setOnCall) before the event and have not gone off
-  const wentOnCall = new Set<string>();
+  // clinicians who went on call before the event and have not gone off
+  const wentOnCall = new WentOnCall();
   const deliveries: Delivery[] = [];
   for (const event of log) {
     const d = event.data;
     if (event.streamId === 'on-call') {
       // "which clinicians and admins receive"
-      if (event.type === 'OnCallStarted') wentOnCall.add(d.userId);
-      else wentOnCall.delete(d.userId);
+      wentOnCall.apply(event);
       const form = fullForm(event);
       for (const userId of users) if (cast[userId] === 'clinician' || cast[userId] === 'admin') deliveries.push({ userId, live: form, catchUp: form });
       continue;
@@ -480,7 +488,7 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
     if (event.streamId.startsWith('safety-')) {
       // "the clinicians on call: each id in SAFETY_ON_CALL and each clinician who went on call before the event and has
       // not gone off, or role:clinician when there are none" (at the event's position, live and on catch-up)
-      const onCallThen = [...new Set([...onCall, ...wentOnCall])];
+      const onCallThen = [...new Set([...onCall, ...wentOnCall.since.keys()])];
       const clinicians = users.filter((u) => cast[u] === 'clinician');
       const staff = [...moderatorsOf(room), ...(onCallThen.length > 0 ? onCallThen : clinicians)];
       if (event.type === 'SafetyAlertEscalated') staff.push(...clinicians);
@@ -607,6 +615,13 @@ export function hiddenNowIn(log: LoggedEvent[]): (viewer: string, speaker: strin
   const lists = new HiddenLists();
   for (const event of log) if (event.streamId.startsWith('hidden-people-')) lists.apply(event);
   return (viewer, speaker) => lists.hides(viewer, speaker);
+}
+
+/** Who went on call and has not gone off now, with since when, as the whole log says. */
+export function onCallNowIn(log: LoggedEvent[]): Map<string, string> {
+  const wentOnCall = new WentOnCall();
+  for (const event of log) if (event.streamId === 'on-call') wentOnCall.apply(event);
+  return wentOnCall.since;
 }
 
 /** Whether a mentor is offered requests in a language now (their languages and away), as the whole log says. */

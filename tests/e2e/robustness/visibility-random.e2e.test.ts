@@ -1,6 +1,6 @@
 import type { TestClient } from '../../support/sockets';
 import { describeRandomStories, type CommandStep, type Random, type Step, type World } from '../../support/random-stories';
-import { canonical, hiddenNowIn, historyEntryFor, PERSON_EVENT_TYPES, pick, ROOM_EVENT_TYPES, roomNow, SAFETY_EVENT_TYPES, type Cast } from '../../support/visibility-oracle';
+import { canonical, hiddenNowIn, historyEntryFor, onCallNowIn, PERSON_EVENT_TYPES, pick, ROOM_EVENT_TYPES, roomNow, SAFETY_EVENT_TYPES, type Cast } from '../../support/visibility-oracle';
 import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
 
 /*
@@ -251,10 +251,7 @@ describeRandomStories<RoomsWorld>({
 
     it('GET /safety/on-call: staff see who gets alerts now (SAFETY_ON_CALL, then who went on call, earliest first), others 403', async () => {
       const played = story();
-      const wentOnCall = new Map<string, string>();
-      for (const e of played.log.filter((x) => x.streamId === 'on-call'))
-        if (e.type === 'OnCallStarted') wentOnCall.set(e.data.userId, e.data.startedAt);
-        else wentOnCall.delete(e.data.userId);
+      const wentOnCall = onCallNowIn(played.log);
       const expected = {
         clinicians: [
           ...ON_CALL.map((userId) => ({ userId, since: null as string | null })),
