@@ -101,7 +101,13 @@ export interface StoryDriver<W extends World> {
    * Tell people who are away through a push gateway the harness runs (OFFLINE_NOTICE_URL), which now and then fails to
    * take a notice; every notice is then checked against the rules (notice-rules.ts).
    */
-  notices?: { afterSeconds: number };
+  notices?: {
+    afterSeconds: number;
+    /** the chance that a step is the clock moving on just past the wait (default 0.04) */
+    tickChance?: number;
+    /** the chance that someone goes away before a step (default 0.03) */
+    awayChance?: number;
+  };
 }
 
 /** One socket of a user: it resumed after `lastPosition` when the log's head was `at`, and closed at `until` (if it did). */
@@ -308,7 +314,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
         if (await postAs(i, user, '/me/erasure-request/withdrawal')) erasureAsked.delete(user);
       }
     // with notices, people are away more often: whom they are told of, and when, is what is checked
-    if (r.chance(driver.notices ? 0.03 : 0.02)) {
+    if (r.chance(driver.notices ? (driver.notices.awayChance ?? 0.03) : 0.02)) {
       // someone closes the app for a while: their socket goes, and they act in nothing until they are back
       const user = r.one(users.filter((u) => !away.has(u)));
       await quiet(nodes, () => Object.values(live));
@@ -327,7 +333,7 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       continue;
     }
     // with notices, the clock also moves on by just past the wait now and then, so that what waits is still news
-    const step = driver.notices && r.chance(0.04) ? { clock: (driver.notices.afterSeconds + 5) * 1000 } : driver.next(r, w);
+    const step = driver.notices && r.chance(driver.notices.tickChance ?? 0.04) ? { clock: (driver.notices.afterSeconds + 5) * 1000 } : driver.next(r, w);
     if ('clock' in step) {
       if (w.clockMs + step.clock > driver.maxClockMs) continue;
       w.clockMs += step.clock;
@@ -337,11 +343,10 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
       // and the notices' sources read read models: every node has projected the last step before its clock moves
       if (driver.notices) for (const node of nodes) await caughtUp(node.url);
       for (const part of step.clock > wait ? [wait, step.clock - wait] : [step.clock]) {
-        // each node answers a move once its deadline processors have fired what fell due; then every node has it
+        // each node answers a move once its deadline processors have fired what fell due (notices claimed and sent,
+        // before anyone acts again: a notice is checked against the log as it was claimed); then every node has it
         for (const node of nodes) await advanceClock(node, part);
         for (const node of nodes) await caughtUp(node.url);
-        // notices claimed and sent before anyone acts again (a notice is checked against the log as it was claimed)
-        if (driver.notices && away.size > 0) await quiet(nodes, () => Object.values(live));
       }
       story.push(`${i}: clock +${step.clock / 1000} s`);
       w.head = await headPosition(app.url);

@@ -10,8 +10,10 @@ import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
  * come back (by hand or when their `until` comes), cap their pairs, accept and decline; either side hides the other;
  * pairs talk in their rooms (now and then in crisis words, held for the clinicians on call), report each other, and
  * clinicians moderate them and act on alerts; the clock moves so that requests go
- * unanswered and expire. Besides the harness's comparisons (live, catch-up, sync, no INTERNAL, read models), every
- * user's `GET /mentoring/requests`.
+ * unanswered and expire. The mentors have set their languages from the start (Haven tells only mentors it has seen of
+ * requests), and people are away more often than in the other audits, so that the push gateway is told of requests a
+ * mentor away may take, pair rooms opened and messages waiting. Besides the harness's comparisons (live, catch-up,
+ * sync, no INTERNAL, read models, notices), every user's `GET /mentoring/requests`.
  */
 
 const CAST: Cast = {
@@ -180,9 +182,11 @@ describeRandomStories<MentoringWorld>({
   cast: CAST,
   onCall: ['dr-kim'],
   env: { MENTOR_REQUEST_UNANSWERED_HOURS: '1', MENTOR_REQUEST_OPEN_HOURS: '2', MENTOR_MAX_ACTIVE_PAIRINGS: '2' },
-  streams: /^(room|safety|hidden-people|mentee|mentor-profile|person)-/,
+  streams: /^(room|safety|hidden-people|mentee|mentor-profile|person|notice-preferences)-/,
+  // a pair's two people are seldom away at the moment a wait ends: the clock moves past it more often than elsewhere
+  notices: { afterSeconds: 60, tickChance: 0.08, awayChance: 0.06 },
   people: { admin: 'ada', subjects: PEOPLE.filter((u) => u !== 'ada') },
-  seeds: [10, 7, 1],
+  seeds: [15, 5],
   steps: 250,
   maxClockMs: 5 * 3600_000,
   mustProduce: [
@@ -191,6 +195,7 @@ describeRandomStories<MentoringWorld>({
     'PairRoomOpened', 'RoomArchived', 'MessagePosted', 'MessageReported', 'ReportResolved', 'MemberMuted', 'MemberUnmuted', 'MessageRedacted',
     'PersonHidden', 'PersonUnhidden', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
     'PersonalDataErased', 'AccessSuspended', 'AccessReinstated',
+    'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed',
   ],
   setup: async (live: Record<string, TestClient>, _r: Random, head: number) => {
     // a group everyone is in: who may hide whom is decided among people met in a group (ROOM.PERSON_NOT_FOUND)
@@ -198,6 +203,11 @@ describeRandomStories<MentoringWorld>({
     let last = head;
     for (const user of PEOPLE.filter((u) => u !== 'fran')) {
       const ack = await command(live[user], 'rooms.join', { roomId });
+      if (ack.ok) last = Math.max(last, ack.data.position);
+    }
+    // mentors Haven has seen act are told of requests while away: these have set their languages
+    for (const [mentor, languages] of [['mia', ['en']], ['milo', ['es']], ['max', ['en', 'fr']]] as const) {
+      const ack = await command(live[mentor], 'mentoring.setLanguages', { languages });
       if (ack.ok) last = Math.max(last, ack.data.position);
     }
     return { head: last, requests: [], pairings: [], messages: new Map(), reports: new Map(), hidden: [], alerts: [] };
