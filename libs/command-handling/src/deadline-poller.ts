@@ -31,14 +31,15 @@ export function startDeadlinePoller<Due>(options: {
       return current;
     }
     // the poll under way may have read what was due before the caller's moment: one more poll after it, shared by
-    // every caller meanwhile (the interval's own ticks included), never a queue of them
+    // every caller meanwhile, never a queue of them
     next ??= current.then(() => {
       next = undefined;
       return tick();
     });
     return next;
   };
-  const timer = setInterval(() => void tick(), options.intervalMs);
+  // the interval skips a beat while a poll is under way: a slow gateway does not make polling back to back
+  const timer = setInterval(() => void (current ?? tick()), options.intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), tick };
 }
