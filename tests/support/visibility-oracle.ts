@@ -90,6 +90,7 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   ErasureRequested: ['userId', 'requestedAt'],
   ErasureRequestWithdrawn: ['userId', 'withdrawnAt'],
   NoticePreferencesSet: ['userId', 'paused', 'quietHours', 'setAt'],
+  PresenceVisibilitySet: ['userId', 'visible', 'setAt'],
 };
 
 /** The events of a person's stream the oracle knows (an export, PersonalDataExported, goes to nobody). */
@@ -443,8 +444,8 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       deliveries.push({ userId: d.userId, live: form, catchUp: form });
       continue;
     }
-    if (event.streamId.startsWith('notice-preferences-')) {
-      // "goes to that user only (never a family login, never staff)"
+    if (event.streamId.startsWith('notice-preferences-') || event.streamId.startsWith('presence-')) {
+      // "goes to that user only (never a family login, never staff)"; being shown online: "goes to you alone"
       const form = fullForm(event);
       deliveries.push({ userId: d.userId, live: form, catchUp: form });
       continue;

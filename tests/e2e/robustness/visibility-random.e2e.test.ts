@@ -9,7 +9,8 @@ import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
  * safety commands from a cast of every role (most of them refused: a participant banning, a post to a room one has
  * left, a report on a deleted message; that is part of the story), with the clock moving so that mutes run out and
  * alerts escalate, clinicians going on and off call (who gets alerts), group agreements set, taken away and accepted,
- * open hours, the workshop archived late in the story, and people going away and coming back. Besides the harness's
+ * open hours, the workshop archived late in the story, people choosing whether to be shown online, and people going
+ * away and coming back. Besides the harness's
  * comparisons (live, catch-up, sync, no INTERNAL, read models), every member's history and roster of each room over
  * HTTP.
  */
@@ -113,6 +114,7 @@ function nextStep(r: Random, w: RoomsWorld): Step {
     [1, () => ({ actor: member(), message: 'rooms.setReadReceiptPrivacy', payload: room({ private: r.chance(0.5) }) })],
     [1, () => ({ actor: member(), message: 'rooms.setAwayNotices', payload: room({ on: r.chance(0.5) }) })],
     [1, () => ({ actor: r.chance(0.95) ? anyone() : 'gran', message: 'notices.setPreferences', payload: { paused: r.chance(0.4) } })],
+    [1, () => ({ actor: r.chance(0.95) ? anyone() : 'gran', message: 'rooms.setPresenceVisible', payload: { visible: r.chance(0.5) } })],
     [3, () => ({ actor: moderator(), message: 'rooms.mute', payload: room({ userId: target(), durationSeconds: r.one([60, 600, 3600]), reason: 'cool down for a bit' }) })],
     [1, () => ({ actor: moderator(), message: 'rooms.unmute', payload: room({ userId: target() }) })],
     [2, () => ({ actor: moderator(), message: 'rooms.warn', payload: room({ userId: target(), reason: 'please keep it kind', ...(r.chance(0.5) && messages.length ? { messageId: someMessage() } : {}) }) })],
@@ -234,11 +236,11 @@ describeRandomStories<RoomsWorld>({
   cast: CAST,
   onCall: ON_CALL,
   env: { SAFETY_ESCALATE_AFTER_SECONDS: String(ESCALATE_AFTER_SECONDS) },
-  streams: /^(?:(room|safety|hidden-people|person|notice-preferences)-|on-call$)/,
-  seeds: [5, 3, 1],
+  streams: /^(?:(room|safety|hidden-people|person|notice-preferences|presence)-|on-call$)/,
+  seeds: [3, 2, 10],
   steps: 300,
   maxClockMs: 3 * 3600_000,
-  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden', 'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed', 'OnCallStarted', 'OnCallEnded'].filter(
+  mustProduce: [...ROOM_EVENT_TYPES, ...SAFETY_EVENT_TYPES, ...PERSON_EVENT_TYPES, 'PersonHidden', 'PersonUnhidden', 'NoticePreferencesSet', 'PresenceVisibilitySet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed', 'OnCallStarted', 'OnCallEnded'].filter(
     (type) => !['PairRoomOpened', 'FamilySessionRoomOpened'].includes(type),
   ),
   people: { admin: 'ada', subjects: PEOPLE.filter((u) => u !== 'ada') },
