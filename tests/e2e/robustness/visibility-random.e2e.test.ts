@@ -10,9 +10,8 @@ import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
  * left, a report on a deleted message; that is part of the story), with the clock moving so that mutes run out and
  * alerts escalate, clinicians going on and off call (who gets alerts), group agreements set, taken away and accepted,
  * open hours, the workshop archived late in the story, people choosing whether to be shown online, and people going
- * away and coming back. Besides the harness's
- * comparisons (live, catch-up, sync, no INTERNAL, read models), every member's history and roster of each room over
- * HTTP.
+ * away and coming back. Besides the harness's comparisons (live, catch-up, sync, no INTERNAL, read models), every
+ * member's history and roster of each room over HTTP.
  */
 
 const CAST: Cast = {
@@ -66,7 +65,10 @@ interface RoomsWorld extends World {
 /** past this step, the workshop may be archived (the story's last sixth then refuses everything in it) */
 const ARCHIVE_FROM = 250;
 
-/** open hours the driver sets: every day all but a minute before midnight, in one zone or another; or none */
+/**
+ * open hours the driver sets: every day, all day (a window ending 23:59 runs to midnight), in one zone or another; or
+ * none. A story must not hang on the hour it is played at: a room closed for a while is the scripted tests' part
+ */
 const OPEN_HOURS = [
   null,
   ...['Europe/Berlin', 'America/Chicago'].map((timeZone) => ({
