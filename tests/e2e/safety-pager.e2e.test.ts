@@ -69,7 +69,6 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
     await until('the page recorded as sent', async () => (await pageEvents(app, alertId)).some((e) => e.type === 'SafetyAlertPaged'));
     await caughtUp(app.url);
     await advanceClock(app, 120_000);
-    await settle(300);
     expect(pager.received).toHaveLength(2);
 
     // nobody acknowledged it: it escalates (300 s after it was raised), and that is paged too
@@ -115,7 +114,6 @@ describe.each(STORES)('paging the clinic about safety alerts on %s', (store) => 
     await accepted(kim, 'safety.acknowledge', { alertId });
     await caughtUp(app.url);
     await advanceClock(app, 600_000);
-    await settle(400);
     expect(pager.received).toHaveLength(1);
     // SAFETY_PAGER_ON=raised: its escalation would not be paged either (it does not escalate once acknowledged)
     expect((await pageEvents(app, alertId)).map((e) => e.type)).toEqual(['SafetyAlertPageAttempted', 'SafetyAlertPageFailed']);
