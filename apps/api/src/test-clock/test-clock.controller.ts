@@ -40,15 +40,10 @@ export class TestClockController {
     for (let round = 0; round < MOST_ROUNDS; round++) {
       let fired = 0;
       for (const processor of processors) fired += await processor.pollNow();
-      await this.caughtUp();
+      // due-lists are read models: the next round reads them with what this one appended
+      await this.follower.waitFor(await this.storage.events.headPosition());
       if (fired === 0) break;
     }
     return { ok: true, data: { now: testClock.now().toISOString() } };
-  }
-
-  /** due-lists are read models: the next round reads them with what this one appended */
-  private async caughtUp(): Promise<void> {
-    const head = await this.storage.events.headPosition();
-    for (let waited = 0; this.follower.position < head && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
