@@ -23,12 +23,37 @@ function mapPayload(payload: unknown): { data: unknown; ack?: Function } {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-/** A socket as the handlers see it: `receive` is what the client sends, `emit` what the server sends the client. */
+type Middleware = (event: unknown[], next: (error?: Error) => void) => void;
+
+/**
+ * A socket as the handlers see it, with socket.io's dispatch: `receive` is what the client sends (through the
+ * middleware in turn, then to listeners on the next tick while connected), `emit` what the server sends the client.
+ */
 class FakeSocket extends EventEmitter {
   readonly emitted: unknown[][] = [];
+  connected = true;
+  private readonly middleware: Middleware[] = [];
+
+  use(fn: Middleware): this {
+    this.middleware.push(fn);
+    return this;
+  }
 
   receive(event: string, ...args: unknown[]): void {
-    super.emit(event, ...args);
+    const run = (i: number): void => {
+      if (i === this.middleware.length) {
+        process.nextTick(() => this.connected && super.emit(event, ...args));
+        return;
+      }
+      this.middleware[i]([event, ...args], (error) => (error ? undefined : run(i + 1)));
+    };
+    run(0);
+  }
+
+  /** as socket.io's onclose: no longer connected, then `disconnect` to the socket's listeners */
+  disconnect(reason: string): void {
+    this.connected = false;
+    super.emit('disconnect', reason);
   }
 
   override emit(event: string, ...args: unknown[]): boolean {
@@ -114,19 +139,19 @@ describe('socket message handlers (Nest IoAdapter semantics without a pipeline p
     for (let i = 0; i < 20; i++) s.receive('stream', {}, ack);
     await flush();
     expect(s.listenerCount('disconnect')).toBe(1);
-    s.receive('disconnect', 'transport close');
+    s.disconnect('transport close');
     release('too late');
     await flush();
     expect(acks).toEqual(['ok']);
     expect(unsubscribed).toBe(20);
   });
 
-  it('shares listeners between sockets, calling the gateway with each socket; gateways with the same messages both run', async () => {
+  it('serves every socket from shared handlers, with no listener per message name on the socket; gateways with the same messages both run', async () => {
     const { handlers } = setup();
     const calls: string[] = [];
     const names = new Map<unknown, string>();
     const a = gateway(handler('m', (socket) => calls.push(`${names.get(socket)} gateway A`)));
-    const b = gateway(handler('m', (socket) => calls.push(`${names.get(socket)} gateway B`)));
+    const b = gateway(handler('m', (socket) => calls.push(`${names.get(socket)} gateway B`)), handler('n', () => null));
     const [s1, s2] = ['s1', 's2'].map((name) => {
       const socket = new FakeSocket();
       names.set(socket, name);
@@ -134,11 +159,30 @@ describe('socket message handlers (Nest IoAdapter semantics without a pipeline p
       handlers.bind(socket, b);
       return socket;
     });
-    expect(s1.listeners('m')).toEqual(s2.listeners('m'));
+    // what a connection costs: one `disconnect` listener and one middleware, however many messages there are
+    expect(s1.eventNames()).toEqual(['disconnect']);
     expect(s1.listenerCount('disconnect')).toBe(1);
     s2.receive('m', {});
     s1.receive('m', {});
     await flush();
     expect(calls).toEqual(['s2 gateway A', 's2 gateway B', 's1 gateway A', 's1 gateway B']);
+  });
+
+  it('passes a message no gateway handles on to socket.io, and runs no handler for a message that arrives as the socket disconnects', async () => {
+    const { handlers, acks, ack, socket: s } = setup();
+    handlers.bind(s, gateway(handler('m', () => 'handled')));
+    const others: unknown[] = [];
+    s.on('other', (data: unknown) => others.push(data));
+    s.receive('other', 1);
+    s.receive('m', {}, ack);
+    s.disconnect('transport close');
+    await flush();
+    expect(others).toEqual([]); // socket.io, too, drops what arrives before a disconnect on the same tick
+    s.connected = true;
+    s.receive('other', 2);
+    s.receive('m', {}, ack);
+    await flush();
+    expect(others).toEqual([2]);
+    expect(acks).toEqual(['handled']);
   });
 });

@@ -2,7 +2,7 @@
 // the app build (types: ["node"]) also compiles specs under libs, so they name their jest types themselves
 import type { Actor } from '@haven/domain';
 import { AuthError } from './auth-error';
-import { createSocketAuthMiddleware, socketActor, type ConnectError } from './socket-auth';
+import { createSocketAuthMiddleware, SessionExpiries, socketActor, type ConnectError } from './socket-auth';
 import type { TokenVerifier } from './token-verifier';
 
 const alice: Actor = { userId: 'alice', role: 'participant' };
@@ -31,6 +31,12 @@ describe('socket auth middleware', () => {
     expect(socket.data.tokenExpiresAt).toBe(expiresAt); // the socket is disconnected then
   });
 
+  it('keeps the rest of the handshake, not the bearer token, once verified', async () => {
+    const { socket, done } = handshake({ token: 'good', lastPosition: 7 });
+    await done;
+    expect(socket.handshake.auth).toEqual({ lastPosition: 7 });
+  });
+
   it('refuses with err.data = { code, message } for connect_error', async () => {
     const { socket, done } = handshake({ token: 'stale' });
     const err = await done;
@@ -54,5 +60,65 @@ describe('socket auth middleware', () => {
     );
     expect(err?.data.code).toBe('AUTH.VERIFIER_UNAVAILABLE');
     expect(err?.message).not.toContain('10.0.0.5');
+  });
+});
+
+describe('session expiries', () => {
+  /** a socket as SessionExpiries sees it: socket.io calls listeners with the socket as `this` */
+  class FakeSocket {
+    readonly emitted: unknown[][] = [];
+    readonly listeners: ((this: FakeSocket) => void)[] = [];
+    disconnected = false;
+    constructor(readonly data: Record<string, unknown>) {}
+    emit(event: string, ...args: unknown[]) {
+      this.emitted.push([event, ...args]);
+      return true;
+    }
+    on(event: string, listener: (this: FakeSocket) => void) {
+      if (event === 'disconnect') this.listeners.push(listener);
+      return this;
+    }
+    disconnect() {
+      this.disconnected = true;
+      for (const listener of this.listeners) listener.call(this);
+      return this;
+    }
+  }
+
+  it('disconnects each socket once its token has expired, after telling it session.expired, and the others not yet', () => {
+    let now = 1_000;
+    const expiries = new SessionExpiries(() => now, 60_000);
+    const early = new FakeSocket({ tokenExpiresAt: 2_000 });
+    const late = new FakeSocket({ tokenExpiresAt: 5_000 });
+    const unknown = new FakeSocket({});
+    for (const socket of [early, late, unknown]) expiries.watch(socket as never);
+    expiries.sweep();
+    expect([early.disconnected, late.disconnected]).toEqual([false, false]);
+    now = 2_000;
+    expiries.sweep();
+    expect(early.emitted).toEqual([['session.expired', { code: 'AUTH.TOKEN_EXPIRED', message: expect.any(String) }]]);
+    expect([early.disconnected, late.disconnected]).toEqual([true, false]);
+    now = 9_000;
+    expiries.sweep();
+    expiries.sweep();
+    expect(late.emitted).toHaveLength(1);
+    expect(late.disconnected).toBe(true);
+    expect(unknown.disconnected).toBe(false); // no expiry known (a token without `exp`)
+    expiries.stop();
+  });
+
+  it('forgets a socket that disconnected by itself, and lets one already expired go at once', () => {
+    let now = 1_000;
+    const expiries = new SessionExpiries(() => now, 60_000);
+    const gone = new FakeSocket({ tokenExpiresAt: 2_000 });
+    expiries.watch(gone as never);
+    gone.disconnect();
+    now = 3_000;
+    expiries.sweep();
+    expect(gone.emitted).toEqual([]);
+    const stale = new FakeSocket({ tokenExpiresAt: 2_500 });
+    expiries.watch(stale as never);
+    expect(stale.disconnected).toBe(true);
+    expiries.stop();
   });
 });

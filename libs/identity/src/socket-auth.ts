@@ -30,6 +30,9 @@ export function createSocketAuthMiddleware(verifier: Pick<TokenVerifier, 'verify
       ({ actor, expiresAt }: VerifiedSession) => {
         socket.data.actor = actor;
         socket.data.tokenExpiresAt = expiresAt;
+        // the bearer token is not needed again (its expiry is kept above): not held for as long as the socket lives
+        const { token: _verified, ...rest } = socket.handshake.auth as Record<string, unknown>;
+        socket.handshake.auth = rest;
         next();
       },
       (error: unknown) => next(toConnectError(error)),
@@ -43,31 +46,62 @@ export interface SessionExpiredData {
   message: string;
 }
 
-/** setTimeout fires at once past this (about 24.8 days); a later expiry is re-armed when the first timer fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The part of a socket.io socket that SessionExpiries uses. */
+type ExpiringSocket = Pick<Socket, 'data' | 'emit' | 'disconnect' | 'on'>;
 
 /**
- * Disconnects the socket when its access token expires: authentication is checked at the handshake, so without
- * this a socket would keep receiving health data on a token that has run out. The client gets `session.expired`
- * first, then reconnects with a fresh token and its last position, and misses nothing.
+ * Disconnects sockets when their access tokens expire: authentication is checked at the handshake, so without this a
+ * socket would keep receiving health data on a token that has run out. The client gets `session.expired` first, then
+ * reconnects with a fresh token and its last position, and misses nothing. One sweep a second for all of a node's
+ * sockets rather than a timer per socket (a timer, its closures and a `once` wrapper were about half a kilobyte of
+ * every connection); a socket is let go at most a second after its token's `exp`, which is itself in whole seconds.
  */
-export function disconnectWhenTokenExpires(socket: Socket, now: () => number = Date.now): void {
-  const expiresAt = (socket.data as { tokenExpiresAt?: number }).tokenExpiresAt;
-  if (expiresAt === undefined) return;
-  let timer: NodeJS.Timeout;
-  const arm = (): void => {
-    const left = expiresAt - now();
-    if (left > 0) {
-      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-      return;
+export class SessionExpiries {
+  private readonly sockets = new Set<ExpiringSocket>();
+  /** one `disconnect` listener shared by every socket (socket.io calls it with the socket as `this`) */
+  private readonly forget: (this: ExpiringSocket) => void;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly sweepEveryMs = 1000,
+  ) {
+    const sockets = this.sockets;
+    this.forget = function () {
+      sockets.delete(this);
+    };
+  }
+
+  /** From now on `socket` is disconnected once its token (`socket.data.tokenExpiresAt`) has expired. */
+  watch(socket: ExpiringSocket): void {
+    if (expiresAtOf(socket) === undefined) return;
+    this.sockets.add(socket);
+    socket.on('disconnect', this.forget);
+    this.timer ??= setInterval(() => this.sweep(), this.sweepEveryMs).unref();
+    // a token that ran out while the connection was being set up is not left for a second more
+    if (expiresAtOf(socket)! <= this.now()) this.sweep();
+  }
+
+  /** Disconnects every watched socket whose token has expired. */
+  sweep(): void {
+    const now = this.now();
+    for (const socket of this.sockets) {
+      if (expiresAtOf(socket)! > now) continue;
+      this.sockets.delete(socket);
+      const data: SessionExpiredData = { code: AuthErrorCodes.expired, message: 'the access token has expired; reconnect with a new one' };
+      socket.emit('session.expired', data);
+      socket.disconnect(true);
     }
-    const data: SessionExpiredData = { code: AuthErrorCodes.expired, message: 'the access token has expired; reconnect with a new one' };
-    socket.emit('session.expired', data);
-    socket.disconnect(true);
-  };
-  arm();
-  socket.once('disconnect', () => clearTimeout(timer));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.sockets.clear();
+  }
 }
+
+const expiresAtOf = (socket: Pick<Socket, 'data'>) => (socket.data as { tokenExpiresAt?: number }).tokenExpiresAt;
 
 /** The actor a socket authenticated as; undefined only if the middleware was not installed. */
 export function socketActor(socket: Pick<Socket, 'data'>): Actor | undefined {

@@ -1,4 +1,4 @@
-import { Inject, Logger, UseFilters } from '@nestjs/common';
+import { Inject, Logger, UseFilters, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -14,7 +14,7 @@ import { DomainError, type Actor } from '@haven/domain';
 import { WsExceptionFilter } from '@haven/edge';
 import {
   createSocketAuthMiddleware,
-  disconnectWhenTokenExpires,
+  SessionExpiries,
   socketActor,
   TOKEN_VERIFIER,
   type TokenVerifier,
@@ -32,7 +32,7 @@ import { SyncRequestDto } from './sync.request.dto';
  */
 @WebSocketGateway()
 @UseFilters(new WsExceptionFilter())
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(RealtimeGateway.name);
   /**
    * A sync re-reads the log from `after` inside this node's one delivery queue, so a flood of them would stall
@@ -45,6 +45,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
    * nothing and is never limited: a user can always come back and ask for help.
    */
   private readonly catchUpLimiter = new RateLimiterMemory({ points: CATCH_UPS_PER_MINUTE, duration: 60 });
+  private readonly sessionExpiries = new SessionExpiries();
   @WebSocketServer() server!: Server;
 
   constructor(
@@ -59,8 +60,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     server.use((socket, next) => this.limitCatchUps(socket, next));
   }
 
+  onModuleDestroy(): void {
+    this.sessionExpiries.stop();
+  }
+
   async handleConnection(socket: Socket): Promise<void> {
-    disconnectWhenTokenExpires(socket);
+    this.sessionExpiries.watch(socket);
     // before attach joins the user's channel, where the user's other sockets look for it
     socket.data.presence = arrivalMark(socket.id);
     const actor = socketActor(socket)!;
