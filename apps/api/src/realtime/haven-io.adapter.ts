@@ -19,6 +19,8 @@ export class HavenIoAdapter extends IoAdapter {
   private clients: RedisClient[] = [];
   /** with REDIS_URL, a connected client for commands (the adapter's publishing one), e.g. for shared rate limits */
   commandClient?: unknown;
+  /** false while Nest's connection handler runs for a socket whose gateways' disconnects nobody listens to */
+  private disconnectHooksWanted = true;
   private readonly messageHandlers = new SocketMessageHandlers({ mapPayload: (payload) => this.mapPayload(payload), logger: this.logger });
 
   constructor(
@@ -94,10 +96,21 @@ export class HavenIoAdapter extends IoAdapter {
 
   /**
    * Nest calls this once per gateway per socket. socket.io emits `disconnect` once, so a plain listener does what
-   * Nest's `once` and wrapper closure did (its callback reads only the reason), without their cost per socket.
+   * Nest's `once` and wrapper closure did (its callback reads only the reason), without their cost per socket; and
+   * none at all while nothing listens to gateways' disconnects (see shareGatewayHandlers).
    */
   bindClientDisconnect(client: Socket, callback: (reason: string) => void): void {
-    client.on('disconnect', callback);
+    if (this.disconnectHooksWanted) client.on('disconnect', callback);
+  }
+
+  /** runs Nest's connection handler for a socket without the disconnect hooks nobody listens to */
+  withoutDisconnectHooks(run: () => void): void {
+    this.disconnectHooksWanted = false;
+    try {
+      run();
+    } finally {
+      this.disconnectHooksWanted = true;
+    }
   }
 
   /** the HavenIoAdapter that made a socket.io server (for metrics), if one did */
@@ -155,7 +168,23 @@ function shareGatewayHandlers(): void {
   if (typeof nests !== 'function' || nests.length !== 3 || typeof prototype.pickResult !== 'function') {
     throw new Error('@nestjs/websockets no longer has WebSocketsController.subscribeMessages(map, client, instance): review HavenIoAdapter');
   }
+  const nestsConnectionHandler = prototype.getConnectionHandler;
+  if (typeof nestsConnectionHandler !== 'function' || nestsConnectionHandler.length !== 5) {
+    throw new Error('@nestjs/websockets no longer has WebSocketsController.getConnectionHandler(context, instance, map, disconnect, connection): review HavenIoAdapter');
+  }
   shared = true;
+  // Nest's connection handler (one per gateway) gives every new socket a disconnect hook for each gateway (a closure
+  // and a `disconnect` listener, eight of each per connection here), all feeding one Subject per server. No gateway of
+  // ours has handleDisconnect, so nothing subscribes to it, and the adapter leaves the hooks out; were a gateway to have
+  // one, Nest subscribes it at start, before any connection, and every socket gets them as before.
+  prototype.getConnectionHandler = function (this: WebSocketsController, context, instance, subscribersMap, disconnect, connection) {
+    const nestsHandler = nestsConnectionHandler.call(this, context, instance, subscribersMap, disconnect, connection);
+    return (...args: unknown[]) => {
+      const adapter = adapterOfServer.get((args[0] as Socket).nsp?.server);
+      if (!adapter || disconnect.observed) return nestsHandler(...args);
+      adapter.withoutDisconnectHooks(() => nestsHandler(...args));
+    };
+  };
   prototype.subscribeMessages = function (this: WebSocketsController, subscribersMap, client, instance) {
     // found from the socket, not from the controller's (private) config, so no Nest internals are read here
     const adapter = adapterOfServer.get((client as Socket).nsp?.server);
