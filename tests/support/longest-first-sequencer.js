@@ -5,12 +5,13 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 const LONGEST_FIRST = [
   'visibility-random.e2e',
-  'socket-fuzz.e2e',
-  'visibility-random-family.e2e',
-  'read-models-at-start.e2e',
   'visibility-random-mentoring.e2e',
-  'upgrade.e2e',
+  'read-models-at-start.e2e',
+  'visibility-random-family.e2e',
   'offline-notices.e2e',
+  'upgrade.e2e',
+  'socket-fuzz.e2e',
+  'erasure.e2e',
   'deployment-config-audit.e2e',
 ];
 
