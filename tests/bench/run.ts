@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { coreSteals, coreStealsText, type CoreSteals } from './core-steals';
 import { heapGrowth } from './heap';
+import { upgradeStartFigure } from './upgrade-start';
 import {
   catchUpBaseline,
   catchUpProduct,
@@ -43,9 +44,9 @@ import {
 import { BareTarget, HavenTarget, type Target, type WireEvent } from './targets';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
-const SECTIONS = ['e2e', 'history', 'append', 'rebuild', 'connections', 'catchup', 'profile', 'heap'] as const;
+const SECTIONS = ['e2e', 'history', 'append', 'rebuild', 'connections', 'catchup', 'profile', 'heap', 'upgrade'] as const;
 /** sections that run only when asked for with --only */
-const OPT_IN: Section[] = ['heap'];
+const OPT_IN: Section[] = ['heap', 'upgrade'];
 type Section = (typeof SECTIONS)[number];
 type Store = 'sqlite' | 'postgres';
 
@@ -75,6 +76,8 @@ interface Mode {
   rebuild: { events: number; stores: Store[] };
   connections: ConnectionsOptions;
   catchUp: { missed: number; stores: Store[] };
+  /** opt-in: a node started on a log of `events` whose read models are all new, until a socket is ready */
+  upgrade: { events: number; stores: Store[] };
   profileSeconds: number | null;
   /** how long one thread per core spins, at the start and at the end, to count the moments the machine takes a core away */
   coreStealSeconds: number;
@@ -113,6 +116,7 @@ const DEFAULT: Mode = {
     p99LimitMs: 100,
   },
   catchUp: { missed: 10_000, stores: ['sqlite'] },
+  upgrade: { events: 200_000, stores: ['sqlite', 'postgres'] },
   profileSeconds: 6,
   coreStealSeconds: 3,
 };
@@ -125,6 +129,7 @@ const QUICK: Mode = {
   rebuild: { events: 20_000, stores: ['sqlite'] },
   connections: { steps: [100, 200], windowSeconds: 2, p99LimitMs: 100 },
   catchUp: { missed: 2_000, stores: ['sqlite'] },
+  upgrade: { events: 20_000, stores: ['sqlite', 'postgres'] },
   profileSeconds: null,
   coreStealSeconds: 0.5,
 };
@@ -780,6 +785,36 @@ function machine(): string[] {
   ];
 }
 
+/**
+ * Opt-in (`--only upgrade`): a node started on a log whose read models are all new, until a socket is ready (what an
+ * upgrade that changes read models costs a clinic's start), beside a start on an empty log, the rebuild CLI's pass and
+ * a read of the same log.
+ */
+async function upgradeStart(mode: Mode): Promise<void> {
+  const lines: string[] = [];
+  for (const store of mode.upgrade.stores) {
+    const f = await upgradeStartFigure(store, mode.upgrade.events, (text) => progress(`   ${store}: ${text}`));
+    const rate = (seconds: number) => formatNumber(f.events / seconds);
+    const catchUp = f.startSeconds - f.emptyStartSeconds;
+    lines.push(
+      `| ${store} | ${formatNumber(f.emptyStartSeconds)} | ${formatNumber(f.healthySeconds)} | ${formatNumber(f.startSeconds)} | ${rate(catchUp)} | ${formatNumber(f.rebuildSeconds)} (${rate(f.rebuildSeconds)}) | ${formatNumber(f.readSeconds)} (${rate(f.readSeconds)}) |`,
+    );
+  }
+  details.push(
+    '### A start with every read model new',
+    '',
+    `${mode.upgrade.events.toLocaleString('en-US')} events of room traffic (as figure 3's), appended after the app's first start on an empty log; the app then ` +
+      'started again with every read model at position 0, as after an upgrade that changes them all. Seconds from spawning the app to its first ' +
+      'answer of `/health` (up), and to a socket\'s `ready` (it asks for nothing old, so it waits only for the node to reach the head). Beside it: the rebuild CLI\'s pass over the same log ' +
+      '(`rebuildReadModels`, all read models at once, this process) and a read of the log through `EventStore.readAll`, 500 at a time.',
+    '',
+    '| Store | Start, empty log (s) | Read models new: /health up after (s) | Read models new: `ready` after (s) | Catch-up, events/s (the difference of the `ready`s) | Rebuild CLI, s (events/s) | readAll, s (events/s) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...lines,
+    '',
+  );
+}
+
 function report(mode: Mode, started: Date, seconds: number): string {
   const missed = rows.filter((r) => verdict(r) === '**MISSED**');
   return [
@@ -820,6 +855,7 @@ function onStores(mode: Mode, names: string | undefined): Mode {
     append: { ...mode.append, stores: kept(mode.append.stores) },
     rebuild: { ...mode.rebuild, stores: kept(mode.rebuild.stores) },
     catchUp: { ...mode.catchUp, stores: kept(mode.catchUp.stores) },
+    upgrade: { ...mode.upgrade, stores: kept(mode.upgrade.stores) },
   };
 }
 
@@ -836,9 +872,10 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    log('npm run bench [-- --quick] [--only e2e,history,append,rebuild,connections,catchup,profile,heap] [--stores sqlite,postgres] [--out file.md] [--no-dated-copy]');
+    log('npm run bench [-- --quick] [--only e2e,history,append,rebuild,connections,catchup,profile,heap,upgrade] [--stores sqlite,postgres] [--out file.md] [--no-dated-copy]');
     log('  --stores: the stores figures 1, 2, 3 and 5 run on (default: each figure\'s own list); 1b and 4 run on SQLite');
     log('  heap runs only when named in --only (heap snapshots of the app and the bare server with 400 connections)');
+    log('  upgrade runs only when named in --only (a start on a log of 200,000 events with every read model new; quick: 20,000)');
     return;
   }
   const mode = onStores(values.quick ? QUICK : DEFAULT, values.stores);
@@ -856,6 +893,7 @@ async function main(): Promise<void> {
     [['connections'], '4. connections', connections],
     [['profile'], 'CPU profile of the app', profile],
     [['heap'], 'heap growth per connection (heap snapshots)', heap],
+    [['upgrade'], 'a start with every read model new', upgradeStart],
   ];
   const skipped = (names: Section[]) => names.length === 1 && names[0] === 'profile' && !mode.profileSeconds;
   for (const [names, title, run] of steps) {

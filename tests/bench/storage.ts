@@ -228,7 +228,7 @@ export interface RebuildFigure {
 const REBUILD_BATCH = 500; // readBatch in libs/projections/src/rebuild-read-model.ts
 
 /** Appends `total` events of realistic room traffic through the product's append, 100 per append, rooms interleaved. */
-async function seed(storage: Storage, total: number): Promise<number> {
+export async function seed(storage: Storage, total: number): Promise<number> {
   const rooms: SeedRoom[] = seedRooms(Math.max(10, Math.round(total / 400)), 11, 2000);
   const counter = { n: 0 };
   let written = 0;

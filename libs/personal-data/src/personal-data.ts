@@ -71,12 +71,14 @@ export class PersonalData {
     return this.keys.erase(keyIds, at);
   }
 
+  readonly observedTypes: readonly string[] = ['PersonalDataErased'];
+
   /**
    * Every node sees every event go by (the log follower): an erasure, wherever it was asked for, makes this node drop
    * the keys from its cache and, should the node that asked have stopped before it did, deletes their secrets.
    */
   async observe(event: RecordedEvent): Promise<void> {
-    if (event.type !== 'PersonalDataErased') return;
+    if (!this.observedTypes.includes(event.type)) return;
     const { keyIds, erasedAt } = (event as unknown as PersonalDataErased).data;
     await this.keys.erase(keyIds, erasedAt);
   }

@@ -2,6 +2,7 @@ import { emptyTablesStatements, type RecordedEvent, type SqlWriter, type Storage
 import { setCheckpoint } from './checkpoints';
 import { prepareReadModels } from './prepare-read-models';
 import { createIndexStatement, type Projection } from './projection';
+import { readAfter, typesHandledByAll } from './read-log';
 
 export interface RebuildProgress {
   position: number;
@@ -134,19 +135,6 @@ async function applyInSqlOnly(
     progress.events += applied;
     onProgress({ ...progress });
   }
-}
-
-/** a read started ahead of its use; a failure is also seen where it is awaited, and is not an unhandled rejection before */
-function readAfter(events: Storage['events'], position: number, limit: number, types?: readonly string[]): Promise<RecordedEvent[]> {
-  const read = events.readAll({ after: position, limit, ...(types ? { types } : {}) });
-  read.catch(() => undefined);
-  return read;
-}
-
-/** every type some read model handles, or undefined (read everything) when one of them does not say */
-function typesHandledByAll(projections: readonly Projection[]): readonly string[] | undefined {
-  if (projections.some((projection) => !projection.eventTypes)) return undefined;
-  return [...new Set(projections.flatMap((projection) => projection.eventTypes!))];
 }
 
 /** how many events the log holds at positions in (after, upTo], where the log is a table of this database */

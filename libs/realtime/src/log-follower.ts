@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, Storage, Subscription } from '@haven/event-store';
-import { prepareReadModels, readCheckpoint, projectEvent, type Projection } from '@haven/projections';
+import { catchUpReadModels, prepareReadModels, readCheckpoint, projectEvent, type Projection } from '@haven/projections';
 import { channels, toWireEvent, type ChannelMove, type DeliveryPolicy } from './delivery-policy';
 
 const CATCH_UP_BATCH = 1000;
@@ -16,9 +16,11 @@ const LONGEST_RETRY_MS = 30_000;
 export interface OutboundData {
   reveal<T>(value: T): Promise<T>;
   observe(event: RecordedEvent): Promise<void>;
+  /** the only event types `observe` does anything with: a catch-up at start shows it just those */
+  readonly observedTypes: readonly string[];
 }
 
-const sentAsStored: OutboundData = { reveal: async (value) => value, observe: async () => undefined };
+const sentAsStored: OutboundData = { reveal: async (value) => value, observe: async () => undefined, observedTypes: [] };
 
 /**
  * Records that staff were shown records about others (PersonalDataRead), sent on a catch-up or live. The recorder keeps
@@ -59,6 +61,8 @@ export class LogFollower {
   /** the last retry: how long it waited, and from which position (no progress since: wait longer) */
   private retry?: { timer: NodeJS.Timeout; waitMs: number; position: number };
   private stopped = false;
+  /** the catch-up of the log as found at start, while it runs (see catchUpThenSubscribe) */
+  private catchingUp?: Promise<void>;
 
   constructor(
     private readonly storage: Storage,
@@ -91,15 +95,59 @@ export class LogFollower {
    * checkpoint says so) and delivered once, so a database that comes back brings live delivery back without a restart.
    */
   private follow(): void {
+    if (this.delivered < this.startHead) this.catchingUp = this.catchUpThenSubscribe();
+    else this.subscribe();
+  }
+
+  private subscribe(): void {
     this.subscription = this.storage.events.subscribeToAll({
       after: this.delivered,
       onEvent: (event, { appendedHere }) => this.serially(() => this.process(event, appendedHere)),
-      onError: (error) => {
-        this.failure = error;
-        this.logger.error('log follower stopped; it will try again', { error: String(error), position: this.delivered });
-        this.retryLater();
-      },
+      onError: (error) => this.failed(error),
     });
+  }
+
+  private failed(error: unknown): void {
+    this.failure = error;
+    this.logger.error('log follower stopped; it will try again', { error: String(error), position: this.delivered });
+    this.retryLater();
+  }
+
+  /**
+   * The log as this node found it at start, where read models are behind it (new ones, or of a new version, replay it
+   * from 0): applied in large transactions (catchUpReadModels), not event by event, since no socket is attached before
+   * it is through and so none of it is delivered here. What `outbound` observes (an erasure's keys) is still shown
+   * every such event. Then the subscription follows from there. At one transaction per event a log of a million events
+   * kept a node without sockets for many minutes (tests/bench/README.md, "Twenty-second round").
+   */
+  private async catchUpThenSubscribe(): Promise<void> {
+    const startedAt = Date.now();
+    try {
+      await this.observeUpTo(this.startHead);
+      await catchUpReadModels(this.storage, this.projections, this.startHead, { stopped: () => this.stopped });
+      if (this.stopped) return;
+      this.logger.log('log follower caught up', { from: this.delivered, to: this.startHead, ms: Date.now() - startedAt });
+      this.delivered = this.startHead;
+      this.reachStartHead.done();
+      if (this.waiters.size > 0) this.wakeWaiters();
+      this.subscribe();
+    } catch (error) {
+      this.failed(error);
+    } finally {
+      this.catchingUp = undefined;
+    }
+  }
+
+  /** shows `outbound` the events of the types it observes after what this node has delivered, up to `upTo` */
+  private async observeUpTo(upTo: number): Promise<void> {
+    const types = this.outbound.observedTypes;
+    if (types.length === 0) return;
+    for (let after = this.delivered; after < upTo; ) {
+      const batch = (await this.storage.events.readAll({ after, limit: CATCH_UP_BATCH, types })).filter((event) => event.position <= upTo);
+      if (batch.length === 0) return;
+      for (const event of batch) await this.outbound.observe(event);
+      after = batch[batch.length - 1].position;
+    }
   }
 
   private retryLater(): void {
@@ -138,7 +186,7 @@ export class LogFollower {
   }
 
   get healthy(): boolean {
-    return this.subscription !== undefined && this.failure === undefined;
+    return (this.subscription !== undefined || this.catchingUp !== undefined) && this.failure === undefined;
   }
 
   /**
@@ -218,6 +266,7 @@ export class LogFollower {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry.timer);
+    await this.catchingUp;
     await this.subscription?.stop();
     await this.queue.catch(() => undefined);
   }
