@@ -108,6 +108,15 @@ describeOnBothStores('catching read models up at start', (open) => {
     expect(await dump(storage)).toEqual(live);
   });
 
+  it('lets the event loop turn between transactions (on SQLite nothing else in it waits for one)', async () => {
+    await appendAll(storage);
+    let done = false;
+    const catchingUp = catchUpReadModels(storage, READ_MODELS, await storage.events.headPosition(), { eventsPerTransaction: 10 }).then(() => (done = true));
+    const turnedBeforeDone = await new Promise<boolean>((resolve) => setImmediate(() => resolve(!done)));
+    await catchingUp;
+    expect(turnedBeforeDone).toBe(true);
+  });
+
   it('rolls back the transaction a failing read model was in, and keeps what was committed before it', async () => {
     await appendAll(storage);
     const head = await storage.events.headPosition();

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, Storage, Subscription } from '@haven/event-store';
@@ -252,6 +253,9 @@ export class LogFollower {
             caughtUp++;
           }
           cursor = batch[batch.length - 1].position;
+          // a turn of the event loop between batches: on SQLite nothing above waits for one, and a long catch-up would
+          // hold up every other socket and request of the node until it was through
+          await nextTurn();
         }
       }
       const joined = new Set<string>([channels.user(actor.userId), channels.role(actor.role)]);
