@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
 import { ChangeSignal } from './change-signal';
 import { SubscriptionRegistry } from './subscription-registry';
@@ -50,6 +51,10 @@ export function startCatchUpSubscription(source: CatchUpSource, options: Subscri
       if (!more && !stopping.signal.aborted) {
         source.beforeWait?.();
         mustRead = !(await source.changes.waitForChange(seenVersion, source.pollIntervalMs, stopping.signal));
+      } else if (full) {
+        // a turn of the event loop between full batches: on SQLite no await above waits for one, and a subscription far
+        // behind the log held up the whole process until it was through
+        await nextTurn();
       }
     }
   };

@@ -16,6 +16,17 @@ export function subscribeContract(harness: ContractHarness): void {
       await follower.subscription.stop();
     });
 
+    it('lets the event loop turn between full batches while it catches up', async () => {
+      const storage = await harness.fresh();
+      // more than two batches of the adapters' default size (1,000)
+      for (let i = 0; i < 5; i++) await storage.events.append(`s${i}`, newEvents(500), 'no_stream');
+      const follower = follow(storage);
+      const seenAtTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(follower.seen.length)));
+      await follower.waitFor(2500);
+      await follower.subscription.stop();
+      expect(seenAtTurn).toBeLessThan(2500);
+    });
+
     it('starts after a given position', async () => {
       const storage = await harness.fresh();
       const { events } = await storage.events.append('a', newEvents(6), 'no_stream');
