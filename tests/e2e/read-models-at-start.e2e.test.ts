@@ -3,9 +3,9 @@ import { closeAllClients, connect, settle, type TestClient } from '../support/so
 import { STORES, caughtUp, headPosition } from '../support/stores';
 import { advanceClock } from '../support/test-clock';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { builtFromTheLog, dropDeployment, runToTheHead, setStoredVersion } from '../upgrade/upgrade-fixtures';
+import { builtFromTheLog, dropDeployment, execOn, rowsOn, runToTheHead, setStoredVersion } from '../upgrade/upgrade-fixtures';
 import { playScenario } from '../upgrade/upgrade-scenario';
-import { accepted } from './rooms/rooms-helpers';
+import { accepted, createRoom, joinAll, post, waitInRoom } from './rooms/rooms-helpers';
 
 /**
  * How this version readies its read models at start (libs/projections prepareReadModels, the log follower): every read
@@ -55,6 +55,44 @@ describe.each(STORES)('going back, on %s', (store) => {
     await setStoredVersion(data, 'family_sessions', 99);
     const started = AppProcess.start(data);
     await expect(started).rejects.toThrow(/read model family_sessions was built by a newer version of Haven \(its version 99; this one knows \d+\): start that version, or rebuild/);
+  });
+});
+
+describe.each(STORES)('a later version started beside this one (a rolling deploy), on %s', (store) => {
+  let data: AppData | undefined;
+  let app: AppProcess | undefined;
+  afterAll(async () => {
+    closeAllClients();
+    await app?.stop();
+    if (data) await dropDeployment(data);
+  });
+
+  it('this node writes nothing into a read model the later one rebuilds, goes on delivering, and its /health says to stop it', async () => {
+    data = freshData(store);
+    app = await AppProcess.start(data);
+    const [fran, alice] = await Promise.all([connect(app, 'fran', 'facilitator'), connect(app, 'alice', 'participant')]);
+    const roomId = await createRoom(fran);
+    await joinAll(roomId, alice);
+    await post(alice, roomId, 'before the later version started');
+    const [{ version }] = await rowsOn(data, `select version from read_model_versions where name = 'room_messages'`);
+    const known = Number(version);
+    // what a later version's start does to a read model it changed (prepareReadModels): rows gone, checkpoint at 0, its
+    // version stored; it then builds the read model from the log by its own rules
+    await execOn(data, `delete from room_messages; update read_model_checkpoints set position = 0 where name = 'room_messages';
+      update read_model_versions set version = ${known + 1} where name = 'room_messages'`);
+
+    const { messageId } = await post(alice, roomId, 'after it started');
+    await waitInRoom(fran, roomId, 'MessagePosted', (e) => e.data.messageId === messageId);
+    // (/health's head is not to be had: it answers 503 now)
+    const head = Number((await rowsOn(data, `select max(position) as head from events`))[0].head);
+    expect(await rowsOn(data, `select message_id from room_messages`)).toEqual([]);
+    const checkpoints = await rowsOn(data, `select name, position from read_model_checkpoints where name in ('room_messages', 'room_directory') order by name`);
+    expect(checkpoints.map((row) => [row.name, Number(row.position)])).toEqual([['room_directory', head], ['room_messages', 0]]);
+    const health = await fetch(`${app.url}/health`);
+    expect(health.status).toBe(503);
+    const body = (await health.json()) as { error: { code: string; details: { error: Record<string, unknown> } } };
+    expect(body.error.code).toBe('HEALTH.UNAVAILABLE');
+    expect(body.error.details.error).toEqual({ readModels: { status: 'down', storedAtAnotherVersion: [{ readModel: 'room_messages', stored: known + 1, known }] } });
   });
 });
 

@@ -1,5 +1,16 @@
-import type { Storage } from '@haven/event-store';
-import { ReadModelFromNewerVersionError, prepareReadModels, readCheckpoint, setCheckpoint, type Projection } from '@haven/projections';
+import { randomUUID } from 'node:crypto';
+import type { NewEvent, Storage } from '@haven/event-store';
+import {
+  ReadModelFromNewerVersionError,
+  ReadModelVersionChangedError,
+  catchUpReadModels,
+  prepareReadModels,
+  projectEvent,
+  readCheckpoint,
+  readModelVersionsDiffer,
+  setCheckpoint,
+  type Projection,
+} from '@haven/projections';
 import { describeOnBothStores } from '../support/storage-suites';
 
 /** a read model of one table, at the version given (unset: 1) */
@@ -73,5 +84,54 @@ describeOnBothStores('read model versions', (open) => {
     expect(await state(storage)).toEqual({ rows: ['row-4'], checkpoint: 4, version: [3] });
     await prepareReadModels(storage.sql, [notes(2)], { rebuilding: true });
     expect(await state(storage)).toEqual({ rows: [], checkpoint: 0, version: [2] });
+  });
+
+  /** notes whose rows say which version wrote them */
+  const writing = (version: number): Projection => ({
+    ...notes(version),
+    async apply(tx, event) {
+      await tx.execute(`insert into version_notes values ($1, $2)`, [`event-${event.position}`, `by version ${version}`]);
+    },
+  });
+  /** a read model no version changes */
+  const others: Projection = {
+    name: 'other_notes',
+    tables: ['other_notes'],
+    async migrate(db) {
+      await db.execute(`create table if not exists other_notes (position bigint primary key)`);
+    },
+    async apply(tx, event) {
+      await tx.execute(`insert into other_notes values ($1)`, [event.position]);
+    },
+  };
+  const noted = (): NewEvent => {
+    const commandId = randomUUID();
+    return { id: randomUUID(), type: 'Noted', data: {}, metadata: { actorId: 'fran', commandId, correlationId: commandId, causationId: null, occurredAt: '2026-01-05T10:00:00.000Z' } };
+  };
+
+  it('an earlier node still running (a rolling deploy) writes nothing into a read model a later one rebuilds, and says so', async () => {
+    await prepareReadModels(storage.sql, [writing(1), others]);
+    const { events } = await storage.events.append('notes', [noted(), noted(), noted()], 'no_stream');
+    const [first, second, third] = events;
+    const earlier = [writing(1), others];
+    await projectEvent(storage.sql, earlier, first, { appendedHere: true });
+
+    // a later version starts on the database: version_notes is built anew by its rules
+    const later = [writing(2), others];
+    await prepareReadModels(storage.sql, later);
+    // the earlier node goes on, with an event it appended and one it read from the log
+    await projectEvent(storage.sql, earlier, second, { appendedHere: true });
+    await projectEvent(storage.sql, earlier, third);
+    expect(await state(storage)).toEqual({ rows: [], checkpoint: 0, version: [2] });
+    // what did not change it still projects
+    expect(await readCheckpoint(storage.sql, 'other_notes')).toBe(third.position);
+    expect(await readModelVersionsDiffer(storage.sql, earlier)).toEqual([{ readModel: 'version_notes', stored: 2, known: 1 }]);
+    expect(await readModelVersionsDiffer(storage.sql, later)).toEqual([]);
+    // nor does it catch the read model up at a start of its own
+    await expect(catchUpReadModels(storage, earlier, third.position)).rejects.toThrow(ReadModelVersionChangedError);
+
+    await catchUpReadModels(storage, later, third.position);
+    const rows = await storage.sql.query<{ id: string; body: string }>(`select id, body from version_notes order by id`);
+    expect(rows.map((row) => [row.id, row.body])).toEqual(events.map((event) => [`event-${event.position}`, 'by version 2']));
   });
 });

@@ -104,7 +104,11 @@ export async function keepOnlyTheLog(data: AppData): Promise<void> {
 
 /** Writes a read model's stored version (prepareReadModels reads it at start). */
 export async function setStoredVersion(data: AppData, readModel: string, version: number): Promise<void> {
-  const sql = `update read_model_versions set version = ${Number(version)} where name = '${readModel.replace(/'/g, "''")}'`;
+  await execOn(data, `update read_model_versions set version = ${Number(version)} where name = '${readModel.replace(/'/g, "''")}'`);
+}
+
+/** Runs statements (`;`-separated, no parameters) on the deployment's database, as another process would. */
+export async function execOn(data: AppData, sql: string): Promise<void> {
   if (data.store === 'sqlite') {
     const db = new Database(data.env.SQLITE_PATH);
     try {
@@ -115,6 +119,22 @@ export async function setStoredVersion(data: AppData, readModel: string, version
     return;
   }
   await withPostgres((client) => client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"; ${sql}`));
+}
+
+/** The rows of one query (no parameters) on the deployment's database. */
+export async function rowsOn(data: AppData, sql: string): Promise<Record<string, unknown>[]> {
+  if (data.store === 'sqlite') {
+    const db = new Database(data.env.SQLITE_PATH, { readonly: true });
+    try {
+      return db.prepare(sql).all() as Record<string, unknown>[];
+    } finally {
+      db.close();
+    }
+  }
+  return withPostgres(async (client) => {
+    await client.query(`set search_path to "${data.env.POSTGRES_SCHEMA}"`);
+    return (await client.query(sql)).rows as Record<string, unknown>[];
+  });
 }
 
 export async function dropDeployment(data: AppData): Promise<void> {

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { placeholderList, type BulkWriter, type RecordedEvent, type Storage } from '@haven/event-store';
 import { setCheckpoint } from './checkpoints';
+import { ReadModelVersionChangedError } from './prepare-read-models';
 import type { Projection } from './projection';
 import { readAfter, typesHandledByAll } from './read-log';
 
@@ -31,7 +32,9 @@ export interface CatchUpOptions {
  * Safe beside other nodes following the same log: the transaction first locks the checkpoints' table against writes
  * (PostgreSQL; SQLite has one writer at a time) and reads them under the lock, so two nodes catching up together take
  * turns, and a live node's claim of an event (claimCheckpoints) waits for the transaction and then finds the event
- * applied. One table lock rather than row locks: rows locked in another order than a live claim's could deadlock.
+ * applied. One table lock rather than row locks: rows locked in another order than a live claim's could deadlock. A read
+ * model found at another version than this code's (a later version of Haven started meanwhile) stops the catch-up with
+ * ReadModelVersionChangedError.
  */
 export async function catchUpReadModels(
   storage: Storage,
@@ -46,10 +49,17 @@ export async function catchUpReadModels(
   while (!stopped()) {
     const moved = await sql.bulkTransaction(async (tx) => {
       if (sql.dialect === 'postgres') await tx.execute(`lock table read_model_checkpoints in share row exclusive mode`);
-      const rows = await tx.query<{ name: string; position: number | string }>(
-        `select name, position from read_model_checkpoints where name in (${placeholderList(names.length)})`,
+      const rows = await tx.query<{ name: string; position: number | string; version: number | string }>(
+        `select c.name, c.position, coalesce(v.version, 1) as version
+         from read_model_checkpoints c left join read_model_versions v on v.name = c.name
+         where c.name in (${placeholderList(names.length)})`,
         names,
       );
+      // another version of Haven started on this database meanwhile and rebuilds what it changed: not by these rules
+      for (const row of rows) {
+        const known = byName.get(row.name)!.version ?? 1;
+        if (Number(row.version) !== known) throw new ReadModelVersionChangedError(row.name, Number(row.version), known);
+      }
       const behind = rows.map((row) => ({ name: row.name, position: Number(row.position) })).filter((row) => row.position < upTo);
       if (behind.length === 0) return null;
       const from = Math.min(...behind.map((row) => row.position));

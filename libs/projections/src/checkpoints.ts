@@ -1,9 +1,11 @@
 import type { BulkWriter, SqlExecutor, SqlWriter } from '@haven/event-store';
 
+/** The checkpoints' table, and the versions' table their claims read (prepareReadModels fills it). */
 export async function migrateCheckpoints(db: SqlExecutor): Promise<void> {
   await db.execute(
     `create table if not exists read_model_checkpoints (name text primary key, position bigint not null)`,
   );
+  await db.execute(`create table if not exists read_model_versions (name text primary key, version integer not null)`);
 }
 
 export async function readCheckpoint(db: SqlExecutor, name: string): Promise<number> {
@@ -25,36 +27,50 @@ export async function setCheckpoint(tx: SqlWriter, name: string, position: numbe
   await tx.execute(`update read_model_checkpoints set position = $2 where name = $1`, [name, position]);
 }
 
+/** A read model as its checkpoint's claims see it: its name, and the version this code builds (1 when unset). */
+export interface VersionedName {
+  readonly name: string;
+  readonly version?: number;
+}
+
 /**
- * Moves each named checkpoint to `position` only if it is behind it, in one statement; returns the names this caller
- * moved, i.e. the read models it must apply the event to. Run first in the projection's transaction: when several
- * API nodes follow the same log, the row locks make exactly one of them apply each event to each read model, and a
- * node that is behind skips what another applied.
+ * Moves each read model's checkpoint to `position` only if it is behind it and the read model is stored at the version
+ * given, in one statement; returns the names this caller moved, i.e. the read models it must apply the event to. Run
+ * first in the projection's transaction: when several API nodes follow the same log, the row locks make exactly one of
+ * them apply each event to each read model, and a node that is behind skips what another applied. The version keeps
+ * a node of an earlier version, still running while a later one rebuilds a read model it changed (a rolling deploy),
+ * from writing its rows into the new tables or moving their checkpoint: it skips that read model, and its /health says
+ * why (readModelVersionsDiffer).
  */
-export async function claimCheckpoints(tx: SqlWriter, names: readonly string[], position: number): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  const claim = claimStatement(names, position);
+export async function claimCheckpoints(tx: SqlWriter, readModels: readonly VersionedName[], position: number): Promise<Set<string>> {
+  if (readModels.length === 0) return new Set();
+  const claim = claimStatement(readModels, position);
   const rows = await tx.query<{ name: string }>(`${claim.sql} returning name`, claim.params);
   return new Set(rows.map((row) => row.name));
 }
 
 /**
- * claimCheckpoints without waiting for its answer: moves every named checkpoint to `position`, and fails the
- * transaction (RowCountMismatchError, when its batch is sent) unless every one of them was behind it. For the node that
- * appended the event, which is nearly always the first to project it: the claim goes in the same round trip as the
- * writes. Whoever loses the bet rolls back and claims the ordinary way.
+ * claimCheckpoints without waiting for its answer: moves every read model's checkpoint to `position`, and fails the
+ * transaction (RowCountMismatchError, when its batch is sent) unless every one of them was behind it, at its version.
+ * For the node that appended the event, which is nearly always the first to project it: the claim goes in the same
+ * round trip as the writes. Whoever loses the bet rolls back and claims the ordinary way.
  */
-export async function claimAllCheckpoints(tx: BulkWriter, names: readonly string[], position: number): Promise<void> {
-  if (names.length === 0) return;
-  const claim = claimStatement(names, position);
-  await tx.executeExpecting(claim.sql, claim.params, names.length);
+export async function claimAllCheckpoints(tx: BulkWriter, readModels: readonly VersionedName[], position: number): Promise<void> {
+  if (readModels.length === 0) return;
+  const claim = claimStatement(readModels, position);
+  await tx.executeExpecting(claim.sql, claim.params, readModels.length);
 }
 
-/** moves each named checkpoint that is behind `position` to it: both claims' statement */
-function claimStatement(names: readonly string[], position: number): { sql: string; params: (string | number)[] } {
-  const placeholders = names.map((_, index) => `$${index + 2}`).join(', ');
+/**
+ * moves each checkpoint that is behind `position`, of a read model stored at the version given, to it: both claims'
+ * statement. No version stored counts as 1, as in prepareReadModels. The casts type the VALUES on PostgreSQL.
+ */
+function claimStatement(readModels: readonly VersionedName[], position: number): { sql: string; params: (string | number)[] } {
+  const pairs = readModels.map((_, index) => `(cast($${2 * index + 2} as text), cast($${2 * index + 3} as integer))`).join(', ');
   return {
-    sql: `update read_model_checkpoints set position = $1 where position < $1 and name in (${placeholders})`,
-    params: [position, ...names],
+    sql:
+      `update read_model_checkpoints set position = $1 where position < $1 and ` +
+      `(name, coalesce((select v.version from read_model_versions v where v.name = read_model_checkpoints.name), 1)) in (values ${pairs})`,
+    params: [position, ...readModels.flatMap((readModel) => [readModel.name, readModel.version ?? 1])],
   };
 }

@@ -1,4 +1,4 @@
-import type { SqlDatabase } from '@haven/event-store';
+import type { SqlDatabase, SqlExecutor } from '@haven/event-store';
 import { ensureCheckpoint, migrateCheckpoints } from './checkpoints';
 import type { Projection } from './projection';
 
@@ -13,7 +13,6 @@ import type { Projection } from './projection';
  */
 export async function prepareReadModels(sql: SqlDatabase, projections: readonly Projection[], { rebuilding = false } = {}): Promise<void> {
   await migrateCheckpoints(sql);
-  await sql.execute(`create table if not exists read_model_versions (name text primary key, version integer not null)`);
   for (const projection of projections) {
     const version = projection.version ?? 1;
     await sql.transaction(async (tx) => {
@@ -50,5 +49,36 @@ export class ReadModelFromNewerVersionError extends Error {
         `or rebuild the read models with this one (npm run rebuild-read-models -- --all) once no newer node runs`,
     );
     this.name = 'ReadModelFromNewerVersionError';
+  }
+}
+
+/** A read model stored at another version than the one this code builds. */
+export interface VersionDifference {
+  readModel: string;
+  stored: number;
+  known: number;
+}
+
+/**
+ * The read models stored at another version than this code's: a later version of Haven started on this database (or
+ * the rebuild CLI of an earlier one took them back) while this node runs. Its claims skip them (claimCheckpoints), so
+ * nothing is written into them by the wrong rules, but the node can no longer serve them: /health says so.
+ */
+export async function readModelVersionsDiffer(sql: SqlExecutor, projections: readonly Projection[]): Promise<VersionDifference[]> {
+  const rows = await sql.query<{ name: string; version: number | string }>(`select name, version from read_model_versions`);
+  const stored = new Map(rows.map((row) => [row.name, Number(row.version)]));
+  return projections
+    .map((projection) => ({ readModel: projection.name, stored: stored.get(projection.name) ?? 1, known: projection.version ?? 1 }))
+    .filter((difference) => difference.stored !== difference.known);
+}
+
+/** A read model is stored at another version than this node's code builds (see readModelVersionsDiffer). */
+export class ReadModelVersionChangedError extends Error {
+  constructor(readonly readModel: string, readonly stored: number, readonly known: number) {
+    super(
+      `read model ${readModel} is stored at version ${stored} and this node builds version ${known}: another version of Haven ` +
+        `runs on this database; stop this node (every node must run one version)`,
+    );
+    this.name = 'ReadModelVersionChangedError';
   }
 }

@@ -22,13 +22,12 @@ export async function projectEvent(
   event: RecordedEvent,
   { appendedHere = false }: ProjectEventOptions = {},
 ): Promise<void> {
-  const names = projections.map((projection) => projection.name);
   if (appendedHere) {
     // on PostgreSQL one round trip (BEGIN, the claim, the writes, COMMIT) instead of two: about 1.5 ms less at p50
     // between a post and its delivery in the bench
     try {
       await db.bulkTransaction(async (tx) => {
-        await claimAllCheckpoints(tx, names, event.position);
+        await claimAllCheckpoints(tx, projections, event.position);
         for (const projection of projections) await projection.apply(tx, event);
       }, { durable: false });
       return;
@@ -39,7 +38,7 @@ export async function projectEvent(
   }
   // a bulk transaction: on PostgreSQL, BEGIN and the claim in one round trip, the writes and COMMIT in another
   await db.bulkTransaction(async (tx) => {
-    const claimed = await claimCheckpoints(tx, names, event.position);
+    const claimed = await claimCheckpoints(tx, projections, event.position);
     for (const projection of projections) if (claimed.has(projection.name)) await projection.apply(tx, event);
   }, { durable: false });
 }

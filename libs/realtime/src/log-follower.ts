@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, Storage, Subscription } from '@haven/event-store';
-import { catchUpReadModels, prepareReadModels, readCheckpoint, projectEvent, type Projection } from '@haven/projections';
+import { catchUpReadModels, prepareReadModels, readCheckpoint, readModelVersionsDiffer, projectEvent, type Projection, type VersionDifference } from '@haven/projections';
 import { channels, toWireEvent, type ChannelMove, type DeliveryPolicy } from './delivery-policy';
 
 const CATCH_UP_BATCH = 1000;
@@ -184,6 +184,11 @@ export class LogFollower {
   /** position of the last event this node has projected and delivered */
   get position(): number {
     return this.delivered;
+  }
+
+  /** this node's read models stored at another version than its code's (another version of Haven started meanwhile) */
+  versionDifferences(): Promise<VersionDifference[]> {
+    return readModelVersionsDiffer(this.storage.sql, this.projections);
   }
 
   get healthy(): boolean {

@@ -21,9 +21,9 @@ export class HealthController {
   // terminus's own documentation of the route loads @nestjs/swagger a second time, from outside the bundle
   // (apps/api/bundle.mjs), half a second of every start; and its 503 schema is not what this route answers
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOkResponse({ description: 'the event store answers and this node follows the log: `{ status: "ok", info, error, details }`' })
+  @ApiOkResponse({ description: 'the event store answers, this node follows the log, and its read models are of its version: `{ status: "ok", info, error, details }`' })
   @ApiServiceUnavailableResponse({ description: 'the error body, code `HEALTH.UNAVAILABLE`, with the report (what is down) as `details`' })
-  @ApiOperation({ summary: 'Liveness and readiness: the event store answers and this node follows the log' })
+  @ApiOperation({ summary: 'Liveness and readiness: the event store answers, this node follows the log, and no other version of Haven rebuilt its read models' })
   async check() {
     // terminus throws a 503 whose body is the report; the app's error filter would make any such framework error a
     // generic 500, so it goes out as our error body with the report as details (a balancer still sees 503)
@@ -41,9 +41,20 @@ export class HealthController {
         const session = this.indicators.check('logFollower');
         return this.follower.healthy ? session.up({ position: this.follower.position }) : session.down();
       },
+      async () => {
+        // a later version of Haven started on this database (a rolling deploy): this node's claims skip the read
+        // models it changed, so it cannot serve them; it must be stopped
+        const session = this.indicators.check('readModels');
+        try {
+          const differ = await this.follower.versionDifferences();
+          return differ.length === 0 ? session.up() : session.down({ storedAtAnotherVersion: differ });
+        } catch {
+          return session.down();
+        }
+      },
     ]).catch((error: unknown) => {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      throw new DomainError('HEALTH.UNAVAILABLE', 'the event store or the log follower is down', error.getResponse() as Record<string, unknown>);
+      throw new DomainError('HEALTH.UNAVAILABLE', 'the event store or the log follower is down, or another version of Haven runs on this database', error.getResponse() as Record<string, unknown>);
     });
   }
 }
