@@ -77,6 +77,7 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   MentorTopicsSet: ['mentorId', 'topics', 'setAt'],
   MentorAwaySet: ['mentorId', 'away', 'until', 'setAt'],
   MentorCapacitySet: ['mentorId', 'pairs', 'setAt'],
+  MentorSeen: ['mentorId', 'seenAt'],
   SafetyAlertRaised: ['alertId', 'conversation', 'userId', 'source', 'heldMessage', 'categories', 'raisedAt', 'escalateAt'],
   SafetyAlertAcknowledged: ['alertId', 'conversation', 'userId', 'by', 'acknowledgedAt'],
   SafetyAlertEscalated: ['alertId', 'conversation', 'userId', 'escalatedAt'],
@@ -451,8 +452,9 @@ export function documentedDeliveries(log: LoggedEvent[], { cast, onCall, helpOff
       continue;
     }
     if (event.streamId.startsWith('mentor-profile-')) {
-      // "goes to that mentor only"
+      // "goes to that mentor only"; MentorSeen, Haven's note of a mentor's first connection, "goes to nobody"
       mentorsLive.apply(event);
+      if (event.type === 'MentorSeen') continue;
       const form = fullForm(event);
       deliveries.push({ userId: d.mentorId, live: form, catchUp: form });
       continue;

@@ -130,6 +130,14 @@ export class MentoringCommandsService {
     return this.runProfile(actor, commandId, { type: 'SetMentorAway', data: { mentorId: actor.userId, away, until } });
   }
 
+  /**
+   * Notes that a mentor connected, once per mentor (MentorSeen, only while their profile holds nothing): Haven then
+   * tells them of requests while they are away. The command id is the mentor's, so nodes doing it at once append it once.
+   */
+  async noteSeen(actor: Actor): Promise<void> {
+    await this.runProfile(actor, `mentor-seen:${actor.userId}`, { type: 'NoteMentorSeen', data: { mentorId: actor.userId } });
+  }
+
   /** Brings a mentor back at the time they gave; the command id is derived from it, so nodes doing it at once append it once. */
   async endAway(a: { mentorId: string; until: string }): Promise<void> {
     await this.runProfile(SYSTEM_ACTOR, `away-end:${a.mentorId}:${a.until}`, { type: 'EndMentorAway', data: a });

@@ -46,6 +46,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
    */
   private readonly catchUpLimiter = new RateLimiterMemory({ points: CATCH_UPS_PER_MINUTE, duration: 60 });
   private readonly sessionExpiries = new SessionExpiries();
+  /** told of each socket's login before it is attached (onArrival) */
+  private readonly arrivals: ((actor: Actor) => Promise<void>)[] = [];
   @WebSocketServer() server!: Server;
 
   constructor(
@@ -64,6 +66,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     this.sessionExpiries.stop();
   }
 
+  /**
+   * `listener` is told of the login of each socket that connects to this node, and the socket is attached once it is
+   * through (mentoring notes a mentor's first connection, so that `ready.position` covers it). It must not throw.
+   */
+  onArrival(listener: (actor: Actor) => Promise<void>): void {
+    this.arrivals.push(listener);
+  }
+
   async handleConnection(socket: Socket): Promise<void> {
     this.sessionExpiries.watch(socket);
     // before attach joins the user's channel, where the user's other sockets look for it
@@ -75,6 +85,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       // delivered yet: wait for them, so none is sent to it again; a position never reached (another deployment's
       // store) gives up when an ack would (waitFor's 5 s) and resumes from this node's position, below the client's
       if (after !== null) await this.follower.waitFor(after);
+      for (const arriving of this.arrivals) await arriving(actor);
       if (!socket.connected) return;
       const { position, caughtUp } = await this.follower.attach(socket, actor, after);
       socket.emit('ready', { position, caughtUp });

@@ -10,8 +10,8 @@ import { command, createRoom, httpGet } from '../rooms/rooms-helpers';
  * come back (by hand or when their `until` comes), cap their pairs, accept and decline; either side hides the other;
  * pairs talk in their rooms (now and then in crisis words, held for the clinicians on call), report each other, and
  * clinicians moderate them and act on alerts; the clock moves so that requests go
- * unanswered and expire. The mentors have set their languages from the start (Haven tells only mentors it has seen of
- * requests), and people are away more often than in the other audits, so that the push gateway is told of requests a
+ * unanswered and expire. The mentors are noted at their first connection (MentorSeen, to nobody) and set their
+ * languages from the start, and people are away more often than in the other audits, so that the push gateway is told of requests a
  * mentor away may take, pair rooms opened and messages waiting. Besides the harness's comparisons (live, catch-up,
  * sync, no INTERNAL, read models, notices), every user's `GET /mentoring/requests`.
  */
@@ -192,7 +192,7 @@ describeRandomStories<MentoringWorld>({
   mustProduce: [
     'MentorRequested', 'MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined',
     'PairingStarted', 'PairingEnded', 'PairingFeedbackGiven', 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet',
-    'PairRoomOpened', 'RoomArchived', 'MessagePosted', 'MessageReported', 'ReportResolved', 'MemberMuted', 'MemberUnmuted', 'MessageRedacted',
+    'MentorSeen', 'PairRoomOpened', 'RoomArchived', 'MessagePosted', 'MessageReported', 'ReportResolved', 'MemberMuted', 'MemberUnmuted', 'MessageRedacted',
     'PersonHidden', 'PersonUnhidden', 'SafetyAlertRaised', 'SafetyAlertAcknowledged', 'SafetyAlertResolved',
     'PersonalDataErased', 'AccessSuspended', 'AccessReinstated',
     'NoticePreferencesSet', 'OfflineNoticeAttempted', 'OfflineNoticeSent', 'OfflineNoticeFailed',
@@ -205,7 +205,7 @@ describeRandomStories<MentoringWorld>({
       const ack = await command(live[user], 'rooms.join', { roomId });
       if (ack.ok) last = Math.max(last, ack.data.position);
     }
-    // mentors Haven has seen act are told of requests while away: these have set their languages
+    // languages of their own, so that requests go to some mentors and not others
     for (const [mentor, languages] of [['mia', ['en']], ['milo', ['es']], ['max', ['en', 'fr']]] as const) {
       const ack = await command(live[mentor], 'mentoring.setLanguages', { languages });
       if (ack.ok) last = Math.max(last, ack.data.position);

@@ -472,6 +472,46 @@ describe.each(STORES)('offline notices with settings of their own on %s', (store
   });
 });
 
+
+// in an app of its own: a mentor who set no language may take every open request, and the file's other tests leave some
+describe.each(STORES)('a mentor known only from a connection, on %s', (store) => {
+  let app: AppProcess;
+  let gateway: WebhookReceiver;
+  beforeAll(async () => {
+    gateway = await startWebhookReceiver('/push');
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
+  });
+  afterEach(() => closeAllClients());
+  afterAll(async () => {
+    await app?.stop();
+    await gateway?.close();
+  });
+
+  it('is told of a request while away (nothing set, never paired), and is noted once, to nobody', async () => {
+    const nina = await connect(app, 'nina', 'mentor');
+    const notes = async () => (await readLog(app.data)).filter((e) => e.type === 'MentorSeen' && e.data.mentorId === 'nina');
+    // her first connection was noted in her profile before she was ready
+    expect(await notes()).toHaveLength(1);
+    nina.close();
+    (await connect(app, 'nina', 'mentor')).close();
+    const pat = await connect(app, 'pat', 'participant');
+    // nina set no languages: she is offered every one
+    const { requestId } = await accepted<{ requestId: string }>(pat, 'mentoring.request', { topics: ['sleep'], language: 'yo', availability: 'evenings' });
+    await caughtUp(app.url);
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to nina', () => gateway.received.length === 1);
+    await settle(300);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['nina', [{ requestId, conversation: 'mentor_request', through: expect.any(Number), attempt: 1 }]],
+    ]);
+    // two connections, one note, by nina herself, sent to nobody
+    const [note] = await notes();
+    expect((await notes()).map((e) => [e.streamId, e.actorId])).toEqual([['mentor-profile-nina', 'nina']]);
+    expect(Object.keys(note.data).sort()).toEqual(['mentorId', 'seenAt']);
+    expect(nina.events.filter((e) => e.type === 'MentorSeen')).toEqual([]);
+  });
+});
+
 describeWithPostgres('offline notices from two nodes sharing the store (PostgreSQL)', () => {
   let gateway: WebhookReceiver;
   const env: Record<string, string> = { DEADLINE_POLL_MS: '20', OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS) };

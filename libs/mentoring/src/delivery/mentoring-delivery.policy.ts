@@ -31,6 +31,7 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
   async route(recorded, db) {
     if (isMentorProfileStream(recorded.streamId)) {
       const { mentorId } = (recorded as unknown as MentorProfileEvent).data;
+      if (recorded.type === 'MentorSeen') return { deliveries: [], joinBefore: [], leaveAfter: [] };
       return { deliveries: [{ to: [channels.user(mentorId)], except: [NO_FAMILY], event: recorded }], joinBefore: [], leaveAfter: [] };
     }
     const event = asMentoring(recorded);
@@ -48,7 +49,9 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
   },
 
   async visibleTo(viewer: Actor, events, db) {
-    const profileOwn = (recorded: RecordedEvent) => viewer.role === 'mentor' && (recorded as unknown as MentorProfileEvent).data.mentorId === viewer.userId;
+    // what the mentor set, to that mentor; MentorSeen (Haven's note of their first connection) to nobody
+    const profileOwn = (recorded: RecordedEvent) =>
+      viewer.role === 'mentor' && recorded.type !== 'MentorSeen' && (recorded as unknown as MentorProfileEvent).data.mentorId === viewer.userId;
     const mentoring = events.filter((recorded) => !isMentorProfileStream(recorded.streamId)).map(asMentoring);
     // a mentor's languages and away as they are now: one who takes up Spanish, or comes back, finds today's open
     // requests on catch-up too

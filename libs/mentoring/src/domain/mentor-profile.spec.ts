@@ -10,11 +10,31 @@ const set = (actor: Actor, languages: unknown, mentorId = actor.userId): SetMent
   context: { actor, commandId: 'c1', now: '2026-12-02T10:00:00.000Z' },
 });
 const decide = (command: MentorProfileCommand, languages: string[] | null = null, away: MentorProfileState['away'] = null, capacity: number | null = null) =>
-  mentorProfileDecider.decide(command, { languages, away, capacity });
+  mentorProfileDecider.decide(command, { languages, away, capacity, known: languages !== null || away !== null || capacity !== null });
 const setTopics = (actor: Actor, topics: unknown, mentorId = actor.userId): MentorProfileCommand => ({
   type: 'SetMentorTopics',
   data: { mentorId, topics: topics as string[] },
   context: { actor, commandId: 'c2', now: '2026-12-02T10:00:00.000Z' },
+});
+
+describe('a mentor Haven learns of at their first connection', () => {
+  const seen = (actor: Actor, mentorId = actor.userId): MentorProfileCommand => ({
+    type: 'NoteMentorSeen',
+    data: { mentorId },
+    context: { actor, commandId: 'c0', now: '2026-12-02T10:00:00.000Z' },
+  });
+  const fold = (events: MentorProfileEvent[]) => events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState());
+
+  it('is noted once, while their profile holds nothing; never for someone else or by another role', () => {
+    const first = mentorProfileDecider.decide(seen(maria), mentorProfileDecider.initialState());
+    expect(first).toEqual([{ type: 'MentorSeen', data: { mentorId: 'maria', seenAt: '2026-12-02T10:00:00.000Z' } }]);
+    expect(mentorProfileDecider.decide(seen(maria), fold(first))).toEqual([]);
+    // a mentor who set anything is known already
+    const languages: MentorProfileEvent = { type: 'MentorLanguagesSet', data: { mentorId: 'maria', languages: ['es'], setAt: 'T' } };
+    expect(mentorProfileDecider.decide(seen(maria), fold([languages]))).toEqual([]);
+    expect(() => mentorProfileDecider.decide(seen(maria, 'milo'), mentorProfileDecider.initialState())).toThrow(/each their own/);
+    expect(() => mentorProfileDecider.decide(seen({ userId: 'maria', role: 'participant' }), mentorProfileDecider.initialState())).toThrow(/only mentors/);
+  });
 });
 
 describe('mentor languages', () => {
@@ -86,7 +106,7 @@ describe('mentor topics', () => {
       { type: 'MentorLanguagesSet', data: { mentorId: 'maria', languages: ['es'], setAt: 'T' } },
       { type: 'MentorTopicsSet', data: { mentorId: 'maria', topics: ['sleep'], setAt: 'T' } },
     ];
-    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'], away: null, capacity: null });
+    expect(events.reduce(mentorProfileDecider.evolve, mentorProfileDecider.initialState())).toEqual({ languages: ['es'], away: null, capacity: null, known: true });
   });
 });
 
@@ -153,7 +173,7 @@ describe("a mentor's capacity", () => {
     expect(decide(setCapacity(maria, null), null, null, 1)).toEqual([capacitySet(null)]);
     expect(decide(setCapacity(maria, 2), null, null, 2)).toEqual([]);
     expect(decide(setCapacity(maria, null))).toEqual([]);
-    expect(mentorProfileDecider.evolve({ languages: null, away: null, capacity: null }, capacitySet(2) as MentorProfileEvent).capacity).toBe(2);
+    expect(mentorProfileDecider.evolve({ languages: null, away: null, capacity: null, known: false }, capacitySet(2) as MentorProfileEvent).capacity).toBe(2);
   });
 
   it('refuses anyone but the mentor, and what is not a whole number from 1 to 20', () => {

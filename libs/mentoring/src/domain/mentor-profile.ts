@@ -15,6 +15,9 @@ import { LANGUAGE_TAG, MAX_TOPIC_LENGTH } from './mentoring.validation';
  *   they gave, when the system brings them back.
  * - how many people they mentor at once, at most: fewer than the clinic allows (MENTOR_MAX_ACTIVE_PAIRINGS) if that is
  *   what they can carry now. The lower of the two holds; null: the clinic's.
+ * - that Haven knows them as a mentor: the identity provider holds a clinic's mentors, and Haven learns of one when they
+ *   first connect (MentorSeen, once per mentor, when their profile has nothing yet), so that a mentor who has not set
+ *   anything is told of requests while away like the others.
  */
 export const MAX_MENTOR_LANGUAGES = 10;
 export const MAX_MENTOR_TOPICS = 20;
@@ -29,14 +32,18 @@ export type MentorTopicsSet = DomainEvent<'MentorTopicsSet', { mentorId: string;
 export type MentorAwaySet = DomainEvent<'MentorAwaySet', { mentorId: string; away: boolean; until: string | null; setAt: string }>;
 /** `pairs`: the most people the mentor mentors at once, by their own choice (null: as many as the clinic allows) */
 export type MentorCapacitySet = DomainEvent<'MentorCapacitySet', { mentorId: string; pairs: number | null; setAt: string }>;
-export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet | MentorAwaySet | MentorCapacitySet;
+/** the mentor connected for the first time (nothing else in their profile yet); goes to nobody */
+export type MentorSeen = DomainEvent<'MentorSeen', { mentorId: string; seenAt: string }>;
+export type MentorProfileEvent = MentorLanguagesSet | MentorTopicsSet | MentorAwaySet | MentorCapacitySet | MentorSeen;
 export type SetMentorLanguages = { type: 'SetMentorLanguages'; data: { mentorId: string; languages: string[] }; context: CommandContext };
 export type SetMentorTopics = { type: 'SetMentorTopics'; data: { mentorId: string; topics: string[] }; context: CommandContext };
 export type SetMentorAway = { type: 'SetMentorAway'; data: { mentorId: string; away: boolean; until: string | null }; context: CommandContext };
 export type SetMentorCapacity = { type: 'SetMentorCapacity'; data: { mentorId: string; pairs: number | null }; context: CommandContext };
 /** the system's, once the `until` a mentor gave has come; names it, so that a newer setting is left as it is */
 export type EndMentorAway = { type: 'EndMentorAway'; data: { mentorId: string; until: string }; context: CommandContext };
-export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics | SetMentorAway | SetMentorCapacity | EndMentorAway;
+/** at a mentor's connection, as the mentor: appends MentorSeen only to a profile that holds nothing yet */
+export type NoteMentorSeen = { type: 'NoteMentorSeen'; data: { mentorId: string }; context: CommandContext };
+export type MentorProfileCommand = SetMentorLanguages | SetMentorTopics | SetMentorAway | SetMentorCapacity | EndMentorAway | NoteMentorSeen;
 
 export const MENTOR_PROFILE_PERSONAL_FIELDS: PersonalFieldMap = {
   MentorTopicsSet: { subject: 'mentorId', fields: ['topics'] },
@@ -49,6 +56,8 @@ export interface MentorProfileState {
   away: { until: string | null } | null;
   /** null: as many as the clinic allows */
   capacity: number | null;
+  /** the profile holds an event: Haven knows the mentor */
+  known: boolean;
 }
 
 const PROFILE_PREFIX = 'mentor-profile-';
@@ -114,7 +123,7 @@ const sameLanguages = (a: readonly string[], b: readonly string[]) =>
  * mentor changed it since.
  */
 export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEvent, MentorProfileState> = {
-  initialState: () => ({ languages: null, away: null, capacity: null }),
+  initialState: () => ({ languages: null, away: null, capacity: null, known: false }),
   decide(command, state) {
     const { actor, now } = command.context;
     if (command.type === 'EndMentorAway') {
@@ -125,6 +134,8 @@ export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEv
     }
     if (actor.role !== 'mentor' || actor.userId !== command.data.mentorId) throw MentoringErrors.forbidden('only mentors set their mentoring profile, each their own');
     switch (command.type) {
+      case 'NoteMentorSeen':
+        return state.known ? [] : [{ type: 'MentorSeen', data: { mentorId: actor.userId, seenAt: now } }];
       case 'SetMentorTopics':
         return [{ type: 'MentorTopicsSet', data: { mentorId: actor.userId, topics: validTopics(command.data.topics), setAt: now } }];
       case 'SetMentorAway': {
@@ -150,7 +161,8 @@ export const mentorProfileDecider: Decider<MentorProfileCommand, MentorProfileEv
       }
     }
   },
-  evolve(state, event) {
+  evolve(before, event) {
+    const state = before.known ? before : { ...before, known: true };
     switch (event.type) {
       case 'MentorLanguagesSet':
         return { ...state, languages: event.data.languages };

@@ -13,7 +13,8 @@ const NOTICES_PER_POLL = 500;
  * (openRequestsFor): in a language they mentor in, not excluded from it, not declined by them, not their own, not of
  * someone they hide, and they are not away; and they have room for another pair (fewer active pairings than MENTOR_MAX_ACTIVE_PAIRINGS, or than their own
  * capacity when lower: accepting would be refused). Haven has no roster of a clinic's mentors (the identity provider has), so only the
- * mentors it has seen act are told: who set their languages, topics or capacity, had a pairing, or declined a request.
+ * mentors it knows are told: who connected once (MentorSeen), set their languages, topics or capacity, had a pairing, or
+ * declined a request.
  */
 export const mentorRequestNotices = ({ maxActivePairings }: { maxActivePairings: number }): NoticeSource => ({
   name: 'mentor-requests',
@@ -29,7 +30,7 @@ export const mentorRequestNotices = ({ maxActivePairings }: { maxActivePairings:
        from mentor_requests r
        cross join (select mentor_id from mentor_languages union select mentor_id from mentor_topics
                    union select mentor_id from mentor_pairings union select mentor_id from mentor_request_declines
-                   union select mentor_id from mentor_capacity) m
+                   union select mentor_id from mentor_capacity union select mentor_id from mentor_seen) m
        left join mentor_languages l on l.mentor_id = m.mentor_id
        where r.status = 'open' and r.requested_at > $1 and r.requested_at <= $2 and m.mentor_id <> r.participant_id
          and not exists (select 1 from mentor_away a where a.mentor_id = m.mentor_id)

@@ -14,8 +14,8 @@ const ROOM_STREAM_PREFIX = 'room-';
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity'],
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'MentorSeen', 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity', 'mentor_seen'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -41,6 +41,9 @@ export const mentoringProjection: Projection = {
     await db.execute(`create table if not exists mentor_away (mentor_id text primary key, until text)`);
     // a mentor's own limit on pairs at once (mentoring.setCapacity); no row: the clinic's
     await db.execute(`create table if not exists mentor_capacity (mentor_id text primary key, pairs integer not null)`);
+    // mentors Haven learned of at their first connection (MentorSeen); no version change came with it: the log held no
+    // such event before the table was added (2026-12-04)
+    await db.execute(`create table if not exists mentor_seen (mentor_id text primary key, seen_at text not null)`);
     // participants' feedback on their pairings, for the clinicians who supervise mentors (note sealed as the participant's)
     await db.execute(`create table if not exists mentor_feedback (
       pairing_id text primary key, participant_id text not null, mentor_id text not null, rating integer not null,
@@ -75,6 +78,8 @@ export const mentoringProjection: Projection = {
         else {
           await tx.execute(`insert into mentor_capacity values ($1, $2) on conflict (mentor_id) do update set pairs = excluded.pairs`, [event.data.mentorId, event.data.pairs]);
         }
+      } else if (event.type === 'MentorSeen') {
+        await tx.execute(`insert into mentor_seen values ($1, $2) on conflict (mentor_id) do nothing`, [event.data.mentorId, event.data.seenAt]);
       } else if (event.type === 'MentorTopicsSet') {
         await tx.execute(`insert into mentor_topics values ($1, $2) on conflict (mentor_id) do update set topics = excluded.topics`, [
           event.data.mentorId,
