@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, freshData } from '../../support/app-process';
+import type { AppProcess } from '../../support/app-process';
 import { readLog } from '../../support/event-log';
 import { noticeProblems, rolesInLog } from '../../support/notice-rules';
-import { closeAllClients, connect, settle } from '../../support/sockets';
+import { connect, settle } from '../../support/sockets';
 import { caughtUp, STORES } from '../../support/stores';
 import { advanceClock } from '../../support/test-clock';
-import { startWebhookReceiver, until, type WebhookReceiver } from '../../support/webhook-receiver';
-import { accepted, connectFamily, freshGroup, httpGet, httpPost, post, refused } from './rooms-helpers';
+import { until, type WebhookReceiver } from '../../support/webhook-receiver';
+import { accepted, connectFamily, freshGroup, httpGet, httpPost, oneAppWithPushGatewayPerFile, post, refused } from './rooms-helpers';
 
 /*
  * A person's notice preferences (notices.setPreferences): paused (nothing sent to their devices while away) and quiet
@@ -24,15 +24,7 @@ describe.each(STORES)("a person's notice preferences on %s", (store) => {
   let app: AppProcess;
   let gateway: WebhookReceiver;
   // one app for the file: each test's people have ids of their own, so notices are told apart by whom they name
-  beforeAll(async () => {
-    gateway = await startWebhookReceiver('/push');
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-    await gateway?.close();
-  });
+  oneAppWithPushGatewayPerFile(store, AFTER_SECONDS, (started, receiver) => ([app, gateway] = [started, receiver]));
   const toldOf = (run: string) => gateway.received.filter((notice) => String(notice.json.userId).endsWith(`-${run}`)).map((notice) => notice.json.userId);
   const preferencesOf = async (client: Parameters<typeof httpGet>[1]) => {
     const answer = await httpGet(app, client, '/me/notice-preferences');

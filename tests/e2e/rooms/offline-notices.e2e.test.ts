@@ -10,7 +10,7 @@ import { advanceClock } from '../../support/test-clock';
 import { startWebhookReceiver, until, type WebhookReceiver } from '../../support/webhook-receiver';
 import { twoNodesPerFile } from '../scale-out-helpers';
 import { redeem, scheduleSession } from '../family-sessions/family-helpers';
-import { accepted, createRoom, freshGroup, httpPost, joinAll, post, waitInRoom } from './rooms-helpers';
+import { accepted, createRoom, freshGroup, httpPost, joinAll, oneAppWithPushGatewayPerFile, post, waitInRoom } from './rooms-helpers';
 
 /*
  * Telling people who are away (README, "Telling people who are away"): a member who is not connected is told through
@@ -472,20 +472,11 @@ describe.each(STORES)('offline notices with settings of their own on %s', (store
   });
 });
 
-
 // in an app of its own: a mentor who set no language may take every open request, and the file's other tests leave some
 describe.each(STORES)('a mentor known only from a connection, on %s', (store) => {
   let app: AppProcess;
   let gateway: WebhookReceiver;
-  beforeAll(async () => {
-    gateway = await startWebhookReceiver('/push');
-    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS), DEADLINE_POLL_MS: '50' });
-  });
-  afterEach(() => closeAllClients());
-  afterAll(async () => {
-    await app?.stop();
-    await gateway?.close();
-  });
+  oneAppWithPushGatewayPerFile(store, AFTER_SECONDS, (started, receiver) => ([app, gateway] = [started, receiver]));
 
   it('is told of a request while away (nothing set, never paired), and is noted once, to nobody', async () => {
     const nina = await connect(app, 'nina', 'mentor');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppProcess, freshData, type StoreKind } from '../../support/app-process';
 import { closeAllClients, connect, tokenFor, type Ack, type TestClient, type WireEvent } from '../../support/sockets';
 import { headPosition } from '../../support/stores';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 import type { Role } from '@haven/domain';
 
 /**
@@ -22,6 +23,30 @@ export function oneAppPerFile(store: StoreKind, started: (app: AppProcess) => vo
   afterEach(() => closeAllClients());
   afterAll(async () => {
     await app?.stop();
+  });
+}
+
+/**
+ * oneAppPerFile with offline notices: a push gateway the tests read (`/push`), a wait of `afterSeconds`, and deadlines
+ * polled every 50 ms; both stopped after the last test.
+ */
+export function oneAppWithPushGatewayPerFile(
+  store: StoreKind,
+  afterSeconds: number,
+  started: (app: AppProcess, gateway: WebhookReceiver) => void,
+  env: Record<string, string> = {},
+): void {
+  let app: AppProcess | undefined;
+  let gateway: WebhookReceiver | undefined;
+  beforeAll(async () => {
+    gateway = await startWebhookReceiver('/push');
+    app = await AppProcess.start(freshData(store), { OFFLINE_NOTICE_URL: gateway.url, OFFLINE_NOTICE_AFTER_SECONDS: String(afterSeconds), DEADLINE_POLL_MS: '50', ...env });
+    started(app, gateway);
+  });
+  afterEach(() => closeAllClients());
+  afterAll(async () => {
+    await app?.stop();
+    await gateway?.close();
   });
 }
 
