@@ -25,7 +25,7 @@ export interface CatchUpOptions {
  * start when a read model is new or of a new version (prepareReadModels dropped it), instead of one transaction per
  * event as the live follower projects. Each transaction takes the read models at the lowest checkpoint, applies the
  * log after it (the set-based SQL of those that have it, where the log is a table of the same database; the others
- * event by event) up to the next read model's checkpoint, `positionsPerTransaction` further, or `upTo`, whichever
+ * event by event) up to the next read model's checkpoint, `eventsPerTransaction` further, or `upTo`, whichever
  * comes first, and moves their checkpoints there. So each read model still sees every event once, in order, and read
  * models at different checkpoints meet on the way.
  *
