@@ -9,6 +9,8 @@ const CATCH_UP_BATCH = 1000;
 /** after the subscription fails (say, the database went away), the first retry waits this long, then twice as long */
 const FIRST_RETRY_MS = 500;
 const LONGEST_RETRY_MS = 30_000;
+/** how often a long catch-up at start says how far it has got */
+const PROGRESS_EVERY_MS = 10_000;
 
 /**
  * What every event passes on its way out of this node (PersonalData in the app): `reveal` opens the personal data
@@ -125,7 +127,14 @@ export class LogFollower {
     const startedAt = Date.now();
     try {
       await this.observeUpTo(this.startHead);
-      await catchUpReadModels(this.storage, this.projections, this.startHead, { stopped: () => this.stopped });
+      // a line every 10 s or so on a long catch-up, so that whoever runs the node sees it is getting on
+      let toldAt = startedAt;
+      const onProgress = ({ position, upTo }: { position: number; upTo: number }) => {
+        if (Date.now() - toldAt < PROGRESS_EVERY_MS) return;
+        toldAt = Date.now();
+        this.logger.log('log follower catching up', { position, to: upTo, ms: toldAt - startedAt });
+      };
+      await catchUpReadModels(this.storage, this.projections, this.startHead, { stopped: () => this.stopped, onProgress });
       if (this.stopped) return;
       this.logger.log('log follower caught up', { from: this.delivered, to: this.startHead, ms: Date.now() - startedAt });
       this.delivered = this.startHead;
