@@ -77,8 +77,8 @@ describe.each(STORES)('a later version started beside this one (a rolling deploy
     const [{ version }] = await rowsOn(data, `select version from read_model_versions where name = 'room_messages'`);
     const known = Number(version);
     // what a later version's start does to a read model it changed (prepareReadModels): rows gone, checkpoint at 0, its
-    // version stored; it then builds the read model from the log by its own rules
-    await execOn(data, `delete from room_messages; update read_model_checkpoints set position = 0 where name = 'room_messages';
+    // version stored, with the checkpoint too; it then builds the read model from the log by its own rules
+    await execOn(data, `delete from room_messages; update read_model_checkpoints set position = 0, version = ${known + 1} where name = 'room_messages';
       update read_model_versions set version = ${known + 1} where name = 'room_messages'`);
 
     const { messageId } = await post(alice, roomId, 'after it started');

@@ -134,4 +134,18 @@ describeOnBothStores('read model versions', (open) => {
     const rows = await storage.sql.query<{ id: string; body: string }>(`select id, body from version_notes order by id`);
     expect(rows.map((row) => [row.id, row.body])).toEqual(events.map((event) => [`event-${event.position}`, 'by version 2']));
   });
+
+  it('gives the checkpoints of a database from before they carried versions their stored versions, and claims by them', async () => {
+    await prepareReadModels(storage.sql, [writing(2)]);
+    await written(storage, 7);
+    // the table as it was: no version column
+    await storage.sql.execute(`drop table read_model_checkpoints`);
+    await storage.sql.execute(`create table read_model_checkpoints (name text primary key, position bigint not null)`);
+    await storage.sql.execute(`insert into read_model_checkpoints values ('version_notes', 7)`);
+    await prepareReadModels(storage.sql, [writing(2)]);
+    expect(await state(storage)).toEqual({ rows: ['row-7'], checkpoint: 7, version: [2] });
+    const { events } = await storage.events.append('notes', Array.from({ length: 8 }, noted), 'no_stream');
+    await projectEvent(storage.sql, [writing(2)], events[7], { appendedHere: true });
+    expect(await readCheckpoint(storage.sql, 'version_notes')).toBe(events[7].position);
+  });
 });

@@ -1,5 +1,5 @@
 import type { SqlDatabase, SqlExecutor } from '@haven/event-store';
-import { ensureCheckpoint, migrateCheckpoints } from './checkpoints';
+import { ensureCheckpoint, migrateCheckpoints, setCheckpointVersion } from './checkpoints';
 import type { Projection } from './projection';
 
 /**
@@ -37,6 +37,7 @@ export async function prepareReadModels(sql: SqlDatabase, projections: readonly 
       }
       await projection.migrate(tx);
       await ensureCheckpoint(tx, projection.name);
+      await setCheckpointVersion(tx, projection.name, version);
     });
   }
 }
