@@ -4,7 +4,8 @@
  * process's clock. Every load loop is bounded by a deadline; every wait has a timeout.
  */
 import { randomUUID } from 'node:crypto';
-import { openStorage, type NewEvent } from '@haven/event-store';
+import type { NewEvent } from '@haven/event-store';
+import { openAppStorage } from '../support/app-storage';
 import { messagePosted } from './events';
 import { mapLimit, nowMs, sleep, summarize, type LatencySummary } from './stats';
 import { HavenTarget, openClient, type BenchClient, type Target, type WireEvent } from './targets';
@@ -433,12 +434,7 @@ export async function connectionsFigure(
  * Returns the seconds from the first append until the app's follower reached the new head.
  */
 export async function appendStraight(target: HavenTarget, roomId: string, authorId: string, count: number): Promise<number> {
-  const env = target.dataEnv;
-  const storage = await openStorage(
-    env.EVENT_STORE === 'sqlite'
-      ? { eventStore: 'sqlite', sqlitePath: env.SQLITE_PATH }
-      : { eventStore: 'postgres', databaseUrl: env.DATABASE_URL, postgresSchema: env.POSTGRES_SCHEMA },
-  );
+  const storage = await openAppStorage(target.dataEnv);
   try {
     const streamId = `room-${roomId}`;
     const stored = await storage.events.readStream(streamId);

@@ -6,11 +6,11 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStorage, type Storage } from '@haven/event-store';
 import { rebuildReadModels } from '@haven/projections';
 import { allReadModels } from '../../apps/api/src/read-models';
 import { AppProcess, freshData, type AppData, type StoreKind } from '../support/app-process';
-import { TEST_DATABASE_URL, dropSchema } from '../support/postgres';
+import { openAppStorage } from '../support/app-storage';
+import { dropSchema } from '../support/postgres';
 import { tokenFor } from '../support/sockets';
 import { seed } from './storage';
 import { nowMs } from './stats';
@@ -30,13 +30,6 @@ export interface UpgradeStartFigure {
   /** EventStore.readAll over the whole log, 500 at a time */
   readSeconds: number;
 }
-
-const openAt = (data: AppData): Promise<Storage> =>
-  openStorage(
-    data.store === 'sqlite'
-      ? { eventStore: 'sqlite', sqlitePath: data.env.SQLITE_PATH }
-      : { eventStore: 'postgres', databaseUrl: TEST_DATABASE_URL, postgresSchema: data.env.POSTGRES_SCHEMA },
-  );
 
 /** seconds from spawning the app on `data` until /health is up, and until a socket that asks for nothing old is ready */
 async function startedUntilReady(data: AppData, head: number): Promise<{ healthy: number; ready: number }> {
@@ -60,7 +53,7 @@ export async function upgradeStartFigure(store: StoreKind, total: number, onStep
     // the first start creates every read model at position 0 on the empty log
     const emptyStartSeconds = (await startedUntilReady(data, 0)).ready;
     onStep(`started on an empty log: ${emptyStartSeconds.toFixed(2)} s`);
-    const storage = await openAt(data);
+    const storage = await openAppStorage(data.env);
     let events: number;
     let readSeconds: number;
     try {
@@ -81,7 +74,7 @@ export async function upgradeStartFigure(store: StoreKind, total: number, onStep
     onStep(`seeded ${events} events`);
     const { healthy: healthySeconds, ready: startSeconds } = await startedUntilReady(data, events);
     onStep(`started with every read model at 0: healthy after ${healthySeconds.toFixed(2)} s, ready after ${startSeconds.toFixed(2)} s`);
-    const again = await openAt(data);
+    const again = await openAppStorage(data.env);
     let rebuildSeconds: number;
     try {
       const begin = nowMs();

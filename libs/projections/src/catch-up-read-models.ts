@@ -50,9 +50,7 @@ export async function catchUpReadModels(
     const moved = await sql.bulkTransaction(async (tx) => {
       if (sql.dialect === 'postgres') await tx.execute(`lock table read_model_checkpoints in share row exclusive mode`);
       const rows = await tx.query<{ name: string; position: number | string; version: number | string }>(
-        `select c.name, c.position, coalesce(v.version, 1) as version
-         from read_model_checkpoints c left join read_model_versions v on v.name = c.name
-         where c.name in (${placeholderList(names.length)})`,
+        `select name, position, version from read_model_checkpoints where name in (${placeholderList(names.length)})`,
         names,
       );
       // another version of Haven started on this database meanwhile and rebuilds what it changed: not by these rules

@@ -3,7 +3,8 @@ import type { BulkWriter, SqlDatabase, SqlExecutor, SqlWriter } from '@haven/eve
 /**
  * The checkpoints' table and the versions' table (prepareReadModels fills it). Each checkpoint row carries its read
  * model's stored version too, which the claims match (claimCheckpoints): a correlated read of the versions' table in
- * every claim cost about 30 µs on SQLite. A database from before that column gets it, from the versions' table.
+ * every claim cost about 30 µs on SQLite. A database from before that column gets it here, and its values from
+ * prepareReadModels, which writes each read model's version into both tables in one transaction.
  */
 export async function migrateCheckpoints(db: SqlDatabase): Promise<void> {
   await db.execute(
@@ -18,11 +19,6 @@ export async function migrateCheckpoints(db: SqlDatabase): Promise<void> {
   // "if not exists": nodes starting together may both find it missing (PostgreSQL; SQLite has no such clause, nor nodes)
   const ifNotExists = db.dialect === 'postgres' ? ' if not exists' : '';
   if (Number(n) === 0) await db.execute(`alter table read_model_checkpoints add column${ifNotExists} version integer not null default 1`);
-  // the two say the same: prepareReadModels writes both in one transaction
-  await db.execute(
-    `update read_model_checkpoints set version = coalesce((select v.version from read_model_versions v where v.name = read_model_checkpoints.name), 1)
-     where version <> coalesce((select v.version from read_model_versions v where v.name = read_model_checkpoints.name), 1)`,
-  );
 }
 
 /** Writes the version a read model's checkpoint row carries (prepareReadModels, with read_model_versions). */
