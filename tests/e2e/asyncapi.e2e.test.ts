@@ -12,8 +12,8 @@ import { oneAppPerFile } from './rooms/rooms-helpers';
  */
 
 const PROTOCOL = readFileSync(join(__dirname, '..', '..', 'docs', 'PROTOCOL.md'), 'utf8');
-/** every client message PROTOCOL.md documents in a table row of its own (each has a context prefix, or is `sync`) */
-const DOCUMENTED = [...new Set([...PROTOCOL.matchAll(/^\| `((?:rooms|mentoring|family|safety|notices)\.[A-Za-z]+|sync)`/gm)].map((m) => m[1]))].sort();
+/** every client message PROTOCOL.md documents in a table row of its own (each has a context prefix, or is `sync` or `session.refresh`: the `session.*` rows above them are what the server sends) */
+const DOCUMENTED = [...new Set([...PROTOCOL.matchAll(/^\| `((?:rooms|mentoring|family|safety|notices)\.[A-Za-z]+|session\.refresh|sync)`/gm)].map((m) => m[1]))].sort();
 
 type Doc = { asyncapi: string; channels: { socket: { messages: Record<string, { name: string; payload: { $ref?: string } }> } }; operations: Record<string, { action: string; messages: { $ref: string }[] }>; components: { schemas: Record<string, any> } };
 

@@ -134,6 +134,41 @@ describe.each(STORES)('the spine on %s', (store) => {
       expect(missed).toMatchObject({ position: posted.ok && posted.data.position, data: { text: 'while you were away' } });
     });
 
+    it('a socket given a newer token of its own with session.refresh stays past the old one; any other token is refused and changes nothing', async () => {
+      const fran = await connect(app, 'fran', 'facilitator');
+      const roomId = await createRoom(fran);
+      // one token for both sockets: the sweep that ends one at its expiry would end the other too
+      const shortLived = await mintDevToken({ secret: TEST_JWT_SECRET, sub: 'alice', role: 'participant', expiresIn: '3s' });
+      const refreshed = await connect(app, 'alice', 'participant', { token: shortLived });
+      const refused = await connect(app, 'alice', 'participant', { token: shortLived });
+      await joinAll(roomId, refreshed);
+      let refreshedDisconnected = false;
+      refreshed.socket.once('disconnect', () => (refreshedDisconnected = true));
+      const expired = new Promise<unknown>((resolve) => refused.socket.once('session.expired', resolve));
+
+      const tokens = {
+        anotherPerson: await tokenFor('bob', 'participant'),
+        anotherRole: await tokenFor('alice', 'mentor'),
+        expired: await mintDevToken({ secret: TEST_JWT_SECRET, sub: 'alice', role: 'participant', expiresIn: '-1m' }),
+      };
+      expect(await refused.send('session.refresh', { token: tokens.anotherPerson })).toMatchObject({ ok: false, error: { code: 'AUTH.TOKEN_OF_ANOTHER_ACTOR' } });
+      expect(await refused.send('session.refresh', { token: tokens.anotherRole })).toMatchObject({ ok: false, error: { code: 'AUTH.TOKEN_OF_ANOTHER_ACTOR' } });
+      expect(await refused.send('session.refresh', { token: tokens.expired })).toMatchObject({ ok: false, error: { code: 'AUTH.TOKEN_EXPIRED' } });
+      expect(await refused.send('session.refresh', { token: 'not a jwt' })).toMatchObject({ ok: false, error: { code: 'AUTH.TOKEN_MALFORMED' } });
+      expect(await refused.send('session.refresh', { token: 42 })).toMatchObject({ ok: false, error: { code: 'VALIDATION.FAILED' } });
+
+      const later = await refreshed.send('session.refresh', { token: await tokenFor('alice', 'participant') });
+      expect(later).toMatchObject({ ok: true, data: { expiresAt: expect.any(String) } });
+      expect(Date.parse((later as { data: { expiresAt: string } }).data.expiresAt)).toBeGreaterThan(Date.now() + 60_000);
+
+      expect(await expired).toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
+      await settle();
+      expect(refreshedDisconnected).toBe(false);
+      const posted = await fran.send('rooms.post', { commandId: randomUUID(), roomId, text: 'still with us' });
+      expect(posted.ok).toBe(true);
+      await refreshed.waitForEvent((e) => e.data.text === 'still with us');
+    });
+
     it('resuming after a position this node has not delivered yet (as from a node ahead of it), waits for it: nothing is sent twice', async () => {
       const fran = await connect(app, 'fran', 'facilitator');
       const alice = await connect(app, 'alice', 'participant');

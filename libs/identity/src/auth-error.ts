@@ -9,6 +9,8 @@ export const AuthErrorCodes = {
   invalidClaims: 'AUTH.TOKEN_INVALID_CLAIMS',
   /** an admin suspended this user's access: every token of theirs is refused until they are reinstated */
   suspended: 'AUTH.SUSPENDED',
+  /** `session.refresh` with a token of someone else (or of the same person in another role): a new connection's work */
+  anotherActor: 'AUTH.TOKEN_OF_ANOTHER_ACTOR',
   /** the identity provider's key set could not be fetched, or the database to check suspensions in: ours, not the client's */
   verifierUnavailable: 'AUTH.VERIFIER_UNAVAILABLE',
 } as const;

@@ -2,7 +2,7 @@
 // the app build (types: ["node"]) also compiles specs under libs, so they name their jest types themselves
 import type { Actor } from '@haven/domain';
 import { AuthError } from './auth-error';
-import { createSocketAuthMiddleware, SessionExpiries, socketActor, type ConnectError } from './socket-auth';
+import { createSocketAuthMiddleware, refreshSocketSession, SessionExpiries, socketActor, type ConnectError } from './socket-auth';
 import type { TokenVerifier } from './token-verifier';
 
 const alice: Actor = { userId: 'alice', role: 'participant' };
@@ -120,5 +120,45 @@ describe('session expiries', () => {
     expiries.watch(stale as never);
     expect(stale.disconnected).toBe(true);
     expiries.stop();
+  });
+});
+
+describe('session refresh', () => {
+  const guest: Actor = { userId: 'guest-1', role: 'family', familySessionId: 'session-a' };
+  const later = Date.UTC(2026, 10, 24, 13);
+  const tokens: Record<string, Actor> = {
+    alice,
+    'alice-as-mentor': { userId: 'alice', role: 'mentor' },
+    bob: { userId: 'bob', role: 'participant' },
+    guest,
+    'guest-elsewhere': { ...guest, familySessionId: 'session-b' },
+  };
+  const refresher: Pick<TokenVerifier, 'verifySession'> = {
+    async verifySession(token) {
+      if (tokens[token]) return { actor: tokens[token], expiresAt: later };
+      throw new AuthError('AUTH.TOKEN_EXPIRED', 'the access token has expired');
+    },
+  };
+  const socketOf = (actor: Actor) => ({ data: { actor, tokenExpiresAt: expiresAt } as Record<string, unknown> });
+
+  it("moves the socket's expiry to the newer token's when it is of the same person, role and family session", async () => {
+    const socket = socketOf(alice);
+    expect(await refreshSocketSession(socket, refresher, 'alice')).toEqual({ expiresAt: new Date(later).toISOString() });
+    expect(socket.data.tokenExpiresAt).toBe(later);
+    const guestSocket = socketOf(guest);
+    await refreshSocketSession(guestSocket, refresher, 'guest');
+    expect(guestSocket.data.tokenExpiresAt).toBe(later);
+  });
+
+  it.each([
+    ['another person', alice, 'bob', 'AUTH.TOKEN_OF_ANOTHER_ACTOR'],
+    ['the same person in another role', alice, 'alice-as-mentor', 'AUTH.TOKEN_OF_ANOTHER_ACTOR'],
+    ['a guest of another family session', guest, 'guest-elsewhere', 'AUTH.TOKEN_OF_ANOTHER_ACTOR'],
+    ['a token the verifier refuses', alice, 'stale', 'AUTH.TOKEN_EXPIRED'],
+  ])('refuses a token of %s and keeps the old expiry', async (_what, actor, token, code) => {
+    const socket = socketOf(actor);
+    await expect(refreshSocketSession(socket, refresher, token)).rejects.toMatchObject({ code });
+    expect(socket.data.tokenExpiresAt).toBe(expiresAt);
+    expect(socket.data.actor).toBe(actor);
   });
 });

@@ -40,6 +40,28 @@ export function createSocketAuthMiddleware(verifier: Pick<TokenVerifier, 'verify
   };
 }
 
+/**
+ * `session.refresh`: swaps a fresh token into a connected socket, so that it lives on to the new token's expiry without a
+ * reconnect (an identity provider's access tokens often live minutes, and each reconnect replays a catch-up). The token is
+ * verified as at the handshake (a suspended person is refused), and must be of the socket's very actor: its channels and
+ * every check since were made for that person, role and family session. On a refusal the socket keeps its old expiry.
+ */
+export async function refreshSocketSession(
+  socket: Pick<Socket, 'data'>,
+  verifier: Pick<TokenVerifier, 'verifySession'>,
+  token: string,
+): Promise<{ expiresAt: string }> {
+  const { actor, expiresAt } = await verifier.verifySession(token);
+  const current = socketActor(socket);
+  if (!current || !sameActor(current, actor)) {
+    throw new AuthError(AuthErrorCodes.anotherActor, 'the new token is of another person, role or family session; reconnect with it instead');
+  }
+  socket.data.tokenExpiresAt = expiresAt; // SessionExpiries reads it at each sweep
+  return { expiresAt: new Date(expiresAt).toISOString() };
+}
+
+const sameActor = (a: Actor, b: Actor) => a.userId === b.userId && a.role === b.role && a.familySessionId === b.familySessionId;
+
 /** What a socket receives as `session.expired` right before the server disconnects it. */
 export interface SessionExpiredData {
   code: typeof AuthErrorCodes.expired;

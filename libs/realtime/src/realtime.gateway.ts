@@ -14,6 +14,7 @@ import { DomainError, type Actor } from '@haven/domain';
 import { WsExceptionFilter } from '@haven/edge';
 import {
   createSocketAuthMiddleware,
+  refreshSocketSession,
   SessionExpiries,
   socketActor,
   TOKEN_VERIFIER,
@@ -24,6 +25,7 @@ import { LogFollower } from './log-follower';
 import { announcesArrival, announcesDeparture, arrivalMark, type PresenceMark } from './presence';
 import { resumeAfterOf, resumePositionMiddleware } from './resume-position';
 import { PRESENCE_PRIVACY, type PresencePrivacy } from './realtime.tokens';
+import { SessionRefreshRequestDto } from './session-refresh.request.dto';
 import { SyncRequestDto } from './sync.request.dto';
 
 /**
@@ -45,6 +47,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
    * nothing and is never limited: a user can always come back and ask for help.
    */
   private readonly catchUpLimiter = new RateLimiterMemory({ points: CATCH_UPS_PER_MINUTE, duration: 60 });
+  /** each refresh verifies a token (and reads the suspensions table): a client needs one per token it is given */
+  private readonly refreshLimiter = new RateLimiterMemory({ points: REFRESHES_PER_MINUTE, duration: 60 });
   private readonly sessionExpiries = new SessionExpiries();
   /** told of each socket's login before it is attached (onArrival) */
   private readonly arrivals: ((actor: Actor) => Promise<void>)[] = [];
@@ -185,6 +189,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     const data = await this.follower.attach(socket, actor, request.after);
     return { ok: true, data };
   }
+
+  /** a newer token of the same actor: the socket lives on to its expiry instead of `session.expired` and a reconnect */
+  @SubscribeMessage('session.refresh')
+  async refreshSession(@ConnectedSocket() socket: Socket, @MessageBody() request: SessionRefreshRequestDto) {
+    await this.refreshLimiter.consume(socketActor(socket)!.userId).catch(() => {
+      throw new DomainError('REALTIME.RATE_LIMITED', `at most ${REFRESHES_PER_MINUTE} session refreshes a minute; wait and retry`);
+    });
+    return { ok: true, data: await refreshSocketSession(socket, this.verifier, request.token) };
+  }
 }
 
 /**
@@ -213,6 +226,7 @@ function closeOldestBeyondCap(socket: Socket, actor: Actor): void {
 }
 
 const SYNCS_PER_MINUTE = 10;
+const REFRESHES_PER_MINUTE = 10;
 const CATCH_UPS_PER_MINUTE = 20;
 
 const presenceOf = (socket: Socket): PresenceMark | undefined => (socket.data as { presence?: PresenceMark }).presence;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { AppProcess, freshData, type StoreKind } from '../../support/app-process';
-import { closeAllClients, connect, type Ack, type TestClient } from '../../support/sockets';
+import { closeAllClients, connect, tokenFor, type Ack, type TestClient } from '../../support/sockets';
 import { describeWithPostgres, dropSchema } from '../../support/postgres';
 import { openStoreHead } from '../../support/event-log';
 import { headPosition } from '../../support/stores';
@@ -37,7 +37,7 @@ const MESSAGES = [
   'safety.helpNow', 'safety.acknowledge', 'safety.resolve', 'safety.setOnCall', 'sync',
   'mentoring.request', 'mentoring.cancel', 'mentoring.accept', 'mentoring.decline', 'mentoring.end', 'mentoring.rematch', 'mentoring.feedback',
   'mentoring.setLanguages', 'mentoring.setTopics', 'mentoring.setAway', 'mentoring.setCapacity', 'family.schedule', 'family.reschedule', 'family.invite', 'family.revokeInvite', 'family.admit', 'family.removeGuest', 'family.tellLobby', 'family.end',
-  'notices.setPreferences',
+  'notices.setPreferences', 'session.refresh',
 ] as const;
 type Message = (typeof MESSAGES)[number];
 type Payload = Record<string, unknown>;
@@ -62,6 +62,8 @@ interface World {
   messages: { mia: string; miaToDelete: string; bob: string; cleo: string };
   reportId: string;
   alertId: string;
+  /** a newer token of mia's own: session.refresh's valid payload */
+  miaToken: string;
 }
 
 /** Stands in for a fresh commandId; replaced when sent, so no accepted payload is replayed. */
@@ -100,6 +102,7 @@ function validPayloads(w: World): Record<Message, Payload> {
     'rooms.unhidePerson': { commandId: FRESH, userId: 'bob' },
     'rooms.setPresenceVisible': { commandId: FRESH, visible: true },
     'notices.setPreferences': { commandId: FRESH, paused: false },
+    'session.refresh': { token: w.miaToken },
     'rooms.mute': { ...room, userId: 'carol', durationSeconds: 600, reason: 'cool down' },
     'rooms.unmute': { ...room, userId: 'carol' },
     'rooms.warn': { ...room, userId: 'carol', reason: 'please keep it kind' },
@@ -160,7 +163,7 @@ const KNOWN_FIELDS = new Set(['commandId', 'roomId', 'typing', 'name', 'topic', 
   'messageId', 'text', 'contentWarning', 'replyTo', 'emoji', 'position', 'private', 'durationSeconds', 'reason',
   'intervalSeconds', 'reportId', 'outcome', 'on', 'note', 'conversationKind', 'conversationId', 'alertId', 'after',
   'topics', 'language', 'availability', 'requestId', 'pairingId', 'participantId', 'title', 'startsAt', 'endsAt', 'sessionId',
-  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours', 'pairs', 'visible']);
+  'inviteeLabel', 'inviteId', 'guestId', 'away', 'until', 'onCall', 'version', 'paused', 'quietHours', 'openHours', 'pairs', 'visible', 'token']);
 /** fields where null is of the field's type (a mentor's capacity: none of their own; a room's open hours: always open) */
 const NULLABLE_FIELDS = new Set(['pairs', 'openHours']);
 const ID_FIELDS = new Set(['roomId', 'messageId', 'reportId', 'alertId', 'conversationId', 'requestId', 'pairingId', 'sessionId', 'inviteId']);
@@ -621,5 +624,6 @@ async function buildWorld(app: AppProcess): Promise<World> {
     app, mia, bob, cleo, fran, olga, roomId, spareRoomId,
     elsewhere: { roomId: elsewhereRoomId, messageId: elsewhereMessage.messageId, reportId: elsewhereReport.reportId },
     messages, reportId, alertId,
+    miaToken: await tokenFor('mia', 'facilitator'),
   };
 }
