@@ -93,7 +93,7 @@ async function applyRange(
 ): Promise<number> {
   const inSql = storage.eventsTableInSql ? projections.filter((projection) => projection.applyRangeFromEventsTable) : [];
   const replayed = projections.filter((projection) => !inSql.includes(projection));
-  for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, after, upTo);
+  for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, after, upTo, storage.sql.dialect);
   if (replayed.length === 0) return upTo;
   const types = typesHandledByAll(replayed);
   let next = readAfter(storage.events, after, Math.min(readBatch, maxEvents), types);

@@ -1,4 +1,4 @@
-import type { RecordedEvent, SqlExecutor, SqlWriter } from '@haven/event-store';
+import type { RecordedEvent, SqlDatabase, SqlExecutor, SqlWriter } from '@haven/event-store';
 
 /**
  * A read model: its tables live in the same database as the events, and its checkpoint is written in the
@@ -34,8 +34,9 @@ export interface Projection {
    * table, when that table is in the same database (Storage.eventsTableInSql). It must leave exactly the rows `apply`
    * leaves when given those events one by one in position order (tests compare the two on both engines). Worth it for
    * a read model with a row for most events: the database writes them without a round trip or a JS value per row.
+   * `dialect`: where the engines' costs differ enough for a statement of each.
    */
-  applyRangeFromEventsTable?(tx: SqlWriter, after: number, upTo: number): Promise<void>;
+  applyRangeFromEventsTable?(tx: SqlWriter, after: number, upTo: number, dialect: SqlDatabase['dialect']): Promise<void>;
   /**
    * Optional, with applyRangeFromEventsTable: indexes that a set-based rebuild drops before its inserts and creates
    * again after them (building an index once costs less than keeping it up to date row by row). `migrate` must create

@@ -109,7 +109,7 @@ async function replay(
         onProgress({ ...progress });
       }
       if (progress.position > from.position) {
-        for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, from.position, progress.position);
+        for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, from.position, progress.position, sql.dialect);
       }
       for (const projection of [...replayed, ...inSql]) await setCheckpoint(tx, projection.name, progress.position);
     });
@@ -127,7 +127,7 @@ async function applyInSqlOnly(
     const after = progress.position;
     const upTo = Math.min(progress.head, after + commitEvery);
     const applied = await sql.bulkTransaction(async (tx) => {
-      for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, after, upTo);
+      for (const projection of inSql) await projection.applyRangeFromEventsTable!(tx, after, upTo, sql.dialect);
       for (const projection of inSql) await setCheckpoint(tx, projection.name, upTo);
       return eventsBetween(tx, after, upTo);
     });

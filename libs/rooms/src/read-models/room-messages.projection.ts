@@ -1,4 +1,4 @@
-import type { RecordedEvent, SqlExecutor, SqlValue } from '@haven/event-store';
+import type { RecordedEvent, SqlExecutor, SqlValue, SqlWriter } from '@haven/event-store';
 import { createIndexStatement, type IndexDefinition, type Projection } from '@haven/projections';
 import type { RoomEvent, RoomEventType } from '../domain/room.events';
 import { isRoomEvent, roomIdOf } from './room-membership.projection';
@@ -60,21 +60,13 @@ export const roomMessagesProjection: Projection = {
         return;
     }
   },
-  async applyRangeFromEventsTable(tx, after, upTo) {
+  async applyRangeFromEventsTable(tx, after, upTo, dialect) {
     // the same rules as apply, set-based: a message's first post makes its row; an edit, delete or redaction counts only
     // after that post; the last edit sets text, warning and time unless a delete came after it; the last redaction
     // gives reason and moderator. Runs in order for consecutive ranges, so rows from earlier ranges are kept as they are
     // where this range holds nothing newer.
-    await tx.execute(
-      `insert into room_messages
-         select substr(stream_id, 6), data->>'messageId', position, data->>'authorId', data->>'text', data->>'contentWarning',
-           data->>'replyTo', data->>'postedAt', null, 0, 0, null, null
-         from events
-         where position > $1 and position <= $2 and type = 'MessagePosted' and substr(stream_id, 1, 5) = 'room-'
-         order by position
-       on conflict (room_id, message_id) do nothing`,
-      [after, upTo],
-    );
+    if (dialect === 'postgres') await insertFirstPostsOnPostgres(tx, after, upTo);
+    else await tx.execute(FIRST_POSTS, [after, upTo]);
     await tx.execute(
       `update room_messages set
          text = case when changed.last_delete > coalesce(changed.last_edit, 0) then ''
@@ -102,6 +94,38 @@ export const roomMessagesProjection: Projection = {
     );
   },
 };
+
+/** Every post in the range makes a row: fails on the key at a second post of a message id. */
+const POSTS = `insert into room_messages
+  select substr(stream_id, 6), data->>'messageId', position, data->>'authorId', data->>'text', data->>'contentWarning',
+    data->>'replyTo', data->>'postedAt', null, 0, 0, null, null
+  from events
+  where position > $1 and position <= $2 and type = 'MessagePosted' and substr(stream_id, 1, 5) = 'room-'
+  order by position`;
+
+/** A message's first post makes its row; a later post of the same id, in this range or an earlier one, does nothing. */
+const FIRST_POSTS = `${POSTS} on conflict (room_id, message_id) do nothing`;
+
+/**
+ * PostgreSQL's ON CONFLICT is a speculative insertion, row by row: in a rebuild of 176,000 messages it took 0.9 s where
+ * the plain insert took 0.65 s (SQLite's costs it nothing, so SQLite always has it). The log holds no second post of a
+ * message id (the decider refuses one: ROOM.DUPLICATE_MESSAGE_ID), so the plain insert is tried first, in a savepoint;
+ * a log that holds one anyway (written by hand, or by a version with a bug) fails it on the key and gets the insert
+ * with ON CONFLICT instead: the same rows either way.
+ */
+async function insertFirstPostsOnPostgres(tx: SqlWriter, after: number, upTo: number): Promise<void> {
+  await tx.query('savepoint first_posts');
+  try {
+    await tx.query(POSTS, [after, upTo]);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    await tx.query('rollback to savepoint first_posts');
+    await tx.execute(FIRST_POSTS, [after, upTo]);
+  }
+  await tx.execute('release savepoint first_posts');
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 export interface MessageView {
   messageId: string;
