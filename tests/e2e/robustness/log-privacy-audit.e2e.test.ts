@@ -207,6 +207,14 @@ describe('log privacy at LOG_LEVEL=trace in production (sqlite)', () => {
     expect(await refusedHandshake(app.url, { auth: { token: valid, lastPosition: secret('last-position') } })).toBe('VALIDATION.FAILED');
     // a token in the query string (the protocol says never) over long-polling, where it travels in request URLs
     expect(await refusedHandshake(app.url, { transports: ['polling'], query: { token: valid, invite: secret('handshake-query') } })).toBe('AUTH.TOKEN_MISSING');
+
+    // tokens handed to an open socket: refused ones (another person's, a forged one, garbage) and a good one
+    expect(refusal(await alice.send('session.refresh', { token: valid }))).toBe('AUTH.TOKEN_OF_ANOTHER_ACTOR');
+    expect(refusal(await alice.send('session.refresh', { token: forged }))).toBe('AUTH.TOKEN_INVALID_SIGNATURE');
+    expect(refusal(await alice.send('session.refresh', { token: secret('refresh-garbage') }))).toBe('AUTH.TOKEN_MALFORMED');
+    const fresh = await mintDevToken({ secret: TEST_JWT_SECRET, sub: 'alice', role: 'participant' });
+    tokensSeen.push(fresh);
+    expect(await alice.send('session.refresh', { token: fresh })).toMatchObject({ ok: true });
   });
 
   it('answers INTERNAL while the store is locked by another process, and logs the failure without its content', async () => {
