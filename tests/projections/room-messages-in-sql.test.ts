@@ -119,9 +119,9 @@ function inSqlSuite(open: () => Promise<Storage>) {
     for (const { streamId, event } of history(8, 40)) await storage.events.append(streamId, [event], 'any');
     const failing: Projection = {
       ...roomMessagesProjection,
-      applyRangeFromEventsTable: async (tx, after, upTo) => {
+      applyRangeFromEventsTable: async (tx, after, upTo, dialect) => {
         if (after > 0) throw new Error('disk full');
-        await roomMessagesProjection.applyRangeFromEventsTable!(tx, after, upTo);
+        await roomMessagesProjection.applyRangeFromEventsTable!(tx, after, upTo, dialect);
       },
     };
     await expect(rebuildReadModels(storage, [failing], { commitEvery: 20 })).rejects.toThrow('disk full');
