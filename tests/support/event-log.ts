@@ -8,6 +8,8 @@ import { TEST_PERSONAL_DATA_KEY, type AppData } from './app-process';
 /** One event as the store holds it, with what audits compare from its metadata. */
 export interface LoggedEvent {
   position: number;
+  /** the event's own id (an erasure request's notice names it) */
+  eventId: string;
   streamId: string;
   type: string;
   data: Record<string, any>;
@@ -31,7 +33,7 @@ export async function readLog(data: AppData, options: { sealed?: boolean; master
   return events.map((event) => ({ ...event, data: openSealed(event.data, (keyId) => byId.get(keyId)) }));
 }
 
-const EVENTS = 'select position, stream_id, type, data, metadata from events order by position';
+const EVENTS = 'select position, event_id, stream_id, type, data, metadata from events order by position';
 const KEYS = 'select key_id, secret from personal_data_keys';
 
 async function readRows(data: AppData): Promise<{ rows: Row[]; keys: KeyRow[] }> {
@@ -60,6 +62,7 @@ interface KeyRow {
 
 interface Row {
   position: unknown;
+  event_id: string;
   stream_id: string;
   type: string;
   data: unknown;
@@ -73,6 +76,7 @@ function toLoggedEvent(row: Row): LoggedEvent {
   const metadata = parsed(row.metadata);
   return {
     position: Number(row.position),
+    eventId: row.event_id,
     streamId: row.stream_id,
     type: row.type,
     data: parsed(row.data),

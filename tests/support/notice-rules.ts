@@ -52,6 +52,10 @@ class NoticeWorld {
   /** each active pairing's mentor */
   readonly pairings = new Map<string, string>();
   readonly sessions = new Map<string, { hostId: string; waiting: Set<string>; ended: boolean }>();
+  /** erasure requests by their event's id (what a notice names) */
+  readonly erasureRequests = new Map<string, { userId: string; open: boolean }>();
+  /** admins Haven noted at a connection (AdminSeen) */
+  readonly adminsSeen = new Set<string>();
 
   apply(event: LoggedEvent): void {
     const d = event.data;
@@ -88,6 +92,10 @@ class NoticeWorld {
     if (event.type === 'FamilyInviteRedeemed') this.sessions.get(d.sessionId)!.waiting.add(d.guestId);
     if (event.type === 'FamilyGuestAdmitted' || event.type === 'FamilyGuestRemoved') this.sessions.get(d.sessionId)!.waiting.delete(d.guestId);
     if (event.type === 'FamilySessionEnded') this.sessions.get(d.sessionId)!.ended = true;
+    if (event.type === 'ErasureRequested') this.erasureRequests.set(event.eventId, { userId: d.userId, open: true });
+    if (event.type === 'ErasureRequestWithdrawn' || event.type === 'PersonalDataErased')
+      for (const request of this.erasureRequests.values()) if (request.userId === d.userId) request.open = false;
+    if (event.type === 'AdminSeen') this.adminsSeen.add(d.userId);
   }
 
   inRoomWhen(roomId: string, userId: string, position: number): boolean {
@@ -114,7 +122,8 @@ export type ConnectedAt = (userId: string, position: number) => boolean;
  * room whose away notices they did not turn off; or about an open report for one of the room's moderators (not its
  * reporter or author); or about a pair room opened for its participant. A mentor request: a mentor, the request still
  * open and in their list (a first notice: in their languages, not away, with room for another pair). A family session:
- * its host, the session not ended, with family waiting.
+ * its host, the session not ended, with family waiting. An erasure request: an admin Haven noted, not the person who
+ * asked, the request still open.
  */
 function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt: ConnectedAt, limits: NoticeLimits): string[] {
   const { userId, through, attempt } = claim.data;
@@ -147,6 +156,11 @@ function brokenRules(claim: LoggedEvent, w: NoticeWorld, cast: Cast, connectedAt
     } else if (what?.type === 'PairRoomOpened' && what.streamId === `room-${roomId}`) {
       if (what.data.participantId !== userId) broken.push("told of a pair room's opening, not its participant");
     } else broken.push(`through ${through} is ${what?.type ?? 'nothing'}, not a message, report or pair room of the room`);
+  } else if ('requestId' in claim.data && w.erasureRequests.has(claim.data.requestId)) {
+    const request = w.erasureRequests.get(claim.data.requestId)!;
+    if (cast[userId] !== 'admin' || !w.adminsSeen.has(userId)) broken.push('told of an erasure request, not an admin Haven noted');
+    if (request.userId === userId) broken.push('told of their own erasure request');
+    if (!request.open) broken.push('told of an erasure request no longer open');
   } else if ('requestId' in claim.data) {
     // what the mentor's request list shows (not their own, not declined, not of someone they hide; a first notice also
     // in their languages, not away, not excluded, with room for another pair)
@@ -203,7 +217,7 @@ export function noticeProblems(log: LoggedEvent[], received: Record<string, any>
   for (const body of received)
     for (const c of body.conversations ?? []) {
       const room = c.roomId ? w.rooms.get(c.roomId) : undefined;
-      const kind = c.requestId ? 'mentor_request' : c.sessionId ? 'family_session' : room && GROUP_KINDS.has(room.kind ?? '') ? 'group' : room?.kind;
+      const kind = c.requestId ? (w.erasureRequests.has(c.requestId) ? 'erasure_request' : 'mentor_request') : c.sessionId ? 'family_session' : room && GROUP_KINDS.has(room.kind ?? '') ? 'group' : room?.kind;
       if (c.conversation !== kind) problems[`kind ${JSON.stringify(c)}`] = `the room is ${room?.kind}`;
     }
   return problems;
@@ -226,6 +240,7 @@ export function rolesInLog(log: LoggedEvent[]): Cast {
     if (type === 'PairingStarted') (says(d.mentorId, 'mentor'), says(d.participantId, 'participant'));
     if (type === 'MentorRequested') says(d.participantId, 'participant');
     if (type === 'FamilySessionScheduled') (says(d.hostId, 'clinician'), says(d.participantId, 'participant'));
+    if (type === 'AdminSeen') says(d.userId, 'admin');
   }
   return cast;
 }

@@ -90,12 +90,13 @@ export const DOCUMENTED_FIELDS: Record<string, string[]> = {
   AccessReinstated: ['userId', 'by', 'reinstatedAt'],
   ErasureRequested: ['userId', 'requestedAt'],
   ErasureRequestWithdrawn: ['userId', 'withdrawnAt'],
+  AdminSeen: ['userId', 'seenAt'],
   NoticePreferencesSet: ['userId', 'paused', 'quietHours', 'setAt'],
   PresenceVisibilitySet: ['userId', 'visible', 'setAt'],
 };
 
-/** The events of a person's stream the oracle knows (an export, PersonalDataExported, goes to nobody). */
-export const PERSON_EVENT_TYPES = ['PersonalDataErased', 'AccessSuspended', 'AccessReinstated', 'ErasureRequested', 'ErasureRequestWithdrawn'];
+/** The events of a person's stream the oracle knows (an export, PersonalDataExported, goes to nobody; so does AdminSeen). */
+export const PERSON_EVENT_TYPES = ['PersonalDataErased', 'AccessSuspended', 'AccessReinstated', 'ErasureRequested', 'ErasureRequestWithdrawn', 'AdminSeen'];
 
 type Audience = 'members' | 'moderators' | 'moderators, members get a neutral form' | 'only the user named';
 
@@ -376,7 +377,8 @@ function personDeliveries(event: LoggedEvent, cast: Cast, roomsLive: Map<string,
   if (event.type === 'AccessSuspended' || event.type === 'AccessReinstated') return both(users.filter((u) => overseer(u) && u !== d.userId), fullForm(event));
   if (event.type === 'ErasureRequested' || event.type === 'ErasureRequestWithdrawn')
     return both(users.filter((u) => cast[u] === 'admin' || (u === d.userId && cast[u] !== 'family')), fullForm(event));
-  if (event.type === 'PersonalDataExported') return [];
+  // an export, and Haven's note of an admin's first connection, go to nobody
+  if (event.type === 'PersonalDataExported' || event.type === 'AdminSeen') return [];
   throw new Error(`${event.type} (position ${event.position}) is not in docs/PROTOCOL.md`);
 }
 

@@ -6,7 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { HttpThrottlerGuard } from './http-throttler.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { IdentityModule } from '@haven/identity';
-import { createPersonDeliveryPolicy, PersonalDataModule } from '@haven/personal-data';
+import { createPersonDeliveryPolicy, erasureRequestNotices, PersonalDataModule } from '@haven/personal-data';
 import { RealtimeModule } from '@haven/realtime';
 import { familyLobbyNotices, familySessionDeliveryPolicy, FamilySessionsModule } from '@haven/family-sessions';
 import { mentoringConversationPort, mentoringDeliveryPolicy, MentoringModule, mentorRequestNotices } from '@haven/mentoring';
@@ -63,6 +63,7 @@ const personDeliveryPolicy = createPersonDeliveryPolicy({ roomsOf: async (db, us
     OfflineNoticesModule.forRoot(offlineNoticesConfig, (settings) => [
       mentorRequestNotices({ maxActivePairings: Number(settings.get<number>('MENTOR_MAX_ACTIVE_PAIRINGS')) }),
       familyLobbyNotices,
+      erasureRequestNotices,
     ]),
     MentoringModule,
     FamilySessionsModule,

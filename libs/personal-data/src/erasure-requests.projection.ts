@@ -1,23 +1,49 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import { isPersonStream, type PersonEvent } from './domain/person.events';
+import { isPersonStream, type AdminSeen, type PersonEvent } from './domain/person.events';
 
-/** erasure_requests: who asked for their data to be erased and was not answered yet (an erasure answers, a withdrawal ends it). */
+/**
+ * erasure_requests: who asked for their data to be erased and was not answered yet (an erasure answers, a withdrawal
+ * ends it), with the request's event id and position: what an away notice to admins names instead of the person.
+ */
 export const erasureRequestsProjection: Projection = {
   name: 'erasure_requests',
+  // 2: the request's event id and position
+  version: 2,
   eventTypes: ['ErasureRequested', 'ErasureRequestWithdrawn', 'PersonalDataErased'] satisfies PersonEvent['type'][],
   tables: ['erasure_requests'],
   async migrate(db) {
-    await db.execute(`create table if not exists erasure_requests (user_id text primary key, requested_at text not null)`);
+    await db.execute(`create table if not exists erasure_requests (
+      user_id text primary key, requested_at text not null, request_id text not null, position bigint not null)`);
   },
   async apply(tx, recorded: RecordedEvent) {
     if (!isPersonStream(recorded.streamId)) return;
     const event = recorded as unknown as PersonEvent & RecordedEvent;
     if (event.type === 'ErasureRequested') {
-      await tx.execute(`insert into erasure_requests values ($1, $2) on conflict (user_id) do nothing`, [event.data.userId, event.data.requestedAt]);
+      await tx.execute(`insert into erasure_requests values ($1, $2, $3, $4) on conflict (user_id) do nothing`, [
+        event.data.userId,
+        event.data.requestedAt,
+        recorded.id,
+        recorded.position,
+      ]);
     } else if (event.type === 'ErasureRequestWithdrawn' || event.type === 'PersonalDataErased') {
       await tx.execute(`delete from erasure_requests where user_id = $1`, [event.data.userId]);
     }
+  },
+};
+
+/** admins_seen: the admins Haven knows, from their first connection (AdminSeen); the identity provider holds the list. */
+export const adminsSeenProjection: Projection = {
+  name: 'admins_seen',
+  eventTypes: ['AdminSeen'] satisfies PersonEvent['type'][],
+  tables: ['admins_seen'],
+  async migrate(db) {
+    await db.execute(`create table if not exists admins_seen (user_id text primary key, seen_at text not null)`);
+  },
+  async apply(tx, recorded: RecordedEvent) {
+    if (recorded.type !== 'AdminSeen' || !isPersonStream(recorded.streamId)) return;
+    const { userId, seenAt } = (recorded as unknown as AdminSeen & RecordedEvent).data;
+    await tx.execute(`insert into admins_seen values ($1, $2) on conflict (user_id) do nothing`, [userId, seenAt]);
   },
 };
 

@@ -16,3 +16,5 @@ export * from './people.controller';
 export * from './reveal-personal-data.interceptor';
 export * from './personal-data.module';
 export * from './person-delivery.policy';
+export * from './erasure-request-notices';
+export * from './admins-seen';

@@ -65,6 +65,11 @@ export class PeopleService {
     return this.acked(await this.run(actor, commandId, { type: 'WithdrawErasureRequest', data: { userId: actor.userId } }), actor.userId);
   }
 
+  /** Notes an admin at their connection, once per admin (AdminSeen); the command id is the admin's, so nodes append it once. */
+  async noteAdminSeen(actor: Actor): Promise<void> {
+    await this.follower.whenDelivered(await this.run(actor, `admin-seen:${actor.userId}`, { type: 'NoteAdminSeen', data: { userId: actor.userId } }));
+  }
+
   private async acked(result: CommandResult, userId: string) {
     return { ...commandAck(await this.follower.whenDelivered(result)), userId };
   }

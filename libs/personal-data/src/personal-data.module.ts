@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AdminsSeen } from './admins-seen';
 import { MyErasureRequestController, PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
 import { ReadsRecorder } from './reads-recorder';
@@ -14,6 +15,7 @@ import { RevealPersonalDataInterceptor } from './reveal-personal-data.intercepto
   controllers: [PeopleController, MyErasureRequestController],
   providers: [
     PeopleService,
+    AdminsSeen,
     ReadsRecorder,
     { provide: APP_INTERCEPTOR, useClass: RevealPersonalDataInterceptor },
     { provide: APP_INTERCEPTOR, useClass: RecordsReadInterceptor },

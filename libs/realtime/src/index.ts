@@ -5,3 +5,4 @@ export * from './realtime.gateway';
 export * from './realtime.module';
 export * from './resume-position';
 export * from './sync.request.dto';
+export * from './first-arrivals';

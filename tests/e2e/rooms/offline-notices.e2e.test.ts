@@ -503,6 +503,48 @@ describe.each(STORES)('a mentor known only from a connection, on %s', (store) =>
   });
 });
 
+// in an app of its own: every admin Haven knows is told of every open request
+describe.each(STORES)('an admin known from a connection, on %s', (store) => {
+  let app: AppProcess;
+  let gateway: WebhookReceiver;
+  oneAppWithPushGatewayPerFile(store, AFTER_SECONDS, (started, receiver) => ([app, gateway] = [started, receiver]));
+
+  it('is told of an erasure request while away, by its id, never who asked; once, and not of one withdrawn or answered first', async () => {
+    const ada = await connect(app, 'ada', 'admin');
+    const seen = async () => (await readLog(app.data)).filter((e) => e.type === 'AdminSeen');
+    // her first connection was noted before she was ready, once, by her, sent to nobody
+    expect((await seen()).map((e) => [e.streamId, e.actorId, Object.keys(e.data).sort()])).toEqual([['person-ada', 'ada', ['seenAt', 'userId']]]);
+    ada.close();
+    (await connect(app, 'ada', 'admin')).close();
+    expect(await seen()).toHaveLength(1);
+    // abe is an admin too, and stays connected; the participants and the clinician are never told
+    const abe = await connect(app, 'abe', 'admin');
+    await connect(app, 'cleo', 'clinician');
+    const [pat, quinn, rosa] = await Promise.all([connect(app, 'pat', 'participant'), connect(app, 'quinn', 'participant'), connect(app, 'rosa', 'participant')]);
+    for (const person of [pat, quinn, rosa]) expect((await httpPost(app, person, '/me/erasure-request', { commandId: randomUUID() })).status).toBe(200);
+    // quinn takes hers back and rosa's is answered, before the wait ends
+    expect((await httpPost(app, quinn, '/me/erasure-request/withdrawal', { commandId: randomUUID() })).status).toBeLessThan(300);
+    expect((await httpPost(app, abe, '/people/rosa/erasure', { commandId: randomUUID() })).status).toBeLessThan(300);
+    await caughtUp(app.url);
+    const requested = (await readLog(app.data)).find((e) => e.type === 'ErasureRequested' && e.data.userId === 'pat')!;
+
+    await advanceClock(app, AFTER_SECONDS * 1000 + 1000);
+    await until('the notice to ada', () => gateway.received.length === 1);
+    await settle(400);
+    expect(gateway.received.map((notice) => [notice.json.userId, notice.json.conversations])).toEqual([
+      ['ada', [{ requestId: requested.eventId, conversation: 'erasure_request', through: requested.position, attempt: 1 }]],
+    ]);
+    expect(gateway.received[0].body).not.toContain('pat');
+    // and not again
+    await advanceClock(app, 3600_000);
+    await settle(400);
+    expect(gateway.received).toHaveLength(1);
+    const log = await readLog(app.data);
+    expect(noticeProblems(log, gateway.received.map((notice) => notice.json), rolesInLog(log), () => false)).toEqual({});
+    expect(abe.events.filter((e) => e.type === 'AdminSeen')).toEqual([]);
+  });
+});
+
 describeWithPostgres('offline notices from two nodes sharing the store (PostgreSQL)', () => {
   let gateway: WebhookReceiver;
   const env: Record<string, string> = { DEADLINE_POLL_MS: '20', OFFLINE_NOTICE_AFTER_SECONDS: String(AFTER_SECONDS) };

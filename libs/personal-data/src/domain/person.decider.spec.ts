@@ -34,7 +34,7 @@ describe('person decider', () => {
       expect(events).toHaveLength(1);
       state = events.reduce(personDecider.evolve, state);
     }
-    expect(state).toEqual({ erasures: 2, exports: 1, suspended: false, erasureRequestedAt: null });
+    expect(state).toEqual({ erasures: 2, exports: 1, suspended: false, erasureRequestedAt: null, adminSeen: false });
   });
 });
 
@@ -94,5 +94,23 @@ describe("a person's own request for erasure", () => {
     expect(() => personDecider.decide(own('RequestErasure', pat, 'bob'), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
     expect(() => personDecider.decide(own('RequestErasure', ada, 'pat'), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
     expect(() => personDecider.decide(own('RequestErasure', { userId: 'g1', role: 'family' }), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+  });
+});
+
+describe("an admin's connection noted", () => {
+  const note = (actor: Actor, userId = actor.userId) => ({ type: 'NoteAdminSeen', data: { userId }, context: context(actor) }) as const;
+  const seen = { type: 'AdminSeen', data: { userId: 'ada', seenAt: '2026-12-02T10:00:00.000Z' } } as const;
+  const fold = (events: readonly unknown[]) => events.reduce(personDecider.evolve as never, personDecider.initialState()) as ReturnType<typeof personDecider.initialState>;
+
+  it('once per admin, by that admin', () => {
+    expect(personDecider.decide(note(ada), fold([]))).toEqual([seen]);
+    expect(personDecider.decide(note(ada), fold([seen]))).toEqual([]);
+  });
+
+  it('never anyone but an admin, nor one admin for another', () => {
+    for (const role of ['participant', 'mentor', 'facilitator', 'clinician', 'family'] as const) {
+      expect(() => personDecider.decide(note({ userId: 'ada', role }), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    }
+    expect(() => personDecider.decide(note(ada, 'abe'), fold([]))).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
   });
 });

@@ -10,7 +10,9 @@ export type ReinstateAccess = { type: 'ReinstateAccess'; data: { userId: string 
 /** The person's own: asking for their data to be erased, or taking the request back. */
 export type RequestErasure = { type: 'RequestErasure'; data: { userId: string }; context: CommandContext };
 export type WithdrawErasureRequest = { type: 'WithdrawErasureRequest'; data: { userId: string }; context: CommandContext };
-export type PersonCommand = ErasePersonalData | ExportPersonalData | SuspendAccess | ReinstateAccess | RequestErasure | WithdrawErasureRequest;
+/** at an admin's connection, as that admin: appends AdminSeen once per admin */
+export type NoteAdminSeen = { type: 'NoteAdminSeen'; data: { userId: string }; context: CommandContext };
+export type PersonCommand = ErasePersonalData | ExportPersonalData | SuspendAccess | ReinstateAccess | RequestErasure | WithdrawErasureRequest | NoteAdminSeen;
 
 export const MAX_SUSPENSION_REASON_LENGTH = 500;
 
@@ -20,6 +22,8 @@ export interface PersonState {
   suspended: boolean;
   /** the person's open request for erasure: when they asked, or null */
   erasureRequestedAt: string | null;
+  /** an admin Haven noted at a connection (AdminSeen) */
+  adminSeen: boolean;
 }
 
 /**
@@ -29,13 +33,14 @@ export interface PersonState {
  * Suspending access needs a reason (for the record, sealed as the person's data); an admin cannot suspend themselves
  * (nobody would be left to reinstate them). Suspending someone suspended, or reinstating someone who is not, appends
  * nothing. The one thing the person does here themselves is ask for their data to be erased (and take that back): an
- * admin's erasure answers it.
+ * admin's erasure answers it. An admin's own connection also notes them here, once (AdminSeen).
  */
 export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
-  initialState: () => ({ erasures: 0, exports: 0, suspended: false, erasureRequestedAt: null }),
+  initialState: () => ({ erasures: 0, exports: 0, suspended: false, erasureRequestedAt: null, adminSeen: false }),
   decide(command, state) {
     const { actor, now } = command.context;
     if (command.type === 'RequestErasure' || command.type === 'WithdrawErasureRequest') return decideOwnRequest(command, state);
+    if (command.type === 'NoteAdminSeen') return decideAdminSeen(command, state);
     if (actor.role !== 'admin') throw new DomainError('AUTH.FORBIDDEN', 'only an admin erases, exports, suspends or reinstates a person');
     const { userId } = command.data;
     if (userId.trim() === '') throw new DomainError('VALIDATION.FAILED', 'userId is empty', { field: 'userId' });
@@ -67,6 +72,8 @@ export const personDecider: Decider<PersonCommand, PersonEvent, PersonState> = {
         return { ...state, suspended: true };
       case 'AccessReinstated':
         return { ...state, suspended: false };
+      case 'AdminSeen':
+        return { ...state, adminSeen: true };
     }
   },
 };
@@ -82,6 +89,13 @@ function decideOwnRequest(command: RequestErasure | WithdrawErasureRequest, stat
     return state.erasureRequestedAt === null ? [{ type: 'ErasureRequested', data: { userId: actor.userId, requestedAt: now } }] : [];
   }
   return state.erasureRequestedAt === null ? [] : [{ type: 'ErasureRequestWithdrawn', data: { userId: actor.userId, withdrawnAt: now } }];
+}
+
+/** An admin is noted by their own connection, once: only an admin, about themselves. */
+function decideAdminSeen(command: NoteAdminSeen, state: PersonState): PersonEvent[] {
+  const { actor, now } = command.context;
+  if (actor.role !== 'admin' || actor.userId !== command.data.userId) throw new DomainError('AUTH.FORBIDDEN', 'only an admin is noted as seen, by their own connection');
+  return state.adminSeen ? [] : [{ type: 'AdminSeen', data: { userId: actor.userId, seenAt: now } }];
 }
 
 const invalid = (field: string, message: string) => new DomainError('PEOPLE.INVALID_REASON', message, { field });

@@ -22,7 +22,13 @@ export type AccessReinstated = DomainEvent<'AccessReinstated', { userId: string;
 export type ErasureRequested = DomainEvent<'ErasureRequested', { userId: string; requestedAt: string }>;
 export type ErasureRequestWithdrawn = DomainEvent<'ErasureRequestWithdrawn', { userId: string; withdrawnAt: string }>;
 
-export type PersonEvent = PersonalDataErased | PersonalDataExported | AccessSuspended | AccessReinstated | ErasureRequested | ErasureRequestWithdrawn;
+/**
+ * Haven's note of an admin's first connection: the identity provider holds the clinic's admins, and Haven learns of
+ * them as they connect, so that one who is away can be told that someone asked for erasure. Goes to nobody.
+ */
+export type AdminSeen = DomainEvent<'AdminSeen', { userId: string; seenAt: string }>;
+
+export type PersonEvent = PersonalDataErased | PersonalDataExported | AccessSuspended | AccessReinstated | ErasureRequested | ErasureRequestWithdrawn | AdminSeen;
 
 /** why someone was suspended is written about them: sealed with their key, erased with it */
 export const PERSON_PERSONAL_FIELDS: PersonalFieldMap = {

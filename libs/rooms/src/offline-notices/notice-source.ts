@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@haven/event-store';
 import type { NoticeSubject } from './offline-notice.events';
 
 /** What kind of conversation a notice is about: a push gateway may word it differently, never with more. */
-export type NoticeConversation = 'group' | 'mentor_pair' | 'family_session' | 'mentor_request';
+export type NoticeConversation = 'group' | 'mentor_pair' | 'family_session' | 'mentor_request' | 'erasure_request';
 
 export interface NoticeDue {
   userId: string;
