@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage } from '@haven/event-store';
-import { ensureCheckpoint, migrateCheckpoints, projectEvent, readCheckpoint, rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
+import { ensureCheckpoint, prepareReadModels, projectEvent, readCheckpoint, rebuildReadModel, rebuildReadModels, type Projection } from '@haven/projections';
 import { roomDirectoryProjection } from '@haven/rooms/read-models/room-directory.projection';
 import { roomMessagesProjection } from '@haven/rooms/read-models/room-messages.projection';
 import { describeOnBothStores } from '../support/storage-suites';
@@ -22,12 +22,8 @@ function rebuildSuite(open: () => Promise<Storage>) {
   let storage: Storage;
   beforeEach(async () => {
     storage = await open();
-    // as the log follower starts
-    await migrateCheckpoints(storage.sql);
-    for (const projection of READ_MODELS) {
-      await projection.migrate(storage.sql);
-      await ensureCheckpoint(storage.sql, projection.name);
-    }
+    // as the log follower starts: tables, and checkpoints at 0 of each read model's version
+    await prepareReadModels(storage.sql, READ_MODELS);
   });
   afterEach(() => storage.close());
 

@@ -1,12 +1,13 @@
 import type { Actor } from '@haven/domain';
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
-import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime';
+// the file, not the lib's index (which loads Nest)
+import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime/delivery-policy';
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
-import { awayMentors, awayOf, languagesOfMentor, languagesOfRequests, mentorsNotSpeaking } from '../read-models/mentoring.projection';
+import { awayOf, languagesOfMentor, languagesOfRequests, mentorsNotOffered, mentorsNotOfferedAt } from '../read-models/mentoring.projection';
 // the file, not the lib's index (which loads Nest)
-import { hiddenIdsOf, hidersOf } from '@haven/rooms/hidden-people/hidden-people.projection';
+import { hiddenIdsOf } from '@haven/rooms/hidden-people/hidden-people.projection';
 
 const asMentoring = (event: RecordedEvent) => event as unknown as MentoringEvent & RecordedEvent;
 
@@ -37,9 +38,10 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     const event = asMentoring(recorded);
     const language = (await languagesOf(db, [event])).get(event);
     // a request is not offered to mentors who hide its participant (rooms.hidePerson); unlike excludedMentors, which the
-    // participant reads, this is decided here, so that nobody learns who hides them
+    // participant reads, this is decided here, so that nobody learns who hides them. As the projection of this very
+    // event found them: the read models may have moved on since, on another node
     const elsewhere =
-      language === undefined ? [] : [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db)), ...(await hidersOf(db, event.data.participantId))];
+      language === undefined ? [] : ((await mentorsNotOfferedAt(db, recorded.position)) ?? (await mentorsNotOffered(db, language, event.data.participantId)));
     const deliveries = mentoringAudience(event, elsewhere).map((part) => ({
       to: [...part.users.map(channels.user), ...part.roles.map(channels.role)],
       except: [...part.exceptUsers.map(channels.user), NO_FAMILY],

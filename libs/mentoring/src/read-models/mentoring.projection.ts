@@ -3,6 +3,8 @@ import { placeholderList } from '@haven/event-store/sql-database';
 import type { Projection } from '@haven/projections';
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '../domain/mentoring.events';
+// the file, not the lib's index (which loads Nest)
+import { HIDDEN_PEOPLE_EVENT_TYPES, isHiddenPeopleStream, type HiddenPeopleEvent } from '@haven/rooms/hidden-people/hidden-people.events';
 
 const ROOM_STREAM_PREFIX = 'room-';
 
@@ -14,8 +16,10 @@ const ROOM_STREAM_PREFIX = 'room-';
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'MentorSeen', 'PairRoomOpened', 'RoomArchived'],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity', 'mentor_seen'],
+  // 2: mentor_event_audiences, mentor_hiders
+  version: 2,
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'MentorSeen', 'PairRoomOpened', 'RoomArchived', ...HIDDEN_PEOPLE_EVENT_TYPES],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity', 'mentor_seen', 'mentor_event_audiences', 'mentor_hiders'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -49,8 +53,19 @@ export const mentoringProjection: Projection = {
       pairing_id text primary key, participant_id text not null, mentor_id text not null, rating integer not null,
       note text, given_at text not null, position bigint not null)`);
     await db.execute(`create index if not exists mentor_feedback_mentor on mentor_feedback (mentor_id, position)`);
+    // the mentors each event about a request was not for, as the read model stood when it was projected (mentorsNotOffered)
+    await db.execute(`create table if not exists mentor_event_audiences (position bigint primary key, not_offered text not null)`);
+    // who hides whom (rooms.hidePerson), as the rooms' hidden_people holds it: this read model's own copy, so that
+    // mentorsNotOffered at each event reads this read model alone, also when it is rebuilt apart from the rooms'
+    await db.execute(`create table if not exists mentor_hiders (user_id text not null, hidden_user_id text not null, primary key (hidden_user_id, user_id))`);
   },
   async apply(tx, recorded) {
+    if (isHiddenPeopleStream(recorded.streamId)) {
+      const { type, data } = recorded as unknown as HiddenPeopleEvent;
+      if (type === 'PersonHidden') await tx.execute(`insert into mentor_hiders values ($1, $2) on conflict do nothing`, [data.userId, data.hiddenUserId]);
+      else if (type === 'PersonUnhidden') await tx.execute(`delete from mentor_hiders where user_id = $1 and hidden_user_id = $2`, [data.userId, data.hiddenUserId]);
+      return;
+    }
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
       const roomId = recorded.streamId.slice(ROOM_STREAM_PREFIX.length);
       if (recorded.type === 'PairRoomOpened') {
@@ -90,6 +105,11 @@ export const mentoringProjection: Projection = {
     }
     if (!isMentoringStream(recorded.streamId)) return;
     const event = recorded as unknown as MentoringEvent & RecordedEvent;
+    const language = await requestLanguageOf(tx, event);
+    if (language !== undefined) {
+      const notOffered = await mentorsNotOffered(tx, language, event.data.participantId);
+      await tx.execute(`insert into mentor_event_audiences values ($1, $2) on conflict (position) do nothing`, [recorded.position, JSON.stringify(notOffered)]);
+    }
     switch (event.type) {
       case 'MentorRequested': {
         const d = event.data;
@@ -212,8 +232,37 @@ export async function topicsOfMentor(db: SqlExecutor, mentorId: string): Promise
   return row ? (JSON.parse(String(row.topics)) as string[]) : [];
 }
 
+/**
+ * The mentors an event about a request in `language` of `participantId`'s is not for: those who mentor in other
+ * languages only, those away, and those who hide the participant, as the read models hold them now.
+ */
+export async function mentorsNotOffered(db: Pick<SqlExecutor, 'query'>, language: string, participantId: string): Promise<string[]> {
+  const hiders = await db.query(`select user_id from mentor_hiders where hidden_user_id = $1`, [participantId]);
+  return [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db)), ...hiders.map((r) => String(r.user_id))];
+}
+
+/**
+ * mentorsNotOffered as it was when the event at `position` was projected: with several nodes on one database, the node
+ * delivering an event may find the read models already moved on by another node's later events (a mentor who set their
+ * languages a moment after). undefined for an event projected before the table was kept.
+ */
+export async function mentorsNotOfferedAt(db: SqlExecutor, position: number): Promise<string[] | undefined> {
+  const [row] = await db.query(`select not_offered from mentor_event_audiences where position = $1`, [position]);
+  return row ? (JSON.parse(String(row.not_offered)) as string[]) : undefined;
+}
+
+/** The language of the request an event is about; undefined for events about no request (a pairing's end, feedback). */
+export async function requestLanguageOf(db: Pick<SqlExecutor, 'query'>, event: MentoringEvent): Promise<string | undefined> {
+  if (event.type === 'MentorRequested') return event.data.language;
+  if (!ABOUT_A_REQUEST.has(event.type)) return undefined;
+  const { requestId } = event.data as { requestId: string };
+  return (await languagesOfRequests(db, [requestId])).get(requestId);
+}
+
+const ABOUT_A_REQUEST = new Set<string>(['MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined', 'PairingStarted'] satisfies MentoringEvent['type'][]);
+
 /** The mentors who named languages, none of them this one: a request in it is not offered to them. */
-export async function mentorsNotSpeaking(db: SqlExecutor, language: string): Promise<string[]> {
+export async function mentorsNotSpeaking(db: Pick<SqlExecutor, 'query'>, language: string): Promise<string[]> {
   const rows = await db.query(`select mentor_id, languages from mentor_languages`);
   return rows.filter((r) => !speaks(JSON.parse(String(r.languages)) as string[], language)).map((r) => String(r.mentor_id));
 }
@@ -231,7 +280,7 @@ export async function capacityOf(db: SqlExecutor, mentorId: string): Promise<num
 }
 
 /** The mentors away now: no request is offered to them. */
-export async function awayMentors(db: SqlExecutor): Promise<string[]> {
+export async function awayMentors(db: Pick<SqlExecutor, 'query'>): Promise<string[]> {
   return (await db.query(`select mentor_id from mentor_away`)).map((r) => String(r.mentor_id));
 }
 
@@ -247,7 +296,7 @@ export async function endedAways(db: SqlExecutor, now: string, limit = 100): Pro
 }
 
 /** Each of these requests' language (requests not found are left out). */
-export async function languagesOfRequests(db: SqlExecutor, requestIds: readonly string[]): Promise<Map<string, string>> {
+export async function languagesOfRequests(db: Pick<SqlExecutor, 'query'>, requestIds: readonly string[]): Promise<Map<string, string>> {
   if (requestIds.length === 0) return new Map();
   const rows = await db.query(`select request_id, language from mentor_requests where request_id in (${placeholderList(requestIds.length)})`, [...requestIds]);
   return new Map(rows.map((r) => [String(r.request_id), String(r.language)]));
