@@ -12,7 +12,9 @@ const ROOM_STREAM_PREFIX = 'room-';
  * mentor_requests, mentor_request_declines, mentor_pairings, mentor_languages and mentor_away: what mentors may take,
  * who is paired with whom, whether each pairing's room has been opened (and, once it ended, closed), who mentors in
  * which languages, and who is away. The rooms context owns the rooms; this read
- * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do.
+ * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do, and
+ * who hides whom (mentor_hiders), so that each event about a request records whom it was not for as this read model
+ * alone says at that event (mentor_event_audiences: live delivery's audience on any node).
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
