@@ -65,7 +65,7 @@ export class RoomSignalsService {
     // the room's channel holds family sockets only in a family session's room, as its admitted guests (the log follower
     // moves only those in), so it needs no family exception
     // not to those who hide the typist there (as their messages)
-    const hiding = allowed && room && GROUP_KINDS.has(room.kind) ? await readersHiding(this.storage.sql, actor.userId, roomId) : [];
+    const hiding = allowed && room && GROUP_KINDS.has(room.kind) ? await readersHiding(this.storage.sql, actor.userId, roomId, null) : [];
     if (allowed) socket.to(channels.room(roomId)).except(hiding.map(channels.user)).emit('typing', { roomId, userId: actor.userId, typing });
     return { sent: allowed };
   }

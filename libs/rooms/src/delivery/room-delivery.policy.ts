@@ -48,7 +48,7 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
     const event = asRoomEvent(recorded);
     const roomId = roomIdOf(recorded);
     const kindOf = kindsOf(db);
-    const audience = withoutReadersHiding(withActor(roomEventAudience(event, roomId), authored(recorded)), await hidingSpeaker(event, roomId, kindOf, db));
+    const audience = withoutReadersHiding(withActor(roomEventAudience(event, roomId), authored(recorded)), await hidingSpeaker(event, recorded.position, roomId, kindOf, db));
     const { joinBefore, leaveAfter } = await channelMoves(event, roomId, recorded.position, db);
     const overseers = (await overseenByStaff(recorded, audience, kindOf)) ? OVERSEER_ROLES.map(channels.role) : [];
     const familyRoom = (await kindOf(roomId)) === 'family_session';
@@ -94,11 +94,11 @@ export const roomDeliveryPolicy: DeliveryPolicy = {
   },
 };
 
-/** Of a group room's event, the readers who hide the person whose words or signs it carries (hidden-speakers.ts). */
-async function hidingSpeaker(event: RoomEvent, roomId: string, kindOf: (roomId: string) => Promise<RoomKind | null>, db: SqlExecutor): Promise<string[]> {
+/** Of a group room's event, the readers who hid the person whose words or signs it carries, as at it (hidden-speakers.ts). */
+async function hidingSpeaker(event: RoomEvent, position: number, roomId: string, kindOf: (roomId: string) => Promise<RoomKind | null>, db: SqlExecutor): Promise<string[]> {
   const speaker = speakerOf(event);
   if (speaker === null || !GROUP_KINDS.has((await kindOf(roomId)) ?? '')) return [];
-  return readersHiding(db, speaker, roomId);
+  return readersHiding(db, speaker, roomId, position);
 }
 
 function withoutReadersHiding(audience: RoomAudience, readers: string[]): RoomAudience {

@@ -9,20 +9,32 @@ export const GROUP_KINDS_SQL = `(${ROOM_KINDS.map((kind) => `'${kind}'`).join(',
 
 /**
  * hidden_people: who hides whom now (rooms.hidePerson), one row each. Delivery reads it by the hidden person (whom to
- * leave out of a message's emit), catch-up, history and unread counts by the reader.
+ * leave out of a message's emit), catch-up, history and unread counts by the reader. hidden_people_changes: each change,
+ * at its position, so that delivery can tell who hid someone as at an earlier message (hidersAt): with several nodes,
+ * the node delivering it may find the table already moved on by another node's later events.
  */
 export const hiddenPeopleProjection: Projection = {
   name: 'hidden_people',
+  // 2: hidden_people_changes
+  version: 2,
   eventTypes: ['PersonHidden', 'PersonUnhidden'] satisfies HiddenPeopleEvent['type'][],
-  tables: ['hidden_people'],
+  tables: ['hidden_people', 'hidden_people_changes'],
   async migrate(db) {
     await db.execute(`create table if not exists hidden_people (
       user_id text not null, hidden_user_id text not null, hidden_at text not null, primary key (user_id, hidden_user_id))`);
     await db.execute(`create index if not exists hidden_people_by_hidden on hidden_people (hidden_user_id)`);
+    await db.execute(`create table if not exists hidden_people_changes (
+      hidden_user_id text not null, position bigint not null, user_id text not null, hidden integer not null, primary key (hidden_user_id, position))`);
   },
   async apply(tx, recorded: RecordedEvent) {
     if (!isHiddenPeopleStream(recorded.streamId)) return;
     const event = recorded as unknown as HiddenPeopleEvent & RecordedEvent;
+    await tx.execute(`insert into hidden_people_changes values ($1, $2, $3, $4) on conflict do nothing`, [
+      event.data.hiddenUserId,
+      recorded.position,
+      event.data.userId,
+      event.type === 'PersonHidden' ? 1 : 0,
+    ]);
     if (event.type === 'PersonHidden') {
       await tx.execute(`insert into hidden_people values ($1, $2, $3) on conflict (user_id, hidden_user_id) do nothing`, [
         event.data.userId,
@@ -58,6 +70,26 @@ export async function hides(db: SqlExecutor, userId: string, hiddenUserId: strin
 export async function hidersOf(db: SqlExecutor, hiddenUserId: string): Promise<string[]> {
   const rows = await db.query<{ user_id: string }>(`select user_id from hidden_people where hidden_user_id = $1`, [hiddenUserId]);
   return rows.map((r) => r.user_id);
+}
+
+/**
+ * Who hid this person as at `position`: who hides them now, with the changes after it undone, newest first. One
+ * statement, so one snapshot of both tables on PostgreSQL.
+ */
+export async function hidersAt(db: SqlExecutor, hiddenUserId: string, position: number): Promise<string[]> {
+  const rows = await db.query<{ user_id: string; hidden: number | string | null; position: number | string | null }>(
+    `select user_id, null as hidden, null as position from hidden_people where hidden_user_id = $1
+     union all
+     select user_id, hidden, position from hidden_people_changes where hidden_user_id = $1 and position > $2`,
+    [hiddenUserId, position],
+  );
+  const hiders = new Set(rows.filter((r) => r.position === null).map((r) => r.user_id));
+  const later = rows.filter((r) => r.position !== null).sort((a, b) => Number(b.position) - Number(a.position));
+  for (const change of later) {
+    if (Number(change.hidden) === 1) hiders.delete(change.user_id);
+    else hiders.add(change.user_id);
+  }
+  return [...hiders];
 }
 
 /**

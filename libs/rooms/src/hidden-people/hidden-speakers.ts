@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@haven/event-store';
 import { ROOM_KINDS } from '../domain/room.commands';
 import type { RoomEvent } from '../domain/room.events';
-import { hidersOf } from './hidden-people.projection';
+import { hidersAt, hidersOf } from './hidden-people.projection';
 
 /** the room kinds hiding covers: the groups (the kinds CreateRoom makes); a mentor pair or a family session is none */
 export const GROUP_KINDS: ReadonlySet<string> = new Set(ROOM_KINDS);
@@ -27,18 +27,22 @@ export function speakerOf(event: RoomEvent): string | null {
  * Who hides a person, kept per node (per database) because live delivery asks for every message and a query per
  * message would sit on its path. Every node follows the whole log, so each forgets a person's entry when a
  * PersonHidden or PersonUnhidden about them passes its delivery (forgetHiders), and reads it again on the next ask.
+ * Two of them: delivery's, read as at the event being delivered (hidersAt), so that its entries are what the log says
+ * at the node's delivery whatever other nodes have projected since; and the signals', read as things are now.
  */
-const known = new WeakMap<SqlExecutor, Map<string, Promise<string[]>>>();
+const atDelivery = new WeakMap<SqlExecutor, Map<string, Promise<string[]>>>();
+const now = new WeakMap<SqlExecutor, Map<string, Promise<string[]>>>();
 /** a bound on what a node keeps: past it, it starts again from nothing (a read per speaker) */
 const MAX_KEPT = 10_000;
 
-function cachedHidersOf(db: SqlExecutor, speakerId: string): Promise<string[]> {
-  let kept = known.get(db);
-  if (!kept) known.set(db, (kept = new Map()));
+function cachedHidersOf(db: SqlExecutor, speakerId: string, position: number | null): Promise<string[]> {
+  const caches = position === null ? now : atDelivery;
+  let kept = caches.get(db);
+  if (!kept) caches.set(db, (kept = new Map()));
   const cached = kept.get(speakerId);
   if (cached) return cached;
   if (kept.size >= MAX_KEPT) kept.clear();
-  const read = hidersOf(db, speakerId);
+  const read = position === null ? hidersOf(db, speakerId) : hidersAt(db, speakerId, position);
   kept.set(speakerId, read);
   // a failed read is not kept: the next ask reads again
   read.catch(() => kept.delete(speakerId));
@@ -46,15 +50,17 @@ function cachedHidersOf(db: SqlExecutor, speakerId: string): Promise<string[]> {
 }
 
 export function forgetHiders(db: SqlExecutor, hiddenUserId: string): void {
-  known.get(db)?.delete(hiddenUserId);
+  atDelivery.get(db)?.delete(hiddenUserId);
+  now.get(db)?.delete(hiddenUserId);
 }
 
 /**
  * The readers who hide this speaker and do not moderate this group room: those the room's emit of the speaker's
- * message (or typing) leaves out. A moderator reads everyone in the room they moderate, hidden or not.
+ * message (or typing) leaves out. A moderator reads everyone in the room they moderate, hidden or not. `position`: the
+ * event being delivered, null for a signal (now).
  */
-export async function readersHiding(db: SqlExecutor, speakerId: string, roomId: string): Promise<string[]> {
-  const hiders = await cachedHidersOf(db, speakerId);
+export async function readersHiding(db: SqlExecutor, speakerId: string, roomId: string, position: number | null): Promise<string[]> {
+  const hiders = await cachedHidersOf(db, speakerId, position);
   if (hiders.length === 0) return [];
   const placeholders = hiders.map((_, i) => `$${i + 2}`).join(', ');
   const moderators = await db.query<{ user_id: string }>(
