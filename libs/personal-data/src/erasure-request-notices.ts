@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@haven/event-store';
 import { noticeDue, notSuspendedNorToldSince, retryDue, type NoticeDue, type NoticeSource, type NoticeWindow } from '@haven/rooms/offline-notices/notice-source';
-import { adminsSeenProjection, erasureRequestsProjection } from './erasure-requests.projection';
+import { erasureRequestsProjection } from './erasure-requests.projection';
 
 /** how many notices one poll takes on */
 const NOTICES_PER_POLL = 500;
@@ -16,7 +16,6 @@ export const erasureRequestNotices: NoticeSource = {
   name: 'erasure-requests',
   async migrate(db) {
     await erasureRequestsProjection.migrate(db);
-    await adminsSeenProjection.migrate(db);
   },
 
   async due(db: SqlExecutor, window: NoticeWindow): Promise<NoticeDue[]> {

@@ -1,20 +1,23 @@
 import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import type { Projection } from '@haven/projections';
-import { isPersonStream, type AdminSeen, type PersonEvent } from './domain/person.events';
+import { isPersonStream, type PersonEvent } from './domain/person.events';
 
 /**
  * erasure_requests: who asked for their data to be erased and was not answered yet (an erasure answers, a withdrawal
  * ends it), with the request's event id and position: what an away notice to admins names instead of the person.
+ * admins_seen: the admins Haven knows, from their first connection (AdminSeen; the identity provider holds the list),
+ * whom those notices go to. One read model, not two: each is a checkpoint row in the claim every event makes.
  */
 export const erasureRequestsProjection: Projection = {
   name: 'erasure_requests',
-  // 2: the request's event id and position
+  // 2: the request's event id and position; admins_seen
   version: 2,
-  eventTypes: ['ErasureRequested', 'ErasureRequestWithdrawn', 'PersonalDataErased'] satisfies PersonEvent['type'][],
-  tables: ['erasure_requests'],
+  eventTypes: ['ErasureRequested', 'ErasureRequestWithdrawn', 'PersonalDataErased', 'AdminSeen'] satisfies PersonEvent['type'][],
+  tables: ['erasure_requests', 'admins_seen'],
   async migrate(db) {
     await db.execute(`create table if not exists erasure_requests (
       user_id text primary key, requested_at text not null, request_id text not null, position bigint not null)`);
+    await db.execute(`create table if not exists admins_seen (user_id text primary key, seen_at text not null)`);
   },
   async apply(tx, recorded: RecordedEvent) {
     if (!isPersonStream(recorded.streamId)) return;
@@ -28,22 +31,9 @@ export const erasureRequestsProjection: Projection = {
       ]);
     } else if (event.type === 'ErasureRequestWithdrawn' || event.type === 'PersonalDataErased') {
       await tx.execute(`delete from erasure_requests where user_id = $1`, [event.data.userId]);
+    } else if (event.type === 'AdminSeen') {
+      await tx.execute(`insert into admins_seen values ($1, $2) on conflict (user_id) do nothing`, [event.data.userId, event.data.seenAt]);
     }
-  },
-};
-
-/** admins_seen: the admins Haven knows, from their first connection (AdminSeen); the identity provider holds the list. */
-export const adminsSeenProjection: Projection = {
-  name: 'admins_seen',
-  eventTypes: ['AdminSeen'] satisfies PersonEvent['type'][],
-  tables: ['admins_seen'],
-  async migrate(db) {
-    await db.execute(`create table if not exists admins_seen (user_id text primary key, seen_at text not null)`);
-  },
-  async apply(tx, recorded: RecordedEvent) {
-    if (recorded.type !== 'AdminSeen' || !isPersonStream(recorded.streamId)) return;
-    const { userId, seenAt } = (recorded as unknown as AdminSeen & RecordedEvent).data;
-    await tx.execute(`insert into admins_seen values ($1, $2) on conflict (user_id) do nothing`, [userId, seenAt]);
   },
 };
 

@@ -5,7 +5,7 @@ import { channels, idsIn, type DeliveryPolicy } from '@haven/realtime/delivery-p
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
 import { audienceOf, mentoringAudience, mentoringEventForm, type MentoringForm } from '../domain/mentoring.audience';
 import { isMentoringStream, type MentoringEvent } from '../domain/mentoring.events';
-import { awayOf, languagesOfMentor, languagesOfRequests, mentorsNotOffered, mentorsNotOfferedAt } from '../read-models/mentoring.projection';
+import { awayOf, isAboutAStoredRequest, languagesOfMentor, languagesOfRequests, mentorsNotOffered, mentorsNotOfferedAt } from '../read-models/mentoring.projection';
 // the file, not the lib's index (which loads Nest)
 import { hiddenIdsOf } from '@haven/rooms/hidden-people/hidden-people.projection';
 
@@ -41,7 +41,7 @@ export const mentoringDeliveryPolicy: DeliveryPolicy = {
     // participant reads, this is decided here, so that nobody learns who hides them. As the projection of this very
     // event found them: the read models may have moved on since, on another node
     const elsewhere =
-      language === undefined ? [] : ((await mentorsNotOfferedAt(db, recorded.position)) ?? (await mentorsNotOffered(db, language, event.data.participantId)));
+      language === undefined ? [] : ((await mentorsNotOfferedAt(db, recorded.position)) ?? (await mentorsNotOffered(db, language, event.data.participantId, recorded.position)));
     const deliveries = mentoringAudience(event, elsewhere).map((part) => ({
       to: [...part.users.map(channels.user), ...part.roles.map(channels.role)],
       except: [...part.exceptUsers.map(channels.user), NO_FAMILY],
@@ -82,7 +82,7 @@ async function languagesOf(db: SqlExecutor, events: readonly MentoringEvent[]): 
   const byRequest: [MentoringEvent, string][] = [];
   for (const event of events) {
     if (event.type === 'MentorRequested') languages.set(event, event.data.language);
-    else if (event.type !== 'PairingEnded' && event.type !== 'PairingFeedbackGiven') byRequest.push([event, event.data.requestId]);
+    else if (isAboutAStoredRequest(event)) byRequest.push([event, event.data.requestId]);
   }
   const stored = await languagesOfRequests(db, [...new Set(byRequest.map(([, requestId]) => requestId))]);
   for (const [event, requestId] of byRequest) {

@@ -2,9 +2,9 @@ import type { RecordedEvent, SqlExecutor } from '@haven/event-store';
 import { placeholderList } from '@haven/event-store/sql-database';
 import type { Projection } from '@haven/projections';
 import { isMentorProfileStream, speaks, type MentorProfileEvent } from '../domain/mentor-profile';
-import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent } from '../domain/mentoring.events';
+import { isMentoringStream, MENTORING_EVENT_TYPES, type MentoringEvent, type MentorRequested, type PairingEnded, type PairingFeedbackGiven } from '../domain/mentoring.events';
 // the file, not the lib's index (which loads Nest)
-import { HIDDEN_PEOPLE_EVENT_TYPES, isHiddenPeopleStream, type HiddenPeopleEvent } from '@haven/rooms/hidden-people/hidden-people.events';
+import { hidersAt } from '@haven/rooms/hidden-people/hidden-people.projection';
 
 const ROOM_STREAM_PREFIX = 'room-';
 
@@ -12,16 +12,16 @@ const ROOM_STREAM_PREFIX = 'room-';
  * mentor_requests, mentor_request_declines, mentor_pairings, mentor_languages and mentor_away: what mentors may take,
  * who is paired with whom, whether each pairing's room has been opened (and, once it ended, closed), who mentors in
  * which languages, and who is away. The rooms context owns the rooms; this read
- * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do, and
- * who hides whom (mentor_hiders), so that each event about a request records whom it was not for as this read model
- * alone says at that event (mentor_event_audiences: live delivery's audience on any node).
+ * model follows their PairRoomOpened and RoomArchived too, so the pair-room processor knows what is still to do. Each
+ * event about a request records whom it was not for as at that event (mentor_event_audiences: live delivery's audience
+ * on any node).
  */
 export const mentoringProjection: Projection = {
   name: 'mentoring',
-  // 2: mentor_event_audiences, mentor_hiders
+  // 2: mentor_event_audiences
   version: 2,
-  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'MentorSeen', 'PairRoomOpened', 'RoomArchived', ...HIDDEN_PEOPLE_EVENT_TYPES],
-  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity', 'mentor_seen', 'mentor_event_audiences', 'mentor_hiders'],
+  eventTypes: [...MENTORING_EVENT_TYPES, 'MentorLanguagesSet', 'MentorTopicsSet', 'MentorAwaySet', 'MentorCapacitySet', 'MentorSeen', 'PairRoomOpened', 'RoomArchived'],
+  tables: ['mentor_requests', 'mentor_request_declines', 'mentor_pairings', 'mentor_languages', 'mentor_topics', 'mentor_requests_unanswered', 'mentor_away', 'mentor_feedback', 'mentor_capacity', 'mentor_seen', 'mentor_event_audiences'],
   async migrate(db) {
     await db.execute(`create table if not exists mentor_requests (
       request_id text primary key, participant_id text not null, topics text not null, language text not null,
@@ -57,17 +57,8 @@ export const mentoringProjection: Projection = {
     await db.execute(`create index if not exists mentor_feedback_mentor on mentor_feedback (mentor_id, position)`);
     // the mentors each event about a request was not for, as the read model stood when it was projected (mentorsNotOffered)
     await db.execute(`create table if not exists mentor_event_audiences (position bigint primary key, not_offered text not null)`);
-    // who hides whom (rooms.hidePerson), as the rooms' hidden_people holds it: this read model's own copy, so that
-    // mentorsNotOffered at each event reads this read model alone, also when it is rebuilt apart from the rooms'
-    await db.execute(`create table if not exists mentor_hiders (user_id text not null, hidden_user_id text not null, primary key (hidden_user_id, user_id))`);
   },
   async apply(tx, recorded) {
-    if (isHiddenPeopleStream(recorded.streamId)) {
-      const { type, data } = recorded as unknown as HiddenPeopleEvent;
-      if (type === 'PersonHidden') await tx.execute(`insert into mentor_hiders values ($1, $2) on conflict do nothing`, [data.userId, data.hiddenUserId]);
-      else if (type === 'PersonUnhidden') await tx.execute(`delete from mentor_hiders where user_id = $1 and hidden_user_id = $2`, [data.userId, data.hiddenUserId]);
-      return;
-    }
     if (recorded.streamId.startsWith(ROOM_STREAM_PREFIX)) {
       const roomId = recorded.streamId.slice(ROOM_STREAM_PREFIX.length);
       if (recorded.type === 'PairRoomOpened') {
@@ -109,7 +100,7 @@ export const mentoringProjection: Projection = {
     const event = recorded as unknown as MentoringEvent & RecordedEvent;
     const language = await requestLanguageOf(tx, event);
     if (language !== undefined) {
-      const notOffered = await mentorsNotOffered(tx, language, event.data.participantId);
+      const notOffered = await mentorsNotOffered(tx, language, event.data.participantId, recorded.position);
       await tx.execute(`insert into mentor_event_audiences values ($1, $2) on conflict (position) do nothing`, [recorded.position, JSON.stringify(notOffered)]);
     }
     switch (event.type) {
@@ -235,12 +226,13 @@ export async function topicsOfMentor(db: SqlExecutor, mentorId: string): Promise
 }
 
 /**
- * The mentors an event about a request in `language` of `participantId`'s is not for: those who mentor in other
- * languages only, those away, and those who hide the participant, as the read models hold them now.
+ * The mentors an event at `position` about a request in `language` of `participantId`'s is not for: those who mentor in
+ * other languages only and those away, as this read model holds them now, and those who hid the participant as at the
+ * event (the rooms' hidden_people is never behind this read model: a catch-up or rebuild moves the read models behind
+ * the others first, and hidersAt undoes what it holds past the event).
  */
-export async function mentorsNotOffered(db: Pick<SqlExecutor, 'query'>, language: string, participantId: string): Promise<string[]> {
-  const hiders = await db.query(`select user_id from mentor_hiders where hidden_user_id = $1`, [participantId]);
-  return [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db)), ...hiders.map((r) => String(r.user_id))];
+export async function mentorsNotOffered(db: Pick<SqlExecutor, 'query'>, language: string, participantId: string, position: number): Promise<string[]> {
+  return [...(await mentorsNotSpeaking(db, language)), ...(await awayMentors(db)), ...(await hidersAt(db, participantId, position))];
 }
 
 /**
@@ -256,12 +248,15 @@ export async function mentorsNotOfferedAt(db: SqlExecutor, position: number): Pr
 /** The language of the request an event is about; undefined for events about no request (a pairing's end, feedback). */
 export async function requestLanguageOf(db: Pick<SqlExecutor, 'query'>, event: MentoringEvent): Promise<string | undefined> {
   if (event.type === 'MentorRequested') return event.data.language;
-  if (!ABOUT_A_REQUEST.has(event.type)) return undefined;
-  const { requestId } = event.data as { requestId: string };
-  return (await languagesOfRequests(db, [requestId])).get(requestId);
+  if (!isAboutAStoredRequest(event)) return undefined;
+  return (await languagesOfRequests(db, [event.data.requestId])).get(event.data.requestId);
 }
 
-const ABOUT_A_REQUEST = new Set<string>(['MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined', 'PairingStarted'] satisfies MentoringEvent['type'][]);
+/** An event about a request the read model holds (a pairing's end and feedback are about no request). */
+export const isAboutAStoredRequest = (event: MentoringEvent): event is Exclude<MentoringEvent, MentorRequested | PairingEnded | PairingFeedbackGiven> =>
+  ABOUT_A_STORED_REQUEST.has(event.type);
+
+const ABOUT_A_STORED_REQUEST = new Set<string>(['MentorRequestCancelled', 'MentorRequestExpired', 'MentorRequestUnanswered', 'MentorRequestDeclined', 'PairingStarted'] satisfies MentoringEvent['type'][]);
 
 /** The mentors who named languages, none of them this one: a request in it is not offered to them. */
 export async function mentorsNotSpeaking(db: Pick<SqlExecutor, 'query'>, language: string): Promise<string[]> {

@@ -76,7 +76,7 @@ export async function hidersOf(db: SqlExecutor, hiddenUserId: string): Promise<s
  * Who hid this person as at `position`: who hides them now, with the changes after it undone, newest first. One
  * statement, so one snapshot of both tables on PostgreSQL.
  */
-export async function hidersAt(db: SqlExecutor, hiddenUserId: string, position: number): Promise<string[]> {
+export async function hidersAt(db: Pick<SqlExecutor, 'query'>, hiddenUserId: string, position: number): Promise<string[]> {
   const rows = await db.query<{ user_id: string; hidden: number | string | null; position: number | string | null }>(
     `select user_id, null as hidden, null as position from hidden_people where hidden_user_id = $1
      union all
