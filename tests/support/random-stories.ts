@@ -394,6 +394,9 @@ async function play<W extends World>(driver: StoryDriver<W>, data: AppData, seed
   // the story ends with everyone's access back, so that everyone can be asked what they receive
   for (const user of [...suspended]) await postAs(steps, driver.people!.admin, `/people/${user}/reinstatement`);
   for (const user of [...away.keys()]) await comeBack(user);
+  // the story's time ends here: what the checks read of the log stays the log (a deadline due a moment later by the
+  // wall clock, an invite's expiry, once came in the middle of them)
+  for (const node of nodes) await advanceClock(node, 0, { freeze: true });
   await quiet(nodes, () => Object.values(live));
   if (gateway) {
     const told = gateway.received.flatMap((r) => r.json.conversations as { conversation: string; attempt: number }[]);

@@ -14,10 +14,21 @@ export const systemClock: Clock = { now: () => new Date() };
  */
 export class AdjustableClock implements Clock {
   private offsetMs = 0;
+  /** while frozen, the instant `now()` answers: only `advance` moves it */
+  private frozenAt: number | null = null;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.frozenAt ?? Date.now() + this.offsetMs);
   }
   advance(ms: number): void {
-    this.offsetMs += ms;
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+  /**
+   * Stops the wall clock's share of the time: a test that reads the log and then checks what people received must not
+   * meet a deadline that fell due by itself in between (the random stories' clock ended a few seconds before an
+   * invite's expiry once, and the expiry came during the checks).
+   */
+  freeze(): void {
+    this.frozenAt ??= Date.now() + this.offsetMs;
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Post } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdjustableClock, DeadlineProcessor } from '@haven/command-handling';
 import { STORAGE, type Storage } from '@haven/event-store';
 import { LogFollower } from '@haven/realtime';
@@ -11,6 +11,8 @@ export const testClock = new AdjustableClock();
 
 class AdvanceClockRequest {
   @IsInt() @Min(0) @Max(365 * 24 * 3600 * 1000) ms!: number;
+  /** true: from then on the clock moves only when moved (AdjustableClock.freeze) */
+  @IsOptional() @IsBoolean() freeze?: boolean;
 }
 
 /** a deadline fired can make another due (a session ended expires its invites): this many rounds at most per move */
@@ -31,8 +33,9 @@ export class TestClockController {
    * for nothing (not for the next poll). Other nodes poll on their own interval, or when their clock is moved.
    */
   @Post('advance')
-  async advance(@Body() { ms }: AdvanceClockRequest) {
+  async advance(@Body() { ms, freeze }: AdvanceClockRequest) {
     testClock.advance(ms);
+    if (freeze) testClock.freeze();
     const processors = this.discovery
       .getProviders()
       .map((wrapper) => wrapper.instance as unknown)
